@@ -1,0 +1,109 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/check"
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/standing"
+)
+
+var cmdCheck = &base.Command{
+	UsageLine: "check [--root DIR] [--as-of DATE] [--format text|json|github] [--strict]",
+	Short:     "check the program's files against its rules",
+	Long: `Check loads every file of the program repository (programs/, partners/,
+content/), computes the standing of every credential and partner at the
+as-of date, and reports every broken rule with its file and line.
+
+Formats:
+  text    file:line:col: severity: message [rule], and a summary on stderr
+  json    {"diagnostics": [...], "errors": N, "warnings": N}
+  github  workflow commands that annotate a pull request's lines
+          (the default when GITHUB_ACTIONS=true)
+
+Warnings (bank-coverage, review-stale, expiring) do not fail the check
+unless --strict is given.
+
+Exit status: 0 no problems, 1 problems found, 2 usage error or an
+unreadable program.`,
+	Flag: base.NewFlagSet("check"),
+}
+
+var (
+	checkProgram = addProgramFlags(cmdCheck.Flag)
+	checkFormat  = &choiceFlag{choices: []string{diag.Text, diag.JSON, diag.GitHub}}
+	checkStrict  = cmdCheck.Flag.Bool("strict", false, "fail on warnings too")
+)
+
+func init() {
+	cmdCheck.Flag.Var(checkFormat, "format", "output `FORMAT`: text, json or github")
+	cmdCheck.Run = runCheck
+	register(cmdCheck)
+}
+
+func runCheck(env *base.Env, args []string) int {
+	if len(args) > 0 {
+		env.Errorf(cmdCheck, "unexpected argument %q", args[0])
+		cmdCheck.ShortUsage(env.Stderr)
+		return base.ExitUsage
+	}
+	format := checkFormat.value
+	if format == "" {
+		format = diag.Text
+		if env.Getenv("GITHUB_ACTIONS") == "true" {
+			format = diag.GitHub
+		}
+	}
+	res, err := loadAndCheck(checkProgram.root, checkProgram.date())
+	if err != nil {
+		env.Errorf(cmdCheck, "%v", err)
+		return base.ExitUsage
+	}
+	if err := diag.Write(env.Stdout, format, res.Diags); err != nil {
+		env.Errorf(cmdCheck, "%v", err)
+		return base.ExitUsage
+	}
+	if format == diag.Text {
+		fmt.Fprintln(env.Stderr, diag.Summary(res.Diags, res.Program.Files))
+	}
+	errs, warns := diag.Count(res.Diags)
+	if errs > 0 || (*checkStrict && warns > 0) {
+		return base.ExitProblems
+	}
+	return base.ExitOK
+}
+
+// checked is a program loaded, its standing computed, and checked.
+type checked struct {
+	Program  *program.Program
+	Standing *standing.Standing
+	AsOf     date.Date
+	Diags    []diag.Diagnostic
+}
+
+// loadAndCheck runs the first stages of the pipeline: load, standing, check.
+// The error is for a program that cannot be read at all.
+func loadAndCheck(root string, asOf date.Date) (*checked, error) {
+	if _, err := os.Stat(root); err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("cannot read the program at %s: %v", root, pe.Err)
+		}
+		return nil, err
+	}
+	p, ds, err := load.Load(root)
+	if err != nil {
+		return nil, err
+	}
+	st := standing.Compute(p)
+	var all diag.List
+	all.Append(ds)
+	all.Append(check.Run(p, st, asOf))
+	return &checked{Program: p, Standing: st, AsOf: asOf, Diags: all.Sorted()}, nil
+}

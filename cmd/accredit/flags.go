@@ -1,0 +1,81 @@
+package main
+
+import (
+	"flag"
+
+	"github.com/accredit/accredit/cmd/internal/date"
+)
+
+// programFlags are the flags every command that reads a program shares.
+type programFlags struct {
+	root string
+	asOf dateFlag
+}
+
+func addProgramFlags(fs *flag.FlagSet) *programFlags {
+	pf := &programFlags{}
+	fs.StringVar(&pf.root, "root", ".", "the program repository `DIR`")
+	fs.Var(&pf.asOf, "as-of", "compute statuses and tiers at `DATE` (YYYY-MM-DD; default today, UTC)")
+	return pf
+}
+
+// date returns the as-of date: the flag's, or today in UTC.
+func (pf *programFlags) date() date.Date {
+	if pf.asOf.set {
+		return pf.asOf.d
+	}
+	return date.Today()
+}
+
+// dateFlag is a YYYY-MM-DD flag.
+type dateFlag struct {
+	d   date.Date
+	set bool
+}
+
+func (f *dateFlag) String() string {
+	if !f.set {
+		return ""
+	}
+	return f.d.String()
+}
+
+func (f *dateFlag) Set(s string) error {
+	d, err := date.Parse(s)
+	if err != nil {
+		return err
+	}
+	f.d, f.set = d, true
+	return nil
+}
+
+// choiceFlag is a string flag limited to some values.
+type choiceFlag struct {
+	value   string
+	choices []string
+}
+
+func (f *choiceFlag) String() string { return f.value }
+
+func (f *choiceFlag) Set(s string) error {
+	for _, c := range f.choices {
+		if s == c {
+			f.value = s
+			return nil
+		}
+	}
+	return errInvalidChoice(f.choices)
+}
+
+type errInvalidChoice []string
+
+func (e errInvalidChoice) Error() string {
+	s := "must be one of"
+	for i, c := range e {
+		if i > 0 {
+			s += ","
+		}
+		s += " " + c
+	}
+	return s
+}

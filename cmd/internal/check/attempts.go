@@ -1,0 +1,151 @@
+package check
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/accredit/accredit/cmd/internal/program"
+)
+
+// attempts checks each person's exam attempts: retake-limit, retake-wait
+// and proctoring, reported at the attempt's [[exams]] header (proctoring
+// at its proctoring key). Attempts of one exam form cycles that end at a
+// pass. A certification relies on every attempt of a cycle that ends in a
+// pass it could use; its waive silences those attempts' errors.
+func attempts(c *Context) {
+	for _, pa := range c.P.Partners {
+		for _, pe := range pa.People {
+			c.personAttempts(pe)
+		}
+	}
+}
+
+type violation struct {
+	a          *program.Attempt
+	rule, msg  string
+	cycle      int
+	proctoring bool
+}
+
+func (c *Context) personAttempts(pe *program.Person) {
+	if len(pe.Exams) == 0 {
+		return
+	}
+	cycle := make([]int, len(pe.Exams)) // cycle number of each attempt, by Attempt.Index
+	var vs []violation
+	n := 0
+	byExam := map[string][]*program.Attempt{}
+	for _, a := range pe.Exams {
+		if a.Date.Valid() && c.P.Exam(a.Exam) != nil {
+			byExam[a.Exam] = append(byExam[a.Exam], a)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(byExam)) {
+		e := c.P.Exam(id)
+		l := c.P.Level(e.Level)
+		if l == nil {
+			continue
+		}
+		as := byExam[id]
+		slices.SortStableFunc(as, func(x, y *program.Attempt) int { return cmp.Compare(x.Date.Sub(y.Date), 0) })
+		pass := c.P.PassingScore(e)
+		inCycle := 0
+		n++
+		for i, a := range as {
+			cycle[a.Index] = n
+			inCycle++
+			if l.AttemptsIncluded > 0 && inCycle > l.AttemptsIncluded {
+				vs = append(vs, violation{a: a, rule: "retake-limit", cycle: n, msg: "attempt " + strconv.Itoa(inCycle) + " of exam \"" + id + "\" in one cycle: level " + l.ID + " includes " + strconv.Itoa(l.AttemptsIncluded) + " attempts until a pass"})
+			}
+			if inCycle > 1 {
+				prev := as[i-1]
+				if gap := a.Date.Sub(prev.Date); gap < l.RetakeWaitDays {
+					vs = append(vs, violation{a: a, rule: "retake-wait", cycle: n, msg: "attempt of exam \"" + id + "\" on " + a.Date.String() + " is " + strconv.Itoa(gap) + " days after the previous one (" + prev.Date.String() + "): level " + l.ID + " requires " + strconv.Itoa(l.RetakeWaitDays) + " days between attempts"})
+				}
+			}
+			if a.Proctoring != "" && !l.Allows(a.Proctoring) {
+				vs = append(vs, violation{a: a, rule: "proctoring", cycle: n, proctoring: true, msg: "exam \"" + id + "\" proctored " + a.Proctoring + ": level " + l.ID + " allows " + joinOr(l.Proctoring)})
+			}
+			if a.Score >= pass {
+				inCycle = 0
+				n++
+			}
+		}
+	}
+	if len(vs) == 0 {
+		return
+	}
+	// Which cycles each waiving certification relies on.
+	type cycleRule struct {
+		cycle int
+		rule  string
+	}
+	waived := map[cycleRule]bool{}
+	for _, cr := range pe.Certifications {
+		if len(cr.Waive) == 0 || !cr.Issued.Valid() {
+			continue
+		}
+		ce := c.P.CertificationOf(cr)
+		if ce == nil {
+			continue
+		}
+		type use struct {
+			exam string
+			w    window
+		}
+		var uses []use
+		if cr.Renews == "" {
+			uses = append(uses, use{ce.Exam, grantWindow(cr.Issued, c.P.Policy.ResultValidDays)})
+		} else if old := c.P.Credential(cr.Renews); old != nil {
+			for _, opt := range ce.Recertify {
+				uses = append(uses, use{opt.Exam, window{from: old.Issued, to: cr.Issued, renewal: true}})
+			}
+		}
+		for _, u := range uses {
+			e := c.P.Exam(u.exam)
+			if e == nil {
+				continue
+			}
+			for _, a := range pe.Exams {
+				if a.Exam == e.ID && a.Score >= c.P.PassingScore(e) && u.w.result(a.Date) {
+					for _, r := range cr.Waive {
+						waived[cycleRule{cycle[a.Index], r}] = true
+					}
+				}
+			}
+		}
+	}
+	for _, v := range vs {
+		if waived[cycleRule{v.cycle, v.rule}] {
+			continue
+		}
+		pos := v.a.Pos
+		if v.proctoring {
+			pos = pe.Src.At("exams[" + strconv.Itoa(v.a.Index) + "].proctoring")
+		}
+		c.report(pos, v.rule, "%s", v.msg)
+	}
+}
+
+func joinOr(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return "no proctoring mode"
+	case 1:
+		return xs[0]
+	}
+	s := ""
+	for i, x := range xs {
+		switch {
+		case i == 0:
+		case i == len(xs)-1:
+			s += " or "
+		default:
+			s += ", "
+		}
+		s += x
+	}
+	return s
+}

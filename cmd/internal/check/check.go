@@ -1,0 +1,109 @@
+package check
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/standing"
+)
+
+// Rule is one rule of section 10.
+type Rule struct {
+	ID       string
+	Severity diag.Severity
+	Summary  string
+	// Run checks the whole program; nil for rules the loader enforces and
+	// for rules that another rule's function reports together with it.
+	Run func(*Context)
+}
+
+// Rules lists every rule in the order of section 10.
+var Rules = []Rule{
+	{"syntax", diag.Error, "a file is not valid TOML, or a Markdown file has no +++ front matter", nil},
+	{"unknown-key", diag.Error, "a key the format does not define", nil},
+	{"missing-field", diag.Error, "a required key or table is missing", nil},
+	{"invalid-value", diag.Error, "a value of the wrong type or out of range (dates, e-mails, URLs, countries, scores, enums)", nil},
+	{"invalid-id", diag.Error, "an id that is not a slug, or an id key that differs from its file name", nil},
+	{"unknown-reference", diag.Error, "a reference to a track, level, course, exam, kind, certification or credential that does not exist", unknownReference},
+	{"duplicate-id", diag.Error, "two records with the same id", duplicateID},
+	{"credential-id", diag.Error, "a credential id with the wrong shape or check symbol", nil},
+	{"prerequisite", diag.Error, "a prerequisite certification not held (active or grace) on the issue date", grants},
+	{"course-missing", diag.Error, "a required course not completed on or before the issue date", nil},
+	{"exam-not-passed", diag.Error, "no passing attempt of the exam within result_valid_days before the issue date", nil},
+	{"retake-limit", diag.Error, "an attempt beyond attempts_included in its cycle", attempts},
+	{"retake-wait", diag.Error, "an attempt sooner than retake_wait_days after the previous one in its cycle", nil},
+	{"proctoring", diag.Error, "an attempt proctored in a way its level does not allow", nil},
+	{"assessment-missing", diag.Error, "a required assessment not passed within result_valid_days before the issue date", nil},
+	{"evidence-missing", diag.Error, "fewer evidence items of a kind than required on the issue date", nil},
+	{"future-date", diag.Error, "a date after the as-of date", futureDates},
+	{"renewal", diag.Error, "a renewal outside its window, of another credential, repeated, or without a met recertify option", nil},
+	{"bank-size", diag.Error, "a question bank smaller than bank_factor x the exam's questions", banks},
+	{"bank-invalid", diag.Error, "a question with an unknown topic, fewer than two or duplicate choices, or an answer out of range", nil},
+	{"bank-coverage", diag.Warning, "a blueprint topic with fewer than bank_factor x its share of questions", nil},
+	{"review-stale", diag.Warning, "an exam whose questions were last reviewed more than review_days ago", reviewStale},
+	{"expiring", diag.Warning, "an active credential that expires within the largest notice period", expiring},
+}
+
+// severities is filled by init: a variable initialiser would make a cycle
+// through the rule functions, which report through it.
+var severities = map[string]diag.Severity{}
+
+func init() {
+	for _, r := range Rules {
+		severities[r.ID] = r.Severity
+	}
+}
+
+// Context is what a rule sees.
+type Context struct {
+	P    *program.Program
+	S    *standing.Standing
+	AsOf date.Date
+	out  *diag.List
+}
+
+// Run checks p at asOf and returns the diagnostics of every rule.
+func Run(p *program.Program, s *standing.Standing, asOf date.Date) []diag.Diagnostic {
+	var out diag.List
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for _, r := range Rules {
+		if r.Run == nil {
+			continue
+		}
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			r.Run(&Context{P: p, S: s, AsOf: asOf, out: &out})
+		})
+	}
+	wg.Wait()
+	return out.Sorted()
+}
+
+// report adds a diagnostic of rule at pos.
+func (c *Context) report(pos program.Pos, rule, format string, args ...any) {
+	sev, ok := severities[rule]
+	if !ok {
+		panic("check: unknown rule " + rule)
+	}
+	c.out.Add(diag.Diagnostic{File: pos.File, Line: pos.Line, Col: pos.Col, Severity: sev, Rule: rule, Msg: fmt.Sprintf(format, args...)})
+}
+
+// grant reports a rule broken by a certification's grant, unless the grant
+// waives it.
+func (c *Context) grant(cr *program.Credential, rule, format string, args ...any) {
+	if cr.Waives(rule) {
+		return
+	}
+	c.report(cr.Pos, rule, format, args...)
+}
+
+// key returns the position of a key of a credential ("renews").
+func key(cr *program.Credential, k string) program.Pos {
+	return cr.Person.Src.At(cr.Path() + "." + k)
+}

@@ -1,0 +1,76 @@
+package check
+
+import (
+	"strconv"
+
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/program"
+)
+
+// futureDates: no date may lie after the as-of date; a record from the
+// future is a typo or a grant made ahead of time.
+func futureDates(c *Context) {
+	check := func(src *program.Source, path string, d date.Date) {
+		if d.Valid() && d.After(c.AsOf) {
+			c.report(src.At(path), "future-date", "%s %s is after the as-of date %s", lastKey(path), d, c.AsOf)
+		}
+	}
+	for _, e := range c.P.Exams {
+		check(e.Src, "reviewed", e.Reviewed)
+	}
+	for _, pa := range c.P.Partners {
+		check(pa.Src, "joined", pa.Joined)
+		for _, pe := range pa.People {
+			for i, t := range pe.Training {
+				check(pe.Src, "training["+strconv.Itoa(i)+"].completed", t.Completed)
+			}
+			for i, a := range pe.Exams {
+				check(pe.Src, "exams["+strconv.Itoa(i)+"].date", a.Date)
+			}
+			for i, a := range pe.Assessments {
+				check(pe.Src, "assessments["+strconv.Itoa(i)+"].date", a.Date)
+			}
+			for i, e := range pe.Evidence {
+				check(pe.Src, "evidence["+strconv.Itoa(i)+"].date", e.Date)
+			}
+			for _, cr := range pe.Certifications {
+				check(pe.Src, cr.Path()+".issued", cr.Issued)
+				check(pe.Src, cr.Path()+".revoked", cr.Revoked)
+			}
+		}
+	}
+}
+
+func lastKey(path string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if path[i] == '.' {
+			return path[i+1:]
+		}
+	}
+	return path
+}
+
+// reviewStale warns about question banks not reviewed within review_days
+// (the framework's quarterly review cycle).
+func reviewStale(c *Context) {
+	days := c.P.Policy.ReviewDays
+	for _, e := range c.P.Exams {
+		switch {
+		case e.Reviewed.Invalid():
+		case e.Reviewed.IsZero():
+			c.report(e.Src.At(""), "review-stale", "exam %q has no reviewed date: record the last review of its questions", e.ID)
+		case c.AsOf.Sub(e.Reviewed) > days:
+			c.report(e.Src.At("reviewed"), "review-stale", "exam %q was last reviewed %s, %d days before %s (review_days is %d)", e.ID, e.Reviewed, c.AsOf.Sub(e.Reviewed), c.AsOf, days)
+		}
+	}
+}
+
+// expiring warns about active credentials within the largest notice period.
+func expiring(c *Context) {
+	for _, cr := range c.P.Credentials {
+		if cr.Issued.Valid() && !cr.Issued.After(c.AsOf) && c.P.CertificationOf(cr) != nil && c.S.Expiring(cr, c.AsOf) {
+			exp := c.S.Of(cr).Expires
+			c.report(cr.Pos, "expiring", "%s (%s) of %s expires on %s, in %d days", cr.ID, cr.Key(), cr.Person.Name, exp, exp.Sub(c.AsOf))
+		}
+	}
+}

@@ -1,0 +1,208 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/standing"
+)
+
+// grants checks every credential against what its certification requires:
+// prerequisite, course-missing, exam-not-passed, assessment-missing and
+// evidence-missing for a new credential; renewal for a renewal, which
+// answers to the recertify options instead (prerequisites do not apply).
+// Each is reported at the credential's [[certifications]] header.
+func grants(c *Context) {
+	for _, cr := range c.P.Credentials {
+		ce := c.P.CertificationOf(cr)
+		if ce == nil || !cr.Issued.Valid() {
+			continue // unknown-reference, missing-field or invalid-value already
+		}
+		if cr.Renews != "" {
+			c.renewal(cr, ce)
+			continue
+		}
+		c.prerequisites(cr, ce)
+		w := grantWindow(cr.Issued, c.P.Policy.ResultValidDays)
+		for _, miss := range c.missing(cr.Person, &ce.Requirements, w) {
+			c.grant(cr, miss.rule, "%s", miss.msg)
+		}
+	}
+}
+
+func (c *Context) prerequisites(cr *program.Credential, ce *program.Certification) {
+	for _, pre := range ce.Prerequisites {
+		track, level, _ := strings.Cut(pre, "/")
+		l := c.P.Level(level)
+		if l == nil {
+			continue
+		}
+		if !c.S.Holds(cr.Person, track, l.Rank, cr.Issued, true) {
+			c.grant(cr, "prerequisite", "%s %s requires %s, which %s does not hold (active or in grace) on %s",
+				cr.Key(), cr.ID, pre, cr.Person.Name, cr.Issued)
+		}
+	}
+}
+
+// window is when results count toward a grant. For a new credential,
+// exam passes and assessments count from valid days before the issue date
+// and courses and evidence from any earlier date; for a renewal, every
+// result must be dated after the old credential's issue date.
+type window struct {
+	from, to date.Date // from is exclusive for a renewal, inclusive otherwise
+	renewal  bool
+}
+
+func grantWindow(issued date.Date, validDays int) window {
+	return window{from: issued.AddDays(-validDays), to: issued}
+}
+
+// result reports whether an exam pass or assessment dated d counts.
+func (w window) result(d date.Date) bool {
+	if !d.Valid() || d.After(w.to) {
+		return false
+	}
+	if w.renewal {
+		return d.After(w.from)
+	}
+	return !d.Before(w.from)
+}
+
+// any reports whether a course or evidence item dated d counts.
+func (w window) any(d date.Date) bool {
+	if w.renewal {
+		return w.result(d)
+	}
+	return d.Valid() && !d.After(w.to)
+}
+
+func (w window) resultSpan() string {
+	if w.renewal {
+		return w.anySpan()
+	}
+	return fmt.Sprintf("between %s and %s", w.from, w.to)
+}
+
+func (w window) anySpan() string {
+	if w.renewal {
+		return fmt.Sprintf("after %s and on or before %s", w.from, w.to)
+	}
+	return "on or before " + w.to.String()
+}
+
+type miss struct{ rule, msg string }
+
+// missing lists what requirements r lack in a person's results dated in w.
+func (c *Context) missing(pe *program.Person, r *program.Requirements, w window) []miss {
+	var out []miss
+	for _, id := range r.Courses {
+		ok := false
+		for _, t := range pe.Training {
+			if t.Course == id && w.any(t.Completed) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			out = append(out, miss{"course-missing", fmt.Sprintf("course %q is not completed %s", id, w.anySpan())})
+		}
+	}
+	if r.Exam != "" {
+		if e := c.P.Exam(r.Exam); e != nil {
+			if c.pass(pe, e, w) == nil {
+				out = append(out, miss{"exam-not-passed", fmt.Sprintf("no attempt of exam %q scoring %d or more dated %s", e.ID, c.P.PassingScore(e), w.resultSpan())})
+			}
+		}
+	}
+	for _, id := range r.Assessments {
+		ok := false
+		for _, a := range pe.Assessments {
+			if a.Assessment == id && a.Passed && w.result(a.Date) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			out = append(out, miss{"assessment-missing", fmt.Sprintf("no passed %q assessment dated %s", id, w.resultSpan())})
+		}
+	}
+	for _, id := range sortedKeys(r.Evidence) {
+		need, n := r.Evidence[id], 0
+		for _, e := range pe.Evidence {
+			if e.Kind == id && w.any(e.Date) {
+				n++
+			}
+		}
+		if n < need {
+			out = append(out, miss{"evidence-missing", fmt.Sprintf("%d of %d %q evidence items dated %s", n, need, id, w.anySpan())})
+		}
+	}
+	return out
+}
+
+// pass returns the latest passing attempt of e dated in w, or nil.
+func (c *Context) pass(pe *program.Person, e *program.Exam, w window) *program.Attempt {
+	var best *program.Attempt
+	min := c.P.PassingScore(e)
+	for _, a := range pe.Exams {
+		if a.Exam == e.ID && a.Score >= min && w.result(a.Date) && (best == nil || !a.Date.Before(best.Date)) {
+			best = a
+		}
+	}
+	return best
+}
+
+// renewal checks a credential that renews another (section 8).
+func (c *Context) renewal(cr *program.Credential, ce *program.Certification) {
+	st := c.S.Of(cr)
+	old := st.Renews
+	if old == nil {
+		return // unknown-reference
+	}
+	switch {
+	case st.Window == standing.Invalid && old == cr:
+		c.grant(cr, "renewal", "credential %s renews itself", cr.ID)
+		return
+	case st.Window == standing.Invalid && old.Person != cr.Person:
+		c.grant(cr, "renewal", "%s renews %s, a credential of another person (%s/%s)", cr.ID, old.ID, old.Person.Partner.ID, old.Person.ID)
+		return
+	case st.Window == standing.Invalid && old.Key() != cr.Key():
+		c.grant(cr, "renewal", "%s (%s) renews %s, a credential of %s: a renewal keeps the track and level", cr.ID, cr.Key(), old.ID, old.Key())
+		return
+	case st.Window == standing.Invalid:
+		c.grant(cr, "renewal", "%s renews %s, which is not issued before it (%s)", cr.ID, old.ID, old.Issued)
+		return
+	case st.SecondRenewal:
+		c.grant(cr, "renewal", "%s renews %s, which %s already renews: a credential is renewed at most once", cr.ID, old.ID, c.S.Of(old).RenewedBy.ID)
+		return
+	case st.Window == standing.TooLate:
+		oe := c.S.Of(old).Expires
+		c.grant(cr, "renewal", "%s is issued %s, on or after %s (%s expired %s + %d days): too late to renew; grant it as a new credential without renews (the full path)",
+			cr.ID, cr.Issued, oe.AddDays(c.P.Policy.StreamlinedDays), old.ID, oe, c.P.Policy.StreamlinedDays)
+		return
+	}
+	if old.Revoked.Valid() && !cr.Issued.Before(old.Revoked) {
+		c.grant(cr, "renewal", "%s renews %s, which was revoked on %s", cr.ID, old.ID, old.Revoked)
+		return
+	}
+	if len(ce.Recertify) == 0 {
+		c.grant(cr, "renewal", "%s cannot be renewed: the certification defines no [[certifications.recertify]] options", ce.Key())
+		return
+	}
+	w := window{from: old.Issued, to: cr.Issued, renewal: true}
+	var why []string
+	for i, opt := range ce.Recertify {
+		ms := c.missing(cr.Person, opt, w)
+		if len(ms) == 0 {
+			return
+		}
+		var parts []string
+		for _, m := range ms {
+			parts = append(parts, m.msg)
+		}
+		why = append(why, fmt.Sprintf("option %d: %s", i+1, strings.Join(parts, "; ")))
+	}
+	c.grant(cr, "renewal", "%s renews %s but meets no recertify option with results dated %s (%s)", cr.ID, old.ID, w.anySpan(), strings.Join(why, " | "))
+}

@@ -1,0 +1,219 @@
+package check
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/accredit/accredit/cmd/internal/program"
+)
+
+// unknownReference: every id a record names must exist.
+func unknownReference(c *Context) {
+	p := c.P
+	src := p.Src
+	for i, t := range p.Tiers {
+		for j, r := range t.Requires {
+			at := "tiers[" + strconv.Itoa(i) + "].requires[" + strconv.Itoa(j) + "]"
+			c.certRef(src, at, r.Track, r.Level)
+		}
+	}
+	for _, t := range p.Tracks {
+		for i, ce := range t.Certifications {
+			at := "certifications[" + strconv.Itoa(i) + "]"
+			if p.Level(ce.Level) == nil {
+				c.report(t.Src.At(at+".level"), "unknown-reference", "unknown level %q%s", ce.Level, known(levelIDs(p)))
+			}
+			for _, pre := range ce.Prerequisites {
+				if tr, lv, ok := strings.Cut(pre, "/"); ok && p.Certification(pre) == nil {
+					c.report(t.Src.At(at+".prerequisites"), "unknown-reference", "prerequisite %q: no certification of track %q at level %q", pre, tr, lv)
+				}
+			}
+			c.requirementRefs(t.Src, at, &ce.Requirements)
+			for j, r := range ce.Recertify {
+				c.requirementRefs(t.Src, at+".recertify["+strconv.Itoa(j)+"]", r)
+			}
+		}
+	}
+	for _, e := range p.Exams {
+		if e.Track != "" && p.Track(e.Track) == nil {
+			c.report(e.Src.At("track"), "unknown-reference", "unknown track %q%s", e.Track, known(trackIDs(p)))
+		}
+		if e.Level != "" && p.Level(e.Level) == nil {
+			c.report(e.Src.At("level"), "unknown-reference", "unknown level %q%s", e.Level, known(levelIDs(p)))
+		}
+	}
+	for _, pa := range p.Partners {
+		for _, pe := range pa.People {
+			c.personRefs(pe)
+		}
+	}
+}
+
+func (c *Context) certRef(src *program.Source, at, track, level string) {
+	p := c.P
+	switch {
+	case p.Track(track) == nil:
+		c.report(src.At(at+".track"), "unknown-reference", "unknown track %q%s", track, known(trackIDs(p)))
+	case p.Level(level) == nil:
+		c.report(src.At(at+".level"), "unknown-reference", "unknown level %q%s", level, known(levelIDs(p)))
+	case p.Certification(track+"/"+level) == nil:
+		c.report(src.At(at+".level"), "unknown-reference", "track %q has no certification at level %q", track, level)
+	}
+}
+
+func (c *Context) requirementRefs(src *program.Source, at string, r *program.Requirements) {
+	p := c.P
+	for _, id := range r.Courses {
+		if p.Course(id) == nil {
+			c.report(src.At(at+".courses"), "unknown-reference", "unknown course %q: courses are defined in [[courses]] of a track", id)
+		}
+	}
+	if r.Exam != "" && p.Exam(r.Exam) == nil {
+		c.report(src.At(at+".exam"), "unknown-reference", "unknown exam %q: no programs/exams/%s.toml", r.Exam, r.Exam)
+	}
+	for _, id := range r.Assessments {
+		if p.Assessment(id) == nil {
+			c.report(src.At(at+".assessments"), "unknown-reference", "unknown assessment kind %q: kinds are defined in [[assessments]] of program.toml", id)
+		}
+	}
+	for _, id := range sortedKeys(r.Evidence) {
+		if p.EvidenceKind(id) == nil {
+			c.report(src.At(at+".evidence."+id), "unknown-reference", "unknown evidence kind %q: kinds are defined in [[evidence_kinds]] of program.toml", id)
+		}
+	}
+}
+
+func (c *Context) personRefs(pe *program.Person) {
+	p := c.P
+	for i, t := range pe.Training {
+		if t.Course != "" && p.Course(t.Course) == nil {
+			c.report(pe.Src.At("training["+strconv.Itoa(i)+"].course"), "unknown-reference", "unknown course %q", t.Course)
+		}
+	}
+	for i, a := range pe.Exams {
+		if a.Exam != "" && p.Exam(a.Exam) == nil {
+			c.report(pe.Src.At("exams["+strconv.Itoa(i)+"].exam"), "unknown-reference", "unknown exam %q", a.Exam)
+		}
+	}
+	for i, r := range pe.Assessments {
+		if r.Assessment != "" && p.Assessment(r.Assessment) == nil {
+			c.report(pe.Src.At("assessments["+strconv.Itoa(i)+"].assessment"), "unknown-reference", "unknown assessment kind %q", r.Assessment)
+		}
+	}
+	for i, e := range pe.Evidence {
+		if e.Kind != "" && p.EvidenceKind(e.Kind) == nil {
+			c.report(pe.Src.At("evidence["+strconv.Itoa(i)+"].kind"), "unknown-reference", "unknown evidence kind %q", e.Kind)
+		}
+	}
+	for _, cr := range pe.Certifications {
+		if cr.Track != "" && cr.Level != "" {
+			c.certRef(pe.Src, cr.Path(), cr.Track, cr.Level)
+		}
+		if cr.Renews != "" && p.Credential(cr.Renews) == nil {
+			c.report(key(cr, "renews"), "unknown-reference", "renews %q: no credential has this id", cr.Renews)
+		}
+	}
+}
+
+func known(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return " (known: " + strings.Join(ids, ", ") + ")"
+}
+
+func levelIDs(p *program.Program) []string {
+	var ids []string
+	for _, l := range p.Levels {
+		ids = append(ids, l.ID)
+	}
+	return ids
+}
+
+func trackIDs(p *program.Program) []string {
+	var ids []string
+	for _, t := range p.Tracks {
+		ids = append(ids, t.ID)
+	}
+	return ids
+}
+
+// duplicateID: ids are unique where PROGRAM-FORMAT.md says so; level and
+// tier ranks too (invalid-value).
+func duplicateID(c *Context) {
+	p := c.P
+	src := p.Src
+	seen := func(what string) func(id string, pos program.Pos) {
+		first := map[string]program.Pos{}
+		return func(id string, pos program.Pos) {
+			if id == "" {
+				return
+			}
+			if f, dup := first[id]; dup {
+				c.report(pos, "duplicate-id", "duplicate %s %q: first defined at %s:%d", what, id, f.File, f.Line)
+				return
+			}
+			first[id] = pos
+		}
+	}
+	ranks := func(what string) func(rank int, pos program.Pos) {
+		first := map[int]program.Pos{}
+		return func(rank int, pos program.Pos) {
+			if f, dup := first[rank]; dup {
+				c.report(pos, "invalid-value", "%s rank %d is already used at line %d: ranks must be unique", what, rank, f.Line)
+				return
+			}
+			first[rank] = pos
+		}
+	}
+	lv, lr := seen("level"), ranks("level")
+	for i, l := range p.Levels {
+		at := "levels[" + strconv.Itoa(i) + "]"
+		lv(l.ID, src.At(at+".id"))
+		lr(l.Rank, src.At(at+".rank"))
+	}
+	tv, tr := seen("tier"), ranks("tier")
+	for i, t := range p.Tiers {
+		at := "tiers[" + strconv.Itoa(i) + "]"
+		tv(t.ID, src.At(at+".id"))
+		tr(t.Rank, src.At(at+".rank"))
+	}
+	av := seen("assessment kind")
+	for i, k := range p.Assessments {
+		av(k.ID, src.At("assessments["+strconv.Itoa(i)+"].id"))
+	}
+	ev := seen("evidence kind")
+	for i, k := range p.EvidenceKinds {
+		ev(k.ID, src.At("evidence_kinds["+strconv.Itoa(i)+"].id"))
+	}
+	cv := seen("course")
+	for _, t := range p.Tracks {
+		for i, co := range t.Courses {
+			cv(co.ID, t.Src.At("courses["+strconv.Itoa(i)+"].id"))
+		}
+		lvl := seen("certification level")
+		for i, ce := range t.Certifications {
+			lvl(ce.Level, t.Src.At("certifications["+strconv.Itoa(i)+"].level"))
+		}
+	}
+	for _, e := range p.Exams {
+		tp := seen("blueprint topic")
+		for i, b := range e.Blueprint {
+			tp(b.Topic, e.Src.At("blueprint["+strconv.Itoa(i)+"].topic"))
+		}
+		if e.Bank != nil {
+			q := seen("question")
+			for i, qu := range e.Bank.Questions {
+				q(qu.ID, e.Bank.Src.At("questions["+strconv.Itoa(i)+"].id"))
+			}
+		}
+	}
+	ids := seen("credential id")
+	for _, cr := range p.Credentials {
+		ids(cr.ID, key(cr, "id"))
+	}
+}
+
+func sortedKeys(m map[string]int) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,0 +1,88 @@
+package diag
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Formats accepted by Write.
+const (
+	Text   = "text"
+	JSON   = "json"
+	GitHub = "github"
+)
+
+// Write prints ds in the given format. ds must be sorted (List.Sorted).
+func Write(w io.Writer, format string, ds []Diagnostic) error {
+	switch format {
+	case JSON:
+		return writeJSON(w, ds)
+	case GitHub:
+		return writeGitHub(w, ds)
+	case Text:
+		return writeText(w, ds)
+	}
+	return fmt.Errorf("unknown format %q", format)
+}
+
+func writeText(w io.Writer, ds []Diagnostic) error {
+	var b strings.Builder
+	for _, d := range ds {
+		b.WriteString(d.String())
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeJSON(w io.Writer, ds []Diagnostic) error {
+	errs, warns := Count(ds)
+	if ds == nil {
+		ds = []Diagnostic{}
+	}
+	out := struct {
+		Diagnostics []Diagnostic `json:"diagnostics"`
+		Errors      int          `json:"errors"`
+		Warnings    int          `json:"warnings"`
+	}{ds, errs, warns}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// writeGitHub prints workflow commands, which GitHub turns into annotations
+// on the changed lines of a pull request. Property values and messages are
+// escaped as the runner expects (actions/toolkit's command.ts).
+func writeGitHub(w io.Writer, ds []Diagnostic) error {
+	var b strings.Builder
+	for _, d := range ds {
+		fmt.Fprintf(&b, "::%s file=%s,line=%d,col=%d,title=%s::%s\n",
+			d.Severity, escapeProperty(d.File), d.Line, d.Col, escapeProperty(d.Rule), escapeData(d.Msg))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+var (
+	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
+func escapeData(s string) string     { return dataEscaper.Replace(s) }
+func escapeProperty(s string) string { return propertyEscaper.Replace(s) }
+
+// Summary is the one-line count printed after text output,
+// e.g. "3 errors, 2 warnings in 214 files".
+func Summary(ds []Diagnostic, files int) string {
+	errs, warns := Count(ds)
+	return fmt.Sprintf("%s, %s in %s", plural(errs, "error"), plural(warns, "warning"), plural(files, "file"))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,267 @@
+package load
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/tomlpos"
+)
+
+// file decodes and validates one file.
+type file struct {
+	l   *loader
+	rel string
+	src *program.Source
+}
+
+// errAt reports a diagnostic at a key or table path of the file.
+func (f *file) errAt(path, rule, format string, args ...any) {
+	p := f.src.At(path)
+	f.l.add(f.rel, p.Line, p.Col, rule, format, args...)
+}
+
+// at returns the position of a path, for a record's Pos.
+func (f *file) at(path string) program.Pos { return f.src.At(path) }
+
+var typeErr = regexp.MustCompile(`^toml: (?:line (\d+) )?(?:\(last key "([^"]*)"\): )?(.*)$`)
+var typeWords = regexp.MustCompile(`TOML value has type (\S+); destination has type (.+)$`)
+
+// decodeTOML decodes data (which starts at file line offset+1) into v,
+// reports syntax errors, type errors and unknown keys, and indexes the
+// positions. It reports false when v could not be decoded.
+func (f *file) decodeTOML(data []byte, offset int, v any) bool {
+	f.src = &program.Source{File: f.rel, Offset: offset, Index: tomlpos.Scan(data)}
+	md, err := toml.Decode(string(data), v)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			msg := pe.Message
+			if pe.Message == "" {
+				msg = pe.Error()
+			}
+			f.l.add(f.rel, pe.Position.Line+offset, max(pe.Position.Col, 1), "syntax", "%s", msg)
+			return false
+		}
+		m := typeErr.FindStringSubmatch(err.Error())
+		line, key, msg := 1, "", err.Error()
+		if m != nil {
+			if n, err := strconv.Atoi(m[1]); err == nil {
+				line = n
+			}
+			key, msg = m[2], m[3]
+		}
+		if w := typeWords.FindStringSubmatch(msg); w != nil {
+			msg = fmt.Sprintf("must be %s, not %s", article(w[2]), article(w[1]))
+		}
+		col := 1
+		if key != "" {
+			msg = fmt.Sprintf("%q %s", lastKey(key), msg)
+			// The decoder names the line; the scanner gives the column.
+			for _, e := range f.src.Index.Entries {
+				if e.Pos.Line == line && tomlpos.StripIndices(e.Path) == key {
+					col = e.Pos.Col
+					break
+				}
+			}
+		}
+		f.l.add(f.rel, line+offset, col, "invalid-value", "%s", msg)
+		return false
+	}
+	f.unknownKeys(md.Undecoded())
+	return true
+}
+
+// typeNames turns the decoder's Go type names into TOML words.
+var typeNames = map[string]string{
+	"string": "a string", "int64": "an integer", "integer": "an integer",
+	"float64": "a number", "float": "a number", "bool": "a boolean", "boolean": "a boolean",
+	"time.Time": "a date or time", "[]any": "an array", "slice": "an array",
+	"map[string]any": "a table", "map": "a table", "[]map[string]any": "an array of tables",
+}
+
+func article(t string) string {
+	if s, ok := typeNames[t]; ok {
+		return s
+	}
+	return t
+}
+
+func lastKey(k string) string {
+	if i := strings.LastIndexByte(k, '.'); i >= 0 {
+		return k[i+1:]
+	}
+	return k
+}
+
+// unknownKeys reports each key the decoder did not use, at its own line.
+// Keys below an unknown table are covered by the table's report.
+func (f *file) unknownKeys(keys []toml.Key) {
+	if len(keys) == 0 {
+		return
+	}
+	unknown := map[string]bool{}
+	for _, k := range keys {
+		unknown[k.String()] = true
+	}
+	next := map[string]int{} // per stripped path: entries already matched
+	entries := f.src.Index.Entries
+	for _, k := range keys {
+		ks := k.String()
+		pos, found := program.Pos{}, false
+		for i := next[ks]; i < len(entries); i++ {
+			if tomlpos.StripIndices(entries[i].Path) == ks {
+				pos, found = f.src.At(entries[i].Path), true
+				next[ks] = i + 1
+				break
+			}
+		}
+		if len(k) > 1 && unknown[k[:len(k)-1].String()] {
+			continue
+		}
+		if !found {
+			pos = f.src.At("")
+		}
+		where := ""
+		if len(k) > 1 {
+			where = " in " + tablePath(k[:len(k)-1])
+		}
+		f.l.add(f.rel, pos.Line, pos.Col, "unknown-key", "unknown key %q%s", k[len(k)-1], where)
+	}
+}
+
+func tablePath(k toml.Key) string { return "[" + strings.Join(k, ".") + "]" }
+
+// require reports each key of keys missing from the table at path ("" for
+// the top level), at the table's header.
+func (f *file) require(path string, keys ...string) {
+	for _, k := range keys {
+		if !f.src.Has(join(path, k)) {
+			if path == "" {
+				f.errAt(path, "missing-field", "missing required key %q", k)
+			} else {
+				f.errAt(path, "missing-field", "%s is missing required key %q", header(path), k)
+			}
+		}
+	}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// header names a table path the way it is written: certifications[2] ->
+// [[certifications]], contact -> [contact].
+func header(path string) string {
+	p := tomlpos.StripIndices(path)
+	if strings.HasSuffix(path, "]") {
+		return "[[" + p + "]]"
+	}
+	return "[" + p + "]"
+}
+
+func at(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+
+// Value checks: each reports invalid-value (invalid-id for ids) at the key
+// when the key is written and its value is wrong.
+
+func (f *file) slug(path, v string) {
+	if f.src.Has(path) && !IsSlug(v) {
+		f.errAt(path, "invalid-id", "%q is not a valid id: use lower-case letters, digits and single hyphens (at most 64 characters)", v)
+	}
+}
+
+func (f *file) slugs(path string, vs []string) {
+	for i, v := range vs {
+		if !IsSlug(v) {
+			f.errAt(path, "invalid-id", "%q is not a valid id: use lower-case letters, digits and single hyphens (at most 64 characters)", v)
+			_ = i
+		}
+	}
+}
+
+func (f *file) nonEmpty(path, v string) {
+	if f.src.Has(path) && strings.TrimSpace(v) == "" {
+		f.errAt(path, "invalid-value", "%q must not be empty", lastKey(path))
+	}
+}
+
+func (f *file) nonEmptyList(path string, vs []string) {
+	for _, v := range vs {
+		if strings.TrimSpace(v) == "" {
+			f.errAt(path, "invalid-value", "%q must not hold empty strings", lastKey(path))
+			return
+		}
+	}
+}
+
+func (f *file) email(path, v string) {
+	if f.src.Has(path) && !IsEmail(v) {
+		f.errAt(path, "invalid-value", "%q is not an e-mail address", v)
+	}
+}
+
+func (f *file) url(path, v string) {
+	if f.src.Has(path) && !IsURL(v) {
+		f.errAt(path, "invalid-value", "%q is not an absolute http or https URL", v)
+	}
+}
+
+func (f *file) country(path, v string) {
+	if f.src.Has(path) && !IsCountry(v) {
+		f.errAt(path, "invalid-value", "%q is not an ISO 3166-1 alpha-2 country code (e.g. DE, US, JP)", v)
+	}
+}
+
+func (f *file) intRange(path string, v, lo, hi int) {
+	if f.src.Has(path) && (v < lo || v > hi) {
+		if hi == maxInt {
+			f.errAt(path, "invalid-value", "%q must be at least %d, not %d", lastKey(path), lo, v)
+		} else {
+			f.errAt(path, "invalid-value", "%q must be between %d and %d, not %d", lastKey(path), lo, hi, v)
+		}
+	}
+}
+
+const maxInt = int(^uint(0) >> 1)
+
+func (f *file) date(path string, d date.Date) {
+	if d.Invalid() {
+		f.errAt(path, "invalid-value", "%q must be a date written YYYY-MM-DD (a TOML local date, without quotes)", lastKey(path))
+	}
+}
+
+func (f *file) oneOf(path, v string, allowed []string) {
+	if !f.src.Has(path) {
+		return
+	}
+	for _, a := range allowed {
+		if v == a {
+			return
+		}
+	}
+	f.errAt(path, "invalid-value", "%q is not one of %s", v, strings.Join(allowed, ", "))
+}
+
+// idMatches reports an id key that differs from the file's id.
+func (f *file) idMatches(v, id string) {
+	if f.src.Has("id") && v != id {
+		f.errAt("id", "invalid-id", "id %q does not match the file name %q", v, id)
+	}
+}
+
+// fileID reports a file or folder name that is not a valid id.
+func (f *file) fileID(id, what string) {
+	if !IsSlug(id) {
+		f.l.add(f.rel, 1, 1, "invalid-id", "%s name %q is not a valid id: use lower-case letters, digits and single hyphens (at most 64 characters)", what, id)
+	}
+}

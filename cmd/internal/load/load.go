@@ -1,0 +1,291 @@
+package load
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/program"
+)
+
+// ErrNoProgram means the root holds no programs/program.toml.
+var ErrNoProgram = errors.New("no programs/program.toml: is --root the program repository?")
+
+// Load reads the program under root. The error is non-nil only when no
+// program can be read at all (an unreadable root, no program.toml): every
+// problem inside the files is a diagnostic, and the program returned then
+// holds what could be read.
+func Load(root string) (*program.Program, []diag.Diagnostic, error) {
+	fi, err := os.Stat(root)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot read the program: %w", err)
+	}
+	if !fi.IsDir() {
+		return nil, nil, fmt.Errorf("cannot read the program: %s is not a directory", root)
+	}
+	if _, err := os.Stat(filepath.Join(root, "programs", "program.toml")); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("%s: %w", root, ErrNoProgram)
+		}
+		return nil, nil, fmt.Errorf("cannot read the program: %w", err)
+	}
+
+	l := &loader{root: root, prog: &program.Program{Root: root}}
+	jobs, err := l.plan()
+	if err != nil {
+		return nil, nil, err
+	}
+	l.run(jobs)
+	l.assemble(jobs)
+	l.prog.Link()
+	return l.prog, l.diags.Sorted(), nil
+}
+
+type kind int
+
+const (
+	kindProgram kind = iota
+	kindTrack
+	kindExam
+	kindBank
+	kindPartner
+	kindPerson
+	kindPage
+)
+
+// job is one file to read and decode; its result lands in the job itself,
+// so that assembling keeps file order whatever the order of decoding.
+type job struct {
+	kind kind
+	rel  string // relative, /-separated
+	id   string
+	// partner is the index of the partner job a person belongs to.
+	partner int
+
+	result any
+}
+
+type loader struct {
+	root  string
+	prog  *program.Program
+	diags diag.List
+}
+
+func (l *loader) add(file string, line, col int, rule, format string, args ...any) {
+	l.diags.Add(diag.Diagnostic{File: file, Line: line, Col: col, Severity: diag.Error, Rule: rule, Msg: fmt.Sprintf(format, args...)})
+}
+
+// plan lists every file to read, in a stable order.
+func (l *loader) plan() ([]*job, error) {
+	jobs := []*job{{kind: kindProgram, rel: "programs/program.toml", id: "program"}}
+	for _, name := range l.list("programs/tracks", false) {
+		if id, ok := strings.CutSuffix(name, ".toml"); ok {
+			jobs = append(jobs, &job{kind: kindTrack, rel: "programs/tracks/" + name, id: id})
+		}
+	}
+	for _, name := range l.list("programs/exams", false) {
+		if id, ok := strings.CutSuffix(name, ".bank.toml"); ok {
+			jobs = append(jobs, &job{kind: kindBank, rel: "programs/exams/" + name, id: id})
+		} else if id, ok := strings.CutSuffix(name, ".toml"); ok {
+			jobs = append(jobs, &job{kind: kindExam, rel: "programs/exams/" + name, id: id})
+		}
+	}
+	for _, name := range l.list("partners", true) {
+		dir := "partners/" + name
+		pj := len(jobs)
+		rel := dir + "/partner.md"
+		if _, err := os.Stat(l.abs(rel)); err != nil {
+			l.add(rel, 1, 1, "missing-field", "partner folder %s has no partner.md", dir)
+			continue
+		}
+		jobs = append(jobs, &job{kind: kindPartner, rel: rel, id: name})
+		for _, file := range l.list(dir+"/people", false) {
+			if id, ok := strings.CutSuffix(file, ".toml"); ok {
+				jobs = append(jobs, &job{kind: kindPerson, rel: dir + "/people/" + file, id: id, partner: pj})
+			}
+		}
+	}
+	pages, err := l.pages()
+	if err != nil {
+		return nil, err
+	}
+	for _, rel := range pages {
+		jobs = append(jobs, &job{kind: kindPage, rel: rel})
+	}
+	return jobs, nil
+}
+
+func (l *loader) abs(rel string) string { return filepath.Join(l.root, filepath.FromSlash(rel)) }
+
+// list returns the sorted names of the files (or, with dirs, the folders)
+// of a folder of the program; a missing folder is empty.
+func (l *loader) list(rel string, dirs bool) []string {
+	entries, err := os.ReadDir(l.abs(rel))
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			l.add(rel, 1, 1, "syntax", "cannot read folder: %v", unwrapPath(err))
+		}
+		return nil
+	}
+	var names []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		isDir := e.IsDir()
+		if e.Type()&fs.ModeSymlink != 0 {
+			if fi, err := os.Stat(l.abs(rel + "/" + e.Name())); err == nil {
+				isDir = fi.IsDir()
+			}
+		}
+		if isDir == dirs {
+			names = append(names, e.Name())
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+func (l *loader) pages() ([]string, error) {
+	var rels []string
+	dir := l.abs("content")
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == dir {
+				return filepath.SkipDir
+			}
+			rel, _ := filepath.Rel(l.root, p)
+			l.add(filepath.ToSlash(rel), 1, 1, "syntax", "cannot read: %v", unwrapPath(err))
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".") && p != dir {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.IsDir() && strings.HasSuffix(d.Name(), ".md") {
+			rel, _ := filepath.Rel(l.root, p)
+			rels = append(rels, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	slices.Sort(rels)
+	return rels, err
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// run decodes every job on all cores.
+func (l *loader) run(jobs []*job) {
+	workers := runtime.GOMAXPROCS(0)
+	ch := make(chan *job, 256)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range ch {
+				l.decode(j)
+			}
+		})
+	}
+	for _, j := range jobs {
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
+	l.prog.Files = len(jobs)
+}
+
+func (l *loader) decode(j *job) {
+	data, err := os.ReadFile(l.abs(j.rel))
+	if err != nil {
+		l.add(j.rel, 1, 1, "syntax", "cannot read file: %v", unwrapPath(err))
+		return
+	}
+	f := &file{l: l, rel: j.rel}
+	switch j.kind {
+	case kindProgram:
+		j.result = f.program(data)
+	case kindTrack:
+		j.result = f.track(data, j.id)
+	case kindExam:
+		j.result = f.exam(data, j.id)
+	case kindBank:
+		j.result = f.bank(data)
+	case kindPartner:
+		j.result = f.partner(data, j.id)
+	case kindPerson:
+		j.result = f.person(data, j.id)
+	case kindPage:
+		j.result = f.page(data)
+	}
+}
+
+// assemble puts the decoded files together in file order.
+func (l *loader) assemble(jobs []*job) {
+	p := l.prog
+	exams := map[string]*program.Exam{}
+	var banks []*job
+	for _, j := range jobs {
+		switch v := j.result.(type) {
+		case *programFile:
+			p.Info, p.Policy, p.Src = v.Program, v.Policy, v.src
+			p.Levels, p.Assessments, p.EvidenceKinds = v.Levels, v.Assessments, v.EvidenceKinds
+			p.Tiers, p.Administrators = v.Tiers, v.Administrators
+		case *program.Track:
+			p.Tracks = append(p.Tracks, v)
+		case *program.Exam:
+			p.Exams = append(p.Exams, v)
+			exams[j.id] = v
+		case *program.Bank:
+			banks = append(banks, j)
+		case *program.Partner:
+			p.Partners = append(p.Partners, v)
+		case *program.Person:
+			if pa, ok := jobs[j.partner].result.(*program.Partner); ok {
+				pa.People = append(pa.People, v)
+			}
+		case *program.Page:
+			p.Pages = append(p.Pages, v)
+		}
+	}
+	for _, j := range banks {
+		b := j.result.(*program.Bank)
+		e, ok := exams[j.id]
+		if !ok {
+			l.add(j.rel, 1, 1, "unknown-reference", "question bank of an exam that does not exist: no programs/exams/%s.toml", j.id)
+			continue
+		}
+		e.Bank = b
+	}
+	if p.Src == nil { // program.toml did not decode: keep later stages safe
+		p.Policy = program.DefaultPolicy()
+		p.Src = &program.Source{File: "programs/program.toml"}
+	}
+}
+
+// pageURL turns content/docs/format.md into /docs/format/.
+func pageURL(rel string) string {
+	p := strings.TrimSuffix(strings.TrimPrefix(rel, "content/"), ".md")
+	if path.Base(p) == "index" {
+		p = path.Dir(p)
+	}
+	if p == "." || p == "" {
+		return "/"
+	}
+	return "/" + p + "/"
+}

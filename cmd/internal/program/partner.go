@@ -1,0 +1,137 @@
+package program
+
+import (
+	"strconv"
+
+	"github.com/accredit/accredit/cmd/internal/date"
+)
+
+// Partner is one partners/<partner>/partner.md file and its people.
+type Partner struct {
+	ID          string     `toml:"id"`
+	Name        string     `toml:"name"`
+	Website     string     `toml:"website"`
+	Joined      date.Date  `toml:"joined"`
+	Listed      bool       `toml:"listed"`
+	Specialties []string   `toml:"specialties"`
+	Industries  []string   `toml:"industries"`
+	Contact     Contact    `toml:"contact"`
+	Locations   []Location `toml:"locations"`
+
+	Description []byte    `toml:"-"` // Markdown body
+	BodyLine    int       `toml:"-"` // file line of the body's first line
+	People      []*Person `toml:"-"` // sorted by id
+	Src         *Source   `toml:"-"`
+}
+
+// Contact is the partner's public contact.
+type Contact struct {
+	Email string `toml:"email"`
+	Phone string `toml:"phone"`
+}
+
+// Location is a [[locations]] entry.
+type Location struct {
+	City    string `toml:"city"`
+	Country string `toml:"country"` // ISO 3166-1 alpha-2
+	Region  string `toml:"region"`
+}
+
+// Person is one partners/<partner>/people/<person>.toml file.
+type Person struct {
+	ID             string        `toml:"id"`
+	Name           string        `toml:"name"`
+	Email          string        `toml:"email"` // PRIVATE
+	Public         bool          `toml:"public"`
+	Training       []*Training   `toml:"training"`
+	Exams          []*Attempt    `toml:"exams"`
+	Assessments    []*Result     `toml:"assessments"`
+	Evidence       []*Evidence   `toml:"evidence"`
+	Certifications []*Credential `toml:"certifications"`
+
+	Partner *Partner `toml:"-"`
+	Src     *Source  `toml:"-"`
+}
+
+// Training is a completed course.
+type Training struct {
+	Course    string    `toml:"course"`
+	Completed date.Date `toml:"completed"`
+	Pos       Pos       `toml:"-"`
+}
+
+// Attempt is one exam attempt, pass or fail.
+type Attempt struct {
+	Exam       string    `toml:"exam"`
+	Date       date.Date `toml:"date"`
+	Score      int       `toml:"score"`
+	Proctoring string    `toml:"proctoring"`
+	Index      int       `toml:"-"` // position in Person.Exams
+	Pos        Pos       `toml:"-"`
+}
+
+// Result is one practical assessment.
+type Result struct {
+	Assessment string    `toml:"assessment"`
+	Date       date.Date `toml:"date"`
+	Passed     bool      `toml:"passed"`
+	Reviewer   string    `toml:"reviewer"`
+	Pos        Pos       `toml:"-"`
+}
+
+// Evidence is one item of evidence. Its title is PRIVATE.
+type Evidence struct {
+	Kind  string    `toml:"kind"`
+	Date  date.Date `toml:"date"`
+	Title string    `toml:"title"`
+	Pos   Pos       `toml:"-"`
+}
+
+// Credential is one [[certifications]] entry of a person: a granted
+// certification with its credential id.
+type Credential struct {
+	ID            string    `toml:"id"`
+	Track         string    `toml:"track"`
+	Level         string    `toml:"level"`
+	Issued        date.Date `toml:"issued"`
+	Renews        string    `toml:"renews"`
+	Waive         []string  `toml:"waive"`
+	WaiverReason  string    `toml:"waiver_reason"` // PRIVATE
+	Revoked       date.Date `toml:"revoked"`
+	RevokedReason string    `toml:"revoked_reason"`
+
+	Person *Person `toml:"-"`
+	Index  int     `toml:"-"` // position in Person.Certifications
+	Seq    int     `toml:"-"` // position among all credentials of the program
+	Pos    Pos     `toml:"-"`
+}
+
+// Key is "track/level".
+func (c *Credential) Key() string { return c.Track + "/" + c.Level }
+
+// Waives reports whether the grant waived a rule.
+func (c *Credential) Waives(rule string) bool {
+	for _, w := range c.Waive {
+		if w == rule {
+			return true
+		}
+	}
+	return false
+}
+
+// Path is the TOML path of the credential in its person's file.
+func (c *Credential) Path() string { return "certifications[" + strconv.Itoa(c.Index) + "]" }
+
+// Page is a content/**/*.md file.
+type Page struct {
+	Title       string `toml:"title"`
+	Description string `toml:"description"`
+	Weight      int    `toml:"weight"`
+	Menu        bool   `toml:"menu"`
+	Draft       bool   `toml:"draft"`
+
+	URL      string  `toml:"-"` // "/faq/"
+	Body     []byte  `toml:"-"`
+	BodyLine int     `toml:"-"`
+	Src      *Source `toml:"-"`
+}

@@ -1,0 +1,265 @@
+package program
+
+import (
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/tomlpos"
+)
+
+// Pos is a place in a file of the program: File is relative to the root
+// and /-separated, Line and Col are 1-based.
+type Pos struct {
+	File      string
+	Line, Col int
+}
+
+// Source is one loaded file and the positions of its keys and tables.
+type Source struct {
+	File   string // relative to the root, /-separated
+	Offset int    // lines before the TOML (front matter starts at line 2)
+	Index  *tomlpos.Index
+}
+
+// At returns the position of a key or table path ("certifications[2].issued").
+// A path that is not written in the file (a missing key) falls back to its
+// closest written parent, and finally to line 1.
+func (s *Source) At(path string) Pos {
+	for p := path; p != ""; p = parent(p) {
+		if tp, ok := s.Index.Lookup(p); ok {
+			return Pos{File: s.File, Line: tp.Line + s.Offset, Col: tp.Col}
+		}
+	}
+	return Pos{File: s.File, Line: 1 + s.Offset, Col: 1}
+}
+
+// Has reports whether path is written in the file.
+func (s *Source) Has(path string) bool { return s.Index.Has(path) }
+
+// parent strips the last key or index of a path: "a[1].b" -> "a[1]" -> "a".
+func parent(p string) string {
+	for i := len(p) - 1; i >= 0; i-- {
+		switch p[i] {
+		case '.':
+			return p[:i]
+		case '[':
+			return p[:i]
+		}
+	}
+	return ""
+}
+
+// Program is everything loaded from a program repository.
+type Program struct {
+	Root string // the repository root as given
+
+	Info           Info
+	Policy         Policy
+	Levels         []*Level
+	Assessments    []*Kind
+	EvidenceKinds  []*Kind
+	Tiers          []*Tier
+	Administrators []*Administrator
+	Tracks         []*Track
+	Exams          []*Exam
+	Partners       []*Partner
+	Pages          []*Page
+
+	Src   *Source // programs/program.toml
+	Files int     // number of files read
+
+	lookups
+}
+
+// Info is the [program] table.
+type Info struct {
+	Name         string `toml:"name"`
+	Issuer       string `toml:"issuer"`
+	IssuerURL    string `toml:"issuer_url"`
+	SiteURL      string `toml:"site_url"`
+	ContactEmail string `toml:"contact_email"`
+	Repository   string `toml:"repository"`
+}
+
+// Policy is the [policy] table. Defaults are those of PROGRAM-FORMAT.md.
+type Policy struct {
+	GraceDays            int   `toml:"grace_days"`
+	StreamlinedDays      int   `toml:"streamlined_days"`
+	NoticeDays           []int `toml:"notice_days"`
+	CountGraceTowardTier bool  `toml:"count_grace_toward_tier"`
+	ResultValidDays      int   `toml:"result_valid_days"`
+	ReviewDays           int   `toml:"review_days"`
+	BankFactor           int   `toml:"bank_factor"`
+	SignedGrants         bool  `toml:"signed_grants"`
+}
+
+// DefaultPolicy returns the policy of a program that sets no key.
+func DefaultPolicy() Policy {
+	return Policy{
+		GraceDays:            30,
+		StreamlinedDays:      90,
+		NoticeDays:           []int{60, 30, 7},
+		CountGraceTowardTier: true,
+		ResultValidDays:      365,
+		ReviewDays:           92,
+		BankFactor:           3,
+	}
+}
+
+// MaxNotice is the largest notice period in days (0 without notices).
+func (p Policy) MaxNotice() int {
+	m := 0
+	for _, n := range p.NoticeDays {
+		m = max(m, n)
+	}
+	return m
+}
+
+// Proctoring modes of exam attempts.
+var ProctoringModes = []string{"self", "live", "in-person"}
+
+// Level is one [[levels]] entry.
+type Level struct {
+	ID               string   `toml:"id"`
+	Name             string   `toml:"name"`
+	Rank             int      `toml:"rank"`
+	PassingScore     int      `toml:"passing_score"`
+	AttemptsIncluded int      `toml:"attempts_included"` // 0: unlimited
+	RetakeWaitDays   int      `toml:"retake_wait_days"`
+	Proctoring       []string `toml:"proctoring"`
+
+	HasPassingScore bool `toml:"-"`
+	Pos             Pos  `toml:"-"`
+}
+
+// Allows reports whether the level allows a proctoring mode.
+func (l *Level) Allows(mode string) bool {
+	for _, m := range l.Proctoring {
+		if m == mode {
+			return true
+		}
+	}
+	return false
+}
+
+// Kind is an [[assessments]] or [[evidence_kinds]] entry.
+type Kind struct {
+	ID   string `toml:"id"`
+	Name string `toml:"name"`
+	Pos  Pos    `toml:"-"`
+}
+
+// Tier is one [[tiers]] entry.
+type Tier struct {
+	ID       string     `toml:"id"`
+	Name     string     `toml:"name"`
+	Rank     int        `toml:"rank"`
+	Benefits []string   `toml:"benefits"`
+	Requires []*Require `toml:"requires"`
+	Pos      Pos        `toml:"-"`
+}
+
+// Require is one [[tiers.requires]] entry: at least People distinct people
+// holding Track at Level or higher.
+type Require struct {
+	Track  string `toml:"track"`
+	Level  string `toml:"level"`
+	People int    `toml:"people"`
+	Pos    Pos    `toml:"-"`
+}
+
+// Administrator may grant certifications.
+type Administrator struct {
+	Name   string `toml:"name"`
+	Email  string `toml:"email"`
+	PGPKey string `toml:"pgp_key"`
+	SSHKey string `toml:"ssh_key"`
+	Pos    Pos    `toml:"-"`
+}
+
+// Track is one programs/tracks/<track>.toml file.
+type Track struct {
+	ID             string           `toml:"id"`
+	Name           string           `toml:"name"`
+	Audience       string           `toml:"audience"`
+	Optional       bool             `toml:"optional"`
+	Description    string           `toml:"description"`
+	Courses        []*Course        `toml:"courses"`
+	Certifications []*Certification `toml:"certifications"`
+
+	Src *Source `toml:"-"`
+}
+
+// Course is a [[courses]] entry of a track.
+type Course struct {
+	ID    string `toml:"id"`
+	Title string `toml:"title"`
+	Track *Track `toml:"-"`
+	Pos   Pos    `toml:"-"`
+}
+
+// Requirements are what a certification or one of its recertification
+// options asks for.
+type Requirements struct {
+	Courses     []string       `toml:"courses"`
+	Exam        string         `toml:"exam"`
+	Assessments []string       `toml:"assessments"`
+	Evidence    map[string]int `toml:"evidence"`
+}
+
+// Certification is one [[certifications]] entry of a track: the
+// certification of that track at one level.
+type Certification struct {
+	Level          string          `toml:"level"`
+	Name           string          `toml:"name"`
+	ValidityMonths int             `toml:"validity_months"`
+	Prerequisites  []string        `toml:"prerequisites"`
+	Recertify      []*Requirements `toml:"recertify"`
+	Requirements
+
+	Track *Track `toml:"-"`
+	Index int    `toml:"-"` // position in Track.Certifications
+	Pos   Pos    `toml:"-"`
+}
+
+// Key is "track/level", the form prerequisites and facets use.
+func (c *Certification) Key() string { return c.Track.ID + "/" + c.Level }
+
+// Exam is one programs/exams/<exam>.toml file.
+type Exam struct {
+	ID              string    `toml:"id"`
+	Title           string    `toml:"title"`
+	Track           string    `toml:"track"`
+	Level           string    `toml:"level"`
+	Format          string    `toml:"format"`
+	Questions       int       `toml:"questions"`
+	DurationMinutes int       `toml:"duration_minutes"`
+	PassingScore    int       `toml:"passing_score"`
+	Reviewed        date.Date `toml:"reviewed"`
+	Blueprint       []*Topic  `toml:"blueprint"`
+
+	HasPassingScore bool    `toml:"-"`
+	Bank            *Bank   `toml:"-"` // nil when the program keeps no bank here
+	Src             *Source `toml:"-"`
+}
+
+// Topic is a [[blueprint]] entry.
+type Topic struct {
+	Topic  string `toml:"topic"`
+	Weight int    `toml:"weight"`
+	Pos    Pos    `toml:"-"`
+}
+
+// Bank is an exam's question bank. It is PRIVATE: checked, never published.
+type Bank struct {
+	Questions []*Question `toml:"questions"`
+	Src       *Source     `toml:"-"`
+}
+
+// Question is one [[questions]] entry of a bank.
+type Question struct {
+	ID      string   `toml:"id"`
+	Topic   string   `toml:"topic"`
+	Text    string   `toml:"text"`
+	Choices []string `toml:"choices"`
+	Answer  int      `toml:"answer"`
+	Pos     Pos      `toml:"-"`
+}

@@ -1,0 +1,136 @@
+package tomlpos
+
+import (
+	"testing"
+
+	"github.com/BurntSushi/toml"
+)
+
+const person = `name = "Jane Doe"   # comment [[not]]
+email = "jane@example.com"
+notes = """
+[[certifications]]
+id = "fake"
+"""
+
+[[training]]
+course = "sales-101"
+completed = 2024-01-10
+
+[[certifications]]
+id = "7K3M-9Q2P-XW4T"
+evidence = { closed-deal = 5, "case-study" = 1 }
+
+  [[certifications.recertify]]
+  exam = "sales-foundation"
+  [[certifications.recertify]]
+  courses = ["a", 'b']
+
+[[certifications]]
+id = 'X'
+tiers = [
+  { track = "sales", level = "foundation" },   # first
+  { track = "technical",
+    level = "x" },
+]
+[program.inner]
+a.b = 1
+`
+
+func TestScan(t *testing.T) {
+	x := Scan([]byte(person))
+	tests := []struct {
+		path      string
+		line, col int
+	}{
+		{"name", 1, 1},
+		{"email", 2, 1},
+		{"notes", 3, 1},
+		{"training[0]", 8, 1},
+		{"training[0].course", 9, 1},
+		{"training[0].completed", 10, 1},
+		{"certifications[0]", 12, 1},
+		{"certifications[0].id", 13, 1},
+		{"certifications[0].evidence", 14, 1},
+		{"certifications[0].evidence.closed-deal", 14, 14},
+		{"certifications[0].evidence.case-study", 14, 31},
+		{"certifications[0].recertify[0]", 16, 3},
+		{"certifications[0].recertify[0].exam", 17, 3},
+		{"certifications[0].recertify[1]", 18, 3},
+		{"certifications[0].recertify[1].courses", 19, 3},
+		{"certifications[1]", 21, 1},
+		{"certifications[1].id", 22, 1},
+		{"certifications[1].tiers[0]", 24, 3},
+		{"certifications[1].tiers[0].level", 24, 22},
+		{"certifications[1].tiers[1]", 25, 3},
+		{"certifications[1].tiers[1].level", 26, 5},
+		{"program.inner", 28, 1},
+		{"program.inner.a.b", 29, 1},
+	}
+	for _, tt := range tests {
+		p, ok := x.Lookup(tt.path)
+		if !ok {
+			t.Errorf("%s: not found", tt.path)
+			continue
+		}
+		if p.Line != tt.line || p.Col != tt.col {
+			t.Errorf("%s: at %d:%d, want %d:%d", tt.path, p.Line, p.Col, tt.line, tt.col)
+		}
+	}
+	if x.Has("certifications[2]") || x.Has("id") {
+		t.Error("found a key inside a multi-line string")
+	}
+}
+
+func TestStripIndices(t *testing.T) {
+	for in, want := range map[string]string{
+		"a":                          "a",
+		"certifications[2].issued":   "certifications.issued",
+		"a[0].b[11].c":               "a.b.c",
+		"certifications[0].evidence": "certifications.evidence",
+	} {
+		if got := StripIndices(in); got != want {
+			t.Errorf("StripIndices(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Every key the decoder sees must be found by the scanner, in the same order.
+func TestAgreesWithDecoder(t *testing.T) {
+	var v map[string]any
+	md, err := toml.Decode(person, &v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := Scan([]byte(person))
+	seen := map[string]bool{}
+	for _, e := range x.Entries {
+		seen[StripIndices(e.Path)] = true
+	}
+	for _, k := range md.Keys() {
+		if !seen[k.String()] {
+			t.Errorf("decoder key %q not indexed", k.String())
+		}
+	}
+}
+
+func FuzzScan(f *testing.F) {
+	f.Add([]byte(person))
+	f.Add([]byte("[[a]]\n[[a.b]]\nx = [[{y = 1}]]\n"))
+	f.Add([]byte("a = \"\"\"\\\n\"\"\"\nb = '''x''''\n"))
+	f.Add([]byte("[\"q.k\".'r']\n\"a\\\"b\" = 1"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		x := Scan(src)
+		lines := 1
+		for _, c := range src {
+			if c == '\n' {
+				lines++
+			}
+		}
+		for _, e := range x.Entries {
+			if e.Pos.Line < 1 || e.Pos.Line > lines || e.Pos.Col < 1 {
+				t.Fatalf("entry %q at impossible position %v (%d lines)", e.Path, e.Pos, lines)
+			}
+		}
+	})
+}
