@@ -39,7 +39,7 @@ func (c *Context) prerequisites(cr *program.Credential, ce *program.Certificatio
 		if l == nil {
 			continue
 		}
-		if !c.S.Holds(cr.Person, track, l.Rank, cr.Issued, true) {
+		if !c.S.Holds(cr.Person, track, l.Rank, cr.Issued, true, cr) {
 			c.grant(cr, "prerequisite", "%s %s requires %s, which %s does not hold (active or in grace) on %s",
 				cr.Key(), cr.ID, pre, cr.Person.Name, cr.Issued)
 		}

@@ -21,14 +21,14 @@ type Source struct {
 
 // At returns the position of a key or table path ("certifications[2].issued").
 // A path that is not written in the file (a missing key) falls back to its
-// closest written parent, and finally to line 1.
+// closest written parent, and finally to the file's line 1.
 func (s *Source) At(path string) Pos {
 	for p := path; p != ""; p = parent(p) {
 		if tp, ok := s.Index.Lookup(p); ok {
 			return Pos{File: s.File, Line: tp.Line + s.Offset, Col: tp.Col}
 		}
 	}
-	return Pos{File: s.File, Line: 1 + s.Offset, Col: 1}
+	return Pos{File: s.File, Line: 1, Col: 1} // the whole file
 }
 
 // Has reports whether path is written in the file.

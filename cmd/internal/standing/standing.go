@@ -164,10 +164,11 @@ func (s *Standing) Current(c *program.Credential, d date.Date, grace bool) bool 
 }
 
 // Holds reports whether a person holds track at level rank minRank or
-// higher at d (active, or grace when grace counts).
-func (s *Standing) Holds(p *program.Person, track string, minRank int, d date.Date, grace bool) bool {
+// higher at d (active, or grace when grace counts), not counting except
+// (the credential whose prerequisites are being checked).
+func (s *Standing) Holds(p *program.Person, track string, minRank int, d date.Date, grace bool, except *program.Credential) bool {
 	for _, c := range p.Certifications {
-		if c.Track != track {
+		if c.Track != track || c == except {
 			continue
 		}
 		l := s.Program.Level(c.Level)
@@ -206,7 +207,7 @@ func (s *Standing) Meets(pa *program.Partner, t *program.Tier, d date.Date) bool
 		}
 		n := 0
 		for _, pe := range pa.People {
-			if s.Holds(pe, r.Track, l.Rank, d, grace) {
+			if s.Holds(pe, r.Track, l.Rank, d, grace, nil) {
 				n++
 			}
 		}
