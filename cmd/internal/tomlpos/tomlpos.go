@@ -43,6 +43,15 @@ func (x *Index) Lookup(path string) (Pos, bool) {
 	if x == nil {
 		return Pos{}, false
 	}
+	// Most files hold a few dozen keys: a scan costs less than a map.
+	if len(x.Entries) <= 64 {
+		for _, e := range x.Entries {
+			if e.Path == path {
+				return e.Pos, true
+			}
+		}
+		return Pos{}, false
+	}
 	if x.byPath == nil {
 		x.byPath = make(map[string]int, len(x.Entries))
 		for i, e := range x.Entries {

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/accredit/accredit/cmd/internal/base"
+)
+
+// TestMain lets the test binary also act as the accredit command: testscript
+// installs a copy of it named "accredit" in the scripts' $PATH, and running
+// that copy runs main's run function with the real exit code.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"accredit": func() { os.Exit(run(base.DefaultEnv(), os.Args[1:])) },
+	})
+}
+
+// TestScripts runs the scripts of testdata/script (PROGRAM-FORMAT.md
+// section 11: exit 0 ok, 1 problems found, 2 usage or I/O error).
+//
+// Besides testscript's own commands, scripts can use
+//
+//	exitcode N command [args...]
+//
+// which runs command like exec, fails unless it exits with status N, and
+// leaves its output for the stdout and stderr commands that follow. Plain
+// "! exec" cannot tell "problems found" (1) from "usage error" (2).
+//
+// accredit runs as a subprocess rather than by calling run in-process:
+// the flag values of every command are package globals that keep their
+// values from one run to the next, testscript runs the scripts in parallel,
+// and --root defaults to the process's working directory, which the
+// script's "cd" does not change.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exitcode": cmdExitcode,
+		},
+	})
+}
+
+func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! exitcode")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: exitcode N command [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil || want < 0 {
+		ts.Fatalf("exitcode: invalid status %q", args[0])
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+	}
+}

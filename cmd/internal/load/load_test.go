@@ -1,0 +1,131 @@
+package load
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestIsSlug(t *testing.T) {
+	for s, want := range map[string]bool{
+		"sales": true, "sales-101": true, "a": true, "0": true,
+		"": false, "-a": false, "a-": false, "a--b": false, "Sales": false, "a_b": false, "a b": false,
+		strings.Repeat("a", 64): true, strings.Repeat("a", 65): false,
+	} {
+		if got := IsSlug(s); got != want {
+			t.Errorf("IsSlug(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestValues(t *testing.T) {
+	tests := []struct {
+		f    func(string) bool
+		in   string
+		want bool
+	}{
+		{IsEmail, "jane@contoso.example", true},
+		{IsEmail, "Jane <jane@contoso.example>", false},
+		{IsEmail, "jane", false},
+		{IsEmail, "jane@", false},
+		{IsEmail, "ja ne@x.example", false},
+		{IsURL, "https://contoso.example", true},
+		{IsURL, "http://contoso.example/a?b", true},
+		{IsURL, "contoso.example", false},
+		{IsURL, "javascript:alert(1)", false},
+		{IsURL, "ftp://contoso.example", false},
+		{IsURL, "https://", false},
+		{IsCountry, "DE", true},
+		{IsCountry, "GB", true},
+		{IsCountry, "UK", false},
+		{IsCountry, "de", false},
+		{IsCountry, "XX", false},
+	}
+	for _, tt := range tests {
+		if got := tt.f(tt.in); got != tt.want {
+			t.Errorf("%q: got %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	if len(countries) != 249 {
+		t.Errorf("%d countries, want the 249 of ISO 3166-1", len(countries))
+	}
+}
+
+func TestPageURL(t *testing.T) {
+	for rel, want := range map[string]string{
+		"content/faq.md":         "/faq/",
+		"content/docs/format.md": "/docs/format/",
+		"content/docs/index.md":  "/docs/",
+		"content/index.md":       "/",
+	} {
+		if got := pageURL(rel); got != want {
+			t.Errorf("pageURL(%q) = %q, want %q", rel, got, want)
+		}
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	if _, _, err := Load(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("a missing root loads")
+	}
+	if _, _, err := Load(t.TempDir()); err == nil || !strings.Contains(err.Error(), "programs/program.toml") {
+		t.Errorf("a root without program.toml: %v", err)
+	}
+	f := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(f, nil, 0o644)
+	if _, _, err := Load(f); err == nil {
+		t.Error("a file as root loads")
+	}
+}
+
+// fuzzFile decodes data as one file of a kind and fails on a panic or on a
+// diagnostic without a position.
+func fuzzFile(t *testing.T, data []byte, decode func(*file) any) {
+	l := &loader{}
+	decode(&file{l: l, rel: "partners/acme/people/x.toml"})
+	_ = data
+	for _, d := range l.diags.Sorted() {
+		if d.Line < 1 || d.Col < 1 || d.Rule == "" || d.Msg == "" {
+			t.Fatalf("bad diagnostic %+v", d)
+		}
+	}
+}
+
+func seeds(f *testing.F, glob string) {
+	files, _ := filepath.Glob(glob)
+	for _, name := range files {
+		if data, err := os.ReadFile(name); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte(""))
+	f.Add([]byte("name = \"x\"\n[[certifications]]\nid = 5\n"))
+	f.Add([]byte("+++\nname = 1\n+++\n"))
+}
+
+func FuzzPerson(f *testing.F) {
+	seeds(f, "../../../partners/*/people/*.toml")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzFile(t, data, func(fl *file) any { return fl.person(data, "x") })
+	})
+}
+
+func FuzzPartner(f *testing.F) {
+	seeds(f, "../../../partners/*/partner.md")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzFile(t, data, func(fl *file) any { return fl.partner(data, "x") })
+	})
+}
+
+func FuzzProgram(f *testing.F) {
+	seeds(f, "../../../programs/*.toml")
+	seeds(f, "../../../programs/*/*.toml")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzFile(t, data, func(fl *file) any { return fl.program(data) })
+		fuzzFile(t, data, func(fl *file) any { return fl.track(data, "x") })
+		fuzzFile(t, data, func(fl *file) any { return fl.exam(data, "x") })
+		fuzzFile(t, data, func(fl *file) any { return fl.bank(data) })
+		fuzzFile(t, data, func(fl *file) any { return fl.page(data) })
+	})
+}
