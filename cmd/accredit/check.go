@@ -60,7 +60,7 @@ func runCheck(env *base.Env, args []string) int {
 			format = diag.GitHub
 		}
 	}
-	res, err := loadAndCheck(checkProgram.root, checkProgram.date())
+	res, err := loadAndCheck(env, checkProgram.root, checkProgram.date())
 	if err != nil {
 		env.Errorf(cmdCheck, "%v", err)
 		return base.ExitUsage
@@ -89,7 +89,7 @@ type checked struct {
 
 // loadAndCheck runs the first stages of the pipeline: load, standing, check.
 // The error is for a program that cannot be read at all.
-func loadAndCheck(root string, asOf date.Date) (*checked, error) {
+func loadAndCheck(env *base.Env, root string, asOf date.Date) (*checked, error) {
 	if _, err := os.Stat(root); err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -97,9 +97,13 @@ func loadAndCheck(root string, asOf date.Date) (*checked, error) {
 		}
 		return nil, err
 	}
-	p, ds, err := load.Load(root)
+	cache := openCache(env, root)
+	p, ds, err := load.LoadWith(root, load.Options{Cache: cache})
 	if err != nil {
 		return nil, err
+	}
+	if cache != nil {
+		cache.Save() // best effort: the cache only saves time
 	}
 	st := standing.Compute(p)
 	var all diag.List

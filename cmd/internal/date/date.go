@@ -158,3 +158,10 @@ func (d *Date) UnmarshalTOML(v any) error {
 	*d = FromTime(t)
 	return nil
 }
+
+// Raw returns the date's internal value, for compact caches: FromRaw(d.Raw()) == d
+// for every Date, unset and invalid ones included.
+func (d Date) Raw() int32 { return d.n }
+
+// FromRaw is the inverse of Raw.
+func FromRaw(n int32) Date { return Date{n} }

@@ -410,7 +410,9 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 	// Every value, even a message with a newline, stays on its own line.
 	var raw bytes.Buffer
-	Write(&raw, JSON, ds)
+	if err := Write(&raw, JSON, ds); err != nil {
+		t.Fatal(err)
+	}
 	for _, line := range strings.Split(strings.TrimSuffix(raw.String(), "\n"), "\n") {
 		if strings.ContainsAny(line, "\r\x00") {
 			t.Errorf("raw control character in JSON line %q", line)

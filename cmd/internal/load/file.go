@@ -10,21 +10,26 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/tomlpos"
 )
 
 // file decodes and validates one file.
 type file struct {
-	l   *loader
 	rel string
 	src *program.Source
+	out []diag.Diagnostic // the file's own diagnostics, cached with it
+}
+
+func (f *file) add(file string, line, col int, rule, format string, args ...any) {
+	f.out = append(f.out, diag.Diagnostic{File: file, Line: line, Col: col, Severity: diag.Error, Rule: rule, Msg: fmt.Sprintf(format, args...)})
 }
 
 // errAt reports a diagnostic at a key or table path of the file.
 func (f *file) errAt(path, rule, format string, args ...any) {
 	p := f.src.At(path)
-	f.l.add(f.rel, p.Line, p.Col, rule, format, args...)
+	f.add(f.rel, p.Line, p.Col, rule, format, args...)
 }
 
 // at returns the position of a path, for a record's Pos.
@@ -37,7 +42,7 @@ var typeWords = regexp.MustCompile(`TOML value has type (\S+); destination has t
 // reports syntax errors, type errors and unknown keys, and indexes the
 // positions. It reports false when v could not be decoded.
 func (f *file) decodeTOML(data []byte, offset int, v any) bool {
-	f.src = &program.Source{File: f.rel, Offset: offset, Index: tomlpos.Scan(data)}
+	f.src = program.NewSource(f.rel, offset, tomlpos.Scan(data), nil)
 	md, err := toml.Decode(string(data), v)
 	if err != nil {
 		var pe toml.ParseError
@@ -46,7 +51,7 @@ func (f *file) decodeTOML(data []byte, offset int, v any) bool {
 			if pe.Message == "" {
 				msg = pe.Error()
 			}
-			f.l.add(f.rel, pe.Position.Line+offset, max(pe.Position.Col, 1), "syntax", "%s", msg)
+			f.add(f.rel, pe.Position.Line+offset, max(pe.Position.Col, 1), "syntax", "%s", msg)
 			return false
 		}
 		m := typeErr.FindStringSubmatch(err.Error())
@@ -64,14 +69,14 @@ func (f *file) decodeTOML(data []byte, offset int, v any) bool {
 		if key != "" {
 			msg = fmt.Sprintf("%q %s", lastKey(key), msg)
 			// The decoder names the line; the scanner gives the column.
-			for _, e := range f.src.Index.Entries {
+			for _, e := range f.src.Index().Entries {
 				if e.Pos.Line == line && tomlpos.StripIndices(e.Path) == key {
 					col = e.Pos.Col
 					break
 				}
 			}
 		}
-		f.l.add(f.rel, line+offset, col, "invalid-value", "%s", msg)
+		f.add(f.rel, line+offset, col, "invalid-value", "%s", msg)
 		return false
 	}
 	f.unknownKeys(md.Undecoded())
@@ -111,7 +116,7 @@ func (f *file) unknownKeys(keys []toml.Key) {
 		unknown[k.String()] = true
 	}
 	next := map[string]int{} // per stripped path: entries already matched
-	entries := f.src.Index.Entries
+	entries := f.src.Index().Entries
 	for _, k := range keys {
 		ks := k.String()
 		pos, found := program.Pos{}, false
@@ -132,7 +137,7 @@ func (f *file) unknownKeys(keys []toml.Key) {
 		if len(k) > 1 {
 			where = " in " + tablePath(k[:len(k)-1])
 		}
-		f.l.add(f.rel, pos.Line, pos.Col, "unknown-key", "unknown key %q%s", k[len(k)-1], where)
+		f.add(f.rel, pos.Line, pos.Col, "unknown-key", "unknown key %q%s", k[len(k)-1], where)
 	}
 }
 
@@ -262,6 +267,6 @@ func (f *file) idMatches(v, id string) {
 // fileID reports a file or folder name that is not a valid id.
 func (f *file) fileID(id, what string) {
 	if !IsSlug(id) {
-		f.l.add(f.rel, 1, 1, "invalid-id", "%s name %q is not a valid id: use lower-case letters, digits and single hyphens (at most 64 characters)", what, id)
+		f.add(f.rel, 1, 1, "invalid-id", "%s name %q is not a valid id: use lower-case letters, digits and single hyphens (at most 64 characters)", what, id)
 	}
 }

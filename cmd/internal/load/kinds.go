@@ -9,6 +9,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/credid"
 	"github.com/accredit/accredit/cmd/internal/frontmatter"
 	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/tomlpos"
 )
 
 // programFile is programs/program.toml as decoded.
@@ -228,7 +229,7 @@ func (f *file) frontMatter(data []byte) (frontmatter.Doc, bool) {
 		if errors.As(err, &fe) {
 			line = fe.Line
 		}
-		f.l.add(f.rel, line, 1, "syntax", "%v", err)
+		f.add(f.rel, line, 1, "syntax", "%v", err)
 		return doc, false
 	}
 	return doc, true
@@ -345,18 +346,18 @@ func (f *file) person(data []byte, id string) any {
 var reserved = map[string]bool{"partners": true, "verify": true, "api": true, "search": true, "program": true, "browse": true, "assets": true}
 
 func (f *file) page(data []byte) any {
-	f.src = &program.Source{File: f.rel}
+	f.src = program.NewSource(f.rel, 0, &tomlpos.Index{}, nil)
 	url := pageURL(f.rel)
 	for _, seg := range strings.Split(strings.Trim(url, "/"), "/") {
 		if seg != "" && !IsSlug(seg) {
-			f.l.add(f.rel, 1, 1, "invalid-id", "page path %q: %q is not a valid id (lower-case letters, digits and hyphens)", url, seg)
+			f.add(f.rel, 1, 1, "invalid-id", "page path %q: %q is not a valid id (lower-case letters, digits and hyphens)", url, seg)
 			break
 		}
 	}
 	if url == "/" {
-		f.l.add(f.rel, 1, 1, "invalid-value", "%s is not allowed: the home page is the partner directory", f.rel)
+		f.add(f.rel, 1, 1, "invalid-value", "%s is not allowed: the home page is the partner directory", f.rel)
 	} else if top, _, _ := strings.Cut(strings.Trim(url, "/"), "/"); reserved[top] {
-		f.l.add(f.rel, 1, 1, "invalid-value", "page path %q is reserved for the generated site (%s)", url, path.Join("/", top)+"/")
+		f.add(f.rel, 1, 1, "invalid-value", "page path %q is reserved for the generated site (%s)", url, path.Join("/", top)+"/")
 	}
 	doc, ok := f.frontMatter(data)
 	if !ok {

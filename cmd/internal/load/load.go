@@ -14,6 +14,7 @@ import (
 
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/tomlpos"
 )
 
 // ErrNoProgram means the root holds no programs/program.toml.
@@ -24,6 +25,17 @@ var ErrNoProgram = errors.New("no programs/program.toml: is --root the program r
 // problem inside the files is a diagnostic, and the program returned then
 // holds what could be read.
 func Load(root string) (*program.Program, []diag.Diagnostic, error) {
+	return LoadWith(root, Options{})
+}
+
+// Options tune loading.
+type Options struct {
+	// Cache, when set, keeps decoded people and partners between runs.
+	Cache *Cache
+}
+
+// LoadWith is Load with options.
+func LoadWith(root string, opts Options) (*program.Program, []diag.Diagnostic, error) {
 	fi, err := os.Stat(root)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot read the program: %w", err)
@@ -31,14 +43,22 @@ func Load(root string) (*program.Program, []diag.Diagnostic, error) {
 	if !fi.IsDir() {
 		return nil, nil, fmt.Errorf("cannot read the program: %s is not a directory", root)
 	}
-	if _, err := os.Stat(filepath.Join(root, "programs", "program.toml")); err != nil {
+	pf := filepath.Join(root, "programs", "program.toml")
+	if fi, err := os.Stat(pf); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, fmt.Errorf("%s: %w", root, ErrNoProgram)
 		}
 		return nil, nil, fmt.Errorf("cannot read the program: %w", err)
+	} else if fi.IsDir() {
+		return nil, nil, fmt.Errorf("cannot read the program: %s is a directory", pf)
+	}
+	if f, err := os.Open(pf); err != nil {
+		return nil, nil, fmt.Errorf("cannot read the program: %w", err)
+	} else {
+		f.Close()
 	}
 
-	l := &loader{root: root, prog: &program.Program{Root: root}}
+	l := &loader{root: root, prog: &program.Program{Root: root}, cache: opts.Cache}
 	jobs, err := l.plan()
 	if err != nil {
 		return nil, nil, err
@@ -77,6 +97,7 @@ type loader struct {
 	root  string
 	prog  *program.Program
 	diags diag.List
+	cache *Cache
 }
 
 func (l *loader) add(file string, line, col int, rule, format string, args ...any) {
@@ -216,7 +237,26 @@ func (l *loader) decode(j *job) {
 		l.add(j.rel, 1, 1, "syntax", "cannot read file: %v", unwrapPath(err))
 		return
 	}
-	f := &file{l: l, rel: j.rel}
+	var h [16]byte
+	cacheable := l.cache != nil && (j.kind == kindPerson || j.kind == kindPartner)
+	if cacheable {
+		h = l.cache.hash(data)
+		if payload, ok := l.cache.get(j.rel, h); ok {
+			if res, ds, err := decodeResult(j.rel, data, payload); err == nil {
+				j.result = res
+				l.diags.Append(ds)
+				l.cache.put(j.rel, h, payload, false)
+				return
+			}
+		}
+	}
+	f := &file{rel: j.rel}
+	defer func() {
+		l.diags.Append(f.out)
+		if cacheable {
+			l.cache.put(j.rel, h, encodeResult(f, j.result), true)
+		}
+	}()
 	switch j.kind {
 	case kindProgram:
 		j.result = f.program(data)
@@ -274,7 +314,7 @@ func (l *loader) assemble(jobs []*job) {
 	}
 	if p.Src == nil { // program.toml did not decode: keep later stages safe
 		p.Policy = program.DefaultPolicy()
-		p.Src = &program.Source{File: "programs/program.toml"}
+		p.Src = program.NewSource("programs/program.toml", 0, &tomlpos.Index{}, nil)
 	}
 }
 

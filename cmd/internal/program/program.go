@@ -1,6 +1,8 @@
 package program
 
 import (
+	"sync"
+
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/tomlpos"
 )
@@ -16,7 +18,29 @@ type Pos struct {
 type Source struct {
 	File   string // relative to the root, /-separated
 	Offset int    // lines before the TOML (front matter starts at line 2)
-	Index  *tomlpos.Index
+
+	text  []byte // the TOML, indexed on first use when no index was given
+	once  sync.Once
+	index *tomlpos.Index
+}
+
+// NewSource returns the source of a file whose TOML starts after offset
+// lines. Either index is the TOML's index, or text is the TOML to index
+// when a position is first asked for (records loaded from the cache carry
+// their own positions, so most files are never indexed).
+func NewSource(file string, offset int, index *tomlpos.Index, text []byte) *Source {
+	return &Source{File: file, Offset: offset, index: index, text: text}
+}
+
+// Index returns the positions of the file's keys and tables.
+func (s *Source) Index() *tomlpos.Index {
+	s.once.Do(func() {
+		if s.index == nil {
+			s.index = tomlpos.Scan(s.text)
+			s.text = nil
+		}
+	})
+	return s.index
 }
 
 // At returns the position of a key or table path ("certifications[2].issued").
@@ -24,7 +48,7 @@ type Source struct {
 // closest written parent, and finally to the file's line 1.
 func (s *Source) At(path string) Pos {
 	for p := path; p != ""; p = parent(p) {
-		if tp, ok := s.Index.Lookup(p); ok {
+		if tp, ok := s.Index().Lookup(p); ok {
 			return Pos{File: s.File, Line: tp.Line + s.Offset, Col: tp.Col}
 		}
 	}
@@ -32,7 +56,7 @@ func (s *Source) At(path string) Pos {
 }
 
 // Has reports whether path is written in the file.
-func (s *Source) Has(path string) bool { return s.Index.Has(path) }
+func (s *Source) Has(path string) bool { return s.Index().Has(path) }
 
 // parent strips the last key or index of a path: "a[1].b" -> "a[1]" -> "a".
 func parent(p string) string {

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/load"
+)
+
+// openCache returns the decode cache of the program at root, in the user's
+// cache directory (~/.cache/accredit on Linux), or nil when caching is off
+// (ACCREDIT_CACHE=off) or there is no cache directory. Entries are keyed by
+// the content of each file and of this binary, so a stale entry can never
+// be used: an edited file, or another build of accredit, misses.
+func openCache(env *base.Env, root string) *load.Cache {
+	if env.Getenv("ACCREDIT_CACHE") == "off" {
+		return nil
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return nil
+	}
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil
+	}
+	salt := binaryHash()
+	if salt == nil {
+		return nil
+	}
+	key := sha256.Sum256([]byte(abs))
+	return load.OpenCache(filepath.Join(dir, "accredit", hex.EncodeToString(key[:12])+".cache"), salt)
+}
+
+// binaryHash identifies this build of accredit.
+func binaryHash() []byte {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return nil
+	}
+	return h.Sum(nil)[:16]
+}
