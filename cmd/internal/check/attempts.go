@@ -65,7 +65,7 @@ func (c *Context) personAttempts(pe *program.Person) {
 					vs = append(vs, violation{a: a, rule: "retake-wait", cycle: n, msg: "attempt of exam \"" + id + "\" on " + a.Date.String() + " is " + strconv.Itoa(gap) + " days after the previous one (" + prev.Date.String() + "): level " + l.ID + " requires " + strconv.Itoa(l.RetakeWaitDays) + " days between attempts"})
 				}
 			}
-			if a.Proctoring != "" && !l.Allows(a.Proctoring) {
+			if slices.Contains(program.ProctoringModes, a.Proctoring) && !l.Allows(a.Proctoring) {
 				vs = append(vs, violation{a: a, rule: "proctoring", cycle: n, proctoring: true, msg: "exam \"" + id + "\" proctored " + a.Proctoring + ": level " + l.ID + " allows " + joinOr(l.Proctoring)})
 			}
 			if a.Score >= pass {

@@ -22,7 +22,7 @@ func unknownReference(c *Context) {
 	for _, t := range p.Tracks {
 		for i, ce := range t.Certifications {
 			at := "certifications[" + strconv.Itoa(i) + "]"
-			if p.Level(ce.Level) == nil {
+			if ce.Level != "" && p.Level(ce.Level) == nil {
 				c.report(t.Src.At(at+".level"), "unknown-reference", "unknown level %q%s", ce.Level, known(levelIDs(p)))
 			}
 			for _, pre := range ce.Prerequisites {
@@ -54,6 +54,8 @@ func unknownReference(c *Context) {
 func (c *Context) certRef(src *program.Source, at, track, level string) {
 	p := c.P
 	switch {
+	case track == "" || level == "":
+		// missing-field already
 	case p.Track(track) == nil:
 		c.report(src.At(at+".track"), "unknown-reference", "unknown track %q%s", track, known(trackIDs(p)))
 	case p.Level(level) == nil:
@@ -108,9 +110,7 @@ func (c *Context) personRefs(pe *program.Person) {
 		}
 	}
 	for _, cr := range pe.Certifications {
-		if cr.Track != "" && cr.Level != "" {
-			c.certRef(pe.Src, cr.Path(), cr.Track, cr.Level)
-		}
+		c.certRef(pe.Src, cr.Path(), cr.Track, cr.Level)
 		if cr.Renews != "" && p.Credential(cr.Renews) == nil {
 			c.report(key(cr, "renews"), "unknown-reference", "renews %q: no credential has this id", cr.Renews)
 		}

@@ -11,6 +11,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -43,9 +44,13 @@ type Diagnostic struct {
 	Msg      string   `json:"message"`
 }
 
+// String is the text format, one line: file:line:col: severity: message [rule].
+// Line breaks inside a message (a name copied with one) are escaped.
 func (d Diagnostic) String() string {
-	return fmt.Sprintf("%s:%d:%d: %s: %s [%s]", d.File, d.Line, d.Col, d.Severity, d.Msg, d.Rule)
+	return fmt.Sprintf("%s:%d:%d: %s: %s [%s]", d.File, d.Line, d.Col, d.Severity, oneLine.Replace(d.Msg), d.Rule)
 }
+
+var oneLine = strings.NewReplacer("\r", `\r`, "\n", `\n`)
 
 // List collects diagnostics. It is safe for concurrent use.
 type List struct {

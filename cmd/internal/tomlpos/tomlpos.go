@@ -110,6 +110,9 @@ type scanner struct {
 // Scan indexes src.
 func Scan(src []byte) *Index {
 	s := &scanner{src: src, line: 1, idx: &Index{}, arrays: map[string]int{}}
+	if len(src) >= 3 && string(src[:3]) == "\xef\xbb\xbf" { // a byte order mark, as the decoder allows
+		s.i, s.lineStart = 3, 3
+	}
 	s.run()
 	return s.idx
 }
