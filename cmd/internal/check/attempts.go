@@ -1,7 +1,7 @@
 package check
 
 import (
-	"cmp"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -49,7 +49,7 @@ func (c *Context) personAttempts(pe *program.Person) {
 			continue
 		}
 		as := byExam[id]
-		slices.SortStableFunc(as, func(x, y *program.Attempt) int { return cmp.Compare(x.Date.Sub(y.Date), 0) })
+		slices.SortStableFunc(as, func(x, y *program.Attempt) int { return x.Date.Compare(y.Date) })
 		pass := c.P.PassingScore(e)
 		inCycle := 0
 		n++
@@ -57,16 +57,19 @@ func (c *Context) personAttempts(pe *program.Person) {
 			cycle[a.Index] = n
 			inCycle++
 			if l.AttemptsIncluded > 0 && inCycle > l.AttemptsIncluded {
-				vs = append(vs, violation{a: a, rule: "retake-limit", cycle: n, msg: "attempt " + strconv.Itoa(inCycle) + " of exam \"" + id + "\" in one cycle: level " + l.ID + " includes " + strconv.Itoa(l.AttemptsIncluded) + " attempts until a pass"})
+				vs = append(vs, violation{a: a, rule: "retake-limit", cycle: n,
+					msg: fmt.Sprintf("attempt %d of exam %q in one cycle: level %s includes %d attempts until a pass", inCycle, id, l.ID, l.AttemptsIncluded)})
 			}
 			if inCycle > 1 {
 				prev := as[i-1]
 				if gap := a.Date.Sub(prev.Date); gap < l.RetakeWaitDays {
-					vs = append(vs, violation{a: a, rule: "retake-wait", cycle: n, msg: "attempt of exam \"" + id + "\" on " + a.Date.String() + " is " + strconv.Itoa(gap) + " days after the previous one (" + prev.Date.String() + "): level " + l.ID + " requires " + strconv.Itoa(l.RetakeWaitDays) + " days between attempts"})
+					vs = append(vs, violation{a: a, rule: "retake-wait", cycle: n,
+						msg: fmt.Sprintf("attempt of exam %q on %s is %d days after the previous one (%s): level %s requires %d days between attempts", id, a.Date, gap, prev.Date, l.ID, l.RetakeWaitDays)})
 				}
 			}
 			if slices.Contains(program.ProctoringModes, a.Proctoring) && !l.Allows(a.Proctoring) {
-				vs = append(vs, violation{a: a, rule: "proctoring", cycle: n, proctoring: true, msg: "exam \"" + id + "\" proctored " + a.Proctoring + ": level " + l.ID + " allows " + joinOr(l.Proctoring)})
+				vs = append(vs, violation{a: a, rule: "proctoring", cycle: n, proctoring: true,
+					msg: fmt.Sprintf("exam %q proctored %s: level %s allows %s", id, a.Proctoring, l.ID, joinOr(l.Proctoring))})
 			}
 			if a.Score >= pass {
 				inCycle = 0

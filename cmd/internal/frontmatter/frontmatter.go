@@ -40,7 +40,8 @@ func (e *Error) Unwrap() error { return e.Err }
 // Windows line endings are accepted; trailing blanks on the +++ lines too.
 func Split(src []byte) (Doc, error) {
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
-	first, rest, _ := cutLine(src)
+	first, _, n := cutLineAt(src, 0)
+	rest := src[n:]
 	if !isFence(first) {
 		return Doc{}, &Error{Line: 1, Err: ErrNoOpening}
 	}
@@ -64,12 +65,6 @@ func Split(src []byte) (Doc, error) {
 
 func isFence(l []byte) bool {
 	return string(bytes.TrimRight(l, " \t\r")) == "+++"
-}
-
-// cutLine returns the first line of b (without its newline) and the rest.
-func cutLine(b []byte) (line, rest []byte, ok bool) {
-	l, _, n := cutLineAt(b, 0)
-	return l, b[n:], n > 0
 }
 
 // cutLineAt returns the line starting at off, whether it ended in a

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"io"
 	"os"
@@ -183,6 +182,3 @@ func decodeResult(rel string, data, payload []byte) (any, []diag.Diagnostic, err
 	}
 	return result, ds, nil
 }
-
-// cacheKey is the 8-byte length prefix trick-free helper for tests.
-var _ = binary.AppendVarint

@@ -185,15 +185,6 @@ func (f *file) slug(path, v string) {
 	}
 }
 
-func (f *file) slugs(path string, vs []string) {
-	for i, v := range vs {
-		if !IsSlug(v) {
-			f.errAt(path, "invalid-id", "%q is not a valid id: use lower-case letters, digits and single hyphens (at most 64 characters)", v)
-			_ = i
-		}
-	}
-}
-
 func (f *file) nonEmpty(path, v string) {
 	if f.src.Has(path) && strings.TrimSpace(v) == "" {
 		f.errAt(path, "invalid-value", "%q must not be empty", lastKey(path))

@@ -1,7 +1,6 @@
 package standing
 
 import (
-	"cmp"
 	"slices"
 
 	"github.com/accredit/accredit/cmd/internal/date"
@@ -62,7 +61,7 @@ func Compute(p *program.Program) *Standing {
 	}
 	// Link renewals in issue order, so the earliest renewal of a credential wins.
 	order := slices.Clone(p.Credentials)
-	slices.SortStableFunc(order, func(a, b *program.Credential) int { return cmp.Compare(a.Issued.Compare(b.Issued), 0) })
+	slices.SortStableFunc(order, func(a, b *program.Credential) int { return a.Issued.Compare(b.Issued) })
 	for _, c := range order {
 		if c.Renews == "" {
 			continue
