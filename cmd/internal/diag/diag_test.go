@@ -319,8 +319,8 @@ programs/exams/sales-foundation.toml:7:3: warning: exam was last reviewed 2025-0
 }
 `},
 		{"github empty", GitHub, nil, ""},
-		{"github", GitHub, sample, `::error file=partners/acme/people/ann.toml,line=14,col=1,title=exam-not-passed::no attempt of exam "sales-foundation" scoring 70 or more
-::warning file=programs/exams/sales-foundation.toml,line=7,col=3,title=review-stale::exam was last reviewed 2025-05-01, 199 days ago
+		{"github", GitHub, sample, `::error file=partners/acme/people/ann.toml,line=14,title=exam-not-passed::no attempt of exam "sales-foundation" scoring 70 or more
+::warning file=programs/exams/sales-foundation.toml,line=7,title=review-stale::exam was last reviewed 2025-05-01, 199 days ago
 `},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -429,32 +429,32 @@ func TestGitHubEscaping(t *testing.T) {
 		{
 			"message: % CR LF escaped, : and , kept",
 			Diagnostic{File: "f.toml", Line: 3, Col: 2, Severity: Error, Rule: "syntax", Msg: "100%\r\nnext: a, b"},
-			"::error file=f.toml,line=3,col=2,title=syntax::100%25%0D%0Anext: a, b\n",
+			"::error file=f.toml,line=3,title=syntax::100%25%0D%0Anext: a, b\n",
 		},
 		{
 			"message: an escape sequence in the input is escaped again",
 			Diagnostic{File: "f.toml", Line: 1, Col: 1, Severity: Warning, Rule: "r", Msg: "%0A and %25"},
-			"::warning file=f.toml,line=1,col=1,title=r::%250A and %2525\n",
+			"::warning file=f.toml,line=1,title=r::%250A and %2525\n",
 		},
 		{
 			"message: cannot start a second command",
 			Diagnostic{File: "f.toml", Line: 1, Col: 1, Severity: Error, Rule: "r", Msg: "x\n::error file=evil::forged"},
-			"::error file=f.toml,line=1,col=1,title=r::x%0A::error file=evil::forged\n",
+			"::error file=f.toml,line=1,title=r::x%0A::error file=evil::forged\n",
 		},
 		{
 			"file property: % CR LF : , escaped",
 			Diagnostic{File: "partners/a%b,c:d\r\ne/partner.md", Line: 1, Col: 1, Severity: Error, Rule: "r", Msg: "m"},
-			"::error file=partners/a%25b%2Cc%3Ad%0D%0Ae/partner.md,line=1,col=1,title=r::m\n",
+			"::error file=partners/a%25b%2Cc%3Ad%0D%0Ae/partner.md,line=1,title=r::m\n",
 		},
 		{
 			"title property: : and , escaped",
 			Diagnostic{File: "f", Line: 1, Col: 1, Severity: Error, Rule: "a:b,c%d", Msg: "m"},
-			"::error file=f,line=1,col=1,title=a%3Ab%2Cc%25d::m\n",
+			"::error file=f,line=1,title=a%3Ab%2Cc%25d::m\n",
 		},
 		{
 			"other characters untouched",
 			Diagnostic{File: "content/ü ß/x=y.md", Line: 1, Col: 1, Severity: Error, Rule: "r", Msg: `tab	"quotes" ü = ;`},
-			"::error file=content/ü ß/x=y.md,line=1,col=1,title=r::tab\t\"quotes\" ü = ;\n",
+			"::error file=content/ü ß/x=y.md,line=1,title=r::tab\t\"quotes\" ü = ;\n",
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

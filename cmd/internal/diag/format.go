@@ -53,13 +53,14 @@ func writeJSON(w io.Writer, ds []Diagnostic) error {
 }
 
 // writeGitHub prints workflow commands, which GitHub turns into annotations
-// on the changed lines of a pull request. Property values and messages are
+// on the changed lines of a pull request, in exactly the form of
+// PROGRAM-FORMAT.md section 11 (file, line, title; no column). Property values and messages are
 // escaped as the runner expects (actions/toolkit's command.ts).
 func writeGitHub(w io.Writer, ds []Diagnostic) error {
 	var b strings.Builder
 	for _, d := range ds {
-		fmt.Fprintf(&b, "::%s file=%s,line=%d,col=%d,title=%s::%s\n",
-			d.Severity, escapeProperty(d.File), d.Line, d.Col, escapeProperty(d.Rule), escapeData(d.Msg))
+		fmt.Fprintf(&b, "::%s file=%s,line=%d,title=%s::%s\n",
+			d.Severity, escapeProperty(d.File), d.Line, escapeProperty(d.Rule), escapeData(d.Msg))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
