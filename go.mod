@@ -2,7 +2,13 @@ module github.com/accredit/accredit
 
 go 1.26.8
 
-require github.com/BurntSushi/toml v1.6.0
+require (
+	github.com/BurntSushi/toml v1.6.0
+	github.com/yuin/goldmark v1.8.7
+	rsc.io/qr v0.2.0
+)
+
+require golang.org/x/sys v0.26.0 // indirect
 
 require (
 	github.com/rogpeppe/go-internal v1.16.0

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/accredit/accredit"
+	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/publish"
+	"github.com/accredit/accredit/cmd/internal/render"
+	"github.com/accredit/accredit/cmd/internal/site"
+)
+
+var cmdBuild = &base.Command{
+	UsageLine: "build [--root DIR] [--as-of DATE] [--out DIR]",
+	Short:     "check the program and publish its static site",
+	Long: `Build runs every check first and, when no error is found, writes the
+program's public site: the partner directory with its browse pages, a
+profile per listed partner, a verification page and JSON per credential,
+the program's tracks and tiers, the content pages, a sitemap, robots.txt
+and an Atom feed. Any static host serves it.
+
+The site is written into a new directory beside --out and swapped in only
+when complete: after any failure the previous site is left as it was. The
+same program and as-of date always give byte-identical output.
+
+Nothing private is published: people's e-mail, evidence, waiver reasons,
+question banks, people who are not public and partners that are not listed.
+
+The default theme is built in; files in the program's layouts/ folder
+replace its files one by one.
+
+Exit status: 0 built, 1 the program has errors (nothing written), 2 usage
+or I/O error.`,
+	Flag: base.NewFlagSet("build"),
+}
+
+var (
+	buildProgram = addProgramFlags(cmdBuild.Flag)
+	buildOut     = cmdBuild.Flag.String("out", "", "write the site to `DIR` (default: build/ under the root)")
+)
+
+func init() {
+	cmdBuild.Run = runBuild
+	register(cmdBuild)
+}
+
+func runBuild(env *base.Env, args []string) int {
+	if len(args) > 0 {
+		env.Errorf(cmdBuild, "unexpected argument %q", args[0])
+		cmdBuild.ShortUsage(env.Stderr)
+		return base.ExitUsage
+	}
+	res, err := loadAndCheck(env, buildProgram.root, buildProgram.date())
+	if err != nil {
+		env.Errorf(cmdBuild, "%v", err)
+		return base.ExitUsage
+	}
+	if errs, _ := diag.Count(res.Diags); errs > 0 {
+		var only []diag.Diagnostic
+		for _, d := range res.Diags {
+			if d.Severity == diag.Error {
+				only = append(only, d)
+			}
+		}
+		diag.Write(env.Stderr, diag.Text, only)
+		env.Errorf(cmdBuild, "%s: nothing was written", diag.Summary(only, res.Program.Files))
+		return base.ExitProblems
+	}
+	out := *buildOut
+	if out == "" {
+		out = filepath.Join(buildProgram.root, "build")
+	}
+	theme, err := render.Load(accredit.Layouts(), filepath.Join(buildProgram.root, "layouts"))
+	if err != nil {
+		env.Errorf(cmdBuild, "%v", err)
+		return base.ExitProblems
+	}
+	st, err := site.Build(res.Program, res.Standing, res.AsOf)
+	if err != nil {
+		env.Errorf(cmdBuild, "%v", err)
+		return base.ExitProblems
+	}
+	var progress publish.Progress
+	if isTerminal(env.Stderr) {
+		progress = func(done, total int) {
+			fmt.Fprintf(env.Stderr, "\rbuilding: %d/%d", done, total)
+		}
+	}
+	stats, err := publish.Write(st, theme, out, progress)
+	if progress != nil {
+		fmt.Fprint(env.Stderr, "\r\033[K")
+	}
+	if err != nil {
+		env.Errorf(cmdBuild, "%v (the previous site is unchanged)", err)
+		return base.ExitUsage
+	}
+	fmt.Fprintf(env.Stderr, "built %s: %s\n", out, stats)
+	return base.ExitOK
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,385 @@
+// Package publish writes the site to disk.
+//
+// In: the site's data (package site) and the theme (package render). Out:
+// a complete static site in a new directory beside the output, swapped in
+// only when every file is written, so that a failed build leaves the
+// previous site byte for byte as it was. Files are rendered and written on
+// all cores; verification pages are made one at a time from the
+// credentials, never all held at once.
+package publish
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/accredit/accredit/cmd/internal/render"
+	"github.com/accredit/accredit/cmd/internal/site"
+)
+
+// Stats sums up a build.
+type Stats struct {
+	Pages, Files, Dirs int
+	Bytes              int64
+	Elapsed            time.Duration
+}
+
+func (s Stats) String() string {
+	return fmt.Sprintf("%d pages, %d files in %d directories, %s, in %s (%.0f pages/s)",
+		s.Pages, s.Files, s.Dirs, size(s.Bytes), s.Elapsed.Round(time.Millisecond), float64(s.Pages)/max(s.Elapsed.Seconds(), 1e-9))
+}
+
+func size(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+}
+
+// Progress is called from time to time with the files written so far.
+type Progress func(done, total int)
+
+// Write builds the site into out, replacing it only when complete.
+func Write(st *site.Site, theme *render.Theme, out string, progress Progress) (Stats, error) {
+	start := time.Now()
+	out = filepath.Clean(out)
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return Stats{}, err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".new-")
+	if err != nil {
+		return Stats{}, err
+	}
+	os.Chmod(tmp, 0o755)
+	w := &writer{root: tmp, theme: theme, progress: progress}
+	stats, err := w.write(st)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return Stats{}, err
+	}
+	if err := swap(tmp, out); err != nil {
+		os.RemoveAll(tmp)
+		return Stats{}, err
+	}
+	stats.Elapsed = time.Since(start)
+	return stats, nil
+}
+
+// swap puts the new directory in place of out, then removes the old one.
+func swap(tmp, out string) error {
+	old := ""
+	if _, err := os.Lstat(out); err == nil {
+		old = tmp + ".old"
+		if err := os.Rename(out, old); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		if old != "" {
+			os.Rename(old, out)
+		}
+		return err
+	}
+	if old != "" {
+		return os.RemoveAll(old)
+	}
+	return nil
+}
+
+type writer struct {
+	root     string
+	theme    *render.Theme
+	progress Progress
+
+	made               sync.Map // folders created, by relative path
+	files, dirs, pages atomic.Int64
+	bytes              atomic.Int64
+	total              int
+}
+
+// task writes one or more files with a worker's buffer.
+type task func(buf *bytes.Buffer) error
+
+func (w *writer) write(st *site.Site) (Stats, error) {
+	var tasks []task
+	page := func(kind string, data any, path string) {
+		tasks = append(tasks, func(buf *bytes.Buffer) error {
+			if err := w.theme.Page(buf, kind, data); err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			w.pages.Add(1)
+			return w.file(path, buf.Bytes(), true)
+		})
+	}
+	page("home", st.Home, st.Home.Path)
+	for _, l := range st.Lists {
+		page("list", l, l.Path)
+	}
+	for _, p := range st.Partners {
+		page("partner", p, p.Path)
+	}
+	page("program", st.Program, st.Program.Path)
+	for _, t := range st.Tracks {
+		page("track", t, t.Path)
+	}
+	for _, p := range st.Pages {
+		page("page", p, p.Path)
+	}
+	page("lookup", st.Lookup, st.Lookup.Path)
+	page("404", st.NotFound, st.NotFound.Path)
+
+	for _, name := range sortedKeys(st, w.theme.Assets) {
+		data := w.theme.Assets[name]
+		tasks = append(tasks, func(*bytes.Buffer) error { return w.file(name, data, true) })
+	}
+	tasks = append(tasks,
+		func(buf *bytes.Buffer) error { return w.file("robots.txt", robots(st), false) },
+		func(buf *bytes.Buffer) error { return w.file("sitemap.xml", sitemap(st), false) },
+		func(buf *bytes.Buffer) error {
+			b, err := feed(st)
+			if err != nil {
+				return err
+			}
+			return w.file("feed.xml", b, false)
+		},
+		func(buf *bytes.Buffer) error {
+			b, err := json.MarshalIndent(st.PartnersJSON, "", "  ")
+			if err != nil {
+				return err
+			}
+			return w.file("api/v1/partners.json", append(b, '\n'), true)
+		},
+	)
+	for _, dir := range []string{"verify", "api/v1/credentials"} {
+		if err := w.ensureDir(dir); err != nil {
+			return Stats{}, err
+		}
+	}
+	// Credentials in chunks, so a worker renders many without a task each.
+	creds := st.P.Credentials
+	const chunk = 256
+	for i := 0; i < len(creds); i += chunk {
+		part := creds[i:min(len(creds), i+chunk)]
+		tasks = append(tasks, func(buf *bytes.Buffer) error {
+			for _, c := range part {
+				cp, err := st.Credential(c)
+				if err != nil {
+					return fmt.Errorf("credential %s: %w", c.ID, err)
+				}
+				dir := "verify/" + c.ID
+				if err := os.Mkdir(filepath.Join(w.root, dir), 0o755); err != nil {
+					return err
+				}
+				w.dirs.Add(1)
+				buf.Reset()
+				if err := w.theme.Page(buf, "verify", cp); err != nil {
+					return fmt.Errorf("%s: %w", dir, err)
+				}
+				w.pages.Add(1)
+				if err := w.file(dir+"/index.html", buf.Bytes(), false); err != nil {
+					return err
+				}
+				if err := w.file("api/v1/credentials/"+c.ID+".json", cp.JSON, false); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	w.total = len(tasks)
+	if err := w.run(tasks); err != nil {
+		return Stats{}, err
+	}
+	return Stats{Pages: int(w.pages.Load()), Files: int(w.files.Load()), Dirs: int(w.dirs.Load()), Bytes: w.bytes.Load()}, nil
+}
+
+func sortedKeys(_ *site.Site, m map[string][]byte) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// run runs the tasks on all cores and stops at the first error.
+func (w *writer) run(tasks []task) error {
+	var (
+		next     atomic.Int64
+		done     atomic.Int64
+		firstErr error
+		errOnce  sync.Once
+		failed   atomic.Bool
+		wg       sync.WaitGroup
+	)
+	stop := make(chan struct{})
+	if w.progress != nil {
+		ticker := time.NewTicker(200 * time.Millisecond)
+		defer ticker.Stop()
+		go func() {
+			for {
+				select {
+				case <-ticker.C:
+					w.progress(int(done.Load()), len(tasks))
+				case <-stop:
+					return
+				}
+			}
+		}()
+	}
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			for !failed.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= len(tasks) {
+					return
+				}
+				buf.Reset()
+				if err := tasks[i](&buf); err != nil {
+					errOnce.Do(func() { firstErr = err })
+					failed.Store(true)
+					return
+				}
+				done.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	if w.progress != nil {
+		w.progress(int(done.Load()), len(tasks))
+	}
+	return firstErr
+}
+
+// file writes data at rel (slash-separated), creating its folder when
+// mkdir is set.
+func (w *writer) file(rel string, data []byte, mkdir bool) error {
+	p := filepath.Join(w.root, filepath.FromSlash(rel))
+	if mkdir {
+		if err := w.ensureDir(path.Dir(rel)); err != nil {
+			return err
+		}
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		return err
+	}
+	w.files.Add(1)
+	w.bytes.Add(int64(len(data)))
+	return nil
+}
+
+// ensureDir creates the folder rel and its parents, each once: other
+// workers asking for the same folder wait until it exists.
+func (w *writer) ensureDir(rel string) error {
+	if rel == "." || rel == "" {
+		return nil
+	}
+	v, _ := w.made.LoadOrStore(rel, &dirOnce{})
+	d := v.(*dirOnce)
+	d.once.Do(func() {
+		if d.err = w.ensureDir(path.Dir(rel)); d.err != nil {
+			return
+		}
+		d.err = os.Mkdir(filepath.Join(w.root, filepath.FromSlash(rel)), 0o755)
+		if d.err == nil {
+			w.dirs.Add(1)
+		}
+	})
+	return d.err
+}
+
+type dirOnce struct {
+	once sync.Once
+	err  error
+}
+
+func robots(st *site.Site) []byte {
+	return []byte("User-agent: *\nAllow: /\n\nSitemap: " + st.Info.SiteURL + "sitemap.xml\n")
+}
+
+// sitemap lists the public pages: no verification page (most holders
+// share their credential by link, and private ones must never be listed).
+func sitemap(st *site.Site) []byte {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	add := func(url string) {
+		b.WriteString("<url><loc>")
+		xml.EscapeText(&b, []byte(url))
+		b.WriteString("</loc></url>\n")
+	}
+	add(st.Home.Canonical)
+	for _, l := range st.Lists {
+		add(l.Canonical)
+	}
+	for _, p := range st.Partners {
+		add(p.Canonical)
+	}
+	add(st.Program.Canonical)
+	for _, t := range st.Tracks {
+		add(t.Canonical)
+	}
+	for _, p := range st.Pages {
+		add(p.Canonical)
+	}
+	add(st.Lookup.Canonical)
+	b.WriteString("</urlset>\n")
+	return b.Bytes()
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+}
+
+type atomEntry struct {
+	Title   string   `xml:"title"`
+	ID      string   `xml:"id"`
+	Link    atomLink `xml:"link"`
+	Updated string   `xml:"updated"`
+	Summary string   `xml:"summary"`
+}
+
+// feed is the Atom feed of new certifications and tier changes.
+func feed(st *site.Site) ([]byte, error) {
+	type author struct {
+		Name string `xml:"name"`
+	}
+	f := struct {
+		XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+		Title   string      `xml:"title"`
+		ID      string      `xml:"id"`
+		Links   []atomLink  `xml:"link"`
+		Updated string      `xml:"updated"`
+		Author  author      `xml:"author"`
+		Entries []atomEntry `xml:"entry"`
+	}{
+		Title:   st.Info.Name + ": new certifications and tier changes",
+		ID:      st.Info.SiteURL,
+		Links:   []atomLink{{Href: st.Info.SiteURL}, {Href: st.Info.SiteURL + "feed.xml", Rel: "self"}},
+		Updated: st.Info.AsOf.String() + "T00:00:00Z",
+		Author:  author{st.Info.Issuer},
+	}
+	for _, e := range st.Feed {
+		f.Entries = append(f.Entries, atomEntry{Title: e.Title, ID: e.ID, Link: atomLink{Href: e.URL}, Updated: e.Updated.String() + "T00:00:00Z", Summary: e.Summary})
+	}
+	b, err := xml.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(xml.Header), append(b, '\n')...), nil
+}

@@ -1,0 +1,101 @@
+// Package render turns page data into bytes: HTML through html/template,
+// and the XML and JSON files of the site.
+//
+// In: the theme (the default theme embedded in the binary, with a
+// program's own layouts/ overriding it file by file) and package site's
+// page data. Out: the bytes of each file. Templates hold no logic: they
+// only place the data that package site computed.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Kinds of HTML page, each a template file in layouts/ beside _base.html.
+var Kinds = []string{"home", "list", "partner", "verify", "lookup", "program", "track", "page", "404"}
+
+// Theme is the set of parsed templates and the static assets.
+type Theme struct {
+	pages  map[string]*template.Template
+	Assets map[string][]byte // "assets/site.css" -> content
+}
+
+// Load reads the theme: each file from override (a program's layouts/
+// folder, which may not exist) when it has it, else from def.
+func Load(def fs.FS, override string) (*Theme, error) {
+	read := func(name string) ([]byte, error) {
+		if override != "" {
+			b, err := os.ReadFile(filepath.Join(override, filepath.FromSlash(name)))
+			if err == nil {
+				return b, nil
+			}
+		}
+		return fs.ReadFile(def, name)
+	}
+	base, err := read("_base.html")
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	root, err := template.New("_base.html").Funcs(funcs).Parse(string(base))
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	t := &Theme{pages: map[string]*template.Template{}, Assets: map[string][]byte{}}
+	for _, k := range Kinds {
+		src, err := read(k + ".html")
+		if err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		clone := template.Must(root.Clone())
+		if _, err := clone.New(k + ".html").Parse(string(src)); err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		t.pages[k] = clone
+	}
+	// Assets: the default's, replaced or extended by the program's.
+	names := map[string]bool{}
+	fs.WalkDir(def, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			names[p] = true
+		}
+		return nil
+	})
+	if override != "" {
+		dir := filepath.Join(override, "assets")
+		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				rel, _ := filepath.Rel(override, p)
+				names[filepath.ToSlash(rel)] = true
+			}
+			return nil
+		})
+	}
+	for n := range names {
+		b, err := read(n)
+		if err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		t.Assets[n] = b
+	}
+	return t, nil
+}
+
+var funcs = template.FuncMap{
+	// lower is for CSS class names built from ids.
+	"lower": strings.ToLower,
+}
+
+// Page renders one page of the given kind into buf.
+func (t *Theme) Page(buf *bytes.Buffer, kind string, data any) error {
+	tpl, ok := t.pages[kind]
+	if !ok {
+		return fmt.Errorf("theme has no %s.html", kind)
+	}
+	return tpl.ExecuteTemplate(buf, "_base.html", data)
+}

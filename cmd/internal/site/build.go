@@ -1,0 +1,418 @@
+package site
+
+import (
+	"cmp"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/standing"
+)
+
+// PerPage is the number of partner cards on a list page.
+const PerPage = 48
+
+// Site is the data of the whole site at D. Verification pages are made
+// on demand by Credential, so that a build never holds 200,000 of them.
+type Site struct {
+	Info     *Info
+	P        *program.Program
+	S        *standing.Standing
+	Home     *Home
+	Lists    []*List // /partners/ and the browse pages, every page of each
+	Partners []*PartnerPage
+	Program  *ProgramPage
+	Tracks   []*TrackPage
+	Pages    []*ContentPage
+	Lookup   *Page
+	NotFound *Page
+	Feed     []FeedEntry
+	// PartnersJSON is /api/v1/partners.json.
+	PartnersJSON []PartnerJSON
+
+	listed  map[*program.Partner]*partnerState
+	renewOf map[*program.Credential]*program.Credential
+}
+
+type partnerState struct {
+	tier    *program.Tier
+	since   date.Date
+	card    Card
+	current map[*program.Person][]*program.Credential
+	changes []tierChange
+}
+
+type tierChange struct {
+	on       date.Date
+	from, to *program.Tier
+}
+
+// Build computes the site's data. It fails only on Markdown that goldmark
+// cannot render.
+func Build(p *program.Program, s *standing.Standing, asOf date.Date) (*Site, error) {
+	info := newInfo(p, asOf)
+	st := &Site{Info: info, P: p, S: s, listed: map[*program.Partner]*partnerState{}, renewOf: map[*program.Credential]*program.Credential{}}
+	for _, c := range p.Credentials {
+		if r := s.Of(c).RenewedBy; r != nil {
+			st.renewOf[r] = c
+		}
+	}
+	for _, pa := range p.Partners {
+		if pa.Listed {
+			st.listed[pa] = st.partnerState(pa)
+		}
+	}
+	if err := st.contentPages(); err != nil {
+		return nil, err
+	}
+	st.lists()
+	if err := st.partnerPages(); err != nil {
+		return nil, err
+	}
+	if err := st.programPages(); err != nil {
+		return nil, err
+	}
+	st.Lookup = st.page("lookup", "verify/", "Verify a credential", "Check that a "+p.Info.Issuer+" credential is genuine and current by its id.")
+	st.NotFound = st.page("404", "404.html", "Page not found", "")
+	st.NotFound.URL, st.NotFound.Path = info.Base+"404.html", "404.html"
+	st.NotFound.NoIndex = true
+	st.feed()
+	return st, nil
+}
+
+func newInfo(p *program.Program, asOf date.Date) *Info {
+	site := p.Info.SiteURL
+	if !strings.HasSuffix(site, "/") {
+		site += "/"
+	}
+	base := "/"
+	if u, err := url.Parse(site); err == nil && u.Path != "" {
+		base = u.Path
+	}
+	return &Info{
+		Name: p.Info.Name, Issuer: p.Info.Issuer, IssuerURL: p.Info.IssuerURL,
+		SiteURL: site, Base: base, ContactEmail: p.Info.ContactEmail,
+		Promise: fmt.Sprintf("Find %s partners whose people hold current, verifiable %s certifications.", p.Info.Issuer, p.Info.Issuer),
+		AsOf:    asOf, GraceDays: p.Policy.GraceDays, Streamlined: p.Policy.StreamlinedDays,
+	}
+}
+
+// page returns a page's common data; rel is the path below the site root
+// ("partners/x/"), "" for the home page.
+func (st *Site) page(kind, rel, title, desc string) *Page {
+	path := rel + "index.html"
+	if strings.HasSuffix(rel, ".html") {
+		path = rel
+	}
+	return &Page{Info: st.Info, Kind: kind, Path: path, URL: st.Info.Base + rel, Canonical: st.Info.SiteURL + rel, Title: title, Description: desc}
+}
+
+// current lists each person's credentials that count at D (active or grace).
+func (st *Site) partnerState(pa *program.Partner) *partnerState {
+	ps := &partnerState{current: map[*program.Person][]*program.Credential{}}
+	d := st.Info.AsOf
+	for _, pe := range pa.People {
+		for _, c := range pe.Certifications {
+			if st.S.Current(c, d, true) {
+				ps.current[pe] = append(ps.current[pe], c)
+			}
+		}
+	}
+	ps.tier = st.S.Tier(pa, d)
+	ps.changes, ps.since = st.tierHistory(pa, ps.tier)
+	ps.card = st.card(pa, ps)
+	return ps
+}
+
+// tierHistory walks the dates on which a partner's tier can change (an
+// issue, an expiry, the end of grace, a revocation) up to D and returns
+// every change and the date since which the partner holds tier.
+func (st *Site) tierHistory(pa *program.Partner, tier *program.Tier) ([]tierChange, date.Date) {
+	d := st.Info.AsOf
+	pol := st.P.Policy
+	var days []date.Date
+	add := func(x date.Date) {
+		if x.Valid() && !x.After(d) {
+			days = append(days, x)
+		}
+	}
+	for _, pe := range pa.People {
+		for _, c := range pe.Certifications {
+			e := st.S.Of(c).Expires
+			add(c.Issued)
+			add(e)
+			add(e.AddDays(pol.GraceDays))
+			add(c.Revoked)
+		}
+	}
+	slices.SortFunc(days, date.Date.Compare)
+	days = slices.Compact(days)
+	var changes []tierChange
+	var prev *program.Tier
+	since := pa.Joined
+	first := true
+	for _, day := range days {
+		t := st.S.Tier(pa, day)
+		if first || t != prev {
+			if !first {
+				changes = append(changes, tierChange{day, prev, t})
+			}
+			if t == tier {
+				since = day
+			}
+			if first && t == tier && pa.Joined.Valid() && pa.Joined.Before(day) {
+				since = pa.Joined
+			}
+			prev, first = t, false
+		}
+	}
+	if !since.Valid() {
+		since = d
+	}
+	return changes, since
+}
+
+func tierBadge(t *program.Tier) *TierBadge {
+	if t == nil {
+		return nil
+	}
+	return &TierBadge{ID: t.ID, Name: t.Name, Rank: t.Rank}
+}
+
+func (st *Site) partnerURL(pa *program.Partner) string {
+	return st.Info.Base + "partners/" + pa.ID + "/"
+}
+
+func (st *Site) card(pa *program.Partner, ps *partnerState) Card {
+	c := Card{ID: pa.ID, Name: pa.Name, URL: st.partnerURL(pa), Tier: tierBadge(ps.tier), Specialties: pa.Specialties}
+	var locs []string
+	for _, l := range pa.Locations {
+		locs = append(locs, l.City+", "+countryName(l.Country))
+	}
+	c.Locations = strings.Join(locs, " · ")
+	for _, t := range st.P.Tracks {
+		n := 0
+		for _, creds := range ps.current {
+			for _, cr := range creds {
+				if cr.Track == t.ID {
+					n++
+					break
+				}
+			}
+		}
+		if n > 0 {
+			c.Certified = append(c.Certified, Count{t.Name, n})
+		}
+	}
+	c.CertifiedAll = len(ps.current)
+	return c
+}
+
+func countryName(code string) string {
+	if n := load.CountryName(code); n != "" {
+		return n
+	}
+	return code
+}
+
+// listedPartners returns the listed partners in directory order: tier rank
+// (highest first), then people certified, then name.
+func (st *Site) listedPartners() []*program.Partner {
+	var ps []*program.Partner
+	for _, pa := range st.P.Partners {
+		if pa.Listed {
+			ps = append(ps, pa)
+		}
+	}
+	slices.SortStableFunc(ps, func(a, b *program.Partner) int {
+		sa, sb := st.listed[a], st.listed[b]
+		return cmp.Or(
+			-cmp.Compare(rank(sa.tier), rank(sb.tier)),
+			-cmp.Compare(sa.card.CertifiedAll, sb.card.CertifiedAll),
+			cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)),
+			cmp.Compare(a.ID, b.ID),
+		)
+	})
+	return ps
+}
+
+func rank(t *program.Tier) int {
+	if t == nil {
+		return -1 << 30
+	}
+	return t.Rank
+}
+
+// lists makes /partners/, the browse pages, and the home page.
+func (st *Site) lists() {
+	all := st.listedPartners()
+	type group struct {
+		key, label string
+		ps         []*program.Partner
+	}
+	dims := []struct {
+		name, slug string
+		groups     []*group
+	}{{name: "Tier", slug: "tier"}, {name: "Certification", slug: "certification"}, {name: "Country", slug: "country"}, {name: "Specialty", slug: "specialty"}}
+	byKey := make([]map[string]*group, len(dims))
+	for i := range dims {
+		byKey[i] = map[string]*group{}
+	}
+	addTo := func(i int, key, label string, pa *program.Partner) {
+		g := byKey[i][key]
+		if g == nil {
+			g = &group{key: key, label: label}
+			byKey[i][key] = g
+			dims[i].groups = append(dims[i].groups, g)
+		}
+		if n := len(g.ps); n == 0 || g.ps[n-1] != pa {
+			g.ps = append(g.ps, pa)
+		}
+	}
+	for _, pa := range all {
+		ps := st.listed[pa]
+		if ps.tier != nil {
+			addTo(0, ps.tier.ID, ps.tier.Name, pa)
+		}
+		held := map[string]bool{}
+		for _, creds := range ps.current {
+			for _, c := range creds {
+				held[c.Key()] = true
+			}
+		}
+		for _, t := range st.P.Tracks {
+			for _, ce := range t.Certifications {
+				if held[ce.Key()] {
+					addTo(1, t.ID+"-"+ce.Level, ce.Name, pa)
+				}
+			}
+		}
+		for _, l := range pa.Locations {
+			addTo(2, strings.ToLower(l.Country), countryName(l.Country), pa)
+		}
+		for _, sp := range pa.Specialties {
+			if k := slugify(sp); k != "" {
+				addTo(3, k, sp, pa)
+			}
+		}
+	}
+	// Order the values: tiers by rank, certifications as the program lists
+	// them, countries and specialties by name.
+	tierRank := map[string]int{}
+	for _, t := range st.P.Tiers {
+		tierRank[t.ID] = t.Rank
+	}
+	slices.SortFunc(dims[0].groups, func(a, b *group) int { return -cmp.Compare(tierRank[a.key], tierRank[b.key]) })
+	certOrder := map[string]int{}
+	for _, t := range st.P.Tracks {
+		for _, ce := range t.Certifications {
+			certOrder[t.ID+"-"+ce.Level] = len(certOrder)
+		}
+	}
+	slices.SortFunc(dims[1].groups, func(a, b *group) int { return cmp.Compare(certOrder[a.key], certOrder[b.key]) })
+	for _, i := range []int{2, 3} {
+		slices.SortFunc(dims[i].groups, func(a, b *group) int { return cmp.Compare(a.label, b.label) })
+	}
+	var facets []Facet
+	for _, dim := range dims {
+		f := Facet{Name: dim.name}
+		for _, g := range dim.groups {
+			f.Values = append(f.Values, FacetValue{Label: g.label, URL: st.Info.Base + "browse/" + dim.slug + "/" + g.key + "/", N: len(g.ps)})
+		}
+		facets = append(facets, f)
+	}
+	st.Lists = append(st.Lists, st.paged("partners/", "All partners", "Every listed partner, highest tier first.", all, facets)...)
+	for _, dim := range dims {
+		for _, g := range dim.groups {
+			heading := g.label
+			intro := fmt.Sprintf("%d partners", len(g.ps))
+			switch dim.slug {
+			case "tier":
+				heading = g.label + " partners"
+			case "certification":
+				intro = fmt.Sprintf("%d partners with people holding %s now.", len(g.ps), g.label)
+			case "country":
+				heading = "Partners in " + g.label
+			case "specialty":
+				heading = "Partners specialised in " + g.label
+			}
+			st.Lists = append(st.Lists, st.paged("browse/"+dim.slug+"/"+g.key+"/", heading, intro, g.ps, facets)...)
+		}
+	}
+	home := &Home{Page: *st.page("home", "", st.P.Info.Name, st.Info.Promise), Total: len(all), Facets: facets, AllURL: st.Info.Base + "partners/"}
+	for _, pa := range all[:min(len(all), 12)] {
+		home.Featured = append(home.Featured, st.listed[pa].card)
+	}
+	st.Home = home
+}
+
+// paged splits a list of partners into pages of PerPage cards.
+func (st *Site) paged(rel, heading, intro string, ps []*program.Partner, facets []Facet) []*List {
+	n := max(1, (len(ps)+PerPage-1)/PerPage)
+	url := func(i int) string {
+		if i == 0 {
+			return rel
+		}
+		return rel + strconv.Itoa(i+1) + "/"
+	}
+	var out []*List
+	for i := range n {
+		title := heading
+		if i > 0 {
+			title = fmt.Sprintf("%s (page %d of %d)", heading, i+1, n)
+		}
+		l := &List{Page: *st.page("list", url(i), title, intro), Heading: heading, Intro: intro, Total: len(ps), Facets: facets}
+		for _, pa := range ps[i*PerPage : min(len(ps), (i+1)*PerPage)] {
+			l.Cards = append(l.Cards, st.listed[pa].card)
+		}
+		if n > 1 {
+			if i > 0 {
+				l.Pager.Prev = st.Info.Base + url(i-1)
+			}
+			if i < n-1 {
+				l.Pager.Next = st.Info.Base + url(i+1)
+			}
+			for j := range n {
+				l.Pager.Pages = append(l.Pager.Pages, Link{Label: strconv.Itoa(j + 1), URL: st.Info.Base + url(j), Current: j == i})
+			}
+		}
+		l.Crumbs = []Link{{Label: "Directory", URL: st.Info.Base}}
+		out = append(out, l)
+	}
+	return out
+}
+
+// slugify turns a label into a path segment: "Data migration" -> "data-migration".
+func slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case r > 127 && (r >= 'à' && r <= 'ÿ'):
+			b.WriteString(fold(r))
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
+}
+
+func fold(r rune) string {
+	const from, to = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿ", "aaaaaaceeeeiiiinooooouuuuyy"
+	for i, f := range []rune(from) {
+		if f == r {
+			return string(to[i])
+		}
+	}
+	return ""
+}

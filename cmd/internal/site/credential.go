@@ -1,0 +1,204 @@
+package site
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/url"
+	"strconv"
+
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/svg"
+)
+
+// PartnerJSON is one entry of /api/v1/partners.json.
+type PartnerJSON struct {
+	ID          string         `json:"id"`
+	Name        string         `json:"name"`
+	Tier        *string        `json:"tier"`
+	TierName    string         `json:"tier_name,omitempty"`
+	Locations   []LocationJSON `json:"locations"`
+	Specialties []string       `json:"specialties"`
+	Industries  []string       `json:"industries"`
+	Website     string         `json:"website,omitempty"`
+	URL         string         `json:"url"`
+	Certified   map[string]int `json:"certified"`
+}
+
+// LocationJSON is a partner location in the API.
+type LocationJSON struct {
+	City    string `json:"city"`
+	Country string `json:"country"`
+	Region  string `json:"region,omitempty"`
+}
+
+func (st *Site) partnerJSON(pa *program.Partner, ps *partnerState) PartnerJSON {
+	j := PartnerJSON{ID: pa.ID, Name: pa.Name, Specialties: nonNil(pa.Specialties), Industries: nonNil(pa.Industries),
+		Website: pa.Website, URL: st.Info.SiteURL + "partners/" + pa.ID + "/", Certified: map[string]int{}, Locations: []LocationJSON{}}
+	if ps.tier != nil {
+		j.Tier, j.TierName = &ps.tier.ID, ps.tier.Name
+	}
+	for _, l := range pa.Locations {
+		j.Locations = append(j.Locations, LocationJSON{l.City, l.Country, l.Region})
+	}
+	for _, creds := range ps.current {
+		seen := map[string]bool{}
+		for _, c := range creds {
+			if !seen[c.Key()] {
+				seen[c.Key()] = true
+				j.Certified[c.Key()]++
+			}
+		}
+	}
+	return j
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// CredentialJSON is /api/v1/credentials/<ID>.json (PROGRAM-FORMAT.md section 12).
+type CredentialJSON struct {
+	ID              string `json:"id"`
+	Holder          string `json:"holder"`
+	Partner         string `json:"partner"`
+	PartnerName     string `json:"partner_name,omitempty"`
+	Track           string `json:"track"`
+	TrackName       string `json:"track_name"`
+	Level           string `json:"level"`
+	LevelName       string `json:"level_name"`
+	Name            string `json:"name"`
+	Issuer          string `json:"issuer"`
+	Issued          string `json:"issued"`
+	Expires         string `json:"expires"`
+	Status          string `json:"status"`
+	AsOf            string `json:"as_of"`
+	Renews          string `json:"renews,omitempty"`
+	RenewedBy       string `json:"renewed_by,omitempty"`
+	RenewedOn       string `json:"renewed_on,omitempty"`
+	Revoked         string `json:"revoked,omitempty"`
+	RevokedReason   string `json:"revoked_reason,omitempty"`
+	GraceDays       int    `json:"grace_days"`
+	StreamlinedDays int    `json:"streamlined_days"`
+	URL             string `json:"url"`
+}
+
+// Credential returns the verification page of c with its JSON.
+func (st *Site) Credential(c *program.Credential) (*Credential, error) {
+	p, s, info := st.P, st.S, st.Info
+	pe := c.Person
+	status := s.Status(c, info.AsOf)
+	cs := s.Of(c)
+	ce := p.CertificationOf(c)
+	cp := &Credential{
+		ID: c.ID, Holder: pe.Name, PartnerID: pe.Partner.ID, Track: c.Track, Level: c.Level,
+		Issued: c.Issued, Expires: cs.Expires, Status: string(status), StatusLabel: StatusLabel(status),
+		Revoked: c.Revoked, Private: !public(pe),
+	}
+	if status == "revoked" {
+		cp.RevokedReason = c.RevokedReason
+	} else {
+		cp.Revoked = date.Date{} // a revocation after D is not yet public
+	}
+	if pe.Partner.Listed {
+		cp.PartnerName, cp.PartnerURL = pe.Partner.Name, st.partnerURL(pe.Partner)
+	}
+	cp.TrackName, cp.LevelName, cp.Name = c.Track, c.Level, c.Key()
+	if t := p.Track(c.Track); t != nil {
+		cp.TrackName = t.Name
+	}
+	if l := p.Level(c.Level); l != nil {
+		cp.LevelName = l.Name
+	}
+	if ce != nil {
+		cp.Name = ce.Name
+	}
+	if old, ok := st.renewOf[c]; ok {
+		cp.Renews, cp.RenewsURL = old.ID, st.credURL(old)
+	}
+	if r := cs.RenewedBy; r != nil {
+		cp.RenewedBy, cp.RenewedByURL, cp.RenewedOn = r.ID, st.credURL(r), r.Issued
+	}
+	rel := "verify/" + c.ID + "/"
+	title := fmt.Sprintf("%s: %s", cp.Name, cp.Holder)
+	desc := fmt.Sprintf("%s, %s level, issued by %s to %s on %s. Status: %s.", cp.Name, cp.LevelName, info.Issuer, cp.Holder, c.Issued, cp.StatusLabel)
+	cp.Page = *st.page("verify", rel, title, desc)
+	cp.NoIndex = cp.Private
+	cp.Crumbs = []Link{{Label: "Verify", URL: info.Base + "verify/"}}
+	cp.JSONURL = info.Base + "api/v1/credentials/" + c.ID + ".json"
+
+	qr, err := svg.QR(cp.Canonical)
+	if err != nil {
+		return nil, err
+	}
+	cp.QR = template.HTML(qr)
+	cp.Badge = template.HTML(svg.BadgeSVG(svg.Badge{Issuer: info.Issuer, Name: cp.Name, Level: cp.LevelName,
+		Issued: c.Issued.String(), Expires: cs.Expires.String(), ID: c.ID}))
+	cp.LinkedIn = linkedIn(cp, info)
+
+	j := CredentialJSON{
+		ID: c.ID, Holder: cp.Holder, Partner: cp.PartnerID, PartnerName: cp.PartnerName, Track: c.Track, TrackName: cp.TrackName,
+		Level: c.Level, LevelName: cp.LevelName, Name: cp.Name, Issuer: info.Issuer, Issued: c.Issued.String(),
+		Expires: cs.Expires.String(), Status: cp.Status, AsOf: info.AsOf.String(), Renews: cp.Renews, RenewedBy: cp.RenewedBy,
+		GraceDays: info.GraceDays, StreamlinedDays: info.Streamlined, URL: cp.Canonical,
+	}
+	if cp.RenewedOn.Valid() {
+		j.RenewedOn = cp.RenewedOn.String()
+	}
+	if cp.RevokedReason != "" {
+		j.Revoked, j.RevokedReason = c.Revoked.String(), cp.RevokedReason
+	}
+	cp.JSON, err = json.MarshalIndent(j, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	cp.JSON = append(cp.JSON, '\n')
+	cp.JSONLD, err = jsonLD(cp, info)
+	return cp, err
+}
+
+// linkedIn is LinkedIn's "Add to profile" link for a certification.
+func linkedIn(cp *Credential, info *Info) string {
+	v := url.Values{}
+	v.Set("startTask", "CERTIFICATION_NAME")
+	v.Set("name", cp.Name)
+	v.Set("organizationName", info.Issuer)
+	y, m, _ := cp.Issued.YMD()
+	v.Set("issueYear", strconv.Itoa(y))
+	v.Set("issueMonth", strconv.Itoa(int(m)))
+	y, m, _ = cp.Expires.YMD()
+	v.Set("expirationYear", strconv.Itoa(y))
+	v.Set("expirationMonth", strconv.Itoa(int(m)))
+	v.Set("certUrl", cp.Canonical)
+	v.Set("certId", cp.ID)
+	return "https://www.linkedin.com/profile/add?" + v.Encode()
+}
+
+// jsonLD is the schema.org description of the credential.
+func jsonLD(cp *Credential, info *Info) (template.JS, error) {
+	type org struct {
+		Type string `json:"@type"`
+		Name string `json:"name"`
+		URL  string `json:"url,omitempty"`
+	}
+	doc := struct {
+		Context      string `json:"@context"`
+		Type         string `json:"@type"`
+		ID           string `json:"@id"`
+		Name         string `json:"name"`
+		Category     string `json:"credentialCategory"`
+		Level        string `json:"educationalLevel"`
+		Identifier   string `json:"identifier"`
+		DateCreated  string `json:"dateCreated"`
+		Expires      string `json:"expires"`
+		RecognizedBy org    `json:"recognizedBy"`
+		URL          string `json:"url"`
+	}{"https://schema.org", "EducationalOccupationalCredential", cp.Canonical, cp.Name, "certification", cp.LevelName, cp.ID,
+		cp.Issued.String(), cp.Expires.String(), org{"Organization", info.Issuer, info.IssuerURL}, cp.Canonical}
+	b, err := json.Marshal(doc) // escapes <, > and & so the block cannot end early
+	return template.JS(b), err
+}

@@ -1,0 +1,237 @@
+package site
+
+import (
+	"html/template"
+
+	"github.com/accredit/accredit/cmd/internal/date"
+)
+
+// Info is what every page knows of the program and the site.
+type Info struct {
+	Name         string // program name
+	Issuer       string
+	IssuerURL    string
+	SiteURL      string // absolute, ends in "/"
+	Base         string // path prefix of SiteURL, ends in "/": links are Base + "partners/x/"
+	ContactEmail string
+	Promise      string // the directory's promise in one sentence
+	AsOf         date.Date
+	Nav          []Link
+	GraceDays    int
+	Streamlined  int
+}
+
+// Link is a labelled URL.
+type Link struct {
+	Label, URL string
+	Current    bool
+}
+
+// Page is what every HTML page has.
+type Page struct {
+	Info        *Info
+	Kind        string // template name: home, partners, partner, browse, verify, lookup, program, track, page, 404
+	Path        string // output path relative to the site root: "partners/x/index.html"
+	URL         string // link path: Base + "partners/x/"
+	Canonical   string // absolute URL
+	Title       string
+	Description string
+	NoIndex     bool
+	Crumbs      []Link
+}
+
+// Card is a partner in a list.
+type Card struct {
+	ID, Name, URL string
+	Tier          *TierBadge
+	Locations     string // "Berlin, Germany · Munich, Germany"
+	Specialties   []string
+	Certified     []Count // people holding each track now
+	CertifiedAll  int     // distinct people holding any current credential
+}
+
+// TierBadge is a tier as shown on cards.
+type TierBadge struct {
+	ID, Name string
+	Rank     int
+}
+
+// Count is a labelled number.
+type Count struct {
+	Label string
+	N     int
+}
+
+// Facet is a browse dimension with its values.
+type Facet struct {
+	Name   string // "Tier"
+	Values []FacetValue
+}
+
+// FacetValue links to a browse page.
+type FacetValue struct {
+	Label, URL string
+	N          int
+}
+
+// Home is the directory home.
+type Home struct {
+	Page
+	Featured []Card
+	Total    int
+	Facets   []Facet
+	AllURL   string
+}
+
+// List is a page of partner cards: /partners/ and every browse page.
+type List struct {
+	Page
+	Heading string
+	Intro   string
+	Cards   []Card
+	Total   int
+	Pager   Pager
+	Facets  []Facet
+}
+
+// Pager links the pages of a long list.
+type Pager struct {
+	Prev, Next string
+	Pages      []Link
+}
+
+// PartnerPage is one listed partner's profile.
+type PartnerPage struct {
+	Page
+	Card
+	Website     string
+	Joined      date.Date
+	TierSince   date.Date
+	Benefits    []string
+	Industries  []string
+	Locations   []Location
+	Contact     Contact
+	Description template.HTML
+	ByLevel     []TrackCounts
+	People      []PersonRow
+}
+
+// Location of a partner.
+type Location struct {
+	City, Country, CountryName, Region string
+}
+
+// Contact is the public contact.
+type Contact struct {
+	Email, Phone string
+}
+
+// TrackCounts is the number of certified people per level of one track.
+type TrackCounts struct {
+	Track  string
+	Levels []Count
+}
+
+// PersonRow is a public person with their current credentials.
+type PersonRow struct {
+	Name        string
+	Credentials []CredLink
+}
+
+// CredLink links a credential.
+type CredLink struct {
+	ID, Name, Level, URL string
+	Status, StatusLabel  string
+	Expires              date.Date
+}
+
+// Credential is one verification page and its JSON.
+type Credential struct {
+	Page
+	ID                      string
+	Holder                  string
+	PartnerID, PartnerName  string
+	PartnerURL              string // empty for an unlisted partner
+	Track, TrackName        string
+	Level, LevelName        string
+	Name                    string // certification name
+	Issued, Expires         date.Date
+	Status, StatusLabel     string // at D
+	Revoked                 date.Date
+	RevokedReason           string
+	Renews, RenewsURL       string
+	RenewedBy, RenewedByURL string
+	RenewedOn               date.Date // issue date of the renewal
+	QR                      template.HTML
+	Badge                   template.HTML
+	LinkedIn                string
+	JSONURL                 string
+	JSONLD                  template.JS
+	Private                 bool // holder not public, or partner unlisted
+	JSON                    []byte
+}
+
+// ProgramPage is the program overview: tracks and tiers.
+type ProgramPage struct {
+	Page
+	Tracks []TrackSummary
+	Tiers  []TierRow
+	Policy PolicyView
+}
+
+// PolicyView is the public policy.
+type PolicyView struct {
+	GraceDays, StreamlinedDays int
+	NoticeDays                 []int
+	ResultValidDays            int
+}
+
+// TrackSummary is a track in the overview.
+type TrackSummary struct {
+	Name, URL, Audience string
+	Optional            bool
+	Levels              []string
+}
+
+// TierRow is a tier with what it requires and gives.
+type TierRow struct {
+	Name     string
+	Requires []string
+	Benefits []string
+}
+
+// TrackPage is one track with its certifications.
+type TrackPage struct {
+	Page
+	Name, Audience string
+	Optional       bool
+	Description    template.HTML
+	Certs          []CertView
+}
+
+// CertView is one certification's requirements.
+type CertView struct {
+	Name, Level   string
+	Validity      string
+	Prerequisites []string
+	Courses       []string
+	Exam          *ExamView
+	Assessments   []string
+	Evidence      []string
+	Recertify     []string
+}
+
+// ExamView is what the site tells of an exam: never a question.
+type ExamView struct {
+	Title, Format               string
+	Questions, Minutes, Passing int
+	Attempts                    string
+	Wait                        int
+	Proctoring                  string
+}
+
+// ContentPage is a page from content/.
+type ContentPage struct {
+	Page
+	Body template.HTML
+}
