@@ -10,7 +10,7 @@ import (
 
 // Layouts is the default theme: html/template files and assets/.
 //
-//go:embed layouts
+//go:embed all:layouts
 var layouts embed.FS
 
 // Example holds the example program's definitions (programs/) and pages

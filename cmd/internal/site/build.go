@@ -124,15 +124,15 @@ func (st *Site) partnerState(pa *program.Partner) *partnerState {
 		}
 	}
 	ps.tier = st.S.Tier(pa, d)
-	ps.changes, ps.since = st.tierHistory(pa, ps.tier)
+	ps.changes, ps.since = st.tierHistory(pa)
 	ps.card = st.card(pa, ps)
 	return ps
 }
 
 // tierHistory walks the dates on which a partner's tier can change (an
 // issue, an expiry, the end of grace, a revocation) up to D and returns
-// every change and the date since which the partner holds tier.
-func (st *Site) tierHistory(pa *program.Partner, tier *program.Tier) ([]tierChange, date.Date) {
+// every change and the date since which the partner holds its tier at D.
+func (st *Site) tierHistory(pa *program.Partner) ([]tierChange, date.Date) {
 	d := st.Info.AsOf
 	pol := st.P.Policy
 	var days []date.Date
@@ -152,27 +152,26 @@ func (st *Site) tierHistory(pa *program.Partner, tier *program.Tier) ([]tierChan
 	}
 	slices.SortFunc(days, date.Date.Compare)
 	days = slices.Compact(days)
+	if len(days) == 0 {
+		since := pa.Joined
+		if !since.Valid() {
+			since = d
+		}
+		return nil, since
+	}
+	// The tier before any event is the one of a partner with nobody
+	// certified; each event day may change it.
 	var changes []tierChange
-	var prev *program.Tier
+	prev := st.S.Tier(pa, days[0].AddDays(-1))
 	since := pa.Joined
-	first := true
 	for _, day := range days {
-		t := st.S.Tier(pa, day)
-		if first || t != prev {
-			if !first {
-				changes = append(changes, tierChange{day, prev, t})
-			}
-			if t == tier {
-				since = day
-			}
-			if first && t == tier && pa.Joined.Valid() && pa.Joined.Before(day) {
-				since = pa.Joined
-			}
-			prev, first = t, false
+		if t := st.S.Tier(pa, day); t != prev {
+			changes = append(changes, tierChange{day, prev, t})
+			prev, since = t, day
 		}
 	}
-	if !since.Valid() {
-		since = d
+	if !since.Valid() || since.After(d) {
+		since = days[0]
 	}
 	return changes, since
 }

@@ -1,0 +1,411 @@
+// Command benchbuild measures "accredit build" on a generated program
+// against two yardsticks, run alternately (A B C A B C ...) so that machine
+// noise hits all three alike:
+//
+//	A. accredit build with a freshly built binary, decode cache warm;
+//	B. Hugo rendering as many bare Markdown pages as A writes HTML pages,
+//	   each its own directory page;
+//	C. the bare I/O floor: the same directories and files, of the same
+//	   sizes, written with filler bytes on GOMAXPROCS goroutines in process.
+//
+// It reports wall time (median, min, max), pages per second and peak RSS,
+// then the ratios A/B (target <= 0.75) and A/C (target <= 1.5).
+//
+//	go run ./cmd/genprogram -partners 10000 -people 10 -out /tmp/big
+//	go run ./cmd/benchbuild -root /tmp/big -runs 3
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+var (
+	tmp  string
+	keep *bool
+)
+
+func main() {
+	root := flag.String("root", "", "a program repository, e.g. written by genprogram")
+	runs := flag.Int("runs", 3, "rounds (each runs A, B and C once)")
+	asOf := flag.String("as-of", "2026-11-22", "the as-of date to build at")
+	keep = flag.Bool("keep", false, "keep the temporary directories for inspection")
+	flag.Parse()
+	if *root == "" || *runs < 1 || flag.NArg() > 0 {
+		fmt.Fprintln(os.Stderr, "usage: benchbuild -root DIR [-runs N] [-as-of DATE] [-keep]")
+		os.Exit(2)
+	}
+	hugo, err := exec.LookPath("hugo")
+	if err != nil {
+		fail(fmt.Errorf("hugo not found: %v", err))
+	}
+	hv, err := exec.Command(hugo, "version").Output()
+	if err != nil {
+		fail(fmt.Errorf("hugo version: %v", err))
+	}
+	tmp, err = os.MkdirTemp("", "benchbuild")
+	if err != nil {
+		fail(err)
+	}
+	defer cleanup()
+	bin := filepath.Join(tmp, "accredit")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/accredit").CombinedOutput(); err != nil {
+		fail(fmt.Errorf("go build: %v\n%s", err, out))
+	}
+
+	// A, primed: one untimed build warms the decode cache; its output is
+	// the reference for B's page count and C's files.
+	cache := filepath.Join(tmp, "cache")
+	outA := filepath.Join(tmp, "a", "site")
+	first := buildA(bin, *root, *asOf, cache, outA)
+	tree := walk(outA)
+	os.RemoveAll(filepath.Dir(outA))
+
+	// B's site, written once.
+	hugoSite := filepath.Join(tmp, "hugo")
+	if err := writeHugoSite(hugoSite, tree.pages); err != nil {
+		fail(err)
+	}
+	outB := filepath.Join(tmp, "b", "public")
+	hugoEnv := append(os.Environ(), "HUGO_CACHEDIR="+filepath.Join(tmp, "hugocache"))
+	runB(hugo, hugoSite, outB, hugoEnv) // warm-up, untimed
+	hugoPages := walk(outB).pages
+	os.RemoveAll(filepath.Dir(outB))
+
+	outC := filepath.Join(tmp, "c", "site")
+	writeTree(tree, outC) // warm-up, untimed
+	os.RemoveAll(filepath.Dir(outC))
+	syscall.Sync()
+
+	fmt.Printf("accredit build on %s (as of %s), %d rounds A B C, GOMAXPROCS %d, %s\n",
+		*root, *asOf, *runs, runtime.GOMAXPROCS(0), strings.TrimSpace(string(hv)))
+	fmt.Printf("A wrote %d pages, %d files in %d directories, %s (accredit: %s)\n",
+		tree.pages, len(tree.files), len(tree.dirs), size(tree.bytes), first)
+	fmt.Printf("B renders %d Markdown pages (Hugo wrote %d HTML pages, with its home and section lists)\n\n",
+		tree.pages, hugoPages)
+
+	// Each run starts from no output; the last round's outputs stay for
+	// -keep.
+	fresh := func(out string) {
+		os.RemoveAll(filepath.Dir(out))
+		syscall.Sync()
+	}
+	var a, b, c []sample
+	for range *runs {
+		fresh(outA)
+		a = append(a, timeA(bin, *root, *asOf, cache, outA))
+		fresh(outB)
+		b = append(b, runB(hugo, hugoSite, outB, hugoEnv))
+		fresh(outC)
+		c = append(c, writeTree(tree, outC))
+	}
+
+	fmt.Printf("%-26s %8s %7s %7s %9s %9s %8s %8s\n", "tool", "median s", "min", "max", "pages/s", "peak RSS", "user s", "sys s")
+	ma := row("A accredit build", a, tree.pages)
+	mb := row("B hugo", b, tree.pages)
+	mc := row(fmt.Sprintf("C I/O floor (%d goroutines)", runtime.GOMAXPROCS(0)), c, tree.pages)
+	fmt.Println()
+	ratio("A/B", ma, mb, 0.75)
+	ratio("A/C", ma, mc, 1.5)
+	fmt.Printf("A output: %d bytes (%s), %d files, %d directories, %d pages\n",
+		tree.bytes, size(tree.bytes), len(tree.files), len(tree.dirs), tree.pages)
+	if *keep {
+		fmt.Printf("kept %s\n", tmp)
+	}
+}
+
+// sample is one timed run: wall time, peak RSS in KiB (0 when not
+// measured), user and system CPU time.
+type sample struct {
+	wall, user, sys time.Duration
+	rss             int64
+}
+
+// buildA runs one accredit build and returns its summary line.
+func buildA(bin, root, asOf, cacheHome, out string) string {
+	cmd, stderr := commandA(bin, root, asOf, cacheHome, out)
+	if err := cmd.Run(); err != nil {
+		fail(fmt.Errorf("accredit build: %v\n%s", err, stderr))
+	}
+	line := strings.TrimSpace(stderr.String())
+	if i := strings.LastIndex(line, "\n"); i >= 0 {
+		line = line[i+1:]
+	}
+	if i := strings.Index(line, ": "); i >= 0 {
+		line = line[i+2:]
+	}
+	return line
+}
+
+func commandA(bin, root, asOf, cacheHome, out string) (*exec.Cmd, *bytes.Buffer) {
+	var stderr bytes.Buffer
+	cmd := exec.Command(bin, "build", "--root", root, "--as-of", asOf, "--out", out)
+	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+cacheHome)
+	cmd.Stderr = &stderr
+	return cmd, &stderr
+}
+
+func timeA(bin, root, asOf, cacheHome, out string) sample {
+	cmd, stderr := commandA(bin, root, asOf, cacheHome, out)
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		fail(fmt.Errorf("accredit build: %v\n%s", err, stderr))
+	}
+	return child(cmd, wall)
+}
+
+func runB(hugo, site, out string, env []string) sample {
+	cmd := exec.Command(hugo, "--quiet", "--source", site, "--destination", out)
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stdout = &stderr
+	cmd.Stderr = &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		fail(fmt.Errorf("hugo: %v\n%s", err, stderr.Bytes()))
+	}
+	return child(cmd, wall)
+}
+
+func child(cmd *exec.Cmd, wall time.Duration) sample {
+	ps := cmd.ProcessState
+	return sample{wall: wall, user: ps.UserTime(), sys: ps.SystemTime(), rss: ps.SysUsage().(*syscall.Rusage).Maxrss}
+}
+
+// tree is what A wrote: its folders (parents first) and files, relative
+// to the output.
+type tree struct {
+	dirs  []string
+	files []sized
+	pages int
+	bytes int64
+}
+
+type sized struct {
+	path string
+	size int
+}
+
+func walk(dir string) tree {
+	var t tree
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil || rel == "." {
+			return err
+		}
+		if d.IsDir() {
+			t.dirs = append(t.dirs, rel)
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		t.files = append(t.files, sized{rel, int(info.Size())})
+		t.bytes += info.Size()
+		if strings.HasSuffix(rel, ".html") {
+			t.pages++
+		}
+		return nil
+	})
+	if err != nil {
+		fail(err)
+	}
+	return t
+}
+
+// writeTree writes t's folders and files, of the same sizes, under out
+// with one goroutine per core, and returns the wall time and the process's
+// CPU time meanwhile.
+func writeTree(t tree, out string) sample {
+	biggest := 0
+	for _, f := range t.files {
+		biggest = max(biggest, f.size)
+	}
+	filler := bytes.Repeat([]byte("<p>filler</p>\n"), biggest/14+1)[:biggest]
+	// Folders by depth, so that every level's parents exist.
+	var levels [][]string
+	for _, d := range t.dirs {
+		n := strings.Count(d, string(filepath.Separator))
+		for len(levels) <= n {
+			levels = append(levels, nil)
+		}
+		levels[n] = append(levels[n], d)
+	}
+	var before syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	start := time.Now()
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		fail(err)
+	}
+	for _, level := range levels {
+		parallel(len(level), func(i int) error {
+			return os.Mkdir(filepath.Join(out, level[i]), 0o755)
+		})
+	}
+	parallel(len(t.files), func(i int) error {
+		f := t.files[i]
+		return os.WriteFile(filepath.Join(out, f.path), filler[:f.size], 0o644)
+	})
+	wall := time.Since(start)
+	var after syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+	return sample{
+		wall: wall,
+		user: time.Duration(after.Utime.Nano() - before.Utime.Nano()),
+		sys:  time.Duration(after.Stime.Nano() - before.Stime.Nano()),
+	}
+}
+
+// parallel calls f(0..n-1) on GOMAXPROCS goroutines.
+func parallel(n int, f func(int) error) {
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+		errs = make([]error, runtime.GOMAXPROCS(0))
+	)
+	for w := range errs {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				if err := f(i); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			fail(err)
+		}
+	}
+}
+
+// writeHugoSite writes a bare Hugo site of n Markdown pages, each rendered
+// to its own folder (content/p/NNNNNN.md becomes p/NNNNNN/index.html).
+func writeHugoSite(dir string, n int) error {
+	files := map[string]string{
+		"hugo.toml": `baseURL = "https://example.org/"
+title = "benchbuild"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+`,
+		"layouts/_default/single.html": `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><h1>{{ .Title }}</h1>
+{{ .Content }}
+</body></html>
+`,
+		"layouts/_default/list.html": `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><h1>{{ .Title }}</h1>
+{{ .Content }}
+</body></html>
+`,
+	}
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			return err
+		}
+	}
+	content := filepath.Join(dir, "content", "p")
+	if err := os.MkdirAll(content, 0o755); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	for i := range n {
+		buf.Reset()
+		fmt.Fprintf(&buf, "---\ntitle: \"Page %06d\"\n---\n\n", i)
+		fmt.Fprintf(&buf, "Page %06d of the benchmark, a *bare* Markdown page.\n\n", i)
+		fmt.Fprintf(&buf, "It links to [the next page](/p/%06d/) and has a list:\n\n- one\n- two\n", (i+1)%n)
+		if err := os.WriteFile(filepath.Join(content, fmt.Sprintf("%06d.md", i)), buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// row prints one tool's line and returns its median wall time.
+func row(name string, s []sample, pages int) time.Duration {
+	walls := field(s, func(s sample) time.Duration { return s.wall })
+	user := field(s, func(s sample) time.Duration { return s.user })
+	sys := field(s, func(s sample) time.Duration { return s.sys })
+	med := walls[len(walls)/2]
+	rss := "-"
+	if s[0].rss > 0 {
+		r := field(s, func(s sample) time.Duration { return time.Duration(s.rss) })
+		rss = fmt.Sprintf("%d MiB", r[len(r)/2]>>10)
+	}
+	fmt.Printf("%-26s %8.2f %7.2f %7.2f %9.0f %9s %8.2f %8.2f\n", name,
+		med.Seconds(), walls[0].Seconds(), walls[len(walls)-1].Seconds(),
+		float64(pages)/med.Seconds(), rss, user[len(user)/2].Seconds(), sys[len(sys)/2].Seconds())
+	return med
+}
+
+// field returns f of every sample, sorted.
+func field(s []sample, f func(sample) time.Duration) []time.Duration {
+	var v []time.Duration
+	for _, x := range s {
+		v = append(v, f(x))
+	}
+	slices.Sort(v)
+	return v
+}
+
+func ratio(name string, a, b time.Duration, target float64) {
+	r := a.Seconds() / b.Seconds()
+	verdict := "met"
+	if r > target {
+		verdict = "MISSED"
+	}
+	fmt.Printf("%s = %.2f (target <= %.2f: %s)\n", name, r, target, verdict)
+}
+
+func size(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+}
+
+func cleanup() {
+	if tmp != "" && !*keep {
+		os.RemoveAll(tmp)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "benchbuild:", err)
+	cleanup()
+	os.Exit(1)
+}

@@ -1,0 +1,206 @@
+package publish_test
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/accredit/accredit"
+	"github.com/accredit/accredit/cmd/internal/check"
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/publish"
+	"github.com/accredit/accredit/cmd/internal/render"
+	"github.com/accredit/accredit/cmd/internal/site"
+	"github.com/accredit/accredit/cmd/internal/standing"
+)
+
+// program lays an overlay over the rules' base program in a temp dir.
+func program(t *testing.T, overlay string) string {
+	t.Helper()
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS("../check/testdata/base")); err != nil {
+		t.Fatal(err)
+	}
+	if overlay != "" {
+		ar, err := txtar.ParseFile(overlay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range ar.Files {
+			p := filepath.Join(root, filepath.FromSlash(f.Name))
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return root
+}
+
+// build checks and builds the program at root into out.
+func build(t *testing.T, root, out string, asOf string) publish.Stats {
+	t.Helper()
+	d, _ := date.Parse(asOf)
+	p, ds, err := load.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := standing.Compute(p)
+	ds = append(ds, check.Run(p, s, d)...)
+	for _, x := range ds {
+		if x.Severity == diag.Error {
+			t.Fatalf("program has errors: %s", x)
+		}
+	}
+	st, err := site.Build(p, s, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theme, err := render.Load(accredit.Layouts(), filepath.Join(root, "layouts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := publish.Write(st, theme, out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stats
+}
+
+func files(t *testing.T, root string) map[string][]byte {
+	t.Helper()
+	m := map[string][]byte{}
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !d.IsDir() {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rel, _ := filepath.Rel(root, p)
+			m[filepath.ToSlash(rel)] = b
+		}
+		return nil
+	})
+	return m
+}
+
+// Nothing private reaches the site (PROGRAM-FORMAT.md section 9), and
+// hostile Markdown is defused.
+func TestPrivacy(t *testing.T) {
+	root := program(t, "testdata/privacy/overlay.txtar")
+	out := filepath.Join(t.TempDir(), "site")
+	build(t, root, out, "2025-06-01")
+	site := files(t, out)
+	if len(site) == 0 {
+		t.Fatal("nothing built")
+	}
+	never := []string{"SENTINEL-", "sentinel-ann-email", "sentinel-pat-email", "@acme.example", "Sentinel Unlisted Partner",
+		"sentinel-unlisted.example", "Sentinelville", "<script>alert", "onerror", "javascript:"}
+	privateName := "Sentinel Private Person"
+	unlistedPerson := "Sentinel Unlisted Public Person"
+	for name, data := range site {
+		for _, s := range never {
+			if bytes.Contains(bytes.ToLower(data), bytes.ToLower([]byte(s))) {
+				t.Errorf("%s contains %q", name, s)
+			}
+		}
+		own := strings.Contains(name, "verify/") || strings.Contains(name, "api/v1/credentials/")
+		for _, s := range []string{privateName, unlistedPerson} {
+			if bytes.Contains(data, []byte(s)) && !own {
+				t.Errorf("%s names %q", name, s)
+			}
+		}
+		if own && (bytes.Contains(data, []byte(privateName)) || bytes.Contains(data, []byte(unlistedPerson))) && strings.HasSuffix(name, ".html") &&
+			!bytes.Contains(data, []byte(`<meta name="robots" content="noindex">`)) {
+			t.Errorf("%s: a private holder's page is not noindex", name)
+		}
+	}
+	// The private and unlisted credentials are still verifiable.
+	for _, id := range []string{"CXPZ-93SM-1HK9", "8M9G-2EPS-53ES"} {
+		if _, ok := site["verify/"+id+"/index.html"]; !ok {
+			t.Errorf("no verification page for %s", id)
+		}
+		if _, ok := site["api/v1/credentials/"+id+".json"]; !ok {
+			t.Errorf("no JSON for %s", id)
+		}
+		// and linked from nowhere else
+		for name, data := range site {
+			if bytes.Contains(data, []byte(id)) && !strings.Contains(name, id) {
+				t.Errorf("%s links the private credential %s", name, id)
+			}
+		}
+	}
+	if bytes.Contains(site["api/v1/partners.json"], []byte("hidden")) {
+		t.Error("partners.json lists the unlisted partner")
+	}
+	if _, ok := site["partners/hidden/index.html"]; ok {
+		t.Error("the unlisted partner has a page")
+	}
+}
+
+// The same program and date give byte-identical sites.
+func TestDeterministic(t *testing.T) {
+	root := program(t, "testdata/privacy/overlay.txtar")
+	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	build(t, root, a, "2025-06-01")
+	build(t, root, b, "2025-06-01")
+	fa, fb := files(t, a), files(t, b)
+	if len(fa) != len(fb) {
+		t.Fatalf("%d files, then %d", len(fa), len(fb))
+	}
+	for name, data := range fa {
+		if !bytes.Equal(data, fb[name]) {
+			t.Errorf("%s differs between two builds", name)
+		}
+	}
+}
+
+// A build replaces the previous site; a failing one leaves it untouched.
+func TestReplace(t *testing.T) {
+	root := program(t, "")
+	out := filepath.Join(t.TempDir(), "site")
+	build(t, root, out, "2025-06-01")
+	os.WriteFile(filepath.Join(out, "stale.txt"), []byte("old"), 0o644)
+	build(t, root, out, "2025-06-02")
+	if _, err := os.Stat(filepath.Join(out, "stale.txt")); err == nil {
+		t.Error("the old site's files survive a rebuild")
+	}
+	before := files(t, out)
+	// A theme that fails to render: the previous site must stay as it was.
+	os.MkdirAll(filepath.Join(root, "layouts"), 0o755)
+	os.WriteFile(filepath.Join(root, "layouts", "verify.html"), []byte(`{{define "main"}}{{.NoSuchField}}{{end}}`), 0o644)
+	d, _ := date.Parse("2025-06-03")
+	p, _, _ := load.Load(root)
+	s := standing.Compute(p)
+	st, _ := site.Build(p, s, d)
+	theme, err := render.Load(accredit.Layouts(), filepath.Join(root, "layouts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := publish.Write(st, theme, out, nil); err == nil {
+		t.Fatal("a broken template builds")
+	}
+	after := files(t, out)
+	if len(after) != len(before) {
+		t.Fatalf("a failed build changed the site: %d files, then %d", len(before), len(after))
+	}
+	for name, data := range before {
+		if !bytes.Equal(data, after[name]) {
+			t.Errorf("a failed build changed %s", name)
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Dir(out))
+	if len(entries) != 1 {
+		t.Errorf("a failed build left %d entries beside the site", len(entries))
+	}
+}

@@ -1,0 +1,105 @@
+package site_test
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/accredit/accredit/cmd/internal/check"
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/site"
+	"github.com/accredit/accredit/cmd/internal/standing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func testSite(t *testing.T) *site.Site {
+	t.Helper()
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS("../check/testdata/base")); err != nil {
+		t.Fatal(err)
+	}
+	ar, err := txtar.ParseFile("testdata/overlay.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range ar.Files {
+		p := filepath.Join(root, filepath.FromSlash(f.Name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, f.Data, 0o644)
+	}
+	d, _ := date.Parse("2025-06-01")
+	p, ds, err := load.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := standing.Compute(p)
+	for _, x := range append(ds, check.Run(p, s, d)...) {
+		if x.Severity == diag.Error {
+			t.Fatalf("program has errors: %s", x)
+		}
+	}
+	st, err := site.Build(p, s, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// golden compares v, as indented JSON, with testdata/golden/name.json.
+func golden(t *testing.T, name string, v any) {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	path := filepath.Join("testdata", "golden", name+".json")
+	if *update {
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		os.WriteFile(path, got, 0o644)
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("%s differs from %s (go test -update rewrites it):\n%s", name, path, got)
+	}
+}
+
+func TestGoldenPages(t *testing.T) {
+	st := testSite(t)
+	// Info is shared by every page; compare it once.
+	golden(t, "info", st.Info)
+	strip := func(p *site.Page) { p.Info = nil }
+	home := *st.Home
+	strip(&home.Page)
+	golden(t, "home", home)
+	partner := *st.Partners[0]
+	strip(&partner.Page)
+	golden(t, "partner", partner)
+	prog := *st.Program
+	strip(&prog.Page)
+	golden(t, "program", prog)
+	golden(t, "partners-json", st.PartnersJSON)
+	golden(t, "feed", st.Feed)
+	for _, c := range st.P.Credentials {
+		cp, err := st.Credential(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var j any
+		if err := json.Unmarshal(cp.JSON, &j); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "credential-"+c.Person.ID+"-"+c.ID, j)
+	}
+}
