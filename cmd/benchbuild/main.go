@@ -102,6 +102,7 @@ func main() {
 		os.RemoveAll(filepath.Dir(out))
 		syscall.Sync()
 	}
+	load0 := loadavg()
 	var a, b, c []sample
 	for range *runs {
 		fresh(outA)
@@ -116,11 +117,16 @@ func main() {
 	ma := row("A accredit build", a, tree.pages)
 	mb := row("B hugo", b, tree.pages)
 	mc := row(fmt.Sprintf("C I/O floor (%d goroutines)", runtime.GOMAXPROCS(0)), c, tree.pages)
+	pub := field(a, func(s sample) time.Duration { return s.publish })
+	pre := field(a, func(s sample) time.Duration { return s.wall - s.publish })
+	fmt.Printf("A, medians: %.2f s writing the site (as accredit reports it), %.2f s before it (load, check, site data)\n",
+		pub[len(pub)/2].Seconds(), pre[len(pre)/2].Seconds())
 	fmt.Println()
 	ratio("A/B", ma, mb, 0.75)
 	ratio("A/C", ma, mc, 1.5)
 	fmt.Printf("A output: %d bytes (%s), %d files, %d directories, %d pages\n",
 		tree.bytes, size(tree.bytes), len(tree.files), len(tree.dirs), tree.pages)
+	fmt.Printf("load average (1, 5, 15 min) before the rounds: %s; after: %s (other work on the machine skews all three alike)\n", load0, loadavg())
 	if *keep {
 		fmt.Printf("kept %s\n", tmp)
 	}
@@ -131,6 +137,7 @@ func main() {
 type sample struct {
 	wall, user, sys time.Duration
 	rss             int64
+	publish         time.Duration // A: the writing phase, as accredit reports it
 }
 
 // buildA runs one accredit build and returns its summary line.
@@ -139,7 +146,12 @@ func buildA(bin, root, asOf, cacheHome, out string) string {
 	if err := cmd.Run(); err != nil {
 		fail(fmt.Errorf("accredit build: %v\n%s", err, stderr))
 	}
-	line := strings.TrimSpace(stderr.String())
+	return summary(stderr.String())
+}
+
+// summary returns the stats of accredit's "built DIR: ..." line.
+func summary(stderr string) string {
+	line := strings.TrimSpace(stderr)
 	if i := strings.LastIndex(line, "\n"); i >= 0 {
 		line = line[i+1:]
 	}
@@ -147,6 +159,22 @@ func buildA(bin, root, asOf, cacheHome, out string) string {
 		line = line[i+2:]
 	}
 	return line
+}
+
+// publishTime returns the time accredit reports for writing the site
+// ("..., in 1.234s (N pages/s)"), or 0.
+func publishTime(stderr string) time.Duration {
+	line := summary(stderr)
+	i := strings.LastIndex(line, ", in ")
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(line[i+len(", in "):])
+	if len(f) == 0 {
+		return 0
+	}
+	d, _ := time.ParseDuration(f[0])
+	return d
 }
 
 func commandA(bin, root, asOf, cacheHome, out string) (*exec.Cmd, *bytes.Buffer) {
@@ -165,7 +193,9 @@ func timeA(bin, root, asOf, cacheHome, out string) sample {
 	if err != nil {
 		fail(fmt.Errorf("accredit build: %v\n%s", err, stderr))
 	}
-	return child(cmd, wall)
+	s := child(cmd, wall)
+	s.publish = publishTime(stderr.String())
+	return s
 }
 
 func runB(hugo, site, out string, env []string) sample {
@@ -396,6 +426,16 @@ func size(n int64) string {
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 	}
 	return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+}
+
+// loadavg returns the system's load averages, or "?".
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if err != nil || len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func cleanup() {

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -274,7 +275,7 @@ func (w *writer) file(rel string, data []byte, mkdir bool) error {
 			return err
 		}
 	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
+	if err := writeFile(p, data); err != nil {
 		return err
 	}
 	w.files.Add(1)
@@ -306,6 +307,8 @@ type dirOnce struct {
 	once sync.Once
 	err  error
 }
+
+type pathError = fs.PathError
 
 func robots(st *site.Site) []byte {
 	return []byte("User-agent: *\nAllow: /\n\nSitemap: " + st.Info.SiteURL + "sitemap.xml\n")

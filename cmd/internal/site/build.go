@@ -98,7 +98,7 @@ func newInfo(p *program.Program, asOf date.Date) *Info {
 		Name: p.Info.Name, Issuer: p.Info.Issuer, IssuerURL: p.Info.IssuerURL,
 		SiteURL: site, Base: base, ContactEmail: p.Info.ContactEmail,
 		Promise: fmt.Sprintf("Find %s partners whose people hold current, verifiable %s certifications.", p.Info.Issuer, p.Info.Issuer),
-		AsOf:    asOf, GraceDays: p.Policy.GraceDays, Streamlined: p.Policy.StreamlinedDays,
+		AsOf:    asOf, Today: asOf.String(), GraceDays: p.Policy.GraceDays, Streamlined: p.Policy.StreamlinedDays,
 	}
 }
 

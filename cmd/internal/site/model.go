@@ -16,6 +16,7 @@ type Info struct {
 	ContactEmail string
 	Promise      string // the directory's promise in one sentence
 	AsOf         date.Date
+	Today        string // AsOf as YYYY-MM-DD, for templates
 	Nav          []Link
 	GraceDays    int
 	Streamlined  int

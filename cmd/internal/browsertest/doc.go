@@ -1,0 +1,25 @@
+// Package browsertest holds the tests that open the published site in a real
+// browser: what a static build cannot show by its files alone.
+//
+// In: the example program of this repository, built once with
+// "accredit build --as-of 2026-11-22", served by net/http/httptest, and a
+// headless Chromium (chromium, chromium-browser or google-chrome on PATH)
+// driven over the DevTools protocol with github.com/chromedp/chromedp.
+// Out: test results only; the package has no code besides its tests.
+//
+// The tests check that a verification page shows the status as of the
+// visitor's own date (with the build's status when scripts are off), that
+// the id lookup at /verify/ catches typing mistakes and unknown ids, that
+// the keyboard reaches everything with a visible focus, that pages log no
+// errors and request nothing outside the site, and that axe-core finds no
+// serious or critical accessibility violations.
+//
+// Without a browser the tests are skipped, unless the environment variable
+// CI is set: then they fail, because browser tests must run in CI. axe-core
+// is read from testdata/node_modules/axe-core/axe.min.js; install it with
+//
+//	npm install --prefix cmd/internal/browsertest/testdata --no-save axe-core@4
+//
+// Set ACCREDIT_SCREENSHOTS=DIR to keep full-page screenshots (1280 and 390
+// pixels wide) of a few pages in DIR.
+package browsertest
