@@ -143,16 +143,21 @@ func swapped(t *testing.T, id string) string {
 }
 
 // waitLocation waits until the tab's URL is want, across the navigation
-// the lookup starts, and returns the last URL seen.
+// the lookup starts, or until the lookup reports an error; it returns the
+// last URL seen.
 func waitLocation(t *testing.T, tb *tab, want string) string {
 	t.Helper()
+	type view struct {
+		Href string `json:"href"`
+		Bad  bool   `json:"bad"`
+	}
 	var got string
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(25 * time.Millisecond) {
-		loc, err := chromedp.Run(tb.ctx, chromedp.Location())
+		v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[view](`({href: location.href, bad: !!document.querySelector("#lookup-result.bad")})`))
 		if err != nil {
 			continue // the old document went away mid-call
 		}
-		if got = loc; got == want {
+		if got = v.Href; got == want || v.Bad {
 			break
 		}
 	}

@@ -29,8 +29,8 @@ type Site struct {
 	Program  *ProgramPage
 	Tracks   []*TrackPage
 	Pages    []*ContentPage
-	Lookup   *Page
-	NotFound *Page
+	Lookup   *Simple
+	NotFound *Simple
 	Feed     []FeedEntry
 	// PartnersJSON is /api/v1/partners.json.
 	PartnersJSON []PartnerJSON
@@ -77,9 +77,8 @@ func Build(p *program.Program, s *standing.Standing, asOf date.Date) (*Site, err
 	if err := st.programPages(); err != nil {
 		return nil, err
 	}
-	st.Lookup = st.page("lookup", "verify/", "Verify a credential", "Check that a "+p.Info.Issuer+" credential is genuine and current by its id.")
-	st.NotFound = st.page("404", "404.html", "Page not found", "")
-	st.NotFound.URL, st.NotFound.Path = info.Base+"404.html", "404.html"
+	st.Lookup = &Simple{*st.page("lookup", "verify/", "Verify a credential", "Check that a "+p.Info.Issuer+" credential is genuine and current by its id.")}
+	st.NotFound = &Simple{*st.page("404", "404.html", "Page not found", "")}
 	st.NotFound.NoIndex = true
 	st.feed()
 	return st, nil

@@ -98,6 +98,7 @@ func (st *Site) Credential(c *program.Credential) (*Credential, error) {
 		ID: c.ID, Holder: pe.Name, PartnerID: pe.Partner.ID, Track: c.Track, Level: c.Level,
 		Issued: c.Issued, Expires: cs.Expires, Status: string(status), StatusLabel: StatusLabel(status),
 		Revoked: c.Revoked, Private: !public(pe),
+		Issuer: info.Issuer, IssuerURL: info.IssuerURL, AsOf: info.Today, GraceDays: info.GraceDays, StreamlinedDays: info.Streamlined,
 	}
 	if status == "revoked" {
 		cp.RevokedReason = c.RevokedReason

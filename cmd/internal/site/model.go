@@ -169,6 +169,10 @@ type Credential struct {
 	JSONURL                 string
 	JSONLD                  template.JS
 	Private                 bool // holder not public, or partner unlisted
+	Issuer, IssuerURL       string
+	AsOf                    string
+	GraceDays               int
+	StreamlinedDays         int
 	JSON                    []byte
 }
 
@@ -229,6 +233,11 @@ type ExamView struct {
 	Attempts                    string
 	Wait                        int
 	Proctoring                  string
+}
+
+// Simple is a page with nothing but the common data (lookup, 404).
+type Simple struct {
+	Page
 }
 
 // ContentPage is a page from content/.
