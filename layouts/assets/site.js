@@ -106,7 +106,11 @@
       say("Looking up " + r.id + "\u2026", false);
       fetch(base + "api/v1/credentials/" + r.id + ".json", { method: "HEAD" }).then(function (res) {
         if (res.ok) { window.location.href = base + "verify/" + r.id + "/"; return; }
-        say("No credential with the id " + r.id + " exists. Check the id with its holder.", true);
+        if (res.status === 404) {
+          say("No credential with the id " + r.id + " exists. Check the id with its holder.", true);
+          return;
+        }
+        say("The lookup failed (the server answered " + res.status + "): try again, or open " + base + "verify/" + r.id + "/ directly.", true);
       }, function () {
         say("The lookup failed: check your connection and try again.", true);
       });

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	cdppage "github.com/chromedp/cdproto/page"
-
 	"github.com/chromedp/chromedp"
 )
 

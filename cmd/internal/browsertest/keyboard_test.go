@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -83,7 +84,7 @@ func testKeyboard(t *testing.T) {
 		})
 		t.Run(p.name+"/tab order", func(t *testing.T) {
 			tb.open(t, p.rel)
-			var order []string
+			var order, bad []string
 			for i := 0; ; i++ {
 				if i == 500 {
 					t.Fatalf("Tab did not come round after 500 presses: %s", strings.Join(order[len(order)-5:], ", "))
@@ -97,11 +98,17 @@ func testKeyboard(t *testing.T) {
 				}
 				order = append(order, f.Desc)
 				if !f.FocusVisible || !f.Indicator {
-					t.Errorf("Tab stop %d, %s: no visible focus (:focus-visible %v, outline or shadow %v)", i+1, f.Desc, f.FocusVisible, f.Indicator)
+					bad = append(bad, fmt.Sprintf("Tab stop %d, %s: no visible focus (:focus-visible %v, outline or shadow %v)", i+1, f.Desc, f.FocusVisible, f.Indicator))
 				}
 				if !f.InView {
-					t.Errorf("Tab stop %d, %s: focused outside the viewport or with no size", i+1, f.Desc)
+					bad = append(bad, fmt.Sprintf("Tab stop %d, %s: focused outside the viewport or with no size", i+1, f.Desc))
 				}
+			}
+			if len(bad) > 5 {
+				bad = append(bad[:5], fmt.Sprintf("and %d more", len(bad)-5))
+			}
+			if len(bad) > 0 {
+				t.Errorf("of %d Tab stops:\n\t%s", len(order), strings.Join(bad, "\n\t"))
 			}
 			for _, el := range eval[[]string](t, tb, unreached) {
 				t.Errorf("never focused by Tab: %s", el)

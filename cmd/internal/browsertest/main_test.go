@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -62,6 +63,8 @@ func TestMain(m *testing.M) {
 }
 
 func runMain(m *testing.M) int {
+	root, rootErr := moduleRoot()
+	env.root = root
 	for _, name := range browserNames {
 		if p, err := exec.LookPath(name); err == nil {
 			env.browser = p
@@ -70,6 +73,10 @@ func runMain(m *testing.M) int {
 	}
 	if env.browser == "" {
 		return m.Run() // every test skips, or fails in CI
+	}
+	if rootErr != nil {
+		env.setupErr = rootErr
+		return m.Run()
 	}
 	tmp, err := os.MkdirTemp("", "accredit-browsertest-")
 	if err != nil {
@@ -114,32 +121,41 @@ func runMain(m *testing.M) int {
 	defer cancelAlloc()
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
 	defer cancelBrowser()
-	startCtx, cancelStart := context.WithTimeout(browserCtx, 30*time.Second)
-	defer cancelStart()
-	// The first Do starts the browser; its life is bound to browserCtx, not
-	// to startCtx, so only the start has the timeout.
-	if err := chromedp.Do(browserCtx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		return startCtx.Err()
-	})); err != nil {
-		env.setupErr = fmt.Errorf("starting %s: %w", env.browser, err)
+	// The first Do starts the browser and binds its life to browserCtx, so
+	// the start gets its timeout from a select, not from a context.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(browserCtx) }()
+	select {
+	case err := <-started:
+		if err != nil {
+			env.setupErr = fmt.Errorf("starting %s: %w", env.browser, err)
+			return m.Run()
+		}
+	case <-time.After(30 * time.Second):
+		cancelBrowser()
+		env.setupErr = fmt.Errorf("starting %s: no answer in 30s", env.browser)
 		return m.Run()
 	}
 	env.ctx = browserCtx
 	return m.Run()
 }
 
-// buildSite builds the accredit command and with it the example site into
-// dir/site, then reads the credentials and partners of its API.
-func buildSite(dir string) error {
+// moduleRoot returns the directory of the module's go.mod.
+func moduleRoot() (string, error) {
 	out, err := exec.Command("go", "env", "GOMOD").Output()
 	if err != nil {
-		return fmt.Errorf("go env GOMOD: %w", err)
+		return "", fmt.Errorf("go env GOMOD: %w", err)
 	}
 	gomod := strings.TrimSpace(string(out))
 	if gomod == "" || gomod == os.DevNull {
-		return errors.New("go env GOMOD: not inside the module")
+		return "", errors.New("go env GOMOD: not inside the module")
 	}
-	env.root = filepath.Dir(gomod)
+	return filepath.Dir(gomod), nil
+}
+
+// buildSite builds the accredit command and with it the example site into
+// dir/site, then reads the credentials and partners of its API.
+func buildSite(dir string) error {
 	bin := filepath.Join(dir, "accredit")
 	if err := runCmd(env.root, "go", "build", "-o", bin, "./cmd/accredit"); err != nil {
 		return err
@@ -168,6 +184,50 @@ func buildSite(dir string) error {
 	}
 	if len(env.partners) == 0 {
 		return errors.New("the built site lists no partners")
+	}
+	return nil
+}
+
+// recordInputs shows go test what the result depends on. go test caches a
+// result by the files, directories and variables a test reads (from m.Run
+// on, so not in TestMain's setup), and the site comes from subprocesses,
+// whose reads it does not see: without this a changed template or program,
+// or a browser installed since, would reuse a stale result.
+func recordInputs(t *testing.T) {
+	t.Helper()
+	for _, name := range browserNames {
+		exec.LookPath(name)
+	}
+	if env.root == "" {
+		return
+	}
+	if err := watchInputs(env.root); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// watchInputs opens every directory the site is made from.
+func watchInputs(root string) error {
+	for _, dir := range []string{".", "cmd", "layouts", "programs", "partners", "content"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() {
+				return nil
+			}
+			switch d.Name() {
+			case ".git", "node_modules", "build":
+				return filepath.SkipDir
+			}
+			if dir == "." && p != root {
+				return filepath.SkipDir // the root's own files only; the rest below
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
 	}
 	return nil
 }
@@ -240,6 +300,7 @@ func needBrowser(t *testing.T) {
 // TestBrowser runs every browser test against one build of the example site
 // and one browser.
 func TestBrowser(t *testing.T) {
+	recordInputs(t)
 	needBrowser(t)
 	t.Run("status", testStatus)
 	t.Run("lookup", testLookup)
@@ -315,6 +376,8 @@ func (tb *tab) listen(ev any) {
 			add("request outside the site: %s %s", ev.Request.Method, u)
 		}
 	case *network.EventResponseReceived:
+		// A page's own 404 is the 404 page's status: the test that opens a
+		// page checks that status itself.
 		if s := ev.Response.Status; s >= 400 && !(tb.docs[ev.RequestID] && s == http.StatusNotFound) {
 			add("HTTP %d for %s", s, ev.Response.URL)
 		}

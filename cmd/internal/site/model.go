@@ -139,11 +139,13 @@ type PersonRow struct {
 	Credentials []CredLink
 }
 
-// CredLink links a credential.
+// CredLink links a credential, with the dates the browser needs to show
+// its status as of the visitor's day.
 type CredLink struct {
 	ID, Name, Level, URL string
 	Status, StatusLabel  string
-	Expires              date.Date
+	Issued, Expires      date.Date
+	Revoked, RenewedOn   date.Date
 }
 
 // Credential is one verification page and its JSON.

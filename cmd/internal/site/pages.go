@@ -107,7 +107,14 @@ func (st *Site) partnerPages() error {
 func (st *Site) credLink(c *program.Credential) CredLink {
 	ce := st.P.CertificationOf(c)
 	status := st.S.Status(c, st.Info.AsOf)
-	l := CredLink{ID: c.ID, URL: st.credURL(c), Status: string(status), StatusLabel: StatusLabel(status), Expires: st.S.Of(c).Expires}
+	cs := st.S.Of(c)
+	l := CredLink{ID: c.ID, URL: st.credURL(c), Status: string(status), StatusLabel: StatusLabel(status), Issued: c.Issued, Expires: cs.Expires}
+	if status == standing.Revoked {
+		l.Revoked = c.Revoked
+	}
+	if cs.RenewedBy != nil {
+		l.RenewedOn = cs.RenewedBy.Issued
+	}
 	if ce != nil {
 		l.Name = ce.Name
 	}
