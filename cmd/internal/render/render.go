@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Kinds of HTML page, each a template file in layouts/ beside _base.html.
@@ -24,6 +25,15 @@ var Kinds = []string{"home", "list", "partner", "verify", "lookup", "program", "
 type Theme struct {
 	pages  map[string]*template.Template
 	Assets map[string][]byte // "assets/site.css" -> content
+
+	root   *template.Template // _base.html alone, for partialCached
+	mu     sync.Mutex
+	cached map[partialKey]template.HTML
+}
+
+type partialKey struct {
+	name string
+	data any
 }
 
 // Load reads the theme: each file from override (a program's layouts/
@@ -42,11 +52,12 @@ func Load(def fs.FS, override string) (*Theme, error) {
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
-	root, err := template.New("_base.html").Funcs(funcs).Parse(string(base))
+	t := &Theme{pages: map[string]*template.Template{}, Assets: map[string][]byte{}}
+	root, err := template.New("_base.html").Funcs(funcs).Funcs(template.FuncMap{"partialCached": t.partialCached}).Parse(string(base))
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
-	t := &Theme{pages: map[string]*template.Template{}, Assets: map[string][]byte{}}
+	t.root = root
 	for _, k := range Kinds {
 		src, err := read(k + ".html")
 		if err != nil {
@@ -84,6 +95,33 @@ func Load(def fs.FS, override string) (*Theme, error) {
 		t.Assets[n] = b
 	}
 	return t, nil
+}
+
+// partialCached renders the template name with data once per build and
+// returns the same HTML afterwards, for data that is the same pointer
+// (like Hugo's partialCached): the header, navigation and footer are the
+// same on 200,000 pages, and html/template's escaping makes each action
+// cost.
+func (t *Theme) partialCached(name string, data any) (template.HTML, error) {
+	k := partialKey{name, data}
+	t.mu.Lock()
+	h, ok := t.cached[k]
+	t.mu.Unlock()
+	if ok {
+		return h, nil
+	}
+	var b bytes.Buffer
+	if err := t.root.ExecuteTemplate(&b, name, data); err != nil {
+		return "", err
+	}
+	h = template.HTML(b.String())
+	t.mu.Lock()
+	if t.cached == nil {
+		t.cached = map[partialKey]template.HTML{}
+	}
+	t.cached[k] = h
+	t.mu.Unlock()
+	return h, nil
 }
 
 var funcs = template.FuncMap{
