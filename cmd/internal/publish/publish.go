@@ -147,7 +147,14 @@ func (w *writer) write(st *site.Site) (Stats, error) {
 	}
 	tasks = append(tasks,
 		func(buf *bytes.Buffer) error { return w.file("robots.txt", robots(st), false) },
-		func(buf *bytes.Buffer) error { return w.file("sitemap.xml", sitemap(st), false) },
+		func(buf *bytes.Buffer) error {
+			for name, data := range sitemaps(st) {
+				if err := w.file(name, data, false); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 		func(buf *bytes.Buffer) error {
 			b, err := feed(st)
 			if err != nil {
@@ -314,32 +321,56 @@ func robots(st *site.Site) []byte {
 	return []byte("User-agent: *\nAllow: /\n\nSitemap: " + st.Info.SiteURL + "sitemap.xml\n")
 }
 
-// sitemap lists the public pages: no verification page (most holders
+// sitemapMax is the most URLs one sitemap file may hold (sitemaps.org).
+var sitemapMax = 50000
+
+// sitemaps lists the public pages: no verification page (most holders
 // share their credential by link, and private ones must never be listed).
-func sitemap(st *site.Site) []byte {
+// Past 50,000 pages, sitemap.xml becomes an index of sitemap-N.xml files.
+func sitemaps(st *site.Site) map[string][]byte {
+	urls := []string{st.Home.Canonical}
+	for _, l := range st.Lists {
+		urls = append(urls, l.Canonical)
+	}
+	for _, p := range st.Partners {
+		urls = append(urls, p.Canonical)
+	}
+	urls = append(urls, st.Program.Canonical)
+	for _, t := range st.Tracks {
+		urls = append(urls, t.Canonical)
+	}
+	for _, p := range st.Pages {
+		urls = append(urls, p.Canonical)
+	}
+	urls = append(urls, st.Lookup.Canonical)
+	if len(urls) <= sitemapMax {
+		return map[string][]byte{"sitemap.xml": urlset(urls)}
+	}
+	out := map[string][]byte{}
+	var index bytes.Buffer
+	index.WriteString(xml.Header)
+	index.WriteString(`<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	for i := 0; i*sitemapMax < len(urls); i++ {
+		name := fmt.Sprintf("sitemap-%d.xml", i+1)
+		out[name] = urlset(urls[i*sitemapMax : min(len(urls), (i+1)*sitemapMax)])
+		index.WriteString("<sitemap><loc>")
+		xml.EscapeText(&index, []byte(st.Info.SiteURL+name))
+		index.WriteString("</loc></sitemap>\n")
+	}
+	index.WriteString("</sitemapindex>\n")
+	out["sitemap.xml"] = index.Bytes()
+	return out
+}
+
+func urlset(urls []string) []byte {
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
-	add := func(url string) {
+	for _, u := range urls {
 		b.WriteString("<url><loc>")
-		xml.EscapeText(&b, []byte(url))
+		xml.EscapeText(&b, []byte(u))
 		b.WriteString("</loc></url>\n")
 	}
-	add(st.Home.Canonical)
-	for _, l := range st.Lists {
-		add(l.Canonical)
-	}
-	for _, p := range st.Partners {
-		add(p.Canonical)
-	}
-	add(st.Program.Canonical)
-	for _, t := range st.Tracks {
-		add(t.Canonical)
-	}
-	for _, p := range st.Pages {
-		add(p.Canonical)
-	}
-	add(st.Lookup.Canonical)
 	b.WriteString("</urlset>\n")
 	return b.Bytes()
 }
