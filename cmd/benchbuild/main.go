@@ -42,9 +42,10 @@ func main() {
 	runs := flag.Int("runs", 3, "rounds (each runs A, B and C once)")
 	asOf := flag.String("as-of", "2026-11-22", "the as-of date to build at")
 	keep = flag.Bool("keep", false, "keep the temporary directories for inspection")
+	settle := flag.Duration("settle", 61*time.Second, "wait after removing an output before the next timed run")
 	flag.Parse()
 	if *root == "" || *runs < 1 || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: benchbuild -root DIR [-runs N] [-as-of DATE] [-keep]")
+		fmt.Fprintln(os.Stderr, "usage: benchbuild -root DIR [-runs N] [-as-of DATE] [-settle D] [-keep]")
 		os.Exit(2)
 	}
 	hugo, err := exec.LookPath("hugo")
@@ -87,20 +88,23 @@ func main() {
 	outC := filepath.Join(tmp, "c", "site")
 	writeTree(tree, outC) // warm-up, untimed
 	os.RemoveAll(filepath.Dir(outC))
-	syscall.Sync()
 
-	fmt.Printf("accredit build on %s (as of %s), %d rounds A B C, GOMAXPROCS %d, %s\n",
-		*root, *asOf, *runs, runtime.GOMAXPROCS(0), strings.TrimSpace(string(hv)))
+	fmt.Printf("accredit build on %s (as of %s), %d rounds A B C, GOMAXPROCS %d, settle %s, %s\n",
+		*root, *asOf, *runs, runtime.GOMAXPROCS(0), *settle, strings.TrimSpace(string(hv)))
 	fmt.Printf("A wrote %d pages, %d files in %d directories, %s (accredit: %s)\n",
 		tree.pages, len(tree.files), len(tree.dirs), size(tree.bytes), first)
 	fmt.Printf("B renders %d Markdown pages (Hugo wrote %d HTML pages, with its home and section lists)\n\n",
 		tree.pages, hugoPages)
 
-	// Each run starts from no output; the last round's outputs stay for
-	// -keep.
+	// Each run starts from no output, and from no recent removal: ext4
+	// without a journal skips, one lookup each, inodes freed in the last
+	// minute when it allocates (recently_deleted in fs/ext4/ialloc.c), so
+	// files created just after a large removal cost many times their
+	// system time. The last round's outputs stay for -keep.
 	fresh := func(out string) {
 		os.RemoveAll(filepath.Dir(out))
 		syscall.Sync()
+		time.Sleep(*settle)
 	}
 	load0 := loadavg()
 	var a, b, c []sample

@@ -153,7 +153,7 @@ func (st *Site) Credential(c *program.Credential) (*Credential, error) {
 	if cp.RevokedReason != "" {
 		j.Revoked, j.RevokedReason = c.Revoked.String(), cp.RevokedReason
 	}
-	cp.JSON, err = json.MarshalIndent(j, "", "  ")
+	cp.JSON, err = json.Marshal(j) // compact: 200,000 files
 	if err != nil {
 		return nil, err
 	}
