@@ -14,7 +14,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 )
 
@@ -53,7 +52,7 @@ func Load(def fs.FS, override string) (*Theme, error) {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
 	t := &Theme{pages: map[string]*template.Template{}, Assets: map[string][]byte{}}
-	root, err := template.New("_base.html").Funcs(funcs).Funcs(template.FuncMap{"partialCached": t.partialCached}).Parse(string(base))
+	root, err := template.New("_base.html").Funcs(template.FuncMap{"partialCached": t.partialCached}).Parse(string(base))
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
@@ -122,11 +121,6 @@ func (t *Theme) partialCached(name string, data any) (template.HTML, error) {
 	t.cached[k] = h
 	t.mu.Unlock()
 	return h, nil
-}
-
-var funcs = template.FuncMap{
-	// lower is for CSS class names built from ids.
-	"lower": strings.ToLower,
 }
 
 // Page renders one page of the given kind into buf.
