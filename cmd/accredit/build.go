@@ -10,6 +10,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/publish"
 	"github.com/accredit/accredit/cmd/internal/render"
+	"github.com/accredit/accredit/cmd/internal/search"
 	"github.com/accredit/accredit/cmd/internal/site"
 )
 
@@ -19,8 +20,9 @@ var cmdBuild = &base.Command{
 	Long: `Build runs every check first and, when no error is found, writes the
 program's public site: the partner directory with its browse pages, a
 profile per listed partner, a verification page and JSON per credential,
-the program's tracks and tiers, the content pages, a sitemap, robots.txt
-and an Atom feed. Any static host serves it.
+the program's tracks and tiers, the content pages, a sitemap, robots.txt,
+an Atom feed, and the search index (search/, queried in the browser by
+search/accredit-search.js). Any static host serves it.
 
 The site is written into a new directory beside --out and swapped in only
 when complete: after any failure the previous site is left as it was. The
@@ -89,7 +91,9 @@ func runBuild(env *base.Env, args []string) int {
 			fmt.Fprintf(env.Stderr, "\rbuilding: %d/%d", done, total)
 		}
 	}
-	stats, err := publish.Write(st, theme, out, progress)
+	stats, err := publish.WriteWith(st, theme, out, publish.Options{Progress: progress, Extra: func() (map[string][]byte, error) {
+		return search.SiteFiles(st)
+	}})
 	if progress != nil {
 		fmt.Fprint(env.Stderr, "\r\033[K")
 	}

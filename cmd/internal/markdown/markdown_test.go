@@ -32,3 +32,19 @@ func TestSafe(t *testing.T) {
 		}
 	}
 }
+
+func TestPlainText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"# Title\n\nSee [the docs](https://example.com/x) and **bold**.", "Title\nSee the docs and bold."},
+		{"one\ntwo", "one two"},
+		{"raw <b>html</b> and <script>alert(1)</script>", "raw html and alert(1)"},
+		{"use `go test`", "use go test"},
+		{"- a\n- b", "a\n\nb"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := PlainText([]byte(tt.in)); got != tt.want {
+			t.Errorf("PlainText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -54,6 +55,19 @@ type Progress func(done, total int)
 
 // Write builds the site into out, replacing it only when complete.
 func Write(st *site.Site, theme *render.Theme, out string, progress Progress) (Stats, error) {
+	return WriteWith(st, theme, out, Options{Progress: progress})
+}
+
+// Options are Write's optional parts.
+type Options struct {
+	Progress Progress
+	// Extra makes more files (the search index), keyed by path below
+	// out. It runs on one worker while the others render pages.
+	Extra func() (map[string][]byte, error)
+}
+
+// WriteWith is Write with options.
+func WriteWith(st *site.Site, theme *render.Theme, out string, opts Options) (Stats, error) {
 	start := time.Now()
 	out = filepath.Clean(out)
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
@@ -64,7 +78,7 @@ func Write(st *site.Site, theme *render.Theme, out string, progress Progress) (S
 		return Stats{}, err
 	}
 	os.Chmod(tmp, 0o755)
-	w := &writer{root: tmp, theme: theme, progress: progress}
+	w := &writer{root: tmp, theme: theme, progress: opts.Progress, extra: opts.Extra}
 	stats, err := w.write(st)
 	if err != nil {
 		os.RemoveAll(tmp)
@@ -103,6 +117,7 @@ type writer struct {
 	root     string
 	theme    *render.Theme
 	progress Progress
+	extra    func() (map[string][]byte, error)
 
 	made               sync.Map // folders created, by relative path
 	files, dirs, pages atomic.Int64
@@ -170,6 +185,21 @@ func (w *writer) write(st *site.Site) (Stats, error) {
 			return w.file("api/v1/partners.json", append(b, '\n'), true)
 		},
 	)
+	if w.extra != nil {
+		// First in the queue: the longest single task.
+		tasks = slices.Insert(tasks, 0, func(*bytes.Buffer) error {
+			files, err := w.extra()
+			if err != nil {
+				return err
+			}
+			for _, name := range slices.Sorted(maps.Keys(files)) {
+				if err := w.file(name, files[name], true); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
 	for _, dir := range []string{"verify", "api/v1/credentials"} {
 		if err := w.ensureDir(dir); err != nil {
 			return Stats{}, err

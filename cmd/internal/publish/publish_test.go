@@ -2,6 +2,8 @@ package publish_test
 
 import (
 	"bytes"
+	"compress/gzip"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,6 +19,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/load"
 	"github.com/accredit/accredit/cmd/internal/publish"
 	"github.com/accredit/accredit/cmd/internal/render"
+	"github.com/accredit/accredit/cmd/internal/search"
 	"github.com/accredit/accredit/cmd/internal/site"
 	"github.com/accredit/accredit/cmd/internal/standing"
 )
@@ -67,7 +70,7 @@ func build(t *testing.T, root, out string, asOf string) publish.Stats {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stats, err := publish.Write(st, theme, out, nil)
+	stats, err := publish.WriteWith(st, theme, out, publish.Options{Extra: func() (map[string][]byte, error) { return search.SiteFiles(st) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,6 +88,15 @@ func files(t *testing.T, root string) map[string][]byte {
 			b, err := os.ReadFile(p)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if bytes.HasPrefix(b, []byte{0x1f, 0x8b}) { // the search index: read what it holds
+				r, err := gzip.NewReader(bytes.NewReader(b))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if b, err = io.ReadAll(r); err != nil {
+					t.Fatal(err)
+				}
 			}
 			rel, _ := filepath.Rel(root, p)
 			m[filepath.ToSlash(rel)] = b

@@ -136,6 +136,7 @@ type TrackCounts struct {
 // PersonRow is a public person with their current credentials.
 type PersonRow struct {
 	Name        string
+	Anchor      string // the row's id, where search results link
 	Credentials []CredLink
 }
 

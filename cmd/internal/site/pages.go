@@ -90,7 +90,7 @@ func (st *Site) partnerPages() error {
 			if !public(pe) || len(creds) == 0 {
 				continue
 			}
-			row := PersonRow{Name: pe.Name}
+			row := PersonRow{Name: pe.Name, Anchor: personAnchor(pe)}
 			for _, c := range creds {
 				row.Credentials = append(row.Credentials, st.credLink(c))
 			}

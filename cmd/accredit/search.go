@@ -1,0 +1,165 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/search"
+	"github.com/accredit/accredit/cmd/internal/site"
+)
+
+var cmdSearch = &base.Command{
+	UsageLine: "search [--root DIR] [--as-of DATE] [--filter FACET=VALUE]... [--limit N] [--format text|json] [QUERY]",
+	Short:     "search the partner directory as the site's search does",
+	Long: `Search answers a query from the same bleve index that build exports to
+the site's search/ folder, so administrators can see what customers find.
+
+Every word of QUERY must match a partner or a public person (names weigh
+most; partners are also found by specialty, industry, city, country and
+description, people by partner and certification); the last word matches
+as a prefix. Accents and case do not matter. Without a query, search
+browses the directory in its order: tier, then name.
+
+--filter FACET=VALUE keeps results with that value; repeat it to accept
+several values of a facet (any of them) or to combine facets (all of
+them). The facets are type (partner, person), tier, certification
+(track/level), country (ISO code), region, specialty and industry.
+
+The output lists the total, the results with their scores and, per facet,
+the values with their counts. A facet's counts take every filter but its
+own into account. --format json prints the same object as the JavaScript
+client's search(): {"total", "results", "facets"}.
+
+Exit status: 0 results found, 1 none found (or the program has errors),
+2 usage or I/O error.`,
+	Flag: base.NewFlagSet("search"),
+}
+
+var (
+	searchProgram = addProgramFlags(cmdSearch.Flag)
+	searchFilters = multiFlag{}
+	searchLimit   = cmdSearch.Flag.Int("limit", 10, "show at most `N` results")
+	searchFormat  = choiceFlag{value: "text", choices: []string{"text", "json"}}
+)
+
+func init() {
+	cmdSearch.Flag.Var(&searchFilters, "filter", "keep results whose `FACET=VALUE` (repeatable)")
+	cmdSearch.Flag.Var(&searchFormat, "format", "output `format`: text or json")
+	cmdSearch.Run = runSearch
+	register(cmdSearch)
+}
+
+// multiFlag collects a repeated flag's values.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func runSearch(env *base.Env, args []string) int {
+	// Flags may follow the words too: "accredit search data --filter tier=gold".
+	var words []string
+	for len(args) > 0 {
+		if args[0] == "--" {
+			words = append(words, args[1:]...)
+			break
+		}
+		if strings.HasPrefix(args[0], "-") && len(args[0]) > 1 {
+			if err := cmdSearch.Flag.Parse(args); err != nil {
+				env.Errorf(cmdSearch, "%v", err)
+				cmdSearch.ShortUsage(env.Stderr)
+				return base.ExitUsage
+			}
+			args = cmdSearch.Flag.Args()
+			continue
+		}
+		words, args = append(words, args[0]), args[1:]
+	}
+	q := search.Query{Text: strings.Join(words, " "), Limit: *searchLimit, Filters: map[string][]string{}}
+	for _, f := range searchFilters {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok || k == "" || v == "" {
+			env.Errorf(cmdSearch, "--filter %q: want FACET=VALUE", f)
+			cmdSearch.ShortUsage(env.Stderr)
+			return base.ExitUsage
+		}
+		q.Filters[k] = append(q.Filters[k], v)
+	}
+	res, err := loadAndCheck(env, searchProgram.root, searchProgram.date())
+	if err != nil {
+		env.Errorf(cmdSearch, "%v", err)
+		return base.ExitUsage
+	}
+	if errs, _ := diag.Count(res.Diags); errs > 0 {
+		env.Errorf(cmdSearch, "the program has errors; run accredit check")
+		return base.ExitProblems
+	}
+	st, err := site.Build(res.Program, res.Standing, res.AsOf)
+	if err != nil {
+		env.Errorf(cmdSearch, "%v", err)
+		return base.ExitProblems
+	}
+	ix, err := search.New(search.Docs(st))
+	if err != nil {
+		env.Errorf(cmdSearch, "%v", err)
+		return base.ExitUsage
+	}
+	defer ix.Close()
+	r, err := ix.Search(q)
+	if err != nil {
+		env.Errorf(cmdSearch, "%v", err)
+		cmdSearch.ShortUsage(env.Stderr)
+		return base.ExitUsage
+	}
+	if searchFormat.value == "json" {
+		b, _ := json.MarshalIndent(r, "", "  ")
+		fmt.Fprintf(env.Stdout, "%s\n", b)
+	} else {
+		printSearch(env, ix, r)
+	}
+	if r.Total == 0 {
+		return base.ExitProblems
+	}
+	return base.ExitOK
+}
+
+func printSearch(env *base.Env, ix *search.Index, r *search.Result) {
+	w := env.Stdout
+	if r.Total == 1 {
+		fmt.Fprintln(w, "1 result")
+	} else {
+		fmt.Fprintf(w, "%d results\n", r.Total)
+	}
+	for i, h := range r.Results {
+		detail := h.Location
+		if h.Type == "person" {
+			detail = h.Partner
+		}
+		tier := h.Tier
+		if tier == "" {
+			tier = "no tier"
+		}
+		fmt.Fprintf(w, "%3d. %-7s %s (%s; %s) %s", i+1, h.Type, h.Name, tier, detail, h.URL)
+		if h.Score > 0 {
+			fmt.Fprintf(w, "  score %.4f", h.Score)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, f := range search.Facets {
+		counts := r.Facets[f]
+		if len(counts) == 0 {
+			continue
+		}
+		var parts []string
+		for _, v := range ix.FacetValues(f, counts) {
+			label := ix.Label(f, v)
+			if label != v {
+				label += " [" + v + "]"
+			}
+			parts = append(parts, fmt.Sprintf("%s %d", label, counts[v]))
+		}
+		fmt.Fprintf(w, "%s: %s\n", f, strings.Join(parts, ", "))
+	}
+}

@@ -1,0 +1,50 @@
+package search
+
+import (
+	_ "embed"
+	"fmt"
+
+	"github.com/accredit/accredit/cmd/internal/site"
+)
+
+// Client is the JavaScript module that queries the exported index,
+// written as search/accredit-search.js beside it.
+//
+//go:embed client/accredit-search.js
+var Client []byte
+
+// ClientFile is the client's name in the search folder.
+const ClientFile = "accredit-search.js"
+
+// Files builds the index of docs and returns every file of build/search/,
+// the client included, keyed by path below search/.
+func Files(docs []*Doc, labels Labels) (map[string][]byte, error) {
+	ix, err := New(docs, labels)
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	files, err := ix.Export()
+	if err != nil {
+		return nil, err
+	}
+	files[ClientFile] = Client
+	return files, nil
+}
+
+// Dir is the search index's folder in the site.
+const Dir = "search/"
+
+// SiteFiles builds the search index of a site and returns its files keyed
+// by path below the site's root (search/...), for publish.Options.Extra.
+func SiteFiles(st *site.Site) (map[string][]byte, error) {
+	files, err := Files(Docs(st))
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	out := make(map[string][]byte, len(files))
+	for name, data := range files {
+		out[Dir+name] = data
+	}
+	return out, nil
+}

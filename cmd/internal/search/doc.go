@@ -1,0 +1,21 @@
+// Package search builds the directory's search index.
+//
+// In: the site's data at D (site.Site.Directory: listed partners and their
+// public, currently certified people). Out: an in-memory bleve index that
+// answers `accredit search`, and the static files under build/search/ that
+// the dependency-free client (client/accredit-search.js) queries in a
+// browser or in Node with the same ranking.
+//
+// The pipeline is:
+//
+//	Docs     site data -> documents in a dense, ranked order (tier, then name)
+//	New      documents -> bleve index (one analyzer: unicode tokenizer,
+//	         ASCII folding, lower case; BM25 scoring)
+//	Export   bleve's term dictionary and postings -> sharded static files
+//
+// bleve does all the analysis and scoring; the exporter only copies what
+// bleve computed (terms, document frequencies, norms) and precomputes each
+// posting's BM25 factor, so the client ranks exactly as bleve does.
+// Nothing private reaches a document: only listed partners and public
+// people, and only the fields the directory already shows.
+package search

@@ -1,0 +1,322 @@
+package search_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/accredit/accredit/cmd/internal/check"
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/search"
+	"github.com/accredit/accredit/cmd/internal/site"
+	"github.com/accredit/accredit/cmd/internal/standing"
+)
+
+// exampleSite is the repository's example program at a fixed date.
+func exampleSite(t testing.TB) *site.Site {
+	t.Helper()
+	d, _ := date.Parse("2026-11-22")
+	p, ds, err := load.Load("../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := standing.Compute(p)
+	for _, x := range append(ds, check.Run(p, s, d)...) {
+		if x.Severity == diag.Error {
+			t.Fatalf("example program has errors: %s", x)
+		}
+	}
+	st, err := site.Build(p, s, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func exampleIndex(t testing.TB) *search.Index {
+	t.Helper()
+	ix, err := search.New(search.Docs(exampleSite(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+func TestDocsArePublic(t *testing.T) {
+	st := exampleSite(t)
+	docs, _ := search.Docs(st)
+	byID := map[string]*search.Doc{}
+	for _, d := range docs {
+		byID[d.ID] = d
+	}
+	people := 0
+	for _, pa := range st.P.Partners {
+		if !pa.Listed {
+			if byID[pa.ID] != nil {
+				t.Errorf("unlisted partner %s is indexed", pa.ID)
+			}
+			continue
+		}
+		if byID[pa.ID] == nil {
+			t.Errorf("listed partner %s is not indexed", pa.ID)
+		}
+		for _, pe := range pa.People {
+			d := byID[pa.ID+"/"+pe.ID]
+			if !pe.Public && d != nil {
+				t.Errorf("private person %s/%s is indexed", pa.ID, pe.ID)
+			}
+			if d != nil {
+				people++
+			}
+		}
+	}
+	if people == 0 {
+		t.Fatal("no person indexed")
+	}
+	for _, d := range docs {
+		js, _ := json.Marshal(d)
+		for _, pa := range st.P.Partners {
+			for _, pe := range pa.People {
+				if pe.Email != "" && bytes.Contains(js, []byte(pe.Email)) {
+					t.Errorf("%s holds the e-mail %s", d.ID, pe.Email)
+				}
+			}
+		}
+	}
+	for i, d := range docs {
+		if d.Num != i {
+			t.Fatalf("doc %d has number %d", i, d.Num)
+		}
+		if i > 0 && docs[i-1].Rank < d.Rank {
+			t.Errorf("doc %d (%s) ranks above %d (%s)", i, d.Name, i-1, docs[i-1].Name)
+		}
+	}
+}
+
+func TestSearch(t *testing.T) {
+	ix := exampleIndex(t)
+	tests := []struct {
+		name    string
+		q       search.Query
+		first   string // id (or id prefix) of the first result
+		minimum int    // total at least
+		check   func(t *testing.T, r *search.Result)
+	}{
+		{name: "partner name", q: search.Query{Text: "skarvik"}, first: "skarvik-data", minimum: 2},
+		{name: "prefix", q: search.Query{Text: "skarv"}, first: "skarvik-data", minimum: 2},
+		{name: "folded", q: search.Query{Text: "BRUCKNER"}, first: "bruckner-datenwerk", minimum: 1},
+		{name: "accent typed", q: search.Query{Text: "brückner datenw"}, first: "bruckner-datenwerk", minimum: 1},
+		{name: "no match", q: search.Query{Text: "zzzzqqq"}},
+		{name: "filter type", q: search.Query{Text: "data", Filters: map[string][]string{"type": {"partner"}}}, first: "skarvik-data", minimum: 2,
+			check: func(t *testing.T, r *search.Result) {
+				for _, h := range r.Results {
+					if h.Type != "partner" {
+						t.Errorf("%s is a %s", h.ID, h.Type)
+					}
+				}
+				if r.Facets["type"]["person"] == 0 {
+					t.Error("the type facet lost its other value")
+				}
+			}},
+		{name: "browse", q: search.Query{Filters: map[string][]string{"country": {"DE"}}, Limit: 100}, minimum: 2,
+			check: func(t *testing.T, r *search.Result) {
+				if r.Total != len(r.Results) {
+					t.Fatalf("total %d, %d results", r.Total, len(r.Results))
+				}
+				if r.Facets["country"]["DE"] != r.Total {
+					t.Errorf("country DE counts %d, total %d", r.Facets["country"]["DE"], r.Total)
+				}
+				if len(r.Facets["country"]) < 2 {
+					t.Error("the country facet shows only the chosen value")
+				}
+			}},
+		{name: "and across facets", q: search.Query{Filters: map[string][]string{"type": {"partner"}, "tier": {"platinum"}}, Limit: 100}, minimum: 1,
+			check: func(t *testing.T, r *search.Result) {
+				for _, h := range r.Results {
+					if h.Type != "partner" || h.Tier != "Platinum" {
+						t.Errorf("%s: %s %s", h.ID, h.Type, h.Tier)
+					}
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := ix.Search(tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Total < tt.minimum || (tt.minimum == 0 && r.Total != 0) {
+				t.Fatalf("total %d, want at least %d", r.Total, tt.minimum)
+			}
+			if tt.first != "" && !strings.HasPrefix(r.Results[0].ID, tt.first) {
+				t.Errorf("first result %s, want %s", r.Results[0].ID, tt.first)
+			}
+			if tt.check != nil {
+				tt.check(t, r)
+			}
+		})
+	}
+	if _, err := ix.Search(search.Query{Filters: map[string][]string{"colour": {"red"}}}); err == nil {
+		t.Error("an unknown facet is accepted")
+	}
+}
+
+// node runs testdata/parity.mjs over the index files of ix.
+func node(t *testing.T, ix *search.Index, req any) (tokens [][]string, results []search.Result) {
+	t.Helper()
+	bin, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("node is required in CI")
+		}
+		t.Skip("node not installed")
+	}
+	files, err := ix.Export()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files[search.ClientFile] = search.Client
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in, _ := json.Marshal(req)
+	harness, _ := filepath.Abs("testdata/parity.mjs")
+	cmd := exec.Command(bin, harness, dir)
+	cmd.Stdin = bytes.NewReader(in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, stderr.String())
+	}
+	var ans struct {
+		Tokens  [][]string      `json:"tokens"`
+		Queries []search.Result `json:"queries"`
+	}
+	if err := json.Unmarshal(out, &ans); err != nil {
+		t.Fatal(err)
+	}
+	return ans.Tokens, ans.Queries
+}
+
+// tokenStrings are what people type and what partners are named.
+var tokenStrings = []string{
+	"Brückner Datenwerk GmbH", "Straße Weißbier", "Æsir Ærø Œuvre", "Łódź Wrocław Gdańsk",
+	"O'Brien d’Arcy rock'n'roll", "state-of-the-art e-commerce", "x86 3.14 1,000,000 v2.0 route66",
+	"東京 データ 株式会社", "ひらがな カタカナ", "Ñandú São Paulo Zürich", "ΟΔΥΣΣΕΥΣ Σοφία",
+	"İstanbul Ağrı", "Dvořák Škoda", "e.g. U.S.A. a:b", "foo_bar __init__", "hello, world! ¿qué?",
+	"naïve café résumé", "ﬁ ﬂ ligatures", "Ⅻ ½ ²", "tab\tnew\nline", "Crème Brûlée", "Þór Ðoð",
+	"😀 emoji 🎉", "ا لعربية", "한국어 텍스트", "", "   ", "--", "a", "ß",
+}
+
+func TestTokenizerParity(t *testing.T) {
+	var docs []*search.Doc
+	for i, s := range tokenStrings {
+		d := &search.Doc{Num: i, Type: "partner", ID: "p" + string(rune('a'+i)), Name: s, Text: s}
+		d.Card = search.Card{Type: "partner", ID: d.ID, Name: s}
+		docs = append(docs, d)
+	}
+	ix, err := search.New(docs, search.Labels{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	got, _ := node(t, ix, map[string]any{"tokens": tokenStrings})
+	for i, s := range tokenStrings {
+		want := ix.Analyze(s)
+		if !slices.Equal(got[i], want) && !(len(got[i]) == 0 && len(want) == 0) {
+			t.Errorf("%q: client %q, bleve %q", s, got[i], want)
+		}
+	}
+}
+
+// parityQueries are names, partial words, folded words, filters and the
+// empty query.
+var parityQueries = []search.Query{
+	{Text: "data"}, {Text: "skarvik"}, {Text: "sk"}, {Text: "d"}, {Text: "brückner"}, {Text: "BRUCKNER"},
+	{Text: "sales"}, {Text: "sales prof"}, {Text: "certified technical"}, {Text: "cloud integ"},
+	{Text: "consulting"}, {Text: "solutions"}, {Text: "london"}, {Text: "united"}, {Text: "anna"},
+	{Text: "gómez"}, {Text: "gomez"}, {Text: "data", Filters: map[string][]string{"type": {"person"}}},
+	{Text: "", Filters: map[string][]string{"tier": {"gold", "platinum"}}},
+	{Text: "", Filters: map[string][]string{"country": {"US"}, "type": {"partner"}}},
+	{Text: "a", Filters: map[string][]string{"certification": {"sales/foundation"}}},
+	{Text: "", Limit: 25}, {Text: "zzzz"}, {Text: "the"}, {Text: "partner program"},
+}
+
+func TestClientParity(t *testing.T) {
+	ix := exampleIndex(t)
+	req := map[string]any{}
+	var qs []map[string]any
+	for _, q := range parityQueries {
+		qs = append(qs, map[string]any{"text": q.Text, "filters": q.Filters, "limit": max(q.Limit, 10)})
+	}
+	req["queries"] = qs
+	_, got := node(t, ix, req)
+	for i, q := range parityQueries {
+		q.Limit = max(q.Limit, 10)
+		want, err := ix.Search(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := got[i]
+		name := q.Text
+		if len(q.Filters) > 0 {
+			name += " " + strings.TrimSpace(strings.ReplaceAll(jsonString(q.Filters), "\"", ""))
+		}
+		if g.Total != want.Total {
+			t.Errorf("%s: client total %d, bleve %d", name, g.Total, want.Total)
+		}
+		if !sameRanking(g.Results, want.Results) {
+			t.Errorf("%s: client ranks\n\t%s\nbleve ranks\n\t%s", name, ranking(g.Results), ranking(want.Results))
+		}
+		if jsonString(g.Facets) != jsonString(want.Facets) {
+			t.Errorf("%s: client facets %s\nbleve facets %s", name, jsonString(g.Facets), jsonString(want.Facets))
+		}
+	}
+}
+
+// sameRanking compares two top lists by id. Scores that bleve and the
+// client add up in a different order may differ in the last bits, so
+// documents whose scores are within a millionth may swap places.
+func sameRanking(got, want []search.Hit) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i := range want {
+		if got[i].ID == want[i].ID {
+			continue
+		}
+		j := slices.IndexFunc(want, func(h search.Hit) bool { return h.ID == got[i].ID })
+		if j < 0 || math.Abs(want[j].Score-want[i].Score) > 1e-6*math.Max(1, want[i].Score) {
+			return false
+		}
+	}
+	return true
+}
+
+func ranking(hs []search.Hit) string {
+	var parts []string
+	for _, h := range hs {
+		parts = append(parts, h.ID)
+	}
+	return strings.Join(parts, " ")
+}
+
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
