@@ -305,6 +305,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("status", testStatus)
 	t.Run("lookup", testLookup)
 	t.Run("keyboard", testKeyboard)
+	t.Run("search", testSearch)
 	t.Run("clean", testClean)
 	t.Run("axe", testAxe)
 	t.Run("screenshots", testScreenshots)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -22,6 +23,7 @@ func testScreenshots(t *testing.T) {
 	}
 	shots := []struct{ name, rel string }{
 		{"home", ""},
+		{"search", "?q=data&type=partner"},
 		{"partner", "partners/" + env.partners[0].ID + "/"},
 		{"verification", "verify/" + env.creds[0].ID + "/"},
 	}
@@ -40,6 +42,9 @@ func testScreenshots(t *testing.T) {
 					t.Fatal(err)
 				}
 				tb.open(t, s.rel)
+				if strings.HasPrefix(s.rel, "?q=") {
+					waitFor[bool](t, tb, `document.querySelectorAll(".search-results li").length > 0`)
+				}
 				png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
 				if err != nil {
 					t.Fatal(err)

@@ -48,6 +48,7 @@ type Card struct {
 	Name        string   `json:"name"`
 	URL         string   `json:"url"`
 	Tier        string   `json:"tier,omitempty"`
+	TierID      string   `json:"tierId,omitempty"`
 	Partner     string   `json:"partner,omitempty"`
 	Location    string   `json:"location,omitempty"`
 	Specialties []string `json:"specialties,omitempty"`
@@ -69,9 +70,9 @@ func Docs(st *site.Site) ([]*Doc, Labels) {
 		pa := e.Partner
 		rank := -1 << 30
 		var tier []string
-		tierName := ""
+		tierName, tierID := "", ""
 		if e.Tier != nil {
-			rank, tier, tierName = e.Tier.Rank, []string{e.Tier.ID}, e.Tier.Name
+			rank, tier, tierName, tierID = e.Tier.Rank, []string{e.Tier.ID}, e.Tier.Name, e.Tier.ID
 			labels["tier"][e.Tier.ID] = e.Tier.Name
 		}
 		var countries, regions, cities []string
@@ -98,7 +99,7 @@ func Docs(st *site.Site) ([]*Doc, Labels) {
 		d := &Doc{
 			Type: "partner", ID: pa.ID, Name: pa.Name, Rank: rank,
 			Text: strings.Join(text, "\n"),
-			Card: Card{Type: "partner", ID: pa.ID, Name: pa.Name, URL: e.Card.URL, Tier: tierName,
+			Card: Card{Type: "partner", ID: pa.ID, Name: pa.Name, URL: e.Card.URL, Tier: tierName, TierID: tierID,
 				Location: e.Card.Locations, Specialties: pa.Specialties, Certified: e.Card.CertifiedAll},
 		}
 		d.Facets[fType] = []string{"partner"}
@@ -123,7 +124,7 @@ func Docs(st *site.Site) ([]*Doc, Labels) {
 				Type: "person", ID: pa.ID + "/" + p.Person.ID, Name: p.Person.Name, Rank: rank,
 				Text: pa.Name + "\n" + strings.Join(names, ". "),
 				Card: Card{Type: "person", ID: pa.ID + "/" + p.Person.ID, Name: p.Person.Name,
-					URL: e.Card.URL + "#" + p.Anchor, Tier: tierName, Partner: pa.Name, Location: e.Card.Locations, Credentials: names},
+					URL: e.Card.URL + "#" + p.Anchor, Tier: tierName, TierID: tierID, Partner: pa.Name, Location: e.Card.Locations, Credentials: names},
 			}
 			pd.Facets[fType] = []string{"person"}
 			pd.Facets[fTier] = tier

@@ -156,8 +156,20 @@ func (ix *Index) Export() (map[string][]byte, error) {
 				}
 			}
 		}
-		// Values in label order, so the client lists them without sorting.
+		// Values in the order the UI lists them: tiers from the highest,
+		// the rest by label.
+		tierRank := map[string]int{}
+		for _, d := range ix.Docs {
+			for _, v := range d.Facets[fTier] {
+				tierRank[v] = d.Rank
+			}
+		}
 		slices.SortFunc(values, func(a, b string) int {
+			if name == "tier" {
+				if c := -cmp.Compare(tierRank[a], tierRank[b]); c != 0 {
+					return c
+				}
+			}
 			return cmp.Or(cmp.Compare(ix.Label(name, a), ix.Label(name, b)), cmp.Compare(a, b))
 		})
 		for i, v := range values {

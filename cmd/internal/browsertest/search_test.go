@@ -1,0 +1,145 @@
+package browsertest
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/search"
+	"github.com/accredit/accredit/cmd/internal/site"
+	"github.com/accredit/accredit/cmd/internal/standing"
+)
+
+// goIndex is bleve's index of the site the browser sees: what the UI
+// shows must be what bleve answers.
+func goIndex(t *testing.T) *search.Index {
+	t.Helper()
+	d, _ := date.Parse(asOf)
+	p, _, err := load.Load(env.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := site.Build(p, standing.Compute(p), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.New(search.Docs(st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+// uiState reads the search UI: the count line, the result names and each
+// visible facet value's count.
+const uiState = `(() => {
+  const s = document.getElementById("search");
+  const counts = {};
+  for (const li of s.querySelectorAll(".search-facet li")) {
+    if (li.hidden) continue;
+    const box = li.querySelector("input");
+    counts[box.name + "=" + box.value] = +li.querySelector(".n").textContent;
+  }
+  return {
+    count: s.querySelector(".search-count").textContent,
+    names: [...s.querySelectorAll(".search-results h3 a")].map((a) => a.textContent),
+    counts,
+    url: location.search,
+    directoryHidden: document.querySelector(".directory").hidden,
+  };
+})()`
+
+type ui struct {
+	Count           string         `json:"count"`
+	Names           []string       `json:"names"`
+	Counts          map[string]int `json:"counts"`
+	URL             string         `json:"url"`
+	DirectoryHidden bool           `json:"directoryHidden"`
+}
+
+func testSearch(t *testing.T) {
+	ix := goIndex(t)
+	tb := newTab(t)
+	tb.open(t, "")
+	waitFor[bool](t, tb, `!document.getElementById("search").hidden`)
+
+	// want checks the UI against bleve's answer to the same search.
+	want := func(t *testing.T, q search.Query) {
+		t.Helper()
+		q.Limit = 24
+		r, err := ix.Search(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prefix := fmt.Sprintf("%d result", r.Total)
+		got := waitFor[ui](t, tb, `(() => { const u = `+uiState+`; return u.count.startsWith(`+strconv.Quote(prefix)+`) ? u : null; })()`)
+		var names []string
+		for _, h := range r.Results {
+			names = append(names, h.Name)
+		}
+		if strings.Join(got.Names, "|") != strings.Join(names, "|") {
+			t.Errorf("the page lists\n\t%q\nbleve ranks\n\t%q", got.Names, names)
+		}
+		for f, vs := range r.Facets {
+			for v, n := range vs {
+				if got.Counts[f+"="+v] != n {
+					t.Errorf("facet %s=%s: page shows %d, bleve counts %d", f, v, got.Counts[f+"="+v], n)
+				}
+			}
+		}
+		if !got.DirectoryHidden {
+			t.Error("the static directory still shows under the results")
+		}
+	}
+
+	// Results as one types, the last word a prefix, accents folded.
+	if err := chromedp.Do(tb.ctx, chromedp.Focus(chromedp.ID("search-q")), chromedp.SendKeys(chromedp.ID("search-q"), "datenw")); err != nil {
+		t.Fatal(err)
+	}
+	want(t, search.Query{Text: "datenw"})
+
+	// A facet, chosen with the keyboard: Tab to the first checkbox, Space.
+	eval[string](t, tb, `document.getElementById("search-q").value = ""`)
+	if err := chromedp.Do(tb.ctx, chromedp.SendKeys(chromedp.ID("search-q"), "a")); err != nil {
+		t.Fatal(err)
+	}
+	want(t, search.Query{Text: "a"})
+	first := eval[string](t, tb, `document.querySelector(".search-facet li:not([hidden]) input").id`)
+	if err := chromedp.Do(tb.ctx, chromedp.Focus(chromedp.ID(first)), chromedp.KeyEvent(" ")); err != nil {
+		t.Fatal(err)
+	}
+	facet := eval[[]string](t, tb, `(() => { const b = document.getElementById(`+strconv.Quote(first)+`); return [b.name, b.value, String(b.checked)]; })()`)
+	if facet[2] != "true" {
+		t.Fatalf("Space did not check %s", first)
+	}
+	want(t, search.Query{Text: "a", Filters: map[string][]string{facet[0]: {facet[1]}}})
+	url := eval[string](t, tb, `location.search`)
+	if !strings.Contains(url, "q=a") || !strings.Contains(url, facet[0]+"=") {
+		t.Errorf("the URL %q does not hold the search", url)
+	}
+
+	// The URL is shareable: a new page opens on the same search.
+	tb.open(t, "?q=data&type=partner")
+	waitFor[bool](t, tb, `!document.getElementById("search").hidden`)
+	want(t, search.Query{Text: "data", Filters: map[string][]string{"type": {"partner"}}})
+	if v := eval[string](t, tb, `document.getElementById("search-q").value`); v != "data" {
+		t.Errorf("the search box holds %q after loading ?q=data", v)
+	}
+	// Clearing the box and the filter brings the directory back.
+	if err := chromedp.Do(tb.ctx, chromedp.Focus(chromedp.ID("search-q")), chromedp.KeyEvent(kb.End),
+		chromedp.KeyEvent(kb.Backspace), chromedp.KeyEvent(kb.Backspace), chromedp.KeyEvent(kb.Backspace), chromedp.KeyEvent(kb.Backspace),
+		chromedp.Click(chromedp.ID("f-type-partner"))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor[bool](t, tb, `!document.querySelector(".directory").hidden && location.search === ""`)
+	if p := tb.takeProblems(); len(p) > 0 {
+		t.Errorf("problems while searching:\n%s", strings.Join(p, "\n"))
+	}
+}

@@ -1,0 +1,166 @@
+// accredit: the directory home's search, over the static index in
+// search/ (see search/accredit-search.js). Without scripts this section
+// stays hidden and the browse pages do the job.
+//
+// Results come as one types; facet checkboxes narrow them (any value of a
+// facet, every facet); the query and filters live in the page's URL, so a
+// search can be shared or bookmarked.
+import { search, info } from "../search/accredit-search.js";
+
+const section = document.getElementById("search");
+const LIMIT = 24;
+
+if (section) start().catch((err) => {
+  // The browse pages still work; say why search does not.
+  console.warn("accredit search unavailable:", err);
+});
+
+async function start() {
+  const input = section.querySelector("#search-q");
+  const form = section.querySelector("form");
+  const count = section.querySelector(".search-count");
+  const facetsBox = section.querySelector(".search-facets");
+  const list = section.querySelector(".search-results");
+  const directory = document.querySelector(".directory");
+  const meta = await info();
+  section.hidden = false;
+
+  // State from the URL: ?q=words&tier=gold&country=DE&country=FR
+  const params = new URLSearchParams(location.search);
+  const filters = {};
+  for (const f of meta.facets) {
+    const vs = params.getAll(f.name).filter((v) => f.values.some((x) => x.value === v));
+    if (vs.length) filters[f.name] = vs;
+  }
+  input.value = params.get("q") ?? "";
+
+  // One fieldset per facet, built once; counts change with each answer.
+  const boxes = new Map();
+  for (const f of meta.facets) {
+    if (f.values.length < 2 && !filters[f.name]) continue;
+    const fs = document.createElement("fieldset");
+    fs.className = "search-facet";
+    const legend = document.createElement("legend");
+    legend.textContent = facetTitle(f.name);
+    fs.append(legend);
+    const ul = document.createElement("ul");
+    for (const v of f.values) {
+      const li = document.createElement("li");
+      const id = `f-${f.name}-${v.value}`.replace(/[^A-Za-z0-9_-]/g, "_");
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.id = id;
+      box.name = f.name;
+      box.value = v.value;
+      box.checked = (filters[f.name] ?? []).includes(v.value);
+      const label = document.createElement("label");
+      label.htmlFor = id;
+      label.textContent = v.label;
+      const n = document.createElement("span");
+      n.className = "n";
+      li.append(box, " ", label, " ", n);
+      ul.append(li);
+      boxes.set(id, { li, box, n, facet: f.name, value: v.value });
+    }
+    fs.append(ul);
+    facetsBox.append(fs);
+  }
+
+  let seq = 0;
+  let timer = 0;
+  async function run() {
+    const mine = ++seq;
+    const q = input.value;
+    const active = Object.keys(filters).length > 0 || q.trim() !== "";
+    const res = await search(q, { filters, limit: LIMIT });
+    if (mine !== seq) return; // a newer query is on its way
+    writeURL(q);
+    if (directory) directory.hidden = active;
+    list.hidden = !active;
+    count.textContent = active
+      ? `${res.total} ${res.total === 1 ? "result" : "results"}${res.total > LIMIT ? `, showing the first ${LIMIT}` : ""}`
+      : `${meta.docs} partners and people in the directory`;
+    for (const b of boxes.values()) {
+      const n = res.facets[b.facet]?.[b.value] ?? 0;
+      b.n.textContent = String(n);
+      b.li.hidden = n === 0 && !b.box.checked;
+    }
+    list.replaceChildren(...(active ? res.results.map(resultItem) : []));
+  }
+  function soon() {
+    clearTimeout(timer);
+    timer = setTimeout(() => run().catch((e) => console.warn(e)), 60);
+  }
+  function writeURL(q) {
+    const p = new URLSearchParams();
+    if (q.trim()) p.set("q", q);
+    for (const [k, vs] of Object.entries(filters)) for (const v of vs) p.append(k, v);
+    const s = p.toString() ? `?${p}` : "";
+    if (s !== location.search) history.replaceState(null, "", (s || location.pathname) + location.hash);
+  }
+
+  input.addEventListener("input", soon);
+  form.addEventListener("submit", (e) => { e.preventDefault(); run(); });
+  facetsBox.addEventListener("change", (e) => {
+    const b = boxes.get(e.target.id);
+    if (!b) return;
+    const vs = new Set(filters[b.facet] ?? []);
+    if (b.box.checked) vs.add(b.value); else vs.delete(b.value);
+    if (vs.size) filters[b.facet] = [...vs]; else delete filters[b.facet];
+    run();
+  });
+  await run();
+}
+
+function facetTitle(name) {
+  return { type: "Show", tier: "Tier", certification: "Certification", country: "Country", region: "Region", specialty: "Specialty", industry: "Industry" }[name] ?? name;
+}
+
+function resultItem(c) {
+  const li = document.createElement("li");
+  li.className = `result result-${c.type}`;
+  const h = document.createElement("h3");
+  const a = document.createElement("a");
+  a.href = c.url;
+  a.textContent = c.name;
+  h.append(a);
+  li.append(h);
+  const line = document.createElement("p");
+  const kind = document.createElement("span");
+  kind.className = "tag";
+  kind.textContent = c.type === "person" ? "Person" : "Partner";
+  line.append(kind, " ");
+  if (c.tier) {
+    const t = document.createElement("span");
+    t.className = `tier tier-${c.tierId}`;
+    t.textContent = c.tier;
+    line.append(t, " ");
+  }
+  li.append(line);
+  const where = [c.type === "person" ? c.partner : "", c.location].filter(Boolean).join(" · ");
+  if (where) {
+    const p = document.createElement("p");
+    p.className = "where";
+    p.textContent = where;
+    li.append(p);
+  }
+  const more = c.type === "person" ? c.credentials : c.specialties;
+  if (more && more.length) {
+    const ul = document.createElement("ul");
+    ul.className = "tags";
+    ul.setAttribute("aria-label", c.type === "person" ? "Current certifications" : "Specialties");
+    for (const m of more) {
+      const i = document.createElement("li");
+      i.textContent = m;
+      ul.append(i);
+    }
+    li.append(ul);
+  }
+  if (c.type === "partner") {
+    const p = document.createElement("p");
+    p.className = "counts";
+    p.textContent = c.certified ? `${c.certified} certified ${c.certified === 1 ? "person" : "people"}` : "No current certifications";
+    li.append(p);
+  }
+  return li;
+}
