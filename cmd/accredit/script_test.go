@@ -4,12 +4,15 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/credid"
 )
 
 // TestMain lets the test binary also act as the accredit command: testscript
@@ -28,6 +31,14 @@ func TestMain(m *testing.M) {
 //
 //	exitcode N command [args...]
 //
+// and
+//
+//	cmpid file golden
+//
+// which compares a file with a golden one in which XXXX-XXXX-XXXX stands
+// for any valid credential id (grant writes a random one), so that the
+// rest of the file is compared byte for byte.
+//
 // which runs command like exec, fails unless it exits with status N, and
 // leaves its output for the stdout and stderr commands that follow. Plain
 // "! exec" cannot tell "problems found" (1) from "usage error" (2).
@@ -43,8 +54,30 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode": cmdExitcode,
+			"cmpid":    cmdCmpid,
 		},
 	})
+}
+
+// placeholder stands for a fresh credential id in a golden file.
+const placeholder = "XXXX-XXXX-XXXX"
+
+func cmdCmpid(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: cmpid file golden")
+	}
+	got, want := ts.ReadFile(args[0]), ts.ReadFile(args[1])
+	re := regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(want), placeholder, "([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})") + "$")
+	m := re.FindStringSubmatch(got)
+	if m == nil {
+		ts.Logf("got:\n%s", got)
+		ts.Fatalf("%s does not match %s", args[0], args[1])
+	}
+	for _, id := range m[1:] {
+		if err := credid.Validate(id); err != nil {
+			ts.Fatalf("%s: %s: %v", args[0], id, err)
+		}
+	}
 }
 
 func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {

@@ -32,6 +32,17 @@ func Load(root string) (*program.Program, []diag.Diagnostic, error) {
 type Options struct {
 	// Cache, when set, keeps decoded people and partners between runs.
 	Cache *Cache
+	// Only, when set, limits the partners loaded to those it accepts, asked
+	// with person "", and their people to those it accepts by person id.
+	// Commands that edit one person's file load just that partner and
+	// person with the program's definitions, which stays fast on a program
+	// of any size; rules that span partners then see only those.
+	Only func(partner, person string) bool
+	// Overlay holds file contents by path relative to the root
+	// ("partners/acme/people/ann.toml"), read instead of the disk: a file
+	// not on disk yet is added (a person file only). Commands check an
+	// edit this way before they write it.
+	Overlay map[string][]byte
 }
 
 // LoadWith is Load with options.
@@ -58,7 +69,7 @@ func LoadWith(root string, opts Options) (*program.Program, []diag.Diagnostic, e
 		f.Close()
 	}
 
-	l := &loader{root: root, prog: &program.Program{Root: root}, cache: opts.Cache}
+	l := &loader{root: root, prog: &program.Program{Root: root}, cache: opts.Cache, only: opts.Only, overlay: opts.Overlay}
 	jobs, err := l.plan()
 	if err != nil {
 		return nil, nil, err
@@ -98,6 +109,9 @@ type loader struct {
 	prog  *program.Program
 	diags diag.List
 	cache *Cache
+
+	only    func(partner, person string) bool
+	overlay map[string][]byte
 }
 
 func (l *loader) add(file string, line, col int, rule, format string, args ...any) {
@@ -120,6 +134,9 @@ func (l *loader) plan() ([]*job, error) {
 		}
 	}
 	for _, name := range l.list("partners", true) {
+		if l.only != nil && !l.only(name, "") {
+			continue
+		}
 		dir := "partners/" + name
 		pj := len(jobs)
 		rel := dir + "/partner.md"
@@ -128,8 +145,8 @@ func (l *loader) plan() ([]*job, error) {
 			continue
 		}
 		jobs = append(jobs, &job{kind: kindPartner, rel: rel, id: name})
-		for _, file := range l.list(dir+"/people", false) {
-			if id, ok := strings.CutSuffix(file, ".toml"); ok {
+		for _, file := range l.people(dir) {
+			if id, ok := strings.CutSuffix(file, ".toml"); ok && (l.only == nil || l.only(name, id)) {
 				jobs = append(jobs, &job{kind: kindPerson, rel: dir + "/people/" + file, id: id, partner: pj})
 			}
 		}
@@ -172,6 +189,24 @@ func (l *loader) list(rel string, dirs bool) []string {
 		}
 	}
 	slices.Sort(names)
+	return names
+}
+
+// people lists the file names of a partner's people folder, with the
+// overlay's new files.
+func (l *loader) people(dir string) []string {
+	names := l.list(dir+"/people", false)
+	added := false
+	for rel := range l.overlay {
+		name, ok := strings.CutPrefix(rel, dir+"/people/")
+		if ok && !strings.Contains(name, "/") && !slices.Contains(names, name) {
+			names = append(names, name)
+			added = true
+		}
+	}
+	if added {
+		slices.Sort(names)
+	}
 	return names
 }
 
@@ -232,7 +267,11 @@ func (l *loader) run(jobs []*job) {
 }
 
 func (l *loader) decode(j *job) {
-	data, err := os.ReadFile(l.abs(j.rel))
+	data, ok := l.overlay[j.rel]
+	var err error
+	if !ok {
+		data, err = os.ReadFile(l.abs(j.rel))
+	}
 	if err != nil {
 		l.add(j.rel, 1, 1, "syntax", "cannot read file: %v", unwrapPath(err))
 		return
@@ -328,4 +367,19 @@ func pageURL(rel string) string {
 		return "/"
 	}
 	return "/" + p + "/"
+}
+
+// Person decodes one person file, rel being its path relative to the root
+// (partners/<partner>/people/<person>.toml), and returns the person (nil
+// when the file is not valid TOML) and the file's own diagnostics: syntax,
+// unknown keys, missing keys and bad values. Rules that span records are
+// left to package check. Commands that add records to many files (import)
+// read each file this way rather than loading the whole program.
+func Person(rel string, data []byte) (*program.Person, []diag.Diagnostic) {
+	f := &file{rel: rel}
+	id := strings.TrimSuffix(path.Base(rel), ".toml")
+	p, _ := f.person(data, id).(*program.Person)
+	var l diag.List
+	l.Append(f.out)
+	return p, l.Sorted()
 }

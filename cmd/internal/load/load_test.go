@@ -1,6 +1,7 @@
 package load
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,4 +129,59 @@ func FuzzProgram(f *testing.F) {
 		fuzzFile(t, data, func(fl *file) any { return fl.bank(data) })
 		fuzzFile(t, data, func(fl *file) any { return fl.page(data) })
 	})
+}
+
+// Only and Overlay load one person over the definitions, with content
+// that is not on disk yet.
+func TestOnlyOverlay(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"programs/program.toml":    "[program]\nname = \"P\"\n",
+		"partners/a/partner.md":    "+++\nname = \"A\"\n+++\n",
+		"partners/a/people/x.toml": "name = \"X\"\n",
+		"partners/a/people/y.toml": "name = \"Y\"\n",
+		"partners/b/partner.md":    "+++\nname = \"B\"\n+++\n",
+		"partners/b/people/z.toml": "name = \"Z\"\n",
+	}
+	for rel, data := range files {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(data), 0o644)
+	}
+	p, _, err := LoadWith(root, Options{
+		Only: func(pa, pe string) bool { return pa == "a" && (pe == "" || pe == "x" || pe == "new") },
+		Overlay: map[string][]byte{
+			"partners/a/people/x.toml":   []byte("name = \"X edited\"\n"),
+			"partners/a/people/new.toml": []byte("name = \"New\"\n"),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, pa := range p.Partners {
+		for _, pe := range pa.People {
+			got = append(got, pa.ID+"/"+pe.ID+"="+pe.Name)
+		}
+	}
+	if want := "a/new=New a/x=X edited"; strings.Join(got, " ") != want {
+		t.Errorf("people = %v, want %s", got, want)
+	}
+}
+
+func TestPerson(t *testing.T) {
+	pe, ds := Person("partners/a/people/x.toml", []byte("name = \"X\"\nbogus = 1\n[[exams]]\nexam = \"e\"\n"))
+	if pe == nil || pe.ID != "x" || len(pe.Exams) != 1 {
+		t.Errorf("Person = %+v", pe)
+	}
+	var rules []string
+	for _, d := range ds {
+		rules = append(rules, fmt.Sprintf("%d %s", d.Line, d.Rule))
+	}
+	if want := "2 unknown-key 3 missing-field 3 missing-field"; strings.Join(rules, " ") != want {
+		t.Errorf("diagnostics %v, want %s", rules, want)
+	}
+	if pe, ds := Person("partners/a/people/x.toml", []byte("name = ")); pe != nil || len(ds) != 1 || ds[0].Rule != "syntax" {
+		t.Errorf("a syntax error: %+v %v", pe, ds)
+	}
 }

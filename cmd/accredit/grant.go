@@ -1,0 +1,190 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/accredit/accredit/cmd/internal/author"
+	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/date"
+)
+
+var cmdGrant = &base.Command{
+	UsageLine: "grant --partner P --person X --track T --level L [--issued DATE] [--name N --email E] [--waive RULES --waiver-reason TEXT] [--root DIR] [--dry-run]",
+	Short:     "grant a certification: append it to the person's file",
+	Long: `Grant checks a person's record against what a certification requires on
+the issue date and, when every requirement is met, appends a
+[[certifications]] block with a fresh random credential id to the
+person's file (partners/P/people/X.toml):
+
+  [[certifications]]
+  id = "SZ6Q-2GMA-HYPP"
+  track = "T"
+  level = "L"
+  issued = DATE
+
+Every other byte of the file stays as it was, comments and line endings
+included, and the file is replaced atomically. The new id is printed on
+stdout; what was granted, and until when, on stderr.
+
+The record is judged by the same rules as "accredit check", on the file
+as it would be written: prerequisites held on the issue date, courses
+completed, the exam passed and assessments passed within
+result_valid_days, evidence, retake and proctoring rules. When any of
+them is broken, or the file has any other error, grant refuses: it lists
+every problem in check's words and writes nothing (exit 1). Record the
+missing results first, or grant later.
+
+--issued defaults to today (UTC); a date after today is refused
+(future-date). --name and --email create the person's file, which must
+not exist yet (it is written with public = false). --waive sets aside
+rules for this grant (comma-separated, e.g. retake-limit), recorded with
+--waiver-reason, which is never published. --dry-run prints the block
+that would be appended and writes nothing.
+
+Rules that span partners (the same credential id elsewhere) are left to
+"accredit check", which CI runs on the pull request.
+
+Exit status: 0 granted, 1 refused (nothing written), 2 usage or I/O error
+(unknown partner, person or certification).`,
+	Flag: base.NewFlagSet("grant"),
+}
+
+var (
+	grantRoot    = cmdGrant.Flag.String("root", ".", "the program repository `DIR`")
+	grantPartner = cmdGrant.Flag.String("partner", "", "the partner `ID` (its folder under partners/)")
+	grantPerson  = cmdGrant.Flag.String("person", "", "the person `ID` (the file name under people/, without .toml)")
+	grantTrack   = cmdGrant.Flag.String("track", "", "the track `ID`")
+	grantLevel   = cmdGrant.Flag.String("level", "", "the level `ID`")
+	grantIssued  dateFlag
+	grantName    = cmdGrant.Flag.String("name", "", "create the person's file with this `NAME`")
+	grantEmail   = cmdGrant.Flag.String("email", "", "the new person's private e-mail `ADDRESS`")
+	grantWaive   = &listFlag{}
+	grantReason  = cmdGrant.Flag.String("waiver-reason", "", "why the rules of --waive are waived (`TEXT`, private)")
+	grantDryRun  = cmdGrant.Flag.Bool("dry-run", false, "print what would be appended and write nothing")
+)
+
+func init() {
+	cmdGrant.Flag.Var(&grantIssued, "issued", "the issue `DATE` (YYYY-MM-DD; default today, UTC)")
+	cmdGrant.Flag.Var(grantWaive, "waive", "waive these `RULES` for this grant (comma-separated)")
+	cmdGrant.Run = runGrant
+	register(cmdGrant)
+}
+
+func runGrant(env *base.Env, args []string) int {
+	if len(args) > 0 {
+		env.Errorf(cmdGrant, "unexpected argument %q", args[0])
+		cmdGrant.ShortUsage(env.Stderr)
+		return base.ExitUsage
+	}
+	for _, f := range []struct{ name, v string }{{"partner", *grantPartner}, {"person", *grantPerson}, {"track", *grantTrack}, {"level", *grantLevel}} {
+		if f.v == "" {
+			env.Errorf(cmdGrant, "--%s is required", f.name)
+			cmdGrant.ShortUsage(env.Stderr)
+			return base.ExitUsage
+		}
+	}
+	if (*grantName == "") != (*grantEmail == "") {
+		env.Errorf(cmdGrant, "--name and --email go together: they create the person's file")
+		return base.ExitUsage
+	}
+	today := date.Today()
+	g := author.Grant{
+		Partner: *grantPartner, Person: *grantPerson, Track: *grantTrack, Level: *grantLevel,
+		Issued: dateOr(grantIssued, today), Waive: grantWaive.values, WaiverReason: *grantReason,
+		Name: *grantName, Email: *grantEmail,
+	}
+	e, err := author.PlanGrant(*grantRoot, g, today)
+	return finishEdit(env, cmdGrant, e, err, *grantDryRun, func(w io.Writer) {
+		verb := "granted"
+		if *grantDryRun {
+			verb = "would grant"
+		}
+		fmt.Fprintf(w, "%s %s (%s) to %s (%s/%s): %s, issued %s, expires %s\n", verb, e.Cert.Name, e.Cert.Key(),
+			e.Holder, e.Partner, *grantPerson, e.Cred.ID, e.Cred.Issued, e.Expires)
+	})
+}
+
+// finishEdit reports an edit of a person's file and writes it, or reports
+// why it was refused. summary describes a planned edit.
+func finishEdit(env *base.Env, cmd *base.Command, e *author.Edit, err error, dryRun bool, summary func(io.Writer)) int {
+	var ref *author.Refusal
+	if errors.As(err, &ref) {
+		printRefusal(env, cmd, ref)
+		return base.ExitProblems
+	}
+	if err != nil {
+		env.Errorf(cmd, "%v", err)
+		return base.ExitUsage
+	}
+	if dryRun {
+		summary(env.Stderr)
+		fmt.Fprintf(env.Stdout, "%s:\n%s", e.File, e.Added())
+		return base.ExitOK
+	}
+	if err := e.Write(); err != nil {
+		env.Errorf(cmd, "%v", err)
+		return base.ExitUsage
+	}
+	if cmd != cmdRevoke {
+		fmt.Fprintln(env.Stdout, e.Cred.ID)
+	}
+	summary(env.Stderr)
+	what := "wrote"
+	if e.New {
+		what = "created"
+	}
+	fmt.Fprintf(env.Stderr, "%s %s\n", what, e.File)
+	return base.ExitOK
+}
+
+func printRefusal(env *base.Env, cmd *base.Command, r *author.Refusal) {
+	if r.Reason != "" {
+		env.Errorf(cmd, "cannot %s: %s", r.What, r.Reason)
+		return
+	}
+	env.Errorf(cmd, "cannot %s:", r.What)
+	var inBlock, inFile []string
+	for _, d := range r.Problems {
+		if d.Line >= r.Block {
+			inBlock = append(inBlock, fmt.Sprintf("  %s [%s]", d.Msg, d.Rule))
+		} else {
+			inFile = append(inFile, d.String())
+		}
+	}
+	if len(inBlock) > 0 {
+		fmt.Fprintln(env.Stderr, strings.Join(inBlock, "\n"))
+	}
+	if len(inFile) > 0 {
+		if cmd == cmdRevoke {
+			fmt.Fprintln(env.Stderr, "the file would have these new errors:")
+		} else {
+			fmt.Fprintln(env.Stderr, "the file has these errors:")
+		}
+		fmt.Fprintln(env.Stderr, strings.Join(inFile, "\n"))
+	}
+	fmt.Fprintln(env.Stderr, "nothing was written")
+}
+
+func dateOr(f dateFlag, d date.Date) date.Date {
+	if f.set {
+		return f.d
+	}
+	return d
+}
+
+// listFlag is a comma-separated list; the flag may also be repeated.
+type listFlag struct{ values []string }
+
+func (f *listFlag) String() string { return strings.Join(f.values, ",") }
+
+func (f *listFlag) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			f.values = append(f.values, v)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/accredit/accredit/cmd/internal/author"
+	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/date"
+)
+
+var cmdRenew = &base.Command{
+	UsageLine: "renew ID [--issued DATE] [--waive RULES --waiver-reason TEXT] [--root DIR] [--dry-run]",
+	Short:     "renew a credential: append its renewal to the holder's file",
+	Long: `Renew finds the credential ID in the program and appends its renewal to
+the holder's file: a new [[certifications]] block of the same track and
+level with a fresh random credential id and renews = "ID". The id may be
+typed as a lookup accepts it (lower case, without hyphens).
+
+The renewal is judged by the same rules as "accredit check" on the file as
+it would be written: issued before the old credential's expiry +
+streamlined_days, one recertify option met by results dated after the old
+credential's issue date, the old credential neither revoked nor already
+renewed. When a rule is broken, or the file has any other error, renew
+refuses: it lists every problem in check's words and writes nothing.
+A renewal issued more than streamlined_days after expiry is not a
+renewal: use "accredit grant" for the full path.
+
+Every other byte of the file stays as it was. The new id is printed on
+stdout; what was renewed, and the new expiry, on stderr. --issued
+defaults to today (UTC). --waive and --waiver-reason record a waiver as
+for grant. --dry-run prints the block and writes nothing.
+
+Exit status: 0 renewed, 1 refused (nothing written), 2 usage or I/O error
+(an unknown id).`,
+	Flag: base.NewFlagSet("renew"),
+}
+
+var (
+	renewRoot   = cmdRenew.Flag.String("root", ".", "the program repository `DIR`")
+	renewIssued dateFlag
+	renewWaive  = &listFlag{}
+	renewReason = cmdRenew.Flag.String("waiver-reason", "", "why the rules of --waive are waived (`TEXT`, private)")
+	renewDryRun = cmdRenew.Flag.Bool("dry-run", false, "print what would be appended and write nothing")
+)
+
+func init() {
+	cmdRenew.Flag.Var(&renewIssued, "issued", "the renewal's issue `DATE` (YYYY-MM-DD; default today, UTC)")
+	cmdRenew.Flag.Var(renewWaive, "waive", "waive these `RULES` for this renewal (comma-separated)")
+	cmdRenew.Run = runRenew
+	register(cmdRenew)
+}
+
+func runRenew(env *base.Env, args []string) int {
+	id, code, ok := idArgument(env, cmdRenew, args)
+	if !ok {
+		return code
+	}
+	today := date.Today()
+	e, err := author.PlanRenew(*renewRoot, id, dateOr(renewIssued, today), renewWaive.values, *renewReason, today)
+	return finishEdit(env, cmdRenew, e, err, *renewDryRun, func(w io.Writer) {
+		verb := "renewed"
+		if *renewDryRun {
+			verb = "would renew"
+		}
+		fmt.Fprintf(w, "%s %s of %s (%s): %s, issued %s, expires %s\n", verb, e.Cred.Renews, e.Holder, e.Cert.Key(),
+			e.Cred.ID, e.Cred.Issued, e.Expires)
+	})
+}
+
+// idArgument takes the credential id that revoke and renew name first,
+// and parses the flags that follow it: the flag package stops at the
+// first argument that is not a flag.
+func idArgument(env *base.Env, cmd *base.Command, args []string) (id string, code int, ok bool) {
+	if len(args) == 0 {
+		env.Errorf(cmd, "which credential? give its ID")
+		cmd.ShortUsage(env.Stderr)
+		return "", base.ExitUsage, false
+	}
+	rest, code, ok := cmd.Parse(env, args[1:])
+	if !ok {
+		return "", code, false
+	}
+	if len(rest) > 0 {
+		env.Errorf(cmd, "unexpected argument %q", rest[0])
+		cmd.ShortUsage(env.Stderr)
+		return "", base.ExitUsage, false
+	}
+	return args[0], 0, true
+}

@@ -1,0 +1,362 @@
+package author
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/accredit/accredit/cmd/internal/check"
+	"github.com/accredit/accredit/cmd/internal/credid"
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/record"
+	"github.com/accredit/accredit/cmd/internal/standing"
+)
+
+// Edit is a person file's new content, ready to write.
+type Edit struct {
+	Root string
+	File string // relative to Root, /-separated
+	Data []byte // the whole new content
+	Old  []byte // the content before (empty for a new file)
+	New  bool   // the file did not exist
+
+	// What the edit did, for the command's report.
+	Holder  string
+	Partner string
+	Cred    *program.Credential // the credential granted, renewed or revoked
+	Cert    *program.Certification
+	Expires date.Date // of a granted or renewing credential
+}
+
+// Added returns the lines the edit adds: every edit adds lines in one
+// place and changes nothing else.
+func (e *Edit) Added() []byte {
+	if e.New {
+		return e.Data
+	}
+	a, b := e.Old, e.Data
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	for i > 0 && b[i-1] != '\n' { // from the start of the line
+		i--
+	}
+	j := 0
+	for j < len(a)-i && a[len(a)-1-j] == b[len(b)-1-j] {
+		j++
+	}
+	return b[i : len(b)-j]
+}
+
+// Write puts the edit on disk atomically.
+func (e *Edit) Write() error {
+	return record.Write([]record.File{{Path: filepath.Join(e.Root, filepath.FromSlash(e.File)), Data: e.Data}})
+}
+
+// Refusal is an edit that the rules do not allow. Nothing is written.
+type Refusal struct {
+	What string // "grant sales/foundation to acme/ann on 2025-06-01"
+	// Problems are the errors the file would have, in check's words.
+	// Those at or after line Block are in the lines the edit adds.
+	Problems []diag.Diagnostic
+	Block    int
+	// Reason, when set, says why without diagnostics ("already revoked").
+	Reason string
+}
+
+func (r *Refusal) Error() string {
+	if r.Reason != "" {
+		return "cannot " + r.What + ": " + r.Reason
+	}
+	return fmt.Sprintf("cannot %s: %d problems", r.What, len(r.Problems))
+}
+
+// Grant is a certification to grant to one person.
+type Grant struct {
+	Partner, Person string
+	Track, Level    string
+	Issued          date.Date
+	Renews          string // the credential this one renews, if any
+	Waive           []string
+	WaiverReason    string
+	// Name and Email, when set, create the person's file.
+	Name, Email string
+}
+
+// PlanGrant prepares a [[certifications]] block with a fresh credential id
+// appended to the person's file, and judges the result at asOf. The error
+// is a *Refusal when a rule is broken, any other error is a usage or I/O
+// problem.
+func PlanGrant(root string, g Grant, asOf date.Date) (*Edit, error) {
+	if !load.IsSlug(g.Partner) || !load.IsSlug(g.Person) {
+		return nil, fmt.Errorf("partner %q and person %q must be ids (lower-case letters, digits and single hyphens)", g.Partner, g.Person)
+	}
+	if _, err := os.Stat(filepath.Join(root, "partners", g.Partner, "partner.md")); err != nil {
+		return nil, fmt.Errorf("no partner %q: partners/%s/partner.md: %v", g.Partner, g.Partner, unwrapPath(err))
+	}
+	if !g.Issued.Valid() {
+		return nil, errors.New("no issue date")
+	}
+	rel := "partners/" + g.Partner + "/people/" + g.Person + ".toml"
+	old, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+	isNew := false
+	switch {
+	case err == nil && g.Name != "":
+		return nil, fmt.Errorf("%s already exists: --name and --email only create a new person", rel)
+	case errors.Is(err, fs.ErrNotExist) && g.Name == "":
+		return nil, fmt.Errorf("no person %s/%s: %s does not exist (give --name and --email to create it)", g.Partner, g.Person, rel)
+	case errors.Is(err, fs.ErrNotExist):
+		if g.Email != "" && !load.IsEmail(g.Email) {
+			return nil, fmt.Errorf("--email %q is not an e-mail address", g.Email)
+		}
+		old, isNew = newPerson(g.Name, g.Email), true
+	case err != nil:
+		return nil, err
+	}
+	if len(g.Waive) > 0 && strings.TrimSpace(g.WaiverReason) == "" {
+		return nil, errors.New("a waiver needs a reason (--waiver-reason)")
+	}
+	for _, w := range g.Waive {
+		if !slices.Contains(load.GrantRules, w) {
+			return nil, fmt.Errorf("rule %q cannot be waived: waivable rules are %s", w, strings.Join(load.GrantRules, ", "))
+		}
+	}
+	id := credid.New()
+	kvs := []record.KV{{Key: "id", Value: id}, {Key: "track", Value: g.Track}, {Key: "level", Value: g.Level}, {Key: "issued", Value: g.Issued}}
+	if g.Renews != "" {
+		kvs = append(kvs, record.KV{Key: "renews", Value: g.Renews})
+	}
+	if len(g.Waive) > 0 {
+		kvs = append(kvs, record.KV{Key: "waive", Value: g.Waive}, record.KV{Key: "waiver_reason", Value: g.WaiverReason})
+	}
+	data := record.Append(old, "certifications", kvs...)
+	block := bytes.Count(data, []byte("\n")) - len(kvs) // line of the new header
+
+	j, err := judge(root, g.Partner, g.Person, rel, data, asOf)
+	if err != nil {
+		return nil, err
+	}
+	ce := j.prog.Certification(g.Track + "/" + g.Level)
+	if ce == nil {
+		return nil, fmt.Errorf("no certification %s/%s in the program%s", g.Track, g.Level, knownCerts(j.prog))
+	}
+	what := fmt.Sprintf("grant %s/%s to %s/%s on %s", g.Track, g.Level, g.Partner, g.Person, g.Issued)
+	if g.Renews != "" {
+		what = fmt.Sprintf("renew %s on %s", g.Renews, g.Issued)
+	}
+	if len(j.errs) > 0 {
+		return nil, &Refusal{What: what, Problems: j.errs, Block: block}
+	}
+	cr := j.person.Certifications[len(j.person.Certifications)-1]
+	if isNew {
+		old = nil
+	}
+	return &Edit{Root: root, File: rel, Data: data, Old: old, New: isNew, Holder: j.person.Name, Partner: g.Partner,
+		Cred: cr, Cert: ce, Expires: j.st.Of(cr).Expires}, nil
+}
+
+func newPerson(name, email string) []byte {
+	var b bytes.Buffer
+	b.WriteString(record.KV{Key: "name", Value: name}.Line() + "\n")
+	if email != "" {
+		b.WriteString(record.KV{Key: "email", Value: email}.Line() + "   # private, never published\n")
+	}
+	b.WriteString("public = false                       # true only with the person's written consent\n")
+	return b.Bytes()
+}
+
+func knownCerts(p *program.Program) string {
+	var ks []string
+	for _, t := range p.Tracks {
+		for _, c := range t.Certifications {
+			ks = append(ks, c.Key())
+		}
+	}
+	if len(ks) == 0 {
+		return ""
+	}
+	return " (known: " + strings.Join(ks, ", ") + ")"
+}
+
+// PlanRenew prepares the renewal of the credential id: a new credential of
+// the same track and level, issued on issued, with renews = id.
+func PlanRenew(root, id string, issued date.Date, waive []string, reason string, asOf date.Date) (*Edit, error) {
+	f, err := FindCredential(root, id)
+	if err != nil {
+		return nil, err
+	}
+	c := f.Cred
+	return PlanGrant(root, Grant{Partner: f.Partner, Person: f.Person, Track: c.Track, Level: c.Level,
+		Issued: issued, Renews: c.ID, Waive: waive, WaiverReason: reason}, asOf)
+}
+
+// PlanRevoke prepares revoked and revoked_reason keys added to the
+// credential's own [[certifications]] table. It is refused when the
+// credential is already revoked or when the file would have an error it
+// did not have before (a revocation dated before the issue, a renewal
+// issued after the revocation).
+func PlanRevoke(root, id string, on date.Date, reason string, asOf date.Date) (*Edit, error) {
+	if strings.TrimSpace(reason) == "" {
+		return nil, errors.New("a revocation needs a reason (--reason)")
+	}
+	f, err := FindCredential(root, id)
+	if err != nil {
+		return nil, err
+	}
+	c := f.Cred
+	what := fmt.Sprintf("revoke %s on %s", c.ID, on)
+	if !c.Revoked.IsZero() {
+		return nil, &Refusal{What: what, Reason: fmt.Sprintf("it is already revoked (%s, %s:%d)", c.Revoked, f.File, c.Pos.Line)}
+	}
+	data, err := record.Insert(f.Data, c.Path(), record.KV{Key: "revoked", Value: on}, record.KV{Key: "revoked_reason", Value: reason})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", f.File, err)
+	}
+	before, err := judge(root, f.Partner, f.Person, f.File, f.Data, asOf)
+	if err != nil {
+		return nil, err
+	}
+	after, err := judge(root, f.Partner, f.Person, f.File, data, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if fresh := newErrors(before.errs, after.errs); len(fresh) > 0 {
+		return nil, &Refusal{What: what, Problems: fresh, Block: 1 << 30}
+	}
+	cr := after.person.Certifications[c.Index]
+	return &Edit{Root: root, File: f.File, Data: data, Old: f.Data, Holder: after.person.Name, Partner: f.Partner,
+		Cred: cr, Cert: after.prog.CertificationOf(cr)}, nil
+}
+
+// newErrors returns the errors of after that before does not have, by
+// rule and message (lines move when keys are inserted).
+func newErrors(before, after []diag.Diagnostic) []diag.Diagnostic {
+	seen := map[string]int{}
+	for _, d := range before {
+		seen[d.Rule+"\x00"+d.Msg]++
+	}
+	var out []diag.Diagnostic
+	for _, d := range after {
+		k := d.Rule + "\x00" + d.Msg
+		if seen[k] > 0 {
+			seen[k]--
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// judged is a person file checked over the program's definitions.
+type judged struct {
+	prog   *program.Program
+	st     *standing.Standing
+	person *program.Person
+	errs   []diag.Diagnostic // the file's errors
+}
+
+// judge loads the program's definitions with one partner and one person,
+// whose file has content data, and checks them at asOf.
+func judge(root, partner, person, rel string, data []byte, asOf date.Date) (*judged, error) {
+	p, ds, err := load.LoadWith(root, load.Options{
+		Only:    func(pa, pe string) bool { return pa == partner && (pe == "" || pe == person) },
+		Overlay: map[string][]byte{rel: data},
+	})
+	if err != nil {
+		return nil, err
+	}
+	st := standing.Compute(p)
+	j := &judged{prog: p, st: st}
+	for _, d := range append(ds, check.Run(p, st, asOf)...) {
+		if d.File == rel && d.Severity == diag.Error {
+			j.errs = append(j.errs, d)
+		}
+	}
+	slices.SortFunc(j.errs, diag.Compare)
+	if pa := p.Partner(partner); pa != nil {
+		for _, pe := range pa.People {
+			if pe.ID == person {
+				j.person = pe
+			}
+		}
+	}
+	if j.person == nil && len(j.errs) == 0 {
+		return nil, fmt.Errorf("%s: the person could not be read", rel)
+	}
+	if j.person == nil {
+		j.person = &program.Person{ID: person}
+	}
+	return j, nil
+}
+
+// Found is a credential found by its id.
+type Found struct {
+	File            string // relative to the root
+	Data            []byte // the file's content
+	Partner, Person string
+	Cred            *program.Credential
+}
+
+// FindCredential finds the person file that holds the credential id
+// (written any way a lookup accepts: lower case, without hyphens). It
+// reads every person file, but decodes only those whose bytes hold the id.
+func FindCredential(root, id string) (*Found, error) {
+	norm, err := credid.Normalize(id)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a credential id: %v", id, err)
+	}
+	needle := []byte(norm)
+	var mu sync.Mutex
+	var hits []*Found
+	err = record.EachPerson(root, func(rel string, data []byte) {
+		if !bytes.Contains(data, needle) {
+			return
+		}
+		pe, _ := load.Person(rel, data)
+		if pe == nil {
+			return
+		}
+		for i, c := range pe.Certifications {
+			if c.ID == norm {
+				c.Index = i
+				parts := strings.Split(rel, "/")
+				mu.Lock()
+				hits = append(hits, &Found{File: rel, Data: bytes.Clone(data), Partner: parts[1], Person: pe.ID, Cred: c})
+				mu.Unlock()
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch len(hits) {
+	case 0:
+		return nil, fmt.Errorf("no credential %s in the program", norm)
+	case 1:
+		return hits[0], nil
+	}
+	slices.SortFunc(hits, func(a, b *Found) int { return strings.Compare(a.File, b.File) })
+	var where []string
+	for _, h := range hits {
+		where = append(where, fmt.Sprintf("%s:%d", h.File, h.Cred.Pos.Line))
+	}
+	return nil, fmt.Errorf("credential id %s is written %d times (%s): fix the duplicate-id first", norm, len(hits), strings.Join(where, ", "))
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

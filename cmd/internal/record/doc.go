@@ -1,0 +1,15 @@
+// Package record edits the TOML files that administrators write by hand
+// without disturbing them: it appends a [[table]] at the end of a file,
+// adds keys at the end of an existing [[table]], and writes a set of files
+// all or nothing.
+//
+// In: a file's bytes and the keys to add. Out: the same bytes with the new
+// lines spliced in and every other byte as it was: comments, blank lines,
+// key order, indentation, quoting and line endings (CRLF stays CRLF). The
+// edits are textual; callers decode the result (package load) before they
+// write it, so a file that was not valid TOML is never made worse.
+//
+// It also finds people's files without decoding them: EachPerson reads
+// every partners/*/people/*.toml on all cores, and TopString reads one
+// top-level string key (a person's email) with a light scan.
+package record

@@ -1,0 +1,216 @@
+package record
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// File is a file to write: Path on disk and its new content.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Write writes every file, all or nothing as far as a file system allows:
+// each new content goes to a temporary file beside its target first, and
+// only when all of them are written are they renamed over their targets,
+// so an error while writing (a full disk, a read-only folder) changes no
+// target. A target keeps its permissions; a new one gets 0644 and its
+// folder is made. Renames are atomic one by one: a reader sees each file
+// either old or new, never half written.
+func Write(files []File) error {
+	temps := make([]string, 0, len(files))
+	cleanup := func() {
+		for _, t := range temps {
+			os.Remove(t)
+		}
+	}
+	for _, f := range files {
+		t, err := writeTemp(f)
+		if err != nil {
+			cleanup()
+			return err
+		}
+		temps = append(temps, t)
+	}
+	for i, f := range files {
+		if err := os.Rename(temps[i], f.Path); err != nil {
+			temps = temps[i:]
+			cleanup()
+			if i > 0 {
+				return fmt.Errorf("%w (the %d files before it were written)", err, i)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func writeTemp(f File) (string, error) {
+	dir, base := filepath.Split(f.Path)
+	if dir == "" {
+		dir = "."
+	}
+	perm := fs.FileMode(0o644)
+	if fi, err := os.Stat(f.Path); err == nil {
+		perm = fi.Mode().Perm()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	// A leading dot keeps the loader and watchers from taking the temporary
+	// file for a record.
+	tmp, err := os.CreateTemp(dir, "."+base+".accredit-*")
+	if err != nil {
+		return "", err
+	}
+	_, err = tmp.Write(f.Data)
+	if err == nil {
+		err = tmp.Chmod(perm)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", fmt.Errorf("writing %s: %w", f.Path, err)
+	}
+	return tmp.Name(), nil
+}
+
+// EachPerson reads every person file of the program at root
+// (partners/<partner>/people/<person>.toml) on all cores and calls fn with
+// its path relative to root, /-separated, and its content. fn must be safe
+// for concurrent use and must not keep data. Files and folders whose names
+// start with a dot are skipped, as the loader skips them.
+func EachPerson(root string, fn func(rel string, data []byte)) error {
+	partners, err := os.ReadDir(filepath.Join(root, "partners"))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	ch := make(chan string, 64)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for pa := range ch {
+				dir := filepath.Join(root, "partners", pa, "people")
+				people, err := os.ReadDir(dir)
+				if err != nil && !errors.Is(err, fs.ErrNotExist) {
+					mu.Lock()
+					firstErr = cmpErr(firstErr, err)
+					mu.Unlock()
+					continue
+				}
+				for _, pe := range people {
+					name := pe.Name()
+					if strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".toml") || pe.IsDir() {
+						continue
+					}
+					data, err := os.ReadFile(filepath.Join(dir, name))
+					if err != nil {
+						mu.Lock()
+						firstErr = cmpErr(firstErr, err)
+						mu.Unlock()
+						continue
+					}
+					fn("partners/"+pa+"/people/"+name, data)
+				}
+			}
+		})
+	}
+	for _, pa := range partners {
+		if pa.IsDir() && !strings.HasPrefix(pa.Name(), ".") {
+			ch <- pa.Name()
+		}
+	}
+	close(ch)
+	wg.Wait()
+	return firstErr
+}
+
+func cmpErr(old, err error) error {
+	if old != nil {
+		return old
+	}
+	return err
+}
+
+// TopString returns the value of a top-level key holding a one-line
+// string ("email"), read without decoding the file: a light scan of the
+// lines before the first table header. ok is false when the key is not
+// there or is written in a way the scan does not read (a multi-line
+// string, an escape it does not know); callers then decode the file.
+func TopString(src []byte, key string) (value string, ok bool) {
+	for len(src) > 0 {
+		var line []byte
+		if i := bytes.IndexByte(src, '\n'); i >= 0 {
+			line, src = src[:i], src[i+1:]
+		} else {
+			line, src = src, nil
+		}
+		t := bytes.TrimSpace(line)
+		if len(t) == 0 || t[0] == '#' {
+			continue
+		}
+		if t[0] == '[' {
+			return "", false
+		}
+		rest, found := bytes.CutPrefix(t, []byte(key))
+		if !found {
+			continue
+		}
+		rest = bytes.TrimLeft(rest, " \t")
+		if len(rest) == 0 || rest[0] != '=' {
+			continue // a longer key with the same start ("emails")
+		}
+		return oneLineString(bytes.TrimSpace(rest[1:]))
+	}
+	return "", false
+}
+
+// oneLineString reads a basic or literal string followed by nothing but
+// an optional comment.
+func oneLineString(v []byte) (string, bool) {
+	if len(v) < 2 || bytes.HasPrefix(v, []byte(`"""`)) || bytes.HasPrefix(v, []byte(`'''`)) {
+		return "", false
+	}
+	q := v[0]
+	if q != '"' && q != '\'' {
+		return "", false
+	}
+	end := -1
+	for i := 1; i < len(v); i++ {
+		if q == '"' && v[i] == '\\' {
+			i++
+			continue
+		}
+		if v[i] == q {
+			end = i
+			break
+		}
+	}
+	if end < 0 {
+		return "", false
+	}
+	if tail := bytes.TrimSpace(v[end+1:]); len(tail) > 0 && tail[0] != '#' {
+		return "", false
+	}
+	body := string(v[1:end])
+	if q == '\'' || !strings.Contains(body, `\`) {
+		return body, true
+	}
+	s, err := strconv.Unquote(`"` + body + `"`)
+	return s, err == nil
+}

@@ -1,0 +1,95 @@
+package record
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+)
+
+func TestTopString(t *testing.T) {
+	for _, tc := range []struct {
+		src, want string
+		ok        bool
+	}{
+		{"name = \"A\"\nemail = \"a@x.example\"\n", "a@x.example", true},
+		{"  email   =   'lit@x.example'   # private\n", "lit@x.example", true},
+		{"email = \"esc\\u0040x.example\"\n", "esc@x.example", true},
+		{"emails = \"no\"\nemail = \"yes@x\"\n", "yes@x", true},
+		{"# email = \"commented@x\"\nname = \"A\"\n", "", false},
+		{"[[exams]]\nemail = \"in-a-table@x\"\n", "", false},
+		{"email = \"\"\"multi@x\"\"\"\n", "", false},
+		{"email = \"a@x\" trailing\n", "", false},
+		{"email = \"unterminated\n", "", false},
+		{"email = 5\n", "", false},
+		{"\"email\" = \"quoted-key@x\"\n", "", false},
+		{"email = \"crlf@x\"\r\n", "crlf@x", true},
+	} {
+		got, ok := TopString([]byte(tc.src), "email")
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("TopString(%q) = %q, %v; want %q, %v", tc.src, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestEachPerson(t *testing.T) {
+	root := t.TempDir()
+	for _, rel := range []string{"partners/a/people/x.toml", "partners/a/people/y.toml", "partners/b/people/z.toml",
+		"partners/b/people/.tmp.toml", "partners/b/people/notes.txt", "partners/.hidden/people/h.toml", "partners/c/partner.md"} {
+		p := filepath.Join(root, rel)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(rel), 0o644)
+	}
+	var mu sync.Mutex
+	var got []string
+	err := EachPerson(root, func(rel string, data []byte) {
+		if string(data) != rel {
+			t.Errorf("%s holds %q", rel, data)
+		}
+		mu.Lock()
+		got = append(got, rel)
+		mu.Unlock()
+	})
+	slices.Sort(got)
+	want := []string{"partners/a/people/x.toml", "partners/a/people/y.toml", "partners/b/people/z.toml"}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("EachPerson = %v, %v; want %v", got, err, want)
+	}
+	if err := EachPerson(t.TempDir(), func(string, []byte) {}); err != nil {
+		t.Errorf("no partners folder: %v", err)
+	}
+}
+
+func TestWrite(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.toml")
+	os.WriteFile(old, []byte("old"), 0o600)
+	files := []File{{old, []byte("new")}, {filepath.Join(dir, "sub", "new.toml"), []byte("made")}}
+	if err := Write(files); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if got, _ := os.ReadFile(f.Path); string(got) != string(f.Data) {
+			t.Errorf("%s = %q", f.Path, got)
+		}
+	}
+	if fi, _ := os.Stat(old); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v: the old file's permissions are not kept", fi.Mode())
+	}
+	// A file that cannot be written (its folder is a file) leaves every
+	// file as it was, and no temporary file behind.
+	err := Write([]File{{old, []byte("newer")}, {filepath.Join(old, "f.toml"), []byte("x")}})
+	if err == nil {
+		t.Fatal("no error writing below a file")
+	}
+	if got, _ := os.ReadFile(old); string(got) != "new" {
+		t.Errorf("old.toml = %q after a failed write", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Name()[0] == '.' {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
+	}
+}
