@@ -1,0 +1,289 @@
+// Command benchsearch measures the directory's static search index: the
+// time bleve and the exporter take to build it, its files and bytes, and,
+// per query, the bytes and requests the JavaScript client fetches and the
+// CPU it spends in Node once the files are there. With -pagefind it
+// indexes the same built site's partner pages with Pagefind and reports
+// Pagefind's build time, files and bytes beside ours.
+//
+//	go run ./cmd/genprogram -partners 10000 -people 2 -out /tmp/bs10k
+//	go run ./cmd/benchsearch -root /tmp/bs10k [-site /tmp/bs10k-site -pagefind node_modules/.bin/pagefind]
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io/fs"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/accredit/accredit/cmd/internal/check"
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/search"
+	"github.com/accredit/accredit/cmd/internal/site"
+	"github.com/accredit/accredit/cmd/internal/standing"
+)
+
+var queries = []string{"granite", "harbor consulting", "data migration", "berlin", "sao paulo", "tanaka", "sil", "kowalski anna", "healthcare integration", "zimmer"}
+
+func main() {
+	log.SetFlags(0)
+	root := flag.String("root", "", "program `DIR` (from cmd/genprogram)")
+	asOf := flag.String("as-of", "2026-11-22", "as-of `DATE`")
+	siteDir := flag.String("site", "", "a built site `DIR` (accredit build) for Pagefind")
+	pagefind := flag.String("pagefind", "", "the pagefind `binary`; empty: skip Pagefind")
+	flag.Parse()
+	if *root == "" {
+		log.Fatal("usage: benchsearch -root DIR [-site DIR -pagefind BIN]")
+	}
+	d, err := date.Parse(*asOf)
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, ds, err := load.Load(*root)
+	if err != nil {
+		log.Fatal(err)
+	}
+	s := standing.Compute(p)
+	for _, x := range append(ds, check.Run(p, s, d)...) {
+		if x.Severity == diag.Error {
+			log.Fatalf("the program has errors: %s", x)
+		}
+	}
+	st, err := site.Build(p, s, d)
+	if err != nil {
+		log.Fatal(err)
+	}
+	docs, labels := search.Docs(st)
+	partners, people := 0, 0
+	for _, d := range docs {
+		if d.Type == "partner" {
+			partners++
+		} else {
+			people++
+		}
+	}
+	fmt.Printf("program: %d partners, %d people files; indexed %d partners and %d public people\n", len(p.Partners), countPeople(p.Partners), partners, people)
+
+	var ms0, ms1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms0)
+	start := time.Now()
+	files, err := search.Files(docs, labels)
+	if err != nil {
+		log.Fatal(err)
+	}
+	took := time.Since(start)
+	runtime.ReadMemStats(&ms1)
+	dir, err := os.MkdirTemp("", "benchsearch-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	var total int64
+	for name, data := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			log.Fatal(err)
+		}
+		total += int64(len(data))
+	}
+	moduleGz := gzLen(search.Client)
+	fmt.Printf("accredit index: built in %s (bleve + export, %.0f MiB allocated), %d files, %.1f KiB (client %.1f KiB, %.1f KiB gzip)\n",
+		took.Round(time.Millisecond), float64(ms1.TotalAlloc-ms0.TotalAlloc)/(1<<20), len(files), float64(total)/1024, float64(len(search.Client))/1024, float64(moduleGz)/1024)
+
+	// The client in Node: bytes and files per query, cold then warm CPU.
+	harness := filepath.Join(dir, "bench.mjs")
+	os.WriteFile(harness, []byte(nodeHarness), 0o644)
+	in, _ := json.Marshal(queries)
+	cmd := exec.Command("node", harness, dir)
+	cmd.Stdin = bytes.NewReader(in)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		log.Fatalf("node: %v", err)
+	}
+	var rows []struct {
+		Query        string   `json:"query"`
+		Total        int      `json:"total"`
+		Files        int      `json:"files"`
+		Bytes        int      `json:"bytes"`
+		CPU          float64  `json:"cpu"`
+		Top          []string `json:"top"`
+		TopPartners  []string `json:"topPartners"`
+		Partners     int      `json:"partnersTotal"`
+		SessionBytes int      `json:"sessionBytes"`
+		SessionFiles int      `json:"sessionFiles"`
+	}
+	if err := json.Unmarshal(out, &rows); err != nil {
+		log.Fatalf("node output: %v\n%s", err, out)
+	}
+	fmt.Printf("\n%-24s %7s  %-28s  %-22s  %s\n", "query", "total", "as first query (+module)", "after the others", "CPU/query (warm, Node)")
+	for _, r := range rows {
+		fmt.Printf("%-24q %7d  %6.1f KiB in %d requests     %6.1f KiB in %d requests   %.2f ms\n", r.Query, r.Total,
+			float64(r.Bytes+moduleGz)/1024, r.Files+1, float64(r.SessionBytes)/1024, r.SessionFiles, r.CPU)
+	}
+
+	if *pagefind != "" && *siteDir != "" {
+		out := filepath.Join(dir, "pagefind")
+		start := time.Now()
+		cmd := exec.Command(*pagefind, "--site", *siteDir, "--glob", "partners/*/index.html", "--output-path", out)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		cmd.Stdout = &stderr
+		if err := cmd.Run(); err != nil {
+			log.Fatalf("pagefind: %v\n%s", err, stderr.String())
+		}
+		took := time.Since(start)
+		n, size := 0, int64(0)
+		filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				fi, _ := d.Info()
+				n++
+				size += fi.Size()
+			}
+			return nil
+		})
+		fmt.Printf("\npagefind (partner pages of %s): built in %s, %d files, %.1f KiB\n", *siteDir, took.Round(time.Millisecond), n, float64(size)/1024)
+		for _, l := range strings.Split(stderr.String(), "\n") {
+			if strings.Contains(l, "Indexed") && (strings.Contains(l, "pages") || strings.Contains(l, "words")) {
+				fmt.Println("  " + strings.TrimSpace(l))
+			}
+		}
+		harness := filepath.Join(dir, "pagefind.mjs")
+		os.WriteFile(harness, []byte(pagefindHarness), 0o644)
+		js, _ := json.Marshal(queries)
+		cmd = exec.Command("node", harness, out, string(js))
+		cmd.Stderr = os.Stderr
+		res, err := cmd.Output()
+		if err != nil {
+			log.Fatalf("node (pagefind): %v", err)
+		}
+		var pf []struct {
+			Query string   `json:"query"`
+			Total int      `json:"total"`
+			Files int      `json:"files"`
+			Bytes int      `json:"bytes"`
+			Top   []string `json:"top"`
+		}
+		if err := json.Unmarshal(res, &pf); err != nil {
+			log.Fatal(err)
+		}
+		module, _ := os.ReadFile(filepath.Join(out, "pagefind.js"))
+		pfModule := gzLen(module)
+		fmt.Printf("\nfirst query, both over partner pages: bytes (gzip, module included) and requests; top-10 agreement\n")
+		fmt.Printf("%-24s %-30s %-30s %s\n", "query", "accredit", "pagefind", "top 10 in common")
+		for i, r := range pf {
+			common := 0
+			for _, n := range rows[i].TopPartners {
+				if slices.Contains(r.Top, n) {
+					common++
+				}
+			}
+			fmt.Printf("%-24q %6.1f KiB, %2d req, %5d hits  %6.1f KiB, %2d req, %5d hits  %d/%d\n", r.Query,
+				float64(rows[i].Bytes+moduleGz)/1024, rows[i].Files+1, rows[i].Partners,
+				float64(r.Bytes+pfModule)/1024, r.Files+1, r.Total, common, min(len(r.Top), len(rows[i].TopPartners)))
+		}
+	}
+}
+
+func countPeople(ps []*program.Partner) int {
+	n := 0
+	for _, pa := range ps {
+		n += len(pa.People)
+	}
+	return n
+}
+
+func gzLen(b []byte) int {
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	w.Write(b)
+	w.Close()
+	return buf.Len()
+}
+
+// pagefindHarness runs Pagefind's own client in Node, reading its files
+// through a counting fetch.
+const pagefindHarness = `
+import { readFile } from "node:fs/promises";
+import { pathToFileURL } from "node:url";
+const dir = process.argv[2];
+let files = 0, bytes = 0;
+globalThis.fetch = async (u) => {
+  const b = await readFile(new URL(u, pathToFileURL(dir + "/")));
+  files++; bytes += b.length;
+  return new Response(b);
+};
+const out = [];
+for (const [i, q] of JSON.parse(process.argv[3]).entries()) {
+  files = 0; bytes = 0;
+  const pf = await import(pathToFileURL(dir + "/pagefind.js").href + "?fresh=" + i);
+  await pf.options({ basePath: pathToFileURL(dir + "/").href });
+  const r = await pf.search(q);
+  const top = await Promise.all(r.results.slice(0, 10).map((x) => x.data()));
+  out.push({ query: q, total: r.results.length, files, bytes, top: top.map((d) => d.meta?.title) });
+}
+process.stdout.write(JSON.stringify(out));
+`
+
+// nodeHarness runs each query in a fresh client (first query: every
+// file it reads), then all queries in one session (what a query costs
+// after others), then each query again warm for its CPU time.
+const nodeHarness = `
+import fs from "node:fs/promises";
+import { syncBuiltinESMExports } from "node:module";
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+const dir = process.argv[2];
+const queries = JSON.parse(readFileSync(0, "utf8"));
+let files = 0, bytes = 0;
+const read = fs.readFile;
+fs.readFile = async (...a) => { const b = await read(...a); files++; bytes += b.length; return b; };
+syncBuiltinESMExports();
+const rows = [];
+for (const [i, q] of queries.entries()) {
+  files = 0; bytes = 0;
+  const c = await import(pathToFileURL(dir + "/accredit-search.js").href + "?fresh=" + i);
+  const t0 = performance.now();
+  const r = await c.search(q);
+  rows.push({ query: q, total: r.total, files, bytes, cold: performance.now() - t0, top: r.results.map((x) => x.name) });
+}
+for (const [i, q] of queries.entries()) {
+  const c = await import(pathToFileURL(dir + "/accredit-search.js").href + "?partners");
+  const r = await c.search(q, { filters: { type: ["partner"] } });
+  rows[i].partnersTotal = r.total;
+  rows[i].topPartners = r.results.map((x) => x.name);
+}
+const s = await import(pathToFileURL(dir + "/accredit-search.js").href + "?session");
+await s.search("warm up");
+for (const [i, q] of queries.entries()) {
+  files = 0; bytes = 0;
+  await s.search(q);
+  rows[i].sessionFiles = files; rows[i].sessionBytes = bytes;
+}
+for (const [i, q] of queries.entries()) {
+  const times = [];
+  for (let k = 0; k < 7; k++) {
+    const u0 = process.cpuUsage();
+    await s.search(q);
+    const u = process.cpuUsage(u0);
+    times.push((u.user + u.system) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  rows[i].cpu = times[3];
+}
+process.stdout.write(JSON.stringify(rows));
+`
