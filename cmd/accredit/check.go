@@ -9,13 +9,14 @@ import (
 	"github.com/accredit/accredit/cmd/internal/check"
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/history"
 	"github.com/accredit/accredit/cmd/internal/load"
 	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/standing"
 )
 
 var cmdCheck = &base.Command{
-	UsageLine: "check [--root DIR] [--as-of DATE] [--format text|json|github] [--strict]",
+	UsageLine: "check [--root DIR] [--as-of DATE] [--format text|json|github] [--strict] [--git [--since REV]]",
 	Short:     "check the program's files against its rules",
 	Long: `Check loads every file of the program repository (programs/, partners/,
 content/), computes the standing of every credential and partner at the
@@ -30,6 +31,22 @@ Formats:
 Warnings (bank-coverage, review-stale, expiring) do not fail the check
 unless --strict is given.
 
+With --git, check also audits the repository's history (the root must be
+inside a git repository; the history is read with go-git, no git binary):
+  unauthorized-grant  the commit that introduced a credential, or added its
+                      revoked or waive, was authored by an e-mail that is
+                      not among the program's [[administrators]]
+  unsigned-grant      with [policy] signed_grants = true: that commit has
+                      no valid signature by the administrator's pgp_key or
+                      ssh_key
+  history-incomplete  a shallow clone: check out with full history
+                      (fetch-depth: 0); the audit never guesses
+Each is reported once per credential, at its [[certifications]] header.
+A change that a merge brings in is traced to the branch commit that made
+it. Credentials not committed yet are not audited. --since REV trusts
+REV and everything before it: only later commits are audited (a pull
+request's, or those after the audit was adopted).
+
 Exit status: 0 no problems, 1 problems found, 2 usage error or an
 unreadable program.`,
 	Flag: base.NewFlagSet("check"),
@@ -39,6 +56,8 @@ var (
 	checkProgram = addProgramFlags(cmdCheck.Flag)
 	checkFormat  = &choiceFlag{choices: []string{diag.Text, diag.JSON, diag.GitHub}}
 	checkStrict  = cmdCheck.Flag.Bool("strict", false, "fail on warnings too")
+	checkGit     = cmdCheck.Flag.Bool("git", false, "also audit who granted, revoked and waived, from the git history")
+	checkSince   = cmdCheck.Flag.String("since", "", "with --git, audit only the commits after `REV`")
 )
 
 func init() {
@@ -60,10 +79,26 @@ func runCheck(env *base.Env, args []string) int {
 			format = diag.GitHub
 		}
 	}
+	if *checkSince != "" && !*checkGit {
+		env.Errorf(cmdCheck, "--since needs --git")
+		cmdCheck.ShortUsage(env.Stderr)
+		return base.ExitUsage
+	}
 	res, err := loadAndCheck(env, checkProgram.root, checkProgram.date())
 	if err != nil {
 		env.Errorf(cmdCheck, "%v", err)
 		return base.ExitUsage
+	}
+	if *checkGit {
+		ds, err := gitAudit(checkProgram.root, res.Program, *checkSince)
+		if err != nil {
+			env.Errorf(cmdCheck, "--git: %v", err)
+			return base.ExitUsage
+		}
+		var all diag.List
+		all.Append(res.Diags)
+		all.Append(ds)
+		res.Diags = all.Sorted()
 	}
 	if err := diag.Write(env.Stdout, format, res.Diags); err != nil {
 		env.Errorf(cmdCheck, "%v", err)
@@ -110,4 +145,31 @@ func loadAndCheck(env *base.Env, root string, asOf date.Date) (*checked, error) 
 	all.Append(ds)
 	all.Append(check.Run(p, st, asOf))
 	return &checked{Program: p, Standing: st, AsOf: asOf, Diags: all.Sorted()}, nil
+}
+
+// gitAudit runs the git rules of check --git. The error is for a root
+// outside git or a revision that does not resolve; an incomplete history
+// is a diagnostic, history-incomplete.
+func gitAudit(root string, p *program.Program, since string) ([]diag.Diagnostic, error) {
+	r, err := history.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	prov, err := r.Provenance("HEAD")
+	if errors.Is(err, history.ErrIncomplete) {
+		return []diag.Diagnostic{history.Incomplete(err)}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	a := &history.Auditor{R: r, P: p}
+	if since != "" {
+		if a.Trusted, err = r.Ancestors(since); errors.Is(err, history.ErrIncomplete) {
+			return []diag.Diagnostic{history.Incomplete(err)}, nil
+		} else if err != nil {
+			return nil, fmt.Errorf("--since: %w", err)
+		}
+	}
+	return a.Audit(prov), nil
 }

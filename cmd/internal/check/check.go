@@ -43,6 +43,11 @@ var Rules = []Rule{
 	{"renewal", diag.Error, "a renewal outside its window, of another credential, repeated, or without a met recertify option", nil},
 	{"bank-size", diag.Error, "a question bank smaller than bank_factor x the exam's questions", banks},
 	{"bank-invalid", diag.Error, "a question with an unknown topic, fewer than two or duplicate choices, or an answer out of range", nil},
+	// The git audit: reported by check --git through package history, not
+	// by Run, and never waivable (a waive is itself what they audit).
+	{"unauthorized-grant", diag.Error, "a credential, revocation or waiver added by a commit whose author is not an administrator (check --git)", nil},
+	{"unsigned-grant", diag.Error, "with signed_grants: a grant commit without a valid signature by its administrator's key (check --git)", nil},
+	{"history-incomplete", diag.Error, "the git history the audit needs is missing, as in a shallow clone (check --git)", nil},
 	{"bank-coverage", diag.Warning, "a blueprint topic with fewer than bank_factor x its share of questions", nil},
 	{"review-stale", diag.Warning, "an exam whose questions were last reviewed more than review_days ago", reviewStale},
 	{"expiring", diag.Warning, "an active credential that expires within the largest notice period", expiring},

@@ -105,6 +105,8 @@ type scanner struct {
 	// arrays counts the elements of each array of tables, by indexed path.
 	arrays map[string]int
 	table  string // indexed path of the current table, "" at the top
+	// onValue, when set, sees the raw text of every key's value.
+	onValue func(path string, raw []byte)
 }
 
 // Scan indexes src.
@@ -115,6 +117,20 @@ func Scan(src []byte) *Index {
 	}
 	s.run()
 	return s.idx
+}
+
+// Values calls fn with the indexed path and the raw source text of every
+// key's value ("certifications[1].revoked", "2024-09-01"), in document
+// order, including keys inside inline tables. It is for readers that need
+// a few values of many documents and cannot afford a full decode (package
+// history reads every version of every person file); the text is the
+// value as written, quotes and all.
+func Values(src []byte, fn func(path string, raw []byte)) {
+	s := &scanner{src: src, line: 1, idx: &Index{}, arrays: map[string]int{}, onValue: fn}
+	if len(src) >= 3 && string(src[:3]) == "\xef\xbb\xbf" {
+		s.i, s.lineStart = 3, 3
+	}
+	s.run()
 }
 
 func (s *scanner) pos() Pos { return Pos{s.line, s.i - s.lineStart + 1} }
@@ -253,7 +269,11 @@ func (s *scanner) keyValue(prefix string, depth int) {
 	path := join(prefix, keys)
 	s.idx.Entries = append(s.idx.Entries, Entry{Path: path, Pos: p})
 	s.skipSpace()
+	start := s.i
 	s.value(path, depth+1)
+	if s.onValue != nil {
+		s.onValue(path, s.src[start:s.i])
+	}
 }
 
 // key reads a dotted key of bare and quoted parts.

@@ -1,6 +1,7 @@
 package tomlpos
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/BurntSushi/toml"
@@ -133,4 +134,34 @@ func FuzzScan(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestValues(t *testing.T) {
+	var got []string
+	Values([]byte(person), func(path string, raw []byte) {
+		got = append(got, path+"="+strings.TrimSpace(string(raw)))
+	})
+	want := []string{
+		`name="Jane Doe"`,
+		`email="jane@example.com"`,
+		"notes=\"\"\"\n[[certifications]]\nid = \"fake\"\n\"\"\"",
+		`training[0].course="sales-101"`,
+		`training[0].completed=2024-01-10`,
+		`certifications[0].id="7K3M-9Q2P-XW4T"`,
+		`certifications[0].evidence.closed-deal=5`,
+		`certifications[0].evidence.case-study=1`,
+		`certifications[0].evidence={ closed-deal = 5, "case-study" = 1 }`,
+		`certifications[0].recertify[0].exam="sales-foundation"`,
+		`certifications[0].recertify[1].courses=["a", 'b']`,
+		`certifications[1].id='X'`,
+		`certifications[1].tiers[0].track="sales"`,
+		`certifications[1].tiers[0].level="foundation"`,
+		`certifications[1].tiers[1].track="technical"`,
+		`certifications[1].tiers[1].level="x"`,
+		"certifications[1].tiers=[\n  { track = \"sales\", level = \"foundation\" },   # first\n  { track = \"technical\",\n    level = \"x\" },\n]",
+		`program.inner.a.b=1`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Values:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

@@ -1,0 +1,22 @@
+// Package history reads a program's git history with go-git, so that git
+// does the work of an audit log: who granted, revoked or waived what, and
+// what a change between two revisions does.
+//
+// In: a program root inside a git repository (no git binary is needed).
+// Out:
+//   - Provenance: for every credential id the commit that introduced it,
+//     and for every revocation and waiver the commit that added it (hash,
+//     author name and e-mail, date). One walk over first-parent history
+//     finds them all; trees are compared by entry hash, and only changed
+//     subtrees under partners/*/people/ are read. A change that a merge
+//     brings in is traced into the merged branch, to the commit that made
+//     it. A shallow clone stops the walk with ErrIncomplete: never a guess.
+//   - Audit: the diagnostics of "accredit check --git" (unauthorized-grant,
+//     unsigned-grant, history-incomplete) for a loaded program.
+//   - FS: any revision's tree as an fs.FS, so that package load reads a
+//     program without a checkout (accredit plan), and Changed, the files
+//     that differ between two revisions.
+//
+// go-git's path-filtered Log is far too slow for this (it diffs whole
+// trees per commit), hence the hand-written walk over raw tree objects.
+package history

@@ -1,0 +1,214 @@
+package history_test
+
+import (
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/accredit/accredit/cmd/internal/history"
+	"github.com/accredit/accredit/cmd/internal/load"
+)
+
+const (
+	idA = "GPMS-7VMY-E8VW"
+	idB = "CXZA-886M-3CA4"
+	idC = "P48E-V3RC-XA3F"
+	idD = "6D0C-4C4Z-0KK6"
+)
+
+// provenance returns "kind id short-hash author" lines, sorted.
+func provenance(t *testing.T, dir string) []string {
+	t.Helper()
+	r, err := history.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	p, err := r.Provenance("HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for kind, m := range map[string]map[string]*history.Commit{"granted": p.Granted, "revoked": p.Revoked, "waived": p.Waived} {
+		for id, c := range m {
+			out = append(out, fmt.Sprintf("%s %s %s %s %s", kind, id, c.Short(), c.Author, c.Date()))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func short(h string) string { return h[:7] }
+
+func TestProvenance(t *testing.T) {
+	g := newGitRepo(t)
+	files := program("")
+	files["partners/acme/people/ann.toml"] = person("Ann", cert(idA))
+	c1 := g.commit(dana, "Program, and Ann's grant", files)
+	c2 := g.commit(eve, "Bob's grant", map[string]string{"partners/acme/people/bob.toml": person("Bob", cert(idB))})
+	c3 := g.commit(dana, "Revoke Ann's", map[string]string{"partners/acme/people/ann.toml": person("Ann", cert(idA, "revoked = 2025-02-01", `revoked_reason = "Error"`))})
+	// Ann moves to Globex: a rename is no new grant, and no new revocation.
+	g.write(map[string]string{"partners/acme/people/ann.toml": ""})
+	g.commit(eve, "Ann moves", map[string]string{"partners/globex/people/ann.toml": person("Ann", cert(idA, "revoked = 2025-02-01", `revoked_reason = "Error"`))})
+	// Removed, then added back: the grant that stands is the second one.
+	g.commit(dana, "Remove Bob", map[string]string{"partners/acme/people/bob.toml": ""})
+	c6 := g.commit(eve, "Bob again, with a waiver", map[string]string{"partners/acme/people/bob.toml": person("Bob", cert(idB, `waive = ["retake-limit"]`, `waiver_reason = "x"`))})
+	// A branch: Eve grants Cy, Dana edits a page; Dana merges.
+	g.git("checkout", "-q", "-b", "feature")
+	c7 := g.commit(eve, "Cy's grant", map[string]string{"partners/acme/people/cy.toml": person("Cy", cert(idC))})
+	g.commit(dana, "Tidy", map[string]string{"content/about.md": "+++\ntitle = \"About\"\n+++\n"})
+	g.git("checkout", "-q", "main")
+	c9 := g.commit(dana, "Dee's grant", map[string]string{"partners/globex/people/dee.toml": person("Dee", cert(idD))})
+	g.gitAs(dana, "merge", "-q", "--no-ff", "-m", "Merge feature", "feature")
+
+	got := provenance(t, g.dir)
+	want := []string{
+		"granted " + idA + " " + short(c1) + " Dana Admin 2025-03-01",
+		"granted " + idB + " " + short(c6) + " Eve Outsider 2025-03-06",
+		"granted " + idC + " " + short(c7) + " Eve Outsider 2025-03-07",
+		"granted " + idD + " " + short(c9) + " Dana Admin 2025-03-09",
+		"revoked " + idA + " " + short(c3) + " Dana Admin 2025-03-03",
+		"waived " + idB + " " + short(c6) + " Eve Outsider 2025-03-06",
+	}
+	_ = c2
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("provenance:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A squash or rebase merge is an ordinary commit: the grant is its author's.
+func TestProvenanceRootInSubfolder(t *testing.T) {
+	g := newGitRepo(t)
+	files := map[string]string{}
+	for k, v := range program("") {
+		files["program/"+k] = v
+	}
+	files["program/partners/acme/people/ann.toml"] = person("Ann", cert(idA))
+	files["partners/acme/people/zed.toml"] = person("Zed", cert(idB)) // outside the root
+	c1 := g.commit(eve, "All", files)
+	got := provenance(t, filepath.Join(g.dir, "program"))
+	want := []string{"granted " + idA + " " + short(c1) + " Eve Outsider 2025-03-01"}
+	if !slices.Equal(got, want) {
+		t.Errorf("provenance: %q, want %q", got, want)
+	}
+}
+
+func TestShallow(t *testing.T) {
+	g := newGitRepo(t)
+	files := program("")
+	files["partners/acme/people/ann.toml"] = person("Ann", cert(idA))
+	g.commit(dana, "one", files)
+	g.commit(dana, "two", map[string]string{"partners/acme/people/bob.toml": person("Bob", cert(idB))})
+	clone := filepath.Join(t.TempDir(), "clone")
+	if out, err := exec.Command("git", "clone", "-q", "--depth", "1", "file://"+g.dir, clone).CombinedOutput(); err != nil {
+		t.Fatalf("git clone: %v\n%s", err, out)
+	}
+	r, err := history.Open(clone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if !r.Shallow() {
+		t.Error("Shallow() = false for a --depth 1 clone")
+	}
+	_, err = r.Provenance("HEAD")
+	if !errors.Is(err, history.ErrIncomplete) {
+		t.Fatalf("Provenance of a shallow clone: %v, want ErrIncomplete", err)
+	}
+	if !strings.Contains(err.Error(), "check out with full history") {
+		t.Errorf("error does not say what to do: %v", err)
+	}
+}
+
+func TestNotRepository(t *testing.T) {
+	_, err := history.Open(t.TempDir())
+	if !errors.Is(err, history.ErrNotRepository) {
+		t.Errorf("Open outside git: %v, want ErrNotRepository", err)
+	}
+}
+
+// audit loads the program in dir and audits it.
+func audit(t *testing.T, dir string, since string) []string {
+	t.Helper()
+	p, ds, err := load.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		t.Fatalf("program does not load cleanly: %s", d)
+	}
+	r, err := history.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	prov, err := r.Provenance("HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &history.Auditor{R: r, P: p}
+	if since != "" {
+		if a.Trusted, err = r.Ancestors(since); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out []string
+	for _, d := range a.Audit(prov) {
+		out = append(out, d.String())
+	}
+	return out
+}
+
+func TestAuditUnauthorized(t *testing.T) {
+	g := newGitRepo(t)
+	files := program("")
+	files["partners/acme/people/ann.toml"] = person("Ann", cert(idA))
+	g.commit(dana, "Program, and Ann's grant", files)
+	c2 := g.commit(eve, "Bob's grant", map[string]string{"partners/acme/people/bob.toml": person("Bob", cert(idB))})
+	c3 := g.commit(eve, "Revoke Ann's", map[string]string{"partners/acme/people/ann.toml": person("Ann", cert(idA, "revoked = 2025-02-01", `revoked_reason = "Error"`))})
+	g.commit("Max Admin <MAX@vendor.example>", "Cy's grant, by an administrator whose e-mail differs in case", map[string]string{"partners/acme/people/cy.toml": person("Cy", cert(idC))})
+	got := audit(t, g.dir, "")
+	want := []string{
+		"partners/acme/people/ann.toml:13:1: error: credential " + idA + " was revoked in commit " + short(c3) + " by Eve Outsider <eve@elsewhere.example>: the author is not among the [[administrators]] of programs/program.toml [unauthorized-grant]",
+		"partners/acme/people/bob.toml:13:1: error: credential " + idB + " was granted in commit " + short(c2) + " by Eve Outsider <eve@elsewhere.example>: the author is not among the [[administrators]] of programs/program.toml [unauthorized-grant]",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("audit:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// --since: what the trusted revision already holds is not audited.
+	if got := audit(t, g.dir, c2); len(got) != 1 || !strings.Contains(got[0], "ann.toml") {
+		t.Errorf("audit since %s: %q, want only the later revocation", short(c2), got)
+	}
+	if got := audit(t, g.dir, "HEAD"); len(got) != 0 {
+		t.Errorf("audit since HEAD: %q, want nothing", got)
+	}
+}
+
+// Grants made and revoked in one commit by someone else: one diagnostic.
+func TestAuditOnePerCredential(t *testing.T) {
+	g := newGitRepo(t)
+	files := program("")
+	files["partners/acme/people/ann.toml"] = person("Ann", cert(idA, "revoked = 2025-02-01", `revoked_reason = "Error"`, `waive = ["retake-wait"]`, `waiver_reason = "x"`))
+	c1 := g.commit(eve, "All at once", files)
+	got := audit(t, g.dir, "")
+	want := []string{"partners/acme/people/ann.toml:13:1: error: credential " + idA + " was granted in commit " + short(c1) + " by Eve Outsider <eve@elsewhere.example>, and revoked in commit " + short(c1) +
+		" by Eve Outsider <eve@elsewhere.example>, and given its waiver of retake-wait in commit " + short(c1) + " by Eve Outsider <eve@elsewhere.example>: the authors are not among the [[administrators]] of programs/program.toml [unauthorized-grant]"}
+	if !slices.Equal(got, want) {
+		t.Errorf("audit:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// An uncommitted grant is not audited: there is no commit to judge yet.
+func TestAuditUncommitted(t *testing.T) {
+	g := newGitRepo(t)
+	g.commit(dana, "Program", program(""))
+	g.write(map[string]string{"partners/acme/people/ann.toml": person("Ann", cert(idA))})
+	if got := audit(t, g.dir, ""); len(got) != 0 {
+		t.Errorf("audit of an uncommitted grant: %q", got)
+	}
+}

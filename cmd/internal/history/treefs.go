@@ -1,0 +1,302 @@
+package history
+
+import (
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// FS is a revision's program files as an fs.FS, read from git objects
+// without a checkout. Paths are relative to the program root. Symlinks
+// and submodules are left out: their targets are not in the tree.
+type FS struct {
+	r    *Repo
+	root plumbing.Hash // the program root's tree (zero: no files)
+	when time.Time     // the commit's time, as every file's ModTime
+
+	mu   sync.Mutex
+	dirs map[string][]dirent // read folders, by path ("." for the root)
+}
+
+type dirent struct {
+	name string
+	dir  bool
+	hash plumbing.Hash
+}
+
+// FS returns the program files at commit h.
+func (r *Repo) FS(h plumbing.Hash) (*FS, error) {
+	c, err := r.commitObject(h)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	d := &differ{r: r}
+	root, err := d.sub(c.TreeHash)
+	r.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return &FS{r: r, root: root, when: c.Committer.When, dirs: map[string][]dirent{}}, nil
+}
+
+// readDir returns a folder's entries, sorted by name.
+func (f *FS) readDir(name string) ([]dirent, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if es, ok := f.dirs[name]; ok {
+		return es, nil
+	}
+	var h plumbing.Hash
+	if name == "." {
+		h = f.root
+		if h.IsZero() {
+			return nil, nil
+		}
+	} else {
+		parent, err := f.readDirLocked(path.Dir(name))
+		if err != nil {
+			return nil, err
+		}
+		e, ok := find(parent, path.Base(name))
+		if !ok {
+			return nil, fs.ErrNotExist
+		}
+		if !e.dir {
+			return nil, errNotDir
+		}
+		h = e.hash
+	}
+	raw, err := f.r.raw(plumbing.TreeObject, h)
+	if err != nil {
+		return nil, err
+	}
+	var es []dirent
+	for len(raw) > 0 {
+		var e entry
+		if e, raw, err = next(raw); err != nil {
+			return nil, err
+		}
+		if !e.special {
+			es = append(es, dirent{string(e.name), e.dir, e.hash})
+		}
+	}
+	slices.SortFunc(es, func(a, b dirent) int { return strings.Compare(a.name, b.name) })
+	f.dirs[name] = es
+	return es, nil
+}
+
+// readDirLocked is readDir for a caller holding f.mu.
+func (f *FS) readDirLocked(name string) ([]dirent, error) {
+	f.mu.Unlock()
+	defer f.mu.Lock()
+	return f.readDir(name)
+}
+
+var errNotDir = &fs.PathError{Op: "readdir", Err: fs.ErrInvalid}
+
+func find(es []dirent, name string) (dirent, bool) {
+	i, ok := slices.BinarySearchFunc(es, name, func(e dirent, n string) int { return strings.Compare(e.name, n) })
+	if !ok {
+		return dirent{}, false
+	}
+	return es[i], true
+}
+
+// stat finds the entry of a path.
+func (f *FS) stat(op, name string) (dirent, error) {
+	if !fs.ValidPath(name) {
+		return dirent{}, &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
+	}
+	if name == "." {
+		return dirent{name: ".", dir: true, hash: f.root}, nil
+	}
+	parent, err := f.readDir(path.Dir(name))
+	if err != nil {
+		return dirent{}, &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
+	}
+	e, ok := find(parent, path.Base(name))
+	if !ok {
+		return dirent{}, &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
+	}
+	return e, nil
+}
+
+// Open opens a file or folder.
+func (f *FS) Open(name string) (fs.File, error) {
+	e, err := f.stat("open", name)
+	if err != nil {
+		return nil, err
+	}
+	if e.dir {
+		es, err := f.ReadDir(name)
+		if err != nil {
+			return nil, err
+		}
+		return &dirFile{info: f.info(e, name), entries: es}, nil
+	}
+	b, err := f.r.blob(e.hash)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return &file{info: f.info(e, name), data: b}, nil
+}
+
+// ReadFile returns a file's content.
+func (f *FS) ReadFile(name string) ([]byte, error) {
+	e, err := f.stat("read", name)
+	if err != nil {
+		return nil, err
+	}
+	if e.dir {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: errIsDir}
+	}
+	b, err := f.r.blob(e.hash)
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
+	}
+	return slices.Clone(b), nil
+}
+
+type isDirError struct{}
+
+func (isDirError) Error() string { return "is a directory" }
+
+var errIsDir error = isDirError{}
+
+// ReadDir lists a folder, sorted by name.
+func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}
+	}
+	if _, err := f.stat("readdir", name); err != nil {
+		return nil, err
+	}
+	es, err := f.readDir(name)
+	if err != nil {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrNotExist}
+	}
+	out := make([]fs.DirEntry, len(es))
+	for i, e := range es {
+		out[i] = fs.FileInfoToDirEntry(f.info(e, e.name))
+	}
+	return out, nil
+}
+
+// Stat describes a file or folder.
+func (f *FS) Stat(name string) (fs.FileInfo, error) {
+	e, err := f.stat("stat", name)
+	if err != nil {
+		return nil, err
+	}
+	return f.info(e, name), nil
+}
+
+func (f *FS) info(e dirent, name string) fs.FileInfo {
+	return &fileInfo{name: path.Base(name), dir: e.dir, when: f.when, fs: f, hash: e.hash}
+}
+
+type fileInfo struct {
+	name string
+	dir  bool
+	when time.Time
+	fs   *FS
+	hash plumbing.Hash
+}
+
+// Size reads the blob: listing a folder of thousands of files must not.
+func (i *fileInfo) Size() int64 {
+	if i.dir {
+		return 0
+	}
+	b, err := i.fs.r.blob(i.hash)
+	if err != nil {
+		return 0
+	}
+	return int64(len(b))
+}
+
+func (i *fileInfo) Name() string { return i.name }
+func (i *fileInfo) Mode() fs.FileMode {
+	if i.dir {
+		return fs.ModeDir | 0o555
+	}
+	return 0o444
+}
+func (i *fileInfo) ModTime() time.Time { return i.when }
+func (i *fileInfo) IsDir() bool        { return i.dir }
+func (i *fileInfo) Sys() any           { return nil }
+
+type file struct {
+	info fs.FileInfo
+	data []byte
+	off  int
+}
+
+func (f *file) Stat() (fs.FileInfo, error) { return f.info, nil }
+func (f *file) Close() error               { return nil }
+func (f *file) Read(b []byte) (int, error) {
+	if f.off >= len(f.data) {
+		return 0, io.EOF
+	}
+	n := copy(b, f.data[f.off:])
+	f.off += n
+	return n, nil
+}
+
+type dirFile struct {
+	info    fs.FileInfo
+	entries []fs.DirEntry
+	off     int
+}
+
+func (d *dirFile) Stat() (fs.FileInfo, error) { return d.info, nil }
+func (d *dirFile) Close() error               { return nil }
+func (d *dirFile) Read([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "read", Path: d.info.Name(), Err: errIsDir}
+}
+
+func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
+	rest := d.entries[d.off:]
+	if n <= 0 {
+		d.off = len(d.entries)
+		return rest, nil
+	}
+	if len(rest) == 0 {
+		return nil, io.EOF
+	}
+	rest = rest[:min(n, len(rest))]
+	d.off += len(rest)
+	return rest, nil
+}
+
+// Changed lists the program files that differ between two commits,
+// relative to the program root, sorted.
+func (r *Repo) Changed(a, b plumbing.Hash) ([]string, error) {
+	ca, err := r.commitObject(a)
+	if err != nil {
+		return nil, err
+	}
+	cb, err := r.commitObject(b)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	changes, err := r.diffRoots(ca.TreeHash, cb.TreeHash, nil)
+	r.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(changes))
+	for i, c := range changes {
+		out[i] = c.path
+	}
+	slices.Sort(out)
+	return out, nil
+}
