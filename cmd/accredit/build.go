@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"github.com/accredit/accredit"
 	"github.com/accredit/accredit/cmd/internal/base"
 	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/history"
 	"github.com/accredit/accredit/cmd/internal/publish"
 	"github.com/accredit/accredit/cmd/internal/render"
 	"github.com/accredit/accredit/cmd/internal/search"
@@ -30,6 +32,14 @@ same program and as-of date always give byte-identical output.
 
 Nothing private is published: people's e-mail, evidence, waiver reasons,
 question banks, people who are not public and partners that are not listed.
+
+When the program is inside a git repository, each verification page says
+who granted the credential and when ("Granted <date> by <name>") with the
+short hash of the commit that introduced it, linked to <repository>/commit/
+<hash> when [program] repository is set; the credential JSON carries
+granted_by (the author's name, never the e-mail) and commit. Outside git
+the pages omit it; in a shallow clone they omit it too, with a warning:
+check out with full history to publish provenance.
 
 The default theme is built in; files in the program's layouts/ folder
 replace its files one by one.
@@ -85,6 +95,7 @@ func runBuild(env *base.Env, args []string) int {
 		env.Errorf(cmdBuild, "%v", err)
 		return base.ExitProblems
 	}
+	st.Grants = grants(env, buildProgram.root)
 	var progress publish.Progress
 	if isTerminal(env.Stderr) {
 		progress = func(done, total int) {
@@ -103,6 +114,36 @@ func runBuild(env *base.Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stderr, "built %s: %s\n", out, stats)
 	return base.ExitOK
+}
+
+// grants reads who granted each credential from the git history of the
+// repository that holds root. Outside git, or in a repository without
+// commits, there is none and pages simply omit it. A history that cannot
+// be read to its start (a shallow clone) is never guessed from: the pages
+// omit provenance and a warning says why.
+func grants(env *base.Env, root string) map[string]site.Grant {
+	r, err := history.Open(root)
+	if errors.Is(err, history.ErrNotRepository) {
+		return nil
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "accredit build: warning: %v; verification pages omit who granted\n", err)
+		return nil
+	}
+	defer r.Close()
+	if _, err := r.Resolve("HEAD"); err != nil {
+		return nil // no commit yet
+	}
+	prov, err := r.Provenance("HEAD")
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "accredit build: warning: %v; verification pages omit who granted\n", err)
+		return nil
+	}
+	out := make(map[string]site.Grant, len(prov.Granted))
+	for id, c := range prov.Granted {
+		out[id] = site.Grant{On: c.Date(), By: c.Author, Commit: c.Hash.String()}
+	}
+	return out
 }
 
 // isTerminal reports whether w is a character device (a terminal).

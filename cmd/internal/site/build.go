@@ -35,8 +35,20 @@ type Site struct {
 	// PartnersJSON is /api/v1/partners.json.
 	PartnersJSON []PartnerJSON
 
+	// Grants is the provenance of credentials by id, from the git
+	// history; nil outside git, and verification pages then omit it.
+	Grants map[string]Grant
+
 	listed  map[*program.Partner]*partnerState
 	renewOf map[*program.Credential]*program.Credential
+}
+
+// Grant is who granted a credential: the commit that introduced it.
+// Only the author's name is published, never the e-mail.
+type Grant struct {
+	On     date.Date
+	By     string // the commit author's name
+	Commit string // the full commit hash
 }
 
 type partnerState struct {

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/program"
@@ -80,6 +81,8 @@ type CredentialJSON struct {
 	Renews          string `json:"renews,omitempty"`
 	RenewedBy       string `json:"renewed_by,omitempty"`
 	RenewedOn       string `json:"renewed_on,omitempty"`
+	GrantedBy       string `json:"granted_by,omitempty"`
+	Commit          string `json:"commit,omitempty"`
 	Revoked         string `json:"revoked,omitempty"`
 	RevokedReason   string `json:"revoked_reason,omitempty"`
 	GraceDays       int    `json:"grace_days"`
@@ -124,6 +127,13 @@ func (st *Site) Credential(c *program.Credential) (*Credential, error) {
 	if r := cs.RenewedBy; r != nil {
 		cp.RenewedBy, cp.RenewedByURL, cp.RenewedOn = r.ID, st.credURL(r), r.Issued
 	}
+	if g, ok := st.Grants[c.ID]; ok {
+		cp.GrantedOn, cp.GrantedBy, cp.Commit = g.On, g.By, g.Commit
+		cp.CommitShort = g.Commit[:min(7, len(g.Commit))]
+		if repo := strings.TrimSuffix(strings.TrimSuffix(st.P.Info.Repository, "/"), ".git"); repo != "" {
+			cp.CommitURL = repo + "/commit/" + g.Commit
+		}
+	}
 	rel := "verify/" + c.ID + "/"
 	title := fmt.Sprintf("%s: %s", cp.Name, cp.Holder)
 	desc := fmt.Sprintf("%s, %s level, issued by %s to %s on %s. Status: %s.", cp.Name, cp.LevelName, info.Issuer, cp.Holder, c.Issued, cp.StatusLabel)
@@ -146,6 +156,7 @@ func (st *Site) Credential(c *program.Credential) (*Credential, error) {
 		Level: c.Level, LevelName: cp.LevelName, Name: cp.Name, Issuer: info.Issuer, Issued: c.Issued.String(),
 		Expires: cs.Expires.String(), Status: cp.Status, AsOf: info.AsOf.String(), Renews: cp.Renews, RenewedBy: cp.RenewedBy,
 		GraceDays: info.GraceDays, StreamlinedDays: info.Streamlined, URL: cp.Canonical,
+		GrantedBy: cp.GrantedBy, Commit: cp.Commit,
 	}
 	if cp.RenewedOn.Valid() {
 		j.RenewedOn = cp.RenewedOn.String()

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
@@ -101,5 +102,43 @@ func TestGoldenPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		golden(t, "credential-"+c.Person.ID+"-"+c.ID, j)
+	}
+}
+
+// Provenance from git: the page and the JSON name the author and the
+// commit, linked when the program names its repository; no e-mail.
+func TestProvenance(t *testing.T) {
+	st := testSite(t)
+	c := st.P.Credentials[0]
+	hash := "0123456789abcdef0123456789abcdef01234567"
+	st.Grants = map[string]site.Grant{c.ID: {On: date.New(2025, 3, 1), By: "Dana Admin", Commit: hash}}
+	for _, tc := range []struct{ repo, url string }{
+		{"", ""},
+		{"https://github.com/vendor/program.git", "https://github.com/vendor/program/commit/" + hash},
+		{"https://github.com/vendor/program/", "https://github.com/vendor/program/commit/" + hash},
+	} {
+		st.P.Info.Repository = tc.repo
+		cp, err := st.Credential(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cp.GrantedBy != "Dana Admin" || cp.GrantedOn.String() != "2025-03-01" || cp.CommitShort != "0123456" || cp.CommitURL != tc.url {
+			t.Errorf("repository %q: granted %s by %q, commit %q at %q", tc.repo, cp.GrantedOn, cp.GrantedBy, cp.CommitShort, cp.CommitURL)
+		}
+		var j map[string]any
+		if err := json.Unmarshal(cp.JSON, &j); err != nil {
+			t.Fatal(err)
+		}
+		if j["granted_by"] != "Dana Admin" || j["commit"] != hash {
+			t.Errorf("JSON: granted_by %v, commit %v", j["granted_by"], j["commit"])
+		}
+	}
+	// Without provenance for a credential, nothing is said.
+	cp, err := st.Credential(st.P.Credentials[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp.GrantedBy != "" || strings.Contains(string(cp.JSON), "granted_by") {
+		t.Errorf("credential without provenance: %q, %s", cp.GrantedBy, cp.JSON)
 	}
 }

@@ -166,17 +166,23 @@ type Credential struct {
 	Renews, RenewsURL       string
 	RenewedBy, RenewedByURL string
 	RenewedOn               date.Date // issue date of the renewal
-	QR                      template.HTML
-	Badge                   template.HTML
-	LinkedIn                string
-	JSONURL                 string
-	JSONLD                  template.JS
-	Private                 bool // holder not public, or partner unlisted
-	Issuer, IssuerURL       string
-	AsOf                    string
-	GraceDays               int
-	StreamlinedDays         int
-	JSON                    []byte
+	// Provenance, from git: who granted it, in which commit; empty
+	// outside git. CommitURL is set when [program] repository is.
+	GrantedOn           date.Date
+	GrantedBy           string
+	Commit, CommitShort string
+	CommitURL           string
+	QR                  template.HTML
+	Badge               template.HTML
+	LinkedIn            string
+	JSONURL             string
+	JSONLD              template.JS
+	Private             bool // holder not public, or partner unlisted
+	Issuer, IssuerURL   string
+	AsOf                string
+	GraceDays           int
+	StreamlinedDays     int
+	JSON                []byte
 }
 
 // ProgramPage is the program overview: tracks and tiers.
