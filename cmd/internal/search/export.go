@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -21,28 +22,35 @@ import (
 // The static index (build/search/), every file gzip-compressed by us so
 // that its size over the wire does not depend on the host:
 //
-//	meta.bin     header: document count, BM25 factors, the first term of
-//	             each shard, the fold table, facets (values, labels, the
-//	             distinct value sets) ; payload: one column per facet, a
-//	             varint set number per document
-//	t/<n>.bin    a term shard: terms in order with their document
-//	             frequency and idf, the cards of each term's best
-//	             documents; payload: postings, (doc delta, factor) varints
+//	meta.bin     document count, fields and boosts, BM25 factors, the first
+//	             term of each shard, the fold table, every facet's values
+//	             and labels, and the facet counts of the whole directory
+//	t/<n>.bin    a term shard: terms in order with, per field, document
+//	             frequency, idf and postings (doc delta, factor varints);
+//	             the facet counts of each term's documents and of each
+//	             prefix the shard answers for; the cards of each term's
+//	             best documents
+//	f.bin        one column per facet: a varint set number per document,
+//	             and the distinct value sets; fetched only by searches whose
+//	             counts cannot come from the shards (several words, filters)
 //	c/<n>.bin    the cards of documents n*CardGroup to (n+1)*CardGroup-1
 //
-// A container (meta, shards) is a little-endian uint32 header length, the
-// JSON header, then the binary payload.
+// A one-word search, as typed, costs meta.bin once and one shard: its
+// matches, scores, facet counts and best cards are all in the shard.
+//
+// A container (meta, shards, f.bin) is a little-endian uint32 header
+// length, the JSON header, then the binary payload.
 const (
 	// ShardBytes is where a term shard is cut, in bytes before compression.
-	ShardBytes = 48 << 10
+	ShardBytes = 32 << 10
 	// CardGroup is the number of cards per card file.
-	CardGroup = 64
+	CardGroup = 32
 	// TopCards is the number of best documents per term whose cards ride
 	// along in the term's shard, so that a one-word query needs no card
 	// file.
 	TopCards = 10
 	// Version is the index format's version, checked by the client.
-	Version = 1
+	Version = 2
 )
 
 // Meta is meta.bin's header.
@@ -58,25 +66,69 @@ type Meta struct {
 	Facets    []MetaFacet       `json:"facets"`
 }
 
-// MetaFacet describes one facet and where its column is in the payload.
+// MetaFacet is one facet: its values in the order the UI lists them, and
+// how many documents hold each.
 type MetaFacet struct {
 	Name   string   `json:"name"`
 	Values []string `json:"values"`
 	Labels []string `json:"labels"`
-	Sets   [][]int  `json:"sets"` // set 0 is always empty
-	Offset int      `json:"offset"`
-	Length int      `json:"length"`
+	Counts []int    `json:"counts"`
+}
+
+// Columns is f.bin's header: per facet, the distinct value sets (set 0 is
+// empty) and where its column is in the payload.
+type Columns struct {
+	Facets []Column `json:"facets"`
+}
+
+// Column locates one facet's column, or says how it follows from an
+// earlier facet's: set number Map[n] where that facet has set number n.
+type Column struct {
+	Sets   [][]int `json:"sets"`
+	Offset int     `json:"offset"`
+	Length int     `json:"length"`
+	From   int     `json:"from"`
+	Map    []int   `json:"map,omitempty"`
+}
+
+// follows reports whether the set numbers in ids are a function of those
+// in from, and returns that function.
+func follows(ids, from []int, n int) ([]int, bool) {
+	m := make([]int, n)
+	for i := range m {
+		m[i] = -1
+	}
+	for d, f := range from {
+		switch m[f] {
+		case -1:
+			m[f] = ids[d]
+		case ids[d]:
+		default:
+			return nil, false
+		}
+	}
+	for i := range m {
+		if m[i] < 0 {
+			m[i] = 0
+		}
+	}
+	return m, true
 }
 
 // Shard is a term shard's header. Per field (Fields order) and term: the
 // document frequency (0: the term is not in that field), idf, and where
-// its postings start in the payload (one more offset at the end).
+// its postings start in the payload (one more offset at the end). Counts
+// locates, per term, its facet counts in the payload; Prefixes, those of
+// each prefix of two or more terms whose lookup starts in this shard.
+// Counts are, per facet, the number of values then (value, count) pairs.
 type Shard struct {
-	Terms []string        `json:"terms"`
-	DF    [][]int         `json:"df"`
-	IDF   [][]float64     `json:"idf"`
-	Post  [][]int         `json:"post"`
-	Cards map[string]Card `json:"cards"`
+	Terms    []string        `json:"terms"`
+	DF       [][]int         `json:"df"`
+	IDF      [][]float64     `json:"idf"`
+	Post     [][]int         `json:"post"`
+	Counts   []int           `json:"counts"`
+	Prefixes map[string]int  `json:"prefixes"`
+	Cards    map[string]Card `json:"cards"`
 }
 
 type posting struct {
@@ -94,77 +146,35 @@ type term struct {
 	fields []*fieldTerm // by Fields; nil where absent
 }
 
-// Export walks bleve's term dictionaries and postings and returns the
-// static index's files, keyed by path below search/.
-func (ix *Index) Export() (map[string][]byte, error) {
-	terms, sat, err := ix.terms()
-	if err != nil {
-		return nil, err
-	}
-	files := map[string][]byte{}
-	meta := Meta{Version: Version, Docs: len(ix.Docs), Fields: Fields, Sat: sat, Shards: []string{}, CardGroup: CardGroup, Folds: ix.folds()}
-	for fi := range Fields {
-		meta.Boosts = append(meta.Boosts, boost(fi))
-	}
+// facetTable numbers every facet's values and gives each document its
+// value numbers per facet.
+type facetTable struct {
+	meta []MetaFacet
+	docs [][nFacets][]int
+}
 
-	// Term shards, cut by bytes.
-	var cur []*term
-	size := 0
-	flush := func() error {
-		if len(cur) == 0 {
-			return nil
+func (ix *Index) facetTable() *facetTable {
+	ft := &facetTable{docs: make([][nFacets][]int, len(ix.Docs))}
+	tierRank := map[string]int{}
+	for _, d := range ix.Docs {
+		for _, v := range d.Facets[fTier] {
+			tierRank[v] = d.Rank
 		}
-		data, err := ix.shard(cur, sat)
-		if err != nil {
-			return err
-		}
-		files[fmt.Sprintf("t/%d.bin", len(meta.Shards))] = data
-		meta.Shards = append(meta.Shards, cur[0].text)
-		cur, size = nil, 0
-		return nil
 	}
-	for _, t := range terms {
-		n := len(t.text) + 16
-		for _, ft := range t.fields {
-			if ft != nil {
-				n += 3 * len(ft.post)
-			}
-		}
-		if size > 0 && size+n > ShardBytes {
-			if err := flush(); err != nil {
-				return nil, err
-			}
-		}
-		cur = append(cur, t)
-		size += n
-	}
-	if err := flush(); err != nil {
-		return nil, err
-	}
-
-	// Facet columns.
-	var payload []byte
 	for fi, name := range Facets {
-		mf := MetaFacet{Name: name, Values: []string{}, Labels: []string{}, Sets: [][]int{{}}}
-		valueNum := map[string]int{}
-		var values []string
+		mf := MetaFacet{Name: name, Values: []string{}, Labels: []string{}}
+		seen := map[string]bool{}
 		for _, d := range ix.Docs {
 			for _, v := range d.Facets[fi] {
-				if _, ok := valueNum[v]; !ok {
-					valueNum[v] = len(values)
-					values = append(values, v)
+				if !seen[v] {
+					seen[v] = true
+					mf.Values = append(mf.Values, v)
 				}
 			}
 		}
 		// Values in the order the UI lists them: tiers from the highest,
 		// the rest by label.
-		tierRank := map[string]int{}
-		for _, d := range ix.Docs {
-			for _, v := range d.Facets[fTier] {
-				tierRank[v] = d.Rank
-			}
-		}
-		slices.SortFunc(values, func(a, b string) int {
+		slices.SortFunc(mf.Values, func(a, b string) int {
 			if name == "tier" {
 				if c := -cmp.Compare(tierRank[a], tierRank[b]); c != 0 {
 					return c
@@ -172,39 +182,195 @@ func (ix *Index) Export() (map[string][]byte, error) {
 			}
 			return cmp.Or(cmp.Compare(ix.Label(name, a), ix.Label(name, b)), cmp.Compare(a, b))
 		})
-		for i, v := range values {
-			valueNum[v] = i
-			mf.Values = append(mf.Values, v)
+		num := map[string]int{}
+		for i, v := range mf.Values {
+			num[v] = i
 			mf.Labels = append(mf.Labels, ix.Label(name, v))
 		}
-		setNum := map[string]int{"": 0}
-		mf.Offset = len(payload)
-		for _, d := range ix.Docs {
+		mf.Counts = make([]int, len(mf.Values))
+		for di, d := range ix.Docs {
 			set := []int{}
 			for _, v := range d.Facets[fi] {
-				set = append(set, valueNum[v])
+				if !slices.Contains(set, num[v]) {
+					set = append(set, num[v])
+				}
 			}
 			slices.Sort(set)
-			key := fmt.Sprint(set)
-			if len(set) == 0 {
-				key = ""
+			ft.docs[di][fi] = set
+			for _, v := range set {
+				mf.Counts[v]++
 			}
-			n, ok := setNum[key]
-			if !ok {
-				n = len(mf.Sets)
-				setNum[key] = n
-				mf.Sets = append(mf.Sets, set)
-			}
-			payload = binary.AppendUvarint(payload, uint64(n))
 		}
-		mf.Length = len(payload) - mf.Offset
-		meta.Facets = append(meta.Facets, mf)
+		ft.meta = append(ft.meta, mf)
 	}
-	data, err := container(meta, payload)
+	return ft
+}
+
+// appendCounts appends the facet counts of docs (each once) to b.
+func (ft *facetTable) appendCounts(b []byte, docs []int) []byte {
+	for fi := range Facets {
+		counts := make([]int, len(ft.meta[fi].Values))
+		for _, d := range docs {
+			for _, v := range ft.docs[d][fi] {
+				counts[v]++
+			}
+		}
+		n := 0
+		for _, c := range counts {
+			if c > 0 {
+				n++
+			}
+		}
+		b = binary.AppendUvarint(b, uint64(n))
+		for v, c := range counts {
+			if c > 0 {
+				b = binary.AppendUvarint(b, uint64(v))
+				b = binary.AppendUvarint(b, uint64(c))
+			}
+		}
+	}
+	return b
+}
+
+// docs returns the documents t matches in any field, in order.
+func (t *term) docs() []int {
+	var out []int
+	for _, ft := range t.fields {
+		if ft != nil {
+			for _, p := range ft.post {
+				out = append(out, p.doc)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Export walks bleve's term dictionaries and postings and returns the
+// static index's files, keyed by path below search/.
+func (ix *Index) Export() (map[string][]byte, error) {
+	terms, sat, err := ix.terms()
 	if err != nil {
 		return nil, err
 	}
-	files["meta.bin"] = data
+	ft := ix.facetTable()
+	files := map[string][]byte{}
+	meta := Meta{Version: Version, Docs: len(ix.Docs), Fields: Fields, Sat: sat, Shards: []string{}, CardGroup: CardGroup, Folds: ix.folds(), Facets: ft.meta}
+	for fi := range Fields {
+		meta.Boosts = append(meta.Boosts, boost(fi))
+	}
+
+	// Term shards, cut by bytes.
+	var cuts [][]*term
+	var cur []*term
+	size := 0
+	for _, t := range terms {
+		n := len(t.text) + 64
+		for _, f := range t.fields {
+			if f != nil {
+				n += 3 * len(f.post)
+			}
+		}
+		if size > 0 && size+n > ShardBytes {
+			cuts = append(cuts, cur)
+			cur, size = nil, 0
+		}
+		cur = append(cur, t)
+		size += n
+	}
+	if len(cur) > 0 {
+		cuts = append(cuts, cur)
+	}
+	for _, c := range cuts {
+		meta.Shards = append(meta.Shards, c[0].text)
+	}
+
+	// Prefixes of two or more terms, each with the range of terms it
+	// expands to (terms are sorted, so the range is contiguous), filed in
+	// the shard where the client starts looking for it.
+	type span struct{ lo, hi int }
+	spans := map[string]*span{}
+	var order []string
+	for i, t := range terms {
+		for j := 1; j <= len(t.text); j++ {
+			if j < len(t.text) && !utf8.RuneStart(t.text[j]) {
+				continue
+			}
+			p := t.text[:j]
+			if sp := spans[p]; sp != nil {
+				sp.hi = i + 1
+			} else {
+				spans[p] = &span{i, i + 1}
+				order = append(order, p)
+			}
+		}
+	}
+	prefixes := make([]map[string][]int, len(cuts))
+	for i := range prefixes {
+		prefixes[i] = map[string][]int{}
+	}
+	for _, p := range order {
+		sp := spans[p]
+		if sp.hi-sp.lo < 2 {
+			continue
+		}
+		var docs []int
+		for _, t := range terms[sp.lo:sp.hi] {
+			docs = append(docs, t.docs()...)
+		}
+		slices.Sort(docs)
+		prefixes[shardOf(meta.Shards, p)][p] = slices.Compact(docs)
+	}
+	for i, c := range cuts {
+		data, err := ix.shard(c, sat, ft, prefixes[i])
+		if err != nil {
+			return nil, err
+		}
+		files[fmt.Sprintf("t/%d.bin", i)] = data
+	}
+
+	// Facet columns. A facet whose value set follows from an earlier
+	// facet's (a region from the countries) is stored as that mapping
+	// instead of a column of its own.
+	var cols Columns
+	var payload []byte
+	ids := make([][]int, len(Facets)) // per facet, each document's set number
+	for fi := range Facets {
+		col := Column{Sets: [][]int{{}}, From: -1}
+		setNum := map[string]int{"[]": 0}
+		ids[fi] = make([]int, len(ix.Docs))
+		for di := range ix.Docs {
+			set := ft.docs[di][fi]
+			key := fmt.Sprint(set)
+			n, ok := setNum[key]
+			if !ok {
+				n = len(col.Sets)
+				setNum[key] = n
+				col.Sets = append(col.Sets, set)
+			}
+			ids[fi][di] = n
+		}
+		for from := range fi {
+			if m, ok := follows(ids[fi], ids[from], len(cols.Facets[from].Sets)); ok && cols.Facets[from].From < 0 {
+				col.From, col.Map = from, m
+				break
+			}
+		}
+		if col.From < 0 {
+			col.Offset = len(payload)
+			for _, n := range ids[fi] {
+				payload = binary.AppendUvarint(payload, uint64(n))
+			}
+			col.Length = len(payload) - col.Offset
+		}
+		cols.Facets = append(cols.Facets, col)
+	}
+	if files["f.bin"], err = container(cols, payload); err != nil {
+		return nil, err
+	}
+	if files["meta.bin"], err = container(meta, nil); err != nil {
+		return nil, err
+	}
 
 	// Card groups.
 	for start := 0; start < len(ix.Docs); start += CardGroup {
@@ -219,6 +385,16 @@ func (ix *Index) Export() (map[string][]byte, error) {
 		files[fmt.Sprintf("c/%d.bin", start/CardGroup)] = gz(js)
 	}
 	return files, nil
+}
+
+// shardOf is the shard where the client starts looking for a term: the
+// last one whose first term is not after it.
+func shardOf(firsts []string, t string) int {
+	i, found := slices.BinarySearch(firsts, t)
+	if found || i == 0 {
+		return i
+	}
+	return i - 1
 }
 
 // terms reads every term of every field with its postings and BM25
@@ -376,9 +552,9 @@ func boost(fi int) float64 {
 	return 1
 }
 
-func (ix *Index) shard(ts []*term, sat []float64) ([]byte, error) {
+func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable, prefixes map[string][]int) ([]byte, error) {
 	nf := len(Fields)
-	sh := Shard{Cards: map[string]Card{}, DF: make([][]int, nf), IDF: make([][]float64, nf), Post: make([][]int, nf)}
+	sh := Shard{Cards: map[string]Card{}, DF: make([][]int, nf), IDF: make([][]float64, nf), Post: make([][]int, nf), Prefixes: map[string]int{}}
 	var payload []byte
 	for _, t := range ts {
 		sh.Terms = append(sh.Terms, t.text)
@@ -402,6 +578,14 @@ func (ix *Index) shard(ts []*term, sat []float64) ([]byte, error) {
 			}
 		}
 		sh.Post[fi] = append(sh.Post[fi], len(payload))
+	}
+	for _, t := range ts {
+		sh.Counts = append(sh.Counts, len(payload))
+		payload = ft.appendCounts(payload, t.docs())
+	}
+	for _, p := range slices.Sorted(maps.Keys(prefixes)) {
+		sh.Prefixes[p] = len(payload)
+		payload = ft.appendCounts(payload, prefixes[p])
 	}
 	// The cards of each term's best documents for the term alone, scored
 	// as the client scores one word: fields summed, times the share of

@@ -20,9 +20,10 @@
 // visible. See content/docs/search.md.
 
 const base = new URL("./", import.meta.url);
-const VERSION = 1;
+const VERSION = 2;
 
 let metaPromise = null;
+let columnsPromise = null;
 const shardPromises = new Map();
 const cardPromises = new Map();
 
@@ -47,6 +48,7 @@ async function fetchBin(path) {
 }
 
 const utf8 = new TextDecoder();
+const FACETS = 7; // type, tier, certification, country, region, specialty, industry
 
 function container(buf) {
   const n = buf[0] | (buf[1] << 8) | (buf[2] << 16) | (buf[3] << 24);
@@ -56,24 +58,44 @@ function container(buf) {
 function loadMeta() {
   if (!metaPromise) {
     metaPromise = fetchBin("meta.bin").then((buf) => {
-      const { header: meta, payload } = container(buf);
+      const { header: meta } = container(buf);
       if (meta.version !== VERSION) throw new Error(`accredit-search: index version ${meta.version}, client ${VERSION}`);
-      for (const f of meta.facets) {
-        const col = new Uint32Array(meta.docs);
-        let p = f.offset;
-        for (let d = 0; d < meta.docs; d++) {
-          let v = 0, shift = 0, b;
-          do { b = payload[p++]; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
-          col[d] = v;
-        }
-        f.column = col;
-      }
       meta.foldMap = new Map(Object.entries(meta.folds));
       return meta;
     });
     metaPromise.catch(() => { metaPromise = null; });
   }
   return metaPromise;
+}
+
+// loadColumns fetches every document's facet values, which only searches
+// of several words or with filters need.
+function loadColumns(meta) {
+  if (!columnsPromise) {
+    columnsPromise = fetchBin("f.bin").then((buf) => {
+      const { header, payload } = container(buf);
+      const cols = [];
+      for (const f of header.facets) {
+        const col = new Uint32Array(meta.docs);
+        if (f.from >= 0) {
+          // This facet follows from an earlier one (a region from the countries).
+          const from = cols[f.from].column;
+          for (let d = 0; d < meta.docs; d++) col[d] = f.map[from[d]];
+        } else {
+          let p = f.offset;
+          for (let d = 0; d < meta.docs; d++) {
+            let b = payload[p++], v = b & 0x7f;
+            for (let shift = 7; b & 0x80; shift += 7) { b = payload[p++]; v |= (b & 0x7f) << shift; }
+            col[d] = v;
+          }
+        }
+        cols.push({ sets: f.sets, column: col });
+      }
+      return cols;
+    });
+    columnsPromise.catch(() => { columnsPromise = null; });
+  }
+  return columnsPromise;
 }
 
 function loadShard(i) {
@@ -83,6 +105,7 @@ function loadShard(i) {
       const { header, payload } = container(buf);
       header.payload = payload;
       header.byTerm = new Map(header.terms.map((t, k) => [t, k]));
+      header.nfacets = FACETS;
       return header;
     });
     p.catch(() => shardPromises.delete(i));
@@ -222,43 +245,35 @@ function shardOf(meta, term) {
   return at;
 }
 
-function postings(shard, f, k) {
+function uvarint(p, at) {
+  let v = 0, shift = 0, b;
+  do { b = p[at.i++]; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
+  return v;
+}
+
+// counts decodes facet counts stored at off in a shard: per facet, a map
+// from value number to count.
+function counts(shard, off) {
+  const at = { i: off };
   const out = [];
-  const p = shard.payload;
-  let at = shard.post[f][k], doc = 0;
-  const end = shard.post[f][k + 1];
-  while (at < end) {
-    let v = 0, shift = 0, b;
-    do { b = p[at++]; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
-    doc += v;
-    v = 0; shift = 0;
-    do { b = p[at++]; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
-    out.push(doc, v);
+  for (let f = 0; f < shard.nfacets; f++) {
+    const m = new Map();
+    for (let n = uvarint(shard.payload, at); n > 0; n--) {
+      const v = uvarint(shard.payload, at);
+      m.set(v, uvarint(shard.payload, at));
+    }
+    out.push(m);
   }
   return out;
 }
 
-// fieldScores adds to sum and count one field's scores for the terms k
-// of a shard that match, as bleve scores a term (BM25 times idf and the
-// field's boost: the query's norm is the same for every document).
-function fieldScores(meta, shard, f, ks, sum, count) {
-  for (const k of ks) {
-    if (shard.df[f][k] === 0) continue;
-    const w = meta.boosts[f] * shard.idf[f][k] * shard.idf[f][k];
-    const post = postings(shard, f, k);
-    for (let i = 0; i < post.length; i += 2) {
-      const d = post[i];
-      sum.set(d, (sum.get(d) ?? 0) + w * meta.sat[post[i + 1]]);
-      count.set(d, (count.get(d) ?? 0) + 1);
-    }
-  }
-}
-
-// word returns doc -> score for one word of the query, matched in every
-// field: a disjunction, as in bleve, whose score is the sum over the
-// fields that match times the share of fields that match (coord). The
-// last word matches as a prefix: in each field, a disjunction over the
-// words that start with it, with its own coord.
+// word scores one word of the query in every field: a disjunction, as in
+// bleve, whose score is the sum over the fields that match times the
+// share of fields that match (coord). A field's score for a term is BM25
+// times idf and the field's boost (the query's norm is the same for every
+// document, so it is left out). The last word matches as a prefix: in
+// each field, a disjunction over the words that start with it, with its
+// own coord.
 async function word(meta, term, isPrefix) {
   const first = shardOf(meta, term);
   const wanted = [first];
@@ -266,32 +281,51 @@ async function word(meta, term, isPrefix) {
     for (let i = first + 1; i < meta.shards.length && meta.shards[i].startsWith(term); i++) wanted.push(i);
   }
   const shards = await Promise.all(wanted.map(loadShard));
-  const fields = meta.fields.length;
-  const total = new Map(), fieldsMatched = new Map();
-  for (let f = 0; f < fields; f++) {
-    const sum = new Map(), count = new Map();
-    let expansions = 0;
-    for (const shard of shards) {
-      let ks;
-      if (isPrefix) {
-        ks = [];
-        shard.terms.forEach((t, k) => { if (t.startsWith(term) && shard.df[f][k] > 0) ks.push(k); });
-      } else {
-        const k = shard.byTerm.get(term);
-        ks = k === undefined ? [] : [k];
-      }
-      expansions += ks.filter((k) => shard.df[f][k] > 0).length;
-      fieldScores(meta, shard, f, ks, sum, count);
-    }
-    for (const [d, s] of sum) {
-      const v = isPrefix ? s * (count.get(d) / expansions) : s;
-      total.set(d, (total.get(d) ?? 0) + v);
-      fieldsMatched.set(d, (fieldsMatched.get(d) ?? 0) + 1);
+  const expansions = [];
+  for (const shard of shards) {
+    if (isPrefix) {
+      shard.terms.forEach((t, k) => { if (t.startsWith(term)) expansions.push([shard, k]); });
+    } else {
+      const k = shard.byTerm.get(term);
+      if (k !== undefined) expansions.push([shard, k]);
     }
   }
-  const scores = new Map();
-  for (const [d, s] of total) scores.set(d, s * (fieldsMatched.get(d) / fields));
-  return { scores, shards };
+  const n = meta.docs, nf = meta.fields.length;
+  const scores = new Float64Array(n), fields = new Uint8Array(n);
+  const sum = new Float64Array(n), cnt = new Uint32Array(n);
+  const docs = [];
+  for (let f = 0; f < nf; f++) {
+    const touched = [];
+    let exp = 0;
+    for (const [shard, k] of expansions) {
+      if (shard.df[f][k] === 0) continue;
+      exp++;
+      const w = meta.boosts[f] * shard.idf[f][k] * shard.idf[f][k];
+      const p = shard.payload, end = shard.post[f][k + 1], sat = meta.sat;
+      let i = shard.post[f][k], doc = 0;
+      while (i < end) {
+        // Two varints, inline: this loop is most of a search's time.
+        let b = p[i++], v = b & 0x7f;
+        for (let shift = 7; b & 0x80; shift += 7) { b = p[i++]; v |= (b & 0x7f) << shift; }
+        doc += v;
+        b = p[i++];
+        v = b & 0x7f;
+        for (let shift = 7; b & 0x80; shift += 7) { b = p[i++]; v |= (b & 0x7f) << shift; }
+        if (cnt[doc] === 0) touched.push(doc);
+        sum[doc] += w * sat[v];
+        cnt[doc]++;
+      }
+    }
+    for (const d of touched) {
+      if (fields[d] === 0) docs.push(d);
+      scores[d] += isPrefix ? sum[d] * (cnt[d] / exp) : sum[d];
+      fields[d]++;
+      sum[d] = 0;
+      cnt[d] = 0;
+    }
+  }
+  for (const d of docs) scores[d] *= fields[d] / nf;
+  return { term, scores, docs, shards, expansions };
 }
 
 /** tokens returns the terms the index makes of text, as bleve does. */
@@ -319,68 +353,103 @@ export async function info() {
 export async function search(query = "", { filters = {}, limit = 10 } = {}) {
   const meta = await loadMeta();
   const terms = analyze(query, meta.foldMap);
-  let scores = null; // null: every document, in order
-  const shards = [];
-  if (terms.length > 0) {
-    const parts = await Promise.all(terms.map((t, i) => word(meta, t, i === terms.length - 1)));
-    parts.sort((a, b) => a.scores.size - b.scores.size);
-    scores = new Map();
-    for (const [d, s] of parts[0].scores) {
-      let total = s, all = true;
-      for (let i = 1; i < parts.length && all; i++) {
-        const o = parts[i].scores.get(d);
-        if (o === undefined) all = false; else total += o;
-      }
-      if (all) scores.set(d, total);
-    }
-    for (const p of parts) shards.push(...p.shards);
-  }
-
-  // Filters: per facet, which value sets pass.
   const active = [];
-  for (const f of meta.facets) {
+  meta.facets.forEach((f, fi) => {
     const want = filters[f.name];
-    if (!want || want.length === 0) continue;
+    if (!want || want.length === 0) return;
     const accept = new Set((Array.isArray(want) ? want : [want]).map((v) => f.values.indexOf(String(v))));
-    active.push({ f, ok: f.sets.map((set) => set.some((v) => accept.has(v))) });
+    active.push({ fi, accept });
+  });
+
+  let parts = [];
+  if (terms.length > 0) {
+    parts = await Promise.all(terms.map((t, i) => word(meta, t, i === terms.length - 1)));
   }
-  const counts = meta.facets.map((f) => new Uint32Array(f.values.length));
-  const hits = [];
-  const visit = (d) => {
-    let fails = -1;
-    for (const a of active) {
-      if (a.ok[a.f.column[d]]) continue;
-      if (fails !== -1) return;
-      fails = a.f;
+  // Matching documents and their scores; null: every document.
+  let docs = null, score = null;
+  if (parts.length === 1) {
+    docs = parts[0].docs;
+    score = parts[0].scores;
+  } else if (parts.length > 1) {
+    const byDocs = [...parts].sort((a, b) => a.docs.length - b.docs.length);
+    score = new Float64Array(meta.docs);
+    docs = [];
+    for (const d of byDocs[0].docs) {
+      let total = 0, all = true;
+      for (const p of parts) {
+        const s = p.scores[d];
+        if (s === 0) { all = false; break; }
+        total += s;
+      }
+      if (all) { docs.push(d); score[d] = total; }
     }
-    meta.facets.forEach((f, fi) => {
-      if (fails !== -1 && fails !== f) return;
-      for (const v of f.sets[f.column[d]]) counts[fi][v]++;
-    });
-    if (fails === -1) hits.push(d);
-  };
-  if (scores === null) {
-    for (let d = 0; d < meta.docs; d++) visit(d);
-  } else {
-    for (const d of scores.keys()) visit(d);
-    hits.sort((a, b) => scores.get(b) - scores.get(a) || a - b);
   }
 
-  const top = hits.slice(0, Math.max(0, limit));
+  let hits, facetCounts;
+  if (active.length === 0 && parts.length <= 1) {
+    // Counts without a look at any document: the whole directory's, or
+    // those stored with the word (or the prefix) in its shard.
+    if (docs === null) {
+      facetCounts = meta.facets.map((f) => new Map(f.counts.map((c, v) => [v, c])));
+    } else {
+      const ex = parts[0].expansions;
+      const sh = parts[0].shards[0];
+      if (ex.length === 0) facetCounts = meta.facets.map(() => new Map());
+      else if (ex.length === 1) facetCounts = counts(ex[0][0], ex[0][0].counts[ex[0][1]]);
+      else if (sh.prefixes[parts[0].term] !== undefined) facetCounts = counts(sh, sh.prefixes[parts[0].term]);
+    }
+    if (facetCounts) hits = docs === null ? null : docs;
+  }
+  if (!facetCounts) {
+    // Count over every matching document: a facet's counts take every
+    // filter but its own into account.
+    const cols = await loadColumns(meta);
+    const oks = active.map((a) => ({ fi: a.fi, col: cols[a.fi].column, ok: cols[a.fi].sets.map((set) => set.some((v) => a.accept.has(v))) }));
+    const tallies = meta.facets.map((f) => new Uint32Array(f.values.length));
+    hits = [];
+    const visit = (d) => {
+      let fails = -1;
+      for (const o of oks) {
+        if (o.ok[o.col[d]]) continue;
+        if (fails !== -1) return;
+        fails = o.fi;
+      }
+      for (let fi = 0; fi < cols.length; fi++) {
+        if (fails !== -1 && fails !== fi) continue;
+        for (const v of cols[fi].sets[cols[fi].column[d]]) tallies[fi][v]++;
+      }
+      if (fails === -1) hits.push(d);
+    };
+    if (docs === null) for (let d = 0; d < meta.docs; d++) visit(d);
+    else for (const d of docs) visit(d);
+    facetCounts = tallies.map((t) => new Map([...t.entries()].filter(([, c]) => c > 0)));
+  }
+
+  let total, top;
+  if (hits === null) {
+    total = meta.docs;
+    top = [];
+    for (let d = 0; d < Math.min(meta.docs, Math.max(0, limit)); d++) top.push(d);
+  } else {
+    total = hits.length;
+    if (score !== null) hits.sort((a, b) => score[b] - score[a] || a - b);
+    top = hits.slice(0, Math.max(0, limit));
+  }
+
   const inline = new Map();
-  for (const s of shards) for (const [d, c] of Object.entries(s.cards)) inline.set(+d, c);
+  for (const p of parts) for (const s of p.shards) for (const [d, c] of Object.entries(s.cards)) inline.set(+d, c);
   const groups = [...new Set(top.filter((d) => !inline.has(d)).map((d) => Math.floor(d / meta.cardGroup)))];
   const loaded = new Map(await Promise.all(groups.map(async (g) => [g, await loadCards(g)])));
   const results = top.map((d) => {
     const card = inline.get(d) ?? loaded.get(Math.floor(d / meta.cardGroup))[d % meta.cardGroup];
-    return scores === null ? { ...card } : { ...card, score: scores.get(d) };
+    return score === null ? { ...card } : { ...card, score: score[d] };
   });
 
   const facets = {};
   meta.facets.forEach((f, fi) => {
     const out = {};
-    f.values.forEach((v, i) => { if (counts[fi][i] > 0) out[v] = counts[fi][i]; });
+    f.values.forEach((v, i) => { const c = facetCounts[fi].get(i); if (c > 0) out[v] = c; });
     facets[f.name] = out;
   });
-  return { total: hits.length, results, facets };
+  return { total, results, facets };
 }
