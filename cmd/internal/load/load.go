@@ -137,20 +137,32 @@ func (l *loader) plan() ([]*job, error) {
 		if l.only != nil && !l.only(name, "") {
 			continue
 		}
-		dir := "partners/" + name
-		pj := len(jobs)
-		rel := dir + "/partner.md"
-		if _, err := os.Stat(l.abs(rel)); err != nil {
-			l.add(rel, 1, 1, "missing-field", "partner folder %s has no partner.md", dir)
-			continue
-		}
-		jobs = append(jobs, &job{kind: kindPartner, rel: rel, id: name})
-		for _, file := range l.people(dir) {
-			if id, ok := strings.CutSuffix(file, ".toml"); ok && (l.only == nil || l.only(name, id)) {
-				jobs = append(jobs, &job{kind: kindPerson, rel: dir + "/people/" + file, id: id, partner: pj})
-			}
+		jobs = l.planPartner(jobs, name)
+	}
+	return l.planPages(jobs)
+}
+
+// planPartner adds the jobs of one partner folder: its partner.md, then
+// its people.
+func (l *loader) planPartner(jobs []*job, name string) []*job {
+	dir := "partners/" + name
+	pj := len(jobs)
+	rel := dir + "/partner.md"
+	if _, err := os.Stat(l.abs(rel)); err != nil {
+		l.add(rel, 1, 1, "missing-field", "partner folder %s has no partner.md", dir)
+		return jobs
+	}
+	jobs = append(jobs, &job{kind: kindPartner, rel: rel, id: name})
+	for _, file := range l.people(dir) {
+		if id, ok := strings.CutSuffix(file, ".toml"); ok && (l.only == nil || l.only(name, id)) {
+			jobs = append(jobs, &job{kind: kindPerson, rel: dir + "/people/" + file, id: id, partner: pj})
 		}
 	}
+	return jobs
+}
+
+// planPages adds a job per content page.
+func (l *loader) planPages(jobs []*job) ([]*job, error) {
 	pages, err := l.pages()
 	if err != nil {
 		return nil, err
@@ -159,6 +171,39 @@ func (l *loader) plan() ([]*job, error) {
 		jobs = append(jobs, &job{kind: kindPage, rel: rel})
 	}
 	return jobs, nil
+}
+
+// Partner reads one partner folder, partners/<id>, as Load reads it within
+// the whole program: for accredit serve, which re-reads only the folder an
+// edit touched. The partner is nil when the folder is gone or holds no
+// readable partner.md (its people are then left out, as Load leaves them
+// out); the diagnostics are those of the folder's files, and files is how
+// many files were read. The partner is not linked: Program.SetPartner
+// puts it in place.
+func Partner(root, id string) (pa *program.Partner, ds []diag.Diagnostic, files int) {
+	l := &loader{root: root, prog: &program.Program{Root: root}}
+	var jobs []*job
+	if fi, err := os.Stat(l.abs("partners/" + id)); err == nil && fi.IsDir() && !strings.HasPrefix(id, ".") {
+		jobs = l.planPartner(nil, id)
+	}
+	l.run(jobs)
+	l.assemble(jobs)
+	if len(l.prog.Partners) > 0 {
+		pa = l.prog.Partners[0]
+	}
+	return pa, l.diags.Sorted(), len(jobs)
+}
+
+// Pages reads the content pages (content/**/*.md) as Load reads them.
+func Pages(root string) ([]*program.Page, []diag.Diagnostic, error) {
+	l := &loader{root: root, prog: &program.Program{Root: root}}
+	jobs, err := l.planPages(nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	l.run(jobs)
+	l.assemble(jobs)
+	return l.prog.Pages, l.diags.Sorted(), nil
 }
 
 func (l *loader) abs(rel string) string { return filepath.Join(l.root, filepath.FromSlash(rel)) }
