@@ -56,11 +56,38 @@ type Standing struct {
 // Compute links renewals and computes every credential's expiry.
 func Compute(p *program.Program) *Standing {
 	s := &Standing{Program: p, creds: make([]Cred, len(p.Credentials))}
-	for i, c := range p.Credentials {
-		s.creds[i] = Cred{Credential: c, Cert: p.CertificationOf(c)}
+	s.compute(p.Credentials)
+	return s
+}
+
+// Update follows a program.SetPartner: it moves the standing of the
+// credentials after the splice and computes that of the new partner's
+// people, and of others (people whose renews name an id the splice
+// touched: renewals link only within one person, so a person's standing
+// depends on no one else's). Like SetPartner, it must not run while
+// another goroutine reads the standing.
+func (s *Standing) Update(sp program.Splice, others []*program.Person) {
+	s.creds = slices.Replace(s.creds, sp.At, sp.At+len(sp.Removed), make([]Cred, sp.Added)...)
+	list := slices.Clone(s.Program.Credentials[sp.At : sp.At+sp.Added])
+	seen := map[*program.Person]bool{}
+	for _, pe := range others {
+		if pe.Partner != sp.New && !seen[pe] {
+			seen[pe] = true
+			list = append(list, pe.Certifications...)
+		}
+	}
+	s.compute(list)
+}
+
+// compute computes the standing of a list of credentials that holds every
+// credential of each person it holds any of.
+func (s *Standing) compute(list []*program.Credential) {
+	p := s.Program
+	for _, c := range list {
+		s.creds[c.Seq] = Cred{Credential: c, Cert: p.CertificationOf(c)}
 	}
 	// Link renewals in issue order, so the earliest renewal of a credential wins.
-	order := slices.Clone(p.Credentials)
+	order := slices.Clone(list)
 	slices.SortStableFunc(order, func(a, b *program.Credential) int { return a.Issued.Compare(b.Issued) })
 	for _, c := range order {
 		if c.Renews == "" {
@@ -82,10 +109,9 @@ func Compute(p *program.Program) *Standing {
 		os.RenewedBy = c
 	}
 	state := make([]uint8, len(s.creds)) // 0 new, 1 computing, 2 done
-	for i := range s.creds {
-		s.expire(i, state)
+	for _, c := range list {
+		s.expire(c.Seq, state)
 	}
-	return s
 }
 
 // expire computes the expiry of credential i, first that of the credential
