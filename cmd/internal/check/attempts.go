@@ -15,7 +15,7 @@ import (
 // pass. A certification relies on every attempt of a cycle that ends in a
 // pass it could use; its waive silences those attempts' errors.
 func attempts(c *Context) {
-	for _, pa := range c.P.Partners {
+	for _, pa := range c.partners() {
 		for _, pe := range pa.People {
 			c.personAttempts(pe)
 		}

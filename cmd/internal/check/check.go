@@ -69,10 +69,50 @@ type Context struct {
 	S    *standing.Standing
 	AsOf date.Date
 	out  *diag.List
+
+	// scoped limits the rules to the records of some partners (see
+	// RunPartners); the program's definitions are then not checked.
+	scoped bool
+	scope  []*program.Partner
+}
+
+// partners returns the partners whose records the rules check.
+func (c *Context) partners() []*program.Partner {
+	if c.scoped {
+		return c.scope
+	}
+	return c.P.Partners
+}
+
+// credentials calls f with every credential of the checked partners.
+func (c *Context) credentials(f func(*program.Credential)) {
+	for _, pa := range c.partners() {
+		for _, pe := range pa.People {
+			for _, cr := range pe.Certifications {
+				f(cr)
+			}
+		}
+	}
 }
 
 // Run checks p at asOf and returns the diagnostics of every rule.
 func Run(p *program.Program, s *standing.Standing, asOf date.Date) []diag.Diagnostic {
+	return run(&Context{P: p, S: s, AsOf: asOf})
+}
+
+// RunPartners checks only the records of the given partners (their
+// partner.md and people files) against the rest of the program, and
+// returns the diagnostics in those files. Those are exactly the
+// diagnostics Run reports in them: for accredit serve, which after an
+// edit checks again only what the edit can change. A partner's records
+// depend on other partners' only through credential ids (duplicates, and
+// renews naming another person's credential), so the caller checks again
+// the partners holding any id an edit added or removed.
+func RunPartners(p *program.Program, s *standing.Standing, asOf date.Date, partners []*program.Partner) []diag.Diagnostic {
+	return run(&Context{P: p, S: s, AsOf: asOf, scoped: true, scope: partners})
+}
+
+func run(base *Context) []diag.Diagnostic {
 	var out diag.List
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -83,7 +123,9 @@ func Run(p *program.Program, s *standing.Standing, asOf date.Date) []diag.Diagno
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			r.Run(&Context{P: p, S: s, AsOf: asOf, out: &out})
+			c := *base
+			c.out = &out
+			r.Run(&c)
 		})
 	}
 	wg.Wait()

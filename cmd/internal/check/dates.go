@@ -15,10 +15,12 @@ func futureDates(c *Context) {
 			c.report(src.At(path), "future-date", "%s %s is after the as-of date %s", lastKey(path), d, c.AsOf)
 		}
 	}
-	for _, e := range c.P.Exams {
-		check(e.Src, "reviewed", e.Reviewed)
+	if !c.scoped {
+		for _, e := range c.P.Exams {
+			check(e.Src, "reviewed", e.Reviewed)
+		}
 	}
-	for _, pa := range c.P.Partners {
+	for _, pa := range c.partners() {
 		check(pa.Src, "joined", pa.Joined)
 		for _, pe := range pa.People {
 			for i, t := range pe.Training {
@@ -53,6 +55,9 @@ func lastKey(path string) string {
 // reviewStale warns about question banks not reviewed within review_days
 // (the framework's quarterly review cycle).
 func reviewStale(c *Context) {
+	if c.scoped {
+		return
+	}
 	days := c.P.Policy.ReviewDays
 	for _, e := range c.P.Exams {
 		switch {
@@ -67,10 +72,10 @@ func reviewStale(c *Context) {
 
 // expiring warns about active credentials within the largest notice period.
 func expiring(c *Context) {
-	for _, cr := range c.P.Credentials {
+	c.credentials(func(cr *program.Credential) {
 		if cr.Issued.Valid() && !cr.Issued.After(c.AsOf) && c.P.CertificationOf(cr) != nil && c.S.Expiring(cr, c.AsOf) {
 			exp := c.S.Of(cr).Expires
 			c.report(cr.Pos, "expiring", "%s (%s) of %s expires on %s, in %d days", cr.ID, cr.Key(), cr.Person.Name, exp, exp.Sub(c.AsOf))
 		}
-	}
+	})
 }

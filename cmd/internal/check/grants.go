@@ -15,21 +15,21 @@ import (
 // answers to the recertify options instead (prerequisites do not apply).
 // Each is reported at the credential's [[certifications]] header.
 func grants(c *Context) {
-	for _, cr := range c.P.Credentials {
+	c.credentials(func(cr *program.Credential) {
 		ce := c.P.CertificationOf(cr)
 		if ce == nil || !cr.Issued.Valid() {
-			continue // unknown-reference, missing-field or invalid-value already
+			return // unknown-reference, missing-field or invalid-value already
 		}
 		if cr.Renews != "" {
 			c.renewal(cr, ce)
-			continue
+			return
 		}
 		c.prerequisites(cr, ce)
 		w := grantWindow(cr.Issued, c.P.Policy.ResultValidDays)
 		for _, miss := range c.missing(cr.Person, &ce.Requirements, w) {
 			c.grant(cr, miss.rule, "%s", miss.msg)
 		}
-	}
+	})
 }
 
 func (c *Context) prerequisites(cr *program.Credential, ce *program.Certification) {

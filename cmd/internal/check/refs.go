@@ -11,6 +11,14 @@ import (
 
 // unknownReference: every id a record names must exist.
 func unknownReference(c *Context) {
+	for _, pa := range c.partners() {
+		for _, pe := range pa.People {
+			c.personRefs(pe)
+		}
+	}
+	if c.scoped {
+		return
+	}
 	p := c.P
 	src := p.Src
 	for i, t := range p.Tiers {
@@ -42,11 +50,6 @@ func unknownReference(c *Context) {
 		}
 		if e.Level != "" && p.Level(e.Level) == nil {
 			c.report(e.Src.At("level"), "unknown-reference", "unknown level %q%s", e.Level, known(levelIDs(p)))
-		}
-	}
-	for _, pa := range p.Partners {
-		for _, pe := range pa.People {
-			c.personRefs(pe)
 		}
 	}
 }
@@ -143,6 +146,17 @@ func trackIDs(p *program.Program) []string {
 // duplicateID: ids are unique where PROGRAM-FORMAT.md says so; level and
 // tier ranks too (invalid-value).
 func duplicateID(c *Context) {
+	// A credential id is reported where it is repeated, naming the first
+	// in file order: the one the program's lookup holds.
+	c.credentials(func(cr *program.Credential) {
+		if first := c.P.Credential(cr.ID); cr.ID != "" && first != nil && first != cr {
+			f := key(first, "id")
+			c.report(key(cr, "id"), "duplicate-id", "duplicate credential id %q: first defined at %s:%d", cr.ID, f.File, f.Line)
+		}
+	})
+	if c.scoped {
+		return
+	}
 	p := c.P
 	src := p.Src
 	seen := func(what string) func(id string, pos program.Pos) {
@@ -209,10 +223,6 @@ func duplicateID(c *Context) {
 				q(qu.ID, e.Bank.Src.At("questions["+strconv.Itoa(i)+"].id"))
 			}
 		}
-	}
-	ids := seen("credential id")
-	for _, cr := range p.Credentials {
-		ids(cr.ID, key(cr, "id"))
 	}
 }
 
