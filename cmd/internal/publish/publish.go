@@ -178,11 +178,11 @@ func (w *writer) write(st *site.Site) (Stats, error) {
 			return w.file("feed.xml", b, false)
 		},
 		func(buf *bytes.Buffer) error {
-			b, err := json.MarshalIndent(st.PartnersJSON, "", "  ")
+			b, err := partnersJSON(st)
 			if err != nil {
 				return err
 			}
-			return w.file("api/v1/partners.json", append(b, '\n'), true)
+			return w.file("api/v1/partners.json", b, true)
 		},
 	)
 	if w.extra != nil {
@@ -361,6 +361,11 @@ type dirOnce struct {
 }
 
 type pathError = fs.PathError
+
+func partnersJSON(st *site.Site) ([]byte, error) {
+	b, err := json.MarshalIndent(st.PartnersJSON, "", "  ")
+	return append(b, '\n'), err
+}
 
 func robots(st *site.Site) []byte {
 	return []byte("User-agent: *\nAllow: /\n\nSitemap: " + st.Info.SiteURL + "sitemap.xml\n")

@@ -123,6 +123,15 @@ func (t *Theme) partialCached(name string, data any) (template.HTML, error) {
 	return h, nil
 }
 
+// Forget drops the parts partialCached keeps, for a site whose data
+// changed in place (accredit serve after an edit to content/, which
+// changes the navigation of every page).
+func (t *Theme) Forget() {
+	t.mu.Lock()
+	t.cached = nil
+	t.mu.Unlock()
+}
+
 // Page renders one page of the given kind into buf.
 func (t *Theme) Page(buf *bytes.Buffer, kind string, data any) error {
 	tpl, ok := t.pages[kind]

@@ -39,8 +39,7 @@ type Site struct {
 	// history; nil outside git, and verification pages then omit it.
 	Grants map[string]Grant
 
-	listed  map[*program.Partner]*partnerState
-	renewOf map[*program.Credential]*program.Credential
+	listed map[*program.Partner]*partnerState
 }
 
 // Grant is who granted a credential: the commit that introduced it.
@@ -68,12 +67,7 @@ type tierChange struct {
 // cannot render.
 func Build(p *program.Program, s *standing.Standing, asOf date.Date) (*Site, error) {
 	info := newInfo(p, asOf)
-	st := &Site{Info: info, P: p, S: s, listed: map[*program.Partner]*partnerState{}, renewOf: map[*program.Credential]*program.Credential{}}
-	for _, c := range p.Credentials {
-		if r := s.Of(c).RenewedBy; r != nil {
-			st.renewOf[r] = c
-		}
-	}
+	st := &Site{Info: info, P: p, S: s, listed: map[*program.Partner]*partnerState{}}
 	for _, pa := range p.Partners {
 		if pa.Listed {
 			st.listed[pa] = st.partnerState(pa)
@@ -121,6 +115,62 @@ func (st *Site) page(kind, rel, title, desc string) *Page {
 		path = rel
 	}
 	return &Page{Info: st.Info, Kind: kind, Path: path, URL: st.Info.Base + rel, Canonical: st.Info.SiteURL + rel, Title: title, Description: desc}
+}
+
+// Refresh recomputes, after program.SetPartner and standing.Update
+// replaced the partners of the folders ids, the data of those partners
+// and everything that shows every partner: the lists, the home page,
+// partners.json and the feed. Every other partner's data is kept: a
+// partner's standing depends on its own people alone. It is accredit
+// serve's way to take in an edit; it must not run while another goroutine
+// reads the site.
+func (st *Site) Refresh(ids map[string]bool) error {
+	listed := make(map[*program.Partner]*partnerState, len(st.listed))
+	for _, pa := range st.P.Partners {
+		if !pa.Listed {
+			continue
+		}
+		if ps, ok := st.listed[pa]; ok && !ids[pa.ID] {
+			listed[pa] = ps
+		} else {
+			listed[pa] = st.partnerState(pa)
+		}
+	}
+	st.listed = listed
+	pages := make(map[string]*PartnerPage, len(st.Partners))
+	for _, pp := range st.Partners {
+		pages[pp.ID] = pp
+	}
+	jsons := make(map[string]PartnerJSON, len(st.PartnersJSON))
+	for _, j := range st.PartnersJSON {
+		jsons[j.ID] = j
+	}
+	st.Lists, st.Partners, st.PartnersJSON = nil, nil, nil
+	st.lists()
+	for _, pa := range st.listedPartners() {
+		pp, ok := pages[pa.ID]
+		j := jsons[pa.ID]
+		if !ok || ids[pa.ID] {
+			var err error
+			if pp, err = st.partnerPage(pa); err != nil {
+				return err
+			}
+			j = st.partnerJSON(pa, st.listed[pa])
+		}
+		st.Partners = append(st.Partners, pp)
+		st.PartnersJSON = append(st.PartnersJSON, j)
+	}
+	slices.SortFunc(st.PartnersJSON, func(a, b PartnerJSON) int { return cmp.Compare(a.ID, b.ID) })
+	st.feed()
+	return nil
+}
+
+// RefreshPages recomputes the content pages and the navigation after an
+// edit under content/. The theme's cached parts (render.Theme.Forget)
+// must be dropped too: the navigation is in every page's header.
+func (st *Site) RefreshPages() error {
+	st.Pages = nil
+	return st.contentPages()
 }
 
 // current lists each person's credentials that count at D (active or grace).

@@ -121,7 +121,7 @@ func (st *Site) Credential(c *program.Credential) (*Credential, error) {
 	if ce != nil {
 		cp.Name = ce.Name
 	}
-	if old, ok := st.renewOf[c]; ok {
+	if old := cs.Renews; old != nil && s.Of(old).RenewedBy == c {
 		cp.Renews, cp.RenewsURL = old.ID, st.credURL(old)
 	}
 	if r := cs.RenewedBy; r != nil {

@@ -29,79 +29,88 @@ func public(pe *program.Person) bool { return pe.Public && pe.Partner.Listed }
 
 func (st *Site) partnerPages() error {
 	for _, pa := range st.listedPartners() {
-		ps := st.listed[pa]
-		desc, err := markdown.ToHTML(pa.Description)
+		pp, err := st.partnerPage(pa)
 		if err != nil {
-			return fmt.Errorf("%s: %w", pa.Src.File, err)
+			return err
 		}
-		summary := fmt.Sprintf("%s is a %s partner", pa.Name, st.P.Info.Issuer)
-		if ps.tier != nil {
-			summary = fmt.Sprintf("%s is a %s %s partner", pa.Name, ps.tier.Name, st.P.Info.Issuer)
-		}
-		if len(pa.Locations) > 0 {
-			summary += " in " + pa.Locations[0].City
-		}
-		summary += fmt.Sprintf(" with %d certified people.", ps.card.CertifiedAll)
-		pp := &PartnerPage{
-			Page:        *st.page("partner", "partners/"+pa.ID+"/", pa.Name, summary),
-			Card:        ps.card,
-			Website:     pa.Website,
-			Joined:      pa.Joined,
-			TierSince:   ps.since,
-			Industries:  pa.Industries,
-			Contact:     Contact{Email: pa.Contact.Email, Phone: pa.Contact.Phone},
-			Description: desc,
-		}
-		pp.Crumbs = []Link{{Label: "Directory", URL: st.Info.Base}, {Label: "All partners", URL: st.Info.Base + "partners/"}}
-		if ps.tier != nil {
-			pp.Benefits = ps.tier.Benefits
-		}
-		for _, l := range pa.Locations {
-			pp.Locations = append(pp.Locations, Location{City: l.City, Country: l.Country, CountryName: countryName(l.Country), Region: l.Region})
-		}
-		// Certified people per track and level: each person counted at
-		// their highest current level of the track.
-		for _, t := range st.P.Tracks {
-			tc := TrackCounts{Track: t.Name}
-			counts := map[string]int{}
-			for _, creds := range ps.current {
-				best := ""
-				bestRank := -1
-				for _, c := range creds {
-					if l := st.P.Level(c.Level); c.Track == t.ID && l != nil && l.Rank > bestRank {
-						best, bestRank = c.Level, l.Rank
-					}
-				}
-				if best != "" {
-					counts[best]++
-				}
-			}
-			for _, ce := range t.Certifications {
-				if n := counts[ce.Level]; n > 0 {
-					tc.Levels = append(tc.Levels, Count{Label: ce.Name, N: n})
-				}
-			}
-			if len(tc.Levels) > 0 {
-				pp.ByLevel = append(pp.ByLevel, tc)
-			}
-		}
-		for _, pe := range pa.People {
-			creds := ps.current[pe]
-			if !public(pe) || len(creds) == 0 {
-				continue
-			}
-			row := PersonRow{Name: pe.Name, Anchor: personAnchor(pe)}
-			for _, c := range creds {
-				row.Credentials = append(row.Credentials, st.credLink(c))
-			}
-			pp.People = append(pp.People, row)
-		}
-		slices.SortFunc(pp.People, func(a, b PersonRow) int { return cmp.Compare(a.Name, b.Name) })
 		st.Partners = append(st.Partners, pp)
-		st.PartnersJSON = append(st.PartnersJSON, st.partnerJSON(pa, ps))
+		st.PartnersJSON = append(st.PartnersJSON, st.partnerJSON(pa, st.listed[pa]))
 	}
 	slices.SortFunc(st.PartnersJSON, func(a, b PartnerJSON) int { return cmp.Compare(a.ID, b.ID) })
 	return nil
+}
+
+// partnerPage is the profile of a listed partner.
+func (st *Site) partnerPage(pa *program.Partner) (*PartnerPage, error) {
+	ps := st.listed[pa]
+	desc, err := markdown.ToHTML(pa.Description)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", pa.Src.File, err)
+	}
+	summary := fmt.Sprintf("%s is a %s partner", pa.Name, st.P.Info.Issuer)
+	if ps.tier != nil {
+		summary = fmt.Sprintf("%s is a %s %s partner", pa.Name, ps.tier.Name, st.P.Info.Issuer)
+	}
+	if len(pa.Locations) > 0 {
+		summary += " in " + pa.Locations[0].City
+	}
+	summary += fmt.Sprintf(" with %d certified people.", ps.card.CertifiedAll)
+	pp := &PartnerPage{
+		Page:        *st.page("partner", "partners/"+pa.ID+"/", pa.Name, summary),
+		Card:        ps.card,
+		Website:     pa.Website,
+		Joined:      pa.Joined,
+		TierSince:   ps.since,
+		Industries:  pa.Industries,
+		Contact:     Contact{Email: pa.Contact.Email, Phone: pa.Contact.Phone},
+		Description: desc,
+	}
+	pp.Crumbs = []Link{{Label: "Directory", URL: st.Info.Base}, {Label: "All partners", URL: st.Info.Base + "partners/"}}
+	if ps.tier != nil {
+		pp.Benefits = ps.tier.Benefits
+	}
+	for _, l := range pa.Locations {
+		pp.Locations = append(pp.Locations, Location{City: l.City, Country: l.Country, CountryName: countryName(l.Country), Region: l.Region})
+	}
+	// Certified people per track and level: each person counted at
+	// their highest current level of the track.
+	for _, t := range st.P.Tracks {
+		tc := TrackCounts{Track: t.Name}
+		counts := map[string]int{}
+		for _, creds := range ps.current {
+			best := ""
+			bestRank := -1
+			for _, c := range creds {
+				if l := st.P.Level(c.Level); c.Track == t.ID && l != nil && l.Rank > bestRank {
+					best, bestRank = c.Level, l.Rank
+				}
+			}
+			if best != "" {
+				counts[best]++
+			}
+		}
+		for _, ce := range t.Certifications {
+			if n := counts[ce.Level]; n > 0 {
+				tc.Levels = append(tc.Levels, Count{Label: ce.Name, N: n})
+			}
+		}
+		if len(tc.Levels) > 0 {
+			pp.ByLevel = append(pp.ByLevel, tc)
+		}
+	}
+	for _, pe := range pa.People {
+		creds := ps.current[pe]
+		if !public(pe) || len(creds) == 0 {
+			continue
+		}
+		row := PersonRow{Name: pe.Name, Anchor: personAnchor(pe)}
+		for _, c := range creds {
+			row.Credentials = append(row.Credentials, st.credLink(c))
+		}
+		pp.People = append(pp.People, row)
+	}
+	slices.SortFunc(pp.People, func(a, b PersonRow) int { return cmp.Compare(a.Name, b.Name) })
+	return pp, nil
 }
 
 func (st *Site) credLink(c *program.Credential) CredLink {

@@ -1,0 +1,117 @@
+package publish
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/accredit/accredit/cmd/internal/render"
+	"github.com/accredit/accredit/cmd/internal/site"
+)
+
+// Index finds any file of the site by its path and renders it on demand,
+// byte for byte what Write puts at that path: accredit serve answers
+// requests from it without writing the site. Building an Index costs a
+// map entry per page of partners and lists; credentials are found through
+// the program's lookup.
+type Index struct {
+	st    *site.Site
+	theme *render.Theme
+	pages map[string]pageRef
+}
+
+type pageRef struct {
+	kind string
+	data any
+}
+
+// NewIndex indexes the pages of st. An index is for one state of the
+// site: after site.Refresh, make a new one.
+func NewIndex(st *site.Site, theme *render.Theme) *Index {
+	ix := &Index{st: st, theme: theme, pages: make(map[string]pageRef, len(st.Lists)+len(st.Partners)+len(st.Pages)+16)}
+	add := func(kind string, data any, path string) { ix.pages[path] = pageRef{kind, data} }
+	add("home", st.Home, st.Home.Path)
+	for _, l := range st.Lists {
+		add("list", l, l.Path)
+	}
+	for _, p := range st.Partners {
+		add("partner", p, p.Path)
+	}
+	add("program", st.Program, st.Program.Path)
+	for _, t := range st.Tracks {
+		add("track", t, t.Path)
+	}
+	for _, p := range st.Pages {
+		add("page", p, p.Path)
+	}
+	add("lookup", st.Lookup, st.Lookup.Path)
+	add("404", st.NotFound, st.NotFound.Path)
+	return ix
+}
+
+// File writes the file at rel ("partners/acme/index.html", no leading
+// slash) into buf and reports whether the site has it.
+func (ix *Index) File(rel string, buf *bytes.Buffer) (bool, error) {
+	st := ix.st
+	if pg, ok := ix.pages[rel]; ok {
+		if err := ix.theme.Page(buf, pg.kind, pg.data); err != nil {
+			return true, fmt.Errorf("%s: %w", rel, err)
+		}
+		return true, nil
+	}
+	if data, ok := ix.theme.Assets[rel]; ok {
+		buf.Write(data)
+		return true, nil
+	}
+	switch rel {
+	case "robots.txt":
+		buf.Write(robots(st))
+		return true, nil
+	case "feed.xml":
+		b, err := feed(st)
+		buf.Write(b)
+		return true, err
+	case "api/v1/partners.json":
+		b, err := partnersJSON(st)
+		buf.Write(b)
+		return true, err
+	}
+	if strings.HasPrefix(rel, "sitemap") && strings.HasSuffix(rel, ".xml") {
+		b, ok := sitemaps(st)[rel]
+		buf.Write(b)
+		return ok, nil
+	}
+	if id, ok := strings.CutPrefix(rel, "verify/"); ok {
+		if id, ok = strings.CutSuffix(id, "/index.html"); ok {
+			return ix.credential(id, buf, true)
+		}
+	}
+	if id, ok := strings.CutPrefix(rel, "api/v1/credentials/"); ok {
+		if id, ok = strings.CutSuffix(id, ".json"); ok {
+			return ix.credential(id, buf, false)
+		}
+	}
+	return false, nil
+}
+
+// credential writes a credential's page or JSON. Its path holds the id
+// exactly as written in the program: /verify/ itself accepts other
+// spellings and turns them into this one.
+func (ix *Index) credential(id string, buf *bytes.Buffer, page bool) (bool, error) {
+	c := ix.st.P.Credential(id)
+	if c == nil || c.ID != id || strings.Contains(id, "/") {
+		return false, nil
+	}
+	cp, err := ix.st.Credential(c)
+	if err != nil {
+		return true, fmt.Errorf("credential %s: %w", id, err)
+	}
+	if !page {
+		buf.Write(cp.JSON)
+		return true, nil
+	}
+	if err := ix.theme.Page(buf, "verify", cp); err != nil {
+		return true, fmt.Errorf("verify/%s: %w", id, err)
+	}
+	return true, nil
+}

@@ -1,0 +1,70 @@
+package publish_test
+
+import (
+	"bytes"
+	"path/filepath"
+	"testing"
+
+	"github.com/accredit/accredit"
+	"github.com/accredit/accredit/cmd/internal/check"
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/publish"
+	"github.com/accredit/accredit/cmd/internal/render"
+	"github.com/accredit/accredit/cmd/internal/site"
+	"github.com/accredit/accredit/cmd/internal/standing"
+)
+
+// TestIndex: every file Write puts on disk, Index renders byte for byte,
+// and Index knows no other file: accredit serve shows what build writes.
+func TestIndex(t *testing.T) {
+	for _, tc := range []struct{ name, root, asOf string }{
+		{"base", program(t, ""), "2025-06-01"},
+		{"example", "../../..", "2026-11-22"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "site")
+			build(t, tc.root, out, tc.asOf)
+			want := files(t, out)
+
+			d, _ := date.Parse(tc.asOf)
+			p, _, err := load.Load(tc.root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := standing.Compute(p)
+			check.Run(p, s, d)
+			st, err := site.Build(p, s, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			theme, err := render.Load(accredit.Layouts(), filepath.Join(tc.root, "layouts"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ix := publish.NewIndex(st, theme)
+			var buf bytes.Buffer
+			for rel, data := range want {
+				buf.Reset()
+				ok, err := ix.File(rel, &buf)
+				if err != nil || !ok {
+					t.Errorf("File(%q) = %v, %v; want the built file", rel, ok, err)
+					continue
+				}
+				if !bytes.Equal(buf.Bytes(), data) {
+					t.Errorf("File(%q) differs from the built file", rel)
+				}
+			}
+			for _, rel := range []string{"", "index", "partners/nobody/index.html", "verify/AAAA-AAAA-AAAA/index.html",
+				"api/v1/credentials/x.json", "sitemap-9.xml", "verify/index.html/", "assets/none.css", "partners/../index.html"} {
+				if _, ok := want[rel]; ok {
+					continue
+				}
+				buf.Reset()
+				if ok, _ := ix.File(rel, &buf); ok {
+					t.Errorf("File(%q) found a file the build does not write", rel)
+				}
+			}
+		})
+	}
+}
