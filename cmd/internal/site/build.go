@@ -40,6 +40,9 @@ type Site struct {
 	Grants map[string]Grant
 
 	listed map[*program.Partner]*partnerState
+	// stale is set when Refresh left the lists, the home page and the
+	// feed to RefreshLists.
+	stale bool
 }
 
 // Grant is who granted a credential: the commit that introduced it.
@@ -56,6 +59,9 @@ type partnerState struct {
 	card    Card
 	current map[*program.Person][]*program.Credential
 	changes []tierChange
+	feed    []FeedEntry     // the partner's entries of the feed
+	held    map[string]bool // "track/level" of every current credential
+	lower   string          // the name in lower case, for sorting
 }
 
 type tierChange struct {
@@ -119,11 +125,12 @@ func (st *Site) page(kind, rel, title, desc string) *Page {
 
 // Refresh recomputes, after program.SetPartner and standing.Update
 // replaced the partners of the folders ids, the data of those partners
-// and everything that shows every partner: the lists, the home page,
-// partners.json and the feed. Every other partner's data is kept: a
-// partner's standing depends on its own people alone. It is accredit
-// serve's way to take in an edit; it must not run while another goroutine
-// reads the site.
+// and partners.json. Every other partner's data is kept: a partner's
+// standing depends on its own people alone. The lists, the home page and
+// the feed, which show every partner, are left to RefreshLists: at 10,000
+// partners they cost more than everything else, and most edits are looked
+// at on the partner's own pages. It is accredit serve's way to take in an
+// edit; it must not run while another goroutine reads the site.
 func (st *Site) Refresh(ids map[string]bool) error {
 	listed := make(map[*program.Partner]*partnerState, len(st.listed))
 	for _, pa := range st.P.Partners {
@@ -145,9 +152,13 @@ func (st *Site) Refresh(ids map[string]bool) error {
 	for _, j := range st.PartnersJSON {
 		jsons[j.ID] = j
 	}
-	st.Lists, st.Partners, st.PartnersJSON = nil, nil, nil
-	st.lists()
-	for _, pa := range st.listedPartners() {
+	// Both in id order (the program's partners are): partners.json is
+	// sorted so, and RefreshLists puts the pages in directory order.
+	st.Partners, st.PartnersJSON = nil, nil
+	for _, pa := range st.P.Partners {
+		if !pa.Listed {
+			continue
+		}
 		pp, ok := pages[pa.ID]
 		j := jsons[pa.ID]
 		if !ok || ids[pa.ID] {
@@ -160,9 +171,26 @@ func (st *Site) Refresh(ids map[string]bool) error {
 		st.Partners = append(st.Partners, pp)
 		st.PartnersJSON = append(st.PartnersJSON, j)
 	}
-	slices.SortFunc(st.PartnersJSON, func(a, b PartnerJSON) int { return cmp.Compare(a.ID, b.ID) })
-	st.feed()
+	st.stale = true
 	return nil
+}
+
+// Stale reports whether the lists, the home page and the feed wait for
+// RefreshLists.
+func (st *Site) Stale() bool { return st.stale }
+
+// RefreshLists recomputes the lists, the home page and the feed after
+// Refresh.
+func (st *Site) RefreshLists() {
+	st.Lists = nil
+	st.lists()
+	st.feed()
+	order := map[string]int{}
+	for i, pa := range st.listedPartners() {
+		order[pa.ID] = i
+	}
+	slices.SortFunc(st.Partners, func(a, b *PartnerPage) int { return cmp.Compare(order[a.ID], order[b.ID]) })
+	st.stale = false
 }
 
 // RefreshPages recomputes the content pages and the navigation after an
@@ -187,6 +215,14 @@ func (st *Site) partnerState(pa *program.Partner) *partnerState {
 	ps.tier = st.S.Tier(pa, d)
 	ps.changes, ps.since = st.tierHistory(pa)
 	ps.card = st.card(pa, ps)
+	ps.feed = st.partnerFeed(pa, ps)
+	ps.held = map[string]bool{}
+	for _, creds := range ps.current {
+		for _, c := range creds {
+			ps.held[c.Key()] = true
+		}
+	}
+	ps.lower = strings.ToLower(pa.Name)
 	return ps
 }
 
@@ -294,7 +330,7 @@ func (st *Site) listedPartners() []*program.Partner {
 		return cmp.Or(
 			-cmp.Compare(rank(sa.tier), rank(sb.tier)),
 			-cmp.Compare(sa.card.CertifiedAll, sb.card.CertifiedAll),
-			cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)),
+			cmp.Compare(sa.lower, sb.lower),
 			cmp.Compare(a.ID, b.ID),
 		)
 	})
@@ -339,15 +375,9 @@ func (st *Site) lists() {
 		if ps.tier != nil {
 			addTo(0, ps.tier.ID, ps.tier.Name, pa)
 		}
-		held := map[string]bool{}
-		for _, creds := range ps.current {
-			for _, c := range creds {
-				held[c.Key()] = true
-			}
-		}
 		for _, t := range st.P.Tracks {
 			for _, ce := range t.Certifications {
-				if held[ce.Key()] {
+				if ps.held[ce.Key()] {
 					addTo(1, t.ID+"-"+ce.Level, ce.Name, pa)
 				}
 			}

@@ -341,46 +341,75 @@ type FeedEntry struct {
 	Updated                 date.Date
 }
 
-// feed lists the latest tier changes and newly certified partners.
-func (st *Site) feed() {
+// feedMax is the number of entries of the feed.
+const feedMax = 50
+
+// feedBefore orders the feed: latest first, then by id.
+func feedBefore(a, b FeedEntry) int {
+	return cmp.Or(-a.Updated.Compare(b.Updated), cmp.Compare(a.ID, b.ID))
+}
+
+// partnerFeed lists a listed partner's feed entries, in feed order, at
+// most feedMax: the feed's entries are the first of all partners', so a
+// refresh of one partner recomputes only its own.
+func (st *Site) partnerFeed(pa *program.Partner, ps *partnerState) []FeedEntry {
 	var es []FeedEntry
-	for _, pa := range st.listedPartners() {
-		ps := st.listed[pa]
-		for _, ch := range ps.changes {
-			from, to := "no tier", "no tier"
-			if ch.from != nil {
-				from = ch.from.Name
-			}
-			if ch.to != nil {
-				to = ch.to.Name
-			}
-			es = append(es, FeedEntry{
-				ID:    fmt.Sprintf("%spartners/%s/#tier-%s", st.Info.SiteURL, pa.ID, ch.on),
-				Title: fmt.Sprintf("%s is now %s", pa.Name, to), URL: st.Info.SiteURL + "partners/" + pa.ID + "/",
-				Summary: fmt.Sprintf("%s moved from %s to %s on %s.", pa.Name, from, to, ch.on), Updated: ch.on,
-			})
+	for _, ch := range ps.changes {
+		from, to := "no tier", "no tier"
+		if ch.from != nil {
+			from = ch.from.Name
 		}
-		// New certifications, one entry per partner and issue date.
-		byDay := map[date.Date][]string{}
-		for _, pe := range pa.People {
-			for _, c := range pe.Certifications {
-				if c.Issued.After(st.Info.AsOf) || c.Renews != "" {
-					continue
-				}
-				if ce := st.P.CertificationOf(c); ce != nil {
-					byDay[c.Issued] = append(byDay[c.Issued], ce.Name)
-				}
-			}
+		if ch.to != nil {
+			to = ch.to.Name
 		}
-		for day, names := range byDay {
-			slices.Sort(names)
-			es = append(es, FeedEntry{
-				ID:    fmt.Sprintf("%spartners/%s/#certified-%s", st.Info.SiteURL, pa.ID, day),
-				Title: fmt.Sprintf("%s: %s", pa.Name, plural(len(names), "new certification")), URL: st.Info.SiteURL + "partners/" + pa.ID + "/",
-				Summary: fmt.Sprintf("%s certified on %s: %s.", pa.Name, day, strings.Join(names, ", ")), Updated: day,
-			})
+		es = append(es, FeedEntry{
+			ID:    fmt.Sprintf("%spartners/%s/#tier-%s", st.Info.SiteURL, pa.ID, ch.on),
+			Title: fmt.Sprintf("%s is now %s", pa.Name, to), URL: st.Info.SiteURL + "partners/" + pa.ID + "/",
+			Summary: fmt.Sprintf("%s moved from %s to %s on %s.", pa.Name, from, to, ch.on), Updated: ch.on,
+		})
+	}
+	// New certifications, one entry per partner and issue date.
+	byDay := map[date.Date][]string{}
+	for _, pe := range pa.People {
+		for _, c := range pe.Certifications {
+			if c.Issued.After(st.Info.AsOf) || c.Renews != "" {
+				continue
+			}
+			if ce := st.P.CertificationOf(c); ce != nil {
+				byDay[c.Issued] = append(byDay[c.Issued], ce.Name)
+			}
 		}
 	}
-	slices.SortFunc(es, func(a, b FeedEntry) int { return cmp.Or(-a.Updated.Compare(b.Updated), cmp.Compare(a.ID, b.ID)) })
-	st.Feed = es[:min(len(es), 50)]
+	for day, names := range byDay {
+		slices.Sort(names)
+		es = append(es, FeedEntry{
+			ID:    fmt.Sprintf("%spartners/%s/#certified-%s", st.Info.SiteURL, pa.ID, day),
+			Title: fmt.Sprintf("%s: %s", pa.Name, plural(len(names), "new certification")), URL: st.Info.SiteURL + "partners/" + pa.ID + "/",
+			Summary: fmt.Sprintf("%s certified on %s: %s.", pa.Name, day, strings.Join(names, ", ")), Updated: day,
+		})
+	}
+	slices.SortFunc(es, feedBefore)
+	return es[:min(len(es), feedMax)]
+}
+
+// feed keeps the latest feedMax entries of every listed partner's.
+func (st *Site) feed() {
+	var top []FeedEntry
+	for _, pa := range st.P.Partners {
+		ps, ok := st.listed[pa]
+		if !ok {
+			continue
+		}
+		for _, e := range ps.feed {
+			if len(top) == feedMax && feedBefore(e, top[feedMax-1]) >= 0 {
+				break // the partner's later entries come after it too
+			}
+			i, _ := slices.BinarySearchFunc(top, e, feedBefore)
+			top = slices.Insert(top, i, e)
+			if len(top) > feedMax {
+				top = top[:feedMax]
+			}
+		}
+	}
+	st.Feed = top
 }
