@@ -1,0 +1,166 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/watch"
+)
+
+// Watched are the folders of a program that serve watches.
+var Watched = []string{"programs", "partners", "content", "layouts"}
+
+// Options configure a Server.
+type Options struct {
+	Root string
+	AsOf date.Date
+	// Cache, when set, keeps decoded files between full loads (and runs).
+	Cache *load.Cache
+	// Log receives a line per rebuild and the errors found; nil: none.
+	Log io.Writer
+	// Watch tunes the watcher (tests shorten nothing; the defaults are
+	// the ones to measure).
+	Watch watch.Options
+}
+
+// Server serves a program's site and keeps it up to date.
+type Server struct {
+	opts Options
+	hub  *hub
+
+	mu  sync.RWMutex
+	cur *state // nil until the first build is done
+	gen int64  // bumped by every rebuild; pages carry the one they show
+}
+
+// New returns a server that has built nothing yet: call Rebuild, or Run.
+func New(opts Options) *Server {
+	if opts.Log == nil {
+		opts.Log = io.Discard
+	}
+	return &Server{opts: opts, hub: newHub()}
+}
+
+// Rebuild loads the whole program again and swaps the new site in.
+func (s *Server) Rebuild() {
+	start := time.Now()
+	st := full(s.opts.Root, s.opts.AsOf, s.opts.Cache)
+	s.mu.Lock()
+	s.cur = st
+	s.gen++
+	gen := s.gen
+	s.mu.Unlock()
+	s.report(st, "loaded the program", start)
+	s.hub.publish(gen)
+}
+
+// Apply takes in a batch of changed paths (relative to the root,
+// /-separated), rebuilding only what they affect.
+func (s *Server) Apply(paths []string) {
+	c := classify(paths)
+	if !c.layouts && !c.content && !c.full && len(c.partners) == 0 {
+		return
+	}
+	s.mu.RLock()
+	cur := s.cur
+	s.mu.RUnlock()
+	if c.full || cur == nil || cur.fatal != nil || cur.p == nil {
+		s.Rebuild()
+		return
+	}
+	start := time.Now()
+	s.mu.Lock()
+	err := cur.update(s.opts.Root, s.opts.AsOf, c)
+	s.mu.Unlock()
+	if err != nil {
+		s.Rebuild()
+		return
+	}
+	s.mu.Lock()
+	s.gen++
+	gen := s.gen
+	s.mu.Unlock()
+	what := fmt.Sprintf("%d changed files", len(paths))
+	if len(paths) == 1 {
+		what = paths[0]
+	}
+	s.report(cur, what, start)
+	s.hub.publish(gen)
+}
+
+// report logs a rebuild: how long it took and what is wrong.
+func (s *Server) report(st *state, what string, start time.Time) {
+	took := time.Since(start).Round(100 * time.Microsecond)
+	switch {
+	case st.fatal != nil:
+		fmt.Fprintf(s.opts.Log, "%s: %v (the pages show it until it is fixed)\n", what, st.fatal)
+	case st.errors > 0:
+		ds := st.diagnostics()
+		n := 0
+		for _, d := range ds {
+			if d.Severity == diag.Error {
+				if n < 10 {
+					fmt.Fprintln(s.opts.Log, d)
+				}
+				n++
+			}
+		}
+		if n > 10 {
+			fmt.Fprintf(s.opts.Log, "... and %d more\n", n-10)
+		}
+		fmt.Fprintf(s.opts.Log, "%s in %s: %s: the pages show them until they are fixed\n", what, took, plural(st.errors, "error"))
+	default:
+		fmt.Fprintf(s.opts.Log, "%s: site rebuilt in %s\n", what, took)
+	}
+}
+
+// Run serves on ln, watching the program and rebuilding as it changes,
+// until ctx is done; then it closes the open pages' event streams, shuts
+// the server down and returns nil. The first build happens here, after the
+// watch is set up, so that no edit made meanwhile is missed; pages asked
+// for before it is done say so and reload when it is.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	w, err := watch.New(s.opts.Root, Watched, s.opts.Watch)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("cannot watch %s: %w", s.opts.Root, err)
+	}
+	defer w.Close()
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	s.Rebuild()
+	for {
+		select {
+		case <-ctx.Done():
+			s.hub.close()
+			shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(shut); err != nil {
+				srv.Close()
+			}
+			return nil
+		case err := <-served:
+			if errors.Is(err, http.ErrServerClosed) {
+				return nil
+			}
+			return err
+		case batch, ok := <-w.C:
+			if !ok {
+				return errors.New("the file watcher stopped")
+			}
+			s.Apply(batch)
+		case err := <-w.Errors:
+			fmt.Fprintf(s.opts.Log, "watch: %v\n", err)
+		}
+	}
+}
