@@ -33,6 +33,7 @@ var env struct {
 	browser  string          // path of the browser binary; "" when none was found
 	setupErr error           // why the site or the browser could not be prepared
 	root     string          // module root
+	bin      string          // the accredit command, built from root
 	site     string          // the built site
 	url      string          // the test server's URL, without a trailing slash
 	ctx      context.Context // the browser; each test opens its own tabs
@@ -160,6 +161,7 @@ func buildSite(dir string) error {
 	if err := runCmd(env.root, "go", "build", "-o", bin, "./cmd/accredit"); err != nil {
 		return err
 	}
+	env.bin = bin
 	env.site = filepath.Join(dir, "site")
 	if err := runCmd(env.root, bin, "build", "--root", env.root, "--as-of", asOf, "--out", env.site); err != nil {
 		return err
@@ -309,6 +311,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("clean", testClean)
 	t.Run("axe", testAxe)
 	t.Run("screenshots", testScreenshots)
+	t.Run("serve", testServe)
 }
 
 // tab is one browser tab. It records what went wrong while pages loaded:
