@@ -24,8 +24,8 @@ It watches programs/, partners/, content/ and layouts/ and rebuilds only
 what an edit affects: a person's or a partner's file re-reads that partner
 folder and recomputes its pages and the lists that show it; a content page
 re-reads content/; a layout reloads the theme; a program file loads
-everything again. Open pages reload by themselves after each rebuild and
-keep their scroll position.
+everything again. The search index follows in the background. Open pages
+reload by themselves after each rebuild and keep their scroll position.
 
 While the program has errors, every page shows them (file:line, message
 and the offending source line) instead of the site, and the server keeps

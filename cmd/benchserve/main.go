@@ -86,7 +86,17 @@ func main() {
 	if addr == "" {
 		fail(fmt.Errorf("accredit serve printed no address"))
 	}
-	go io.Copy(io.Discard, stderr)
+	indexed := make(chan time.Time, 64) // when serve logs a new search index
+	go func() {
+		for lines.Scan() {
+			if strings.HasPrefix(lines.Text(), "search index rebuilt") {
+				select {
+				case indexed <- time.Now():
+				default:
+				}
+			}
+		}
+	}()
 	waitPage(addr+"/", func(status int, body []byte) bool { return status == http.StatusOK })
 	startup := time.Since(start)
 
@@ -133,14 +143,43 @@ func main() {
 			break
 		}
 	}
+	// The search index, after a person edit: from the write to serve's
+	// log line for the first index built after it, starting from an idle
+	// indexer so that the build measured is the one the edit asked for.
+	var searchT []time.Duration
+	people, _ := filepath.Glob(filepath.Join(*root, "partners", partners[0].Name(), "people", "*.toml"))
+	for i := 0; i < 3 && len(people) > 0; i++ {
+		quiet(indexed, 3*time.Second)
+		rel, _ := filepath.Rel(*root, people[0])
+		start := time.Now()
+		edit(rel, rename(fmt.Sprintf("Bench%dS", i)))
+		select {
+		case at := <-indexed:
+			searchT = append(searchT, at.Sub(start))
+		case <-time.After(2 * time.Minute):
+			fail(fmt.Errorf("no search index 2 minutes after an edit"))
+		}
+	}
 	fullT := timeEdit(func() { edit("programs/program.toml", rename("BenchFull")) }, addr+"/", "BenchFull")
 
 	fmt.Printf("accredit serve on %s (%d partners), as of %s, %d edits of each kind\n", *root, len(partners), *asOf, *edits)
 	fmt.Printf("startup (first page served, decode cache warm): %s\n", startup.Round(time.Millisecond))
 	report("partner edit -> partner page", partnerT)
 	report("person edit -> credential page", personT)
+	report("person edit -> search index", searchT)
 	fmt.Printf("%-34s %8s\n", "full rebuild in serve (program)", fullT.Round(time.Millisecond))
 	fmt.Printf("%-34s %8s\n", "accredit build (cache warm)", buildTime.Round(time.Millisecond))
+}
+
+// quiet waits until nothing arrives on c for d.
+func quiet(c <-chan time.Time, d time.Duration) {
+	for {
+		select {
+		case <-c:
+		case <-time.After(d):
+			return
+		}
+	}
 }
 
 // timeEdit runs do and returns the time until url serves a page with want.

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/search"
 )
 
 //go:embed reload.js
@@ -84,6 +85,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if rel == "" || strings.HasSuffix(rel, "/") {
 		rel += "index.html"
+	}
+	if strings.HasPrefix(rel, search.Dir) {
+		if data, ok := s.searchFile(rel); ok {
+			s.send(w, gen, rel, data, http.StatusOK)
+			return
+		}
+		if s.search == nil {
+			// The first index is still being built.
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "the search index is being built", http.StatusServiceUnavailable)
+			return
+		}
 	}
 	var buf bytes.Buffer
 	found, err := cur.ix.File(rel, &buf)

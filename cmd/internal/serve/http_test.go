@@ -2,6 +2,8 @@ package serve
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"net"
@@ -16,13 +18,18 @@ import (
 // running starts Run on the example program and returns its root, its
 // URL and a stop function that cancels Run and waits for it to return.
 func running(t *testing.T) (root, url string, stop func() error) {
+	root, url, stop, _ = runningServer(t)
+	return root, url, stop
+}
+
+func runningServer(t *testing.T) (root, url string, stop func() error, srv *Server) {
 	t.Helper()
 	root = example(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := New(Options{Root: root, AsOf: asOfDate(t)})
+	srv = New(Options{Root: root, AsOf: asOfDate(t)})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(ctx, ln) }()
@@ -44,7 +51,7 @@ func running(t *testing.T) (root, url string, stop func() error) {
 	t.Cleanup(func() { stop() })
 	url = "http://" + ln.Addr().String()
 	waitFor(t, url+"/", func(status int, body string) bool { return status == http.StatusOK })
-	return root, url, stop
+	return root, url, stop, srv
 }
 
 func get(t *testing.T, url string) (int, string) {
@@ -177,5 +184,39 @@ func TestEvents(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSearchIndex: the search index is served, and follows an edit in the
+// background.
+func TestSearchIndex(t *testing.T) {
+	root, url, _, srv := runningServer(t)
+	waitFor(t, url+"/search/accredit-search.js", func(status int, body string) bool {
+		return status == http.StatusOK && strings.Contains(body, "export")
+	})
+	has := func(text string) bool {
+		srv.mu.RLock()
+		defer srv.mu.RUnlock()
+		for _, data := range srv.search {
+			// The index's files are gzip-compressed, the client not.
+			if zr, err := gzip.NewReader(bytes.NewReader(data)); err == nil {
+				data, _ = io.ReadAll(zr)
+			}
+			if strings.Contains(string(data), text) {
+				return true
+			}
+		}
+		return false
+	}
+	if !has("Aster Nexus Technologies") || has("Aster Nexus Indexed") {
+		t.Fatal("the index does not hold the partner's name before the edit")
+	}
+	edit(t, root, "partners/aster-nexus/partner.md", replace(`name = "Aster Nexus Technologies"`, `name = "Aster Nexus Indexed"`))
+	deadline := time.Now().Add(20 * time.Second)
+	for !has("Aster Nexus Indexed") {
+		if time.Now().After(deadline) {
+			t.Fatal("the search index does not have the edit after 20s")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

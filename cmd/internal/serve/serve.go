@@ -13,6 +13,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/search"
 	"github.com/accredit/accredit/cmd/internal/watch"
 )
 
@@ -40,6 +41,12 @@ type Server struct {
 	mu  sync.RWMutex
 	cur *state // nil until the first build is done
 	gen int64  // bumped by every rebuild; pages carry the one they show
+
+	// The search index's files (search/...), rebuilt in the background
+	// after each rebuild, and the previous ones: a page that loaded the
+	// previous index may still ask for its files.
+	search, searchPrev map[string][]byte
+	kick               chan struct{}
 }
 
 // New returns a server that has built nothing yet: call Rebuild, or Run.
@@ -47,7 +54,7 @@ func New(opts Options) *Server {
 	if opts.Log == nil {
 		opts.Log = io.Discard
 	}
-	return &Server{opts: opts, hub: newHub()}
+	return &Server{opts: opts, hub: newHub(), kick: make(chan struct{}, 1)}
 }
 
 // Rebuild loads the whole program again and swaps the new site in.
@@ -61,6 +68,60 @@ func (s *Server) Rebuild() {
 	s.mu.Unlock()
 	s.report(st, "loaded the program", start)
 	s.hub.publish(gen)
+	s.reindex()
+}
+
+// reindex asks the indexer for a new search index.
+func (s *Server) reindex() {
+	select {
+	case s.kick <- struct{}{}:
+	default: // one is asked for already: it will see this state
+	}
+}
+
+// indexer rebuilds the search index whenever asked, until ctx is done.
+// The index follows the pages by the time bleve takes (about a second at
+// 10,000 partners): it is built off the lock from documents taken under
+// it, so that edits and page views never wait for it.
+func (s *Server) indexer(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.kick:
+		}
+		start := time.Now()
+		s.mu.RLock()
+		cur := s.cur
+		if cur == nil || cur.st == nil || cur.errors > 0 {
+			s.mu.RUnlock()
+			continue
+		}
+		docs, labels := search.Docs(cur.st)
+		s.mu.RUnlock()
+		files, err := search.Files(docs, labels)
+		if err != nil {
+			fmt.Fprintf(s.opts.Log, "search index: %v\n", err)
+			continue
+		}
+		out := make(map[string][]byte, len(files))
+		for name, data := range files {
+			out[search.Dir+name] = data
+		}
+		s.mu.Lock()
+		s.searchPrev, s.search = s.search, out
+		s.mu.Unlock()
+		fmt.Fprintf(s.opts.Log, "search index rebuilt in %s\n", time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// searchFile returns a file of the search index.
+func (s *Server) searchFile(rel string) ([]byte, bool) {
+	if b, ok := s.search[rel]; ok {
+		return b, true
+	}
+	b, ok := s.searchPrev[rel]
+	return b, ok
 }
 
 // Apply takes in a batch of changed paths (relative to the root,
@@ -95,6 +156,7 @@ func (s *Server) Apply(paths []string) {
 	}
 	s.report(cur, what, start)
 	s.hub.publish(gen)
+	s.reindex()
 }
 
 // report logs a rebuild: how long it took and what is wrong.
@@ -136,6 +198,9 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	}
 	defer w.Close()
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	indexCtx, stopIndex := context.WithCancel(ctx)
+	defer stopIndex()
+	go s.indexer(indexCtx)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	s.Rebuild()
