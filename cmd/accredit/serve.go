@@ -11,6 +11,7 @@ import (
 
 	"github.com/accredit/accredit/cmd/internal/base"
 	"github.com/accredit/accredit/cmd/internal/serve"
+	"github.com/accredit/accredit/cmd/internal/site"
 )
 
 var cmdServe = &base.Command{
@@ -73,7 +74,8 @@ func runServe(env *base.Env, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv := serve.New(serve.Options{Root: root, AsOf: serveProgram.date(), Cache: openCache(env, root), Log: env.Stderr})
+	srv := serve.New(serve.Options{Root: root, AsOf: serveProgram.date(), Cache: openCache(env, root), Log: env.Stderr,
+		Grants: func() map[string]site.Grant { return grants(env, root) }})
 	fmt.Fprintf(env.Stderr, "serving %s at http://%s/ (as of %s; Ctrl-C stops)\n", root, ln.Addr(), serveProgram.date())
 	if err := srv.Run(ctx, ln); err != nil {
 		env.Errorf(cmdServe, "%v", err)

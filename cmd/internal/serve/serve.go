@@ -14,6 +14,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/load"
 	"github.com/accredit/accredit/cmd/internal/search"
+	"github.com/accredit/accredit/cmd/internal/site"
 	"github.com/accredit/accredit/cmd/internal/watch"
 )
 
@@ -26,6 +27,9 @@ type Options struct {
 	AsOf date.Date
 	// Cache, when set, keeps decoded files between full loads (and runs).
 	Cache *load.Cache
+	// Grants, when set, reads who granted each credential (from the git
+	// history, as build does); it runs at every full load.
+	Grants func() map[string]site.Grant
 	// Log receives a line per rebuild and the errors found; nil: none.
 	Log io.Writer
 	// Watch tunes the watcher (tests shorten nothing; the defaults are
@@ -60,7 +64,7 @@ func New(opts Options) *Server {
 // Rebuild loads the whole program again and swaps the new site in.
 func (s *Server) Rebuild() {
 	start := time.Now()
-	st := full(s.opts.Root, s.opts.AsOf, s.opts.Cache)
+	st := full(s.opts.Root, s.opts.AsOf, s.opts.Cache, s.opts.Grants)
 	s.mu.Lock()
 	s.cur = st
 	s.gen++

@@ -78,7 +78,7 @@ var firstID = regexp.MustCompile(`(?m)^id = "([0-9A-Z-]+)"`)
 func TestUpdate(t *testing.T) {
 	root := example(t)
 	d := asOfDate(t)
-	cur := full(root, d, nil)
+	cur := full(root, d, nil, nil)
 	if cur.fatal != nil || cur.errors > 0 {
 		t.Fatalf("the example does not build: %v, %d errors", cur.fatal, cur.errors)
 	}
@@ -155,11 +155,11 @@ func TestUpdate(t *testing.T) {
 			step.do()
 			c := classify(step.paths)
 			if c.full || cur.fatal != nil || cur.p == nil {
-				cur = full(root, d, nil)
+				cur = full(root, d, nil, nil)
 			} else if err := cur.update(root, d, c); err != nil {
 				t.Fatal(err)
 			}
-			want := full(root, d, nil)
+			want := full(root, d, nil, nil)
 			if (want.errors > 0) != step.errors {
 				t.Fatalf("%d errors after the step, want errors: %v", want.errors, step.errors)
 			}

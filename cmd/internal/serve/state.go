@@ -45,6 +45,10 @@ type state struct {
 	// as their id or their renews: those an edit adding or removing the
 	// id affects, found without walking every credential.
 	names map[string][]*program.Credential
+
+	// grants is who granted each credential, read from the git history
+	// at the last full load.
+	grants map[string]site.Grant
 }
 
 func (s *state) name(c *program.Credential, add bool) {
@@ -146,7 +150,7 @@ func (s *state) sort(ds []diag.Diagnostic, byFolder map[string][]diag.Diagnostic
 }
 
 // full loads, checks and indexes the whole program.
-func full(root string, asOf date.Date, cache *load.Cache) *state {
+func full(root string, asOf date.Date, cache *load.Cache, grants func() map[string]site.Grant) *state {
 	s := &state{loaded: map[string][]diag.Diagnostic{}, checked: map[string][]diag.Diagnostic{}, names: map[string][]*program.Credential{}}
 	p, ds, err := load.LoadWith(root, load.Options{Cache: cache})
 	if err != nil {
@@ -168,6 +172,9 @@ func full(root string, asOf date.Date, cache *load.Cache) *state {
 		s.fatal = err
 		return s
 	}
+	if grants != nil {
+		s.grants = grants()
+	}
 	if s.errors > 0 {
 		return s // no site to build: the pages show the errors
 	}
@@ -175,6 +182,7 @@ func full(root string, asOf date.Date, cache *load.Cache) *state {
 		s.fatal = err
 		return s
 	}
+	s.st.Grants = s.grants
 	s.ix = publish.NewIndex(s.st, s.theme)
 	return s
 }
@@ -253,6 +261,7 @@ func (s *state) update(root string, asOf date.Date, c change) error {
 			s.fatal = err
 			return nil
 		}
+		s.st.Grants = s.grants
 	} else {
 		if len(affected) > 0 {
 			if err := s.st.Refresh(affected); err != nil {
