@@ -134,18 +134,19 @@ func Docs(st *site.Site) ([]*Doc, Labels) {
 			docs = append(docs, pd)
 		}
 	}
+	// Names compare as a reader expects, case and accents aside: the
+	// folded keys are made once, not at each comparison.
+	keys := make(map[*Doc]string, len(docs))
+	for _, d := range docs {
+		keys[d] = foldName(d.Name)
+	}
 	slices.SortFunc(docs, func(a, b *Doc) int {
-		return cmp.Or(-cmp.Compare(a.Rank, b.Rank), compareNames(a.Name, b.Name), cmp.Compare(a.Type, b.Type), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(-cmp.Compare(a.Rank, b.Rank), cmp.Compare(keys[a], keys[b]), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Type, b.Type), cmp.Compare(a.ID, b.ID))
 	})
 	for i, d := range docs {
 		d.Num = i
 	}
 	return docs, labels
-}
-
-// compareNames orders names as a reader expects: case and accents aside.
-func compareNames(a, b string) int {
-	return cmp.Or(cmp.Compare(foldName(a), foldName(b)), cmp.Compare(a, b))
 }
 
 func foldName(s string) string { return strings.ToLower(foldString(s)) }

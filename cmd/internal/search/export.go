@@ -658,7 +658,9 @@ func container(header any, payload []byte) ([]byte, error) {
 
 func gz(data []byte) []byte {
 	var b bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	// The default level: BestCompression saves about 2% more bytes for
+	// three times the time, over thousands of files.
+	w, _ := gzip.NewWriterLevel(&b, gzip.DefaultCompression)
 	w.Write(data)
 	w.Close()
 	return b.Bytes()
