@@ -17,23 +17,34 @@ import (
 // the content of each file and of this binary, so a stale entry can never
 // be used: an edited file, or another build of accredit, misses.
 func openCache(env *base.Env, root string) *load.Cache {
-	if env.Getenv("ACCREDIT_CACHE") == "off" {
-		return nil
-	}
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return nil
-	}
-	abs, err := filepath.Abs(root)
-	if err != nil {
+	path := cacheFile(env, root, ".cache")
+	if path == "" {
 		return nil
 	}
 	salt := binaryHash()
 	if salt == nil {
 		return nil
 	}
+	return load.OpenCache(path, salt)
+}
+
+// cacheFile returns the path of a cache file of the program at root with
+// the extension ext, in the user's cache directory, or "" when caching is
+// off (ACCREDIT_CACHE=off) or there is no cache directory.
+func cacheFile(env *base.Env, root, ext string) string {
+	if env.Getenv("ACCREDIT_CACHE") == "off" {
+		return ""
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return ""
+	}
 	key := sha256.Sum256([]byte(abs))
-	return load.OpenCache(filepath.Join(dir, "accredit", hex.EncodeToString(key[:12])+".cache"), salt)
+	return filepath.Join(dir, "accredit", hex.EncodeToString(key[:12])+ext)
 }
 
 // binaryHash identifies this build of accredit.

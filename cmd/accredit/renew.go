@@ -52,7 +52,7 @@ func init() {
 }
 
 func runRenew(env *base.Env, args []string) int {
-	id, code, ok := idArgument(env, cmdRenew, args)
+	id, code, ok := firstArgument(env, cmdRenew, args, "which credential? give its ID")
 	if !ok {
 		return code
 	}
@@ -68,12 +68,13 @@ func runRenew(env *base.Env, args []string) int {
 	})
 }
 
-// idArgument takes the credential id that revoke and renew name first,
-// and parses the flags that follow it: the flag package stops at the
-// first argument that is not a flag.
-func idArgument(env *base.Env, cmd *base.Command, args []string) (id string, code int, ok bool) {
+// firstArgument takes the argument that revoke, renew and import name
+// first (an id, a file), and parses the flags that follow it: the flag
+// package stops at the first argument that is not a flag. missing says
+// what to give when there is none.
+func firstArgument(env *base.Env, cmd *base.Command, args []string, missing string) (arg string, code int, ok bool) {
 	if len(args) == 0 {
-		env.Errorf(cmd, "which credential? give its ID")
+		env.Errorf(cmd, "%s", missing)
 		cmd.ShortUsage(env.Stderr)
 		return "", base.ExitUsage, false
 	}

@@ -48,7 +48,7 @@ func init() {
 }
 
 func runRevoke(env *base.Env, args []string) int {
-	id, code, ok := idArgument(env, cmdRevoke, args)
+	id, code, ok := firstArgument(env, cmdRevoke, args, "which credential? give its ID")
 	if !ok {
 		return code
 	}

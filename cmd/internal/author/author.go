@@ -230,31 +230,12 @@ func PlanRevoke(root, id string, on date.Date, reason string, asOf date.Date) (*
 	if err != nil {
 		return nil, err
 	}
-	if fresh := newErrors(before.errs, after.errs); len(fresh) > 0 {
+	if fresh := diag.Added(before.errs, after.errs); len(fresh) > 0 {
 		return nil, &Refusal{What: what, Problems: fresh, Block: 1 << 30}
 	}
 	cr := after.person.Certifications[c.Index]
 	return &Edit{Root: root, File: f.File, Data: data, Old: f.Data, Holder: after.person.Name, Partner: f.Partner,
 		Cred: cr, Cert: after.prog.CertificationOf(cr)}, nil
-}
-
-// newErrors returns the errors of after that before does not have, by
-// rule and message (lines move when keys are inserted).
-func newErrors(before, after []diag.Diagnostic) []diag.Diagnostic {
-	seen := map[string]int{}
-	for _, d := range before {
-		seen[d.Rule+"\x00"+d.Msg]++
-	}
-	var out []diag.Diagnostic
-	for _, d := range after {
-		k := d.Rule + "\x00" + d.Msg
-		if seen[k] > 0 {
-			seen[k]--
-			continue
-		}
-		out = append(out, d)
-	}
-	return out
 }
 
 // judged is a person file checked over the program's definitions.

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/accredit/accredit/cmd/internal/diag"
 )
 
 func TestAdded(t *testing.T) {
@@ -25,18 +23,6 @@ func TestAdded(t *testing.T) {
 				t.Errorf("Added() = %q, want %q", got, tc.want)
 			}
 		})
-	}
-}
-
-func TestNewErrors(t *testing.T) {
-	d := func(line int, rule, msg string) diag.Diagnostic {
-		return diag.Diagnostic{File: "f", Line: line, Rule: rule, Msg: msg}
-	}
-	before := []diag.Diagnostic{d(3, "retake-wait", "w"), d(9, "syntax", "s")}
-	after := []diag.Diagnostic{d(3, "retake-wait", "w"), d(11, "syntax", "s"), d(11, "syntax", "s"), d(12, "invalid-value", "v")}
-	got := newErrors(before, after)
-	if len(got) != 2 || got[0].Rule != "syntax" || got[1].Rule != "invalid-value" {
-		t.Errorf("newErrors = %v: want the second syntax error and the invalid-value", got)
 	}
 }
 

@@ -111,3 +111,22 @@ func Count(ds []Diagnostic) (errors, warnings int) {
 	}
 	return errors, warnings
 }
+
+// Added returns the diagnostics of after that before lacks, compared by
+// rule and message and counted, not by position: an edit that inserts
+// lines moves the diagnostics after them without changing them.
+func Added(before, after []Diagnostic) []Diagnostic {
+	seen := map[string]int{}
+	for _, d := range before {
+		seen[d.Rule+"\x00"+d.Msg]++
+	}
+	var out []Diagnostic
+	for _, d := range after {
+		if k := d.Rule + "\x00" + d.Msg; seen[k] > 0 {
+			seen[k]--
+		} else {
+			out = append(out, d)
+		}
+	}
+	return out
+}

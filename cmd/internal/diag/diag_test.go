@@ -494,3 +494,15 @@ func TestEscapers(t *testing.T) {
 		}
 	}
 }
+
+func TestAdded(t *testing.T) {
+	d := func(line int, rule, msg string) Diagnostic {
+		return Diagnostic{File: "f", Line: line, Rule: rule, Msg: msg}
+	}
+	before := []Diagnostic{d(3, "retake-wait", "w"), d(9, "syntax", "s")}
+	after := []Diagnostic{d(3, "retake-wait", "w"), d(11, "syntax", "s"), d(11, "syntax", "s"), d(12, "invalid-value", "v")}
+	got := Added(before, after)
+	if len(got) != 2 || got[0].Rule != "syntax" || got[1].Rule != "invalid-value" {
+		t.Errorf("Added = %v: want the second syntax error and the invalid-value", got)
+	}
+}

@@ -199,3 +199,17 @@ func isTrivia(l []byte) bool {
 	t := bytes.TrimSpace(l)
 	return len(t) == 0 || t[0] == '#'
 }
+
+// Appendable reports whether Append can add a [[table]] to src, a document
+// that decodes: it can unless the document already uses the name for
+// something other than an array of tables (an inline array "exams = [...]",
+// a [exams] table, a dotted key exams.x). Callers that have decoded src
+// use it instead of decoding the result again.
+func Appendable(src []byte, table string) bool {
+	for _, e := range tomlpos.Scan(src).Entries {
+		if e.Path == table || strings.HasPrefix(e.Path, table+".") {
+			return false
+		}
+	}
+	return true
+}

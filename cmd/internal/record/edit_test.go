@@ -206,3 +206,52 @@ func FuzzInsert(f *testing.F) {
 		}
 	})
 }
+
+func TestAppendable(t *testing.T) {
+	for src, want := range map[string]bool{
+		"":                                    true,
+		"name = \"A\"\n":                      true,
+		"[[exams]]\nexam = \"e\"\n":           true,
+		"notes = \"\"\"\nexams = 1\n\"\"\"\n": true,
+		"exams = []\n":                        false,
+		"exams = [{exam = \"e\"}]\n":          false,
+		"\"exams\" = []\n":                    false,
+		"[exams]\nexam = \"e\"\n":             false,
+		"exams.first = 1\n":                   false,
+		"[exams.sub]\n":                       false,
+	} {
+		if got := Appendable([]byte(src), "exams"); got != want {
+			t.Errorf("Appendable(%q) = %v, want %v", src, got, want)
+		}
+	}
+}
+
+// FuzzAppend: whenever a document decodes and Appendable says yes, the
+// document with a block appended decodes too, with one more element.
+func FuzzAppend(f *testing.F) {
+	f.Add([]byte("name = \"Ann\"\n[[exams]]\nexam = \"e\"\n# end"))
+	f.Add([]byte("exams = [1]\n"))
+	f.Add([]byte("a = \"\"\"\n[[exams]]\n\"\"\"\r\n"))
+	f.Add([]byte("[t]\nx = 1\n[[exams]]\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		var before map[string]any
+		if _, err := toml.Decode(string(src), &before); err != nil || !Appendable(src, "exams") {
+			return
+		}
+		n := 0
+		if v, ok := before["exams"].([]map[string]any); ok {
+			n = len(v)
+		} else if before["exams"] != nil {
+			t.Fatalf("Appendable, but exams is a %T", before["exams"])
+		}
+		out := Append(src, "exams", KV{"exam", "e\"x"}, KV{"date", d("2025-01-02")})
+		var after map[string]any
+		if _, err := toml.Decode(string(out), &after); err != nil {
+			t.Fatalf("%v\n%q", err, out)
+		}
+		got, _ := after["exams"].([]map[string]any)
+		if len(got) != n+1 || got[n]["exam"] != "e\"x" {
+			t.Fatalf("exams = %v, want %d elements, the last ours", after["exams"], n+1)
+		}
+	})
+}

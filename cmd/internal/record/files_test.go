@@ -65,7 +65,7 @@ func TestWrite(t *testing.T) {
 	dir := t.TempDir()
 	old := filepath.Join(dir, "old.toml")
 	os.WriteFile(old, []byte("old"), 0o600)
-	files := []File{{old, []byte("new")}, {filepath.Join(dir, "sub", "new.toml"), []byte("made")}}
+	files := []File{{Path: old, Data: []byte("new")}, {Path: filepath.Join(dir, "sub", "new.toml"), Data: []byte("made")}}
 	if err := Write(files); err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestWrite(t *testing.T) {
 	}
 	// A file that cannot be written (its folder is a file) leaves every
 	// file as it was, and no temporary file behind.
-	err := Write([]File{{old, []byte("newer")}, {filepath.Join(old, "f.toml"), []byte("x")}})
+	err := Write([]File{{Path: old, Data: []byte("newer")}, {Path: filepath.Join(old, "f.toml"), Data: []byte("x")}})
 	if err == nil {
 		t.Fatal("no error writing below a file")
 	}

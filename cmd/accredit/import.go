@@ -1,0 +1,161 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/importcsv"
+)
+
+var cmdImport = &base.Command{
+	UsageLine: "import FILE.csv [--map FIELD=COLUMN,...] [--delimiter C] [--root DIR] [--dry-run]",
+	Short:     "import exam results and course completions from a CSV export",
+	Long: `Import brings exam results and course completions exported by an LMS or a
+proctoring provider into people's files: each row becomes an [[exams]] or
+a [[training]] block appended to the person's file, in date order, with
+every other byte of the file kept as it was.
+
+The CSV has a header row. Its columns are found by name (case and
+surrounding blanks ignored; other columns are ignored):
+
+  email       the person's e-mail, as in their file (matched without case)
+  partner     the partner id      } instead of, or as well as, email:
+  person      the person id       } partners/<partner>/people/<person>.toml
+  type        exam or course (optional: by default a row is an exam when
+              its exam cell is filled, a course when its course cell is)
+  exam        the exam id
+  course      the course id
+  date        YYYY-MM-DD (the date part of a date-time is taken as written)
+  score       exams: a whole percentage, 0 to 100 ("82" or "82%")
+  proctoring  exams, optional: self, live or in-person
+
+--map renames columns: --map email=Login,score=Result,date="Completed on".
+With a type column, exam and course may be the same column
+(--map exam=Item,course=Item).
+
+Import is idempotent: a result already recorded (the same exam on the same
+day with the same score; the same course completed on the same day) is not
+added again, so a second run of the same file changes nothing. An attempt
+of the same exam on the same day with another score is a conflict.
+
+Every problem is reported as FILE.csv:LINE: message: an unknown person
+(no file, no one with that e-mail, or several), exam or course, a bad
+date, score or mode, a date after today, a conflict. If there is any,
+nothing is written (exit 1). Otherwise every file is written all or
+nothing. --dry-run prints the same report and writes nothing.
+
+Import records facts; it does not judge them. Run "accredit check"
+afterwards: a retake too soon is still an attempt, and check reports it.
+
+Exit status: 0 imported (or nothing new), 1 problems (nothing written),
+2 usage or I/O error (an unreadable file, a missing column).`,
+	Flag: base.NewFlagSet("import"),
+}
+
+var (
+	importRoot      = cmdImport.Flag.String("root", ".", "the program repository `DIR`")
+	importMap       = &mappingFlag{m: importcsv.DefaultMapping()}
+	importDelimiter = cmdImport.Flag.String("delimiter", ",", "the field separator `C` (e.g. ';' or '\\t')")
+	importDryRun    = cmdImport.Flag.Bool("dry-run", false, "print what would be imported and write nothing")
+)
+
+func init() {
+	cmdImport.Flag.Var(importMap, "map", "read FIELD from the column headed COLUMN (`FIELD=COLUMN,...`; repeatable)")
+	cmdImport.Run = runImport
+	register(cmdImport)
+}
+
+func runImport(env *base.Env, args []string) int {
+	name, code, ok := firstArgument(env, cmdImport, args, "which file? give the CSV export")
+	if !ok {
+		return code
+	}
+	comma, err := delimiter(*importDelimiter)
+	if err != nil {
+		env.Errorf(cmdImport, "--delimiter: %v", err)
+		return base.ExitUsage
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		env.Errorf(cmdImport, "%v", err)
+		return base.ExitUsage
+	}
+	rows, probs, err := importcsv.Parse(f, importMap.m, comma)
+	f.Close()
+	if err != nil {
+		env.Errorf(cmdImport, "%s: %v", name, err)
+		return base.ExitUsage
+	}
+	plan, err := importcsv.PlanImport(*importRoot, rows, date.Today(), importcsv.Options{IndexCache: cacheFile(env, *importRoot, ".emails")})
+	if err != nil {
+		env.Errorf(cmdImport, "%v", err)
+		return base.ExitUsage
+	}
+	probs = append(probs, plan.Problems...)
+	if len(probs) > 0 {
+		for _, p := range sortedProblems(probs) {
+			fmt.Fprintf(env.Stderr, "%s:%d: %s\n", name, p.Line, p.Msg)
+		}
+		fmt.Fprintf(env.Stderr, "%d %s in %s: nothing was written\n", len(probs), plural(len(probs), "problem"), name)
+		return base.ExitProblems
+	}
+	var b strings.Builder
+	for _, fp := range plan.Files {
+		for _, r := range fp.Added {
+			fmt.Fprintf(&b, "%s: + %s (%s:%d)\n", fp.File, r, name, r.Line)
+		}
+	}
+	fmt.Fprint(env.Stdout, b.String())
+	n := plan.Records()
+	summary := fmt.Sprintf("%d %s into %d %s", n, plural(n, "record"), len(plan.Files), plural(len(plan.Files), "file"))
+	if k := len(plan.Present); k > 0 {
+		summary += fmt.Sprintf("; %d %s already recorded", k, plural(k, "row"))
+	}
+	if *importDryRun {
+		fmt.Fprintf(env.Stderr, "would import %s; nothing was written (--dry-run)\n", summary)
+		return base.ExitOK
+	}
+	if err := plan.Write(); err != nil {
+		env.Errorf(cmdImport, "%v", err)
+		return base.ExitUsage
+	}
+	fmt.Fprintf(env.Stderr, "imported %s\n", summary)
+	return base.ExitOK
+}
+
+func sortedProblems(ps []importcsv.Problem) []importcsv.Problem {
+	out := slices.Clone(ps)
+	slices.SortStableFunc(out, func(a, b importcsv.Problem) int { return a.Line - b.Line })
+	return out
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// delimiter reads the --delimiter flag: one character, or \t for a tab.
+func delimiter(s string) (rune, error) {
+	if s == `\t` || s == "tab" {
+		return '\t', nil
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || n != len(s) || r == '"' || r == '\r' || r == '\n' || r == utf8.RuneError {
+		return 0, fmt.Errorf("%q: want one character", s)
+	}
+	return r, nil
+}
+
+// mappingFlag is --map FIELD=COLUMN,...; it may be repeated.
+type mappingFlag struct{ m importcsv.Mapping }
+
+func (f *mappingFlag) String() string { return "" }
+
+func (f *mappingFlag) Set(s string) error { return f.m.Set(s) }

@@ -1,0 +1,280 @@
+package importcsv
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/accredit/accredit/cmd/internal/date"
+)
+
+// Fields are the things a row can say, in the order of the documentation.
+var Fields = []string{"email", "partner", "person", "type", "exam", "course", "date", "score", "proctoring"}
+
+// Mapping maps each field to the header of the column that holds it.
+type Mapping map[string]string
+
+// DefaultMapping names every column after its field.
+func DefaultMapping() Mapping {
+	m := Mapping{}
+	for _, f := range Fields {
+		m[f] = f
+	}
+	return m
+}
+
+// Set applies "field=Column" pairs, comma-separated ("score=Result,date=
+// Completed on"), to the mapping.
+func (m Mapping) Set(spec string) error {
+	for _, pair := range strings.Split(spec, ",") {
+		if strings.TrimSpace(pair) == "" {
+			continue
+		}
+		field, col, ok := strings.Cut(pair, "=")
+		field = strings.ToLower(strings.TrimSpace(field))
+		col = strings.TrimSpace(col)
+		if !ok || col == "" {
+			return fmt.Errorf("%q: want field=Column", pair)
+		}
+		if !slices.Contains(Fields, field) {
+			return fmt.Errorf("unknown field %q: the fields are %s", field, strings.Join(Fields, ", "))
+		}
+		m[field] = col
+	}
+	return nil
+}
+
+// Kinds of rows.
+const (
+	Exam   = "exam"
+	Course = "course"
+)
+
+// Row is one result read from the CSV.
+type Row struct {
+	Line int // the CSV line the row starts on
+	Kind string
+	// Who: an e-mail, or a partner and person id (or all three).
+	Email, Partner, Person string
+	ID                     string // the exam or course id
+	Date                   date.Date
+	Score                  int    // exams only
+	Proctoring             string // exams only, may be empty
+}
+
+func (r Row) String() string {
+	if r.Kind == Course {
+		return fmt.Sprintf("course %s completed %s", r.ID, r.Date)
+	}
+	s := fmt.Sprintf("exam %s %s score %d", r.ID, r.Date, r.Score)
+	if r.Proctoring != "" {
+		s += " " + r.Proctoring
+	}
+	return s
+}
+
+// Problem is something wrong with one row (or the header, line 1).
+type Problem struct {
+	Line int
+	Msg  string
+}
+
+// Parse reads CSV data with a header row. comma is the field separator
+// (0 for ','). The error is for a file that cannot be imported at all: not
+// CSV, or no column for a field it needs. A row with a bad value is a
+// problem at its line; the other rows are still returned.
+func Parse(r io.Reader, m Mapping, comma rune) ([]Row, []Problem, error) {
+	cr := csv.NewReader(r)
+	if comma != 0 {
+		cr.Comma = comma
+	}
+	cr.FieldsPerRecord = -1 // exports pad or trim rows; a missing cell is empty
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, nil, errors.New("the file is empty: a header row is required")
+	}
+	if err != nil {
+		return nil, nil, csvError(err)
+	}
+	col, err := columns(header, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	var rows []Row
+	var probs []Problem
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, csvError(err)
+		}
+		line, _ := cr.FieldPos(0)
+		cell := func(f string) string {
+			if i, ok := col[f]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		if allEmpty(rec) {
+			continue
+		}
+		row, msg := parseRow(cell, col)
+		if msg != "" {
+			probs = append(probs, Problem{line, msg})
+			continue
+		}
+		row.Line = line
+		rows = append(rows, row)
+	}
+	return rows, probs, nil
+}
+
+func csvError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("line %d: %v", pe.Line, pe.Err)
+	}
+	return err
+}
+
+func allEmpty(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// columns finds each field's column by its mapped header, case and
+// surrounding blanks ignored, and checks that the fields a row needs are
+// there.
+func columns(header []string, m Mapping) (map[string]int, error) {
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff") // a byte order mark from a spreadsheet
+	}
+	col := map[string]int{}
+	for _, f := range Fields {
+		want := m[f]
+		for i, h := range header {
+			if strings.EqualFold(strings.TrimSpace(h), want) {
+				col[f] = i
+				break
+			}
+		}
+	}
+	missing := func(fs ...string) string {
+		var out []string
+		for _, f := range fs {
+			out = append(out, fmt.Sprintf("%s (column %q)", f, m[f]))
+		}
+		return strings.Join(out, ", ")
+	}
+	_, hasEmail := col["email"]
+	_, hasPartner := col["partner"]
+	_, hasPerson := col["person"]
+	_, hasExam := col["exam"]
+	_, hasCourse := col["course"]
+	_, hasDate := col["date"]
+	_, hasType := col["type"]
+	switch {
+	case !hasEmail && !(hasPartner && hasPerson):
+		return nil, fmt.Errorf("line 1: no column says who: need %s, or %s", missing("email"), missing("partner", "person"))
+	case !hasExam && !hasCourse:
+		return nil, fmt.Errorf("line 1: no column says what: need %s or %s", missing("exam"), missing("course"))
+	case !hasDate:
+		return nil, fmt.Errorf("line 1: no column for %s", missing("date"))
+	case hasExam && hasCourse && col["exam"] == col["course"] && !hasType:
+		return nil, fmt.Errorf("line 1: exam and course are both column %q: a %s tells them apart", header[col["exam"]], missing("type"))
+	}
+	return col, nil
+}
+
+// parseRow reads one row; msg says what is wrong with it.
+func parseRow(cell func(string) string, col map[string]int) (Row, string) {
+	r := Row{Email: cell("email"), Partner: cell("partner"), Person: cell("person")}
+	if r.Email == "" && (r.Partner == "" || r.Person == "") {
+		return r, "no e-mail, and no partner and person: who is it?"
+	}
+	exam, course := cell("exam"), cell("course")
+	switch t := strings.ToLower(cell("type")); {
+	case t == Exam || t == Course:
+		r.Kind = t
+	case t != "":
+		return r, fmt.Sprintf("type %q: want exam or course", cell("type"))
+	case exam != "" && course != "" && col["exam"] != col["course"]:
+		return r, fmt.Sprintf("both an exam (%s) and a course (%s): one result a row", exam, course)
+	case exam != "":
+		r.Kind = Exam
+	case course != "":
+		r.Kind = Course
+	default:
+		return r, "neither an exam nor a course"
+	}
+	if r.Kind == Exam {
+		r.ID = exam
+	} else {
+		r.ID = course
+	}
+	if r.ID == "" {
+		return r, fmt.Sprintf("%s row without its %s id", map[string]string{Exam: "an exam", Course: "a course"}[r.Kind], r.Kind)
+	}
+	d, err := parseDate(cell("date"))
+	if err != nil {
+		return r, err.Error()
+	}
+	r.Date = d
+	if r.Kind == Course {
+		return r, ""
+	}
+	s := cell("score")
+	if s == "" {
+		return r, "an exam row without a score"
+	}
+	if r.Score, err = parseScore(s); err != nil {
+		return r, err.Error()
+	}
+	if p := cell("proctoring"); p != "" {
+		r.Proctoring = strings.NewReplacer(" ", "-", "_", "-").Replace(strings.ToLower(p))
+		if !slices.Contains([]string{"self", "live", "in-person"}, r.Proctoring) {
+			return r, fmt.Sprintf("proctoring %q: want self, live or in-person", p)
+		}
+	}
+	return r, ""
+}
+
+// parseDate reads YYYY-MM-DD, or the date part of an ISO date-time as
+// written (2025-03-01T14:05:00Z is 2025-03-01).
+func parseDate(s string) (date.Date, error) {
+	if s == "" {
+		return date.Date{}, errors.New("no date")
+	}
+	if len(s) > 10 && (s[10] == 'T' || s[10] == ' ') {
+		s = s[:10]
+	}
+	d, err := date.Parse(s)
+	if err != nil {
+		return d, fmt.Errorf("date %q: want YYYY-MM-DD", s)
+	}
+	return d, nil
+}
+
+// parseScore reads a whole percentage: "82", "82%" or "82.0"; "82.5" is an
+// error rather than a rounding that could turn a fail into a pass.
+func parseScore(s string) (int, error) {
+	t := strings.TrimSpace(strings.TrimSuffix(s, "%"))
+	if i := strings.IndexByte(t, '.'); i >= 0 && strings.Trim(t[i+1:], "0") == "" {
+		t = t[:i]
+	}
+	n, err := strconv.Atoi(t)
+	if err != nil || n < 0 || n > 100 {
+		return 0, fmt.Errorf("score %q: want a whole percentage from 0 to 100", s)
+	}
+	return n, nil
+}

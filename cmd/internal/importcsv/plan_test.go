@@ -1,0 +1,156 @@
+package importcsv
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/accredit/accredit/cmd/internal/date"
+)
+
+func write(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for rel, data := range files {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// makeOld sets a people folder's time in the past, as if it had not
+// changed for a while.
+func makeOld(t *testing.T, root, partner string) {
+	old := time.Now().Add(-time.Hour).Truncate(time.Second).Add(123)
+	if err := os.Chtimes(filepath.Join(root, "partners", partner, "people"), old, old); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestIndex(t *testing.T) {
+	root := t.TempDir()
+	cache := filepath.Join(t.TempDir(), "idx")
+	write(t, root, map[string]string{
+		"partners/a/people/x.toml":       "name = \"X\"\nemail = \"X@Example.com\"\n",
+		"partners/a/people/y.toml":       "name = \"Y\"\nemail = \"\"\"shared@example.com\"\"\"\n",
+		"partners/b/people/z.toml":       "name = \"Z\"\nemail = 'shared@example.com'\n",
+		"partners/b/people/n.toml":       "name = \"No e-mail\"\n",
+		"partners/b/people/.t.toml":      "email = \"temp@example.com\"\n",
+		"partners/c/partner.md":          "+++\n+++\n",
+		"partners/\"odd\"/people/q.toml": "email = \"odd@example.com\"\n",
+	})
+	makeOld(t, root, "a")
+	makeOld(t, root, "b")
+	x, err := BuildIndex(root, cache, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(x *Index, email string, want ...string) {
+		t.Helper()
+		if got := x.Lookup(email); !slices.Equal(got, want) {
+			t.Errorf("Lookup(%s) = %v, want %v", email, got, want)
+		}
+	}
+	check(x, "x@example.com", "partners/a/people/x.toml")
+	check(x, "SHARED@example.com", "partners/a/people/y.toml", "partners/b/people/z.toml")
+	check(x, "temp@example.com")
+	check(x, "odd@example.com", `partners/"odd"/people/q.toml`)
+
+	// A file rewritten in place leaves its folder's time alone: the stored
+	// entry is used (the importer catches this when it reads the file).
+	write(t, root, map[string]string{"partners/a/people/x.toml": "name = \"X\"\nemail = \"new@example.com\"\n"})
+	makeOld(t, root, "a")
+	x, _ = BuildIndex(root, cache, true)
+	check(x, "x@example.com", "partners/a/people/x.toml")
+	check(x, "new@example.com")
+	// Without reuse every file is read.
+	x, _ = BuildIndex(root, cache, false)
+	check(x, "new@example.com", "partners/a/people/x.toml")
+	// A file added changes the folder's time: the folder is read again.
+	write(t, root, map[string]string{"partners/b/people/w.toml": "email = \"w@example.com\"\n"})
+	x, _ = BuildIndex(root, cache, true)
+	check(x, "w@example.com", "partners/b/people/w.toml")
+	// A damaged cache is an empty one.
+	os.WriteFile(cache, []byte(indexMagic+"\nP \"x\" \"y\"\n"), 0o644)
+	if len(readIndex(cache)) != 0 {
+		t.Error("a damaged index was read")
+	}
+}
+
+// A stored index that missed an in-place change of an e-mail does not
+// misfile a result: the importer notices and reads every file again.
+func TestPlanStaleIndex(t *testing.T) {
+	root := t.TempDir()
+	cache := filepath.Join(t.TempDir(), "idx")
+	write(t, root, map[string]string{
+		"programs/program.toml":    "[program]\nname = \"P\"\n",
+		"programs/tracks/t.toml":   "name = \"T\"\n[[courses]]\nid = \"c1\"\ntitle = \"C\"\n",
+		"partners/a/partner.md":    "+++\nname = \"A\"\n+++\n",
+		"partners/a/people/x.toml": "name = \"X\"\nemail = \"old@example.com\"\n",
+		"partners/a/people/y.toml": "name = \"Y\"\nemail = \"y@example.com\"\n",
+	})
+	makeOld(t, root, "a")
+	asOf, _ := date.Parse("2025-06-01")
+	d, _ := date.Parse("2025-03-01")
+	if _, err := BuildIndex(root, cache, true); err != nil {
+		t.Fatal(err)
+	}
+	// x's e-mail moves to y, in place.
+	write(t, root, map[string]string{
+		"partners/a/people/x.toml": "name = \"X\"\nemail = \"x@example.com\"\n",
+		"partners/a/people/y.toml": "name = \"Y\"\nemail = \"old@example.com\"\n",
+	})
+	makeOld(t, root, "a")
+	rows := []Row{{Line: 2, Kind: Course, Email: "old@example.com", ID: "c1", Date: d}, {Line: 3, Kind: Course, Email: "x@example.com", ID: "c1", Date: d}}
+	plan, err := PlanImport(root, rows, asOf, Options{IndexCache: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Problems) > 0 || len(plan.Files) != 2 {
+		t.Fatalf("problems %v, files %d", plan.Problems, len(plan.Files))
+	}
+	for _, f := range plan.Files {
+		who := map[string]string{"partners/a/people/x.toml": "x@example.com", "partners/a/people/y.toml": "old@example.com"}[f.File]
+		if f.Added[0].Email != who || !strings.Contains(string(f.Data), "[[training]]\ncourse = \"c1\"\ncompleted = 2025-03-01\n") {
+			t.Errorf("%s got %+v:\n%s", f.File, f.Added, f.Data)
+		}
+	}
+	if err := plan.Write(); err != nil {
+		t.Fatal(err)
+	}
+	// Idempotent.
+	plan, _ = PlanImport(root, rows, asOf, Options{IndexCache: cache})
+	if len(plan.Files) != 0 || len(plan.Present) != 2 {
+		t.Errorf("second run: %d files, %d present", len(plan.Files), len(plan.Present))
+	}
+}
+
+// A file that writes its exams as an inline array cannot take [[exams]]:
+// that is a problem at the row, and nothing is planned for the file.
+func TestPlanInlineArray(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"programs/program.toml":    "[program]\nname = \"P\"\n",
+		"programs/exams/e1.toml":   "title = \"E\"\n",
+		"partners/a/partner.md":    "+++\nname = \"A\"\n+++\n",
+		"partners/a/people/x.toml": "name = \"X\"\nexams = [{exam = \"e1\", date = 2025-01-01, score = 50}]\n",
+	})
+	asOf, _ := date.Parse("2025-06-01")
+	d, _ := date.Parse("2025-03-01")
+	plan, err := PlanImport(root, []Row{{Line: 2, Kind: Exam, Partner: "a", Person: "x", ID: "e1", Date: d, Score: 80}}, asOf, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Problems) != 1 || !strings.Contains(plan.Problems[0].Msg, "cannot add to partners/a/people/x.toml: it writes exams in a form") || len(plan.Files) != 0 {
+		t.Errorf("problems %v, files %d", plan.Problems, len(plan.Files))
+	}
+	if plan.Write() == nil {
+		t.Error("a plan with problems was written")
+	}
+}
