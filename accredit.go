@@ -13,11 +13,17 @@ import (
 //go:embed all:layouts
 var layouts embed.FS
 
-// Example holds the example program's definitions (programs/) and pages
-// (content/).
+// Example holds the example program: its definitions (programs/), pages
+// (content/), two of its partners, its CI workflows (.github/workflows),
+// and the README and .gitignore of a new program (newprogram/), which is
+// what "accredit init" writes.
 //
-//go:embed programs content
+//go:embed programs content partners/baltic-loop partners/tidewater-apps .github/workflows newprogram
 var Example embed.FS
+
+// ExamplePartners are the partners Example holds, a small listed and
+// public mix with renewals and revocations.
+var ExamplePartners = []string{"baltic-loop", "tidewater-apps"}
 
 // Layouts returns the default theme rooted at layouts/.
 func Layouts() fs.FS {

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/accredit/accredit"
+	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/diag"
+)
+
+var cmdInit = &base.Command{
+	UsageLine: "init DIR [--no-git]",
+	Short:     "start a new program repository from the example program",
+	Long: `Init writes a new program repository into DIR from the example program
+built into accredit, the Northwind Partner Certification Program: its
+programs/ (program, tracks, exams and question banks), two of its
+partners, its content/ pages and reference docs, its CI workflows
+(.github/workflows), a README for administrators with the first steps,
+and a .gitignore for build/. The result checks and builds as it is; make
+it yours from there (see its README.md).
+
+DIR is created if needed. Init never overwrites: it refuses a DIR that
+holds anything but a .git folder (so a fresh clone of an empty repository
+is fine). Unless --no-git is given or DIR is already inside a git
+repository, DIR is made a git repository with a main branch; nothing is
+committed.
+
+Init checks what it wrote and prints the summary.
+
+Exit status: 0 created, 1 the new program does not check clean (a bug),
+2 usage or I/O error, or DIR is not empty.`,
+	Flag: base.NewFlagSet("init"),
+}
+
+var initNoGit = cmdInit.Flag.Bool("no-git", false, "do not make DIR a git repository")
+
+func init() {
+	cmdInit.Run = runInit
+	register(cmdInit)
+}
+
+func runInit(env *base.Env, args []string) int {
+	dir, code, ok := firstArgument(env, cmdInit, args, "where? give the new program's folder")
+	if !ok {
+		return code
+	}
+	if err := emptyTarget(dir); err != nil {
+		env.Errorf(cmdInit, "%v", err)
+		return base.ExitUsage
+	}
+	n, err := writeExample(dir)
+	if err != nil {
+		env.Errorf(cmdInit, "%v", err)
+		return base.ExitUsage
+	}
+	gitNote := ""
+	if !*initNoGit {
+		if top := gitTop(dir); top != "" {
+			gitNote = fmt.Sprintf("; inside the git repository %s", top)
+		} else if _, err := git.PlainInitWithOptions(dir, &git.PlainInitOptions{InitOptions: git.InitOptions{DefaultBranch: plumbing.Main}}); err != nil {
+			env.Errorf(cmdInit, "git init %s: %v", dir, err)
+			return base.ExitUsage
+		} else {
+			gitNote = "; a git repository on branch main, nothing committed yet"
+		}
+	}
+	fmt.Fprintf(env.Stderr, "created a new program in %s: %d files%s\n", dir, n, gitNote)
+	res, err := loadAndCheck(env, dir, date.Today())
+	if err != nil {
+		env.Errorf(cmdInit, "%v", err)
+		return base.ExitUsage
+	}
+	fmt.Fprintln(env.Stderr, diag.Summary(res.Diags, res.Program.Files))
+	if errs, _ := diag.Count(res.Diags); errs > 0 {
+		diag.Write(env.Stderr, diag.Text, res.Diags)
+		return base.ExitProblems
+	}
+	fmt.Fprintf(env.Stderr, "next: read %s, then run accredit serve --root %s\n", filepath.Join(dir, "README.md"), dir)
+	return base.ExitOK
+}
+
+// emptyTarget refuses a folder that holds anything but .git.
+func emptyTarget(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Name() != ".git" {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) > 0 {
+		if len(names) > 3 {
+			names = append(names[:3], "...")
+		}
+		return fmt.Errorf("%s is not empty (%s): init writes a new program only into an empty folder, and never overwrites", dir, strings.Join(names, ", "))
+	}
+	return nil
+}
+
+// writeExample writes the embedded example under dir: programs/,
+// content/, the example partners and the workflows as they are embedded,
+// newprogram/README.md and newprogram/gitignore as README.md and
+// .gitignore. It returns the number of files written.
+func writeExample(dir string) (int, error) {
+	n := 0
+	err := fs.WalkDir(accredit.Example, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		out := p
+		if rest, ok := strings.CutPrefix(p, "newprogram/"); ok {
+			out = map[string]string{"README.md": "README.md", "gitignore": ".gitignore"}[rest]
+			if out == "" {
+				return nil
+			}
+		}
+		data, err := fs.ReadFile(accredit.Example, p)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(dir, filepath.FromSlash(out))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		// O_EXCL: even a file that appeared since the folder was found
+		// empty is never overwritten.
+		f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		n++
+		return err
+	})
+	return n, err
+}
+
+// gitTop returns the work tree of the git repository holding dir, or "".
+func gitTop(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for p := abs; ; p = filepath.Dir(p) {
+		if _, err := os.Stat(filepath.Join(p, ".git")); err == nil {
+			return p
+		}
+		if filepath.Dir(p) == p {
+			return ""
+		}
+	}
+}
+
