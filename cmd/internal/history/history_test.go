@@ -3,11 +3,13 @@ package history_test
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/accredit/accredit/cmd/internal/history"
 	"github.com/accredit/accredit/cmd/internal/load"
@@ -210,5 +212,61 @@ func TestAuditUncommitted(t *testing.T) {
 	g.write(map[string]string{"partners/acme/people/ann.toml": person("Ann", cert(idA))})
 	if got := audit(t, g.dir, ""); len(got) != 0 {
 		t.Errorf("audit of an uncommitted grant: %q", got)
+	}
+}
+
+// FS serves a revision's files, not the working tree's; Changed lists what
+// differs between two revisions.
+func TestFSAndChanged(t *testing.T) {
+	g := newGitRepo(t)
+	files := map[string]string{}
+	for k, v := range program("") {
+		files["program/"+k] = v
+	}
+	files["program/partners/acme/people/ann.toml"] = person("Ann", cert(idA))
+	files["outside.txt"] = "not the program's"
+	c1 := g.commit(dana, "one", files)
+	c2 := g.commit(dana, "two", map[string]string{
+		"program/partners/acme/people/bob.toml": person("Bob", cert(idB)),
+		"program/partners/acme/people/ann.toml": "",
+		"program/content/a/b.md":                "+++\ntitle = \"B\"\n+++\n",
+		"outside.txt":                           "changed",
+	})
+	g.write(map[string]string{"program/partners/acme/people/cy.toml": person("Cy")}) // not committed
+	r, err := history.Open(filepath.Join(g.dir, "program"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	h1, _ := r.Resolve(c1)
+	h2, _ := r.Resolve(c2)
+	fsys, err := r.FS(h2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fstest.TestFS(fsys, "programs/program.toml", "partners/acme/people/bob.toml", "content/a/b.md"); err != nil {
+		t.Error(err)
+	}
+	if _, err := fs.Stat(fsys, "partners/acme/people/cy.toml"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("an uncommitted file: %v, want not found", err)
+	}
+	old, err := r.FS(h1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := fs.ReadFile(old, "partners/acme/people/ann.toml"); err != nil || !strings.HasPrefix(string(b), `name = "Ann"`) {
+		t.Errorf("ann.toml at the first revision: %q, %v", b, err)
+	}
+	changed, err := r.Changed(h1, h2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"content/a/b.md", "partners/acme/people/ann.toml", "partners/acme/people/bob.toml"}
+	if !slices.Equal(changed, want) {
+		t.Errorf("Changed = %q, want %q", changed, want)
+	}
+	p, ds, err := load.LoadFS(fsys, c2[:7], load.Options{})
+	if err != nil || len(ds) != 0 || len(p.Credentials) != 1 || p.Credentials[0].ID != idB {
+		t.Errorf("LoadFS of the revision: %v, %v, %d credentials", err, ds, len(p.Credentials))
 	}
 }

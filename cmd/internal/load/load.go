@@ -68,8 +68,29 @@ func LoadWith(root string, opts Options) (*program.Program, []diag.Diagnostic, e
 	} else {
 		f.Close()
 	}
+	return load(os.DirFS(root), root, opts)
+}
 
-	l := &loader{root: root, prog: &program.Program{Root: root}, cache: opts.Cache, only: opts.Only, overlay: opts.Overlay}
+// LoadFS reads the program whose root is fsys's root: a revision of the
+// repository read from git without a checkout (accredit plan), or any
+// other file system. name says where the program comes from, in errors
+// and in Program.Root.
+func LoadFS(fsys fs.FS, name string, opts Options) (*program.Program, []diag.Diagnostic, error) {
+	fi, err := fs.Stat(fsys, "programs/program.toml")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("%s: %w", name, ErrNoProgram)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: cannot read the program: %w", name, err)
+	}
+	if fi.IsDir() {
+		return nil, nil, fmt.Errorf("%s: cannot read the program: programs/program.toml is a directory", name)
+	}
+	return load(fsys, name, opts)
+}
+
+func load(fsys fs.FS, root string, opts Options) (*program.Program, []diag.Diagnostic, error) {
+	l := &loader{fsys: fsys, prog: &program.Program{Root: root}, cache: opts.Cache, only: opts.Only, overlay: opts.Overlay}
 	jobs, err := l.plan()
 	if err != nil {
 		return nil, nil, err
@@ -105,7 +126,9 @@ type job struct {
 }
 
 type loader struct {
-	root  string
+	// fsys holds the files, relative to the program root: os.DirFS for a
+	// folder (whose ReadFile is os.ReadFile: no cost over it), a git tree.
+	fsys  fs.FS
 	prog  *program.Program
 	diags diag.List
 	cache *Cache
@@ -148,7 +171,7 @@ func (l *loader) planPartner(jobs []*job, name string) []*job {
 	dir := "partners/" + name
 	pj := len(jobs)
 	rel := dir + "/partner.md"
-	if _, err := os.Stat(l.abs(rel)); err != nil {
+	if _, err := fs.Stat(l.fsys, rel); err != nil {
 		l.add(rel, 1, 1, "missing-field", "partner folder %s has no partner.md", dir)
 		return jobs
 	}
@@ -181,9 +204,9 @@ func (l *loader) planPages(jobs []*job) ([]*job, error) {
 // many files were read. The partner is not linked: Program.SetPartner
 // puts it in place.
 func Partner(root, id string) (pa *program.Partner, ds []diag.Diagnostic, files int) {
-	l := &loader{root: root, prog: &program.Program{Root: root}}
+	l := &loader{fsys: os.DirFS(root), prog: &program.Program{Root: root}}
 	var jobs []*job
-	if fi, err := os.Stat(l.abs("partners/" + id)); err == nil && fi.IsDir() && !strings.HasPrefix(id, ".") {
+	if fi, err := fs.Stat(l.fsys, "partners/"+id); err == nil && fi.IsDir() && !strings.HasPrefix(id, ".") {
 		jobs = l.planPartner(nil, id)
 	}
 	l.run(jobs)
@@ -196,7 +219,7 @@ func Partner(root, id string) (pa *program.Partner, ds []diag.Diagnostic, files 
 
 // Pages reads the content pages (content/**/*.md) as Load reads them.
 func Pages(root string) ([]*program.Page, []diag.Diagnostic, error) {
-	l := &loader{root: root, prog: &program.Program{Root: root}}
+	l := &loader{fsys: os.DirFS(root), prog: &program.Program{Root: root}}
 	jobs, err := l.planPages(nil)
 	if err != nil {
 		return nil, nil, err
@@ -206,12 +229,10 @@ func Pages(root string) ([]*program.Page, []diag.Diagnostic, error) {
 	return l.prog.Pages, l.diags.Sorted(), nil
 }
 
-func (l *loader) abs(rel string) string { return filepath.Join(l.root, filepath.FromSlash(rel)) }
-
 // list returns the sorted names of the files (or, with dirs, the folders)
 // of a folder of the program; a missing folder is empty.
 func (l *loader) list(rel string, dirs bool) []string {
-	entries, err := os.ReadDir(l.abs(rel))
+	entries, err := fs.ReadDir(l.fsys, rel)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			l.add(rel, 1, 1, "syntax", "cannot read folder: %v", unwrapPath(err))
@@ -225,7 +246,7 @@ func (l *loader) list(rel string, dirs bool) []string {
 		}
 		isDir := e.IsDir()
 		if e.Type()&fs.ModeSymlink != 0 {
-			if fi, err := os.Stat(l.abs(rel + "/" + e.Name())); err == nil {
+			if fi, err := fs.Stat(l.fsys, rel+"/"+e.Name()); err == nil {
 				isDir = fi.IsDir()
 			}
 		}
@@ -257,25 +278,22 @@ func (l *loader) people(dir string) []string {
 
 func (l *loader) pages() ([]string, error) {
 	var rels []string
-	dir := l.abs("content")
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(l.fsys, "content", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) && p == dir {
-				return filepath.SkipDir
+			if errors.Is(err, fs.ErrNotExist) && p == "content" {
+				return fs.SkipDir
 			}
-			rel, _ := filepath.Rel(l.root, p)
-			l.add(filepath.ToSlash(rel), 1, 1, "syntax", "cannot read: %v", unwrapPath(err))
+			l.add(p, 1, 1, "syntax", "cannot read: %v", unwrapPath(err))
 			return nil
 		}
-		if strings.HasPrefix(d.Name(), ".") && p != dir {
+		if strings.HasPrefix(d.Name(), ".") && p != "content" {
 			if d.IsDir() {
-				return filepath.SkipDir
+				return fs.SkipDir
 			}
 			return nil
 		}
 		if !d.IsDir() && strings.HasSuffix(d.Name(), ".md") {
-			rel, _ := filepath.Rel(l.root, p)
-			rels = append(rels, filepath.ToSlash(rel))
+			rels = append(rels, p)
 		}
 		return nil
 	})
@@ -315,7 +333,7 @@ func (l *loader) decode(j *job) {
 	data, ok := l.overlay[j.rel]
 	var err error
 	if !ok {
-		data, err = os.ReadFile(l.abs(j.rel))
+		data, err = fs.ReadFile(l.fsys, j.rel)
 	}
 	if err != nil {
 		l.add(j.rel, 1, 1, "syntax", "cannot read file: %v", unwrapPath(err))

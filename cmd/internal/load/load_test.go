@@ -1,11 +1,13 @@
 package load
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func TestIsSlug(t *testing.T) {
@@ -183,5 +185,49 @@ func TestPerson(t *testing.T) {
 	}
 	if pe, ds := Person("partners/a/people/x.toml", []byte("name = ")); pe != nil || len(ds) != 1 || ds[0].Rule != "syntax" {
 		t.Errorf("a syntax error: %+v %v", pe, ds)
+	}
+}
+
+// LoadFS reads the same program from any fs.FS as Load from a folder: the
+// same records, files and diagnostics.
+func TestLoadFS(t *testing.T) {
+	dir := "../check/testdata/base"
+	want, wantDiags, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := fstest.MapFS{}
+	err = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		mem[filepath.ToSlash(rel)] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem["partners/acme/people/.hidden.toml"] = &fstest.MapFile{Data: []byte("not = a person")}
+	mem["content/.drafts/x.md"] = &fstest.MapFile{Data: []byte("no front matter")}
+	got, gotDiags, err := LoadFS(mem, "memory", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Files != want.Files || len(got.Credentials) != len(want.Credentials) || len(got.Partners) != len(want.Partners) ||
+		fmt.Sprint(gotDiags) != fmt.Sprint(wantDiags) || got.Root != "memory" {
+		t.Errorf("LoadFS: %d files, %d credentials, %d partners, diags %v; Load: %d, %d, %d, %v",
+			got.Files, len(got.Credentials), len(got.Partners), gotDiags, want.Files, len(want.Credentials), len(want.Partners), wantDiags)
+	}
+	for i, c := range got.Credentials {
+		w := want.Credentials[i]
+		if c.ID != w.ID || c.Pos != w.Pos || c.Person.Partner.ID != w.Person.Partner.ID {
+			t.Errorf("credential %d: %s at %v, want %s at %v", i, c.ID, c.Pos, w.ID, w.Pos)
+		}
+	}
+	delete(mem, "programs/program.toml")
+	if _, _, err := LoadFS(mem, "memory", Options{}); !errors.Is(err, ErrNoProgram) {
+		t.Errorf("LoadFS without program.toml: %v, want ErrNoProgram", err)
 	}
 }
