@@ -1,0 +1,159 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/check"
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/history"
+	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/plan"
+	"github.com/accredit/accredit/cmd/internal/standing"
+)
+
+var cmdPlan = &base.Command{
+	UsageLine: "plan --base REV [--head REV] [--root DIR] [--as-of DATE] [--format text|markdown|json]",
+	Short:     "say what a change does: grants, renewals, revocations, tiers",
+	Long: `Plan reads two revisions of the program repository from git, without a
+checkout, and says what the change from one to the other does at the
+as-of date D:
+
+  granted    credentials new at head (renewed: new ones that renew another)
+  revoked    credentials that gained a revoked date, or a new one
+  removed    credentials whose id is gone from head
+  tiers      every partner whose tier at D changes (from -> to; "none")
+  new        diagnostics at head that the base does not have (compared
+             by file, rule and message, so that moved lines are not new)
+
+As in a pull request, the change is measured from the merge base of
+--base and --head (default HEAD) to --head. --root is any folder inside
+the repository that holds the program (default: the current directory).
+
+Formats:
+  text      one line per change and a summary
+  markdown  for a pull request comment or $GITHUB_STEP_SUMMARY, under
+            1 MiB: rows that do not fit are left out, with a note
+  json      {"granted": [{"id", "holder", "partner", "track", "level"}],
+             "renewed": [...], "revoked": [...], "removed": [...],
+             "tiers": [{"partner", "from", "to"}], "diagnostics": [...]}
+
+Files decoded for the head are reused for the base when unchanged, and the
+decode cache of check serves both.
+
+Exit status: 0 head has no errors, 1 head has errors, 2 usage error, a
+revision that does not resolve, or a root outside git.`,
+	Flag: base.NewFlagSet("plan"),
+}
+
+var (
+	planProgram = addProgramFlags(cmdPlan.Flag)
+	planBase    = cmdPlan.Flag.String("base", "", "the `REV` the change starts from (a branch, tag or commit)")
+	planHead    = cmdPlan.Flag.String("head", "HEAD", "the `REV` of the change")
+	planFormat  = &choiceFlag{value: "text", choices: []string{"text", "markdown", "json"}}
+)
+
+func init() {
+	cmdPlan.Flag.Var(planFormat, "format", "output `FORMAT`: text, markdown or json")
+	cmdPlan.Run = runPlan
+	register(cmdPlan)
+}
+
+func runPlan(env *base.Env, args []string) int {
+	if len(args) > 0 {
+		env.Errorf(cmdPlan, "unexpected argument %q", args[0])
+		cmdPlan.ShortUsage(env.Stderr)
+		return base.ExitUsage
+	}
+	if *planBase == "" {
+		env.Errorf(cmdPlan, "--base is required")
+		cmdPlan.ShortUsage(env.Stderr)
+		return base.ExitUsage
+	}
+	p, err := makePlan(env, planProgram.root, *planBase, *planHead, planProgram.date())
+	if err != nil {
+		env.Errorf(cmdPlan, "%v", err)
+		return base.ExitUsage
+	}
+	switch planFormat.value {
+	case "json":
+		err = p.WriteJSON(env.Stdout)
+	case "markdown":
+		err = p.WriteMarkdown(env.Stdout)
+	default:
+		err = p.WriteText(env.Stdout)
+	}
+	if err != nil {
+		env.Errorf(cmdPlan, "%v", err)
+		return base.ExitUsage
+	}
+	if p.HeadErrors > 0 {
+		return base.ExitProblems
+	}
+	return base.ExitOK
+}
+
+// makePlan loads the merge base of baseRev and headRev, and headRev, from
+// git, checks both and compares them.
+func makePlan(env *base.Env, root, baseRev, headRev string, asOf date.Date) (*plan.Plan, error) {
+	r, err := history.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	headH, err := r.Resolve(headRev)
+	if err != nil {
+		return nil, fmt.Errorf("--head: %w", err)
+	}
+	baseH, err := r.Resolve(baseRev)
+	if err != nil {
+		return nil, fmt.Errorf("--base: %w", err)
+	}
+	from, err := r.MergeBase(baseH, headH)
+	if err != nil {
+		return nil, err
+	}
+	// The head first, with check's cache; then the base, which reuses
+	// whatever the head decoded for every file the change leaves alone.
+	cache := openCache(env, root)
+	if cache == nil {
+		cache = load.NewCache([]byte("plan"))
+	}
+	head, err := side(r, headH, cache, asOf)
+	if err != nil {
+		return nil, err
+	}
+	cache.Save() // best effort, as check: the head is what is checked next
+	cache.Reuse()
+	old, err := side(r, from, cache, asOf)
+	if err != nil {
+		return nil, err
+	}
+	p := plan.Compute(old, head, asOf)
+	p.Base, p.Head = from.String()[:7], headH.String()[:7]
+	return p, nil
+}
+
+// side loads the program at commit h from git and checks it.
+func side(r *history.Repo, h plumbing.Hash, cache *load.Cache, asOf date.Date) (plan.Side, error) {
+	fsys, err := r.FS(h)
+	if err != nil {
+		return plan.Side{}, err
+	}
+	p, ds, err := load.LoadFS(fsys, "revision "+h.String()[:7], load.Options{Cache: cache})
+	if errors.Is(err, load.ErrNoProgram) {
+		return plan.Side{}, fmt.Errorf("revision %s has no programs/program.toml under the root", h.String()[:7])
+	}
+	if err != nil {
+		return plan.Side{}, err
+	}
+	st := standing.Compute(p)
+	var all diag.List
+	all.Append(ds)
+	all.Append(check.Run(p, st, asOf))
+	return plan.Side{P: p, S: st, Diags: all.Sorted()}, nil
+}

@@ -1,0 +1,191 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// WriteJSON prints the plan as one JSON object.
+func (p *Plan) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // for people and tools, not for a web page
+	return enc.Encode(p)
+}
+
+// Summary is the one-line count, e.g. "2 granted, 0 renewed, 1 revoked,
+// 0 removed, 1 tier change, 0 new diagnostics".
+func (p *Plan) Summary() string {
+	return fmt.Sprintf("%d granted, %d renewed, %d revoked, %d removed, %s, %s",
+		len(p.Granted), len(p.Renewed), len(p.Revoked), len(p.Removed),
+		count(len(p.Tiers), "tier change", "tier changes"), count(len(p.Diagnostics), "new diagnostic", "new diagnostics"))
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func tierName(t *string) string {
+	if t == nil {
+		return "none"
+	}
+	return *t
+}
+
+// WriteText prints one line per change, then the summary.
+func (p *Plan) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "plan %s..%s at %s\n", p.Base, p.Head, p.AsOf)
+	for _, s := range p.sections() {
+		for _, e := range s.entries {
+			fmt.Fprintf(&b, "%-8s %s  %s (%s)  %s/%s\n", s.word, e.ID, oneLine(e.Holder), e.Partner, e.Track, e.Level)
+		}
+	}
+	for _, t := range p.Tiers {
+		fmt.Fprintf(&b, "tier     %s: %s -> %s\n", t.Partner, tierName(t.From), tierName(t.To))
+	}
+	for _, d := range p.Diagnostics {
+		fmt.Fprintf(&b, "new      %s\n", d)
+	}
+	fmt.Fprintf(&b, "%s; head has %s and %s\n", p.Summary(), count(p.HeadErrors, "error", "errors"), count(p.HeadWarnings, "warning", "warnings"))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+type section struct {
+	word, title string
+	entries     []Entry
+}
+
+func (p *Plan) sections() []section {
+	return []section{
+		{"granted", "Granted", p.Granted},
+		{"renewed", "Renewed", p.Renewed},
+		{"revoked", "Revoked", p.Revoked},
+		{"removed", "Removed", p.Removed},
+	}
+}
+
+var oneLineReplacer = strings.NewReplacer("\r", " ", "\n", " ")
+
+func oneLine(s string) string { return oneLineReplacer.Replace(s) }
+
+// MaxMarkdown is the most bytes WriteMarkdown writes: GitHub takes at most
+// 1 MiB of job summary per step, and a comment less than that.
+const MaxMarkdown = 1<<20 - 1
+
+// WriteMarkdown prints the plan for a pull request comment or a job
+// summary. When it would pass MaxMarkdown bytes, the rows that do not
+// fit are left out and a note says how many, and how to see them all.
+func (p *Plan) WriteMarkdown(w io.Writer) error {
+	return p.markdown(w, MaxMarkdown)
+}
+
+func (p *Plan) markdown(w io.Writer, limit int) error {
+	m := &mdWriter{limit: limit - 400} // room for the closing note
+	m.line(fmt.Sprintf("### accredit plan: `%s`..`%s` at %s", p.Base, p.Head, p.AsOf))
+	m.line("")
+	status := "No errors at head."
+	if p.HeadErrors > 0 {
+		status = fmt.Sprintf("**Head has %s.**", count(p.HeadErrors, "error", "errors"))
+	}
+	m.line(fmt.Sprintf("%s. %s", upper(p.Summary()), status))
+	for _, s := range p.sections() {
+		if len(s.entries) == 0 {
+			continue
+		}
+		m.line("")
+		m.line(fmt.Sprintf("#### %s (%d)", s.title, len(s.entries)))
+		m.line("")
+		m.line("| Credential | Holder | Partner | Track | Level |")
+		m.line("|---|---|---|---|---|")
+		for _, e := range s.entries {
+			m.row(fmt.Sprintf("| `%s` | %s | %s | %s | %s |", e.ID, md(e.Holder), md(e.Partner), md(e.Track), md(e.Level)))
+		}
+	}
+	if len(p.Tiers) > 0 {
+		m.line("")
+		m.line(fmt.Sprintf("#### Tier changes (%d)", len(p.Tiers)))
+		m.line("")
+		m.line("| Partner | From | To |")
+		m.line("|---|---|---|")
+		for _, t := range p.Tiers {
+			m.row(fmt.Sprintf("| %s | %s | %s |", md(t.Partner), md(tierName(t.From)), md(tierName(t.To))))
+		}
+	}
+	if len(p.Diagnostics) > 0 {
+		m.line("")
+		m.line(fmt.Sprintf("#### New diagnostics (%d)", len(p.Diagnostics)))
+		m.line("")
+		for _, d := range p.Diagnostics {
+			m.row(fmt.Sprintf("- `%s:%d` %s: %s (`%s`)", strings.ReplaceAll(d.File, "`", "'"), d.Line, d.Severity, md(d.Msg), d.Rule))
+		}
+	}
+	if m.omitted > 0 {
+		m.full = false
+		m.limit = limit
+		m.line("")
+		m.line(fmt.Sprintf("_%s not shown: the plan is too large for a comment. `accredit plan --format json` prints all of it._", count(m.omitted, "more row is", "more rows are")))
+	}
+	_, err := io.WriteString(w, m.b.String())
+	return err
+}
+
+// mdWriter writes lines up to a limit: once a row does not fit, no later
+// row is written, and omitted counts them.
+type mdWriter struct {
+	b       strings.Builder
+	limit   int
+	full    bool
+	omitted int
+}
+
+func (m *mdWriter) line(s string) {
+	if m.full || m.b.Len()+len(s)+1 > m.limit {
+		m.full = true
+		return
+	}
+	m.b.WriteString(s)
+	m.b.WriteByte('\n')
+}
+
+func (m *mdWriter) row(s string) {
+	if m.full || m.b.Len()+len(s)+1 > m.limit {
+		m.full = true
+		m.omitted++
+		return
+	}
+	m.b.WriteString(s)
+	m.b.WriteByte('\n')
+}
+
+func upper(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// md escapes text for a Markdown table cell: every ASCII punctuation mark
+// Markdown or HTML could read is backslash-escaped, and line breaks become
+// spaces, so a name can neither break the table nor inject markup.
+func md(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r':
+			b.WriteByte(' ')
+		case strings.ContainsRune("\\`*_[]<>|~&", r):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
