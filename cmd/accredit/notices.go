@@ -1,0 +1,134 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/standing"
+)
+
+var cmdNotices = &base.Command{
+	UsageLine: "notices [--root DIR] [--as-of DATE] [--format text|markdown|json]",
+	Short:     "list the credentials whose expiry notices are due",
+	Long: `Notices lists the active credentials whose expiry notice is due at the
+as-of date D: those that expire exactly n days after D, for each n of
+[policy] notice_days (by default 60, 30 and 7). Run it once a day (the
+nightly workflow does) and every holder gets each notice once.
+
+Each line names the notice, the credential, its holder, partner and
+certification, its expiry and the person's file, where the holder's
+e-mail is kept: the e-mail itself is never printed, so that the list can
+go into a CI job summary.
+
+Formats: text (one line per notice), markdown (a table, for
+$GITHUB_STEP_SUMMARY) and json ({"as_of", "notices": [{"notice", "id",
+"holder", "partner", "track", "level", "expires", "file"}]}).
+
+Exit status: 0 listed (even when empty), 1 the program has errors (nothing
+is listed), 2 usage or I/O error.`,
+	Flag: base.NewFlagSet("notices"),
+}
+
+var (
+	noticesProgram = addProgramFlags(cmdNotices.Flag)
+	noticesFormat  = &choiceFlag{value: "text", choices: []string{"text", "markdown", "json"}}
+)
+
+func init() {
+	cmdNotices.Flag.Var(noticesFormat, "format", "output `FORMAT`: text, markdown or json")
+	cmdNotices.Run = runNotices
+	register(cmdNotices)
+}
+
+// notice is one expiry notice due at D.
+type notice struct {
+	Notice  int    `json:"notice"` // days before expiry
+	ID      string `json:"id"`
+	Holder  string `json:"holder"`
+	Partner string `json:"partner"`
+	Track   string `json:"track"`
+	Level   string `json:"level"`
+	Expires string `json:"expires"`
+	File    string `json:"file"`
+}
+
+func runNotices(env *base.Env, args []string) int {
+	if len(args) > 0 {
+		env.Errorf(cmdNotices, "unexpected argument %q", args[0])
+		cmdNotices.ShortUsage(env.Stderr)
+		return base.ExitUsage
+	}
+	res, err := loadAndCheck(env, noticesProgram.root, noticesProgram.date())
+	if err != nil {
+		env.Errorf(cmdNotices, "%v", err)
+		return base.ExitUsage
+	}
+	if errs, _ := diag.Count(res.Diags); errs > 0 {
+		env.Errorf(cmdNotices, "the program has errors (run accredit check): no notices are listed")
+		return base.ExitProblems
+	}
+	d := res.AsOf
+	var out []notice
+	for _, c := range res.Program.Credentials {
+		if res.Standing.Status(c, d) != standing.Active {
+			continue
+		}
+		left := res.Standing.Of(c).Expires.Sub(d)
+		if !slices.Contains(res.Program.Policy.NoticeDays, left) {
+			continue
+		}
+		out = append(out, notice{Notice: left, ID: c.ID, Holder: c.Person.Name, Partner: c.Person.Partner.ID,
+			Track: c.Track, Level: c.Level, Expires: res.Standing.Of(c).Expires.String(), File: c.Pos.File})
+	}
+	slices.SortStableFunc(out, func(a, b notice) int { return a.Notice - b.Notice })
+	switch noticesFormat.value {
+	case "json":
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if out == nil {
+			out = []notice{}
+		}
+		err = enc.Encode(struct {
+			AsOf    string   `json:"as_of"`
+			Notices []notice `json:"notices"`
+		}{d.String(), out})
+	case "markdown":
+		err = noticesMarkdown(env.Stdout, d.String(), out)
+	default:
+		var b strings.Builder
+		for _, n := range out {
+			fmt.Fprintf(&b, "%2d days  %s  %s  %s (%s)  %s/%s  %s\n", n.Notice, n.Expires, n.ID, oneLineText(n.Holder), n.Partner, n.Track, n.Level, n.File)
+		}
+		_, err = io.WriteString(env.Stdout, b.String())
+		fmt.Fprintf(env.Stderr, "%d notices due on %s\n", len(out), d)
+	}
+	if err != nil {
+		env.Errorf(cmdNotices, "%v", err)
+		return base.ExitUsage
+	}
+	return base.ExitOK
+}
+
+var oneLineText = strings.NewReplacer("\r", " ", "\n", " ").Replace
+
+func noticesMarkdown(w io.Writer, asOf string, ns []notice) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### Expiry notices due on %s\n\n", asOf)
+	if len(ns) == 0 {
+		b.WriteString("No notices are due.\n")
+	} else {
+		b.WriteString("| Notice | Expires | Credential | Holder | Partner | Certification | File |\n|---|---|---|---|---|---|---|\n")
+		esc := strings.NewReplacer("|", `\|`, "<", `\<`, ">", `\>`, "`", "'", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "\n", " ", "\r", " ")
+		for _, n := range ns {
+			fmt.Fprintf(&b, "| %d days | %s | `%s` | %s | %s | %s/%s | `%s` |\n", n.Notice, n.Expires, n.ID, esc.Replace(n.Holder), esc.Replace(n.Partner), n.Track, n.Level, strings.ReplaceAll(n.File, "`", "'"))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
