@@ -1,0 +1,344 @@
+// Command benchhistory measures accredit's git history reading against
+// the git CLI, in one run:
+//
+//   - provenance: a history of -commits commits (default 50,000) over the
+//     people files of a generated program is written with git fast-import;
+//     accredit's first-parent walk (package history, in a child process)
+//     and "git log --first-parent --diff-filter=A --name-only" each walk
+//     it; wall time and peak RSS of each, median of -runs;
+//
+//   - plan: a generated program is committed, then a change (grants,
+//     renewals, revocations, removals) on top; "accredit plan" between
+//     the two, cold (no decode cache) and warm.
+//
+//     go run ./cmd/genprogram -partners 1000 -people 10 -out /tmp/p1k
+//     go run ./cmd/genprogram -partners 10000 -people 10 -out /tmp/p10k
+//     go run ./cmd/benchhistory -history /tmp/p1k -plan /tmp/p10k
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/accredit/accredit/cmd/internal/credid"
+	"github.com/accredit/accredit/cmd/internal/history"
+)
+
+func main() {
+	var (
+		hist    = flag.String("history", "", "a generated program `DIR` whose people files the history touches")
+		commits = flag.Int("commits", 50000, "commits in the generated history")
+		plan    = flag.String("plan", "", "a generated program `DIR` to plan a change of")
+		runs    = flag.Int("runs", 3, "runs per measurement")
+		work    = flag.String("work", "", "keep the generated repositories in `DIR` (default: a temporary folder)")
+		walk    = flag.String("walk", "", "internal: walk the repository `DIR` and print what was found")
+	)
+	flag.Parse()
+	if *walk != "" {
+		walkOnly(*walk)
+		return
+	}
+	if *hist == "" && *plan == "" {
+		fmt.Fprintln(os.Stderr, "usage: benchhistory [-history DIR [-commits N]] [-plan DIR] [-runs N] [-work DIR]")
+		os.Exit(2)
+	}
+	tmp := *work
+	if tmp == "" {
+		var err error
+		if tmp, err = os.MkdirTemp("", "benchhistory"); err != nil {
+			fail(err)
+		}
+		defer os.RemoveAll(tmp)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		fail(err)
+	}
+	if *hist != "" {
+		repo := filepath.Join(tmp, "history")
+		if _, err := os.Stat(filepath.Join(repo, ".git")); err != nil {
+			start := time.Now()
+			n := writeHistory(*hist, repo, *commits)
+			fmt.Printf("history: %d commits over %d people files, written in %s\n", *commits, n, time.Since(start).Round(time.Millisecond))
+		}
+		measure("accredit provenance (go-git walk)", *runs, repo, self, "-walk", repo)
+		measure("git log --first-parent --diff-filter=A", *runs, repo, "git", "log", "--first-parent", "--diff-filter=A", "--name-only", "--format=%H %an %ae %at")
+	}
+	if *plan != "" {
+		repo := filepath.Join(tmp, "plan")
+		if _, err := os.Stat(filepath.Join(repo, ".git")); err != nil {
+			start := time.Now()
+			writePlanRepo(*plan, repo)
+			fmt.Printf("plan: %s committed with a change on top in %s\n", *plan, time.Since(start).Round(time.Millisecond))
+		}
+		bin := filepath.Join(tmp, "accredit")
+		if out, err := exec.Command("go", "build", "-o", bin, "./cmd/accredit").CombinedOutput(); err != nil {
+			fail(fmt.Errorf("go build: %v\n%s", err, out))
+		}
+		args := []string{"plan", "--root", repo, "--base", "HEAD~1", "--head", "HEAD", "--as-of", "2026-11-22", "--format", "json"}
+		measureEnv("accredit plan, cold (ACCREDIT_CACHE=off)", *runs, repo, []string{"ACCREDIT_CACHE=off"}, bin, args...)
+		cache := filepath.Join(tmp, "cache")
+		run(repo, []string{"XDG_CACHE_HOME=" + cache}, bin, args...) // prime
+		measureEnv("accredit plan, warm decode cache", *runs, repo, []string{"XDG_CACHE_HOME=" + cache}, bin, args...)
+		out, _ := exec.Command(bin, append(args[:len(args)-1], "text")...).Output()
+		if lines := strings.Split(strings.TrimSpace(string(out)), "\n"); len(lines) > 0 {
+			fmt.Printf("plan says: %s\n", lines[len(lines)-1])
+		}
+	}
+}
+
+// walkOnly is the child process of the provenance measurement.
+func walkOnly(dir string) {
+	r, err := history.Open(dir)
+	if err != nil {
+		fail(err)
+	}
+	defer r.Close()
+	p, err := r.Provenance("HEAD")
+	if err != nil {
+		fail(err)
+	}
+	fmt.Printf("%d commits, %d credentials, %d revocations, %d waivers\n", p.Commits, len(p.Granted), len(p.Revoked), len(p.Waived))
+}
+
+func measure(name string, runs int, dir string, bin string, args ...string) {
+	measureEnv(name, runs, dir, nil, bin, args...)
+}
+
+func measureEnv(name string, runs int, dir string, env []string, bin string, args ...string) {
+	var walls []time.Duration
+	var rss []int64
+	var out string
+	for range runs {
+		w, m, o := run(dir, env, bin, args...)
+		walls = append(walls, w)
+		rss = append(rss, m)
+		out = o
+	}
+	slices.Sort(walls)
+	slices.Sort(rss)
+	fmt.Printf("%-45s wall median %6.2f s (min %.2f, max %.2f)   peak RSS median %4d MiB   %s\n", name,
+		walls[len(walls)/2].Seconds(), walls[0].Seconds(), walls[len(walls)-1].Seconds(), rss[len(rss)/2]>>10, out)
+}
+
+// run runs a command and returns its wall time, peak RSS in KiB and a
+// one-line summary of its output.
+func run(dir string, env []string, bin string, args ...string) (time.Duration, int64, string) {
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			fail(fmt.Errorf("%s %s: %v", bin, strings.Join(args, " "), err))
+		}
+	}
+	summary := fmt.Sprintf("(%d bytes of output)", stdout.Len())
+	if lines := strings.Split(strings.TrimSpace(stdout.String()), "\n"); len(lines) == 1 {
+		summary = lines[0]
+	}
+	return wall, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss, summary
+}
+
+// files lists a program's files, relative and /-separated, sorted.
+func files(root string) (people, other []string) {
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if strings.HasPrefix(rel, "partners/") && strings.Contains(rel, "/people/") {
+			people = append(people, rel)
+		} else {
+			other = append(other, rel)
+		}
+		return nil
+	})
+	slices.Sort(people)
+	slices.Sort(other)
+	return people, other
+}
+
+var authors = []string{
+	"Dana Whitfield <dana.whitfield@northwind.example>",
+	"Marcus Oyelaran <marcus.oyelaran@northwind.example>",
+	"Priya Raman <priya.raman@northwind.example>",
+	"Sam Intern <sam@contractor.example>",
+}
+
+// importer writes a git fast-import stream.
+type importer struct {
+	w    *bufio.Writer
+	mark int
+	when int64
+}
+
+func (im *importer) commit(author, msg string, files map[string][]byte, deletes []string) {
+	im.mark++
+	im.when += 600
+	fmt.Fprintf(im.w, "commit refs/heads/main\nmark :%d\nauthor %s %d +0000\ncommitter %s %d +0000\ndata %d\n%s\n",
+		im.mark, author, im.when, author, im.when, len(msg), msg)
+	if im.mark > 1 {
+		fmt.Fprintf(im.w, "from :%d\n", im.mark-1)
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range deletes {
+		fmt.Fprintf(im.w, "D %s\n", n)
+	}
+	for _, n := range names {
+		fmt.Fprintf(im.w, "M 100644 inline %s\ndata %d\n", n, len(files[n]))
+		im.w.Write(files[n])
+		im.w.WriteByte('\n')
+	}
+	im.w.WriteByte('\n')
+}
+
+// gitImport runs git init and fast-import in dir, feeding it from fn.
+func gitImport(dir string, fn func(*importer)) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fail(err)
+	}
+	git(dir, "init", "-q", "-b", "main")
+	cmd := exec.Command("git", "fast-import", "--quiet")
+	cmd.Dir = dir
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		fail(err)
+	}
+	if err := cmd.Start(); err != nil {
+		fail(err)
+	}
+	im := &importer{w: bufio.NewWriterSize(in, 1<<20), when: 1700000000}
+	fn(im)
+	im.w.Flush()
+	in.Close()
+	if err := cmd.Wait(); err != nil {
+		fail(fmt.Errorf("git fast-import: %v", err))
+	}
+	// A real repository is packed by git gc; fast-import's pack is not.
+	git(dir, "repack", "-a", "-d", "-q")
+	git(dir, "reset", "-q", "--hard", "main")
+}
+
+func git(dir string, args ...string) {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		fail(fmt.Errorf("git %s: %v\n%s", strings.Join(args, " "), err, out))
+	}
+}
+
+func read(root, rel string) []byte {
+	b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+	if err != nil {
+		fail(err)
+	}
+	return b
+}
+
+// writeHistory imports a history of n commits: the program without its
+// people, then each person file added with its results only, then its
+// certifications added, then edits, round after round, by administrators
+// and now and then by someone else. It returns the number of people files.
+func writeHistory(src, dir string, n int) int {
+	people, other := files(src)
+	if len(people) == 0 {
+		fail(fmt.Errorf("%s has no people files", src))
+	}
+	gitImport(dir, func(im *importer) {
+		first := map[string][]byte{}
+		for _, rel := range other {
+			first[rel] = read(src, rel)
+		}
+		im.commit(authors[0], "The program and its partners", first, nil)
+		for k := 0; k < n-1; k++ {
+			rel := people[k%len(people)]
+			round := k / len(people)
+			full := read(src, rel)
+			content := full
+			msg := "Grant " + rel
+			switch {
+			case round == 0:
+				if i := bytes.Index(full, []byte("[[certifications]]")); i >= 0 {
+					content = full[:i]
+				}
+				msg = "Results of " + rel
+			case round > 1:
+				content = fmt.Appendf(bytes.Clone(full), "\n# reviewed in round %d\n", round)
+				msg = "Review " + rel
+			}
+			im.commit(authors[k%len(authors)], msg, map[string][]byte{rel: content}, nil)
+		}
+	})
+	return len(people)
+}
+
+// writePlanRepo commits the program, then a change: ten new credentials
+// (copies of people with fresh ids, in other partners), five revocations
+// and five people removed.
+func writePlanRepo(src, dir string) {
+	people, other := files(src)
+	if len(people) < 40 {
+		fail(fmt.Errorf("%s has too few people files", src))
+	}
+	gitImport(dir, func(im *importer) {
+		all := map[string][]byte{}
+		for _, rel := range append(slices.Clone(other), people...) {
+			all[rel] = read(src, rel)
+		}
+		im.commit(authors[0], "The program", all, nil)
+		change := map[string][]byte{}
+		for i := range 10 {
+			from := people[i*3]
+			body := read(src, from)
+			var out []string
+			for _, line := range strings.Split(string(body), "\n") {
+				if strings.HasPrefix(line, "id = ") {
+					line = fmt.Sprintf("id = %q", credid.New())
+				}
+				if strings.HasPrefix(line, "renews = ") {
+					continue // the renewed credential stays where it is
+				}
+				out = append(out, line)
+			}
+			to := people[len(people)-1-i]
+			rel := filepath.ToSlash(filepath.Join(filepath.Dir(to), fmt.Sprintf("new-hire-%d.toml", i)))
+			change[rel] = []byte(strings.Join(out, "\n"))
+		}
+		for i := range 5 {
+			rel := people[100+i*7]
+			change[rel] = append(read(src, rel), "revoked = 2026-11-22\nrevoked_reason = \"Exam integrity breach\"\n"...)
+		}
+		var deletes []string
+		for i := range 5 {
+			deletes = append(deletes, people[500+i*11])
+		}
+		im.commit(authors[1], "Grants, revocations and departures", change, deletes)
+	})
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "benchhistory:", err)
+	os.Exit(1)
+}
