@@ -168,4 +168,3 @@ func gitTop(dir string) string {
 		}
 	}
 }
-
