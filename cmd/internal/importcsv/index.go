@@ -260,5 +260,6 @@ func (x *Index) save(path string) error {
 			fmt.Fprintf(&b, "P %s %s\n", strconv.Quote(fe.file), strconv.Quote(fe.email))
 		}
 	}
-	return record.Write([]record.File{{Path: path, Data: b.Bytes()}})
+	// People's e-mails are private: the index is readable by its owner only.
+	return record.Write([]record.File{{Path: path, Data: b.Bytes(), Perm: 0o600}})
 }

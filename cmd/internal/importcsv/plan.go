@@ -213,9 +213,13 @@ func planFile(root, rel string, rows []Row) (res fileResult) {
 		return res
 	}
 	for _, r := range rows {
-		if r.Email != "" && !strings.EqualFold(r.Email, pe.Email) {
+		byID := r.Partner != "" && r.Person != ""
+		// A file without an e-mail cannot contradict a row found by id; a
+		// row found by e-mail must find it in the file, or the stored index
+		// is out of date.
+		if r.Email != "" && !strings.EqualFold(r.Email, pe.Email) && (pe.Email != "" || !byID) {
 			problem(r, "%s has email %q, not %s", rel, pe.Email, r.Email)
-			res.stale = res.stale || r.Partner == ""
+			res.stale = res.stale || !byID
 		}
 	}
 	if len(res.problems) > 0 {

@@ -61,6 +61,9 @@ func TestIndex(t *testing.T) {
 	check(x, "SHARED@example.com", "partners/a/people/y.toml", "partners/b/people/z.toml")
 	check(x, "temp@example.com")
 	check(x, "odd@example.com", `partners/"odd"/people/q.toml`)
+	if fi, err := os.Stat(cache); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the stored index holds private e-mails: %v, %v", fi.Mode(), err)
+	}
 
 	// A file rewritten in place leaves its folder's time alone: the stored
 	// entry is used (the importer catches this when it reads the file).
