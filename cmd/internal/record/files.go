@@ -26,45 +26,71 @@ type File struct {
 // Write writes every file, all or nothing as far as a file system allows:
 // each new content goes to a temporary file beside its target first, and
 // only when all of them are written are they renamed over their targets,
-// so an error while writing (a full disk, a read-only folder) changes no
-// target. A target keeps its permissions; a new one gets 0644 and its
-// folder is made. Renames are atomic one by one: a reader sees each file
-// either old or new, never half written.
+// so an error while writing (a full disk, a
+// read-only folder) changes no target. A target keeps its permissions; a
+// new one gets 0644 and its folder is made. Renames are atomic one by one:
+// a reader sees each file either old or new, never half written.
 func Write(files []File) error {
-	temps := make([]string, len(files))
-	cleanup := func() {
-		for _, t := range temps {
-			if t != "" {
-				os.Remove(t)
-			}
-		}
-	}
+	st := make([]staged, len(files))
 	// Thousands of files (an import) are written on all cores.
 	if err := parallel(len(files), func(i int) error {
-		t, err := writeTemp(files[i])
-		temps[i] = t
+		var err error
+		st[i], err = stage(files[i])
 		return err
 	}); err != nil {
-		cleanup()
+		discard(st)
 		return err
 	}
-	if err := parallel(len(files), func(i int) error {
-		if err := os.Rename(temps[i], files[i].Path); err != nil {
+	return commit(st)
+}
+
+// staged is a file's new content written beside it, not yet in its place.
+type staged struct {
+	temp, target string
+}
+
+// stage writes a file's new content to a temporary file beside it.
+func stage(f File) (staged, error) {
+	t, err := writeTemp(f)
+	if err != nil {
+		return staged{}, err
+	}
+	return staged{temp: t, target: f.Path}, nil
+}
+
+// discard removes staged files; zero values are skipped.
+func discard(st []staged) {
+	for _, s := range st {
+		if s.temp != "" {
+			os.Remove(s.temp)
+		}
+	}
+}
+
+// commit renames every staged file over its target. After an error the
+// files not yet renamed are removed, and the error says how many were
+// written.
+func commit(st []staged) error {
+	done := make([]bool, len(st))
+	err := parallel(len(st), func(i int) error {
+		if err := os.Rename(st[i].temp, st[i].target); err != nil {
 			return err
 		}
-		temps[i] = ""
+		done[i] = true
 		return nil
-	}); err != nil {
-		cleanup()
-		written := 0
-		for _, t := range temps {
-			if t == "" {
-				written++
-			}
-		}
-		return fmt.Errorf("%w (%d of %d files were written)", err, written, len(files))
+	})
+	if err == nil {
+		return nil
 	}
-	return nil
+	written := 0
+	for i, s := range st {
+		if done[i] {
+			written++
+		} else {
+			os.Remove(s.temp)
+		}
+	}
+	return fmt.Errorf("%w (%d of %d files were written)", err, written, len(st))
 }
 
 // IOWorkers is how many files to read or write at once: file system calls
