@@ -35,6 +35,8 @@ surrounding blanks ignored; other columns are ignored):
   proctoring  exams, optional: self, live or in-person
 
 --map renames columns: --map email=Login,score=Result,date="Completed on".
+The separator is whichever of comma, semicolon and tab the header row
+holds most of, unless --delimiter names it.
 With a type column, exam and course may be the same column
 (--map exam=Item,course=Item).
 
@@ -60,7 +62,7 @@ Exit status: 0 imported (or nothing new), 1 problems (nothing written),
 var (
 	importRoot      = cmdImport.Flag.String("root", ".", "the program repository `DIR`")
 	importMap       = &mappingFlag{m: importcsv.DefaultMapping()}
-	importDelimiter = cmdImport.Flag.String("delimiter", ",", "the field separator `C` (e.g. ';' or '\\t')")
+	importDelimiter = cmdImport.Flag.String("delimiter", "", "the field separator `C` (default: whichever of , ; and tab the header row holds most of)")
 	importDryRun    = cmdImport.Flag.Bool("dry-run", false, "print what would be imported and write nothing")
 )
 
@@ -141,8 +143,12 @@ func plural(n int, word string) string {
 	return word + "s"
 }
 
-// delimiter reads the --delimiter flag: one character, or \t for a tab.
+// delimiter reads the --delimiter flag: one character, or \t for a tab;
+// "" (0) lets the parser take the header row's.
 func delimiter(s string) (rune, error) {
+	if s == "" {
+		return 0, nil
+	}
 	if s == `\t` || s == "tab" {
 		return '\t', nil
 	}

@@ -1,6 +1,8 @@
 package importcsv
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -83,15 +85,18 @@ type Problem struct {
 	Msg  string
 }
 
-// Parse reads CSV data with a header row. comma is the field separator
-// (0 for ','). The error is for a file that cannot be imported at all: not
+// Parse reads CSV data with a header row. comma is the field separator;
+// 0 takes whichever of ',', ';' and tab the header row holds most of
+// (spreadsheets in many locales write ';'). The error is for a file that cannot be imported at all: not
 // CSV, or no column for a field it needs. A row with a bad value is a
 // problem at its line; the other rows are still returned.
 func Parse(r io.Reader, m Mapping, comma rune) ([]Row, []Problem, error) {
-	cr := csv.NewReader(r)
-	if comma != 0 {
-		cr.Comma = comma
+	br := bufio.NewReader(r)
+	if comma == 0 {
+		comma = sniff(br)
 	}
+	cr := csv.NewReader(br)
+	cr.Comma = comma
 	cr.FieldsPerRecord = -1 // exports pad or trim rows; a missing cell is empty
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
@@ -133,6 +138,21 @@ func Parse(r io.Reader, m Mapping, comma rune) ([]Row, []Problem, error) {
 		rows = append(rows, row)
 	}
 	return rows, probs, nil
+}
+
+// sniff picks the separator the first line uses most, ',' on a tie.
+func sniff(br *bufio.Reader) rune {
+	head, _ := br.Peek(64 << 10)
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	best, n := ',', bytes.Count(head, []byte{','})
+	for _, c := range []rune{';', '\t'} {
+		if m := bytes.Count(head, []byte(string(c))); m > n {
+			best, n = c, m
+		}
+	}
+	return best
 }
 
 func csvError(err error) error {

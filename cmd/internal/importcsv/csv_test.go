@@ -76,6 +76,11 @@ func TestParse(t *testing.T) {
 				"12 exam a@x// e1 2025-03-01 80 in-person",
 			},
 		},
+		{
+			name: "tabs",
+			csv:  "email\tcourse\tdate\na@x\tc1\t2025-03-01\n",
+			want: []string{"2 course a@x// c1 2025-03-01 0 "},
+		},
 		{name: "empty", csv: "", err: "the file is empty"},
 		{name: "no who", csv: "name,exam,date\n", err: `line 1: no column says who`},
 		{name: "no what", csv: "email,date\n", err: `line 1: no column says what`},
@@ -90,11 +95,7 @@ func TestParse(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			comma := ','
-			if strings.Contains(tc.csv, ";") {
-				comma = ';'
-			}
-			rows, probs, err := Parse(strings.NewReader(tc.csv), m, comma)
+			rows, probs, err := Parse(strings.NewReader(tc.csv), m, 0) // the separator is sniffed
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Errorf("error %v, want %q", err, tc.err)
@@ -144,7 +145,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		lines := strings.Count(string(data), "\n") + 1
-		for _, comma := range []rune{',', ';'} {
+		for _, comma := range []rune{0, ',', ';'} {
 			rows, probs, err := Parse(strings.NewReader(string(data)), m, comma)
 			if err != nil {
 				continue
