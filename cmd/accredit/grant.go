@@ -161,7 +161,7 @@ func printRefusal(env *base.Env, cmd *base.Command, r *author.Refusal) {
 		if cmd == cmdRevoke {
 			fmt.Fprintln(env.Stderr, "the file would have these new errors:")
 		} else {
-			fmt.Fprintln(env.Stderr, "the file has these errors:")
+			fmt.Fprintln(env.Stderr, "these errors must be fixed first:")
 		}
 		fmt.Fprintln(env.Stderr, strings.Join(inFile, "\n"))
 	}

@@ -258,12 +258,12 @@ func judge(root, partner, person, rel string, data []byte, asOf date.Date) (*jud
 	}
 	st := standing.Compute(p)
 	j := &judged{prog: p, st: st}
-	for _, d := range append(ds, check.Run(p, st, asOf)...) {
+	all := append(ds, check.Run(p, st, asOf)...)
+	for _, d := range all {
 		if d.File == rel && d.Severity == diag.Error {
 			j.errs = append(j.errs, d)
 		}
 	}
-	slices.SortFunc(j.errs, diag.Compare)
 	if pa := p.Partner(partner); pa != nil {
 		for _, pe := range pa.People {
 			if pe.ID == person {
@@ -271,12 +271,20 @@ func judge(root, partner, person, rel string, data []byte, asOf date.Date) (*jud
 			}
 		}
 	}
-	if j.person == nil && len(j.errs) == 0 {
-		return nil, fmt.Errorf("%s: the person could not be read", rel)
-	}
 	if j.person == nil {
+		// The person could not be read: their own file's errors say why,
+		// or their partner's, without which no person of it is read.
+		for _, d := range all {
+			if d.File == "partners/"+partner+"/partner.md" && d.Severity == diag.Error {
+				j.errs = append(j.errs, d)
+			}
+		}
+		if len(j.errs) == 0 {
+			return nil, fmt.Errorf("%s: the person could not be read", rel)
+		}
 		j.person = &program.Person{ID: person}
 	}
+	slices.SortFunc(j.errs, diag.Compare)
 	return j, nil
 }
 
