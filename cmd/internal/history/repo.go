@@ -64,13 +64,16 @@ type Repo struct {
 	// top, else "a/b/"), so that history paths match the loader's.
 	prefix string
 
-	// mu serialises object reads: go-git's packfile readers seek a shared
-	// file descriptor and are not safe for concurrent use.
+	// packs reads packed objects, concurrently; go-git reads the rest.
+	packs *packs
+	// mu serialises go-git's object reads: its packfile readers seek a
+	// shared file descriptor and are not safe for concurrent use.
 	mu sync.Mutex
 	// blobs keeps the content of blobs read through FS, by hash, so that
 	// a second revision reads only the files that differ from the first.
-	blobs map[plumbing.Hash][]byte
-	trees treeCache
+	blobMu sync.Mutex
+	blobs  map[plumbing.Hash][]byte
+	trees  treeCache
 	// shallow lists the commits whose parents a shallow clone cut off.
 	shallow map[plumbing.Hash]bool
 }
@@ -115,7 +118,7 @@ func Open(root string) (*Repo, error) {
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return nil, fmt.Errorf("%s is outside its repository's worktree %s", root, top)
 	}
-	r := &Repo{git: g, st: st, blobs: map[plumbing.Hash][]byte{}, shallow: map[plumbing.Hash]bool{}}
+	r := &Repo{git: g, st: st, packs: openPacks(fsSt.Filesystem()), blobs: map[plumbing.Hash][]byte{}, shallow: map[plumbing.Hash]bool{}}
 	if rel != "." {
 		r.prefix = filepath.ToSlash(rel) + "/"
 	}
@@ -130,7 +133,10 @@ func Open(root string) (*Repo, error) {
 }
 
 // Close releases the pack files kept open.
-func (r *Repo) Close() error { return r.st.Close() }
+func (r *Repo) Close() error {
+	r.packs.close()
+	return r.st.Close()
+}
 
 // Shallow reports whether the repository is a shallow clone.
 func (r *Repo) Shallow() bool { return len(r.shallow) > 0 }
@@ -206,14 +212,38 @@ func (r *Repo) commitObject(h plumbing.Hash) (*object.Commit, error) {
 	return c, err
 }
 
-// raw returns an object's content.
+// raw returns an object's content, which the caller must not modify.
 func (r *Repo) raw(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
+	if b, ok, err := r.fromPack(t, h); ok {
+		return b, err
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.rawLocked(t, h)
+	return r.goGit(t, h)
 }
 
+// rawLocked is raw for a caller that holds r.mu.
 func (r *Repo) rawLocked(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
+	if b, ok, err := r.fromPack(t, h); ok {
+		return b, err
+	}
+	return r.goGit(t, h)
+}
+
+// packed reads h from the pack files; ok is false when go-git should try
+// (an object not packed, or a pack this reader cannot make sense of).
+func (r *Repo) fromPack(t plumbing.ObjectType, h plumbing.Hash) (b []byte, ok bool, err error) {
+	o, err := r.packs.read(h)
+	if err != nil {
+		return nil, false, nil
+	}
+	if o.typ != t {
+		return nil, true, fmt.Errorf("%s %s: %w (it is a %s)", t, h.String()[:7], plumbing.ErrObjectNotFound, o.typ)
+	}
+	return o.data, true, nil
+}
+
+func (r *Repo) goGit(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
 	o, err := r.st.EncodedObject(t, h)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", t, h.String()[:7], err)
@@ -232,14 +262,17 @@ func (r *Repo) rawLocked(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error)
 
 // blob returns a blob's content, kept for later reads.
 func (r *Repo) blob(h plumbing.Hash) ([]byte, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if b, ok := r.blobs[h]; ok {
+	r.blobMu.Lock()
+	b, ok := r.blobs[h]
+	r.blobMu.Unlock()
+	if ok {
 		return b, nil
 	}
-	b, err := r.rawLocked(plumbing.BlobObject, h)
+	b, err := r.raw(plumbing.BlobObject, h)
 	if err == nil {
+		r.blobMu.Lock()
 		r.blobs[h] = b
+		r.blobMu.Unlock()
 	}
 	return b, err
 }

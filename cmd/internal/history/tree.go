@@ -222,6 +222,9 @@ func (d *differ) diff(a, b plumbing.Hash, level int, dir string) error {
 		// Most entries of a large folder are the same on both sides:
 		// skip them as bytes before parsing anything.
 		if !haveA && !haveB {
+			if bytes.Equal(ra, rb) {
+				return nil // the rest is the same: nothing to parse
+			}
 			ra, rb = skipEqual(ra, rb)
 		}
 		if !haveA && len(ra) > 0 {

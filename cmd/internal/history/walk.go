@@ -2,7 +2,6 @@ package history
 
 import (
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // Provenance says which commit made each credential what it is at a
@@ -34,7 +33,7 @@ type link struct {
 	hash    plumbing.Hash
 	tree    plumbing.Hash
 	parents []plumbing.Hash
-	commit  *object.Commit
+	who     *Commit
 }
 
 // walker holds what one provenance walk shares.
@@ -103,21 +102,34 @@ func (w *walker) chain(h plumbing.Hash, stop func(plumbing.Hash) bool) ([]*link,
 		if stop != nil && stop(h) {
 			break
 		}
-		c, err := w.r.commitObject(h)
+		l, err := w.link(h)
 		if err != nil {
 			return nil, err
 		}
-		l := &link{hash: h, tree: c.TreeHash, parents: c.ParentHashes, commit: c}
 		out = append(out, l)
-		if len(c.ParentHashes) == 0 {
+		if len(l.parents) == 0 {
 			break
 		}
 		if w.r.shallow[h] {
 			return nil, &IncompleteError{Commit: h, Shallow: true, Err: ErrIncomplete}
 		}
-		h = c.ParentHashes[0]
+		h = l.parents[0]
 	}
 	return out, nil
+}
+
+// link reads one commit: from the packs with a light parse, or with go-git.
+func (w *walker) link(h plumbing.Hash) (*link, error) {
+	if b, ok, err := w.r.fromPack(plumbing.CommitObject, h); ok && err == nil {
+		if tree, parents, who, err := parseCommit(h, b); err == nil {
+			return &link{hash: h, tree: tree, parents: parents, who: who}, nil
+		}
+	}
+	c, err := w.r.commitObject(h)
+	if err != nil {
+		return nil, err
+	}
+	return &link{hash: h, tree: c.TreeHash, parents: c.ParentHashes, who: info(c)}, nil
 }
 
 // events lists what the change from tree a to tree b did to credentials.
@@ -203,11 +215,11 @@ func (w *walker) attribute(l *link, evs []event, depth int) ([]*Commit, error) {
 				if i+1 < len(side) {
 					parent = side[i+1].tree
 				} else if len(s.parents) > 0 {
-					pc, err := w.r.commitObject(s.parents[0])
+					pl, err := w.link(s.parents[0])
 					if err != nil {
 						return nil, err
 					}
-					parent = pc.TreeHash
+					parent = pl.tree
 				}
 				sevs, err := w.events(parent, s.tree)
 				if err != nil {
@@ -234,13 +246,9 @@ func (w *walker) attribute(l *link, evs []event, depth int) ([]*Commit, error) {
 			}
 		}
 	}
-	var self *Commit
 	for i := range who {
 		if who[i] == nil {
-			if self == nil {
-				self = info(l.commit)
-			}
-			who[i] = self
+			who[i] = l.who
 		}
 	}
 	return who, nil

@@ -1,0 +1,9 @@
+package history
+
+// PackReads is how many objects the pack reader has resolved and keeps:
+// tests check that packed repositories are read through it.
+func PackReads(r *Repo) int {
+	r.packs.mu.Lock()
+	defer r.packs.mu.Unlock()
+	return len(r.packs.cache)
+}
