@@ -205,10 +205,14 @@ func isTrivia(l []byte) bool {
 // something other than an array of tables (an inline array "exams = [...]",
 // a [exams] table, a dotted key exams.x). Callers that have decoded src
 // use it instead of decoding the result again.
-func Appendable(src []byte, table string) bool {
+//
+// With several tables, it reports whether all of them can be appended.
+func Appendable(src []byte, tables ...string) bool {
 	for _, e := range tomlpos.Scan(src).Entries {
-		if e.Path == table || strings.HasPrefix(e.Path, table+".") {
-			return false
+		for _, t := range tables {
+			if e.Path == t || strings.HasPrefix(e.Path, t+".") {
+				return false
+			}
 		}
 	}
 	return true
