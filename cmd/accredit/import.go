@@ -30,6 +30,7 @@ surrounding blanks ignored; other columns are ignored):
               its exam cell is filled, a course when its course cell is)
   exam        the exam id
   course      the course id
+  id          with a type column: the exam or course id, in one column
   date        YYYY-MM-DD (the date part of a date-time is taken as written)
   score       exams: a whole percentage, 0 to 100 ("82" or "82%")
   proctoring  exams, optional: self, live or in-person

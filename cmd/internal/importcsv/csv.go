@@ -15,7 +15,7 @@ import (
 )
 
 // Fields are the things a row can say, in the order of the documentation.
-var Fields = []string{"email", "partner", "person", "type", "exam", "course", "date", "score", "proctoring"}
+var Fields = []string{"email", "partner", "person", "type", "exam", "course", "id", "date", "score", "proctoring"}
 
 // Mapping maps each field to the header of the column that holds it.
 type Mapping map[string]string
@@ -203,11 +203,12 @@ func columns(header []string, m Mapping) (map[string]int, error) {
 	_, hasCourse := col["course"]
 	_, hasDate := col["date"]
 	_, hasType := col["type"]
+	_, hasID := col["id"]
 	switch {
 	case !hasEmail && !(hasPartner && hasPerson):
 		return nil, fmt.Errorf("line 1: no column says who: need %s, or %s", missing("email"), missing("partner", "person"))
-	case !hasExam && !hasCourse:
-		return nil, fmt.Errorf("line 1: no column says what: need %s or %s", missing("exam"), missing("course"))
+	case !hasExam && !hasCourse && !(hasType && hasID):
+		return nil, fmt.Errorf("line 1: no column says what: need %s or %s, or %s", missing("exam"), missing("course"), missing("type", "id"))
 	case !hasDate:
 		return nil, fmt.Errorf("line 1: no column for %s", missing("date"))
 	case hasExam && hasCourse && col["exam"] == col["course"] && !hasType:
@@ -241,6 +242,9 @@ func parseRow(cell func(string) string, col map[string]int) (Row, string) {
 		r.ID = exam
 	} else {
 		r.ID = course
+	}
+	if r.ID == "" && cell("type") != "" {
+		r.ID = cell("id") // one id column, told apart by type
 	}
 	if r.ID == "" {
 		return r, fmt.Sprintf("%s row without its %s id", map[string]string{Exam: "an exam", Course: "a course"}[r.Kind], r.Kind)

@@ -77,6 +77,11 @@ func TestParse(t *testing.T) {
 			},
 		},
 		{
+			name: "type and one id column",
+			csv:  "email,type,id,date,score\na@x,exam,e1,2025-03-01,90\na@x,course,c1,2025-03-02,\na@x,,c1,2025-03-02,\n",
+			want: []string{"2 exam a@x// e1 2025-03-01 90 ", "3 course a@x// c1 2025-03-02 0 ", "4 !neither an exam nor a course"},
+		},
+		{
 			name: "tabs",
 			csv:  "email\tcourse\tdate\na@x\tc1\t2025-03-01\n",
 			want: []string{"2 course a@x// c1 2025-03-01 0 "},
