@@ -14,9 +14,11 @@
 //   - Audit: the diagnostics of "accredit check --git" (unauthorized-grant,
 //     unsigned-grant, history-incomplete) for a loaded program.
 //   - FS: any revision's tree as an fs.FS, so that package load reads a
-//     program without a checkout (accredit plan), and Changed, the files
-//     that differ between two revisions.
+//     program without a checkout (accredit plan).
 //
 // go-git's path-filtered Log is far too slow for this (it diffs whole
 // trees per commit), hence the hand-written walk over raw tree objects.
+// Objects are read from the pack files directly (pack.go): go-git opens
+// the repository, resolves revisions, decodes pack indexes, verifies
+// signatures and reads whatever is not packed.
 package history

@@ -7,3 +7,11 @@ func PackReads(r *Repo) int {
 	defer r.packs.mu.Unlock()
 	return len(r.packs.cache)
 }
+
+// SplitWalks makes every walk use all cores, however short, and returns
+// a function that restores the threshold.
+func SplitWalks() func() {
+	old := minRun
+	minRun = 1
+	return func() { minRun = old }
+}

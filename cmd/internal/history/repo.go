@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -73,7 +72,6 @@ type Repo struct {
 	// a second revision reads only the files that differ from the first.
 	blobMu sync.Mutex
 	blobs  map[plumbing.Hash][]byte
-	trees  treeCache
 	// shallow lists the commits whose parents a shallow clone cut off.
 	shallow map[plumbing.Hash]bool
 }
@@ -222,14 +220,6 @@ func (r *Repo) raw(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
 	return r.goGit(t, h)
 }
 
-// rawLocked is raw for a caller that holds r.mu.
-func (r *Repo) rawLocked(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
-	if b, ok, err := r.fromPack(t, h); ok {
-		return b, err
-	}
-	return r.goGit(t, h)
-}
-
 // packed reads h from the pack files; ok is false when go-git should try
 // (an object not packed, or a pack this reader cannot make sense of).
 func (r *Repo) fromPack(t plumbing.ObjectType, h plumbing.Hash) (b []byte, ok bool, err error) {
@@ -281,6 +271,3 @@ func (r *Repo) blob(h plumbing.Hash) ([]byte, error) {
 func info(c *object.Commit) *Commit {
 	return &Commit{Hash: c.Hash, Author: c.Author.Name, Email: c.Author.Email, When: c.Author.When}
 }
-
-// isNotExist reports whether err means a missing file.
-func isNotExist(err error) bool { return errors.Is(err, os.ErrNotExist) }

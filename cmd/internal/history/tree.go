@@ -80,16 +80,13 @@ func suffix(e entry, n int) int {
 
 // pattern selects the paths a diff looks at, one element per path level
 // below the program root: a name, "*" for any, or "*.ext" for any name
-// with that extension (files only). A nil pattern selects every file.
+// with that extension (files only).
 type pattern []string
 
 // people are the person files, the only files provenance reads.
 var people = pattern{"partners", "*", "people", "*.toml"}
 
 func (p pattern) match(level int, e entry) (descend, take bool) {
-	if p == nil {
-		return e.dir, !e.dir
-	}
 	if level >= len(p) {
 		return false, false
 	}
@@ -109,18 +106,21 @@ type change struct {
 	from, to plumbing.Hash
 }
 
-// differ compares trees. The caller holds r.mu.
+// differ compares trees. Several may run at once.
 type differ struct {
-	r   *Repo
-	pat pattern
-	out []change
+	r     *Repo
+	pat   pattern
+	out   []change
+	trees *treeCache // nil: no caching
 }
 
 // diff appends the selected files that differ between the trees a and b
 // (either may be the zero hash, an empty tree) below the program root.
-func (r *Repo) diffRoots(a, b plumbing.Hash, pat pattern) ([]change, error) {
-	d := &differ{r: r, pat: pat}
-	defer r.trees.turn()
+func (r *Repo) diffRoots(a, b plumbing.Hash, pat pattern, trees *treeCache) ([]change, error) {
+	d := &differ{r: r, pat: pat, trees: trees}
+	if trees != nil {
+		defer trees.turn()
+	}
 	ra, err := d.sub(a)
 	if err != nil {
 		return nil, err
@@ -139,7 +139,7 @@ func (d *differ) sub(h plumbing.Hash) (plumbing.Hash, error) {
 		return h, nil
 	}
 	for _, name := range strings.Split(strings.TrimSuffix(d.r.prefix, "/"), "/") {
-		raw, err := d.r.rawLocked(plumbing.TreeObject, h)
+		raw, err := d.r.raw(plumbing.TreeObject, h)
 		if err != nil {
 			return plumbing.ZeroHash, err
 		}
@@ -167,12 +167,15 @@ func (d *differ) tree(h plumbing.Hash) ([]byte, error) {
 	if h.IsZero() {
 		return nil, nil
 	}
-	if b, ok := d.r.trees.get(h); ok {
+	if d.trees == nil {
+		return d.r.raw(plumbing.TreeObject, h)
+	}
+	if b, ok := d.trees.get(h); ok {
 		return b, nil
 	}
-	b, err := d.r.rawLocked(plumbing.TreeObject, h)
+	b, err := d.r.raw(plumbing.TreeObject, h)
 	if err == nil {
-		d.r.trees.put(h, b)
+		d.trees.put(h, b)
 	}
 	return b, err
 }

@@ -36,10 +36,8 @@ func (r *Repo) FS(h plumbing.Hash) (*FS, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.mu.Lock()
 	d := &differ{r: r}
 	root, err := d.sub(c.TreeHash)
-	r.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -274,29 +272,4 @@ func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
 	rest = rest[:min(n, len(rest))]
 	d.off += len(rest)
 	return rest, nil
-}
-
-// Changed lists the program files that differ between two commits,
-// relative to the program root, sorted.
-func (r *Repo) Changed(a, b plumbing.Hash) ([]string, error) {
-	ca, err := r.commitObject(a)
-	if err != nil {
-		return nil, err
-	}
-	cb, err := r.commitObject(b)
-	if err != nil {
-		return nil, err
-	}
-	r.mu.Lock()
-	changes, err := r.diffRoots(ca.TreeHash, cb.TreeHash, nil)
-	r.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, len(changes))
-	for i, c := range changes {
-		out[i] = c.path
-	}
-	slices.Sort(out)
-	return out, nil
 }

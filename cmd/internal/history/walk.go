@@ -1,6 +1,10 @@
 package history
 
 import (
+	"errors"
+	"runtime"
+	"sync"
+
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
@@ -38,10 +42,19 @@ type link struct {
 
 // walker holds what one provenance walk shares.
 type walker struct {
-	r      *Repo
-	parsed map[plumbing.Hash][]grant
-	main   map[plumbing.Hash]bool // the first-parent chain of the head
+	r    *Repo
+	main map[plumbing.Hash]bool // the first-parent chain of the head
+	*worker
 }
+
+// worker is what one goroutine of a walk keeps: the trees of its last
+// diffs, and the certifications of the blobs it has read.
+type worker struct {
+	trees  treeCache
+	parsed map[plumbing.Hash][]grant
+}
+
+func newWorker() *worker { return &worker{parsed: map[plumbing.Hash][]grant{}} }
 
 // maxMergeDepth bounds how deep provenance follows merges of merges.
 const maxMergeDepth = 8
@@ -53,7 +66,7 @@ func (r *Repo) Provenance(rev string) (*Provenance, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &walker{r: r, parsed: map[plumbing.Hash][]grant{}, main: map[plumbing.Hash]bool{}}
+	w := &walker{r: r, main: map[plumbing.Hash]bool{}, worker: newWorker()}
 	chain, err := w.chain(head, nil)
 	if err != nil {
 		return nil, err
@@ -62,18 +75,15 @@ func (r *Repo) Provenance(rev string) (*Provenance, error) {
 	for _, l := range chain {
 		w.main[l.hash] = true
 	}
+	all, err := w.allEvents(chain)
+	if err != nil {
+		return nil, err
+	}
 	maps := [3]map[string]*Commit{p.Granted, p.Revoked, p.Waived}
 	// Newest first: the first commit seen to do something to a credential
 	// is the latest to have done it, the one that stands at the head.
 	for i, l := range chain {
-		parent := plumbing.ZeroHash
-		if i+1 < len(chain) {
-			parent = chain[i+1].tree
-		}
-		evs, err := w.events(parent, l.tree)
-		if err != nil {
-			return nil, err
-		}
+		evs := all[i]
 		var todo []event
 		for _, ev := range evs {
 			if _, done := maps[ev.kind][ev.id]; !done {
@@ -118,6 +128,39 @@ func (w *walker) chain(h plumbing.Hash, stop func(plumbing.Hash) bool) ([]*link,
 	return out, nil
 }
 
+// minRun is the fewest commits worth a goroutine of their own.
+var minRun = 64
+
+// allEvents diffs every commit of the chain with its first parent, on
+// all cores: each goroutine takes a run of consecutive commits, so that
+// the tree it read for one commit serves again as the next one's parent.
+func (w *walker) allEvents(chain []*link) ([][]event, error) {
+	all := make([][]event, len(chain))
+	n := min(runtime.GOMAXPROCS(0), max(1, len(chain)/minRun))
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for k := range n {
+		lo, hi := k*len(chain)/n, (k+1)*len(chain)/n
+		wg.Go(func() {
+			wk := newWorker()
+			for i := lo; i < hi; i++ {
+				parent := plumbing.ZeroHash
+				if i+1 < len(chain) {
+					parent = chain[i+1].tree
+				}
+				evs, err := w.events(wk, parent, chain[i].tree)
+				if err != nil {
+					errs[k] = err
+					return
+				}
+				all[i] = evs
+			}
+		})
+	}
+	wg.Wait()
+	return all, errors.Join(errs...)
+}
+
 // link reads one commit: from the packs with a light parse, or with go-git.
 func (w *walker) link(h plumbing.Hash) (*link, error) {
 	if b, ok, err := w.r.fromPack(plumbing.CommitObject, h); ok && err == nil {
@@ -135,24 +178,22 @@ func (w *walker) link(h plumbing.Hash) (*link, error) {
 // events lists what the change from tree a to tree b did to credentials.
 // Only the person files that differ are read, so a credential moving to
 // another file (a person changing partner) is no event.
-func (w *walker) events(a, b plumbing.Hash) ([]event, error) {
-	w.r.mu.Lock()
-	defer w.r.mu.Unlock()
-	changes, err := w.r.diffRoots(a, b, people)
+func (w *walker) events(wk *worker, a, b plumbing.Hash) ([]event, error) {
+	changes, err := w.r.diffRoots(a, b, people, &wk.trees)
 	if err != nil || len(changes) == 0 {
 		return nil, err
 	}
 	before, after := map[string]grant{}, map[string]grant{}
 	var order []string
 	for _, c := range changes {
-		gs, err := w.parse(c.from)
+		gs, err := wk.parse(w.r, c.from)
 		if err != nil {
 			return nil, err
 		}
 		for _, g := range gs {
 			before[g.id] = g
 		}
-		if gs, err = w.parse(c.to); err != nil {
+		if gs, err = wk.parse(w.r, c.to); err != nil {
 			return nil, err
 		}
 		for _, g := range gs {
@@ -179,20 +220,20 @@ func (w *walker) events(a, b plumbing.Hash) ([]event, error) {
 	return evs, nil
 }
 
-// parse scans a blob's certifications, once per blob. The caller holds r.mu.
-func (w *walker) parse(h plumbing.Hash) ([]grant, error) {
+// parse scans a blob's certifications, once per blob and worker.
+func (wk *worker) parse(r *Repo, h plumbing.Hash) ([]grant, error) {
 	if h.IsZero() {
 		return nil, nil
 	}
-	if gs, ok := w.parsed[h]; ok {
+	if gs, ok := wk.parsed[h]; ok {
 		return gs, nil
 	}
-	b, err := w.r.rawLocked(plumbing.BlobObject, h)
+	b, err := r.raw(plumbing.BlobObject, h)
 	if err != nil {
 		return nil, err
 	}
 	gs := scanPerson(b)
-	w.parsed[h] = gs
+	wk.parsed[h] = gs
 	return gs, nil
 }
 
@@ -221,7 +262,7 @@ func (w *walker) attribute(l *link, evs []event, depth int) ([]*Commit, error) {
 					}
 					parent = pl.tree
 				}
-				sevs, err := w.events(parent, s.tree)
+				sevs, err := w.events(w.worker, parent, s.tree)
 				if err != nil {
 					return nil, err
 				}
