@@ -157,3 +157,23 @@ func TestPlanInlineArray(t *testing.T) {
 		t.Error("a plan with problems was written")
 	}
 }
+
+// FuzzReadIndex: a stored index that is damaged in any way reads as some
+// index or an empty one, never a panic; what save writes reads back.
+func FuzzReadIndex(f *testing.F) {
+	f.Add(indexMagic+"\nD 1795325766572582564 \"acme\"\nP \"ann.toml\" \"ann@acme.example\"\n", "we\"ird\tname", "é@x")
+	f.Add(indexMagic+"\nP \"x\" \"y\"\n", "a", "b")
+	f.Fuzz(func(t *testing.T, stored, name, email string) {
+		path := filepath.Join(t.TempDir(), "idx")
+		os.WriteFile(path, []byte(stored), 0o600)
+		readIndex(path)
+		x := &Index{dirs: map[string]dirEntry{name: {mtime: 42, emails: []fileEmail{{name + ".toml", email}}}}}
+		if err := x.save(path); err != nil {
+			t.Fatal(err)
+		}
+		got := readIndex(path)[name]
+		if got.mtime != 42 || len(got.emails) != 1 || got.emails[0].email != email || got.emails[0].file != name+".toml" {
+			t.Fatalf("read back %+v", got)
+		}
+	})
+}

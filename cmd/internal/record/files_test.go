@@ -1,6 +1,7 @@
 package record
 
 import (
+	"github.com/BurntSushi/toml"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,6 +26,9 @@ func TestTopString(t *testing.T) {
 		{"email = 5\n", "", false},
 		{"\"email\" = \"quoted-key@x\"\n", "", false},
 		{"email = \"crlf@x\"\r\n", "crlf@x", true},
+		{"email = \"\\xe9t\\u00e9\\e\"\n", "\u00e9t\u00e9\x1b", true}, // TOML 1.1: \xHH is U+00HH
+		{"email = \"bad \\q\"\n", "", false},
+		{"email = \"short \\u12\"\n", "", false},
 	} {
 		got, ok := TopString([]byte(tc.src), "email")
 		if got != tc.want || ok != tc.ok {
@@ -92,4 +96,28 @@ func TestWrite(t *testing.T) {
 			t.Errorf("temporary file %s left behind", e.Name())
 		}
 	}
+}
+
+// FuzzTopString: the light scan never panics, and whatever it reads from a
+// document that decodes is what the decoder reads.
+func FuzzTopString(f *testing.F) {
+	f.Add([]byte("name = \"A\"\nemail = \"a@x.example\" # c\n[[exams]]\n"))
+	f.Add([]byte("email = 'lit\\eral'\r\n"))
+	f.Add([]byte("email = \"\\u00e9\\t\"\n"))
+	f.Add([]byte("email=\"x\"\nemail=\"y\"\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		got, ok := TopString(src, "email")
+		if !ok {
+			return
+		}
+		var doc struct {
+			Email any `toml:"email"`
+		}
+		if _, err := toml.Decode(string(src), &doc); err != nil {
+			return
+		}
+		if doc.Email != got {
+			t.Fatalf("TopString = %q, the decoder reads %#v\n%q", got, doc.Email, src)
+		}
+	})
 }
