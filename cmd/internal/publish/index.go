@@ -29,23 +29,7 @@ type pageRef struct {
 // site: after site.Refresh, make a new one.
 func NewIndex(st *site.Site, theme *render.Theme) *Index {
 	ix := &Index{st: st, theme: theme, pages: make(map[string]pageRef, len(st.Lists)+len(st.Partners)+len(st.Pages)+16)}
-	add := func(kind string, data any, path string) { ix.pages[path] = pageRef{kind, data} }
-	add("home", st.Home, st.Home.Path)
-	for _, l := range st.Lists {
-		add("list", l, l.Path)
-	}
-	for _, p := range st.Partners {
-		add("partner", p, p.Path)
-	}
-	add("program", st.Program, st.Program.Path)
-	for _, t := range st.Tracks {
-		add("track", t, t.Path)
-	}
-	for _, p := range st.Pages {
-		add("page", p, p.Path)
-	}
-	add("lookup", st.Lookup, st.Lookup.Path)
-	add("404", st.NotFound, st.NotFound.Path)
+	eachPage(st, func(kind string, data any, path string) { ix.pages[path] = pageRef{kind, data} })
 	return ix
 }
 

@@ -139,22 +139,7 @@ func (w *writer) write(st *site.Site) (Stats, error) {
 			return w.file(path, buf.Bytes(), true)
 		})
 	}
-	page("home", st.Home, st.Home.Path)
-	for _, l := range st.Lists {
-		page("list", l, l.Path)
-	}
-	for _, p := range st.Partners {
-		page("partner", p, p.Path)
-	}
-	page("program", st.Program, st.Program.Path)
-	for _, t := range st.Tracks {
-		page("track", t, t.Path)
-	}
-	for _, p := range st.Pages {
-		page("page", p, p.Path)
-	}
-	page("lookup", st.Lookup, st.Lookup.Path)
-	page("404", st.NotFound, st.NotFound.Path)
+	eachPage(st, page)
 
 	for _, name := range sortedKeys(st, w.theme.Assets) {
 		data := w.theme.Assets[name]
@@ -256,6 +241,28 @@ func (w *writer) write(st *site.Site) (Stats, error) {
 		return Stats{}, err
 	}
 	return Stats{Pages: int(w.pages.Load()), Files: int(w.files.Load()), Dirs: int(w.dirs.Load()), Bytes: w.bytes.Load()}, nil
+}
+
+// eachPage calls f with the template, data and path of every HTML page
+// but the verification pages, which are made one by one from the
+// credentials.
+func eachPage(st *site.Site, f func(kind string, data any, path string)) {
+	f("home", st.Home, st.Home.Path)
+	for _, l := range st.Lists {
+		f("list", l, l.Path)
+	}
+	for _, p := range st.Partners {
+		f("partner", p, p.Path)
+	}
+	f("program", st.Program, st.Program.Path)
+	for _, t := range st.Tracks {
+		f("track", t, t.Path)
+	}
+	for _, p := range st.Pages {
+		f("page", p, p.Path)
+	}
+	f("lookup", st.Lookup, st.Lookup.Path)
+	f("404", st.NotFound, st.NotFound.Path)
 }
 
 func sortedKeys(_ *site.Site, m map[string][]byte) []string {

@@ -83,6 +83,9 @@ func (s *Server) reindex() {
 	}
 }
 
+// indexQuiet is how long the indexer waits for edits to pause.
+const indexQuiet = 100 * time.Millisecond
+
 // indexer rebuilds the search index whenever asked, until ctx is done.
 // The index follows the pages by the time bleve takes (about a second at
 // 10,000 partners): it is built off the lock from documents taken under
@@ -93,6 +96,18 @@ func (s *Server) indexer(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-s.kick:
+		}
+		// Wait for a pause in the edits: bleve takes both cores for a
+		// while, and an index built between two saves of a burst would
+		// only slow the pages of the next one down.
+		for quiet := false; !quiet; {
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.kick:
+			case <-time.After(indexQuiet):
+				quiet = true
+			}
 		}
 		start := time.Now()
 		s.mu.RLock()
