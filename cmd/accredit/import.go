@@ -94,7 +94,7 @@ func runImport(env *base.Env, args []string) int {
 		env.Errorf(cmdImport, "%s: %v", name, err)
 		return base.ExitUsage
 	}
-	plan, err := importcsv.PlanImport(*importRoot, rows, date.Today(), importcsv.Options{IndexCache: cacheFile(env, *importRoot, ".emails")})
+	plan, err := importcsv.PlanImport(*importRoot, rows, date.Today(), importcsv.Options{IndexCache: cacheFile(env, *importRoot, ".people")})
 	if err != nil {
 		env.Errorf(cmdImport, "%v", err)
 		return base.ExitUsage

@@ -57,7 +57,7 @@ func runRenew(env *base.Env, args []string) int {
 		return code
 	}
 	today := date.Today()
-	e, err := author.PlanRenew(*renewRoot, id, dateOr(renewIssued, today), renewWaive.values, *renewReason, today)
+	e, err := author.PlanRenew(*renewRoot, id, dateOr(renewIssued, today), renewWaive.values, *renewReason, today, cacheFile(env, *renewRoot, ".people"))
 	return finishEdit(env, cmdRenew, e, err, *renewDryRun, func(w io.Writer) {
 		verb := "renewed"
 		if *renewDryRun {

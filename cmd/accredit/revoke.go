@@ -53,7 +53,7 @@ func runRevoke(env *base.Env, args []string) int {
 		return code
 	}
 	today := date.Today()
-	e, err := author.PlanRevoke(*revokeRoot, id, dateOr(revokeDate, today), *revokeReason, today)
+	e, err := author.PlanRevoke(*revokeRoot, id, dateOr(revokeDate, today), *revokeReason, today, cacheFile(env, *revokeRoot, ".people"))
 	return finishEdit(env, cmdRevoke, e, err, *revokeDryRun, func(w io.Writer) {
 		verb := "revoked"
 		if *revokeDryRun {

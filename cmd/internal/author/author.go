@@ -190,8 +190,8 @@ func knownCerts(p *program.Program) string {
 
 // PlanRenew prepares the renewal of the credential id: a new credential of
 // the same track and level, issued on issued, with renews = id.
-func PlanRenew(root, id string, issued date.Date, waive []string, reason string, asOf date.Date) (*Edit, error) {
-	f, err := FindCredential(root, id)
+func PlanRenew(root, id string, issued date.Date, waive []string, reason string, asOf date.Date, cache string) (*Edit, error) {
+	f, err := FindCredential(root, id, cache)
 	if err != nil {
 		return nil, err
 	}
@@ -205,11 +205,11 @@ func PlanRenew(root, id string, issued date.Date, waive []string, reason string,
 // credential is already revoked or when the file would have an error it
 // did not have before (a revocation dated before the issue, a renewal
 // issued after the revocation).
-func PlanRevoke(root, id string, on date.Date, reason string, asOf date.Date) (*Edit, error) {
+func PlanRevoke(root, id string, on date.Date, reason string, asOf date.Date, cache string) (*Edit, error) {
 	if strings.TrimSpace(reason) == "" {
 		return nil, errors.New("a revocation needs a reason (--reason)")
 	}
-	f, err := FindCredential(root, id)
+	f, err := FindCredential(root, id, cache)
 	if err != nil {
 		return nil, err
 	}
@@ -297,36 +297,38 @@ type Found struct {
 }
 
 // FindCredential finds the person file that holds the credential id
-// (written any way a lookup accepts: lower case, without hyphens). It
-// reads every person file, but decodes only those whose bytes hold the id.
-func FindCredential(root, id string) (*Found, error) {
+// (written any way a lookup accepts: lower case, without hyphens). With a
+// cache file (record.Index), it reads only the files the stored index
+// names; otherwise, or when none of them holds it, it reads every person
+// file, decoding only those whose bytes hold the id.
+func FindCredential(root, id, cache string) (*Found, error) {
 	norm, err := credid.Normalize(id)
 	if err != nil {
 		return nil, fmt.Errorf("%q is not a credential id: %v", id, err)
 	}
-	needle := []byte(norm)
-	var mu sync.Mutex
 	var hits []*Found
-	err = record.EachPerson(root, func(rel string, data []byte) {
-		if !bytes.Contains(data, needle) {
-			return
-		}
-		pe, _ := load.Person(rel, data)
-		if pe == nil {
-			return
-		}
-		for i, c := range pe.Certifications {
-			if c.ID == norm {
-				c.Index = i
-				parts := strings.Split(rel, "/")
-				mu.Lock()
-				hits = append(hits, &Found{File: rel, Data: bytes.Clone(data), Partner: parts[1], Person: pe.ID, Cred: c})
-				mu.Unlock()
+	if cache != "" {
+		if idx, err := record.BuildIndex(root, cache, true); err == nil {
+			for _, rel := range idx.ByCredential(norm) {
+				if data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel))); err == nil {
+					hits = append(hits, holding(rel, data, norm)...)
+				}
 			}
 		}
-	})
-	if err != nil {
-		return nil, err
+	}
+	if len(hits) == 0 {
+		var mu sync.Mutex
+		err = record.EachPerson(root, func(rel string, data []byte) {
+			if bytes.Contains(data, []byte(norm)) {
+				h := holding(rel, bytes.Clone(data), norm)
+				mu.Lock()
+				hits = append(hits, h...)
+				mu.Unlock()
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	switch len(hits) {
 	case 0:
@@ -340,6 +342,24 @@ func FindCredential(root, id string) (*Found, error) {
 		where = append(where, fmt.Sprintf("%s:%d", h.File, h.Cred.Pos.Line))
 	}
 	return nil, fmt.Errorf("credential id %s is written %d times (%s): fix the duplicate-id first", norm, len(hits), strings.Join(where, ", "))
+}
+
+// holding decodes a person file and returns its credentials with the id
+// (not a renews naming it).
+func holding(rel string, data []byte, id string) []*Found {
+	pe, _ := load.Person(rel, data)
+	if pe == nil {
+		return nil
+	}
+	var out []*Found
+	for i, c := range pe.Certifications {
+		if c.ID == id {
+			c.Index = i
+			parts := strings.Split(rel, "/") // partners/<partner>/people/<person>.toml
+			out = append(out, &Found{File: rel, Data: data, Partner: parts[1], Person: pe.ID, Cred: c})
+		}
+	}
+	return out
 }
 
 func unwrapPath(err error) error {

@@ -25,9 +25,9 @@ type Plan struct {
 	Present  []Row       // rows already recorded (or repeated in the CSV)
 	Problems []Problem   // any problem means nothing is written
 
-	stale bool   // a row matched by e-mail met a file that says otherwise
-	index *Index // the e-mail index, when rows were matched by e-mail
-	cache string // where the index is kept
+	stale bool          // a row matched by e-mail met a file that says otherwise
+	index *record.Index // the e-mail index, when rows were matched by e-mail
+	cache string        // where the index is kept
 }
 
 // FilePlan is one person file and the records it gains.
@@ -72,7 +72,7 @@ func (p *Plan) Write() error {
 // Options tune an import.
 type Options struct {
 	// IndexCache, when set, is the file that keeps the e-mail index
-	// between runs (see Index).
+	// between runs (see record.Index).
 	IndexCache string
 }
 
@@ -86,10 +86,10 @@ func PlanImport(root string, rows []Row, asOf date.Date, opts Options) (*Plan, e
 	if err != nil {
 		return nil, err
 	}
-	var idx *Index
+	var idx *record.Index
 	for _, r := range rows {
 		if r.Partner == "" || r.Person == "" {
-			if idx, err = BuildIndex(root, opts.IndexCache, true); err != nil {
+			if idx, err = record.BuildIndex(root, opts.IndexCache, true); err != nil {
 				return nil, err
 			}
 			break
@@ -98,7 +98,7 @@ func PlanImport(root string, rows []Row, asOf date.Date, opts Options) (*Plan, e
 	plan := planWith(root, defs, idx, rows, asOf)
 	if opts.IndexCache != "" && plan.stale {
 		// The stored index missed a change: look at every file again.
-		if idx, err = BuildIndex(root, opts.IndexCache, false); err != nil {
+		if idx, err = record.BuildIndex(root, opts.IndexCache, false); err != nil {
 			return nil, err
 		}
 		plan = planWith(root, defs, idx, rows, asOf)
@@ -107,7 +107,7 @@ func PlanImport(root string, rows []Row, asOf date.Date, opts Options) (*Plan, e
 	return plan, nil
 }
 
-func planWith(root string, defs *program.Program, idx *Index, rows []Row, asOf date.Date) *Plan {
+func planWith(root string, defs *program.Program, idx *record.Index, rows []Row, asOf date.Date) *Plan {
 	plan := &Plan{}
 	problem := func(r Row, format string, args ...any) {
 		plan.Problems = append(plan.Problems, Problem{Line: r.Line, Msg: fmt.Sprintf(format, args...)})
@@ -124,7 +124,7 @@ func planWith(root string, defs *program.Program, idx *Index, rows []Row, asOf d
 			}
 			rel = "partners/" + r.Partner + "/people/" + r.Person + ".toml"
 		default:
-			files := idx.Lookup(r.Email)
+			files := idx.ByEmail(r.Email)
 			switch len(files) {
 			case 0:
 				problem(r, "unknown person: no one's email is %s", r.Email)

@@ -3,12 +3,12 @@ package importcsv
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/record"
 )
 
 func write(t *testing.T, root string, files map[string]string) {
@@ -33,59 +33,6 @@ func makeOld(t *testing.T, root, partner string) {
 	}
 }
 
-func TestIndex(t *testing.T) {
-	root := t.TempDir()
-	cache := filepath.Join(t.TempDir(), "idx")
-	write(t, root, map[string]string{
-		"partners/a/people/x.toml":       "name = \"X\"\nemail = \"X@Example.com\"\n",
-		"partners/a/people/y.toml":       "name = \"Y\"\nemail = \"\"\"shared@example.com\"\"\"\n",
-		"partners/b/people/z.toml":       "name = \"Z\"\nemail = 'shared@example.com'\n",
-		"partners/b/people/n.toml":       "name = \"No e-mail\"\n",
-		"partners/b/people/.t.toml":      "email = \"temp@example.com\"\n",
-		"partners/c/partner.md":          "+++\n+++\n",
-		"partners/\"odd\"/people/q.toml": "email = \"odd@example.com\"\n",
-	})
-	makeOld(t, root, "a")
-	makeOld(t, root, "b")
-	x, err := BuildIndex(root, cache, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	check := func(x *Index, email string, want ...string) {
-		t.Helper()
-		if got := x.Lookup(email); !slices.Equal(got, want) {
-			t.Errorf("Lookup(%s) = %v, want %v", email, got, want)
-		}
-	}
-	check(x, "x@example.com", "partners/a/people/x.toml")
-	check(x, "SHARED@example.com", "partners/a/people/y.toml", "partners/b/people/z.toml")
-	check(x, "temp@example.com")
-	check(x, "odd@example.com", `partners/"odd"/people/q.toml`)
-	if fi, err := os.Stat(cache); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("the stored index holds private e-mails: %v, %v", fi.Mode(), err)
-	}
-
-	// A file rewritten in place leaves its folder's time alone: the stored
-	// entry is used (the importer catches this when it reads the file).
-	write(t, root, map[string]string{"partners/a/people/x.toml": "name = \"X\"\nemail = \"new@example.com\"\n"})
-	makeOld(t, root, "a")
-	x, _ = BuildIndex(root, cache, true)
-	check(x, "x@example.com", "partners/a/people/x.toml")
-	check(x, "new@example.com")
-	// Without reuse every file is read.
-	x, _ = BuildIndex(root, cache, false)
-	check(x, "new@example.com", "partners/a/people/x.toml")
-	// A file added changes the folder's time: the folder is read again.
-	write(t, root, map[string]string{"partners/b/people/w.toml": "email = \"w@example.com\"\n"})
-	x, _ = BuildIndex(root, cache, true)
-	check(x, "w@example.com", "partners/b/people/w.toml")
-	// A damaged cache is an empty one.
-	os.WriteFile(cache, []byte(indexMagic+"\nP \"x\" \"y\"\n"), 0o644)
-	if len(readIndex(cache)) != 0 {
-		t.Error("a damaged index was read")
-	}
-}
-
 // A stored index that missed an in-place change of an e-mail does not
 // misfile a result: the importer notices and reads every file again.
 func TestPlanStaleIndex(t *testing.T) {
@@ -101,7 +48,7 @@ func TestPlanStaleIndex(t *testing.T) {
 	makeOld(t, root, "a")
 	asOf, _ := date.Parse("2025-06-01")
 	d, _ := date.Parse("2025-03-01")
-	if _, err := BuildIndex(root, cache, true); err != nil {
+	if _, err := record.BuildIndex(root, cache, true); err != nil {
 		t.Fatal(err)
 	}
 	// x's e-mail moves to y, in place.
@@ -156,24 +103,4 @@ func TestPlanInlineArray(t *testing.T) {
 	if plan.Write() == nil {
 		t.Error("a plan with problems was written")
 	}
-}
-
-// FuzzReadIndex: a stored index that is damaged in any way reads as some
-// index or an empty one, never a panic; what save writes reads back.
-func FuzzReadIndex(f *testing.F) {
-	f.Add(indexMagic+"\nD 1795325766572582564 \"acme\"\nP \"ann.toml\" \"ann@acme.example\"\n", "we\"ird\tname", "é@x")
-	f.Add(indexMagic+"\nP \"x\" \"y\"\n", "a", "b")
-	f.Fuzz(func(t *testing.T, stored, name, email string) {
-		path := filepath.Join(t.TempDir(), "idx")
-		os.WriteFile(path, []byte(stored), 0o600)
-		readIndex(path)
-		x := &Index{dirs: map[string]dirEntry{name: {mtime: 42, emails: []fileEmail{{name + ".toml", email}}}}}
-		if err := x.save(path); err != nil {
-			t.Fatal(err)
-		}
-		got := readIndex(path)[name]
-		if got.mtime != 42 || len(got.emails) != 1 || got.emails[0].email != email || got.emails[0].file != name+".toml" {
-			t.Fatalf("read back %+v", got)
-		}
-	})
 }

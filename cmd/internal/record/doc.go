@@ -10,6 +10,8 @@
 // write it, so a file that was not valid TOML is never made worse.
 //
 // It also finds people's files without decoding them: EachPerson reads
-// every partners/*/people/*.toml on all cores, and TopString reads one
-// top-level string key (a person's email) with a light scan.
+// every partners/*/people/*.toml on all cores, TopString reads one
+// top-level string key (a person's email) with a light scan, and Index
+// maps e-mails and credential ids to files, kept between runs and reused
+// per partner while its people/ folder is unchanged.
 package record

@@ -1,4 +1,4 @@
-package importcsv
+package record
 
 import (
 	"bytes"
@@ -14,34 +14,40 @@ import (
 	"sync"
 	"time"
 
+	"github.com/accredit/accredit/cmd/internal/credid"
 	"github.com/accredit/accredit/cmd/internal/load"
-	"github.com/accredit/accredit/cmd/internal/record"
 )
 
-// An Index maps people's e-mails, in lower case, to their files.
+// An Index maps people's e-mails, in lower case, and the credential ids
+// written in their files to the files, read with light scans.
 //
 // Reading every person file of a large program costs seconds, mostly in
 // system calls, so the index can be kept in a file between runs. A
 // partner's entries are reused while its people/ folder's modification
 // time is unchanged: adding, removing or renaming a file changes it, and
 // so does an editor's or git's save by rename. What a folder's time does
-// not show (a file rewritten in place) is caught where it matters: the
-// importer reads every file it writes and checks its e-mail, and looks
-// again, without the stored index, before it calls anyone unknown.
+// not show (a file rewritten in place) is caught by the callers: what the
+// index names is a candidate, confirmed by reading the file, and what it
+// does not name is looked for again without it.
 type Index struct {
-	root    string
-	byEmail map[string][]string
-	dirs    map[string]dirEntry // by partner id
+	root  string
+	byKey map[string][]string // e-mail or credential id -> files
+	dirs  map[string]dirEntry // by partner id
 }
 
 type dirEntry struct {
 	mtime  int64 // people/ folder's modification time, ns; 0 when not kept
-	emails []fileEmail
+	people []personEntry
 }
 
-type fileEmail struct{ file, email string }
+// personEntry is what the index knows of one person file.
+type personEntry struct {
+	file  string
+	email string   // lower case; "" when none
+	ids   []string // credential ids written in the file (id and renews)
+}
 
-const indexMagic = "accredit-emails-1"
+const indexMagic = "accredit-people-1"
 
 // BuildIndex indexes the program at root. When cache names a file, the
 // new index is written to it, and with reuse the entries of unchanged
@@ -62,7 +68,7 @@ func BuildIndex(root, cache string, reuse bool) (*Index, error) {
 			names = append(names, pa.Name())
 		}
 	}
-	x := &Index{root: root, byEmail: map[string][]string{}, dirs: make(map[string]dirEntry, len(names))}
+	x := &Index{root: root, byKey: map[string][]string{}, dirs: make(map[string]dirEntry, len(names))}
 	entries := make([]dirEntry, len(names))
 	changed := len(old) != len(names)
 	// On a file system with coarse times, a folder changed within the last
@@ -77,7 +83,7 @@ func BuildIndex(root, cache string, reuse bool) (*Index, error) {
 	}
 	close(work)
 	var wg sync.WaitGroup
-	for range record.IOWorkers() {
+	for range IOWorkers() {
 		wg.Go(func() {
 			for i := range work {
 				e, fresh, err := indexDir(root, names[i], old[names[i]], recent)
@@ -98,12 +104,18 @@ func BuildIndex(root, cache string, reuse bool) (*Index, error) {
 	for i, name := range names {
 		e := entries[i]
 		x.dirs[name] = e
-		for _, fe := range e.emails {
-			x.byEmail[fe.email] = append(x.byEmail[fe.email], "partners/"+name+"/people/"+fe.file)
+		for _, pe := range e.people {
+			rel := "partners/" + name + "/people/" + pe.file
+			if pe.email != "" {
+				x.byKey[pe.email] = append(x.byKey[pe.email], rel)
+			}
+			for _, id := range pe.ids {
+				x.byKey[id] = append(x.byKey[id], rel)
+			}
 		}
 	}
-	for _, files := range x.byEmail {
-		slices.Sort(files)
+	for k, files := range x.byKey {
+		x.byKey[k] = slices.Compact(slices.Sorted(slices.Values(files)))
 	}
 	if cache != "" && changed {
 		x.save(cache) // best effort: the index only saves time
@@ -141,8 +153,22 @@ func (x *Index) Touched(partners []string, cache string) {
 	x.save(cache)
 }
 
-// Lookup returns the files of the people with an e-mail.
-func (x *Index) Lookup(email string) []string { return x.byEmail[strings.ToLower(email)] }
+// ByEmail returns the files of the people with an e-mail.
+func (x *Index) ByEmail(email string) []string {
+	if strings.Contains(email, "@") {
+		return x.byKey[strings.ToLower(email)]
+	}
+	return nil
+}
+
+// ByCredential returns the files that write a credential id (canonical
+// form), as the id of a credential or in renews.
+func (x *Index) ByCredential(id string) []string {
+	if strings.Contains(id, "@") {
+		return nil
+	}
+	return x.byKey[id]
+}
 
 // indexDir reads one partner's people unless its folder is unchanged
 // since the stored entry; fresh reports a read.
@@ -150,7 +176,7 @@ func indexDir(root, partner string, old dirEntry, recent int64) (e dirEntry, fre
 	dir := filepath.Join(root, "partners", partner, "people")
 	fi, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return dirEntry{}, old.mtime != 0 || len(old.emails) > 0, nil
+		return dirEntry{}, old.mtime != 0 || len(old.people) > 0, nil
 	}
 	if err != nil {
 		return e, false, err
@@ -175,9 +201,11 @@ func indexDir(root, partner string, old dirEntry, recent int64) (e dirEntry, fre
 		if err != nil {
 			return e, false, err
 		}
-		if email := personEmail("partners/"+partner+"/people/"+name, data); email != "" {
-			e.emails = append(e.emails, fileEmail{name, strings.ToLower(email)})
-		}
+		e.people = append(e.people, personEntry{
+			file:  name,
+			email: strings.ToLower(personEmail("partners/"+partner+"/people/"+name, data)),
+			ids:   credentialIDs(data),
+		})
 	}
 	return e, true, nil
 }
@@ -185,7 +213,7 @@ func indexDir(root, partner string, old dirEntry, recent int64) (e dirEntry, fre
 // personEmail reads a person's e-mail with the light scan, or by decoding
 // the file when it is written in a way the scan does not read.
 func personEmail(rel string, data []byte) string {
-	if email, ok := record.TopString(data, "email"); ok {
+	if email, ok := TopString(data, "email"); ok {
 		return email
 	}
 	if bytes.Contains(data, []byte("email")) {
@@ -196,9 +224,24 @@ func personEmail(rel string, data []byte) string {
 	return ""
 }
 
+// credentialIDs finds every quoted credential id in a file: a light scan
+// for "XXXX-XXXX-XXXX" with a valid check symbol, wherever it is written.
+func credentialIDs(data []byte) []string {
+	var ids []string
+	for i := 0; i+16 <= len(data); i++ {
+		if data[i] != '"' || data[i+15] != '"' || data[i+5] != '-' || data[i+10] != '-' {
+			continue
+		}
+		if id := string(data[i+1 : i+15]); credid.Validate(id) == nil && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
 // readIndex reads a stored index; anything unreadable is an empty one.
 // A partner is a line "D <time> <quoted id>", each of its people a line
-// "P <quoted file name> <quoted e-mail>".
+// "P <quoted file name> <quoted e-mail> <credential id>...".
 func readIndex(path string) map[string]dirEntry {
 	out := map[string]dirEntry{}
 	data, err := os.ReadFile(path)
@@ -228,16 +271,21 @@ func readIndex(path string) map[string]dirEntry {
 			out[cur] = dirEntry{mtime: n}
 		case "P":
 			qf, err1 := strconv.QuotedPrefix(rest)
-			if err1 != nil || cur == "" || len(rest) <= len(qf) {
+			if err1 != nil || cur == "" || len(rest) <= len(qf)+1 {
 				return bad()
 			}
-			file, err2 := strconv.Unquote(qf)
-			email, err3 := strconv.Unquote(rest[len(qf)+1:])
-			if err2 != nil || err3 != nil {
+			qe, err2 := strconv.QuotedPrefix(rest[len(qf)+1:])
+			if err2 != nil {
 				return bad()
+			}
+			file, _ := strconv.Unquote(qf)
+			email, _ := strconv.Unquote(qe)
+			pe := personEntry{file: file, email: email}
+			if ids := rest[len(qf)+1+len(qe):]; ids != "" {
+				pe.ids = strings.Fields(ids)
 			}
 			e := out[cur]
-			e.emails = append(e.emails, fileEmail{file, email})
+			e.people = append(e.people, pe)
 			out[cur] = e
 		default:
 			return bad()
@@ -256,10 +304,14 @@ func (x *Index) save(path string) error {
 	for _, name := range slices.Sorted(maps.Keys(x.dirs)) {
 		e := x.dirs[name]
 		fmt.Fprintf(&b, "D %d %s\n", e.mtime, strconv.Quote(name))
-		for _, fe := range e.emails {
-			fmt.Fprintf(&b, "P %s %s\n", strconv.Quote(fe.file), strconv.Quote(fe.email))
+		for _, pe := range e.people {
+			fmt.Fprintf(&b, "P %s %s", strconv.Quote(pe.file), strconv.Quote(pe.email))
+			for _, id := range pe.ids {
+				b.WriteString(" " + id)
+			}
+			b.WriteByte('\n')
 		}
 	}
 	// People's e-mails are private: the index is readable by its owner only.
-	return record.Write([]record.File{{Path: path, Data: b.Bytes(), Perm: 0o600}})
+	return Write([]File{{Path: path, Data: b.Bytes(), Perm: 0o600}})
 }
