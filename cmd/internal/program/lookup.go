@@ -63,9 +63,17 @@ func (p *Program) Link() {
 	for _, e := range p.Exams {
 		first(l.exams, e.ID, e)
 	}
-	l.partners = map[string]*Partner{}
-	l.creds = map[string]*Credential{}
-	l.Credentials = l.Credentials[:0]
+	// Sized up front: a program has credentials by the hundred thousand,
+	// and growing the map step by step rehashes it a dozen times.
+	n := 0
+	for _, pa := range p.Partners {
+		for _, pe := range pa.People {
+			n += len(pe.Certifications)
+		}
+	}
+	l.partners = make(map[string]*Partner, len(p.Partners))
+	l.creds = make(map[string]*Credential, n)
+	l.Credentials = make([]*Credential, 0, n)
 	for _, pa := range p.Partners {
 		first(l.partners, pa.ID, pa)
 		for _, pe := range pa.People {
