@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"github.com/go-git/go-git/v5"
@@ -24,7 +26,8 @@ var cmdInit = &base.Command{
 built into accredit, the Northwind Partner Certification Program: its
 programs/ (program, tracks, exams and question banks), two of its
 partners, its content/ pages and reference docs, its CI workflows
-(.github/workflows), a README for administrators with the first steps,
+(.github/workflows; they install accredit with go install instead of
+building it from source), a README for administrators with the first steps,
 and a .gitignore for build/. The result checks and builds as it is; make
 it yours from there (see its README.md).
 
@@ -133,6 +136,9 @@ func writeExample(dir string) (int, error) {
 		if err != nil {
 			return err
 		}
+		if strings.HasPrefix(p, ".github/workflows/") {
+			data = adaptWorkflow(data)
+		}
 		dst := filepath.Join(dir, filepath.FromSlash(out))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return err
@@ -151,6 +157,41 @@ func writeExample(dir string) (int, error) {
 		return err
 	})
 	return n, err
+}
+
+// The example's workflows build accredit from the source beside them; a
+// new program has no source, so its workflows install accredit from its
+// module instead, with the Go release this binary was built with.
+var workflowLines = []struct{ from, to string }{
+	{"go-version-file: go.mod", "go-version: \"" + goRelease() + "\""},
+	{`run: go build -o "$RUNNER_TEMP/accredit" ./cmd/accredit`,
+		`run: GOBIN="$RUNNER_TEMP" go install github.com/accredit/accredit/cmd/accredit@` + moduleVersion()},
+}
+
+func adaptWorkflow(data []byte) []byte {
+	s := string(data)
+	for _, l := range workflowLines {
+		s = strings.ReplaceAll(s, l.from, l.to)
+	}
+	return []byte(s)
+}
+
+// goRelease is "1.26" for go1.26.1.
+func goRelease() string {
+	v := strings.TrimPrefix(runtime.Version(), "go")
+	if parts := strings.SplitN(v, ".", 3); len(parts) >= 2 {
+		return parts[0] + "." + parts[1]
+	}
+	return v
+}
+
+// moduleVersion is the version this binary was installed at, or latest
+// for a build from a checkout.
+func moduleVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && strings.HasPrefix(bi.Main.Version, "v") {
+		return bi.Main.Version
+	}
+	return "latest"
 }
 
 // gitTop returns the work tree of the git repository holding dir, or "".
