@@ -259,7 +259,7 @@ let files = 0, bytes = 0;
 const read = fs.readFile;
 // Node's module loader reads the client through readFile too: count only
 // the index's files (the module's gzip size is added by the Go side).
-fs.readFile = async (...a) => { const b = await read(...a); if (!String(a[0]).endsWith(".js")) { files++; bytes += b.length; } return b; };
+fs.readFile = async (...a) => { const b = await read(...a); if (!/\.js($|\?)/.test(String(a[0]))) { files++; bytes += b.length; } return b; };
 syncBuiltinESMExports();
 const rows = [];
 for (const [i, q] of queries.entries()) {
