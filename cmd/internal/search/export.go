@@ -206,44 +206,63 @@ func (ix *Index) facetTable() *facetTable {
 	return ft
 }
 
-// appendCounts appends the facet counts of docs (each once) to b.
-func (ft *facetTable) appendCounts(b []byte, docs []int) []byte {
-	for fi := range Facets {
-		counts := make([]int, len(ft.meta[fi].Values))
-		for _, d := range docs {
-			for _, v := range ft.docs[d][fi] {
-				counts[v]++
+// counter counts facet values over the documents of some terms, each
+// document once, without allocating per call.
+type counter struct {
+	ft    *facetTable
+	seen  []int32
+	stamp int32
+	tally [][]int
+}
+
+func (ft *facetTable) counter(docs int) *counter {
+	c := &counter{ft: ft, seen: make([]int32, docs)}
+	for _, m := range ft.meta {
+		c.tally = append(c.tally, make([]int, len(m.Values)))
+	}
+	return c
+}
+
+// counts appends to b the facet counts of the documents any of ts
+// matches in any field: per facet, the number of values, then (value,
+// count) pairs.
+func (c *counter) counts(b []byte, ts []*term) []byte {
+	c.stamp++
+	for _, t := range ts {
+		for _, f := range t.fields {
+			if f == nil {
+				continue
+			}
+			for _, p := range f.post {
+				if c.seen[p.doc] == c.stamp {
+					continue
+				}
+				c.seen[p.doc] = c.stamp
+				for fi := range Facets {
+					for _, v := range c.ft.docs[p.doc][fi] {
+						c.tally[fi][v]++
+					}
+				}
 			}
 		}
+	}
+	for fi := range Facets {
 		n := 0
-		for _, c := range counts {
-			if c > 0 {
+		for _, k := range c.tally[fi] {
+			if k > 0 {
 				n++
 			}
 		}
 		b = binary.AppendUvarint(b, uint64(n))
-		for v, c := range counts {
-			if c > 0 {
+		for v, k := range c.tally[fi] {
+			if k > 0 {
 				b = binary.AppendUvarint(b, uint64(v))
-				b = binary.AppendUvarint(b, uint64(c))
+				b = binary.AppendUvarint(b, uint64(k))
+				c.tally[fi][v] = 0
 			}
 		}
 	}
 	return b
-}
-
-// docs returns the documents t matches in any field, in order.
-func (t *term) docs() []int {
-	var out []int
-	for _, ft := range t.fields {
-		if ft != nil {
-			for _, p := range ft.post {
-				out = append(out, p.doc)
-			}
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // Export walks bleve's term dictionaries and postings and returns the
@@ -305,21 +324,19 @@ func (ix *Index) Export() (map[string][]byte, error) {
 			}
 		}
 	}
-	prefixes := make([]map[string][]int, len(cuts))
+	// Only the encoded counts are kept: holding every prefix's document
+	// list at once cost gigabytes at 10,000 partners x 10 people.
+	prefixes := make([]map[string][]byte, len(cuts))
 	for i := range prefixes {
-		prefixes[i] = map[string][]int{}
+		prefixes[i] = map[string][]byte{}
 	}
+	c := ft.counter(len(ix.Docs))
 	for _, p := range order {
 		sp := spans[p]
 		if sp.hi-sp.lo < 2 {
 			continue
 		}
-		var docs []int
-		for _, t := range terms[sp.lo:sp.hi] {
-			docs = append(docs, t.docs()...)
-		}
-		slices.Sort(docs)
-		prefixes[shardOf(meta.Shards, p)][p] = slices.Compact(docs)
+		prefixes[shardOf(meta.Shards, p)][p] = c.counts(nil, terms[sp.lo:sp.hi])
 	}
 	for i, c := range cuts {
 		data, err := ix.shard(c, sat, ft, prefixes[i])
@@ -552,7 +569,7 @@ func boost(fi int) float64 {
 	return 1
 }
 
-func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable, prefixes map[string][]int) ([]byte, error) {
+func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable, prefixes map[string][]byte) ([]byte, error) {
 	nf := len(Fields)
 	sh := Shard{Cards: map[string]Card{}, DF: make([][]int, nf), IDF: make([][]float64, nf), Post: make([][]int, nf), Prefixes: map[string]int{}}
 	var payload []byte
@@ -579,13 +596,14 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable, prefixes map[s
 		}
 		sh.Post[fi] = append(sh.Post[fi], len(payload))
 	}
+	c := ft.counter(len(ix.Docs))
 	for _, t := range ts {
 		sh.Counts = append(sh.Counts, len(payload))
-		payload = ft.appendCounts(payload, t.docs())
+		payload = c.counts(payload, []*term{t})
 	}
 	for _, p := range slices.Sorted(maps.Keys(prefixes)) {
 		sh.Prefixes[p] = len(payload)
-		payload = ft.appendCounts(payload, prefixes[p])
+		payload = append(payload, prefixes[p]...)
 	}
 	// The cards of each term's best documents for the term alone, scored
 	// as the client scores one word: fields summed, times the share of
