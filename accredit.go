@@ -14,11 +14,11 @@ import (
 var layouts embed.FS
 
 // Example holds the example program: its definitions (programs/), pages
-// (content/), two of its partners, its CI workflows (.github/workflows),
-// and the README and .gitignore of a new program (newprogram/), which is
-// what "accredit init" writes.
+// (content/), two of its partners and its CI workflows (.github/workflows):
+// what "accredit init" writes, with the README and .gitignore that
+// cmd/accredit/newprogram holds.
 //
-//go:embed programs content partners/baltic-loop partners/tidewater-apps .github/workflows newprogram
+//go:embed programs content partners/baltic-loop partners/tidewater-apps .github/workflows
 var Example embed.FS
 
 // ExamplePartners are the partners Example holds, a small listed and

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5"
@@ -115,13 +117,52 @@ func emptyTarget(dir string) error {
 	return nil
 }
 
+// newProgram holds the README for administrators and the .gitignore of a
+// new program.
+//
+//go:embed newprogram
+var newProgram embed.FS
+
+// exampleFiles is what init writes: the example program and newprogram/.
+var exampleFiles fs.FS = unionFS{accredit.Example, newProgram}
+
+// unionFS reads a path from the first file system that has it; a
+// directory lists the entries of all of them.
+type unionFS []fs.FS
+
+func (u unionFS) Open(name string) (fs.File, error) {
+	for _, f := range u {
+		if file, err := f.Open(name); err == nil {
+			return file, nil
+		}
+	}
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
+
+func (u unionFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	var out []fs.DirEntry
+	found := false
+	for _, f := range u {
+		es, err := fs.ReadDir(f, name)
+		if err == nil {
+			found = true
+			out = append(out, es...)
+		}
+	}
+	if !found {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrNotExist}
+	}
+	slices.SortFunc(out, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return out, nil
+}
+
 // writeExample writes the embedded example under dir: programs/,
 // content/, the example partners and the workflows as they are embedded,
 // newprogram/README.md and newprogram/gitignore as README.md and
 // .gitignore. It returns the number of files written.
 func writeExample(dir string) (int, error) {
 	n := 0
-	err := fs.WalkDir(accredit.Example, ".", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(exampleFiles, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -132,7 +173,7 @@ func writeExample(dir string) (int, error) {
 				return nil
 			}
 		}
-		data, err := fs.ReadFile(accredit.Example, p)
+		data, err := fs.ReadFile(exampleFiles, p)
 		if err != nil {
 			return err
 		}
