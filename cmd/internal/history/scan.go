@@ -156,51 +156,5 @@ func unquote(s string) (string, bool) {
 		}
 		return body, true
 	}
-	var b strings.Builder
-	for i := 0; i < len(body); i++ {
-		c := body[i]
-		if c == '"' || c == '\n' {
-			return "", false
-		}
-		if c != '\\' {
-			b.WriteByte(c)
-			continue
-		}
-		i++
-		if i >= len(body) {
-			return "", false
-		}
-		switch body[i] {
-		case 'b':
-			b.WriteByte('\b')
-		case 't':
-			b.WriteByte('\t')
-		case 'n':
-			b.WriteByte('\n')
-		case 'f':
-			b.WriteByte('\f')
-		case 'r':
-			b.WriteByte('\r')
-		case 'e':
-			b.WriteByte(0x1b)
-		case '"':
-			b.WriteByte('"')
-		case '\\':
-			b.WriteByte('\\')
-		case 'x', 'u', 'U':
-			n := map[byte]int{'x': 2, 'u': 4, 'U': 8}[body[i]]
-			if i+n >= len(body) {
-				return "", false
-			}
-			v, err := strconv.ParseUint(body[i+1:i+1+n], 16, 32)
-			if err != nil || !utf8.ValidRune(rune(v)) {
-				return "", false
-			}
-			b.WriteRune(rune(v))
-			i += n
-		default:
-			return "", false
-		}
-	}
-	return b.String(), true
+	return tomlpos.Unescape(body)
 }

@@ -8,10 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
-	"unicode"
+
+	"github.com/accredit/accredit/cmd/internal/tomlpos"
 )
 
 // File is a file to write: Path on disk and its new content.
@@ -291,58 +291,5 @@ func oneLineString(v []byte) (string, bool) {
 	if q == '\'' || !strings.Contains(body, `\`) {
 		return body, true
 	}
-	return unescape(body)
-}
-
-// unescape reads the escapes of a TOML basic string (TOML 1.1's \e and
-// \xHH included: \xHH is the code point U+00HH, not a byte as in Go).
-func unescape(s string) (string, bool) {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' {
-			b.WriteByte(s[i])
-			continue
-		}
-		i++
-		if i >= len(s) {
-			return "", false
-		}
-		hex := 0
-		switch s[i] {
-		case 'b':
-			b.WriteByte('\b')
-		case 't':
-			b.WriteByte('\t')
-		case 'n':
-			b.WriteByte('\n')
-		case 'f':
-			b.WriteByte('\f')
-		case 'r':
-			b.WriteByte('\r')
-		case 'e':
-			b.WriteByte(0x1b)
-		case '"', '\\':
-			b.WriteByte(s[i])
-		case 'x':
-			hex = 2
-		case 'u':
-			hex = 4
-		case 'U':
-			hex = 8
-		default:
-			return "", false
-		}
-		if hex > 0 {
-			if i+1+hex > len(s) {
-				return "", false
-			}
-			n, err := strconv.ParseUint(s[i+1:i+1+hex], 16, 32)
-			if err != nil || n > unicode.MaxRune || (n >= 0xD800 && n <= 0xDFFF) {
-				return "", false
-			}
-			b.WriteRune(rune(n))
-			i += hex
-		}
-	}
-	return b.String(), true
+	return tomlpos.Unescape(body)
 }
