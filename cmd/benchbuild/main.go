@@ -42,7 +42,7 @@ func main() {
 	runs := flag.Int("runs", 3, "rounds (each runs A, B and C once)")
 	asOf := flag.String("as-of", "2026-11-22", "the as-of date to build at")
 	keep = flag.Bool("keep", false, "keep the temporary directories for inspection")
-	settle := flag.Duration("settle", 61*time.Second, "wait after removing an output before the next timed run")
+	settle := flag.Duration("settle", 5*time.Second, "wait after syncing before each timed run")
 	flag.Parse()
 	if *root == "" || *runs < 1 || flag.NArg() > 0 {
 		fmt.Fprintln(os.Stderr, "usage: benchbuild -root DIR [-runs N] [-as-of DATE] [-settle D] [-keep]")
@@ -67,27 +67,25 @@ func main() {
 	}
 
 	// A, primed: one untimed build warms the decode cache; its output is
-	// the reference for B's page count and C's files.
+	// the reference for B's page count and C's files. No output is
+	// removed before the end (see below), so every run has a fresh folder.
 	cache := filepath.Join(tmp, "cache")
-	outA := filepath.Join(tmp, "a", "site")
-	first := buildA(bin, *root, *asOf, cache, outA)
-	tree := walk(outA)
-	os.RemoveAll(filepath.Dir(outA))
+	first := buildA(bin, *root, *asOf, cache, filepath.Join(tmp, "a0", "site"))
+	tree := walk(filepath.Join(tmp, "a0", "site"))
+	if need := int64(2**runs+2)*tree.bytes*3/2 + 1<<30; freeSpace(tmp) < need {
+		fail(fmt.Errorf("%s has %s free; %d rounds keep every output until the end and need about %s",
+			tmp, size(freeSpace(tmp)), *runs, size(need)))
+	}
 
 	// B's site, written once.
 	hugoSite := filepath.Join(tmp, "hugo")
 	if err := writeHugoSite(hugoSite, tree.pages); err != nil {
 		fail(err)
 	}
-	outB := filepath.Join(tmp, "b", "public")
 	hugoEnv := append(os.Environ(), "HUGO_CACHEDIR="+filepath.Join(tmp, "hugocache"))
-	runB(hugo, hugoSite, outB, hugoEnv) // warm-up, untimed
-	hugoPages := walk(outB).pages
-	os.RemoveAll(filepath.Dir(outB))
-
-	outC := filepath.Join(tmp, "c", "site")
-	writeTree(tree, outC) // warm-up, untimed
-	os.RemoveAll(filepath.Dir(outC))
+	runB(hugo, hugoSite, filepath.Join(tmp, "b0", "public"), hugoEnv) // warm-up, untimed
+	hugoPages := walk(filepath.Join(tmp, "b0", "public")).pages
+	writeTree(tree, filepath.Join(tmp, "c0", "site")) // warm-up, untimed
 
 	fmt.Printf("accredit build on %s (as of %s), %d rounds A B C, GOMAXPROCS %d, settle %s, %s\n",
 		*root, *asOf, *runs, runtime.GOMAXPROCS(0), *settle, strings.TrimSpace(string(hv)))
@@ -96,25 +94,26 @@ func main() {
 	fmt.Printf("B renders %d Markdown pages (Hugo wrote %d HTML pages, with its home and section lists)\n\n",
 		tree.pages, hugoPages)
 
-	// Each run starts from no output, and from no recent removal: ext4
-	// without a journal skips, one lookup each, inodes freed in the last
-	// minute when it allocates (recently_deleted in fs/ext4/ialloc.c), so
-	// files created just after a large removal cost many times their
-	// system time. The last round's outputs stay for -keep.
-	fresh := func(out string) {
-		os.RemoveAll(filepath.Dir(out))
+	// Each run writes into a folder of its own and nothing is removed
+	// until the end. Removing a large output slows the next runs' file
+	// creation for minutes: ext4 skips, one lookup each, inodes freed in
+	// the last 60 s, or the last 360 s when their inode table block is
+	// dirty (recently_deleted in fs/ext4/ialloc.c), and the new files
+	// make those blocks dirty. That cost falls on whichever tool runs
+	// next, not on the tool, so no run follows a removal.
+	fresh := func() {
 		syscall.Sync()
 		time.Sleep(*settle)
 	}
 	load0 := loadavg()
 	var a, b, c []sample
-	for range *runs {
-		fresh(outA)
-		a = append(a, timeA(bin, *root, *asOf, cache, outA))
-		fresh(outB)
-		b = append(b, runB(hugo, hugoSite, outB, hugoEnv))
-		fresh(outC)
-		c = append(c, writeTree(tree, outC))
+	for i := 1; i <= *runs; i++ {
+		fresh()
+		a = append(a, timeA(bin, *root, *asOf, cache, filepath.Join(tmp, fmt.Sprint("a", i), "site")))
+		fresh()
+		b = append(b, runB(hugo, hugoSite, filepath.Join(tmp, fmt.Sprint("b", i), "public"), hugoEnv))
+		fresh()
+		c = append(c, writeTree(tree, filepath.Join(tmp, fmt.Sprint("c", i), "site")))
 	}
 
 	fmt.Printf("%-26s %8s %7s %7s %9s %9s %8s %8s\n", "tool", "median s", "min", "max", "pages/s", "peak RSS", "user s", "sys s")
@@ -430,6 +429,15 @@ func size(n int64) string {
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 	}
 	return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+}
+
+// freeSpace returns the bytes available to us on dir's file system.
+func freeSpace(dir string) int64 {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 1 << 62 // unknown: do not refuse
+	}
+	return int64(st.Bavail) * st.Bsize
 }
 
 // loadavg returns the system's load averages, or "?".
