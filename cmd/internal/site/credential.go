@@ -173,21 +173,34 @@ func (st *Site) Credential(c *program.Credential) (*Credential, error) {
 	return cp, err
 }
 
-// linkedIn is LinkedIn's "Add to profile" link for a certification.
+// linkedIn is LinkedIn's "Add to profile" link for a certification. The
+// parameters are written in sorted order, as url.Values.Encode does,
+// without its map and sort: the link is made 200,000 times.
 func linkedIn(cp *Credential, info *Info) string {
-	v := url.Values{}
-	v.Set("startTask", "CERTIFICATION_NAME")
-	v.Set("name", cp.Name)
-	v.Set("organizationName", info.Issuer)
-	y, m, _ := cp.Issued.YMD()
-	v.Set("issueYear", strconv.Itoa(y))
-	v.Set("issueMonth", strconv.Itoa(int(m)))
-	y, m, _ = cp.Expires.YMD()
-	v.Set("expirationYear", strconv.Itoa(y))
-	v.Set("expirationMonth", strconv.Itoa(int(m)))
-	v.Set("certUrl", cp.Canonical)
-	v.Set("certId", cp.ID)
-	return "https://www.linkedin.com/profile/add?" + v.Encode()
+	var b strings.Builder
+	b.Grow(256 + len(cp.Canonical) + len(cp.Name) + len(info.Issuer))
+	param := func(key, value string) {
+		if b.Len() == 0 {
+			b.WriteString("https://www.linkedin.com/profile/add?")
+		} else {
+			b.WriteByte('&')
+		}
+		b.WriteString(key)
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(value))
+	}
+	iy, im, _ := cp.Issued.YMD()
+	ey, em, _ := cp.Expires.YMD()
+	param("certId", cp.ID)
+	param("certUrl", cp.Canonical)
+	param("expirationMonth", strconv.Itoa(int(em)))
+	param("expirationYear", strconv.Itoa(ey))
+	param("issueMonth", strconv.Itoa(int(im)))
+	param("issueYear", strconv.Itoa(iy))
+	param("name", cp.Name)
+	param("organizationName", info.Issuer)
+	param("startTask", "CERTIFICATION_NAME")
+	return b.String()
 }
 
 // jsonLD is the schema.org description of the credential.
