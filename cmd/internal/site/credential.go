@@ -150,6 +150,7 @@ func (st *Site) Credential(c *program.Credential) (*Credential, error) {
 	cp.Badge = template.HTML(svg.BadgeSVG(svg.Badge{Issuer: info.Issuer, Name: cp.Name, Level: cp.LevelName,
 		Issued: c.Issued.String(), Expires: cs.Expires.String(), ID: c.ID}))
 	cp.LinkedIn = linkedIn(cp, info)
+	cp.StatusAttrs = StatusAttrs(cp.Issued, cp.Expires, cp.Revoked, cp.RenewedOn, info.GraceDays, info.Streamlined)
 
 	j := CredentialJSON{
 		ID: c.ID, Holder: cp.Holder, Partner: cp.PartnerID, PartnerName: cp.PartnerName, Track: c.Track, TrackName: cp.TrackName,
@@ -171,6 +172,33 @@ func (st *Site) Credential(c *program.Credential) (*Credential, error) {
 	cp.JSON = append(cp.JSON, '\n')
 	cp.JSONLD, err = jsonLD(cp, info)
 	return cp, err
+}
+
+// StatusAttrs returns the attributes from which site.js computes a
+// credential's status in the visitor's browser: data-status, then
+// data-issued, data-expires, data-revoked and data-renewed-on (dates, or
+// empty) and data-grace and data-streamlined (days). Themes write them as
+// one action, <span class="status" {{.StatusAttrs}}>, instead of six:
+// they are on every verification page and beside every credential of a
+// partner page, and each html/template action costs. Dates and numbers
+// hold nothing to escape.
+func StatusAttrs(issued, expires, revoked, renewedOn date.Date, grace, streamlined int) template.HTMLAttr {
+	b := make([]byte, 0, 160)
+	attr := func(name, value string) {
+		b = append(b, ` data-`...)
+		b = append(b, name...)
+		b = append(b, `="`...)
+		b = append(b, value...)
+		b = append(b, '"')
+	}
+	b = append(b, "data-status"...)
+	attr("issued", issued.String())
+	attr("expires", expires.String())
+	attr("revoked", revoked.String())
+	attr("renewed-on", renewedOn.String())
+	attr("grace", strconv.Itoa(grace))
+	attr("streamlined", strconv.Itoa(streamlined))
+	return template.HTMLAttr(b)
 }
 
 // linkedIn is LinkedIn's "Add to profile" link for a certification. The

@@ -147,6 +147,9 @@ type CredLink struct {
 	Status, StatusLabel  string
 	Issued, Expires      date.Date
 	Revoked, RenewedOn   date.Date
+	// StatusAttrs are the data-status attributes of the fields above
+	// (see StatusAttrs).
+	StatusAttrs template.HTMLAttr
 }
 
 // Credential is one verification page and its JSON.
@@ -182,6 +185,7 @@ type Credential struct {
 	AsOf                string
 	GraceDays           int
 	StreamlinedDays     int
+	StatusAttrs         template.HTMLAttr // see StatusAttrs
 	JSON                []byte
 }
 

@@ -124,6 +124,7 @@ func (st *Site) credLink(c *program.Credential) CredLink {
 	if cs.RenewedBy != nil {
 		l.RenewedOn = cs.RenewedBy.Issued
 	}
+	l.StatusAttrs = StatusAttrs(l.Issued, l.Expires, l.Revoked, l.RenewedOn, st.Info.GraceDays, st.Info.Streamlined)
 	if ce != nil {
 		l.Name = ce.Name
 	}
