@@ -43,6 +43,39 @@ func (s *Source) Index() *tomlpos.Index {
 	return s.index
 }
 
+// forget drops the text and positions; At then names the file alone.
+func (s *Source) forget() {
+	if s == nil {
+		return
+	}
+	s.once.Do(func() {})
+	s.text, s.index = nil, &tomlpos.Index{}
+}
+
+// ForgetPositions drops every file's text and key positions, which only
+// diagnostics use: a build calls it once the checks have passed, to keep
+// them (a sixth of its memory at 100,000 people) out of the heap while it
+// renders. Errors after it name files without lines. It must not run while
+// another goroutine reads the program.
+func (p *Program) ForgetPositions() {
+	p.Src.forget()
+	for _, t := range p.Tracks {
+		t.Src.forget()
+	}
+	for _, e := range p.Exams {
+		e.Src.forget()
+	}
+	for _, pg := range p.Pages {
+		pg.Src.forget()
+	}
+	for _, pa := range p.Partners {
+		pa.Src.forget()
+		for _, pe := range pa.People {
+			pe.Src.forget()
+		}
+	}
+}
+
 // At returns the position of a key or table path ("certifications[2].issued").
 // A path that is not written in the file (a missing key) falls back to its
 // closest written parent, and finally to the file's line 1.
