@@ -11,7 +11,7 @@
 // It reports wall time (median, min, max), pages per second and peak RSS,
 // then the ratios A/B (target <= 0.75) and A/C (target <= 1.5).
 //
-//	go run ./cmd/genprogram -partners 10000 -people 10 -out /tmp/big
+//	go run ./cmd/genprogram -partners 10000 -people 10 -extra 45 -out /tmp/big
 //	go run ./cmd/benchbuild -root /tmp/big -runs 3
 package main
 

@@ -16,6 +16,9 @@ type gen struct {
 	r    *rand.Rand
 	asOf date.Date
 	ids  map[string]bool
+	// extra is the percentage of people who also hold the foundation
+	// credential of a second track (see -extra).
+	extra int
 }
 
 func newGen(p *program.Program, seed int64, asOf date.Date) *gen {
@@ -167,6 +170,20 @@ func (g *gen) person(name, email string) string {
 		g.grant(r, "sales/expert", top)
 	default:
 		g.renewed(r, "sales/foundation")
+	}
+	// A draw of its own, after the first credential's, so that -extra 0
+	// writes the same program as before the flag existed.
+	if g.extra > 0 && g.r.IntN(100) < g.extra {
+		var free []string
+		for _, key := range []string{"sales/foundation", "technical/foundation", "delivery/foundation", "marketing/foundation"} {
+			track, _, _ := strings.Cut(key, "/")
+			if !r.holds(track, 0, top) {
+				free = append(free, key)
+			}
+		}
+		if len(free) > 0 {
+			g.grant(r, g.pick(free), top.AddDays(-g.days(0, 60)))
+		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "name = %s\nemail = %s\npublic = %v\n", q(name), q(email), g.r.IntN(10) < 6)
