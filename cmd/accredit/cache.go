@@ -14,8 +14,9 @@ import (
 // openCache returns the decode cache of the program at root, in the user's
 // cache directory (~/.cache/accredit on Linux), or nil when caching is off
 // (ACCREDIT_CACHE=off) or there is no cache directory. Entries are keyed by
-// the content of each file and of this binary, so a stale entry can never
-// be used: an edited file, or another build of accredit, misses.
+// the content of each file and of this binary, so an edited file, or
+// another build of accredit, misses; a file whose size and modification
+// time are unchanged is taken without reading it (see load.Cache).
 func openCache(env *base.Env, root string) *load.Cache {
 	path := cacheFile(env, root, ".cache")
 	if path == "" {

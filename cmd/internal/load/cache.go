@@ -6,9 +6,11 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/frontmatter"
@@ -21,6 +23,16 @@ import (
 // A program has these files by the thousand; everything else is always
 // decoded. A cache that cannot be read is empty; one that cannot be
 // written is skipped: it only ever saves time.
+//
+// An entry also keeps its file's size and modification time, as git's
+// index does: a file whose size and time are unchanged is not read at
+// all (at 100,000 people, reading and hashing them was most of a warm
+// load), and its text is read only if a diagnostic asks for a position.
+// Like git, a file changed in the two seconds before it was recorded is
+// read again next time, since a second change within the file system's
+// clock tick can leave its time as it was. A tool that rewrites a file
+// and then restores its old time and size defeats this check; set
+// ACCREDIT_CACHE=off after one.
 type Cache struct {
 	path string
 	salt []byte
@@ -33,10 +45,31 @@ type Cache struct {
 
 type cacheEntry struct {
 	hash    [16]byte
+	stat    fileStat // zero when not recorded
 	payload []byte
 }
 
-const cacheMagic = "accredit-cache-1\n"
+// fileStat is what says a file is unchanged without reading it.
+type fileStat struct {
+	size, mtime int64 // bytes; nanoseconds since 1970
+}
+
+// racyWindow is how recent a change must be for a file's time not to be
+// trusted.
+const racyWindow = 2 * time.Second
+
+// statOf returns fi's fileStat, or the zero fileStat when it cannot be
+// trusted: no modification time (a git tree), or one within racyWindow of
+// now.
+func statOf(fi fs.FileInfo, now time.Time) fileStat {
+	mt := fi.ModTime()
+	if mt.IsZero() || !mt.Before(now.Add(-racyWindow)) || !fi.Mode().IsRegular() {
+		return fileStat{}
+	}
+	return fileStat{size: fi.Size(), mtime: mt.UnixNano()}
+}
+
+const cacheMagic = "accredit-cache-2\n"
 
 // OpenCache reads the cache file at path. salt identifies the decoder (the
 // binary): entries written by another build never match.
@@ -58,6 +91,7 @@ func OpenCache(path string, salt []byte) *Cache {
 		}
 		copy(e.hash[:], d.b)
 		d.b = d.b[16:]
+		e.stat.size, e.stat.mtime = int64(d.int()), int64(d.int())
 		e.payload = d.bytes()
 		if !d.bad {
 			c.old[rel] = e
@@ -79,10 +113,17 @@ func (c *Cache) get(rel string, h [16]byte) ([]byte, bool) {
 	return e.payload, ok && e.hash == h
 }
 
-func (c *Cache) put(rel string, h [16]byte, payload []byte, changed bool) {
+// unchanged returns the entry of rel when st, recorded, is its recorded
+// stat.
+func (c *Cache) unchanged(rel string, st fileStat) (cacheEntry, bool) {
+	e, ok := c.old[rel] // read-only while loading
+	return e, ok && st != (fileStat{}) && e.stat == st
+}
+
+func (c *Cache) put(rel string, h [16]byte, st fileStat, payload []byte, changed bool) {
 	c.mu.Lock()
-	c.new[rel] = cacheEntry{h, payload}
-	c.dirty = c.dirty || changed
+	c.new[rel] = cacheEntry{h, st, payload}
+	c.dirty = c.dirty || changed || c.old[rel].stat != st
 	c.mu.Unlock()
 }
 
@@ -127,6 +168,8 @@ func (c *Cache) Save() error {
 		e.b = e.b[:0]
 		e.str(rel)
 		e.b = append(e.b, ent.hash[:]...)
+		e.int(int(ent.stat.size))
+		e.int(int(ent.stat.mtime))
 		e.bytes(ent.payload)
 		w.Write(e.b)
 	}
@@ -167,8 +210,9 @@ func encodeResult(f *file, result any) []byte {
 var errBadPayload = errors.New("bad cache payload")
 
 // decodeResult rebuilds a file's result and diagnostics from a payload;
-// data is the file's content, indexed only if a position is asked for.
-func decodeResult(rel string, data, payload []byte) (any, []diag.Diagnostic, error) {
+// data is the file's content, indexed only if a position is asked for,
+// or nil for read to read it then.
+func decodeResult(rel string, data, payload []byte, read func() []byte) (any, []diag.Diagnostic, error) {
 	d := &dec{b: payload}
 	ds := make([]diag.Diagnostic, d.count())
 	for i := range ds {
@@ -183,16 +227,30 @@ func decodeResult(rel string, data, payload []byte) (any, []diag.Diagnostic, err
 	switch kind {
 	case 1:
 		p := decodePerson(d, rel)
-		p.Src = program.NewSource(rel, 0, nil, data)
+		if data == nil {
+			p.Src = program.NewLazySource(rel, 0, read)
+		} else {
+			p.Src = program.NewSource(rel, 0, nil, data)
+		}
 		result = p
 	case 2:
 		off := d.int()
 		p := decodePartner(d)
-		doc, err := frontmatter.Split(data)
-		if err != nil {
-			return nil, nil, errBadPayload
+		if data == nil {
+			p.Src = program.NewLazySource(rel, off, func() []byte {
+				doc, err := frontmatter.Split(read())
+				if err != nil {
+					return nil
+				}
+				return doc.Front
+			})
+		} else {
+			doc, err := frontmatter.Split(data)
+			if err != nil {
+				return nil, nil, errBadPayload
+			}
+			p.Src = program.NewSource(rel, off, nil, doc.Front)
 		}
-		p.Src = program.NewSource(rel, off, nil, doc.Front)
 		result = p
 	}
 	if d.bad {

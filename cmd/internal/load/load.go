@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/program"
@@ -90,7 +91,7 @@ func LoadFS(fsys fs.FS, name string, opts Options) (*program.Program, []diag.Dia
 }
 
 func load(fsys fs.FS, root string, opts Options) (*program.Program, []diag.Diagnostic, error) {
-	l := &loader{fsys: fsys, prog: &program.Program{Root: root}, cache: opts.Cache, only: opts.Only, overlay: opts.Overlay}
+	l := &loader{fsys: fsys, prog: &program.Program{Root: root}, cache: opts.Cache, only: opts.Only, overlay: opts.Overlay, now: time.Now()}
 	jobs, err := l.plan()
 	if err != nil {
 		return nil, nil, err
@@ -132,6 +133,7 @@ type loader struct {
 	prog  *program.Program
 	diags diag.List
 	cache *Cache
+	now   time.Time // when the load started, for the cache's racy window
 
 	only    func(partner, person string) bool
 	overlay map[string][]byte
@@ -330,9 +332,29 @@ func (l *loader) run(jobs []*job) {
 }
 
 func (l *loader) decode(j *job) {
-	data, ok := l.overlay[j.rel]
+	data, overlaid := l.overlay[j.rel]
+	cacheable := l.cache != nil && (j.kind == kindPerson || j.kind == kindPartner)
+	// A file the cache saw, of the same size and time: not read at all.
+	var st fileStat
+	if cacheable && !overlaid {
+		if fi, err := fs.Stat(l.fsys, j.rel); err == nil {
+			st = statOf(fi, l.now)
+		}
+		if e, ok := l.cache.unchanged(j.rel, st); ok {
+			read := func() []byte {
+				b, _ := fs.ReadFile(l.fsys, j.rel)
+				return b
+			}
+			if res, ds, err := decodeResult(j.rel, nil, e.payload, read); err == nil {
+				j.result = res
+				l.diags.Append(ds)
+				l.cache.put(j.rel, e.hash, st, e.payload, false)
+				return
+			}
+		}
+	}
 	var err error
-	if !ok {
+	if !overlaid {
 		data, err = fs.ReadFile(l.fsys, j.rel)
 	}
 	if err != nil {
@@ -340,14 +362,13 @@ func (l *loader) decode(j *job) {
 		return
 	}
 	var h [16]byte
-	cacheable := l.cache != nil && (j.kind == kindPerson || j.kind == kindPartner)
 	if cacheable {
 		h = l.cache.hash(data)
 		if payload, ok := l.cache.get(j.rel, h); ok {
-			if res, ds, err := decodeResult(j.rel, data, payload); err == nil {
+			if res, ds, err := decodeResult(j.rel, data, payload, nil); err == nil {
 				j.result = res
 				l.diags.Append(ds)
-				l.cache.put(j.rel, h, payload, false)
+				l.cache.put(j.rel, h, st, payload, false)
 				return
 			}
 		}
@@ -356,7 +377,7 @@ func (l *loader) decode(j *job) {
 	defer func() {
 		l.diags.Append(f.out)
 		if cacheable {
-			l.cache.put(j.rel, h, encodeResult(f, j.result), true)
+			l.cache.put(j.rel, h, st, encodeResult(f, j.result), true)
 		}
 	}()
 	switch j.kind {

@@ -19,7 +19,8 @@ type Source struct {
 	File   string // relative to the root, /-separated
 	Offset int    // lines before the TOML (front matter starts at line 2)
 
-	text  []byte // the TOML, indexed on first use when no index was given
+	text  []byte        // the TOML, indexed on first use when no index was given
+	read  func() []byte // reads text when it is first needed, if not given
 	once  sync.Once
 	index *tomlpos.Index
 }
@@ -32,12 +33,23 @@ func NewSource(file string, offset int, index *tomlpos.Index, text []byte) *Sour
 	return &Source{File: file, Offset: offset, index: index, text: text}
 }
 
+// NewLazySource is NewSource for a file not read yet: read returns its
+// TOML when a position is first asked for, or nil when the file cannot be
+// read any more (positions then fall back to line 1). Records whose
+// file is unchanged since the decode cache saw it come this way.
+func NewLazySource(file string, offset int, read func() []byte) *Source {
+	return &Source{File: file, Offset: offset, read: read}
+}
+
 // Index returns the positions of the file's keys and tables.
 func (s *Source) Index() *tomlpos.Index {
 	s.once.Do(func() {
 		if s.index == nil {
+			if s.text == nil && s.read != nil {
+				s.text = s.read()
+			}
 			s.index = tomlpos.Scan(s.text)
-			s.text = nil
+			s.text, s.read = nil, nil
 		}
 	})
 	return s.index
@@ -49,7 +61,7 @@ func (s *Source) forget() {
 		return
 	}
 	s.once.Do(func() {})
-	s.text, s.index = nil, &tomlpos.Index{}
+	s.text, s.read, s.index = nil, nil, &tomlpos.Index{}
 }
 
 // ForgetPositions drops every file's text and key positions, which only

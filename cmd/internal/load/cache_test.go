@@ -1,0 +1,89 @@
+package load
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestCacheStat: a warm load takes an unchanged file from the cache by its
+// size and time, with positions still right when asked for; an edited
+// file, or one changed too recently to trust its time, is read again.
+func TestCacheStat(t *testing.T) {
+	root := t.TempDir()
+	write := func(rel, data string, age time.Duration) {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		mt := time.Now().Add(-age)
+		os.Chtimes(p, mt, mt)
+	}
+	old := time.Hour
+	write("programs/program.toml", "[program]\nname = \"P\"\n", old)
+	write("partners/a/partner.md", "+++\nname = \"A\"\n+++\nAbout A.\n", old)
+	write("partners/a/people/x.toml", "name = \"X\"\n\n[[exams]]\nexam = \"e\"\n", old)
+	write("partners/a/people/y.toml", "name = \"Y\"\n", old)
+	write("partners/a/people/z.toml", "name = \"Z\"\n", 0) // racy: just written
+
+	path := filepath.Join(t.TempDir(), "cache")
+	salt := []byte("test")
+	load := func() map[string]string {
+		t.Helper()
+		c := OpenCache(path, salt)
+		p, _, err := LoadWith(root, Options{Cache: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+		names := map[string]string{}
+		for _, pa := range p.Partners {
+			names[pa.ID] = pa.Name
+			for _, pe := range pa.People {
+				names[pe.ID] = pe.Name
+				if pe.ID == "x" {
+					if pos := pe.Src.At("exams[0].exam"); pos.Line != 4 {
+						t.Errorf("x: exams[0].exam at %+v, want line 4", pos)
+					}
+				}
+			}
+			if pos := pa.Src.At("name"); pos.Line != 2 {
+				t.Errorf("partner: name at %+v, want line 2", pos)
+			}
+		}
+		return names
+	}
+	load() // cold
+	c := OpenCache(path, salt)
+	for rel, want := range map[string]bool{
+		"partners/a/people/x.toml": true,
+		"partners/a/partner.md":    true,
+		"partners/a/people/z.toml": false, // its time was too recent to record
+	} {
+		if got := c.old[rel].stat != (fileStat{}); got != want {
+			t.Errorf("%s: stat recorded = %v, want %v", rel, got, want)
+		}
+	}
+
+	// Warm: unchanged files come from the cache by their stat, unread
+	// (positions read them when asked). To show y is not read, it is
+	// rewritten with its size and time kept: the cache still says Y, the
+	// documented limit of the check.
+	y := filepath.Join(root, "partners/a/people/y.toml")
+	fi, _ := os.Stat(y)
+	write("partners/a/people/y.toml", "name = \"V\"\n", 0)
+	os.Chtimes(y, fi.ModTime(), fi.ModTime())
+	if got := load(); got["x"] != "X" || got["a"] != "A" || got["y"] != "Y" {
+		t.Errorf("warm load: %v, want y still Y, from the cache", got)
+	}
+
+	// An edit of the same size and a new time is seen.
+	write("partners/a/people/y.toml", "name = \"W\"\n", 30*time.Minute)
+	if got := load(); got["y"] != "W" {
+		t.Errorf("after an edit of y: %v", got)
+	}
+}
