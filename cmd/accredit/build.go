@@ -103,8 +103,10 @@ func runBuild(env *base.Env, args []string) int {
 		env.Errorf(cmdBuild, "%s: nothing was written", diag.Summary(only, res.Program.Files))
 		return base.ExitProblems
 	}
-	// Positions serve diagnostics only, and every check has run.
+	// Positions serve diagnostics only, and people's records the checks
+	// and the standing only: every check has run.
 	res.Program.ForgetPositions()
+	res.Program.ForgetPrivate()
 	out := *buildOut
 	if out == "" {
 		out = filepath.Join(buildProgram.root, "build")

@@ -26,3 +26,22 @@ func TestForgetPositions(t *testing.T) {
 		})
 	}
 }
+
+func TestForgetPrivate(t *testing.T) {
+	c := &Credential{ID: "C", Waive: []string{"exam"}, WaiverReason: "private reason"}
+	pe := &Person{ID: "ann", Name: "Ann", Email: "ann@example.com", Public: true,
+		Training: []*Training{{}}, Exams: []*Attempt{{}}, Assessments: []*Result{{}}, Evidence: []*Evidence{{}},
+		Certifications: []*Credential{c}}
+	e := &Exam{ID: "e", Bank: &Bank{}}
+	p := &Program{Exams: []*Exam{e}, Partners: []*Partner{{People: []*Person{pe}}}}
+	p.ForgetPrivate()
+	if pe.Email != "" || pe.Training != nil || pe.Exams != nil || pe.Assessments != nil || pe.Evidence != nil {
+		t.Errorf("person keeps private records: %+v", pe)
+	}
+	if c.Waive != nil || c.WaiverReason != "" || e.Bank != nil {
+		t.Errorf("waiver or bank kept: %+v %+v", c, e)
+	}
+	if pe.Name != "Ann" || !pe.Public || len(pe.Certifications) != 1 || c.ID != "C" {
+		t.Errorf("public data lost: %+v", pe)
+	}
+}
