@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -165,11 +166,14 @@ func (st *Site) Credential(c *program.Credential) (*Credential, error) {
 	if cp.RevokedReason != "" {
 		j.Revoked, j.RevokedReason = c.Revoked.String(), cp.RevokedReason
 	}
-	cp.JSON, err = json.Marshal(j) // compact: 200,000 files
-	if err != nil {
+	// Compact, for 200,000 files. Encode writes what Marshal returns and
+	// the final newline, into one buffer.
+	var jb bytes.Buffer
+	jb.Grow(1024)
+	if err := json.NewEncoder(&jb).Encode(j); err != nil {
 		return nil, err
 	}
-	cp.JSON = append(cp.JSON, '\n')
+	cp.JSON = jb.Bytes()
 	cp.JSONLD, err = jsonLD(cp, info)
 	return cp, err
 }
