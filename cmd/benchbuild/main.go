@@ -72,7 +72,9 @@ func main() {
 	cache := filepath.Join(tmp, "cache")
 	first := buildA(bin, *root, *asOf, cache, filepath.Join(tmp, "a0", "site"))
 	tree := walk(filepath.Join(tmp, "a0", "site"))
-	if need := int64(2**runs+2)*tree.bytes*3/2 + 1<<30; freeSpace(tmp) < need {
+	// On disk, an output takes about twice its bytes (a block per small
+	// file and per folder); Hugo's is about half of that.
+	if need := int64(*runs+1)*tree.disk*5/2 + 1<<30; freeSpace(tmp) < need {
 		fail(fmt.Errorf("%s has %s free; %d rounds keep every output until the end and need about %s",
 			tmp, size(freeSpace(tmp)), *runs, size(need)))
 	}
@@ -107,6 +109,7 @@ func main() {
 	}
 	load0 := loadavg()
 	var a, b, c []sample
+	// Each round is printed as it ends, so a run cut short still tells.
 	for i := 1; i <= *runs; i++ {
 		fresh()
 		a = append(a, timeA(bin, *root, *asOf, cache, filepath.Join(tmp, fmt.Sprint("a", i), "site")))
@@ -114,7 +117,10 @@ func main() {
 		b = append(b, runB(hugo, hugoSite, filepath.Join(tmp, fmt.Sprint("b", i), "public"), hugoEnv))
 		fresh()
 		c = append(c, writeTree(tree, filepath.Join(tmp, fmt.Sprint("c", i), "site")))
+		fmt.Printf("round %d: A %.2f s (RSS %d MiB), B %.2f s, C %.2f s\n", i,
+			a[i-1].wall.Seconds(), a[i-1].rss>>10, b[i-1].wall.Seconds(), c[i-1].wall.Seconds())
 	}
+	fmt.Println()
 
 	fmt.Printf("%-26s %8s %7s %7s %9s %9s %8s %8s\n", "tool", "median s", "min", "max", "pages/s", "peak RSS", "user s", "sys s")
 	ma := row("A accredit build", a, tree.pages)
@@ -228,6 +234,7 @@ type tree struct {
 	files []sized
 	pages int
 	bytes int64
+	disk  int64 // bytes of disk blocks, folders included
 }
 
 type sized struct {
@@ -245,13 +252,16 @@ func walk(dir string) tree {
 		if err != nil || rel == "." {
 			return err
 		}
-		if d.IsDir() {
-			t.dirs = append(t.dirs, rel)
-			return nil
-		}
 		info, err := d.Info()
 		if err != nil {
 			return err
+		}
+		if st, ok := info.Sys().(*syscall.Stat_t); ok {
+			t.disk += st.Blocks * 512
+		}
+		if d.IsDir() {
+			t.dirs = append(t.dirs, rel)
+			return nil
 		}
 		t.files = append(t.files, sized{rel, int(info.Size())})
 		t.bytes += info.Size()
