@@ -341,8 +341,11 @@ func (l *loader) decode(j *job) {
 			st = statOf(fi, l.now)
 		}
 		if e, ok := l.cache.unchanged(j.rel, st); ok {
+			// Only the folder and the path: the closure lives as long
+			// as the record, the loader and its cache must not.
+			fsys, rel := l.fsys, j.rel
 			read := func() []byte {
-				b, _ := fs.ReadFile(l.fsys, j.rel)
+				b, _ := fs.ReadFile(fsys, rel)
 				return b
 			}
 			if res, ds, err := decodeResult(j.rel, nil, e.payload, read); err == nil {
