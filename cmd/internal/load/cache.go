@@ -59,8 +59,8 @@ type fileStat struct {
 const racyWindow = 2 * time.Second
 
 // statOf returns fi's fileStat, or the zero fileStat when it cannot be
-// trusted: no modification time (a git tree), or one within racyWindow of
-// now.
+// trusted: no modification time, or one within racyWindow of now. Only
+// files on disk are asked (a git tree gives every file its commit's time).
 func statOf(fi fs.FileInfo, now time.Time) fileStat {
 	mt := fi.ModTime()
 	if mt.IsZero() || !mt.Before(now.Add(-racyWindow)) || !fi.Mode().IsRegular() {

@@ -69,7 +69,7 @@ func LoadWith(root string, opts Options) (*program.Program, []diag.Diagnostic, e
 	} else {
 		f.Close()
 	}
-	return load(os.DirFS(root), root, opts)
+	return load(os.DirFS(root), root, true, opts)
 }
 
 // LoadFS reads the program whose root is fsys's root: a revision of the
@@ -87,11 +87,13 @@ func LoadFS(fsys fs.FS, name string, opts Options) (*program.Program, []diag.Dia
 	if fi.IsDir() {
 		return nil, nil, fmt.Errorf("%s: cannot read the program: programs/program.toml is a directory", name)
 	}
-	return load(fsys, name, opts)
+	return load(fsys, name, false, opts)
 }
 
-func load(fsys fs.FS, root string, opts Options) (*program.Program, []diag.Diagnostic, error) {
-	l := &loader{fsys: fsys, prog: &program.Program{Root: root}, cache: opts.Cache, only: opts.Only, overlay: opts.Overlay, now: time.Now()}
+// load reads the program in fsys; disk says fsys is a folder on disk,
+// whose files' sizes and times the cache may trust.
+func load(fsys fs.FS, root string, disk bool, opts Options) (*program.Program, []diag.Diagnostic, error) {
+	l := &loader{fsys: fsys, prog: &program.Program{Root: root}, cache: opts.Cache, only: opts.Only, overlay: opts.Overlay, disk: disk, now: time.Now()}
 	jobs, err := l.plan()
 	if err != nil {
 		return nil, nil, err
@@ -133,6 +135,7 @@ type loader struct {
 	prog  *program.Program
 	diags diag.List
 	cache *Cache
+	disk  bool      // fsys is a folder on disk (not a git tree)
 	now   time.Time // when the load started, for the cache's racy window
 
 	only    func(partner, person string) bool
@@ -336,7 +339,7 @@ func (l *loader) decode(j *job) {
 	cacheable := l.cache != nil && (j.kind == kindPerson || j.kind == kindPartner)
 	// A file the cache saw, of the same size and time: not read at all.
 	var st fileStat
-	if cacheable && !overlaid {
+	if cacheable && !overlaid && l.disk {
 		if fi, err := fs.Stat(l.fsys, j.rel); err == nil {
 			st = statOf(fi, l.now)
 		}
