@@ -55,13 +55,8 @@ func QR(text string) (string, error) {
 	b.Grow(2600)
 	var num [20]byte
 	n := func(i int) { b.Write(strconv.AppendInt(num[:0], int64(i), 10)) }
-	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 `)
-	n(size)
-	b.WriteByte(' ')
-	n(size)
-	b.WriteString(`" class="qr" role="img" aria-label="QR code of `)
-	b.WriteString(html.EscapeString(text))
-	b.WriteString(`" shape-rendering="crispEdges"><path stroke="#000" d="`)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="qr" role="img" aria-label="QR code of %s" shape-rendering="crispEdges"><path stroke="#000" d="`,
+		size, size, html.EscapeString(text))
 	for y := 0; y < code.Size; y++ {
 		x0 := 0 // x where the pen is, relative to the row start
 		first := true
