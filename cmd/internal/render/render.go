@@ -4,17 +4,22 @@
 // In: the theme (the default theme embedded in the binary, with a
 // program's own layouts/ overriding it file by file) and package site's
 // page data. Out: the bytes of each file. Templates hold no logic: they
-// only place the data that package site computed.
+// only place the data that package site computed. html/template parses
+// and escapes them; exec.go runs the escaped templates, byte for byte as
+// html/template would, several times faster.
 package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
+	"sync/atomic"
 )
 
 // Kinds of HTML page, each a template file in layouts/ beside _base.html.
@@ -23,7 +28,10 @@ var Kinds = []string{"home", "list", "partner", "verify", "lookup", "program", "
 // Theme is the set of parsed templates and the static assets.
 type Theme struct {
 	pages  map[string]*template.Template
-	Assets map[string][]byte // "assets/site.css" -> content
+	fast   map[string]*compiledTemplate // the same, compiled (exec.go)
+	Assets map[string][]byte            // "assets/site.css" -> content
+
+	fallbacks atomic.Int64 // pages the fast executor left to html/template
 
 	root   *template.Template // _base.html alone, for partialCached
 	mu     sync.Mutex
@@ -51,7 +59,7 @@ func Load(def fs.FS, override string) (*Theme, error) {
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
-	t := &Theme{pages: map[string]*template.Template{}, Assets: map[string][]byte{}}
+	t := &Theme{pages: map[string]*template.Template{}, fast: map[string]*compiledTemplate{}, Assets: map[string][]byte{}}
 	root, err := template.New("_base.html").Funcs(template.FuncMap{"partialCached": t.partialCached}).Parse(string(base))
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
@@ -67,6 +75,9 @@ func Load(def fs.FS, override string) (*Theme, error) {
 			return nil, fmt.Errorf("theme: %w", err)
 		}
 		t.pages[k] = clone
+		if c := t.compile(clone); c != nil {
+			t.fast[k] = c
+		}
 	}
 	// Assets: the default's, replaced or extended by the program's.
 	names := map[string]bool{}
@@ -94,6 +105,29 @@ func Load(def fs.FS, override string) (*Theme, error) {
 		t.Assets[n] = b
 	}
 	return t, nil
+}
+
+// errStop stops a template at its first write.
+var errStop = errors.New("stop")
+
+type stopWriter struct{}
+
+func (stopWriter) Write([]byte) (int, error) { return 0, errStop }
+
+// compile escapes a page's templates (html/template does that on the
+// first execution, which stops here at the first byte) and compiles them
+// for the fast executor. It returns nil for a theme that the executor
+// does not know or that html/template refuses: the page then always
+// renders on html/template, which reports its own errors.
+func (t *Theme) compile(tpl *template.Template) *compiledTemplate {
+	if err := tpl.ExecuteTemplate(stopWriter{}, "_base.html", nil); !errors.Is(err, errStop) {
+		return nil
+	}
+	c, err := compile(t, tpl, "_base.html")
+	if err != nil {
+		return nil
+	}
+	return c
 }
 
 // partialCached renders the template name with data once per build and
@@ -134,6 +168,35 @@ func (t *Theme) Forget() {
 
 // Page renders one page of the given kind into buf.
 func (t *Theme) Page(buf *bytes.Buffer, kind string, data any) error {
+	tpl, ok := t.pages[kind]
+	if !ok {
+		return fmt.Errorf("theme has no %s.html", kind)
+	}
+	if c := t.fast[kind]; c != nil {
+		mark := buf.Len()
+		dot := reflect.ValueOf(data)
+		s := state{w: buf, vars: []variable{{"$", dot}}, theme: t}
+		err := c.walk(&s, dot)
+		if err == nil {
+			return nil
+		}
+		// Something the executor does not do exactly as html/template:
+		// this page on html/template.
+		buf.Truncate(mark)
+		t.fallbacks.Add(1)
+	}
+	return tpl.ExecuteTemplate(buf, "_base.html", data)
+}
+
+// Fast reports whether pages of kind render on the fast executor, and
+// how many pages of any kind it left to html/template so far.
+func (t *Theme) Fast(kind string) (compiled bool, fallbacks int64) {
+	return t.fast[kind] != nil, t.fallbacks.Load()
+}
+
+// Slow renders a page on html/template alone, for tests that compare it
+// with Page.
+func (t *Theme) Slow(buf *bytes.Buffer, kind string, data any) error {
 	tpl, ok := t.pages[kind]
 	if !ok {
 		return fmt.Errorf("theme has no %s.html", kind)
