@@ -53,41 +53,57 @@ func QR(text string) (string, error) {
 	size := code.Size + 2*quiet
 	var b strings.Builder
 	b.Grow(2600)
-	var num [20]byte
-	n := func(i int) { b.Write(strconv.AppendInt(num[:0], int64(i), 10)) }
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="qr" role="img" aria-label="QR code of %s" shape-rendering="crispEdges"><path stroke="#000" d="`,
 		size, size, html.EscapeString(text))
 	for y := 0; y < code.Size; y++ {
+		row := code.Bitmap[y*code.Stride : (y+1)*code.Stride]
+		black := func(x int) bool { return row[x>>3]&(0x80>>(x&7)) != 0 }
 		x0 := 0 // x where the pen is, relative to the row start
 		first := true
 		for x := 0; x < code.Size; {
-			if !code.Black(x, y) {
+			if !black(x) {
 				x++
 				continue
 			}
 			start := x
-			for x < code.Size && code.Black(x, y) {
+			for x < code.Size && black(x) {
 				x++
 			}
 			if first {
 				b.WriteByte('M')
-				n(start + quiet)
+				b.WriteString(decimal(start + quiet))
 				b.WriteByte(' ')
-				n(y + quiet)
+				b.WriteString(decimal(y + quiet))
 				b.WriteString(".5")
 				first = false
 			} else {
 				b.WriteByte('m')
-				n(start - x0)
+				b.WriteString(decimal(start - x0))
 				b.WriteString(" 0")
 			}
 			b.WriteByte('h')
-			n(x - start)
+			b.WriteString(decimal(x - start))
 			x0 = x
 		}
 	}
 	b.WriteString(`"/></svg>`)
 	return b.String(), nil
+}
+
+// decimals are the numbers a QR code's path uses (a version 40 code is
+// 177 modules wide), written out once.
+var decimals = func() (d [256]string) {
+	for i := range d {
+		d[i] = strconv.Itoa(i)
+	}
+	return d
+}()
+
+func decimal(i int) string {
+	if uint(i) < uint(len(decimals)) {
+		return decimals[i]
+	}
+	return strconv.Itoa(i)
 }
 
 // Badge is what a credential's badge shows.
