@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"rsc.io/qr/coding"
 )
@@ -47,13 +48,12 @@ func QR(text string) (string, error) {
 	}
 	// Each row is a line one module thick; each dark run a stroke along it,
 	// written with relative moves so the path stays short (about 2 KB).
-	// A strings.Builder, not a []byte: its String does not copy, and there
+	// Appended to a []byte that becomes the string without a copy: there
 	// is a code on each of 200,000 pages.
 	const quiet = 4
 	size := code.Size + 2*quiet
-	var b strings.Builder
-	b.Grow(2600)
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="qr" role="img" aria-label="QR code of %s" shape-rendering="crispEdges"><path stroke="#000" d="`,
+	b := make([]byte, 0, 2600)
+	b = fmt.Appendf(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="qr" role="img" aria-label="QR code of %s" shape-rendering="crispEdges"><path stroke="#000" d="`,
 		size, size, html.EscapeString(text))
 	for y := 0; y < code.Size; y++ {
 		row := code.Bitmap[y*code.Stride : (y+1)*code.Stride]
@@ -70,24 +70,26 @@ func QR(text string) (string, error) {
 				x++
 			}
 			if first {
-				b.WriteByte('M')
-				b.WriteString(decimal(start + quiet))
-				b.WriteByte(' ')
-				b.WriteString(decimal(y + quiet))
-				b.WriteString(".5")
+				b = append(b, 'M')
+				b = append(b, decimal(start+quiet)...)
+				b = append(b, ' ')
+				b = append(b, decimal(y+quiet)...)
+				b = append(b, ".5"...)
 				first = false
 			} else {
-				b.WriteByte('m')
-				b.WriteString(decimal(start - x0))
-				b.WriteString(" 0")
+				b = append(b, 'm')
+				b = append(b, decimal(start-x0)...)
+				b = append(b, " 0"...)
 			}
-			b.WriteByte('h')
-			b.WriteString(decimal(x - start))
+			b = append(b, 'h')
+			b = append(b, decimal(x-start)...)
 			x0 = x
 		}
 	}
-	b.WriteString(`"/></svg>`)
-	return b.String(), nil
+	b = append(b, `"/></svg>`...)
+	// b is not written again: its bytes become the string without a copy
+	// (as strings.Builder does).
+	return unsafe.String(unsafe.SliceData(b), len(b)), nil
 }
 
 // decimals are the numbers a QR code's path uses (a version 40 code is
