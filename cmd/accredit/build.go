@@ -111,13 +111,26 @@ func runBuild(env *base.Env, args []string) int {
 	if out == "" {
 		out = filepath.Join(buildProgram.root, "build")
 	}
+	// The verification pages' folders need nothing but the credentials'
+	// ids: they are made while the site is computed.
+	ids := make([]string, len(res.Program.Credentials))
+	for i, c := range res.Program.Credentials {
+		ids[i] = c.ID
+	}
+	b, err := publish.Start(out, ids)
+	if err != nil {
+		env.Errorf(cmdBuild, "%v (the previous site is unchanged)", err)
+		return base.ExitUsage
+	}
 	theme, err := render.Load(accredit.Layouts(), filepath.Join(buildProgram.root, "layouts"))
 	if err != nil {
+		b.Abort()
 		env.Errorf(cmdBuild, "%v", err)
 		return base.ExitProblems
 	}
 	st, err := site.Build(res.Program, res.Standing, res.AsOf)
 	if err != nil {
+		b.Abort()
 		env.Errorf(cmdBuild, "%v", err)
 		return base.ExitProblems
 	}
@@ -128,7 +141,7 @@ func runBuild(env *base.Env, args []string) int {
 			fmt.Fprintf(env.Stderr, "\rbuilding: %d/%d", done, total)
 		}
 	}
-	stats, err := publish.WriteWith(st, theme, out, publish.Options{Progress: progress, Extra: func() (map[string][]byte, error) {
+	stats, err := b.Write(st, theme, publish.Options{Progress: progress, Extra: func() (map[string][]byte, error) {
 		return search.SiteFiles(st)
 	}})
 	if progress != nil {

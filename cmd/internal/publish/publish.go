@@ -3,15 +3,18 @@
 // In: the site's data (package site) and the theme (package render). Out:
 // a complete static site in a new directory beside the output, swapped in
 // only when every file is written, so that a failed build leaves the
-// previous site byte for byte as it was. Files are rendered and written on
-// all cores; verification pages are made one at a time from the
-// credentials, never all held at once.
+// previous site byte for byte as it was. Start begins with the folders of
+// the verification pages, which need only the credentials' ids, while the
+// caller computes the site; Write renders and writes the files on all
+// cores, the verification pages one at a time from the credentials, never
+// all held at once.
 package publish
 
 import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -68,27 +71,112 @@ type Options struct {
 
 // WriteWith is Write with options.
 func WriteWith(st *site.Site, theme *render.Theme, out string, opts Options) (Stats, error) {
+	ids := make([]string, len(st.P.Credentials))
+	for i, c := range st.P.Credentials {
+		ids[i] = c.ID
+	}
+	b, err := Start(out, ids)
+	if err != nil {
+		return Stats{}, err
+	}
+	return b.Write(st, theme, opts)
+}
+
+// A Build is a site being written into a new directory beside out.
+type Build struct {
+	out   string
+	w     *writer
+	start time.Time
+	ids   []string
+	// folders is closed, chunk by chunk, when the verification pages'
+	// folders of that chunk of ids exist (or failed: foldersErr).
+	folders    []chan struct{}
+	foldersErr error
+	stop       atomic.Bool // Abort: make no more folders
+	done       chan struct{}
+}
+
+// chunk is the number of credentials a task renders, and a Build's
+// background goroutine makes folders for, at a time.
+const chunk = 256
+
+// Start makes the new directory of a build into out and starts making,
+// on a goroutine of its own, the folders of the verification pages of
+// the credentials ids, which need nothing but the ids: accredit build
+// computes the rest of the site meanwhile. Finish with Write, or Abort.
+// The ids must be the site's credentials, in the same order.
+//
+// Folders are made all in a row: creating entries of one kind in one
+// directory in a row costs the file system less than alternating
+// folders and files.
+func Start(out string, ids []string) (*Build, error) {
 	start := time.Now()
 	out = filepath.Clean(out)
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return Stats{}, err
+		return nil, err
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".new-")
 	if err != nil {
-		return Stats{}, err
+		return nil, err
 	}
 	os.Chmod(tmp, 0o755)
-	w := &writer{root: tmp, theme: theme, progress: opts.Progress, extra: opts.Extra}
-	stats, err := w.write(st)
+	b := &Build{out: out, w: &writer{root: tmp}, start: start, ids: ids, done: make(chan struct{})}
+	for _, dir := range []string{"verify", "api/v1/credentials"} {
+		if err := b.w.ensureDir(dir); err != nil {
+			os.RemoveAll(tmp)
+			return nil, err
+		}
+	}
+	for i := 0; i < len(ids); i += chunk {
+		b.folders = append(b.folders, make(chan struct{}))
+	}
+	go func() {
+		defer close(b.done)
+		for n, i := 0, 0; i < len(ids); n, i = n+1, i+chunk {
+			if b.stop.Load() && b.foldersErr == nil {
+				b.foldersErr = errors.New("publish: build aborted")
+			}
+			if b.foldersErr == nil {
+				for _, id := range ids[i:min(len(ids), i+chunk)] {
+					if err := os.Mkdir(filepath.Join(tmp, "verify", id), 0o755); err != nil {
+						b.foldersErr = err
+						break
+					}
+					b.w.dirs.Add(1)
+				}
+			}
+			close(b.folders[n])
+		}
+	}()
+	return b, nil
+}
+
+// Abort removes what the build wrote.
+func (b *Build) Abort() {
+	b.stop.Store(true)
+	<-b.done
+	os.RemoveAll(b.w.root)
+}
+
+// Write renders and writes the site, then puts it in place of out. On an
+// error nothing replaces out and the new directory is removed.
+func (b *Build) Write(st *site.Site, theme *render.Theme, opts Options) (Stats, error) {
+	if len(st.P.Credentials) != len(b.ids) {
+		b.Abort()
+		return Stats{}, fmt.Errorf("publish: the build was started for %d credentials, the site has %d", len(b.ids), len(st.P.Credentials))
+	}
+	w := b.w
+	w.theme, w.progress, w.extra = theme, opts.Progress, opts.Extra
+	stats, err := b.write(st)
 	if err != nil {
-		os.RemoveAll(tmp)
+		b.Abort()
 		return Stats{}, err
 	}
-	if err := swap(tmp, out); err != nil {
-		os.RemoveAll(tmp)
+	if err := swap(w.root, b.out); err != nil {
+		os.RemoveAll(w.root)
 		return Stats{}, err
 	}
-	stats.Elapsed = time.Since(start)
+	stats.Elapsed = time.Since(b.start)
 	return stats, nil
 }
 
@@ -128,7 +216,8 @@ type writer struct {
 // task writes one or more files with a worker's buffer.
 type task func(buf *bytes.Buffer) error
 
-func (w *writer) write(st *site.Site) (Stats, error) {
+func (b *Build) write(st *site.Site) (Stats, error) {
+	w := b.w
 	var tasks []task
 	page := func(kind string, data any, path string) {
 		tasks = append(tasks, func(buf *bytes.Buffer) error {
@@ -185,37 +274,21 @@ func (w *writer) write(st *site.Site) (Stats, error) {
 			return nil
 		})
 	}
-	for _, dir := range []string{"verify", "api/v1/credentials"} {
-		if err := w.ensureDir(dir); err != nil {
-			return Stats{}, err
-		}
-	}
-	// Credentials in chunks, so a worker renders many without a task each.
-	// Their folders are made first, all together: creating entries of one
-	// kind in one directory in a row costs the file system less than
-	// alternating folders and files (as the bare I/O floor does).
+	// Credentials in chunks, so a worker renders many without a task each,
+	// once Start's goroutine has made their folders.
 	creds := st.P.Credentials
-	const chunk = 256
-	var mkdirs []task
-	for i := 0; i < len(creds); i += chunk {
+	for n, i := 0, 0; i < len(creds); n, i = n+1, i+chunk {
 		part := creds[i:min(len(creds), i+chunk)]
-		mkdirs = append(mkdirs, func(*bytes.Buffer) error {
-			for _, c := range part {
-				if err := os.Mkdir(filepath.Join(w.root, "verify", c.ID), 0o755); err != nil {
-					return err
-				}
-				w.dirs.Add(1)
-			}
-			return nil
-		})
-	}
-	if err := w.run(mkdirs); err != nil {
-		return Stats{}, err
-	}
-	for i := 0; i < len(creds); i += chunk {
-		part := creds[i:min(len(creds), i+chunk)]
+		ready := b.folders[n]
 		tasks = append(tasks, func(buf *bytes.Buffer) error {
-			for _, c := range part {
+			<-ready
+			if b.foldersErr != nil {
+				return b.foldersErr
+			}
+			for j, c := range part {
+				if c.ID != b.ids[i+j] {
+					return fmt.Errorf("publish: credential %s is not the one the build was started for", c.ID)
+				}
 				cp, err := st.Credential(c)
 				if err != nil {
 					return fmt.Errorf("credential %s: %w", c.ID, err)

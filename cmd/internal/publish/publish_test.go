@@ -3,6 +3,7 @@ package publish_test
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -214,5 +215,50 @@ func TestReplace(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(out))
 	if len(entries) != 1 {
 		t.Errorf("a failed build left %d entries beside the site", len(entries))
+	}
+}
+
+// TestStartAbort: a build started (its folders being made) and then
+// abandoned, as accredit build does when the site cannot be computed,
+// leaves the previous site as it was and nothing beside it; a build
+// written for other credentials than it was started for fails the same
+// way.
+func TestStartAbort(t *testing.T) {
+	root := program(t, "")
+	out := filepath.Join(t.TempDir(), "site")
+	build(t, root, out, "2025-06-01")
+	before := files(t, out)
+	ids := make([]string, 3000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("ID%05d", i)
+	}
+	b, err := publish.Start(out, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Abort()
+
+	d, _ := date.Parse("2025-06-01")
+	p, _, _ := load.Load(root)
+	st, _ := site.Build(p, standing.Compute(p), d)
+	theme, err := render.Load(accredit.Layouts(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err = publish.Start(out, ids[:len(st.P.Credentials)])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Write(st, theme, publish.Options{}); err == nil {
+		t.Error("a build started for other credentials writes")
+	}
+
+	after := files(t, out)
+	if len(after) != len(before) {
+		t.Fatalf("an abandoned build changed the site: %d files, then %d", len(before), len(after))
+	}
+	entries, _ := os.ReadDir(filepath.Dir(out))
+	if len(entries) != 1 {
+		t.Errorf("an abandoned build left %d entries beside the site", len(entries))
 	}
 }
