@@ -340,6 +340,27 @@ func (st *Site) contentPages() error {
 type FeedEntry struct {
 	ID, Title, URL, Summary string
 	Updated                 date.Date
+
+	// What Title and Summary say, kept until feed writes them out for
+	// the entries the feed keeps: a partner's entries are many, the
+	// feed's 50.
+	partner  string   // the partner's name
+	from, to string   // a tier change: the tiers' names
+	names    []string // new certifications: their names
+}
+
+// text writes out the entry's Title and Summary.
+func (e *FeedEntry) text() {
+	if e.Title != "" {
+		return
+	}
+	if e.names == nil {
+		e.Title = e.partner + " is now " + e.to
+		e.Summary = fmt.Sprintf("%s moved from %s to %s on %s.", e.partner, e.from, e.to, e.Updated)
+		return
+	}
+	e.Title = e.partner + ": " + plural(len(e.names), "new certification")
+	e.Summary = fmt.Sprintf("%s certified on %s: %s.", e.partner, e.Updated, strings.Join(e.names, ", "))
 }
 
 // feedMax is the number of entries of the feed.
@@ -355,6 +376,7 @@ func feedBefore(a, b FeedEntry) int {
 // refresh of one partner recomputes only its own.
 func (st *Site) partnerFeed(pa *program.Partner, ps *partnerState) []FeedEntry {
 	var es []FeedEntry
+	url := st.Info.SiteURL + "partners/" + pa.ID + "/"
 	for _, ch := range ps.changes {
 		from, to := "no tier", "no tier"
 		if ch.from != nil {
@@ -363,11 +385,7 @@ func (st *Site) partnerFeed(pa *program.Partner, ps *partnerState) []FeedEntry {
 		if ch.to != nil {
 			to = ch.to.Name
 		}
-		es = append(es, FeedEntry{
-			ID:    fmt.Sprintf("%spartners/%s/#tier-%s", st.Info.SiteURL, pa.ID, ch.on),
-			Title: fmt.Sprintf("%s is now %s", pa.Name, to), URL: st.Info.SiteURL + "partners/" + pa.ID + "/",
-			Summary: fmt.Sprintf("%s moved from %s to %s on %s.", pa.Name, from, to, ch.on), Updated: ch.on,
-		})
+		es = append(es, FeedEntry{ID: url + "#tier-" + ch.on.String(), URL: url, Updated: ch.on, partner: pa.Name, from: from, to: to})
 	}
 	// New certifications, one entry per partner and issue date.
 	byDay := map[date.Date][]string{}
@@ -383,11 +401,7 @@ func (st *Site) partnerFeed(pa *program.Partner, ps *partnerState) []FeedEntry {
 	}
 	for day, names := range byDay {
 		slices.Sort(names)
-		es = append(es, FeedEntry{
-			ID:    fmt.Sprintf("%spartners/%s/#certified-%s", st.Info.SiteURL, pa.ID, day),
-			Title: fmt.Sprintf("%s: %s", pa.Name, plural(len(names), "new certification")), URL: st.Info.SiteURL + "partners/" + pa.ID + "/",
-			Summary: fmt.Sprintf("%s certified on %s: %s.", pa.Name, day, strings.Join(names, ", ")), Updated: day,
-		})
+		es = append(es, FeedEntry{ID: url + "#certified-" + day.String(), URL: url, Updated: day, partner: pa.Name, names: names})
 	}
 	slices.SortFunc(es, feedBefore)
 	return es[:min(len(es), feedMax)]
@@ -411,6 +425,9 @@ func (st *Site) feed() {
 				top = top[:feedMax]
 			}
 		}
+	}
+	for i := range top {
+		top[i].text()
 	}
 	st.Feed = top
 }
