@@ -59,7 +59,7 @@ type partnerState struct {
 	card    Card
 	current map[*program.Person][]*program.Credential
 	changes []tierChange
-	feed    []FeedEntry     // the partner's entries of the feed
+	feed    []feedItem      // the partner's entries of the feed
 	held    map[string]bool // "track/level" of every current credential
 	lower   string          // the name in lower case, for sorting
 }

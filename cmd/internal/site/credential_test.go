@@ -3,6 +3,7 @@ package site
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/accredit/accredit/cmd/internal/date"
@@ -33,6 +34,26 @@ func TestLinkedIn(t *testing.T) {
 		want := "https://www.linkedin.com/profile/add?" + v.Encode()
 		if got := linkedIn(cp, &Info{Issuer: tc.issuer}); got != want {
 			t.Errorf("linkedIn(%q)\n got %s\nwant %s", tc.name, got, want)
+		}
+	}
+}
+
+func TestCompareJoined(t *testing.T) {
+	for _, tc := range [][2][3]string{
+		{{"acme", "/#", "tier-"}, {"acme", "/#", "certified-"}},
+		{{"acme", "/#", "tier-"}, {"acme-eu", "/#", "tier-"}},
+		{{"a", "", "bc"}, {"ab", "c", ""}},
+		{{"", "", ""}, {"", "", "x"}},
+		{{"x", "/#", "tier-"}, {"x", "/#", "tier-"}},
+		{{"zeta", "/#", "certified-"}, {"alpha", "/#", "tier-"}},
+	} {
+		a, b := tc[0], tc[1]
+		want := strings.Compare(a[0]+a[1]+a[2], b[0]+b[1]+b[2])
+		if got := compareJoined(a, b); got != want {
+			t.Errorf("compareJoined(%q, %q) = %d, want %d", a, b, got, want)
+		}
+		if got := compareJoined(b, a); got != -want {
+			t.Errorf("compareJoined(%q, %q) = %d, want %d", b, a, got, -want)
 		}
 	}
 }

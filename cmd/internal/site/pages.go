@@ -340,76 +340,99 @@ func (st *Site) contentPages() error {
 type FeedEntry struct {
 	ID, Title, URL, Summary string
 	Updated                 date.Date
-
-	// What Title and Summary say, kept until feed writes them out for
-	// the entries the feed keeps: a partner's entries are many, the
-	// feed's 50.
-	partner  string   // the partner's name
-	from, to string   // a tier change: the tiers' names
-	names    []string // new certifications: their names
-}
-
-// text writes out the entry's Title and Summary.
-func (e *FeedEntry) text() {
-	if e.Title != "" {
-		return
-	}
-	if e.names == nil {
-		e.Title = e.partner + " is now " + e.to
-		e.Summary = fmt.Sprintf("%s moved from %s to %s on %s.", e.partner, e.from, e.to, e.Updated)
-		return
-	}
-	e.Title = e.partner + ": " + plural(len(e.names), "new certification")
-	e.Summary = fmt.Sprintf("%s certified on %s: %s.", e.partner, e.Updated, strings.Join(e.names, ", "))
 }
 
 // feedMax is the number of entries of the feed.
 const feedMax = 50
 
-// feedBefore orders the feed: latest first, then by id.
-func feedBefore(a, b FeedEntry) int {
-	return cmp.Or(-a.Updated.Compare(b.Updated), cmp.Compare(a.ID, b.ID))
+// feedItem is an entry of a listed partner's feed, kept small: there are
+// up to feedMax for each of 10,000 partners, so that serve can refresh
+// one partner alone, and feed writes out the text of the feedMax it
+// keeps.
+type feedItem struct {
+	pa     *program.Partner
+	on     date.Date
+	change int32 // the tier change partnerState.changes[change], or -1: the day's new certifications
 }
 
-// partnerFeed lists a listed partner's feed entries, in feed order, at
+// kind is the part of the entry's id after "#", before the day.
+func (it feedItem) kind() string {
+	if it.change >= 0 {
+		return "tier-"
+	}
+	return "certified-"
+}
+
+// feedBefore orders the feed: latest first, then by id, SiteURL +
+// "partners/" + partner + "/#" + kind + day, compared where two ids of
+// one day can differ without writing them out.
+func feedBefore(a, b feedItem) int {
+	if c := -a.on.Compare(b.on); c != 0 {
+		return c
+	}
+	return compareJoined([3]string{a.pa.ID, "/#", a.kind()}, [3]string{b.pa.ID, "/#", b.kind()})
+}
+
+// compareJoined compares the strings a and b join into.
+func compareJoined(a, b [3]string) int {
+	i, j := 0, 0 // the part of a, of b
+	x, y := a[0], b[0]
+	for {
+		for x == "" && i < len(a)-1 {
+			i++
+			x = a[i]
+		}
+		for y == "" && j < len(b)-1 {
+			j++
+			y = b[j]
+		}
+		switch {
+		case x == "" && y == "":
+			return 0
+		case x == "":
+			return -1
+		case y == "":
+			return 1
+		}
+		n := min(len(x), len(y))
+		if c := strings.Compare(x[:n], y[:n]); c != 0 {
+			return c
+		}
+		x, y = x[n:], y[n:]
+	}
+}
+
+// partnerFeed lists a listed partner's feed items, in feed order, at
 // most feedMax: the feed's entries are the first of all partners', so a
 // refresh of one partner recomputes only its own.
-func (st *Site) partnerFeed(pa *program.Partner, ps *partnerState) []FeedEntry {
-	var es []FeedEntry
-	url := st.Info.SiteURL + "partners/" + pa.ID + "/"
-	for _, ch := range ps.changes {
-		from, to := "no tier", "no tier"
-		if ch.from != nil {
-			from = ch.from.Name
-		}
-		if ch.to != nil {
-			to = ch.to.Name
-		}
-		es = append(es, FeedEntry{ID: url + "#tier-" + ch.on.String(), URL: url, Updated: ch.on, partner: pa.Name, from: from, to: to})
+func (st *Site) partnerFeed(pa *program.Partner, ps *partnerState) []feedItem {
+	var its []feedItem
+	for i, ch := range ps.changes {
+		its = append(its, feedItem{pa, ch.on, int32(i)})
 	}
 	// New certifications, one entry per partner and issue date.
-	byDay := map[date.Date][]string{}
+	days := map[date.Date]bool{}
 	for _, pe := range pa.People {
 		for _, c := range pe.Certifications {
-			if c.Issued.After(st.Info.AsOf) || c.Renews != "" {
-				continue
-			}
-			if ce := st.P.CertificationOf(c); ce != nil {
-				byDay[c.Issued] = append(byDay[c.Issued], ce.Name)
+			if st.newCertification(c) && !days[c.Issued] {
+				days[c.Issued] = true
+				its = append(its, feedItem{pa, c.Issued, -1})
 			}
 		}
 	}
-	for day, names := range byDay {
-		slices.Sort(names)
-		es = append(es, FeedEntry{ID: url + "#certified-" + day.String(), URL: url, Updated: day, partner: pa.Name, names: names})
-	}
-	slices.SortFunc(es, feedBefore)
-	return es[:min(len(es), feedMax)]
+	slices.SortFunc(its, feedBefore)
+	return slices.Clone(its[:min(len(its), feedMax)])
+}
+
+// newCertification reports whether c is news of the feed: issued by D,
+// not a renewal, of a certification the program has.
+func (st *Site) newCertification(c *program.Credential) bool {
+	return !c.Issued.After(st.Info.AsOf) && c.Renews == "" && st.P.CertificationOf(c) != nil
 }
 
 // feed keeps the latest feedMax entries of every listed partner's.
 func (st *Site) feed() {
-	var top []FeedEntry
+	var top []feedItem
 	for _, pa := range st.P.Partners {
 		ps, ok := st.listed[pa]
 		if !ok {
@@ -426,8 +449,40 @@ func (st *Site) feed() {
 			}
 		}
 	}
-	for i := range top {
-		top[i].text()
+	st.Feed = make([]FeedEntry, len(top))
+	for i, it := range top {
+		st.Feed[i] = st.feedEntry(it)
 	}
-	st.Feed = top
+}
+
+// feedEntry writes out a feed item.
+func (st *Site) feedEntry(it feedItem) FeedEntry {
+	pa := it.pa
+	url := st.Info.SiteURL + "partners/" + pa.ID + "/"
+	e := FeedEntry{ID: url + "#" + it.kind() + it.on.String(), URL: url, Updated: it.on}
+	if it.change >= 0 {
+		ch := st.listed[pa].changes[it.change]
+		from, to := "no tier", "no tier"
+		if ch.from != nil {
+			from = ch.from.Name
+		}
+		if ch.to != nil {
+			to = ch.to.Name
+		}
+		e.Title = pa.Name + " is now " + to
+		e.Summary = fmt.Sprintf("%s moved from %s to %s on %s.", pa.Name, from, to, ch.on)
+		return e
+	}
+	var names []string
+	for _, pe := range pa.People {
+		for _, c := range pe.Certifications {
+			if c.Issued == it.on && st.newCertification(c) {
+				names = append(names, st.P.CertificationOf(c).Name)
+			}
+		}
+	}
+	slices.Sort(names)
+	e.Title = pa.Name + ": " + plural(len(names), "new certification")
+	e.Summary = fmt.Sprintf("%s certified on %s: %s.", pa.Name, it.on, strings.Join(names, ", "))
+	return e
 }
