@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -136,8 +135,8 @@ func (st *Site) Credential(c *program.Credential) (*Credential, error) {
 		}
 	}
 	rel := "verify/" + c.ID + "/"
-	title := fmt.Sprintf("%s: %s", cp.Name, cp.Holder)
-	desc := fmt.Sprintf("%s, %s level, issued by %s to %s on %s. Status: %s.", cp.Name, cp.LevelName, info.Issuer, cp.Holder, c.Issued, cp.StatusLabel)
+	title := cp.Name + ": " + cp.Holder
+	desc := cp.Name + ", " + cp.LevelName + " level, issued by " + info.Issuer + " to " + cp.Holder + " on " + c.Issued.String() + ". Status: " + cp.StatusLabel + "."
 	cp.Page = *st.page("verify", rel, title, desc)
 	cp.NoIndex = cp.Private
 	cp.Crumbs = []Link{{Label: "Verify", URL: info.Base + "verify/"}}
