@@ -13,7 +13,9 @@ import (
 	"fmt"
 	"html/template"
 	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -130,7 +132,50 @@ func stringifyValue(v reflect.Value) (string, contentType) {
 	case jsStrType:
 		return v.String(), contentTypeJSStrValue
 	}
+	// What fmt.Sprint would print, without it, for numbers and booleans
+	// without methods and for values whose String method is all fmt
+	// would call (dates, on every verification page).
+	t := v.Type()
+	if t.NumMethod() == 0 {
+		switch v.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			return strconv.FormatInt(v.Int(), 10), contentTypePlain
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+			return strconv.FormatUint(v.Uint(), 10), contentTypePlain
+		case reflect.Bool:
+			return strconv.FormatBool(v.Bool()), contentTypePlain
+		}
+	} else if v.Kind() != reflect.Pointer && v.Kind() != reflect.Interface && plainStringer(t) {
+		if s, ok := callString(v.Interface().(fmt.Stringer)); ok {
+			return s, contentTypePlain
+		}
+	}
 	return stringify(v.Interface())
+}
+
+var plainStringers sync.Map // reflect.Type -> bool
+
+// plainStringer reports whether fmt prints a value of type t (not a
+// pointer) by its String method alone: t is a fmt.Stringer, and neither
+// a fmt.Formatter nor an error, which fmt prefers.
+func plainStringer(t reflect.Type) bool {
+	if ok, found := plainStringers.Load(t); found {
+		return ok.(bool)
+	}
+	ok := t.Implements(fmtStringerType) && !t.Implements(errorType) && !t.Implements(reflect.TypeFor[fmt.Formatter]())
+	plainStringers.Store(t, ok)
+	return ok
+}
+
+// callString calls String, or reports a panic, which fmt would print
+// its own way: html/template's then.
+func callString(s fmt.Stringer) (out string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return s.String(), true
 }
 
 // indirect returns the value, after dereferencing as many times

@@ -14,6 +14,22 @@ type execDate struct{ y, m, d int }
 
 func (d execDate) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.y, d.m, d.d) }
 
+type execPanic struct{}
+
+func (execPanic) String() string { panic("no") }
+
+type execFormatter int
+
+func (execFormatter) String() string                { return "string" }
+func (execFormatter) Format(f fmt.State, verb rune) { fmt.Fprint(f, "formatted") }
+
+type execErr struct{}
+
+func (execErr) String() string { return "string" }
+func (execErr) Error() string  { return "error" }
+
+type execLevel uint8
+
 type ExecInner struct {
 	Name string
 	N    int
@@ -40,6 +56,11 @@ type execData struct {
 	Yes     bool
 	F       float64
 	Count   int
+	Panicky execPanic
+	Fmt     execFormatter
+	Err     execErr
+	Level   execLevel
+	PtrDate *execDate
 }
 
 func (d *execData) Fails() (string, error) { return "", errors.New("method fails") }
@@ -63,6 +84,9 @@ func execFixture() *execData {
 		Yes:       true,
 		F:         1.5,
 		Count:     2,
+		Fmt:       7,
+		Level:     200,
+		PtrDate:   &execDate{2026, 1, 2},
 	}
 }
 
@@ -77,6 +101,7 @@ func TestExecutor(t *testing.T) {
 		{"text", `<p>{{.Title}} {{.Name}} {{.N}} {{.Date}} {{.F}} {{.Yes}} {{.Any}}</p>`, true},
 		{"embedded and pointers", `{{.ExecInner.Name}} {{.Ptr.Name}} {{.Ptr.PtrMethod}} {{.PtrMethod}}`, true},
 		{"methods", `{{.Upper}} {{.Date.String}}`, true},
+		{"printing", `{{.Panicky}} {{.Fmt}} {{.Err}} {{.Level}} {{.PtrDate}} {{.Yes}} <a title="{{.Date}}">{{.Count}}</a>`, true},
 		{"attributes", `<a title="{{.Title}}" class="c-{{.Name}}" {{.Attr}} href="{{.URL}}">x</a><img alt={{.Title}}>`, true},
 		{"urls", `<a href="{{.SafeURL}}">s</a><a href="{{.Title}}">t</a><a href="/q?x={{.Title}}">q</a><a href="{{.M.k}}">m</a>`, true},
 		{"unsafe url", `<a href="{{.Any}}">x</a><a href="javascript:{{.Name}}">y</a>`, true},
