@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"reflect"
+	"strings"
 	"sync/atomic"
 	"text/template/parse"
 )
@@ -548,7 +549,7 @@ func (c *compiled) arg(n parse.Node) (func(*state, reflect.Value) (reflect.Value
 		switch {
 		case n.IsComplex:
 			return nil, errors.New("complex constant")
-		case n.IsFloat && !isHexInt(n.Text) && !isRuneInt(n.Text) && containsAny(n.Text, ".eEpP"):
+		case n.IsFloat && !isHexInt(n.Text) && !isRuneInt(n.Text) && strings.ContainsAny(n.Text, ".eEpP"):
 			v = reflect.ValueOf(n.Float64)
 		case n.IsInt:
 			if int64(int(n.Int64)) != n.Int64 {
@@ -559,19 +560,10 @@ func (c *compiled) arg(n parse.Node) (func(*state, reflect.Value) (reflect.Value
 			return nil, errors.New("number")
 		}
 		return func(*state, reflect.Value) (reflect.Value, error) { return v, nil }, nil
-	case *parse.FieldNode, *parse.VariableNode, *parse.ChainNode, *parse.PipeNode:
-		var cmd evalFn
-		var err error
-		switch n := n.(type) {
-		case *parse.PipeNode:
-			p, err := c.pipeline(n)
-			if err != nil {
-				return nil, err
-			}
-			return p, nil
-		default:
-			cmd, err = c.command(&parse.CommandNode{NodeType: parse.NodeCommand, Args: []parse.Node{n}})
-		}
+	case *parse.PipeNode:
+		return c.pipeline(n)
+	case *parse.FieldNode, *parse.VariableNode, *parse.ChainNode:
+		cmd, err := c.command(&parse.CommandNode{NodeType: parse.NodeCommand, Args: []parse.Node{n}})
 		if err != nil {
 			return nil, err
 		}
@@ -580,21 +572,12 @@ func (c *compiled) arg(n parse.Node) (func(*state, reflect.Value) (reflect.Value
 	return nil, fmt.Errorf("argument %s", n)
 }
 
-func containsAny(s, chars string) bool {
-	for i := 0; i < len(s); i++ {
-		for j := 0; j < len(chars); j++ {
-			if s[i] == chars[j] {
-				return true
-			}
-		}
-	}
-	return false
-}
-
+// isRuneInt and isHexInt are text/template's, for numbers as it reads
+// them.
 func isRuneInt(s string) bool { return len(s) > 0 && s[0] == '\'' }
 
 func isHexInt(s string) bool {
-	return len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && !containsAny(s, "pP")
+	return len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && !strings.ContainsAny(s, "pP")
 }
 
 // fieldChain compiles .A.B.C on the receiver recv: every step but the
