@@ -112,8 +112,16 @@ func main() {
 	// outputs of the runs before, gigabytes of them, push the inputs'
 	// inode tables out of memory, and reading them back cost A anywhere
 	// from 0 to 10 s from one run to the next.
+	//
+	// The outputs kept fill the page cache and the kernel's inode and
+	// directory caches with gigabytes; a tool that then allocates memory
+	// (A, and Hugo more) pays for reclaiming them, a cost that grew from
+	// round to round (A 30 s, then 53 s; Hugo 37 s, then 61 s; the floor,
+	// which allocates nothing, not). So before each run the caches are
+	// dropped, where the system lets benchbuild (as root).
 	fresh := func(inputs ...string) {
 		syscall.Sync()
+		dropCaches()
 		for _, in := range inputs {
 			warm(in)
 		}
@@ -330,6 +338,17 @@ func writeTree(t tree, out string) sample {
 		sys:  time.Duration(after.Stime.Nano() - before.Stime.Nano()),
 	}
 }
+
+// dropCaches empties the page cache and the inode and directory caches,
+// or says once that it cannot.
+func dropCaches() {
+	if err := os.WriteFile("/proc/sys/vm/drop_caches", []byte("3"), 0o644); err != nil && !dropWarned {
+		fmt.Printf("benchbuild: cannot drop the caches (%v): runs may slow down as outputs pile up\n", err)
+		dropWarned = true
+	}
+}
+
+var dropWarned bool
 
 // warm reads every file under dir, so that a run after finds it in the
 // page cache.
