@@ -7,7 +7,8 @@ package render
 // an input it does not handle exactly as html/template does (HTML inside
 // an attribute, which html/template strips of its tags; JavaScript
 // values other than template.JS): the page then renders on
-// html/template. TestEscapers compares each with html/template.
+// html/template. FuzzEscapers and TestExecutor compare them with
+// html/template.
 
 import (
 	"fmt"
