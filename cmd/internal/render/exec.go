@@ -485,12 +485,7 @@ func (c *compiled) command(cmd *parse.CommandNode) (evalFn, error) {
 			if len(cmd.Args) > 1 {
 				return nil, errors.New("variable with arguments")
 			}
-			return func(s *state, dot, final reflect.Value) (reflect.Value, error) {
-				if !isMissing(final) {
-					return reflect.Value{}, errFallback
-				}
-				return recv(s, dot)
-			}, nil
+			return valueCommand(recv), nil
 		}
 		return c.fieldChain(recv, n.Ident[1:], cmd.Args)
 	case *parse.ChainNode:
@@ -509,12 +504,7 @@ func (c *compiled) command(cmd *parse.CommandNode) (evalFn, error) {
 		if err != nil {
 			return nil, err
 		}
-		return func(s *state, dot, final reflect.Value) (reflect.Value, error) {
-			if !isMissing(final) {
-				return reflect.Value{}, errFallback
-			}
-			return pipe(s, dot)
-		}, nil
+		return valueCommand(pipe), nil
 	}
 	if len(cmd.Args) > 1 {
 		return nil, errors.New("constant with arguments")
@@ -523,12 +513,19 @@ func (c *compiled) command(cmd *parse.CommandNode) (evalFn, error) {
 	if err != nil {
 		return nil, err
 	}
+	return valueCommand(v), nil
+}
+
+// valueCommand is a command that is a value, not a call: a pipeline
+// cannot give it a final argument (text/template's "can't give argument
+// to non-function").
+func valueCommand(v func(*state, reflect.Value) (reflect.Value, error)) evalFn {
 	return func(s *state, dot, final reflect.Value) (reflect.Value, error) {
 		if !isMissing(final) {
 			return reflect.Value{}, errFallback
 		}
 		return v(s, dot)
-	}, nil
+	}
 }
 
 func dotValue(_ *state, dot reflect.Value) (reflect.Value, error) { return dot, nil }
