@@ -2,16 +2,9 @@ package publish_test
 
 import (
 	"bytes"
-	"path/filepath"
 	"testing"
 
-	"github.com/accredit/accredit"
-	"github.com/accredit/accredit/cmd/internal/check"
-	"github.com/accredit/accredit/cmd/internal/date"
-	"github.com/accredit/accredit/cmd/internal/load"
 	"github.com/accredit/accredit/cmd/internal/render"
-	"github.com/accredit/accredit/cmd/internal/site"
-	"github.com/accredit/accredit/cmd/internal/standing"
 )
 
 // TestFastRender: every page of the example program, of the rules' base
@@ -25,21 +18,7 @@ func TestFastRender(t *testing.T) {
 		{"example", "../../..", "2026-11-22"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d, _ := date.Parse(tc.asOf)
-			p, _, err := load.Load(tc.root)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s := standing.Compute(p)
-			check.Run(p, s, d)
-			st, err := site.Build(p, s, d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			theme, err := render.Load(accredit.Layouts(), filepath.Join(tc.root, "layouts"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			st, theme := siteOf(t, tc.root, tc.asOf)
 			for _, k := range render.Kinds {
 				if ok, _ := theme.Fast(k); !ok {
 					t.Errorf("%s.html does not compile for the fast executor", k)

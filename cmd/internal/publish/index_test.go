@@ -6,14 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/accredit/accredit"
-	"github.com/accredit/accredit/cmd/internal/check"
-	"github.com/accredit/accredit/cmd/internal/date"
-	"github.com/accredit/accredit/cmd/internal/load"
 	"github.com/accredit/accredit/cmd/internal/publish"
-	"github.com/accredit/accredit/cmd/internal/render"
-	"github.com/accredit/accredit/cmd/internal/site"
-	"github.com/accredit/accredit/cmd/internal/standing"
 )
 
 // TestIndex: every file Write puts on disk, Index renders byte for byte
@@ -29,21 +22,7 @@ func TestIndex(t *testing.T) {
 			build(t, tc.root, out, tc.asOf)
 			want := files(t, out)
 
-			d, _ := date.Parse(tc.asOf)
-			p, _, err := load.Load(tc.root)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s := standing.Compute(p)
-			check.Run(p, s, d)
-			st, err := site.Build(p, s, d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			theme, err := render.Load(accredit.Layouts(), filepath.Join(tc.root, "layouts"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			st, theme := siteOf(t, tc.root, tc.asOf)
 			ix := publish.NewIndex(st, theme)
 			var buf bytes.Buffer
 			for rel, data := range want {

@@ -78,6 +78,28 @@ func build(t *testing.T, root, out string, asOf string) publish.Stats {
 	return stats
 }
 
+// siteOf loads and checks the program at root and computes its site and
+// theme, as accredit build does before writing.
+func siteOf(t *testing.T, root, asOf string) (*site.Site, *render.Theme) {
+	t.Helper()
+	d, _ := date.Parse(asOf)
+	p, _, err := load.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := standing.Compute(p)
+	check.Run(p, s, d)
+	st, err := site.Build(p, s, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theme, err := render.Load(accredit.Layouts(), filepath.Join(root, "layouts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, theme
+}
+
 func files(t *testing.T, root string) map[string][]byte {
 	t.Helper()
 	m := map[string][]byte{}
