@@ -2,25 +2,109 @@
 // badge as small inline SVG.
 //
 // In: a URL, or a credential's name, level, issuer, dates and id. Out: SVG
-// markup. The QR code comes from rsc.io/qr's coding package with a plan
-// cached per version, so that a build of 200,000 pages does not rebuild
-// the same plan 200,000 times; its path joins each row's dark runs.
+// markup. The QR code's bits and check bytes come from rsc.io/qr's coding
+// package, and its modules from the library's plan of the version,
+// compiled once per version into a fixed bitmap and the module of each
+// data bit: a build draws 200,000 codes. Its path joins each row's dark
+// runs.
 package svg
 
 import (
 	"fmt"
 	"html"
+	"math/bits"
 	"strconv"
 	"strings"
 	"sync"
 	"unsafe"
 
 	"rsc.io/qr/coding"
+	"rsc.io/qr/gf256"
 )
 
-var plans sync.Map // coding.Version -> *coding.Plan
+var plans sync.Map // coding.Version -> *plan
 
 const level = coding.M // 15 % of the code may be damaged and still read
+
+// A plan is rsc.io/qr's plan of one version, compiled for speed: the
+// bitmap of every module that does not depend on the text (finder,
+// timing and alignment patterns, format and version bits, the mask over
+// the data area) and, for each bit of the data and check bytes, the
+// module it lands on. Encoding a text then takes its bits, its
+// Reed-Solomon check bytes, and one flip per set bit, where the
+// library's Plan.Encode visits every module and makes a new
+// Reed-Solomon encoder each time.
+type plan struct {
+	p *coding.Plan
+	// rs holds Reed-Solomon encoders: one keeps a scratch buffer between
+	// calls, so each goroutine needs its own.
+	rs     sync.Pool
+	size   int    // modules per side
+	stride int    // bytes per bitmap row
+	base   []byte // the bitmap of a code whose data bits are all 0
+	at     []int  // bit index in the bitmap of data bit n
+}
+
+func newPlan(v coding.Version) (*plan, error) {
+	p, err := coding.NewPlan(v, level, 0)
+	if err != nil {
+		return nil, err
+	}
+	size := len(p.Pixel)
+	pl := &plan{p: p, size: size, stride: (size + 7) / 8}
+	pl.rs.New = func() any { return gf256.NewRSEncoder(coding.Field, p.CheckBytes/p.Blocks) }
+	pl.base = make([]byte, pl.stride*size)
+	pl.at = make([]int, 8*(p.DataBytes+p.CheckBytes))
+	for y, row := range p.Pixel {
+		for x, pix := range row {
+			bit := y*pl.stride*8 + x
+			if pix&coding.Black != 0 {
+				pl.base[bit>>3] |= 0x80 >> (bit & 7)
+			}
+			switch pix.Role() {
+			case coding.Data, coding.Check:
+				pl.at[pix.Offset()] = bit
+			}
+		}
+	}
+	return pl, nil
+}
+
+// encode returns the bitmap of text's code: stride bytes per row, the
+// first module in a row's first byte's highest bit. It is the bitmap of
+// rsc.io/qr's Plan.Encode (TestQRMatchesLibrary), with a tighter stride.
+func (pl *plan) encode(enc coding.Encoding) []byte {
+	var b coding.Bits
+	enc.Encode(&b, pl.p.Version)
+	// The data bytes, padded as the standard says, then each block's
+	// check bytes, as coding.Bits.AddCheckBytes does.
+	b.Pad(pl.p.DataBytes*8 - b.Bits())
+	data := b.Bytes()
+	check := make([]byte, pl.p.CheckBytes/pl.p.Blocks)
+	db := pl.p.DataBytes / pl.p.Blocks
+	extra := pl.p.DataBytes % pl.p.Blocks
+	rs := pl.rs.Get().(*gf256.RSEncoder)
+	for i := range pl.p.Blocks {
+		if i == pl.p.Blocks-extra {
+			db++
+		}
+		rs.ECC(data[:db], check)
+		b.Append(check)
+		data = data[db:]
+	}
+	pl.rs.Put(rs)
+	bitmap := make([]byte, len(pl.base))
+	copy(bitmap, pl.base)
+	for i, c := range b.Bytes() {
+		for c != 0 {
+			k := bits.LeadingZeros8(c)
+			bit := pl.at[i*8+k]
+			bitmap[bit>>3] ^= 0x80 >> (bit & 7)
+			c &^= 0x80 >> k
+		}
+	}
+	return bitmap
+}
 
 // QR returns an SVG of text as a QR code with a quiet zone of four modules.
 func QR(text string) (string, error) {
@@ -34,41 +118,40 @@ func QR(text string) (string, error) {
 	if v > coding.MaxVersion {
 		return "", fmt.Errorf("text too long for a QR code")
 	}
-	p, ok := plans.Load(v)
+	pl, ok := plans.Load(v)
 	if !ok {
-		np, err := coding.NewPlan(v, level, 0)
+		np, err := newPlan(v)
 		if err != nil {
 			return "", err
 		}
-		p, _ = plans.LoadOrStore(v, np)
+		pl, _ = plans.LoadOrStore(v, np)
 	}
-	code, err := p.(*coding.Plan).Encode(enc)
-	if err != nil {
-		return "", err
-	}
+	p := pl.(*plan)
+	bitmap := p.encode(enc)
 	// Each row is a line one module thick; each dark run a stroke along it,
 	// written with relative moves so the path stays short (about 2 KB).
 	// Appended to a []byte that becomes the string without a copy: there
 	// is a code on each of 200,000 pages.
 	const quiet = 4
-	size := code.Size + 2*quiet
+	size := p.size + 2*quiet
 	b := make([]byte, 0, 2600)
-	b = fmt.Appendf(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="qr" role="img" aria-label="QR code of %s" shape-rendering="crispEdges"><path stroke="#000" d="`,
-		size, size, html.EscapeString(text))
-	for y := 0; y < code.Size; y++ {
-		row := code.Bitmap[y*code.Stride : (y+1)*code.Stride]
-		black := func(x int) bool { return row[x>>3]&(0x80>>(x&7)) != 0 }
+	b = append(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 `...)
+	b = append(b, decimal(size)...)
+	b = append(b, ' ')
+	b = append(b, decimal(size)...)
+	b = append(b, `" class="qr" role="img" aria-label="QR code of `...)
+	b = append(b, html.EscapeString(text)...)
+	b = append(b, `" shape-rendering="crispEdges"><path stroke="#000" d="`...)
+	for y := range p.size {
+		row := bitmap[y*p.stride : (y+1)*p.stride]
 		x0 := 0 // x where the pen is, relative to the row start
 		first := true
-		for x := 0; x < code.Size; {
-			if !black(x) {
-				x++
-				continue
+		for x := 0; ; {
+			start := next(row, x, 0)
+			if start >= p.size {
+				break
 			}
-			start := x
-			for x < code.Size && black(x) {
-				x++
-			}
+			x = min(next(row, start, 0xff), p.size)
 			if first {
 				b = append(b, 'M')
 				b = append(b, decimal(start+quiet)...)
@@ -90,6 +173,25 @@ func QR(text string) (string, error) {
 	// b is not written again: its bytes become the string without a copy
 	// (as strings.Builder does).
 	return unsafe.String(unsafe.SliceData(b), len(b)), nil
+}
+
+// next returns the first module at or after x in row that is dark (flip
+// 0) or light (flip 0xff), or len(row)*8 when there is none. Modules past
+// the code's edge are light.
+func next(row []byte, x int, flip byte) int {
+	i := x >> 3
+	if i >= len(row) {
+		return len(row) * 8
+	}
+	c := (row[i] ^ flip) & (0xff >> (x & 7))
+	for c == 0 {
+		i++
+		if i == len(row) {
+			return len(row) * 8
+		}
+		c = row[i] ^ flip
+	}
+	return i*8 + bits.LeadingZeros8(c)
 }
 
 // decimals are the numbers a QR code's path uses (a version 40 code is
@@ -118,16 +220,21 @@ func BadgeSVG(bd Badge) string {
 	e := html.EscapeString
 	var b strings.Builder
 	b.Grow(1200)
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 200" class="badge" role="img" aria-label="%s, %s level, issued by %s">`, e(bd.Name), e(bd.Level), e(bd.Issuer))
-	// Colours and fonts come from the page's stylesheet (.badge rules):
-	// the markup stays small, and no inline style is needed under a strict
-	// Content-Security-Policy.
-	b.WriteString(`<rect x="1" y="1" width="358" height="198" rx="14"/>`)
-	fmt.Fprintf(&b, `<text x="20" y="34" class="b-issuer">%s</text>`, e(strings.ToUpper(bd.Issuer)))
-	fmt.Fprintf(&b, `<text x="20" y="76" class="b-name">%s</text>`, e(bd.Name))
-	fmt.Fprintf(&b, `<text x="20" y="102" class="b-sub">%s level</text>`, e(bd.Level))
-	fmt.Fprintf(&b, `<text x="20" y="146" class="b-dates">Issued %s · Expires %s</text>`, e(bd.Issued), e(bd.Expires))
-	fmt.Fprintf(&b, `<text x="20" y="176" class="b-id">ID %s</text>`, e(bd.ID))
+	// Written out piece by piece, not with fmt: a build draws 200,000.
+	for _, s := range []string{
+		`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 200" class="badge" role="img" aria-label="`, e(bd.Name), ", ", e(bd.Level), " level, issued by ", e(bd.Issuer), `">`,
+		// Colours and fonts come from the page's stylesheet (.badge
+		// rules): the markup stays small, and no inline style is needed
+		// under a strict Content-Security-Policy.
+		`<rect x="1" y="1" width="358" height="198" rx="14"/>`,
+		`<text x="20" y="34" class="b-issuer">`, e(strings.ToUpper(bd.Issuer)), `</text>`,
+		`<text x="20" y="76" class="b-name">`, e(bd.Name), `</text>`,
+		`<text x="20" y="102" class="b-sub">`, e(bd.Level), ` level</text>`,
+		`<text x="20" y="146" class="b-dates">Issued `, e(bd.Issued), ` · Expires `, e(bd.Expires), `</text>`,
+		`<text x="20" y="176" class="b-id">ID `, e(bd.ID), `</text>`,
+	} {
+		b.WriteString(s)
+	}
 	b.WriteString(`</svg>`)
 	return b.String()
 }
