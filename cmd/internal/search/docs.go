@@ -38,6 +38,8 @@ type Doc struct {
 	Facets [nFacets][]string
 	Rank   int // tier rank; higher is better; -1 << 30 without a tier
 	Card   Card
+
+	key string // Name folded, for sorting
 }
 
 // Card is what a result shows. It holds only what the directory's pages
@@ -66,6 +68,7 @@ type Labels map[string]map[string]string
 func Docs(st *site.Site) ([]*Doc, Labels) {
 	labels := Labels{"type": {"partner": "Partners", "person": "People"}, "tier": {}, "certification": {}, "country": {}, "region": {}, "specialty": {}, "industry": {}}
 	var docs []*Doc
+	order := programOrder(st.P)
 	for _, e := range st.Directory() {
 		pa := e.Partner
 		rank := -1 << 30
@@ -115,7 +118,7 @@ func Docs(st *site.Site) ([]*Doc, Labels) {
 			for _, c := range p.Current {
 				certs = appendNew(certs, c.Track+"/"+c.Level)
 			}
-			certs = programOrder(st.P, certs)
+			slices.SortFunc(certs, order)
 			for _, id := range certs {
 				track, level, _ := strings.Cut(id, "/")
 				names = append(names, st.CertName(track, level))
@@ -136,12 +139,11 @@ func Docs(st *site.Site) ([]*Doc, Labels) {
 	}
 	// Names compare as a reader expects, case and accents aside: the
 	// folded keys are made once, not at each comparison.
-	keys := make(map[*Doc]string, len(docs))
 	for _, d := range docs {
-		keys[d] = foldName(d.Name)
+		d.key = foldName(d.Name)
 	}
 	slices.SortFunc(docs, func(a, b *Doc) int {
-		return cmp.Or(-cmp.Compare(a.Rank, b.Rank), cmp.Compare(keys[a], keys[b]), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Type, b.Type), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(-cmp.Compare(a.Rank, b.Rank), cmp.Compare(a.key, b.key), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Type, b.Type), cmp.Compare(a.ID, b.ID))
 	})
 	for i, d := range docs {
 		d.Num = i
@@ -165,14 +167,13 @@ func appendNew(xs []string, x string) []string {
 	return append(xs, x)
 }
 
-// programOrder sorts "track/level" ids as the program lists them.
-func programOrder(p *program.Program, ids []string) []string {
+// programOrder compares "track/level" ids as the program lists them.
+func programOrder(p *program.Program) func(a, b string) int {
 	pos := map[string]int{}
 	for _, t := range p.Tracks {
 		for _, ce := range t.Certifications {
 			pos[t.ID+"/"+ce.Level] = len(pos)
 		}
 	}
-	slices.SortFunc(ids, func(a, b string) int { return cmp.Compare(pos[a], pos[b]) })
-	return ids
+	return func(a, b string) int { return cmp.Compare(pos[a], pos[b]) }
 }

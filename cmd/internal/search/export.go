@@ -608,30 +608,66 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable, prefixes map[s
 	}
 	// The cards of each term's best documents for the term alone, scored
 	// as the client scores one word: fields summed, times the share of
-	// fields that matched.
+	// fields that matched. Scores are kept by document number, not in a
+	// map, and only the best TopCards are kept in order (a term such as
+	// "consulting" matches tens of thousands of documents).
+	score := make([]float64, len(ix.Docs))
+	matched := make([]int, len(ix.Docs))
+	var touched []int
+	var best []scored
 	for _, t := range ts {
-		score := map[int]float64{}
-		matched := map[int]int{}
+		touched = touched[:0]
 		for fi, ft := range t.fields {
 			if ft == nil {
 				continue
 			}
 			for _, p := range ft.post {
+				if matched[p.doc] == 0 {
+					touched = append(touched, p.doc)
+				}
 				score[p.doc] += boost(fi) * ft.idf * ft.idf * sat[p.sat]
 				matched[p.doc]++
 			}
 		}
-		docs := make([]int, 0, len(score))
-		for d := range score {
-			score[d] *= float64(matched[d]) / float64(nf)
-			docs = append(docs, d)
+		best = best[:0]
+		for _, d := range touched {
+			best = top(best, scored{d, score[d] * float64(matched[d]) / float64(nf)}, TopCards)
+			score[d], matched[d] = 0, 0
 		}
-		slices.SortFunc(docs, func(a, b int) int { return cmp.Or(-cmp.Compare(score[a], score[b]), cmp.Compare(a, b)) })
-		for _, d := range docs[:min(TopCards, len(docs))] {
-			sh.Cards[strconv.Itoa(d)] = ix.Docs[d].Card
+		for _, b := range best {
+			sh.Cards[strconv.Itoa(b.doc)] = ix.Docs[b.doc].Card
 		}
 	}
 	return container(sh, payload)
+}
+
+// A scored document.
+type scored struct {
+	doc   int
+	score float64
+}
+
+// better orders documents best first: higher score, then lower number.
+func (a scored) better(b scored) bool {
+	return a.score > b.score || a.score == b.score && a.doc < b.doc
+}
+
+// top adds s to best, which holds at most n documents in order, best
+// first.
+func top(best []scored, s scored, n int) []scored {
+	if len(best) == n && !s.better(best[n-1]) {
+		return best
+	}
+	i := len(best)
+	for i > 0 && s.better(best[i-1]) {
+		i--
+	}
+	if len(best) < n {
+		best = append(best, scored{})
+	}
+	copy(best[i+1:], best[i:])
+	best[i] = s
+	return best
 }
 
 // folds lists what bleve's ASCII folding does to every character of the

@@ -59,6 +59,9 @@ func New(docs []*Doc, labels Labels) (*Index, error) {
 	for _, f := range Fields {
 		dm.AddFieldMappingsAt(f, text)
 	}
+	// No _all field: every query names its fields, and the composite
+	// field cost a fifth of the indexing time and its memory.
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	im.DefaultMapping = dm
 	im.StoreDynamic = false
 	im.IndexDynamic = false
