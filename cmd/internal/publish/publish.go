@@ -281,6 +281,8 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 		part := creds[i:min(len(creds), i+chunk)]
 		ready := b.folders[n]
 		tasks = append(tasks, func(buf *bytes.Buffer) error {
+			sc := scratch.Get().(*site.Scratch)
+			defer scratch.Put(sc)
 			<-ready
 			if b.foldersErr != nil {
 				return b.foldersErr
@@ -289,7 +291,7 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 				if c.ID != b.ids[i+j] {
 					return fmt.Errorf("publish: credential %s is not the one the build was started for", c.ID)
 				}
-				cp, err := st.Credential(c)
+				cp, err := st.CredentialIn(c, sc) // written out before the next
 				if err != nil {
 					return fmt.Errorf("credential %s: %w", c.ID, err)
 				}
@@ -315,6 +317,9 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 	}
 	return Stats{Pages: int(w.pages.Load()), Files: int(w.files.Load()), Dirs: int(w.dirs.Load()), Bytes: w.bytes.Load()}, nil
 }
+
+// scratch holds the workers' site.Scratch: one per worker at a time.
+var scratch = sync.Pool{New: func() any { return new(site.Scratch) }}
 
 // eachPage calls f with the template, data and path of every HTML page
 // but the verification pages, which are made one by one from the

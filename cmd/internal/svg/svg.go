@@ -108,6 +108,18 @@ func (pl *plan) encode(enc coding.Encoding) []byte {
 
 // QR returns an SVG of text as a QR code with a quiet zone of four modules.
 func QR(text string) (string, error) {
+	b, err := AppendQR(make([]byte, 0, 2600), text)
+	if err != nil {
+		return "", err
+	}
+	// b is not written again: its bytes become the string without a copy
+	// (as strings.Builder does).
+	return unsafe.String(unsafe.SliceData(b), len(b)), nil
+}
+
+// AppendQR appends QR(text) to b: a build draws its 200,000 codes into
+// a few reused buffers.
+func AppendQR(b []byte, text string) ([]byte, error) {
 	enc := coding.String(text)
 	v := coding.Version(coding.MinVersion)
 	for ; v <= coding.MaxVersion; v++ {
@@ -116,13 +128,13 @@ func QR(text string) (string, error) {
 		}
 	}
 	if v > coding.MaxVersion {
-		return "", fmt.Errorf("text too long for a QR code")
+		return b, fmt.Errorf("text too long for a QR code")
 	}
 	pl, ok := plans.Load(v)
 	if !ok {
 		np, err := newPlan(v)
 		if err != nil {
-			return "", err
+			return b, err
 		}
 		pl, _ = plans.LoadOrStore(v, np)
 	}
@@ -130,11 +142,8 @@ func QR(text string) (string, error) {
 	bitmap := p.encode(enc)
 	// Each row is a line one module thick; each dark run a stroke along it,
 	// written with relative moves so the path stays short (about 2 KB).
-	// Appended to a []byte that becomes the string without a copy: there
-	// is a code on each of 200,000 pages.
 	const quiet = 4
 	size := p.size + 2*quiet
-	b := make([]byte, 0, 2600)
 	b = append(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 `...)
 	b = append(b, decimal(size)...)
 	b = append(b, ' ')
@@ -169,10 +178,7 @@ func QR(text string) (string, error) {
 			x0 = x
 		}
 	}
-	b = append(b, `"/></svg>`...)
-	// b is not written again: its bytes become the string without a copy
-	// (as strings.Builder does).
-	return unsafe.String(unsafe.SliceData(b), len(b)), nil
+	return append(b, `"/></svg>`...), nil
 }
 
 // next returns the first module at or after x in row that is dark (flip
@@ -217,9 +223,13 @@ type Badge struct {
 
 // BadgeSVG draws a badge.
 func BadgeSVG(bd Badge) string {
+	b := AppendBadge(make([]byte, 0, 1200), bd)
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// AppendBadge appends BadgeSVG(bd) to b.
+func AppendBadge(b []byte, bd Badge) []byte {
 	e := html.EscapeString
-	var b strings.Builder
-	b.Grow(1200)
 	// Written out piece by piece, not with fmt: a build draws 200,000.
 	for _, s := range []string{
 		`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 200" class="badge" role="img" aria-label="`, e(bd.Name), ", ", e(bd.Level), " level, issued by ", e(bd.Issuer), `">`,
@@ -232,9 +242,9 @@ func BadgeSVG(bd Badge) string {
 		`<text x="20" y="102" class="b-sub">`, e(bd.Level), ` level</text>`,
 		`<text x="20" y="146" class="b-dates">Issued `, e(bd.Issued), ` · Expires `, e(bd.Expires), `</text>`,
 		`<text x="20" y="176" class="b-id">ID `, e(bd.ID), `</text>`,
+		`</svg>`,
 	} {
-		b.WriteString(s)
+		b = append(b, s...)
 	}
-	b.WriteString(`</svg>`)
-	return b.String()
+	return b
 }
