@@ -145,9 +145,9 @@ func AppendQR(b []byte, text string) ([]byte, error) {
 	const quiet = 4
 	size := p.size + 2*quiet
 	b = append(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 `...)
-	b = append(b, decimal(size)...)
+	b = appendInt(b, size)
 	b = append(b, ' ')
-	b = append(b, decimal(size)...)
+	b = appendInt(b, size)
 	b = append(b, `" class="qr" role="img" aria-label="QR code of `...)
 	b = append(b, html.EscapeString(text)...)
 	b = append(b, `" shape-rendering="crispEdges"><path stroke="#000" d="`...)
@@ -163,18 +163,18 @@ func AppendQR(b []byte, text string) ([]byte, error) {
 			x = min(next(row, start, 0xff), p.size)
 			if first {
 				b = append(b, 'M')
-				b = append(b, decimal(start+quiet)...)
+				b = appendInt(b, start+quiet)
 				b = append(b, ' ')
-				b = append(b, decimal(y+quiet)...)
+				b = appendInt(b, y+quiet)
 				b = append(b, ".5"...)
 				first = false
 			} else {
 				b = append(b, 'm')
-				b = append(b, decimal(start-x0)...)
+				b = appendInt(b, start-x0)
 				b = append(b, " 0"...)
 			}
 			b = append(b, 'h')
-			b = append(b, decimal(x-start)...)
+			b = appendInt(b, x-start)
 			x0 = x
 		}
 	}
@@ -200,20 +200,17 @@ func next(row []byte, x int, flip byte) int {
 	return i*8 + bits.LeadingZeros8(c)
 }
 
-// decimals are the numbers a QR code's path uses (a version 40 code is
-// 177 modules wide), written out once.
-var decimals = func() (d [256]string) {
-	for i := range d {
-		d[i] = strconv.Itoa(i)
+// appendInt appends i in decimal: the numbers of a QR code's path are
+// mostly one or two digits (a version 40 code is 177 modules wide), and
+// a byte or two appended directly costs less than a call to copy them.
+func appendInt(b []byte, i int) []byte {
+	switch {
+	case uint(i) < 10:
+		return append(b, byte('0'+i))
+	case uint(i) < 100:
+		return append(b, byte('0'+i/10), byte('0'+i%10))
 	}
-	return d
-}()
-
-func decimal(i int) string {
-	if uint(i) < uint(len(decimals)) {
-		return decimals[i]
-	}
-	return strconv.Itoa(i)
+	return strconv.AppendInt(b, int64(i), 10)
 }
 
 // Badge is what a credential's badge shows.
