@@ -631,7 +631,7 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable, prefixes map[s
 		}
 		best = best[:0]
 		for _, d := range touched {
-			best = top(best, scored{d, score[d] * float64(matched[d]) / float64(nf)}, TopCards)
+			best = top(best, scored{d, score[d] * (float64(matched[d]) / float64(nf))}, TopCards)
 			score[d], matched[d] = 0, 0
 		}
 		for _, b := range best {
