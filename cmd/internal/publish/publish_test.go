@@ -51,26 +51,7 @@ func program(t *testing.T, overlay string) string {
 // build checks and builds the program at root into out.
 func build(t *testing.T, root, out string, asOf string) publish.Stats {
 	t.Helper()
-	d, _ := date.Parse(asOf)
-	p, ds, err := load.Load(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := standing.Compute(p)
-	ds = append(ds, check.Run(p, s, d)...)
-	for _, x := range ds {
-		if x.Severity == diag.Error {
-			t.Fatalf("program has errors: %s", x)
-		}
-	}
-	st, err := site.Build(p, s, d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	theme, err := render.Load(accredit.Layouts(), filepath.Join(root, "layouts"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, theme := siteOf(t, root, asOf)
 	stats, err := publish.WriteWith(st, theme, out, publish.Options{Extra: func() (map[string][]byte, error) { return search.SiteFiles(st) }})
 	if err != nil {
 		t.Fatal(err)
@@ -78,17 +59,22 @@ func build(t *testing.T, root, out string, asOf string) publish.Stats {
 	return stats
 }
 
-// siteOf loads and checks the program at root and computes its site and
-// theme, as accredit build does before writing.
+// siteOf loads and checks the program at root, which must have no
+// errors, and computes its site and theme, as accredit build does before
+// writing.
 func siteOf(t *testing.T, root, asOf string) (*site.Site, *render.Theme) {
 	t.Helper()
 	d, _ := date.Parse(asOf)
-	p, _, err := load.Load(root)
+	p, ds, err := load.Load(root)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := standing.Compute(p)
-	check.Run(p, s, d)
+	for _, x := range append(ds, check.Run(p, s, d)...) {
+		if x.Severity == diag.Error {
+			t.Fatalf("program has errors: %s", x)
+		}
+	}
 	st, err := site.Build(p, s, d)
 	if err != nil {
 		t.Fatal(err)
