@@ -113,11 +113,7 @@ func runBuild(env *base.Env, args []string) int {
 	}
 	// The verification pages' folders need nothing but the credentials'
 	// ids: they are made while the site is computed.
-	ids := make([]string, len(res.Program.Credentials))
-	for i, c := range res.Program.Credentials {
-		ids[i] = c.ID
-	}
-	b, err := publish.Start(out, ids)
+	b, err := publish.Start(out, res.Program.Credentials)
 	if err != nil {
 		env.Errorf(cmdBuild, "%v (the previous site is unchanged)", err)
 		return base.ExitUsage

@@ -4,7 +4,7 @@
 // a complete static site in a new directory beside the output, swapped in
 // only when every file is written, so that a failed build leaves the
 // previous site byte for byte as it was. Start begins with the folders of
-// the verification pages, which need only the credentials' ids, while the
+// the verification pages, which need only the credentials, while the
 // caller computes the site; Write renders and writes the files on all
 // cores, the verification pages one at a time from the credentials, never
 // all held at once.
@@ -27,6 +27,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/render"
 	"github.com/accredit/accredit/cmd/internal/site"
 )
@@ -71,11 +72,7 @@ type Options struct {
 
 // WriteWith is Write with options.
 func WriteWith(st *site.Site, theme *render.Theme, out string, opts Options) (Stats, error) {
-	ids := make([]string, len(st.P.Credentials))
-	for i, c := range st.P.Credentials {
-		ids[i] = c.ID
-	}
-	b, err := Start(out, ids)
+	b, err := Start(out, st.P.Credentials)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -87,9 +84,9 @@ type Build struct {
 	out   string
 	w     *writer
 	start time.Time
-	ids   []string
+	creds []*program.Credential
 	// folders is closed, chunk by chunk, when the verification pages'
-	// folders of that chunk of ids exist (or failed: foldersErr).
+	// folders of that chunk of credentials exist (or failed: foldersErr).
 	folders    []chan struct{}
 	foldersErr error
 	stop       atomic.Bool // Abort: make no more folders
@@ -102,14 +99,14 @@ const chunk = 256
 
 // Start makes the new directory of a build into out and starts making,
 // on a goroutine of its own, the folders of the verification pages of
-// the credentials ids, which need nothing but the ids: accredit build
-// computes the rest of the site meanwhile. Finish with Write, or Abort.
-// The ids must be the site's credentials, in the same order.
+// creds, which need nothing but their ids: accredit build computes the
+// rest of the site meanwhile. Finish with Write, or Abort. creds must be
+// the site's credentials (its program's), in the same order.
 //
 // Folders are made all in a row: creating entries of one kind in one
 // directory in a row costs the file system less than alternating
 // folders and files.
-func Start(out string, ids []string) (*Build, error) {
+func Start(out string, creds []*program.Credential) (*Build, error) {
 	start := time.Now()
 	out = filepath.Clean(out)
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
@@ -120,25 +117,25 @@ func Start(out string, ids []string) (*Build, error) {
 		return nil, err
 	}
 	os.Chmod(tmp, 0o755)
-	b := &Build{out: out, w: &writer{root: tmp}, start: start, ids: ids, done: make(chan struct{})}
+	b := &Build{out: out, w: &writer{root: tmp}, start: start, creds: creds, done: make(chan struct{})}
 	for _, dir := range []string{"verify", "api/v1/credentials"} {
 		if err := b.w.ensureDir(dir); err != nil {
 			os.RemoveAll(tmp)
 			return nil, err
 		}
 	}
-	for i := 0; i < len(ids); i += chunk {
+	for i := 0; i < len(creds); i += chunk {
 		b.folders = append(b.folders, make(chan struct{}))
 	}
 	go func() {
 		defer close(b.done)
-		for n, i := 0, 0; i < len(ids); n, i = n+1, i+chunk {
+		for n, i := 0, 0; i < len(creds); n, i = n+1, i+chunk {
 			if b.stop.Load() && b.foldersErr == nil {
 				b.foldersErr = errors.New("publish: build aborted")
 			}
 			if b.foldersErr == nil {
-				for _, id := range ids[i:min(len(ids), i+chunk)] {
-					if err := os.Mkdir(filepath.Join(tmp, "verify", id), 0o755); err != nil {
+				for _, c := range creds[i:min(len(creds), i+chunk)] {
+					if err := os.Mkdir(filepath.Join(tmp, "verify", c.ID), 0o755); err != nil {
 						b.foldersErr = err
 						break
 					}
@@ -161,9 +158,9 @@ func (b *Build) Abort() {
 // Write renders and writes the site, then puts it in place of out. On an
 // error nothing replaces out and the new directory is removed.
 func (b *Build) Write(st *site.Site, theme *render.Theme, opts Options) (Stats, error) {
-	if len(st.P.Credentials) != len(b.ids) {
+	if len(st.P.Credentials) != len(b.creds) {
 		b.Abort()
-		return Stats{}, fmt.Errorf("publish: the build was started for %d credentials, the site has %d", len(b.ids), len(st.P.Credentials))
+		return Stats{}, fmt.Errorf("publish: the build was started for %d credentials, the site has %d", len(b.creds), len(st.P.Credentials))
 	}
 	w := b.w
 	w.theme, w.progress, w.extra = theme, opts.Progress, opts.Extra
@@ -288,7 +285,7 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 				return b.foldersErr
 			}
 			for j, c := range part {
-				if c.ID != b.ids[i+j] {
+				if c != b.creds[i+j] {
 					return fmt.Errorf("publish: credential %s is not the one the build was started for", c.ID)
 				}
 				cp, err := st.CredentialIn(c, sc) // written out before the next

@@ -18,6 +18,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/load"
+	prog "github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/publish"
 	"github.com/accredit/accredit/cmd/internal/render"
 	"github.com/accredit/accredit/cmd/internal/search"
@@ -236,24 +237,18 @@ func TestStartAbort(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "site")
 	build(t, root, out, "2025-06-01")
 	before := files(t, out)
-	ids := make([]string, 3000)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("ID%05d", i)
+	other := make([]*prog.Credential, 3000)
+	for i := range other {
+		other[i] = &prog.Credential{ID: fmt.Sprintf("ID%05d", i)}
 	}
-	b, err := publish.Start(out, ids)
+	b, err := publish.Start(out, other)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b.Abort()
 
-	d, _ := date.Parse("2025-06-01")
-	p, _, _ := load.Load(root)
-	st, _ := site.Build(p, standing.Compute(p), d)
-	theme, err := render.Load(accredit.Layouts(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err = publish.Start(out, ids[:len(st.P.Credentials)])
+	st, theme := siteOf(t, root, "2025-06-01")
+	b, err = publish.Start(out, other[:len(st.P.Credentials)])
 	if err != nil {
 		t.Fatal(err)
 	}
