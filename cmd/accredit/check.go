@@ -156,20 +156,16 @@ func gitAudit(root string, p *program.Program, since string) ([]diag.Diagnostic,
 		return nil, err
 	}
 	defer r.Close()
-	prov, err := r.Provenance("HEAD")
+	committed, err := r.Worktree(root)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.Audit(history.AuditOptions{Since: since, P: p, Committed: committed})
 	if errors.Is(err, history.ErrIncomplete) {
 		return []diag.Diagnostic{history.Incomplete(err)}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	a := &history.Auditor{R: r, P: p}
-	if since != "" {
-		if a.Trusted, err = r.Ancestors(since); errors.Is(err, history.ErrIncomplete) {
-			return []diag.Diagnostic{history.Incomplete(err)}, nil
-		} else if err != nil {
-			return nil, fmt.Errorf("--since: %w", err)
-		}
-	}
-	return a.Audit(prov), nil
+	return res.Diags, nil
 }

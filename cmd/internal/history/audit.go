@@ -11,103 +11,8 @@ import (
 	"github.com/hiddeco/sshsig"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/program"
 )
-
-// The rules of the git audit, as check lists them.
-const (
-	RuleUnauthorized = "unauthorized-grant"
-	RuleUnsigned     = "unsigned-grant"
-	RuleIncomplete   = "history-incomplete"
-)
-
-// Incomplete is the diagnostic for a history the audit cannot read to its
-// start. It stands at line 1 of programs/program.toml, where the
-// administrators whose grants could not be checked are listed.
-func Incomplete(err error) diag.Diagnostic {
-	return diag.Diagnostic{File: "programs/program.toml", Line: 1, Col: 1, Severity: diag.Error, Rule: RuleIncomplete, Msg: err.Error()}
-}
-
-// Auditor checks who made each grant, revocation and waiver of a program.
-type Auditor struct {
-	R *Repo
-	P *program.Program
-	// Trusted, when set, is the set of commits whose changes are not
-	// audited (check --git --since: history before the audit began).
-	Trusted map[plumbing.Hash]bool
-
-	verified map[plumbing.Hash]error // signature check per commit
-}
-
-// Audit reports unauthorized-grant and, when the policy asks for signed
-// grants, unsigned-grant: at most one diagnostic of each per credential,
-// at its [[certifications]] header. A credential with no commit (not
-// committed yet) is not audited: the audit is of history.
-func (a *Auditor) Audit(prov *Provenance) []diag.Diagnostic {
-	admins := map[string]*program.Administrator{}
-	for _, ad := range a.P.Administrators {
-		if ad.Email != "" {
-			admins[strings.ToLower(ad.Email)] = ad
-		}
-	}
-	a.verified = map[plumbing.Hash]error{}
-	var out []diag.Diagnostic
-	for _, c := range a.P.Credentials {
-		type act struct {
-			what string
-			by   *Commit
-		}
-		var acts []act
-		if g := prov.Granted[c.ID]; g != nil {
-			acts = append(acts, act{"granted", g})
-		}
-		if c.Revoked.Valid() {
-			if g := prov.Revoked[c.ID]; g != nil {
-				acts = append(acts, act{"revoked", g})
-			}
-		}
-		if len(c.Waive) > 0 {
-			if g := prov.Waived[c.ID]; g != nil {
-				acts = append(acts, act{"given its waiver of " + strings.Join(c.Waive, ", "), g})
-			}
-		}
-		var unauth, unsigned []string
-		for _, x := range acts {
-			if a.Trusted[x.by.Hash] {
-				continue
-			}
-			ad := admins[strings.ToLower(x.by.Email)]
-			if ad == nil {
-				unauth = append(unauth, fmt.Sprintf("%s in commit %s by %s <%s>", x.what, x.by.Short(), x.by.Author, x.by.Email))
-				continue
-			}
-			if !a.P.Policy.SignedGrants {
-				continue
-			}
-			if err := a.verify(x.by.Hash, ad); err != nil {
-				unsigned = append(unsigned, fmt.Sprintf("%s in commit %s by %s: %v", x.what, x.by.Short(), ad.Name, err))
-			}
-		}
-		if len(unauth) > 0 {
-			who := "the author is"
-			if len(unauth) > 1 {
-				who = "the authors are"
-			}
-			out = append(out, diagAt(c.Pos, RuleUnauthorized, fmt.Sprintf("credential %s was %s: %s not among the [[administrators]] of programs/program.toml",
-				c.ID, strings.Join(unauth, ", and "), who)))
-		}
-		if len(unsigned) > 0 {
-			out = append(out, diagAt(c.Pos, RuleUnsigned, fmt.Sprintf("credential %s was %s; with signed_grants = true a grant must be signed with the administrator's pgp_key or ssh_key",
-				c.ID, strings.Join(unsigned, ", and "))))
-		}
-	}
-	return out
-}
-
-func diagAt(pos program.Pos, rule, msg string) diag.Diagnostic {
-	return diag.Diagnostic{File: pos.File, Line: pos.Line, Col: pos.Col, Severity: diag.Error, Rule: rule, Msg: msg}
-}
 
 // errUnsigned and friends say why a signature does not count.
 var (
@@ -115,21 +20,12 @@ var (
 	errNoKey    = errors.New("no pgp_key or ssh_key is listed for this administrator")
 )
 
-// verify checks that commit h carries a valid signature by one of the
+// verifyCommit checks that commit h carries a valid signature by one of the
 // administrator's keys: PGP with go-git's Commit.Verify, SSH with
 // hiddeco/sshsig over the commit without its signature (namespace "git",
 // as git signs).
-func (a *Auditor) verify(h plumbing.Hash, ad *program.Administrator) error {
-	if err, ok := a.verified[h]; ok {
-		return err
-	}
-	err := a.verifyCommit(h, ad)
-	a.verified[h] = err
-	return err
-}
-
-func (a *Auditor) verifyCommit(h plumbing.Hash, ad *program.Administrator) error {
-	c, err := a.R.commitObject(h)
+func (r *Repo) verifyCommit(h plumbing.Hash, ad *program.Administrator) error {
+	c, err := r.commitObject(h)
 	if err != nil {
 		return err
 	}

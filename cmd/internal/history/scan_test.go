@@ -2,15 +2,29 @@ package history
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/BurntSushi/toml"
 )
 
-func TestScanPerson(t *testing.T) {
+// ids lists the credential ids that valuesOf keys records by, and the
+// values of the "c" keys as "id sub=value".
+func recordKeys(src string) []string {
+	var out []string
+	for _, v := range valuesOf("partners/p/people/x.toml", []byte(src), false, "h") {
+		kind, name, sub := keyParts(v.key)
+		if kind == 'c' {
+			out = append(out, name+" "+sub+"="+v.val)
+		}
+	}
+	return out
+}
+
+func TestValuesOfPerson(t *testing.T) {
 	for _, tc := range []struct {
 		name, src string
-		want      []grant
+		want      []string
 	}{
 		{"none", "name = \"x\"\n", nil},
 		{"tables", `name = "x"
@@ -21,29 +35,57 @@ id = "FAKE"
 [[certifications]]
 id = "AAAA-BBBB-CCCC"   # a comment
 revoked = 2024-09-01 # why
-waive = [ "retake-wait",
-  # a comment in the array
-  'prerequisite', ]
 
 [[certifications]]
 "id" = "DDDD-EEEE-FFFF"
-renews = "AAAA-BBBB-CCCC"
-`, []grant{{"AAAA-BBBB-CCCC", "2024-09-01", "prerequisite,retake-wait"}, {"DDDD-EEEE-FFFF", "", ""}}},
+`, []string{"AAAA-BBBB-CCCC @=partners/p/people/x.toml", "AAAA-BBBB-CCCC id=\"AAAA-BBBB-CCCC\"", "AAAA-BBBB-CCCC revoked=2024-09-01",
+			"DDDD-EEEE-FFFF @=partners/p/people/x.toml", "DDDD-EEEE-FFFF id=\"DDDD-EEEE-FFFF\""}},
 		{"inline", `certifications = [
-  { id = "AAAA-BBBB-CCCC", waive = ["renewal"] },
   { id = 'DDDD-EEEE-FFFF', revoked = 2025-01-01 },
-]`, []grant{{"AAAA-BBBB-CCCC", "", "renewal"}, {"DDDD-EEEE-FFFF", "2025-01-01", ""}}},
+]`, []string{"DDDD-EEEE-FFFF @=partners/p/people/x.toml", "DDDD-EEEE-FFFF id='DDDD-EEEE-FFFF'", "DDDD-EEEE-FFFF revoked=2025-01-01"}},
 		{"escapes", `[[certifications]]
 id = "AAAA\u002DBBBB\x2dCCCC"
-`, []grant{{"AAAA-BBBB-CCCC", "", ""}}},
-		{"no id", "[[certifications]]\ntrack = \"x\"\n[[certifications]]\nid = \"X\"\n", []grant{{"X", "", ""}}},
+`, []string{"AAAA-BBBB-CCCC @=partners/p/people/x.toml", `AAAA-BBBB-CCCC id="AAAA\u002DBBBB\x2dCCCC"`}},
+		{"multi-line id", "[[certifications]]\nid = \"\"\"AAAA-BBBB-CCCC\"\"\"\n", []string{"AAAA-BBBB-CCCC @=partners/p/people/x.toml", `AAAA-BBBB-CCCC id="""AAAA-BBBB-CCCC"""`}},
+		{"upper case table and key", "[[CERTIFICATIONS]]\nID = \"X\"\n", []string{"X @=partners/p/people/x.toml", `X ID="X"`}},
+		{"two spellings: keyed by file", "[[certifications]]\nid = \"X\"\nID = \"Y\"\n", nil},
+		{"no id", "[[certifications]]\ntrack = \"x\"\n[[certifications]]\nid = \"X\"\n", []string{"X @=partners/p/people/x.toml", `X id="X"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := scanPerson([]byte(tc.src))
+			got := recordKeys(tc.src)
 			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
-				t.Errorf("scanPerson = %v, want %v", got, tc.want)
+				t.Errorf("record keys = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// Every value of a person file has the role that may change it.
+func TestValuesOfRoles(t *testing.T) {
+	src := "name = \"x\"\ncertifications = []\n[[exams]]\nscore = 1\n[[certifications]]\ntrack = \"s\"\n"
+	want := map[string]role{
+		"t\x00partners/p/people/x.toml":                   rolePartners,
+		"f\x00partners/p/people/x.toml\x00name":           rolePartners,
+		"f\x00partners/p/people/x.toml\x00certifications": roleGrants,
+		"f\x00partners/p/people/x.toml\x00exams[0].score": rolePartners,
+		"f\x00partners/p/people/x.toml\x00record 0.track": roleGrants,
+	}
+	for _, v := range valuesOf("partners/p/people/x.toml", []byte(src), false, "h") {
+		if want[v.key] != v.role {
+			t.Errorf("%q: role %s, want %s", v.key, v.role, want[v.key])
+		}
+		delete(want, v.key)
+	}
+	for k := range want {
+		t.Errorf("no value %q", k)
+	}
+	for file, r := range map[string]role{
+		"programs/program.toml": roleProgram, "programs/tracks/a.toml": roleContent, "programs/exams/a.bank.toml": roleContent,
+		"content/faq.md": roleContent, "layouts/_base.html": roleProgram, "partners/a/partner.md": rolePartners, "programs/notes.txt": roleProgram,
+	} {
+		if got := fileRole(file); got != r {
+			t.Errorf("fileRole(%s) = %s, want %s", file, got, r)
+		}
 	}
 }
 
@@ -70,35 +112,41 @@ func TestUnquote(t *testing.T) {
 	}
 }
 
-// FuzzScanPerson checks the scanner against the decoder: whatever the
-// decoder reads as certifications, the scanner reads the same ids.
-func FuzzScanPerson(f *testing.F) {
+// FuzzValuesOf checks the scanner against the decoder: whatever the
+// decoder reads as credential ids (of a file whose keys are all spelled as
+// the loader accepts them), the audit keys records by the same ids.
+func FuzzValuesOf(f *testing.F) {
 	f.Add("[[certifications]]\nid = \"A\"\nrevoked = 2024-01-01\nwaive = [\"x\"]\n")
 	f.Add("certifications = [{ id = 'B' }]\n")
 	f.Add("[[certifications]]\nid = \"\\u0041\"\n")
+	f.Add("[[certifications]]\nid = \"\"\"\nA\"\"\"\n")
 	f.Fuzz(func(t *testing.T, src string) {
-		got := scanPerson([]byte(src)) // must not panic
+		got := map[string]bool{}
+		for _, k := range recordKeys(src) { // must not panic
+			id, _, _ := strings.Cut(k, " ")
+			got[id] = true
+		}
 		var v struct {
 			Certifications []struct {
-				ID    string   `toml:"id"`
-				Waive []string `toml:"waive"`
+				ID string `toml:"id"`
 			} `toml:"certifications"`
 		}
-		if _, err := toml.Decode(src, &v); err != nil {
+		md, err := toml.Decode(src, &v)
+		if err != nil {
 			return
 		}
-		var want []string
-		for _, c := range v.Certifications {
-			if c.ID != "" {
-				want = append(want, c.ID)
+		for _, k := range md.Keys() {
+			if len(k) > 0 && strings.EqualFold(k[0], "certifications") && k[0] != "certifications" {
+				return // the loader refuses the spelling
+			}
+			if len(k) > 1 && strings.EqualFold(k[1], "id") && k[1] != "id" {
+				return
 			}
 		}
-		var ids []string
-		for _, g := range got {
-			ids = append(ids, g.id)
-		}
-		if fmt.Sprint(ids) != fmt.Sprint(want) {
-			t.Errorf("scanner ids %q, decoder ids %q for\n%s", ids, want, src)
+		for _, c := range v.Certifications {
+			if c.ID != "" && !got[c.ID] {
+				t.Errorf("the decoder reads credential %q, the audit's scanner does not key a record by it, in\n%s", c.ID, src)
+			}
 		}
 	})
 }

@@ -108,12 +108,20 @@ func TestAuditSigned(t *testing.T) {
 	fay := g.goGitCommit(eve, map[string]string{"partners/globex/people/fay.toml": person("Fay", cert("4A74-7X9A-7V44"))}, git.CommitOptions{Signer: otherSSH})
 
 	got := audit(t, g.dir, "")
-	want := []string{
-		"partners/acme/people/cy.toml:13:1: error: credential P48E-V3RC-XA3F was granted in commit " + short(cy) + " by Dana Admin: the commit is not signed; with signed_grants = true a grant must be signed with the administrator's pgp_key or ssh_key [unsigned-grant]",
-		"partners/globex/people/dee.toml:13:1: error: credential 6D0C-4C4Z-0KK6 was granted in commit " + short(dee) + " by Dana Admin: its PGP signature is not by the administrator's pgp_key (openpgp: signature made by unknown entity); with signed_grants = true a grant must be signed with the administrator's pgp_key or ssh_key [unsigned-grant]",
-		"partners/globex/people/eddy.toml:13:1: error: credential MDDB-X1XM-GGDF was granted in commit " + short(eddy) + " by Dana Admin: its SSH signature is not by the administrator's ssh_key (public key does not match); with signed_grants = true a grant must be signed with the administrator's pgp_key or ssh_key [unsigned-grant]",
-		"partners/globex/people/fay.toml:13:1: error: credential 4A74-7X9A-7V44 was granted in commit " + short(fay) + " by Eve Outsider <eve@elsewhere.example>: the author is not among the [[administrators]] of programs/program.toml [unauthorized-grant]",
+	unsigned := func(file, line, id, c, why string) []string {
+		w := " in commit " + short(c) + " by Dana Admin <dana@vendor.example>, without a valid signature by the administrator's pgp_key or ssh_key, which signed_grants = true requires (" + why + ")"
+		return []string{
+			file + ":1:1: error: " + file + ": the file added" + w + " [unsigned-change]",
+			file + ":" + line + ": error: credential " + id + ": granted" + w + " [unsigned-grant]",
+		}
 	}
+	var want []string
+	want = append(want, unsigned("partners/acme/people/cy.toml", "13:1", "P48E-V3RC-XA3F", cy, "the commit is not signed")...)
+	want = append(want, unsigned("partners/globex/people/dee.toml", "13:1", "6D0C-4C4Z-0KK6", dee, "its PGP signature is not by the administrator's pgp_key (openpgp: signature made by unknown entity)")...)
+	want = append(want, unsigned("partners/globex/people/eddy.toml", "13:1", "MDDB-X1XM-GGDF", eddy, "its SSH signature is not by the administrator's ssh_key (public key does not match)")...)
+	want = append(want,
+		"partners/globex/people/fay.toml:1:1: error: partners/globex/people/fay.toml: the file added in commit "+short(fay)+" by Eve Outsider <eve@elsewhere.example>, who is not among the [[administrators]] of programs/program.toml [unauthorized-change]",
+		"partners/globex/people/fay.toml:13:1: error: credential 4A74-7X9A-7V44: granted in commit "+short(fay)+" by Eve Outsider <eve@elsewhere.example>, who is not among the [[administrators]] of programs/program.toml [unauthorized-grant]")
 	if !slices.Equal(got, want) {
 		t.Errorf("audit:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}

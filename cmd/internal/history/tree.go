@@ -79,24 +79,45 @@ func suffix(e entry, n int) int {
 }
 
 // pattern selects the paths a diff looks at, one element per path level
-// below the program root: a name, "*" for any, or "*.ext" for any name
-// with that extension (files only).
+// below the program root: a name, names joined by "|", "*" for any,
+// "*.ext" for any name with that extension (files only), or a final "**"
+// for everything below.
 type pattern []string
 
-// people are the person files, the only files provenance reads.
+// people are the person files, the files provenance alone reads.
 var people = pattern{"partners", "*", "people", "*.toml"}
 
+// audited are the files the governance audit reads: every file of the
+// program and its theme.
+var audited = pattern{"programs|partners|content|layouts", "**"}
+
 func (p pattern) match(level int, e entry) (descend, take bool) {
+	if n := len(p); n > 0 && p[n-1] == "**" && level >= n-1 {
+		return e.dir, !e.dir
+	}
 	if level >= len(p) {
 		return false, false
 	}
 	el := p[level]
 	last := level == len(p)-1
-	ok := el == "*" || el == string(e.name) || strings.HasPrefix(el, "*.") && bytes.HasSuffix(e.name, []byte(el[1:]))
-	if !ok {
+	if !matchName(el, e.name) {
 		return false, false
 	}
 	return e.dir && !last, !e.dir && last
+}
+
+func matchName(el string, name []byte) bool {
+	if el == "*" || strings.HasPrefix(el, "*.") && bytes.HasSuffix(name, []byte(el[1:])) {
+		return true
+	}
+	for el != "" {
+		var alt string
+		alt, el, _ = strings.Cut(el, "|")
+		if alt == string(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // change is one file that differs between two trees; a zero hash is a
@@ -104,12 +125,18 @@ func (p pattern) match(level int, e entry) (descend, take bool) {
 type change struct {
 	path     string // relative to the program root
 	from, to plumbing.Hash
+	// special says a side is a symbolic link or a submodule: only diffs
+	// that ask for them (the audit's) list them.
+	fromSpecial, toSpecial bool
 }
 
 // differ compares trees. Several may run at once.
 type differ struct {
 	r     *Repo
 	pat   pattern
+	// specials lists symbolic links and submodules too: the audit sees
+	// every entry, even those no reader of the program opens.
+	specials bool
 	out   []change
 	trees *treeCache // nil: no caching
 }
@@ -117,7 +144,7 @@ type differ struct {
 // diff appends the selected files that differ between the trees a and b
 // (either may be the zero hash, an empty tree) below the program root.
 func (r *Repo) diffRoots(a, b plumbing.Hash, pat pattern, trees *treeCache) ([]change, error) {
-	d := &differ{r: r, pat: pat, trees: trees}
+	d := &differ{r: r, pat: pat, trees: trees, specials: pat[len(pat)-1] == "**"}
 	if trees != nil {
 		defer trees.turn()
 	}
@@ -262,11 +289,21 @@ func (d *differ) diff(a, b plumbing.Hash, level int, dir string) error {
 			err = d.one(eb, level, dir, false)
 			haveB = false
 		default:
-			if ea.hash != eb.hash && !ea.special && !eb.special {
+			special := ea.special || eb.special
+			switch {
+			case ea.hash == eb.hash && ea.special == eb.special:
+			case special && !d.specials:
+			case special:
+				// A file turned into a link keeps its blob: the mode
+				// is the change.
+				if _, take := d.pat.match(level, entry{name: ea.name}); take {
+					d.out = append(d.out, change{dir + string(ea.name), ea.hash, eb.hash, ea.special, eb.special})
+				}
+			default:
 				if desc, take := d.pat.match(level, ea); desc {
 					err = d.diff(ea.hash, eb.hash, level+1, dir+string(ea.name)+"/")
 				} else if take {
-					d.out = append(d.out, change{dir + string(ea.name), ea.hash, eb.hash})
+					d.out = append(d.out, change{path: dir + string(ea.name), from: ea.hash, to: eb.hash})
 				}
 			}
 			haveA, haveB = false, false
@@ -279,7 +316,7 @@ func (d *differ) diff(a, b plumbing.Hash, level int, dir string) error {
 
 // one handles an entry found on one side only.
 func (d *differ) one(e entry, level int, dir string, removed bool) error {
-	if e.special {
+	if e.special && !d.specials {
 		return nil
 	}
 	desc, take := d.pat.match(level, e)
@@ -289,9 +326,9 @@ func (d *differ) one(e entry, level int, dir string, removed bool) error {
 	case desc:
 		return d.diff(plumbing.ZeroHash, e.hash, level+1, dir+string(e.name)+"/")
 	case take && removed:
-		d.out = append(d.out, change{dir + string(e.name), e.hash, plumbing.ZeroHash})
+		d.out = append(d.out, change{path: dir + string(e.name), from: e.hash, fromSpecial: e.special})
 	case take:
-		d.out = append(d.out, change{dir + string(e.name), plumbing.ZeroHash, e.hash})
+		d.out = append(d.out, change{path: dir + string(e.name), to: e.hash, toSpecial: e.special})
 	}
 	return nil
 }

@@ -15,22 +15,23 @@ type Provenance struct {
 	Granted map[string]*Commit // the commit that introduced the credential
 	Revoked map[string]*Commit // the commit that set its current revoked date
 	Waived  map[string]*Commit // the commit that set its current waive list
-	Commits int                // commits read
+	// Imported holds the credentials the repository held at the audit's
+	// baseline ([audit] since): recorded at import, not granted in git.
+	Imported map[string]bool
+	Commits  int // commits read
 }
 
-// kinds of event.
-const (
-	granted = iota
-	revoked
-	waived
-)
-
-// event is one thing a commit did to a credential.
+// event is one key that a commit set or removed (keys.go names keys).
 type event struct {
-	kind  int
-	id    string
-	value string // the revoked date or waive list set
+	key  string
+	val  string // the value set; "" when gone
+	gone bool
+	role role   // the role that may make this change
+	file string // the file the key is in (or was, when gone)
 }
+
+// same reports whether two events make the same change.
+func (e event) same(o event) bool { return e.key == o.key && e.val == o.val && e.gone == o.gone }
 
 // link is one commit of a walk.
 type link struct {
@@ -40,7 +41,7 @@ type link struct {
 	who     *Commit
 }
 
-// walker holds what one provenance walk shares.
+// walker holds what one walk shares.
 type walker struct {
 	r    *Repo
 	main map[plumbing.Hash]bool // the first-parent chain of the head
@@ -48,13 +49,19 @@ type walker struct {
 }
 
 // worker is what one goroutine of a walk keeps: the trees of its last
-// diffs, and the certifications of the blobs it has read.
+// diffs, and the keys of the blobs it has read.
 type worker struct {
 	trees  treeCache
-	parsed map[plumbing.Hash][]grant
+	parsed map[blobKey][]value
 }
 
-func newWorker() *worker { return &worker{parsed: map[plumbing.Hash][]grant{}} }
+type blobKey struct {
+	hash    plumbing.Hash
+	special bool
+	file    string
+}
+
+func newWorker() *worker { return &worker{parsed: map[blobKey][]value{}} }
 
 // maxMergeDepth bounds how deep provenance follows merges of merges.
 const maxMergeDepth = 8
@@ -62,46 +69,11 @@ const maxMergeDepth = 8
 // Provenance walks the first-parent history of rev (usually "HEAD") once
 // and attributes every credential, revocation and waiver in it.
 func (r *Repo) Provenance(rev string) (*Provenance, error) {
-	head, err := r.Resolve(rev)
+	res, err := r.Audit(AuditOptions{Head: rev})
 	if err != nil {
 		return nil, err
 	}
-	w := &walker{r: r, main: map[plumbing.Hash]bool{}, worker: newWorker()}
-	chain, err := w.chain(head, nil)
-	if err != nil {
-		return nil, err
-	}
-	p := &Provenance{Head: head, Granted: map[string]*Commit{}, Revoked: map[string]*Commit{}, Waived: map[string]*Commit{}, Commits: len(chain)}
-	for _, l := range chain {
-		w.main[l.hash] = true
-	}
-	all, err := w.allEvents(chain)
-	if err != nil {
-		return nil, err
-	}
-	maps := [3]map[string]*Commit{p.Granted, p.Revoked, p.Waived}
-	// Newest first: the first commit seen to do something to a credential
-	// is the latest to have done it, the one that stands at the head.
-	for i, l := range chain {
-		evs := all[i]
-		var todo []event
-		for _, ev := range evs {
-			if _, done := maps[ev.kind][ev.id]; !done {
-				todo = append(todo, ev)
-			}
-		}
-		if len(todo) == 0 {
-			continue
-		}
-		who, err := w.attribute(l, todo, 0)
-		if err != nil {
-			return nil, err
-		}
-		for i, ev := range todo {
-			maps[ev.kind][ev.id] = who[i]
-		}
-	}
-	return p, nil
+	return res.Prov, nil
 }
 
 // chain reads the first-parent chain from h, newest first, up to the end
@@ -175,66 +147,104 @@ func (w *walker) link(h plumbing.Hash) (*link, error) {
 	return &link{hash: h, tree: c.TreeHash, parents: c.ParentHashes, who: info(c)}, nil
 }
 
-// events lists what the change from tree a to tree b did to credentials.
-// Only the person files that differ are read, so a credential moving to
-// another file (a person changing partner) is no event.
+// events lists the keys that the change from tree a to tree b set or
+// removed, in a stable order: every file of the program that differs is
+// read, before and after, and compared key by key.
 func (w *walker) events(wk *worker, a, b plumbing.Hash) ([]event, error) {
-	changes, err := w.r.diffRoots(a, b, people, &wk.trees)
+	changes, err := w.r.diffRoots(a, b, audited, &wk.trees)
 	if err != nil || len(changes) == 0 {
 		return nil, err
 	}
-	before, after := map[string]grant{}, map[string]grant{}
-	var order []string
+	before, after := map[string]value{}, map[string]value{}
+	var order, gone []string
 	for _, c := range changes {
-		gs, err := wk.parse(w.r, c.from)
+		vs, err := wk.values(w.r, c.path, c.from, c.fromSpecial)
 		if err != nil {
 			return nil, err
 		}
-		for _, g := range gs {
-			before[g.id] = g
+		for _, v := range vs {
+			if _, dup := before[v.key]; !dup {
+				gone = append(gone, v.key)
+			}
+			before[v.key] = v
 		}
-		if gs, err = wk.parse(w.r, c.to); err != nil {
+		if vs, err = wk.values(w.r, c.path, c.to, c.toSpecial); err != nil {
 			return nil, err
 		}
-		for _, g := range gs {
-			if _, dup := after[g.id]; !dup {
-				order = append(order, g.id)
+		for _, v := range vs {
+			if _, dup := after[v.key]; !dup {
+				order = append(order, v.key)
 			}
-			after[g.id] = g
+			after[v.key] = v
 		}
 	}
 	var evs []event
-	for _, id := range order {
-		g := after[id]
-		old, had := before[id]
-		if !had {
-			evs = append(evs, event{kind: granted, id: id})
-		}
-		if g.revoked != "" && (!had || old.revoked != g.revoked) {
-			evs = append(evs, event{kind: revoked, id: id, value: g.revoked})
-		}
-		if g.waive != "" && (!had || old.waive != g.waive) {
-			evs = append(evs, event{kind: waived, id: id, value: g.waive})
+	for _, k := range order {
+		v := after[k]
+		if old, had := before[k]; !had || old.val != v.val {
+			evs = append(evs, event{key: k, val: v.val, role: v.role, file: v.file})
 		}
 	}
+	for _, k := range gone {
+		if _, kept := after[k]; !kept {
+			v := before[k]
+			evs = append(evs, event{key: k, gone: true, role: v.role, file: v.file})
+		}
+	}
+	textRoles(evs, before, after)
 	return evs, nil
 }
 
-// parse scans a blob's certifications, once per blob and worker.
-func (wk *worker) parse(r *Repo, h plumbing.Hash) ([]grant, error) {
+// textRoles gives each file's text event the roles of the keys the
+// change made in that file; a change that no key shows (comments,
+// spacing) needs every role the file's keys need.
+func textRoles(evs []event, before, after map[string]value) {
+	made := map[string]role{}
+	for _, e := range evs {
+		if e.key[0] != 't' {
+			made[e.file] |= e.role
+		}
+	}
+	var all map[string]role
+	for i, e := range evs {
+		if e.key[0] != 't' {
+			continue
+		}
+		if r := made[e.file]; r != 0 {
+			evs[i].role = r
+			continue
+		}
+		if all == nil {
+			all = map[string]role{}
+			for _, m := range []map[string]value{before, after} {
+				for _, v := range m {
+					all[v.file] |= v.role
+				}
+			}
+		}
+		evs[i].role |= all[e.file]
+	}
+}
+
+// values reads the keys of a blob, once per blob and worker.
+func (wk *worker) values(r *Repo, file string, h plumbing.Hash, special bool) ([]value, error) {
 	if h.IsZero() {
 		return nil, nil
 	}
-	if gs, ok := wk.parsed[h]; ok {
-		return gs, nil
+	k := blobKey{h, special, file}
+	if vs, ok := wk.parsed[k]; ok {
+		return vs, nil
 	}
-	b, err := r.raw(plumbing.BlobObject, h)
-	if err != nil {
-		return nil, err
+	var b []byte
+	if !special {
+		var err error
+		if b, err = r.raw(plumbing.BlobObject, h); err != nil {
+			return nil, err
+		}
 	}
-	gs := scanPerson(b)
-	wk.parsed[h] = gs
-	return gs, nil
+	vs := valuesOf(file, b, special, hashText(h))
+	wk.parsed[k] = vs
+	return vs, nil
 }
 
 // attribute returns the commit that made each event of commit l. For an
@@ -297,7 +307,7 @@ func (w *walker) attribute(l *link, evs []event, depth int) ([]*Commit, error) {
 
 func contains(evs []event, ev event) bool {
 	for _, e := range evs {
-		if e == ev {
+		if e.same(ev) {
 			return true
 		}
 	}

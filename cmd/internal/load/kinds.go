@@ -21,6 +21,7 @@ type programFile struct {
 	EvidenceKinds  []*program.Kind          `toml:"evidence_kinds"`
 	Tiers          []*program.Tier          `toml:"tiers"`
 	Administrators []*program.Administrator `toml:"administrators"`
+	Audit          program.Audit            `toml:"audit"`
 
 	src *program.Source
 }
@@ -103,6 +104,17 @@ func (f *file) program(data []byte) any {
 		f.require(at, "name", "email")
 		f.nonEmpty(at+".name", a.Name)
 		f.email(at+".email", a.Email)
+		seen := map[string]bool{}
+		for _, r := range a.Roles {
+			f.oneOf(at+".roles", r, program.Roles)
+			if seen[r] {
+				f.errAt(at+".roles", "invalid-value", "role %q is listed twice", r)
+			}
+			seen[r] = true
+		}
+		if f.src.Has(at+".roles") && len(a.Roles) == 0 {
+			f.errAt(at+".roles", "invalid-value", "roles is empty: list at least one of %s, or leave the key out for all of them", strings.Join(program.Roles, ", "))
+		}
 		if a.PGPKey != "" && !strings.Contains(a.PGPKey, "BEGIN PGP PUBLIC KEY BLOCK") {
 			f.errAt(at+".pgp_key", "invalid-value", "pgp_key must be an armored public key (-----BEGIN PGP PUBLIC KEY BLOCK-----)")
 		}
@@ -110,7 +122,29 @@ func (f *file) program(data []byte) any {
 			f.errAt(at+".ssh_key", "invalid-value", "ssh_key must be an authorized_keys line (ssh-ed25519 AAAA... name)")
 		}
 	}
+	if f.src.Has("audit") {
+		v.Audit.Pos = f.at("audit")
+		if f.src.Has("audit.since") {
+			v.Audit.Pos = f.at("audit.since")
+			if !isCommitHash(v.Audit.Since) {
+				f.errAt("audit.since", "invalid-value", "audit.since must be a commit hash (7 to 40 hexadecimal digits), not %q", v.Audit.Since)
+			}
+		}
+	}
 	return v
+}
+
+// isCommitHash reports whether s is a full or abbreviated commit hash.
+func isCommitHash(s string) bool {
+	if len(s) < 7 || len(s) > 40 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func (f *file) kinds(table string, ks []*program.Kind) {

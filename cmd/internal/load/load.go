@@ -414,7 +414,7 @@ func (l *loader) assemble(jobs []*job) {
 		case *programFile:
 			p.Info, p.Policy, p.Src = v.Program, v.Policy, v.src
 			p.Levels, p.Assessments, p.EvidenceKinds = v.Levels, v.Assessments, v.EvidenceKinds
-			p.Tiers, p.Administrators = v.Tiers, v.Administrators
+			p.Tiers, p.Administrators, p.Audit = v.Tiers, v.Administrators, v.Audit
 		case *program.Track:
 			p.Tracks = append(p.Tracks, v)
 		case *program.Exam:
@@ -472,4 +472,20 @@ func Person(rel string, data []byte) (*program.Person, []diag.Diagnostic) {
 	var l diag.List
 	l.Append(f.out)
 	return p, l.Sorted()
+}
+
+// ProgramFile decodes programs/program.toml alone, as Load decodes it:
+// the git audit reads the administrators, their roles and keys, and the
+// policy of every revision of it. The program is nil when the file does
+// not decode; the diagnostics are the file's own.
+func ProgramFile(data []byte) (*program.Program, []diag.Diagnostic) {
+	f := &file{rel: "programs/program.toml"}
+	v, _ := f.program(data).(*programFile)
+	var l diag.List
+	l.Append(f.out)
+	if v == nil {
+		return nil, l.Sorted()
+	}
+	return &program.Program{Info: v.Program, Policy: v.Policy, Levels: v.Levels, Assessments: v.Assessments,
+		EvidenceKinds: v.EvidenceKinds, Tiers: v.Tiers, Administrators: v.Administrators, Audit: v.Audit, Src: v.src}, l.Sorted()
 }

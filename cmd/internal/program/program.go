@@ -1,6 +1,7 @@
 package program
 
 import (
+	"strings"
 	"sync"
 
 	"github.com/accredit/accredit/cmd/internal/date"
@@ -150,6 +151,7 @@ type Program struct {
 	EvidenceKinds  []*Kind
 	Tiers          []*Tier
 	Administrators []*Administrator
+	Audit          Audit
 	Tracks         []*Track
 	Exams          []*Exam
 	Partners       []*Partner
@@ -258,13 +260,59 @@ type Require struct {
 	Pos    Pos    `toml:"-"`
 }
 
-// Administrator may grant certifications.
+// Administrator may change the parts of the program their roles cover.
 type Administrator struct {
-	Name   string `toml:"name"`
-	Email  string `toml:"email"`
-	PGPKey string `toml:"pgp_key"`
-	SSHKey string `toml:"ssh_key"`
-	Pos    Pos    `toml:"-"`
+	Name   string   `toml:"name"`
+	Email  string   `toml:"email"`
+	Roles  []string `toml:"roles"` // none: every role
+	PGPKey string   `toml:"pgp_key"`
+	SSHKey string   `toml:"ssh_key"`
+	Pos    Pos      `toml:"-"`
+}
+
+// The roles of administrators: what part of the repository each may
+// change, as the git audit enforces it (content/docs/format.md maps
+// paths to roles).
+const (
+	RoleProgram  = "program"  // programs/program.toml, the theme (layouts/)
+	RoleContent  = "content"  // tracks, exams, question banks, content pages
+	RoleGrants   = "grants"   // every certification record
+	RolePartners = "partners" // partner profiles, people's other records
+)
+
+// Roles lists every role, in the order the docs give them.
+var Roles = []string{RoleProgram, RoleContent, RoleGrants, RolePartners}
+
+// Has reports whether the administrator holds a role. An administrator
+// listed without roles holds them all, as before roles existed.
+func (a *Administrator) Has(role string) bool {
+	if len(a.Roles) == 0 {
+		return true
+	}
+	for _, r := range a.Roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// RoleList is the administrator's roles for messages: "all roles" when
+// none are listed.
+func (a *Administrator) RoleList() string {
+	if len(a.Roles) == 0 {
+		return "all roles"
+	}
+	return strings.Join(a.Roles, ", ")
+}
+
+// Audit is the [audit] table: where the git audit starts.
+type Audit struct {
+	// Since is the commit of a program imported into accredit with
+	// records: what the repository holds at it is accepted as recorded
+	// at import, and the audit walks the history after it.
+	Since string `toml:"since"`
+	Pos   Pos    `toml:"-"`
 }
 
 // Track is one programs/tracks/<track>.toml file.

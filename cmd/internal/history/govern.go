@@ -1,0 +1,653 @@
+package history
+
+import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/program"
+)
+
+// AuditOptions say what an audit reads and judges.
+type AuditOptions struct {
+	// Head is the revision audited ("HEAD" when empty).
+	Head string
+	// Since, when set, is a revision whose history is trusted: the
+	// changes of it and of its ancestors are not judged (a pull request
+	// is audited since its base). Rosters still come from the chain of
+	// trust, which starts at the root or the baseline.
+	Since string
+	// P is the program the diagnostics are about: the working tree for
+	// check, the head revision for plan. Nil: provenance only.
+	P *program.Program
+	// Committed, with P, reports whether a file of P is as the head
+	// commit holds it; a credential in a file that is not is not judged
+	// (it has no commit yet). Nil: every file is committed.
+	Committed func(file string) bool
+}
+
+// AuditResult is what one walk finds.
+type AuditResult struct {
+	Prov  *Provenance
+	Diags []diag.Diagnostic
+	// Baseline is the commit [audit] since names, when it is in force.
+	Baseline *Commit
+}
+
+// trust is the roster in force at a commit: who may change what, and
+// whether changes must be signed.
+type trust struct {
+	admins map[string]*program.Administrator // by lower-case e-mail
+	signed bool
+	since  string // [audit] since, as written
+}
+
+func trustOf(p *program.Program) *trust {
+	t := &trust{admins: map[string]*program.Administrator{}}
+	if p == nil {
+		return t
+	}
+	for _, a := range p.Administrators {
+		if a.Email != "" {
+			if _, dup := t.admins[strings.ToLower(a.Email)]; !dup {
+				t.admins[strings.ToLower(a.Email)] = a
+			}
+		}
+	}
+	t.signed = p.Policy.SignedGrants
+	t.since = p.Audit.Since
+	return t
+}
+
+// mark is who last changed a key, and the verdict on that change.
+type mark struct {
+	ev     event
+	by     *Commit
+	rule   string // "" when authorized
+	why    string // why not
+	absent bool   // the key did not exist before this change
+}
+
+// The rules of the git audit, as check lists them.
+const (
+	RuleUnauthorized       = "unauthorized-grant"
+	RuleUnauthorizedChange = "unauthorized-change"
+	RuleUnsigned           = "unsigned-grant"
+	RuleUnsignedChange     = "unsigned-change"
+	RuleIncomplete         = "history-incomplete"
+)
+
+// Incomplete is the diagnostic for a history the audit cannot read to its
+// start. It stands at line 1 of programs/program.toml.
+func Incomplete(err error) diag.Diagnostic {
+	return diag.Diagnostic{File: "programs/program.toml", Line: 1, Col: 1, Severity: diag.Error, Rule: RuleIncomplete, Msg: err.Error()}
+}
+
+const programFile = "programs/program.toml"
+
+// auditor is one audit in progress.
+type auditor struct {
+	w        *walker
+	opts     AuditOptions
+	trusted  map[plumbing.Hash]bool // --since: not judged
+	rosters  map[string]*trust      // by program.toml blob
+	verified map[[2]string]error    // signature checks by commit and key holder
+	marks    map[string]*mark
+	prov     *Provenance
+	diags    []diag.Diagnostic
+}
+
+// Audit walks the first-parent history of the head once and judges every
+// change of every key of the program (keys.go) against the roster in
+// force at the change's first parent, along the chain of trust:
+//
+//   - The chain starts at the baseline: the commit [audit] since names, or
+//     else the oldest commit whose programs/program.toml lists
+//     administrators. What the repository holds there is accepted as
+//     attested by that commit; the roster it lists is the first.
+//   - A commit's roster is its first parent's, unless every change it
+//     made to programs/program.toml was authorized: then it is the one
+//     that commit wrote. An intruder who adds themself is not obeyed.
+//   - A merge's changes are judged as the branch commits that made them
+//     (traced as provenance traces them), with the roster of the main
+//     line where the branch is merged; what no branch commit made (a
+//     conflict's resolution) is the merge's own.
+//   - [audit] since counts only when the commit that set it was
+//     authorized by the chain that starts without it.
+//
+// The verdict that stands for a key is that of the last change to it: a
+// later authorized change (or an authorized revert) supersedes an
+// unauthorized one.
+func (r *Repo) Audit(opts AuditOptions) (*AuditResult, error) {
+	if opts.Head == "" {
+		opts.Head = "HEAD"
+	}
+	head, err := r.Resolve(opts.Head)
+	if err != nil {
+		return nil, err
+	}
+	w := &walker{r: r, main: map[plumbing.Hash]bool{}, worker: newWorker()}
+	chain, err := w.chain(head, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range chain {
+		w.main[l.hash] = true
+	}
+	all, err := w.allEvents(chain)
+	if err != nil {
+		return nil, err
+	}
+	slices.Reverse(chain) // oldest first from here on
+	slices.Reverse(all)
+	a := &auditor{w: w, opts: opts, rosters: map[string]*trust{}, verified: map[[2]string]error{}}
+	if opts.Since != "" {
+		if a.trusted, err = r.Ancestors(opts.Since); err != nil {
+			return nil, fmt.Errorf("--since: %w", err)
+		}
+	}
+	start := a.implicitBaseline(chain, all)
+	res := &AuditResult{}
+	// The baseline a later commit set counts only when the chain of
+	// trust without it authorized that commit.
+	if b, sinceDiag := a.explicitBaseline(chain, all, start); b >= 0 {
+		start = b
+		res.Baseline = chain[b].who
+	} else if sinceDiag != nil {
+		a.diags = append(a.diags, *sinceDiag)
+	}
+	if err := a.pass(chain, all, start, nil, res.Baseline != nil); err != nil {
+		return nil, err
+	}
+	res.Prov = a.prov
+	res.Prov.Commits = len(chain)
+	if opts.P != nil {
+		a.report()
+	}
+	var l diag.List
+	l.Append(a.diags)
+	res.Diags = l.Sorted()
+	return res, nil
+}
+
+// roster returns the roster of a version of programs/program.toml, by
+// its blob (the value of its text key).
+func (a *auditor) roster(blob string) *trust {
+	if t, ok := a.rosters[blob]; ok {
+		return t
+	}
+	var p *program.Program
+	if h, err := hex.DecodeString(blob); err == nil && len(h) == 20 {
+		if b, err := a.w.r.raw(plumbing.BlobObject, plumbing.Hash(h)); err == nil {
+			p, _ = load.ProgramFile(b)
+		}
+	}
+	t := trustOf(p)
+	a.rosters[blob] = t
+	return t
+}
+
+// programBlob returns the blob of programs/program.toml that commit i
+// wrote, or "" when it left the file alone ("-" when it removed it).
+func programBlob(evs []event) string {
+	for _, e := range evs {
+		if e.key == "t"+sep+programFile {
+			if e.gone {
+				return "-"
+			}
+			return e.val
+		}
+	}
+	return ""
+}
+
+// implicitBaseline is the index of the oldest commit whose program.toml
+// lists administrators (0 when none does: nobody is then authorized).
+func (a *auditor) implicitBaseline(chain []*link, all [][]event) int {
+	for i := range chain {
+		if b := programBlob(all[i]); b != "" && b != "-" && len(a.roster(b).admins) > 0 {
+			return i
+		}
+	}
+	return 0
+}
+
+// explicitBaseline finds the commit that the head's [audit] since names.
+// It returns -1 when there is none or it does not count, with the
+// diagnostic that says why.
+func (a *auditor) explicitBaseline(chain []*link, all [][]event, start int) (int, *diag.Diagnostic) {
+	cur := ""
+	for i := range chain {
+		if b := programBlob(all[i]); b != "" {
+			cur = b
+		}
+	}
+	if cur == "" || cur == "-" {
+		return -1, nil
+	}
+	since := a.roster(cur).since
+	if since == "" {
+		return -1, nil
+	}
+	at := func(msg string) *diag.Diagnostic {
+		d := diag.Diagnostic{File: programFile, Line: 1, Col: 1, Severity: diag.Error, Rule: RuleUnauthorizedChange, Msg: msg}
+		if a.opts.P != nil && a.opts.P.Src != nil {
+			pos := a.opts.P.Src.At("audit.since")
+			d.Line, d.Col = pos.Line, pos.Col
+		}
+		return &d
+	}
+	b := -1
+	for i, l := range chain {
+		if strings.HasPrefix(l.hash.String(), since) {
+			b = i
+		}
+	}
+	if b < 0 {
+		d := at(fmt.Sprintf("[audit] since = %q names no commit of the first-parent history of %s: the audit starts at the root instead", since, a.opts.Head))
+		d.Rule = "invalid-value"
+		return -1, d
+	}
+	// Judge the chain from the implicit baseline, program.toml alone, to
+	// learn whether the commit that set since was authorized.
+	key := "f" + sep + programFile + sep + "audit.since"
+	if err := a.pass(chain, all, start, func(e event) bool { return e.file == programFile }, false); err != nil {
+		return -1, at(err.Error())
+	}
+	m := a.marks[key]
+	if m != nil && m.rule != "" {
+		return -1, at(fmt.Sprintf("[audit] since was set in commit %s by %s <%s>, %s: the baseline does not count, and the audit starts at %s",
+			m.by.Short(), m.by.Author, m.by.Email, m.why, chain[start].hash.String()[:7]))
+	}
+	return b, nil
+}
+
+// pass judges the chain's changes from the baseline at index start. With
+// only set, it judges only the events only accepts.
+func (a *auditor) pass(chain []*link, all [][]event, start int, only func(event) bool, imported bool) error {
+	a.marks = map[string]*mark{}
+	a.prov = &Provenance{Head: chain[len(chain)-1].hash, Granted: map[string]*Commit{}, Revoked: map[string]*Commit{}, Waived: map[string]*Commit{}, Imported: map[string]bool{}}
+	cur := trustOf(nil)
+	for i, l := range chain {
+		evs := all[i]
+		if only != nil {
+			var keep []event
+			for _, e := range evs {
+				if only(e) {
+					keep = append(keep, e)
+				}
+			}
+			evs = keep
+		}
+		if len(evs) == 0 {
+			continue
+		}
+		var who []*Commit
+		if i > start {
+			var err error
+			if who, err = a.w.attribute(l, evs, 0); err != nil {
+				return err
+			}
+		}
+		programOK := true
+		for k, e := range evs {
+			m := &mark{ev: e, by: l.who}
+			if old := a.marks[e.key]; old == nil || old.ev.gone {
+				m.absent = true
+			}
+			if i > start {
+				m.by = who[k]
+				if !a.trusted[m.by.Hash] {
+					m.rule, m.why = a.judge(cur, m.by, e)
+				}
+			}
+			if e.file == programFile && m.rule != "" {
+				programOK = false
+			}
+			a.marks[e.key] = m
+			a.provenance(m)
+		}
+		if b := programBlob(evs); b != "" && b != "-" && (i <= start || programOK) {
+			cur = a.roster(b)
+		}
+		if i == start && imported {
+			// What the baseline holds was recorded at import.
+			for id := range a.prov.Granted {
+				a.prov.Granted[id] = l.who
+				a.prov.Imported[id] = true
+			}
+		}
+	}
+	return nil
+}
+
+// provenance keeps who granted, revoked and waived each credential.
+func (a *auditor) provenance(m *mark) {
+	kind, id, sub := keyParts(m.ev.key)
+	if kind != 'c' {
+		return
+	}
+	var into map[string]*Commit
+	switch sub {
+	case "@":
+		if m.ev.gone {
+			delete(a.prov.Granted, id)
+			delete(a.prov.Imported, id)
+			return
+		}
+		if !m.absent {
+			return // moved: the grant stands
+		}
+		delete(a.prov.Imported, id)
+		into = a.prov.Granted
+	case "revoked":
+		into = a.prov.Revoked
+	case "waive":
+		into = a.prov.Waived
+	default:
+		return
+	}
+	if m.ev.gone {
+		delete(into, id)
+	} else {
+		into[id] = m.by
+	}
+}
+
+// judge returns the rule a change breaks and why ("" when authorized).
+func (a *auditor) judge(t *trust, by *Commit, e event) (rule, why string) {
+	grant := e.role == roleGrants || strings.HasPrefix(e.key, "c"+sep)
+	ad := t.admins[strings.ToLower(by.Email)]
+	if ad == nil {
+		if grant {
+			return RuleUnauthorized, "who is not among the [[administrators]] of programs/program.toml"
+		}
+		return RuleUnauthorizedChange, "who is not among the [[administrators]] of programs/program.toml"
+	}
+	if missing := e.role &^ roles(ad); missing != 0 {
+		why := fmt.Sprintf("whose roles (%s) do not include %s", ad.RoleList(), missing)
+		if missing&roleGrants != 0 {
+			return RuleUnauthorized, why
+		}
+		return RuleUnauthorizedChange, why
+	}
+	if !t.signed {
+		return "", ""
+	}
+	k := [2]string{by.Hash.String(), strings.ToLower(ad.Email)}
+	err, ok := a.verified[k]
+	if !ok {
+		err = a.w.r.verifyCommit(by.Hash, ad)
+		a.verified[k] = err
+	}
+	if err == nil {
+		return "", ""
+	}
+	why = fmt.Sprintf("without a valid signature by the administrator's pgp_key or ssh_key, which signed_grants = true requires (%v)", err)
+	if grant {
+		return RuleUnsigned, why
+	}
+	return RuleUnsignedChange, why
+}
+
+// report turns the marks that stand at the head into diagnostics: one per
+// credential and rule, at its [[certifications]] header; one per file
+// and rule, at its first changed key still there; removals at line 1 of
+// the file they were in, or of programs/program.toml when it is gone.
+func (a *auditor) report() {
+	p := a.opts.P
+	creds := map[string]*program.Credential{}
+	for _, c := range p.Credentials {
+		if _, dup := creds[c.ID]; !dup {
+			creds[c.ID] = c
+		}
+	}
+	srcs := sources(p)
+	type group struct {
+		pos   program.Pos
+		rule  string
+		about string
+		what  map[*Commit][]string
+		order []*Commit
+		why   map[*Commit]string
+	}
+	groups := map[string]*group{}
+	var order []string
+	add := func(gk string, pos program.Pos, rule, about string, m *mark, what string) {
+		g := groups[gk]
+		if g == nil {
+			g = &group{pos: pos, rule: rule, about: about, what: map[*Commit][]string{}, why: map[*Commit]string{}}
+			groups[gk] = g
+			order = append(order, gk)
+		}
+		if _, seen := g.what[m.by]; !seen {
+			g.order = append(g.order, m.by)
+		}
+		if !slices.Contains(g.what[m.by], what) {
+			g.what[m.by] = append(g.what[m.by], what)
+		}
+		g.why[m.by] = m.why
+	}
+	keys := make([]string, 0, len(a.marks))
+	for k, m := range a.marks {
+		if m.rule != "" {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		m := a.marks[k]
+		kind, name, sub := keyParts(k)
+		switch kind {
+		case 'c':
+			c := creds[name]
+			pos := a.filePos(m.ev.file, "", srcs)
+			if c != nil {
+				pos = c.Pos
+			}
+			add("c"+name+m.rule, pos, m.rule, "credential "+name, m, credentialChange(m, sub))
+		default:
+			if kind == 't' && a.otherKeyOfFile(name, m) {
+				continue // the file's keys say it better
+			}
+			what, whole := "", false
+			if t := a.marks["t"+sep+name]; t != nil && t.by == m.by && (t.absent || t.ev.gone) {
+				// A file added or removed is one change, not one per key.
+				what, whole = "the file added", true
+				if t.ev.gone {
+					what = "the file removed"
+				}
+			} else {
+				switch {
+				case kind == 't':
+					what = "its text changed (comments or spacing)"
+				case sub == "":
+					what = "the file changed"
+				case m.ev.gone:
+					what = sub + " removed"
+				case m.absent:
+					what = sub + " set"
+				default:
+					what = sub + " changed"
+				}
+			}
+			pos := a.filePos(name, sub, srcs)
+			if whole && pos.File == name {
+				pos.Line, pos.Col = 1, 1
+			}
+			about := name
+			if pos.File != name {
+				about = "file " + name
+			}
+			add("f"+name+m.rule, pos, m.rule, about, m, what)
+		}
+	}
+	for _, gk := range order {
+		g := groups[gk]
+		var parts []string
+		for _, c := range g.order {
+			parts = append(parts, fmt.Sprintf("%s in commit %s by %s <%s>, %s", summarize(g.what[c]), c.Short(), c.Author, c.Email, g.why[c]))
+		}
+		msg := g.about + ": " + strings.Join(parts, "; and ")
+		a.diags = append(a.diags, diag.Diagnostic{File: g.pos.File, Line: g.pos.Line, Col: g.pos.Col, Severity: diag.Error, Rule: g.rule, Msg: msg})
+	}
+	a.untraced(creds)
+}
+
+// summarize joins what one commit did to one credential or file: a
+// grant or a removal says it all, and a long list of keys is cut short.
+func summarize(what []string) string {
+	switch {
+	case slices.Contains(what, "removed"):
+		what = []string{"removed"}
+	case slices.Contains(what, "granted"):
+		keep := []string{"granted"}
+		for _, w := range what {
+			if w == "revoked" || w == "given its waiver" {
+				keep = append(keep, w)
+			}
+		}
+		what = keep
+	case slices.Contains(what, "the file added"):
+		what = []string{"the file added"}
+	case slices.Contains(what, "the file removed"):
+		what = []string{"the file removed"}
+	}
+	const most = 6
+	if len(what) > most {
+		what = append(what[:most:most], fmt.Sprintf("%d more keys", len(what)-most))
+	}
+	return strings.Join(what, ", ")
+}
+
+// credentialChange says what a change did to a credential.
+func credentialChange(m *mark, sub string) string {
+	switch {
+	case sub == "@" && m.ev.gone:
+		return "removed"
+	case sub == "@" && m.absent:
+		return "granted"
+	case sub == "@":
+		return "moved to " + m.ev.val
+	case sub == "revoked" && m.ev.gone:
+		return "its revocation lifted"
+	case sub == "revoked":
+		return "revoked"
+	case sub == "waive" && !m.ev.gone:
+		return "given its waiver"
+	case m.ev.gone:
+		return sub + " removed"
+	case m.absent:
+		return sub + " set"
+	}
+	return sub + " changed"
+}
+
+// otherKeyOfFile reports whether another unauthorized key of the same
+// file, by the same commit, stands: the text mark adds nothing to it.
+func (a *auditor) otherKeyOfFile(file string, t *mark) bool {
+	for _, m := range a.marks {
+		if m != t && m.rule != "" && m.ev.file == file && m.by == t.by {
+			return true
+		}
+	}
+	return false
+}
+
+// untraced reports committed credentials that no commit introduced: a
+// credential the audit cannot see is never skipped.
+func (a *auditor) untraced(creds map[string]*program.Credential) {
+	for _, c := range a.opts.P.Credentials {
+		if creds[c.ID] != c || a.prov.Granted[c.ID] != nil {
+			continue
+		}
+		if a.opts.Committed != nil && !a.opts.Committed(c.Pos.File) {
+			continue
+		}
+		a.diags = append(a.diags, diag.Diagnostic{File: c.Pos.File, Line: c.Pos.Line, Col: c.Pos.Col, Severity: diag.Error, Rule: RuleUnauthorized,
+			Msg: fmt.Sprintf("credential %s is committed, but the audit cannot trace it to the commit that granted it: write its [[certifications]] table and its id as the format shows (a one-line string), in a regular file", c.ID)})
+	}
+}
+
+// sources maps each file of the program to its key positions.
+func sources(p *program.Program) map[string]*program.Source {
+	m := map[string]*program.Source{}
+	if p.Src != nil {
+		m[p.Src.File] = p.Src
+	}
+	for _, t := range p.Tracks {
+		m[t.Src.File] = t.Src
+	}
+	for _, e := range p.Exams {
+		m[e.Src.File] = e.Src
+		if e.Bank != nil && e.Bank.Src != nil {
+			m[e.Bank.Src.File] = e.Bank.Src
+		}
+	}
+	for _, pa := range p.Partners {
+		m[pa.Src.File] = pa.Src
+		for _, pe := range pa.People {
+			m[pe.Src.File] = pe.Src
+		}
+	}
+	for _, pg := range p.Pages {
+		if pg.Src != nil {
+			m[pg.Src.File] = pg.Src
+		}
+	}
+	return m
+}
+
+// atHead reports whether the head commit holds a file.
+func (a *auditor) atHead(file string) bool {
+	m := a.marks["t"+sep+file]
+	return m != nil && !m.ev.gone
+}
+
+// filePos is where a diagnostic about a key of a file stands: at the key
+// when it is still written, else at the file's line 1, or at line 1 of
+// programs/program.toml when the file is gone.
+func (a *auditor) filePos(file, key string, srcs map[string]*program.Source) program.Pos {
+	src, ok := srcs[file]
+	if !ok {
+		if a.atHead(file) {
+			return program.Pos{File: file, Line: 1, Col: 1}
+		}
+		return program.Pos{File: programFile, Line: 1, Col: 1}
+	}
+	if key != "" && !strings.HasPrefix(key, "record ") {
+		if src.Has(key) {
+			return src.At(key)
+		}
+	}
+	return program.Pos{File: file, Line: 1, Col: 1}
+}
+
+// Worktree returns, for Committed, whether a file under root (the
+// program's folder in the working tree) holds what the head commit holds.
+func (r *Repo) Worktree(root string) (func(file string) bool, error) {
+	h, err := r.Resolve("HEAD")
+	if err != nil {
+		return nil, err
+	}
+	fsys, err := r.FS(h)
+	if err != nil {
+		return nil, err
+	}
+	return func(file string) bool {
+		committed, err := fsys.ReadFile(file)
+		if err != nil {
+			return false
+		}
+		disk, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(file)))
+		return err == nil && bytes.Equal(disk, committed)
+	}, nil
+}

@@ -1,0 +1,219 @@
+package history
+
+import (
+	"encoding/hex"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/tomlpos"
+)
+
+// The audit judges a change key by key, not file by file: who set the
+// current value of each key of the program (or removed it) is what must
+// be authorized. A key is named by one string:
+//
+//	"c|<id>|<key>"      a key of the certification record with that id,
+//	                    wherever it is ("c|<id>|@" holds its file: a
+//	                    record moved to another file or person changes it)
+//	"f|<file>|<path>"   a key of any other TOML record ("levels[0].rank")
+//	"f|<file>|"         a file that is not TOML (Markdown, theme, assets,
+//	                    links), valued by its blob
+//	"t|<file>"          the text of a file, valued by its blob: set by
+//	                    every commit that changes the file, so that a
+//	                    change no key shows (comments, spacing) is judged
+//	                    too
+//
+// where "|" stands for a NUL byte, which no path or id holds.
+// Records are keyed by credential id so that moving one, or renaming its
+// partner's folder, is a change of its file key and nothing else.
+
+// value is one key of a version of a file.
+type value struct {
+	key  string
+	val  string
+	role role
+	file string // the file the key is in
+}
+
+const sep = "\x00"
+
+// role is a set of administrator roles, as bits.
+type role uint8
+
+const (
+	roleProgram role = 1 << iota
+	roleContent
+	roleGrants
+	rolePartners
+)
+
+var roleNames = []struct {
+	r    role
+	name string
+}{{roleProgram, program.RoleProgram}, {roleContent, program.RoleContent}, {roleGrants, program.RoleGrants}, {rolePartners, program.RolePartners}}
+
+func (r role) String() string {
+	var out []string
+	for _, n := range roleNames {
+		if r&n.r != 0 {
+			out = append(out, n.name)
+		}
+	}
+	return strings.Join(out, " and ")
+}
+
+// roles returns an administrator's roles as bits.
+func roles(a *program.Administrator) role {
+	var r role
+	for _, n := range roleNames {
+		if a.Has(n.name) {
+			r |= n.r
+		}
+	}
+	return r
+}
+
+// fileRole is the role that may change a file (a person file's records
+// excepted: see valuesOf). content/docs/format.md lists this mapping.
+func fileRole(file string) role {
+	switch {
+	case file == "programs/program.toml":
+		return roleProgram
+	case strings.HasPrefix(file, "programs/tracks/"), strings.HasPrefix(file, "programs/exams/"), strings.HasPrefix(file, "content/"):
+		return roleContent
+	case strings.HasPrefix(file, "partners/"):
+		return rolePartners
+	}
+	return roleProgram // the rest of programs/, and the theme (layouts/)
+}
+
+// isPerson reports whether file is a person file: partners/*/people/*.toml.
+func isPerson(file string) bool {
+	parts := strings.Split(file, "/")
+	return len(parts) == 4 && parts[0] == "partners" && parts[2] == "people" && strings.HasSuffix(parts[3], ".toml")
+}
+
+// valuesOf lists the keys of one version of a file. Text that the scanner
+// cannot read yields fewer keys, never an error: the "t" key still
+// changes with the file, and such a version does not load either.
+func valuesOf(file string, b []byte, special bool, h string) []value {
+	fr := fileRole(file)
+	text := value{key: "t" + sep + file, val: h, role: fr, file: file}
+	if special {
+		text.val = "link " + h
+		return []value{text, {key: "f" + sep + file + sep, val: text.val, role: fr, file: file}}
+	}
+	if !strings.HasSuffix(file, ".toml") {
+		return []value{text, {key: "f" + sep + file + sep, val: h, role: fr, file: file}}
+	}
+	person := isPerson(file)
+	out := []value{text}
+	// The values of each certification record, by the record's table
+	// path as written ("certifications[0]", or "CERTIFICATIONS[0]",
+	// which the loader refuses but the audit must still see).
+	type rec struct {
+		ids  []string
+		vals []value
+	}
+	var recs []*rec
+	byTable := map[string]*rec{}
+	tomlpos.Values(b, func(p string, raw []byte) {
+		v := strings.TrimSpace(string(raw))
+		if !person {
+			out = append(out, value{key: "f" + sep + file + sep + p, val: v, role: fr, file: file})
+			return
+		}
+		table, sub, inRecord := certPath(p)
+		if !inRecord {
+			r := rolePartners
+			if isCertifications(table) {
+				r = roleGrants // the whole array written inline
+			}
+			out = append(out, value{key: "f" + sep + file + sep + p, val: v, role: r, file: file})
+			return
+		}
+		rc := byTable[table]
+		if rc == nil {
+			rc = &rec{}
+			byTable[table] = rc
+			recs = append(recs, rc)
+		}
+		if strings.EqualFold(sub, "id") {
+			if id, ok := tomlString(v); ok {
+				rc.ids = append(rc.ids, id)
+			}
+		}
+		rc.vals = append(rc.vals, value{key: sub, val: v, role: roleGrants, file: file})
+	})
+	for i, rc := range recs {
+		// A record is its id's only when it has one readable id: two
+		// spellings of the key, or none, leave it to its file and index.
+		prefix := ""
+		if len(rc.ids) == 1 && rc.ids[0] != "" && !strings.Contains(rc.ids[0], sep) {
+			prefix = "c" + sep + rc.ids[0] + sep
+			out = append(out, value{key: prefix + "@", val: file, role: roleGrants, file: file})
+		} else {
+			prefix = "f" + sep + file + sep + "record " + itoa(i) + "."
+		}
+		for _, v := range rc.vals {
+			v.key = prefix + v.key
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// certPath splits a person file's key path into its table and the key
+// within a certification record: "certifications[2].revoked" ->
+// "certifications[2]", "revoked", true. The table name is matched
+// ignoring case, as the decoder matches it; the loader refuses any
+// spelling but the canonical one.
+func certPath(p string) (table, sub string, ok bool) {
+	first, rest, _ := strings.Cut(p, ".")
+	open := strings.IndexByte(first, '[')
+	if open < 0 || !strings.HasSuffix(first, "]") {
+		return first, "", false
+	}
+	if !isCertifications(first[:open]) || rest == "" {
+		return first[:open], "", false
+	}
+	return first, rest, true
+}
+
+func isCertifications(name string) bool { return strings.EqualFold(name, "certifications") }
+
+// tomlString decodes a TOML string value as written: one-line strings
+// directly, anything else (multi-line, escapes) with the decoder, so that
+// the audit reads an id exactly as the loader does.
+func tomlString(raw string) (string, bool) {
+	if s, ok := unquote(raw); ok {
+		return s, true
+	}
+	if raw == "" || raw[0] != '"' && raw[0] != '\'' {
+		return "", false
+	}
+	var v struct{ V string }
+	if _, err := toml.Decode("V = "+raw, &v); err != nil {
+		return "", false
+	}
+	return v.V, true
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// hashText is a blob's hash as a value.
+func hashText(h [20]byte) string { return hex.EncodeToString(h[:]) }
+
+// keyParts splits a key into its kind ('c', 'f' or 't'), its id or file,
+// and the key path within it ("" for a whole file).
+func keyParts(key string) (kind byte, name, p string) {
+	name, p, _ = strings.Cut(key[2:], sep)
+	return key[0], name, p
+}
