@@ -132,13 +132,13 @@ type change struct {
 
 // differ compares trees. Several may run at once.
 type differ struct {
-	r     *Repo
-	pat   pattern
+	r   *Repo
+	pat pattern
 	// specials lists symbolic links and submodules too: the audit sees
 	// every entry, even those no reader of the program opens.
 	specials bool
-	out   []change
-	trees *treeCache // nil: no caching
+	out      []change
+	trees    *treeCache // nil: no caching
 }
 
 // diff appends the selected files that differ between the trees a and b

@@ -51,6 +51,9 @@ type Grant struct {
 	On     date.Date
 	By     string // the commit author's name
 	Commit string // the full commit hash
+	// Imported says the credential predates the audit's baseline
+	// ([audit] since): recorded at import, not granted in git.
+	Imported bool
 }
 
 type partnerState struct {

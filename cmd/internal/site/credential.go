@@ -65,30 +65,33 @@ func nonNil(s []string) []string {
 
 // CredentialJSON is /api/v1/credentials/<ID>.json (PROGRAM-FORMAT.md section 12).
 type CredentialJSON struct {
-	ID              string `json:"id"`
-	Holder          string `json:"holder"`
-	Partner         string `json:"partner"`
-	PartnerName     string `json:"partner_name,omitempty"`
-	Track           string `json:"track"`
-	TrackName       string `json:"track_name"`
-	Level           string `json:"level"`
-	LevelName       string `json:"level_name"`
-	Name            string `json:"name"`
-	Issuer          string `json:"issuer"`
-	Issued          string `json:"issued"`
-	Expires         string `json:"expires"`
-	Status          string `json:"status"`
-	AsOf            string `json:"as_of"`
-	Renews          string `json:"renews,omitempty"`
-	RenewedBy       string `json:"renewed_by,omitempty"`
-	RenewedOn       string `json:"renewed_on,omitempty"`
-	GrantedBy       string `json:"granted_by,omitempty"`
-	Commit          string `json:"commit,omitempty"`
-	Revoked         string `json:"revoked,omitempty"`
-	RevokedReason   string `json:"revoked_reason,omitempty"`
-	GraceDays       int    `json:"grace_days"`
-	StreamlinedDays int    `json:"streamlined_days"`
-	URL             string `json:"url"`
+	ID          string `json:"id"`
+	Holder      string `json:"holder"`
+	Partner     string `json:"partner"`
+	PartnerName string `json:"partner_name,omitempty"`
+	Track       string `json:"track"`
+	TrackName   string `json:"track_name"`
+	Level       string `json:"level"`
+	LevelName   string `json:"level_name"`
+	Name        string `json:"name"`
+	Issuer      string `json:"issuer"`
+	Issued      string `json:"issued"`
+	Expires     string `json:"expires"`
+	Status      string `json:"status"`
+	AsOf        string `json:"as_of"`
+	Renews      string `json:"renews,omitempty"`
+	RenewedBy   string `json:"renewed_by,omitempty"`
+	RenewedOn   string `json:"renewed_on,omitempty"`
+	GrantedBy   string `json:"granted_by,omitempty"`
+	// RecordedAtImport: the credential predates the audit's baseline;
+	// granted_by and commit then name the baseline commit.
+	RecordedAtImport bool   `json:"recorded_at_import,omitempty"`
+	Commit           string `json:"commit,omitempty"`
+	Revoked          string `json:"revoked,omitempty"`
+	RevokedReason    string `json:"revoked_reason,omitempty"`
+	GraceDays        int    `json:"grace_days"`
+	StreamlinedDays  int    `json:"streamlined_days"`
+	URL              string `json:"url"`
 }
 
 // Credential returns the verification page of c with its JSON.
@@ -124,9 +127,7 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 		Revoked: c.Revoked, Private: !public(pe),
 		Issuer: info.Issuer, IssuerURL: info.IssuerURL, AsOf: info.Today, GraceDays: info.GraceDays, StreamlinedDays: info.Streamlined,
 	}
-	if status == "revoked" {
-		cp.RevokedReason = c.RevokedReason
-	} else {
+	if status != "revoked" {
 		cp.Revoked = date.Date{} // a revocation after D is not yet public
 	}
 	if pe.Partner.Listed {
@@ -149,7 +150,7 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 		cp.RenewedBy, cp.RenewedByURL, cp.RenewedOn = r.ID, st.credURL(r), r.Issued
 	}
 	if g, ok := st.Grants[c.ID]; ok {
-		cp.GrantedOn, cp.GrantedBy, cp.Commit = g.On, g.By, g.Commit
+		cp.GrantedOn, cp.GrantedBy, cp.Commit, cp.GrantImported = g.On, g.By, g.Commit, g.Imported
 		cp.CommitShort = g.Commit[:min(7, len(g.Commit))]
 		if repo := strings.TrimSuffix(strings.TrimSuffix(st.P.Info.Repository, "/"), ".git"); repo != "" {
 			cp.CommitURL = repo + "/commit/" + g.Commit
@@ -179,13 +180,15 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 		Level: c.Level, LevelName: cp.LevelName, Name: cp.Name, Issuer: info.Issuer, Issued: c.Issued.String(),
 		Expires: cs.Expires.String(), Status: cp.Status, AsOf: info.AsOf.String(), Renews: cp.Renews, RenewedBy: cp.RenewedBy,
 		GraceDays: info.GraceDays, StreamlinedDays: info.Streamlined, URL: cp.Canonical,
-		GrantedBy: cp.GrantedBy, Commit: cp.Commit,
+		GrantedBy: cp.GrantedBy, Commit: cp.Commit, RecordedAtImport: cp.GrantImported,
 	}
 	if cp.RenewedOn.Valid() {
 		j.RenewedOn = cp.RenewedOn.String()
 	}
-	if cp.RevokedReason != "" {
-		j.Revoked, j.RevokedReason = c.Revoked.String(), cp.RevokedReason
+	if cp.Revoked.Valid() {
+		// That it was revoked and when, never why (revoked_reason is
+		// private, PROGRAM-FORMAT.md section 9).
+		j.Revoked = c.Revoked.String()
 	}
 	// Compact, for 200,000 files. Encode writes what Marshal returns and
 	// the final newline, into one buffer.

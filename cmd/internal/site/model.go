@@ -163,9 +163,8 @@ type Credential struct {
 	Level, LevelName        string
 	Name                    string // certification name
 	Issued, Expires         date.Date
-	Status, StatusLabel     string // at D
-	Revoked                 date.Date
-	RevokedReason           string
+	Status, StatusLabel     string    // at D
+	Revoked                 date.Date // set when revoked at D
 	Renews, RenewsURL       string
 	RenewedBy, RenewedByURL string
 	RenewedOn               date.Date // issue date of the renewal
@@ -173,6 +172,7 @@ type Credential struct {
 	// outside git. CommitURL is set when [program] repository is.
 	GrantedOn           date.Date
 	GrantedBy           string
+	GrantImported       bool // recorded at import: GrantedOn is the baseline's date
 	Commit, CommitShort string
 	CommitURL           string
 	QR                  template.HTML
