@@ -18,7 +18,7 @@ import (
 )
 
 var cmdBuild = &base.Command{
-	UsageLine: "build [--root DIR] [--as-of DATE] [--out DIR]",
+	UsageLine: "build [--root DIR] [--as-of DATE] [--out DIR] [--git]",
 	Short:     "check the program and publish its static site",
 	Long: `Build runs every check first and, when no error is found, writes the
 program's public site: the partner directory with its browse pages, a
@@ -33,6 +33,10 @@ same program and as-of date always give byte-identical output.
 
 Nothing private is published: people's e-mail, evidence, waiver reasons,
 question banks, people who are not public and partners that are not listed.
+
+With --git, build first audits the git history as check --git does, and
+publishes nothing when the audit finds an error: the publishing workflows
+use it, so that no change an administrator did not make is published.
 
 When the program is inside a git repository, each verification page says
 who granted the credential and when ("Granted <date> by <name>") with the
@@ -53,6 +57,7 @@ or I/O error.`,
 var (
 	buildProgram = addProgramFlags(cmdBuild.Flag)
 	buildOut     = cmdBuild.Flag.String("out", "", "write the site to `DIR` (default: build/ under the root)")
+	buildGit     = cmdBuild.Flag.Bool("git", false, "audit the git history first, as check --git, and publish nothing on an audit error")
 )
 
 // buildMemory is the heap a build aims to stay within, unless GOMEMLIMIT
@@ -92,6 +97,18 @@ func runBuild(env *base.Env, args []string) int {
 		env.Errorf(cmdBuild, "%v", err)
 		return base.ExitUsage
 	}
+	var audited *history.AuditResult
+	if *buildGit {
+		ds, ar, err := gitAudit(buildProgram.root, res.Program, "")
+		if err != nil {
+			env.Errorf(cmdBuild, "--git: %v", err)
+			return base.ExitUsage
+		}
+		var all diag.List
+		all.Append(res.Diags)
+		all.Append(ds)
+		res.Diags, audited = all.Sorted(), ar
+	}
 	if errs, _ := diag.Count(res.Diags); errs > 0 {
 		var only []diag.Diagnostic
 		for _, d := range res.Diags {
@@ -130,7 +147,7 @@ func runBuild(env *base.Env, args []string) int {
 		env.Errorf(cmdBuild, "%v", err)
 		return base.ExitProblems
 	}
-	st.Grants = grants(env, buildProgram.root)
+	st.Grants = grants(env, buildProgram.root, audited)
 	var progress publish.Progress
 	if isTerminal(env.Stderr) {
 		progress = func(done, total int) {
@@ -155,8 +172,12 @@ func runBuild(env *base.Env, args []string) int {
 // repository that holds root. Outside git, or in a repository without
 // commits, there is none and pages simply omit it. A history that cannot
 // be read to its start (a shallow clone) is never guessed from: the pages
-// omit provenance and a warning says why.
-func grants(env *base.Env, root string) map[string]site.Grant {
+// omit provenance and a warning says why. An audit that ran already
+// gives its provenance.
+func grants(env *base.Env, root string, audited *history.AuditResult) map[string]site.Grant {
+	if audited != nil {
+		return grantsOf(audited.Prov)
+	}
 	r, err := history.Open(root)
 	if errors.Is(err, history.ErrNotRepository) {
 		return nil
@@ -174,9 +195,13 @@ func grants(env *base.Env, root string) map[string]site.Grant {
 		fmt.Fprintf(env.Stderr, "accredit build: warning: %v; verification pages omit who granted\n", err)
 		return nil
 	}
+	return grantsOf(prov)
+}
+
+func grantsOf(prov *history.Provenance) map[string]site.Grant {
 	out := make(map[string]site.Grant, len(prov.Granted))
 	for id, c := range prov.Granted {
-		out[id] = site.Grant{On: c.Date(), By: c.Author, Commit: c.Hash.String()}
+		out[id] = site.Grant{On: c.Date(), By: c.Author, Commit: c.Hash.String(), Imported: prov.Imported[id]}
 	}
 	return out
 }

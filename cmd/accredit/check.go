@@ -90,7 +90,7 @@ func runCheck(env *base.Env, args []string) int {
 		return base.ExitUsage
 	}
 	if *checkGit {
-		ds, err := gitAudit(checkProgram.root, res.Program, *checkSince)
+		ds, _, err := gitAudit(checkProgram.root, res.Program, *checkSince)
 		if err != nil {
 			env.Errorf(cmdCheck, "--git: %v", err)
 			return base.ExitUsage
@@ -147,25 +147,26 @@ func loadAndCheck(env *base.Env, root string, asOf date.Date) (*checked, error) 
 	return &checked{Program: p, Standing: st, AsOf: asOf, Diags: all.Sorted()}, nil
 }
 
-// gitAudit runs the git rules of check --git. The error is for a root
-// outside git or a revision that does not resolve; an incomplete history
-// is a diagnostic, history-incomplete.
-func gitAudit(root string, p *program.Program, since string) ([]diag.Diagnostic, error) {
+// gitAudit runs the git rules of check --git, and returns the provenance
+// the walk found (nil when the history is incomplete). The error is for a
+// root outside git or a revision that does not resolve; an incomplete
+// history is a diagnostic, history-incomplete.
+func gitAudit(root string, p *program.Program, since string) ([]diag.Diagnostic, *history.AuditResult, error) {
 	r, err := history.Open(root)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer r.Close()
 	committed, err := r.Worktree(root)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	res, err := r.Audit(history.AuditOptions{Since: since, P: p, Committed: committed})
 	if errors.Is(err, history.ErrIncomplete) {
-		return []diag.Diagnostic{history.Incomplete(err)}, nil
+		return []diag.Diagnostic{history.Incomplete(err)}, nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return res.Diags, nil
+	return res.Diags, res, nil
 }
