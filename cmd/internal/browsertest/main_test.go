@@ -308,6 +308,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("lookup", testLookup)
 	t.Run("keyboard", testKeyboard)
 	t.Run("search", testSearch)
+	t.Run("search-corpus", testSearchCorpus)
 	t.Run("clean", testClean)
 	t.Run("axe", testAxe)
 	t.Run("screenshots", testScreenshots)

@@ -1,7 +1,10 @@
 package browsertest
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -141,5 +144,61 @@ func testSearch(t *testing.T) {
 	waitFor[bool](t, tb, `!document.querySelector(".directory").hidden && location.search === ""`)
 	if p := tb.takeProblems(); len(p) > 0 {
 		t.Errorf("problems while searching:\n%s", strings.Join(p, "\n"))
+	}
+}
+
+// testSearchCorpus runs the real client in the browser over the queries
+// of the search package's multi-script corpus (text that is not the
+// documents): every query's words and total must be bleve's.
+func testSearchCorpus(t *testing.T) {
+	ix := goIndex(t)
+	data, err := os.ReadFile(filepath.Join(env.root, "cmd/internal/search/testdata/corpus.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		qs = append(qs, line)
+		for _, w := range strings.Fields(line) {
+			qs = append(qs, w, string([]rune(w)[:1]))
+		}
+	}
+	tb := newTab(t)
+	tb.open(t, "")
+	waitFor[bool](t, tb, `!document.getElementById("search").hidden`)
+	in, _ := json.Marshal(qs)
+	type answer struct {
+		Tokens []string `json:"tokens"`
+		Total  int      `json:"total"`
+	}
+	got := waitFor[[]answer](t, tb, `(() => {
+  if (!window.__corpus) {
+    window.__corpus = "pending";
+    import(new URL("search/accredit-search.js", document.baseURI).href).then(async (m) => {
+      const out = [];
+      for (const q of `+string(in)+`) out.push({ tokens: await m.tokens(q), total: (await m.search(q)).total });
+      window.__corpus = out;
+    }, (e) => { window.__corpus = [{ tokens: [String(e)], total: -1 }]; });
+  }
+  return Array.isArray(window.__corpus) ? window.__corpus : null;
+})()`)
+	if len(got) != len(qs) {
+		t.Fatalf("the browser answered %d of %d queries: %v", len(got), len(qs), got)
+	}
+	for i, q := range qs {
+		want := ix.Analyze(q)
+		if strings.Join(got[i].Tokens, "\x00") != strings.Join(want, "\x00") {
+			t.Errorf("%q: the browser's words %q, bleve's %q", q, got[i].Tokens, want)
+		}
+		r, err := ix.Search(search.Query{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[i].Total != r.Total {
+			t.Errorf("%q: the browser finds %d, bleve %d", q, got[i].Total, r.Total)
+		}
 	}
 }

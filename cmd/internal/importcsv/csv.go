@@ -97,7 +97,12 @@ func Parse(r io.Reader, m Mapping, comma rune) ([]Row, []Problem, error) {
 	}
 	cr := csv.NewReader(br)
 	cr.Comma = comma
-	cr.FieldsPerRecord = -1 // exports pad or trim rows; a missing cell is empty
+	// Every row must have the header's number of fields: a row with more
+	// or fewer has lost a separator or a quote, and its cells would be
+	// read from the wrong columns. The count is checked here, as a
+	// problem at the row's line, rather than by encoding/csv, whose error
+	// would stop the whole file.
+	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, nil, errors.New("the file is empty: a header row is required")
@@ -125,6 +130,10 @@ func Parse(r io.Reader, m Mapping, comma rune) ([]Row, []Problem, error) {
 				return strings.TrimSpace(rec[i])
 			}
 			return ""
+		}
+		if len(rec) != len(header) {
+			probs = append(probs, Problem{line, fmt.Sprintf("%d %s, the header has %d", len(rec), plural(len(rec), "field"), len(header))})
+			continue
 		}
 		if allEmpty(rec) {
 			continue
@@ -178,6 +187,20 @@ func allEmpty(rec []string) bool {
 func columns(header []string, m Mapping) (map[string]int, error) {
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff") // a byte order mark from a spreadsheet
+	}
+	// A column named twice would leave which of the two a field reads to
+	// the order of the columns; blank names (unnamed extra columns) are
+	// left alone.
+	first := map[string]int{}
+	for i, h := range header {
+		k := strings.ToLower(strings.TrimSpace(h))
+		if k == "" {
+			continue
+		}
+		if j, ok := first[k]; ok {
+			return nil, fmt.Errorf("line 1: column %q is named twice (columns %d and %d)", strings.TrimSpace(h), j+1, i+1)
+		}
+		first[k] = i
 	}
 	col := map[string]int{}
 	for _, f := range Fields {
@@ -301,4 +324,11 @@ func parseScore(s string) (int, error) {
 		return 0, fmt.Errorf("score %q: want a whole percentage from 0 to 100", s)
 	}
 	return n, nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }

@@ -86,6 +86,13 @@ func TestParse(t *testing.T) {
 			csv:  "email\tcourse\tdate\na@x\tc1\t2025-03-01\n",
 			want: []string{"2 course a@x// c1 2025-03-01 0 "},
 		},
+		{
+			name: "rows with another field count than the header",
+			csv:  "email,course,date\na@x,c1,2025-03-01,extra\nb@x,c1\nc@x,c1,2025-03-02\n",
+			want: []string{"2 !4 fields, the header has 3", "3 !2 fields, the header has 3", "4 course c@x// c1 2025-03-02 0 "},
+		},
+		{name: "a column named twice", csv: "email,Date,course, date \n", err: `line 1: column "date" is named twice (columns 2 and 4)`},
+		{name: "blank column names may repeat", csv: "email,,course,,date\na@x,,c1,,2025-03-01\n", want: []string{"2 course a@x// c1 2025-03-01 0 "}},
 		{name: "empty", csv: "", err: "the file is empty"},
 		{name: "no who", csv: "name,exam,date\n", err: `line 1: no column says who`},
 		{name: "no what", csv: "email,date\n", err: `line 1: no column says what`},

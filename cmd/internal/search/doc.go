@@ -10,7 +10,7 @@
 //
 //	Docs     site data -> documents in a dense, ranked order (tier, then name)
 //	New      documents -> bleve index (one analyzer: unicode tokenizer,
-//	         ASCII folding, lower case; BM25 scoring)
+//	         ASCII folding, lower case (lower.go); BM25 scoring)
 //	Export   bleve's term dictionary and postings -> sharded static files
 //
 // bleve does all the analysis and scoring; the exporter only copies what

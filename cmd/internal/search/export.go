@@ -24,8 +24,10 @@ import (
 // that its size over the wire does not depend on the host:
 //
 //	meta.bin     document count, fields and boosts, BM25 factors, the first
-//	             term of each shard, the fold table, every facet's values
-//	             and labels, and the facet counts of the whole directory
+//	             term of each shard, bleve's fold table and word-break
+//	             classes (all of Unicode, for the client's analysis), every
+//	             facet's values and labels, and the facet counts of the
+//	             whole directory
 //	t/<n>.bin    a term shard: terms in order with, per field, document
 //	             frequency, idf and postings (doc delta, factor varints);
 //	             the facet counts of each term's documents and of each
@@ -51,7 +53,7 @@ const (
 	// file.
 	TopCards = 10
 	// Version is the index format's version, checked by the client.
-	Version = 2
+	Version = 3
 )
 
 // Meta is meta.bin's header.
@@ -63,6 +65,7 @@ type Meta struct {
 	Sat       []float64         `json:"sat"`
 	Shards    []string          `json:"shards"`
 	Folds     map[string]string `json:"folds"`
+	Classes   []int             `json:"classes"`
 	CardGroup int               `json:"cardGroup"`
 	Facets    []MetaFacet       `json:"facets"`
 }
@@ -275,7 +278,7 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	}
 	ft := ix.facetTable()
 	files := map[string][]byte{}
-	meta := Meta{Version: Version, Docs: len(ix.Docs), Fields: Fields, Sat: sat, Shards: []string{}, CardGroup: CardGroup, Folds: ix.folds(), Facets: ft.meta}
+	meta := Meta{Version: Version, Docs: len(ix.Docs), Fields: Fields, Sat: sat, Shards: []string{}, CardGroup: CardGroup, Folds: clientFolds(), Classes: clientClasses(), Facets: ft.meta}
 	for fi := range Fields {
 		meta.Boosts = append(meta.Boosts, boost(fi))
 	}
@@ -668,34 +671,6 @@ func top(best []scored, s scored, n int) []scored {
 	copy(best[i+1:], best[i:])
 	best[i] = s
 	return best
-}
-
-// folds lists what bleve's ASCII folding does to every character of the
-// indexed text and of the Latin blocks people type accents from, so the
-// client folds a query exactly as bleve does.
-func (ix *Index) folds() map[string]string {
-	seen := map[rune]bool{}
-	for r := rune(0xA0); r <= 0x24F; r++ {
-		seen[r] = true
-	}
-	for r := rune(0x2010); r <= 0x203A; r++ { // dashes, quotes
-		seen[r] = true
-	}
-	for _, d := range ix.Docs {
-		for _, r := range d.Name + d.Text {
-			if r >= utf8.RuneSelf {
-				seen[r] = true
-			}
-		}
-	}
-	out := map[string]string{}
-	for r := range seen {
-		s := string(r)
-		if f := foldString(s); f != s {
-			out[s] = f
-		}
-	}
-	return out
 }
 
 func container(header any, payload []byte) ([]byte, error) {

@@ -216,7 +216,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("cannot watch %s: %w", s.opts.Root, err)
 	}
 	defer w.Close()
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: hostGuard(ln.Addr(), s), ReadHeaderTimeout: 10 * time.Second}
 	indexCtx, stopIndex := context.WithCancel(ctx)
 	defer stopIndex()
 	go s.indexer(indexCtx)

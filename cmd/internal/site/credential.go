@@ -65,9 +65,11 @@ func nonNil(s []string) []string {
 
 // CredentialJSON is /api/v1/credentials/<ID>.json (PROGRAM-FORMAT.md section 12).
 type CredentialJSON struct {
-	ID          string `json:"id"`
-	Holder      string `json:"holder"`
-	Partner     string `json:"partner"`
+	ID     string `json:"id"`
+	Holder string `json:"holder"`
+	// Partner and PartnerName are left out for a person of an unlisted
+	// partner, whose page names no partner either.
+	Partner     string `json:"partner,omitempty"`
 	PartnerName string `json:"partner_name,omitempty"`
 	Track       string `json:"track"`
 	TrackName   string `json:"track_name"`
@@ -88,7 +90,6 @@ type CredentialJSON struct {
 	RecordedAtImport bool   `json:"recorded_at_import,omitempty"`
 	Commit           string `json:"commit,omitempty"`
 	Revoked          string `json:"revoked,omitempty"`
-	RevokedReason    string `json:"revoked_reason,omitempty"`
 	GraceDays        int    `json:"grace_days"`
 	StreamlinedDays  int    `json:"streamlined_days"`
 	URL              string `json:"url"`
@@ -122,7 +123,7 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	cs := s.Of(c)
 	ce := p.CertificationOf(c)
 	cp := &Credential{
-		ID: c.ID, Holder: pe.Name, PartnerID: pe.Partner.ID, Track: c.Track, Level: c.Level,
+		ID: c.ID, Holder: pe.Name, Track: c.Track, Level: c.Level,
 		Issued: c.Issued, Expires: cs.Expires, Status: string(status), StatusLabel: StatusLabel(status),
 		Revoked: c.Revoked, Private: !public(pe),
 		Issuer: info.Issuer, IssuerURL: info.IssuerURL, AsOf: info.Today, GraceDays: info.GraceDays, StreamlinedDays: info.Streamlined,
@@ -131,7 +132,9 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 		cp.Revoked = date.Date{} // a revocation after D is not yet public
 	}
 	if pe.Partner.Listed {
-		cp.PartnerName, cp.PartnerURL = pe.Partner.Name, st.partnerURL(pe.Partner)
+		// An unlisted partner is named nowhere: not on the page, not in
+		// its data, not in the JSON.
+		cp.PartnerID, cp.PartnerName, cp.PartnerURL = pe.Partner.ID, pe.Partner.Name, st.partnerURL(pe.Partner)
 	}
 	cp.TrackName, cp.LevelName, cp.Name = c.Track, c.Level, c.Key()
 	if t := p.Track(c.Track); t != nil {

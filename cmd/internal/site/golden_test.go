@@ -142,3 +142,46 @@ func TestProvenance(t *testing.T) {
 		t.Errorf("credential without provenance: %q, %s", cp.GrantedBy, cp.JSON)
 	}
 }
+
+// The credential of a person of an unlisted partner names no partner:
+// not in its JSON, its JSON-LD or its page data, as its page shows none
+// (issue 15 item 9).
+func TestUnlistedPartnerCredential(t *testing.T) {
+	st := testSite(t)
+	c := st.P.Credentials[0]
+	pa := c.Person.Partner
+	pa.Listed = false
+	t.Cleanup(func() { pa.Listed = true })
+	cp, err := st.Credential(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var j map[string]any
+	if err := json.Unmarshal(cp.JSON, &j); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"partner", "partner_name"} {
+		if v, ok := j[k]; ok {
+			t.Errorf("the JSON has %s %v", k, v)
+		}
+	}
+	for what, s := range map[string]string{"JSON": string(cp.JSON), "JSON-LD": string(cp.JSONLD)} {
+		if strings.Contains(s, `"`+pa.ID+`"`) || strings.Contains(s, pa.Name) || strings.Contains(s, "partners/"+pa.ID) {
+			t.Errorf("the %s names partner %s:\n%s", what, pa.ID, s)
+		}
+	}
+	if cp.PartnerID != "" || cp.PartnerName != "" || cp.PartnerURL != "" {
+		t.Errorf("the page data names the partner: %q %q %q", cp.PartnerID, cp.PartnerName, cp.PartnerURL)
+	}
+	golden(t, "credential-unlisted", j)
+
+	// Listed again, the partner is named.
+	pa.Listed = true
+	cp, err = st.Credential(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(cp.JSON), `"partner":"`+pa.ID+`"`) {
+		t.Errorf("a listed partner's credential JSON lacks the partner: %s", cp.JSON)
+	}
+}

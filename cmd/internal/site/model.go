@@ -157,7 +157,7 @@ type Credential struct {
 	Page
 	ID                      string
 	Holder                  string
-	PartnerID, PartnerName  string
+	PartnerID, PartnerName  string // both empty for an unlisted partner
 	PartnerURL              string // empty for an unlisted partner
 	Track, TrackName        string
 	Level, LevelName        string

@@ -13,14 +13,15 @@
 //
 // Every word must match; the last one matches as a prefix. Words are
 // folded and split exactly as bleve does at build time (ASCII folding,
-// Unicode word boundaries, lower case), and results are ranked by the
+// Unicode word boundaries, lower case, with bleve's tables for all of
+// Unicode), and results are ranked by the
 // same BM25 scores, ties by the directory's order (tier, then name). An
 // empty query browses in that order. A facet's counts take every filter
 // but its own into account, so other values of a chosen facet stay
 // visible. See content/docs/search.md.
 
 const base = new URL("./", import.meta.url);
-const VERSION = 2;
+const VERSION = 3;
 
 let metaPromise = null;
 let columnsPromise = null;
@@ -61,6 +62,7 @@ function loadMeta() {
       const { header: meta } = container(buf);
       if (meta.version !== VERSION) throw new Error(`accredit-search: index version ${meta.version}, client ${VERSION}`);
       meta.foldMap = new Map(Object.entries(meta.folds));
+      meta.classTable = classTable(meta.classes);
       return meta;
     });
     metaPromise.catch(() => { metaPromise = null; });
@@ -125,101 +127,152 @@ function loadCards(g) {
 }
 
 // ---- Analysis: the same steps as bleve's analyzer at build time. ----
+//
+// bleve folds the text (its ASCII folding), splits it into words with
+// github.com/blevesearch/segment (UAX #29 as a Ragel scanner over
+// Unicode 8.0 tables) and lower-cases each word. meta.bin carries bleve's
+// whole fold table and the scanner's word-break classes for every code
+// point, so that a query splits as the documents did whatever Unicode
+// version the browser knows.
 
-// Word-break classes of UAX #29, as far as bleve's segmenter uses them.
-const LETTER = 1, NUMERIC = 2, KATAKANA = 3, EXTENDNUMLET = 4, MIDLETTER = 5,
-  MIDNUMLET = 6, MIDNUM = 7, EXTEND = 8, IDEO = 9, OTHER = 0;
+// Word_Break values (the low five bits of a class) and script flags, as in
+// cmd/internal/search/wordbreak.go.
+const DQ = 1, SQ = 2, HL = 3, CR = 4, LF = 5, NL = 6, EXTEND = 7, FORMAT = 8, KATAKANA = 9,
+  ALETTER = 10, MIDLETTER = 11, MIDNUM = 12, MIDNUMLET = 13, NUMERIC = 14, ENL = 15;
+const HANGUL = 32, HAN = 64, HIRAGANA = 128;
 
-const reHan = /\p{Script=Han}/u;
-const reHiragana = /\p{Script=Hiragana}/u;
-const reKatakana = /[\p{Script=Katakana}\u30FC\u3031-\u3035\u309B\u309C\u30A0\uFF70\uFF9E\uFF9F]/u;
-const reLetter = /[\p{L}\p{Nl}]/u;
-const reNumeric = /\p{Nd}/u;
-const reExtend = /[\p{Mn}\p{Me}\p{Mc}\p{Cf}\u200D]/u;
-const reExtendNumLet = /\p{Pc}/u;
-const MIDLETTERS = new Set([":", "\u00B7", "\u0387", "\u05F4", "\u2027", "\uFE13", "\uFE55", "\uFF1A"]);
-const MIDNUMLETS = new Set([".", "'", "\u2018", "\u2019", "\u2024", "\uFE52", "\uFF07", "\uFF0E"]);
-const MIDNUMS = new Set([",", ";", "\u037E", "\u0589", "\u060C", "\u060D", "\u066C", "\u07F8", "\u2044", "\uFE10", "\uFE14", "\uFE50", "\uFE54", "\uFF0C", "\uFF1B"]);
-
-function wordClass(ch) {
-  if (MIDNUMLETS.has(ch)) return MIDNUMLET;
-  if (MIDLETTERS.has(ch)) return MIDLETTER;
-  if (MIDNUMS.has(ch)) return MIDNUM;
-  if (reExtend.test(ch)) return EXTEND;
-  if (reHan.test(ch) || reHiragana.test(ch)) return IDEO;
-  if (reKatakana.test(ch)) return KATAKANA;
-  if (reNumeric.test(ch)) return NUMERIC;
-  if (reLetter.test(ch)) return LETTER;
-  if (reExtendNumLet.test(ch)) return EXTENDNUMLET;
-  return OTHER;
-}
-
-function joins(prev, cur) {
-  switch (cur) {
-    case LETTER: return prev === LETTER || prev === NUMERIC || prev === EXTENDNUMLET;
-    case NUMERIC: return prev === NUMERIC || prev === LETTER || prev === EXTENDNUMLET;
-    case KATAKANA: return prev === KATAKANA || prev === EXTENDNUMLET;
-    case EXTENDNUMLET: return prev === LETTER || prev === NUMERIC || prev === KATAKANA || prev === EXTENDNUMLET;
+// classTable turns meta.bin's (distance, class) pairs into run starts.
+function classTable(pairs) {
+  const starts = new Uint32Array(pairs.length / 2), codes = new Uint8Array(pairs.length / 2);
+  let at = 0;
+  for (let i = 0; i < pairs.length; i += 2) {
+    at += pairs[i];
+    starts[i / 2] = at;
+    codes[i / 2] = pairs[i + 1];
   }
-  return false;
+  return { starts, codes };
 }
 
+function classOf(table, cp) {
+  let lo = 0, hi = table.starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (table.starts[mid] <= cp) lo = mid; else hi = mid - 1;
+  }
+  return table.codes[lo];
+}
+
+function utf8Len(cp) {
+  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+// lower lower-cases a word as the index's filter does (lower.go): Go's
+// simple case mapping per code point, and a capital sigma that ends the
+// word becomes ς.
 function lower(word) {
   const cps = Array.from(word);
   let out = "";
   for (let i = 0; i < cps.length; i++) {
-    let l = cps[i].toLowerCase();
-    if (Array.from(l).length !== 1) l = cps[i] === "\u0130" ? "i" : cps[i];
-    if (l === "σ" && cps[i] !== "σ" && i === cps.length - 1) l = "ς";
+    const c = cps[i];
+    let l = c.toLowerCase();
+    if (Array.from(l).length !== 1) l = c === "\u0130" ? "i" : c; // full mappings: Go maps İ to i
+    if (c === "Σ" && i === cps.length - 1) l = "ς";
     out += l;
   }
   return out;
 }
 
-// analyze returns the terms bleve makes of text: ASCII folding (the
-// build's table), Unicode word segmentation, lower case.
-export function analyze(text, folds) {
+// units groups code points as the scanner does: a character with the
+// Extend and Format characters after it (none after CR, LF or a
+// newline). A unit's class is its first character's.
+function units(cps, table) {
+  const out = [];
+  for (const cp of cps) {
+    const c = classOf(table, cp), wb = c & 31;
+    const last = out[out.length - 1];
+    // The Hangul tone marks (Extend, script Hangul) make a word of their
+    // own after a character of more than one byte that begins no word, as
+    // the Ragel scanner runs on bytes; after some such characters (U+2014)
+    // they do not, which this does not model (see search.md).
+    const own = (c & HANGUL) && last && last.wb === 0 && !last.flags && last.bytes > 1 && last.text.length <= 2;
+    if ((wb === EXTEND || wb === FORMAT) && last && !own && last.wb !== CR && last.wb !== LF && last.wb !== NL) {
+      last.text += String.fromCodePoint(cp);
+      last.bytes += utf8Len(cp);
+      continue;
+    }
+    out.push({ text: String.fromCodePoint(cp), bytes: utf8Len(cp), wb, flags: c & ~31 });
+  }
+  return out;
+}
+
+const isLetter = (u) => u.wb === ALETTER || u.wb === HL;
+
+// wordEnd is the end of the longest word (the scanner's Word machine,
+// which holds its Numeric and Katakana ones) starting at unit i, or i.
+// Letters (ALetter, Hebrew_Letter), digits and connectors (ExtendNumLet)
+// join; Katakana joins Katakana and connectors; a MidLetter (or
+// MidNumLet, or ') joins two letters (WB6/7), a MidNum (or MidNumLet, or
+// ') two digits (WB11/12); a Hebrew letter keeps a ' after it (WB7a) and
+// joins another over a " (WB7b/c). The letter after a middle character,
+// bound to it, cannot take a ' or " of its own (the Ragel grammar's
+// pieces do not share letters).
+function wordEnd(us, i) {
+  const start = (u) => isLetter(u) || u.wb === NUMERIC || u.wb === KATAKANA || u.wb === ENL;
+  if (!start(us[i])) return i;
+  let j = i + 1, bound = false;
+  while (j < us.length) {
+    const prev = us[j - 1], cur = us[j], next = us[j + 1];
+    const kata = cur.wb === KATAKANA || prev.wb === KATAKANA;
+    if (start(cur) && (!kata || cur.wb === prev.wb || cur.wb === ENL || prev.wb === ENL)) {
+      j++; bound = false; continue;
+    }
+    if (prev.wb === HL && !bound && cur.wb === SQ) { j++; bound = false; continue; }
+    if (!next) break;
+    if (prev.wb === HL && !bound && cur.wb === DQ && next.wb === HL) { j += 2; bound = true; continue; }
+    if (isLetter(prev) && isLetter(next) && (cur.wb === MIDLETTER || cur.wb === MIDNUMLET || cur.wb === SQ)) {
+      // A letter bound by a " cannot go on over a middle character.
+      if (bound && prev.wb === HL && us[j - 2]?.wb === DQ) break;
+      j += 2; bound = true; continue;
+    }
+    if (prev.wb === NUMERIC && next.wb === NUMERIC && (cur.wb === MIDNUM || cur.wb === MIDNUMLET || cur.wb === SQ)) {
+      j += 2; bound = false; continue;
+    }
+    break;
+  }
+  return j;
+}
+
+function bytesOf(us, i, j) {
+  let n = 0;
+  for (let k = i; k < j; k++) n += us[k].bytes;
+  return n;
+}
+
+// analyze returns the terms bleve makes of text: ASCII folding, word
+// segmentation, lower case. The scanner takes the longest word at each
+// point (in bytes; on a tie, the first machine: words before Han and
+// Hiragana); a Hangul run, a Han or a Hiragana character is a word too.
+export function analyze(text, folds, table) {
   let folded = "";
   for (const ch of String(text)) folded += folds.get(ch) ?? ch;
-  // Units: a character with the marks that follow it (WB4).
-  const units = [], cls = [];
-  for (const ch of folded) {
-    const c = wordClass(ch);
-    if (c === EXTEND && units.length > 0 && cls[cls.length - 1] !== OTHER) {
-      units[units.length - 1] += ch;
-      continue;
-    }
-    units.push(ch);
-    cls.push(c === EXTEND ? OTHER : c);
-  }
+  const cps = [];
+  for (const ch of folded) cps.push(ch.codePointAt(0));
+  const us = units(cps, table);
   const terms = [];
-  for (let i = 0; i < units.length;) {
-    const c = cls[i];
-    if (c === IDEO) {
-      terms.push(lower(units[i]));
-      i++;
-      continue;
+  for (let i = 0; i < us.length;) {
+    let end = wordEnd(us, i), best = bytesOf(us, i, end);
+    if (us[i].flags & HANGUL) {
+      let k = i;
+      while (k < us.length && us[k].flags & HANGUL) k++;
+      const n = bytesOf(us, i, k);
+      if (n > best) { end = k; best = n; }
     }
-    if (c !== LETTER && c !== NUMERIC && c !== KATAKANA && c !== EXTENDNUMLET) {
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    while (j < units.length) {
-      const prev = cls[j - 1], cur = cls[j];
-      if (joins(prev, cur)) { j++; continue; }
-      const next = cls[j + 1];
-      if (prev === LETTER && (cur === MIDLETTER || cur === MIDNUMLET) && next === LETTER) { j += 2; continue; }
-      if (prev === NUMERIC && (cur === MIDNUM || cur === MIDNUMLET) && next === NUMERIC) { j += 2; continue; }
-      break;
-    }
-    let word = "", kept = false;
-    for (let k = i; k < j; k++) {
-      word += units[k];
-      if (cls[k] !== EXTENDNUMLET) kept = true;
-    }
-    if (kept) terms.push(lower(word));
-    i = j;
+    if ((us[i].flags & (HAN | HIRAGANA)) && us[i].bytes > best) { end = i + 1; best = us[i].bytes; }
+    if (end === i) { i++; continue; }
+    let word = "";
+    for (let k = i; k < end; k++) word += us[k].text;
+    terms.push(lower(word));
+    i = end;
   }
   return terms;
 }
@@ -330,7 +383,8 @@ async function word(meta, term, isPrefix) {
 
 /** tokens returns the terms the index makes of text, as bleve does. */
 export async function tokens(text) {
-  return analyze(text, (await loadMeta()).foldMap);
+  const meta = await loadMeta();
+  return analyze(text, meta.foldMap, meta.classTable);
 }
 
 /**
@@ -352,7 +406,7 @@ export async function info() {
  */
 export async function search(query = "", { filters = {}, limit = 10 } = {}) {
   const meta = await loadMeta();
-  const terms = analyze(query, meta.foldMap);
+  const terms = analyze(query, meta.foldMap, meta.classTable);
   const active = [];
   meta.facets.forEach((f, fi) => {
     const want = filters[f.name];
