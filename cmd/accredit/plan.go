@@ -135,6 +135,25 @@ func makePlan(env *base.Env, root, baseRev, headRev string, asOf date.Date) (*pl
 	}
 	p := plan.Compute(old, head, asOf)
 	p.Base, p.Head = from.String()[:7], headH.String()[:7]
+	files, err := r.Changed(from, headH)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if f.File != "programs/program.toml" {
+			p.Files = append(p.Files, plan.FileChange{File: f.File, Change: f.Change})
+		}
+	}
+	// The audit of the change's commits, with the rosters of the chain of
+	// trust: what the base holds was audited when it was merged.
+	res, err := r.Audit(history.AuditOptions{Head: headH.String(), Since: from.String(), P: head.P})
+	if errors.Is(err, history.ErrIncomplete) {
+		p.AddAudit([]diag.Diagnostic{history.Incomplete(err)})
+	} else if err != nil {
+		return nil, err
+	} else {
+		p.AddAudit(res.Diags)
+	}
 	return p, nil
 }
 
@@ -155,5 +174,6 @@ func side(r *history.Repo, h plumbing.Hash, cache *load.Cache, asOf date.Date) (
 	var all diag.List
 	all.Append(ds)
 	all.Append(check.Run(p, st, asOf))
-	return plan.Side{P: p, S: st, Diags: all.Sorted()}, nil
+	text, _ := fsys.ReadFile("programs/program.toml")
+	return plan.Side{P: p, S: st, Diags: all.Sorted(), ProgramTOML: text}, nil
 }

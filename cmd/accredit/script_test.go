@@ -52,6 +52,9 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
+		// UPDATE_SCRIPTS=1 go test rewrites the files that cmp compares
+		// with stdout: read the diff before committing it.
+		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode": cmdExitcode,
 			"cmpid":    cmdCmpid,

@@ -651,3 +651,40 @@ func (r *Repo) Worktree(root string) (func(file string) bool, error) {
 		return err == nil && bytes.Equal(disk, committed)
 	}, nil
 }
+
+// FileChange is a file of the program that differs between two commits.
+type FileChange struct {
+	File   string // relative to the program root
+	Change string // added, removed or changed
+}
+
+// Changed lists the files of the program (and its theme) that differ
+// between commits a and b, in path order: what plan lists beside the
+// credentials.
+func (r *Repo) Changed(a, b plumbing.Hash) ([]FileChange, error) {
+	var trees [2]plumbing.Hash
+	for i, h := range []plumbing.Hash{a, b} {
+		c, err := r.commitObject(h)
+		if err != nil {
+			return nil, err
+		}
+		trees[i] = c.TreeHash
+	}
+	changes, err := r.diffRoots(trees[0], trees[1], audited, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FileChange, 0, len(changes))
+	for _, c := range changes {
+		kind := "changed"
+		switch {
+		case c.from.IsZero():
+			kind = "added"
+		case c.to.IsZero():
+			kind = "removed"
+		}
+		out = append(out, FileChange{File: c.path, Change: kind})
+	}
+	slices.SortFunc(out, func(x, y FileChange) int { return strings.Compare(x.File, y.File) })
+	return out, nil
+}

@@ -18,9 +18,25 @@ func (p *Plan) WriteJSON(w io.Writer) error {
 // Summary is the one-line count, e.g. "2 granted, 0 renewed, 1 revoked,
 // 0 removed, 1 tier change, 0 new diagnostics".
 func (p *Plan) Summary() string {
-	return fmt.Sprintf("%d granted, %d renewed, %d revoked, %d removed, %s, %s",
+	s := fmt.Sprintf("%d granted, %d renewed, %d revoked, %d removed, %s, %s",
 		len(p.Granted), len(p.Renewed), len(p.Revoked), len(p.Removed),
 		count(len(p.Tiers), "tier change", "tier changes"), count(len(p.Diagnostics), "new diagnostic", "new diagnostics"))
+	// What else the audit covers, when there is any.
+	for _, c := range []struct {
+		n         int
+		one, many string
+	}{
+		{len(p.Unrevoked), "revocation lifted", "revocations lifted"},
+		{len(p.Edited), "credential edited", "credentials edited"},
+		{len(p.Administrators), "administrator change", "administrator changes"},
+		{len(p.Program), "program key changed", "program keys changed"},
+		{len(p.Files), "file changed", "files changed"},
+	} {
+		if c.n > 0 {
+			s += ", " + count(c.n, c.one, c.many)
+		}
+	}
+	return s
 }
 
 func count(n int, one, many string) string {
@@ -46,6 +62,18 @@ func (p *Plan) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "%-8s %s  %s (%s)  %s/%s\n", s.word, e.ID, oneLine(e.Holder), e.Partner, e.Track, e.Level)
 		}
 	}
+	for _, e := range p.Edited {
+		fmt.Fprintf(&b, "edited   %s  %s (%s)  %s/%s: %s%s\n", e.ID, oneLine(e.Holder), e.Partner, e.Track, e.Level, strings.Join(e.Keys, ", "), movedFrom(e))
+	}
+	for _, a := range p.Administrators {
+		fmt.Fprintf(&b, "admin    %s %s <%s>, roles: %s\n", a.Change, oneLine(a.Name), oneLine(a.Email), strings.Join(a.Roles, ", "))
+	}
+	for _, k := range p.Program {
+		fmt.Fprintf(&b, "program  %s\n", oneLine(k))
+	}
+	for _, f := range p.Files {
+		fmt.Fprintf(&b, "file     %s %s\n", f.Change, oneLine(f.File))
+	}
 	for _, t := range p.Tiers {
 		fmt.Fprintf(&b, "tier     %s: %s -> %s\n", t.Partner, tierName(t.From), tierName(t.To))
 	}
@@ -68,7 +96,15 @@ func (p *Plan) sections() []section {
 		{"renewed", "Renewed", p.Renewed},
 		{"revoked", "Revoked", p.Revoked},
 		{"removed", "Removed", p.Removed},
+		{"unrevoked", "Revocations lifted", p.Unrevoked},
 	}
+}
+
+func movedFrom(e Edit) string {
+	if e.From == "" {
+		return ""
+	}
+	return " (moved from " + oneLine(e.From) + ")"
 }
 
 var oneLineReplacer = strings.NewReplacer("\r", " ", "\n", " ")
@@ -106,6 +142,42 @@ func (p *Plan) markdown(w io.Writer, limit int) error {
 		m.line("|---|---|---|---|---|")
 		for _, e := range s.entries {
 			m.row(fmt.Sprintf("| `%s` | %s | %s | %s | %s |", e.ID, md(e.Holder), md(e.Partner), md(e.Track), md(e.Level)))
+		}
+	}
+	if len(p.Edited) > 0 {
+		m.line("")
+		m.line(fmt.Sprintf("#### Credentials edited (%d)", len(p.Edited)))
+		m.line("")
+		m.line("| Credential | Holder | Partner | Changed |")
+		m.line("|---|---|---|---|")
+		for _, e := range p.Edited {
+			m.row(fmt.Sprintf("| `%s` | %s | %s | %s |", e.ID, md(e.Holder), md(e.Partner), md(strings.Join(e.Keys, ", ")+movedFrom(e))))
+		}
+	}
+	if len(p.Administrators) > 0 {
+		m.line("")
+		m.line(fmt.Sprintf("#### Administrators (%d)", len(p.Administrators)))
+		m.line("")
+		m.line("| Change | Name | E-mail | Roles |")
+		m.line("|---|---|---|---|")
+		for _, a := range p.Administrators {
+			m.row(fmt.Sprintf("| %s | %s | %s | %s |", a.Change, md(a.Name), md(a.Email), md(strings.Join(a.Roles, ", "))))
+		}
+	}
+	if len(p.Program) > 0 {
+		m.line("")
+		m.line(fmt.Sprintf("#### programs/program.toml: keys changed (%d)", len(p.Program)))
+		m.line("")
+		for _, k := range p.Program {
+			m.row("- " + md(k))
+		}
+	}
+	if len(p.Files) > 0 {
+		m.line("")
+		m.line(fmt.Sprintf("#### Files (%d)", len(p.Files)))
+		m.line("")
+		for _, f := range p.Files {
+			m.row(fmt.Sprintf("- %s %s", f.Change, md(f.File)))
 		}
 	}
 	if len(p.Tiers) > 0 {
