@@ -157,11 +157,7 @@ func gitAudit(root string, p *program.Program, since string) ([]diag.Diagnostic,
 		return nil, nil, err
 	}
 	defer r.Close()
-	committed, err := r.Worktree(root)
-	if err != nil {
-		return nil, nil, err
-	}
-	res, err := r.Audit(history.AuditOptions{Since: since, P: p, Committed: committed})
+	res, err := r.Audit(history.AuditOptions{Since: since, P: p, Worktree: root})
 	if errors.Is(err, history.ErrIncomplete) {
 		return []diag.Diagnostic{history.Incomplete(err)}, nil, nil
 	}

@@ -1,7 +1,7 @@
 package history
 
 import (
-	"bytes"
+	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -28,10 +28,11 @@ type AuditOptions struct {
 	// P is the program the diagnostics are about: the working tree for
 	// check, the head revision for plan. Nil: provenance only.
 	P *program.Program
-	// Committed, with P, reports whether a file of P is as the head
-	// commit holds it; a credential in a file that is not is not judged
-	// (it has no commit yet). Nil: every file is committed.
-	Committed func(file string) bool
+	// Worktree, when P was loaded from the working tree, is the folder
+	// it was loaded from: a credential in a file that differs from the
+	// head commit's is not judged (it has no commit yet). Empty: P is
+	// the head revision.
+	Worktree string
 }
 
 // AuditResult is what one walk finds.
@@ -555,7 +556,7 @@ func credentialChange(m *mark, sub string) string {
 // file, by the same commit, stands: the text mark adds nothing to it.
 func (a *auditor) otherKeyOfFile(file string, t *mark) bool {
 	for _, m := range a.marks {
-		if m != t && m.rule != "" && m.ev.file == file && m.by == t.by {
+		if m != t && m.rule != "" && (m.ev.file == file || m.ev.from == file) && m.by == t.by {
 			return true
 		}
 	}
@@ -569,7 +570,7 @@ func (a *auditor) untraced(creds map[string]*program.Credential) {
 		if creds[c.ID] != c || a.prov.Granted[c.ID] != nil {
 			continue
 		}
-		if a.opts.Committed != nil && !a.opts.Committed(c.Pos.File) {
+		if !a.committed(c.Pos.File) {
 			continue
 		}
 		a.diags = append(a.diags, diag.Diagnostic{File: c.Pos.File, Line: c.Pos.Line, Col: c.Pos.Col, Severity: diag.Error, Rule: RuleUnauthorized,
@@ -631,25 +632,40 @@ func (a *auditor) filePos(file, key string, srcs map[string]*program.Source) pro
 	return program.Pos{File: file, Line: 1, Col: 1}
 }
 
-// Worktree returns, for Committed, whether a file under root (the
-// program's folder in the working tree) holds what the head commit holds.
-func (r *Repo) Worktree(root string) (func(file string) bool, error) {
-	h, err := r.Resolve("HEAD")
-	if err != nil {
-		return nil, err
+// committed reports whether the working tree's file is what the head
+// commit holds at its path, as a regular file or as a link: a link is
+// compared as a link, never followed, so that a person file committed as
+// a symbolic link counts as committed.
+func (a *auditor) committed(file string) bool {
+	m := a.marks["t"+sep+file]
+	if m == nil || m.ev.gone {
+		return false
 	}
-	fsys, err := r.FS(h)
-	if err != nil {
-		return nil, err
+	if a.opts.Worktree == "" {
+		return true
 	}
-	return func(file string) bool {
-		committed, err := fsys.ReadFile(file)
-		if err != nil {
-			return false
-		}
-		disk, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(file)))
-		return err == nil && bytes.Equal(disk, committed)
-	}, nil
+	path := filepath.Join(a.opts.Worktree, filepath.FromSlash(file))
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return false
+	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		target, err := os.Readlink(path)
+		return err == nil && m.ev.val == "link "+blobHash([]byte(target))
+	}
+	if !fi.Mode().IsRegular() {
+		return false
+	}
+	b, err := os.ReadFile(path)
+	return err == nil && m.ev.val == blobHash(b)
+}
+
+// blobHash is the hash git gives a blob of these bytes, as a value.
+func blobHash(b []byte) string {
+	h := sha1.New()
+	fmt.Fprintf(h, "blob %d\x00", len(b))
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // FileChange is a file of the program that differs between two commits.

@@ -181,11 +181,7 @@ func audit(t *testing.T, dir string, since string) []string {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	committed, err := r.Worktree(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := r.Audit(history.AuditOptions{Since: since, P: p, Committed: committed})
+	res, err := r.Audit(history.AuditOptions{Since: since, P: p, Worktree: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

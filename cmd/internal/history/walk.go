@@ -28,6 +28,7 @@ type event struct {
 	gone bool
 	role role   // the role that may make this change
 	file string // the file the key is in (or was, when gone)
+	from string // the file it was in, when that was another (a move)
 }
 
 // same reports whether two events make the same change.
@@ -182,7 +183,11 @@ func (w *walker) events(wk *worker, a, b plumbing.Hash) ([]event, error) {
 	for _, k := range order {
 		v := after[k]
 		if old, had := before[k]; !had || old.val != v.val {
-			evs = append(evs, event{key: k, val: v.val, role: v.role, file: v.file})
+			e := event{key: k, val: v.val, role: v.role, file: v.file}
+			if had && old.file != v.file {
+				e.from = old.file
+			}
+			evs = append(evs, e)
 		}
 	}
 	for _, k := range gone {
@@ -203,6 +208,9 @@ func textRoles(evs []event, before, after map[string]value) {
 	for _, e := range evs {
 		if e.key[0] != 't' {
 			made[e.file] |= e.role
+			if e.from != "" {
+				made[e.from] |= e.role
+			}
 		}
 	}
 	var all map[string]role

@@ -1,0 +1,283 @@
+package history_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/accredit/accredit/cmd/internal/history"
+	"github.com/accredit/accredit/cmd/internal/load"
+)
+
+const (
+	cora  = "Cora Content <cora@vendor.example>"     // content only
+	gus   = "Gus Grants <gus@vendor.example>"        // grants only
+	pam   = "Pam Partners <pam@vendor.example>"      // partners only
+	petra = "Petra Program <petra@vendor.example>"   // program only
+	nina  = "Nina Newcomer <nina@vendor.example>"    // added later by Dana
+	hank  = "Hank Helper <hank@vendor.example>"      // grants and partners
+	olga  = "Olga Outsider <olga@elsewhere.example>" // never listed
+)
+
+// rolesProgram is program("") with administrators of every single role.
+func rolesProgram() map[string]string {
+	files := program("")
+	files["programs/program.toml"] += `
+[[administrators]]
+name = "Cora Content"
+email = "cora@vendor.example"
+roles = ["content"]
+
+[[administrators]]
+name = "Gus Grants"
+email = "gus@vendor.example"
+roles = ["grants"]
+
+[[administrators]]
+name = "Pam Partners"
+email = "pam@vendor.example"
+roles = ["partners"]
+
+[[administrators]]
+name = "Petra Program"
+email = "petra@vendor.example"
+roles = ["program"]
+
+[[administrators]]
+name = "Hank Helper"
+email = "hank@vendor.example"
+roles = ["grants", "partners"]
+`
+	files["partners/acme/people/ann.toml"] = person("Ann", cert(idA))
+	files["partners/acme/people/bob.toml"] = person("Bob", cert(idB, "revoked = 2025-02-01", `revoked_reason = "Error"`))
+	return files
+}
+
+// auditAny audits the program in dir whatever its own diagnostics (the
+// loader refuses some of the tricks below: the audit must see them too).
+func auditAny(t *testing.T, dir string) []string {
+	t.Helper()
+	p, _, err := load.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := history.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	res, err := r.Audit(history.AuditOptions{P: p, Worktree: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, d := range res.Diags {
+		out = append(out, d.String())
+	}
+	return out
+}
+
+func edit(g *gitRepo, file, from, to string) string {
+	g.t.Helper()
+	b, err := os.ReadFile(filepath.Join(g.dir, file))
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	if !strings.Contains(string(b), from) {
+		g.t.Fatalf("%s does not hold %q", file, from)
+	}
+	return strings.Replace(string(b), from, to, 1)
+}
+
+// TestGovernance tries each way around the audit the issue found, and
+// the controls that must stay clean. Each want is a regular expression
+// that one diagnostic must match, and every diagnostic must match one.
+func TestGovernance(t *testing.T) {
+	ann := "partners/acme/people/ann.toml"
+	prog := "programs/program.toml"
+	for _, tc := range []struct {
+		name  string
+		steps func(g *gitRepo)
+		want  []string
+	}{
+		{"an administrator's grant", func(g *gitRepo) {
+			g.commit(dana, "Cy", map[string]string{"partners/acme/people/cy.toml": person("Cy", cert(idC))})
+		}, nil},
+		{"an administrator added by an administrator, who then grants", func(g *gitRepo) {
+			g.commit(dana, "Nina joins", map[string]string{prog: edit(g, prog, "[[administrators]]", "[[administrators]]\nname = \"Nina Newcomer\"\nemail = \"nina@vendor.example\"\n\n[[administrators]]")})
+			g.commit(nina, "Cy", map[string]string{"partners/acme/people/cy.toml": person("Cy", cert(idC))})
+		}, nil},
+		{"an outsider adds themself and grants, in one commit", func(g *gitRepo) {
+			g.commit(olga, "Olga", map[string]string{
+				prog:                           g.readAll(prog) + "\n[[administrators]]\nname = \"Olga\"\nemail = \"olga@elsewhere.example\"\n",
+				"partners/acme/people/cy.toml": person("Cy", cert(idC))})
+		}, []string{
+			`^programs/program.toml:\d+:1: error: programs/program.toml: the file changed|administrators\[7\]\.\w+ set.* by Olga Outsider <olga@elsewhere.example>, who is not among .*\[unauthorized-change\]$`,
+			`^partners/acme/people/cy.toml:13:1: error: credential ` + idC + `: granted in commit \w+ by Olga Outsider .*\[unauthorized-grant\]$`,
+			`^partners/acme/people/cy.toml:1:1: .*the file added.*\[unauthorized-change\]$`,
+		}},
+		{"an outsider adds themself, then grants", func(g *gitRepo) {
+			g.commit(olga, "Olga", map[string]string{prog: g.readAll(prog) + "\n[[administrators]]\nname = \"Olga\"\nemail = \"olga@elsewhere.example\"\n"})
+			g.commit(olga, "Cy", map[string]string{"partners/acme/people/cy.toml": person("Cy", cert(idC))})
+		}, []string{
+			`^programs/program.toml:\d+:1: .*administrators\[7\].* by Olga Outsider .*\[unauthorized-change\]$`,
+			`^partners/acme/people/cy.toml:13:1: .*credential ` + idC + `: granted .* by Olga Outsider <olga@elsewhere.example>, who is not among .*\[unauthorized-grant\]$`,
+			`^partners/acme/people/cy.toml:1:1: .*\[unauthorized-change\]$`,
+		}},
+		{"role escalation: a content administrator gives themself grants", func(g *gitRepo) {
+			g.commit(cora, "More roles", map[string]string{prog: edit(g, prog, `roles = ["content"]`, `roles = ["content", "grants"]`)})
+			g.commit(cora, "Ann edited", map[string]string{ann: edit(g, ann, "issued = 2025-01-15", "issued = 2025-01-20")})
+		}, []string{
+			`^programs/program.toml:\d+:\d+: .*administrators\[2\]\.roles changed .* by Cora Content <cora@vendor.example>, whose roles \(content\) do not include program \[unauthorized-change\]$`,
+			`^partners/acme/people/ann.toml:13:1: .*credential ` + idA + `: issued changed .* by Cora Content .*whose roles \(content\) do not include grants \[unauthorized-grant\]$`,
+		}},
+		{"issued moved later", func(g *gitRepo) {
+			g.commit(olga, "x", map[string]string{ann: edit(g, ann, "issued = 2025-01-15", "issued = 2025-01-25")})
+		}, []string{`^` + ann + `:13:1: .*credential ` + idA + `: issued changed .*\[unauthorized-grant\]$`}},
+		{"level raised and track changed", func(g *gitRepo) {
+			g.commit(olga, "x", map[string]string{ann: edit(g, ann, "level = \"foundation\"", "level = \"professional\"")})
+			g.commit(olga, "y", map[string]string{ann: edit(g, ann, "track = \"sales\"", "track = \"technical\"")})
+		}, []string{`^` + ann + `:13:1: .*credential ` + idA + `: level changed in commit \w+ by Olga .*; and track changed in commit .*\[unauthorized-grant\]$`}},
+		{"renews, waive and id", func(g *gitRepo) {
+			g.commit(olga, "x", map[string]string{ann: edit(g, ann, "issued = 2025-01-15", "issued = 2025-01-15\nrenews = \""+idB+"\"\nwaive = [\"retake-wait\"]\nwaiver_reason = \"x\"")})
+			g.commit(dana, "Cy, by Dana", map[string]string{"partners/acme/people/cy.toml": person("Cy", cert(idC))})
+			g.commit(olga, "z", map[string]string{"partners/acme/people/cy.toml": person("Cy", cert(idD))})
+		}, []string{
+			`^` + ann + `:13:1: .*credential ` + idA + `: renews set, given its waiver, waiver_reason set in commit .*\[unauthorized-grant\]$`,
+			`^partners/acme/people/cy.toml:13:1: .*credential ` + idD + `: granted .*by Olga.*\[unauthorized-grant\]$`,
+			`^partners/acme/people/cy.toml:1:1: .*credential ` + idC + `: removed .*by Olga.*\[unauthorized-grant\]$`,
+		}},
+		{"a revocation lifted", func(g *gitRepo) {
+			g.commit(olga, "x", map[string]string{"partners/acme/people/bob.toml": person("Bob", cert(idB))})
+		}, []string{`^partners/acme/people/bob.toml:13:1: .*credential ` + idB + `: its revocation lifted, revoked_reason removed .*\[unauthorized-grant\]$`}},
+		{"a certification moved to another person", func(g *gitRepo) {
+			g.commit(olga, "x", map[string]string{ann: person("Ann"), "partners/acme/people/bob.toml": person("Bob", cert(idB, "revoked = 2025-02-01", `revoked_reason = "Error"`), cert(idA))})
+		}, []string{`^partners/acme/people/bob.toml:\d+:1: .*credential ` + idA + `: moved to partners/acme/people/bob.toml .*\[unauthorized-grant\]$`}},
+		{"a certified person moved to another partner", func(g *gitRepo) {
+			g.write(map[string]string{ann: ""})
+			g.commit(olga, "x", map[string]string{"partners/globex/people/ann.toml": person("Ann", cert(idA))})
+		}, []string{
+			`^partners/globex/people/ann.toml:13:1: .*credential ` + idA + `: moved to partners/globex/people/ann.toml .*\[unauthorized-grant\]$`,
+			`^partners/globex/people/ann.toml:1:1: .*the file added.*\[unauthorized-change\]$`,
+			`^programs/program.toml:1:1: .*file partners/acme/people/ann.toml: the file removed.*\[unauthorized-change\]$`,
+		}},
+		{"a person moved by an administrator with grants and partners", func(g *gitRepo) {
+			g.write(map[string]string{ann: ""})
+			g.commit(hank, "x", map[string]string{"partners/globex/people/ann.toml": person("Ann", cert(idA))})
+		}, nil},
+		{"a partner folder renamed", func(g *gitRepo) {
+			g.git("mv", "partners/acme", "partners/acme-corp")
+			g.commit(gus, "rename", nil)
+		}, []string{
+			`^partners/acme-corp/partner.md:1:1: .*the file added.* whose roles \(grants\) do not include partners \[unauthorized-change\]$`,
+			`^partners/acme-corp/people/ann.toml:1:1: .*the file added.*\[unauthorized-change\]$`,
+			`^partners/acme-corp/people/bob.toml:1:1: .*the file added.*\[unauthorized-change\]$`,
+			`^programs/program.toml:1:1: .*file partners/acme/partner.md: the file removed.*\[unauthorized-change\]$`,
+			`^programs/program.toml:1:1: .*file partners/acme/people/ann.toml: the file removed.*\[unauthorized-change\]$`,
+			`^programs/program.toml:1:1: .*file partners/acme/people/bob.toml: the file removed.*\[unauthorized-change\]$`,
+		}},
+		{"a competitor's credential deleted", func(g *gitRepo) {
+			g.commit(olga, "x", map[string]string{ann: person("Ann")})
+		}, []string{`^` + ann + `:1:1: .*credential ` + idA + `: removed .*\[unauthorized-grant\]$`}},
+		{"a whole person file deleted", func(g *gitRepo) {
+			g.write(map[string]string{ann: ""})
+			g.commit(pam, "x", nil)
+		}, []string{
+			`^programs/program.toml:1:1: .*credential ` + idA + `: removed .* by Pam Partners .*whose roles \(partners\) do not include grants \[unauthorized-grant\]$`,
+		}},
+		{"a multi-line id", func(g *gitRepo) {
+			g.commit(olga, "x", map[string]string{"partners/acme/people/cy.toml": person("Cy", strings.Replace(cert(idC), `id = "`+idC+`"`, `id = """`+idC+`"""`, 1))})
+		}, []string{
+			`^partners/acme/people/cy.toml:13:1: .*credential ` + idC + `: granted .*\[unauthorized-grant\]$`,
+			`^partners/acme/people/cy.toml:1:1: .*the file added.*\[unauthorized-change\]$`,
+		}},
+		{"a key spelled in capitals", func(g *gitRepo) {
+			g.commit(olga, "x", map[string]string{ann: edit(g, ann, "issued = 2025-01-15", "ISSUED = 2025-01-20")})
+		}, []string{`^` + ann + `:13:1: .*credential ` + idA + `: ISSUED set, issued removed .*\[unauthorized-grant\]$`}},
+		{"a table spelled in capitals", func(g *gitRepo) {
+			g.commit(olga, "x", map[string]string{"partners/acme/people/cy.toml": person("Cy", strings.Replace(cert(idC), "[[certifications]]", "[[CERTIFICATIONS]]", 1))})
+		}, []string{
+			`^partners/acme/people/cy.toml:1?[0-9]?:1: .*credential ` + idC + `: granted .*\[unauthorized-grant\]$`,
+			`^partners/acme/people/cy.toml:1:1: .*the file added.*\[unauthorized-change\]$`,
+		}},
+		{"a person file committed as a symbolic link", func(g *gitRepo) {
+			outside := filepath.Join(g.dir, "..", "outside.toml")
+			os.WriteFile(outside, []byte(person("Cy", cert(idC))), 0o644)
+			os.Symlink(outside, filepath.Join(g.dir, "partners/acme/people/cy.toml"))
+			g.commit(gus, "x", nil)
+		}, []string{
+			`^partners/acme/people/cy.toml:1:1: .*the file added.*whose roles \(grants\) do not include partners \[unauthorized-change\]$`,
+			`credential ` + idC + ` is committed, but the audit cannot trace it|^partners/acme/people/cy.toml:1:1: .*symbolic link`,
+		}},
+		{"passing_score lowered by an outsider", func(g *gitRepo) {
+			g.commit(olga, "x", map[string]string{prog: edit(g, prog, "passing_score = 70", "passing_score = 10")})
+		}, []string{`^programs/program.toml:13:1: error: programs/program.toml: levels\[0\]\.passing_score changed .* by Olga .*\[unauthorized-change\]$`}},
+		{"an outsider's change reverted by an administrator", func(g *gitRepo) {
+			g.commit(olga, "x", map[string]string{prog: edit(g, prog, "passing_score = 70", "passing_score = 10")})
+			g.commit(dana, "revert", map[string]string{prog: edit(g, prog, "passing_score = 10", "passing_score = 70")})
+		}, nil},
+		{"policy and exams, by each role", func(g *gitRepo) {
+			g.commit(cora, "exam", map[string]string{"programs/exams/sales-foundation.toml": edit(g, "programs/exams/sales-foundation.toml", "questions = ", "questions = 1 + 0 * ")})
+			g.commit(petra, "exam", map[string]string{"programs/exams/sales-foundation.toml": edit(g, "programs/exams/sales-foundation.toml", "duration_minutes = ", "duration_minutes = 1 + 0 * ")})
+			g.commit(cora, "policy", map[string]string{prog: edit(g, prog, "[[levels]]", "[policy]\ngrace_days = 10\n\n[[levels]]")})
+			g.commit(petra, "levels", map[string]string{prog: edit(g, prog, "passing_score = 75", "passing_score = 76")})
+			g.commit(gus, "page", map[string]string{"content/faq.md": "+++\ntitle = \"FAQ\"\n+++\nHello.\n"})
+			g.commit(pam, "partner", map[string]string{"partners/acme/partner.md": edit(g, "partners/acme/partner.md", "Acme", "Acme Ltd")})
+		}, []string{
+			`^programs/exams/sales-foundation.toml:\d+:1: .*duration_minutes changed .* by Petra Program .*whose roles \(program\) do not include content \[unauthorized-change\]$`,
+			`^programs/program.toml:\d+:1: .*policy.grace_days set .* by Cora Content .*do not include program \[unauthorized-change\]$`,
+			`^content/faq.md:1:1: .*the file added .* by Gus Grants .*do not include content \[unauthorized-change\]$`,
+		}},
+		{"a branch commit by an outsider, merged by an administrator", func(g *gitRepo) {
+			g.git("checkout", "-q", "-b", "side")
+			g.commit(olga, "Cy", map[string]string{"partners/acme/people/cy.toml": person("Cy", cert(idC))})
+			g.git("checkout", "-q", "main")
+			g.commit(dana, "Dee", map[string]string{"partners/globex/people/dee.toml": person("Dee", cert(idD))})
+			g.gitAs(dana, "merge", "-q", "--no-ff", "-m", "merge", "side")
+		}, []string{
+			`^partners/acme/people/cy.toml:13:1: .*credential ` + idC + `: granted .* by Olga Outsider .*\[unauthorized-grant\]$`,
+			`^partners/acme/people/cy.toml:1:1: .*the file added .* by Olga Outsider .*\[unauthorized-change\]$`,
+		}},
+		{"comments changed by an outsider", func(g *gitRepo) {
+			g.commit(olga, "x", map[string]string{ann: "# hello\n" + g.readAll(ann)})
+		}, []string{`^` + ann + `:1:1: .*its text changed \(comments or spacing\) .* by Olga .*\[unauthorized-change\]$`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := newGitRepo(t)
+			g.commit(dana, "The program", rolesProgram())
+			tc.steps(g)
+			got := auditAny(t, g.dir)
+			matched := make([]bool, len(got))
+			for _, w := range tc.want {
+				re := regexp.MustCompile(w)
+				found := false
+				for i, d := range got {
+					if !matched[i] && re.MatchString(d) {
+						matched[i], found = true, true
+						break
+					}
+				}
+				if !found {
+					t.Errorf("no diagnostic matches %s", w)
+				}
+			}
+			for i, d := range got {
+				if !matched[i] {
+					t.Errorf("unexpected: %s", d)
+				}
+			}
+		})
+	}
+}
+
+// readAll returns a file of the working tree.
+func (g *gitRepo) readAll(file string) string {
+	g.t.Helper()
+	b, err := os.ReadFile(filepath.Join(g.dir, file))
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	return string(b)
+}
