@@ -148,7 +148,10 @@ type scanner struct {
 	idx       *Index
 	// arrays counts the elements of each array of tables, by indexed path.
 	arrays map[string]int
-	table  string // indexed path of the current table, "" at the top
+	table  string // indexed path of the current table
+	// top is true before the first header: the empty path is the root
+	// table there, and the table named by an empty key after it.
+	top bool
 	// onValue, when set, sees the raw text of every key's value.
 	onValue func(path string, raw []byte)
 	// extents, when spans is set, holds each entry's start and end offsets.
@@ -174,7 +177,7 @@ type frame struct {
 }
 
 func newScanner(src []byte) *scanner {
-	s := &scanner{src: src, line: 1, idx: &Index{}, arrays: map[string]int{}}
+	s := &scanner{src: src, line: 1, idx: &Index{}, arrays: map[string]int{}, top: true}
 	if len(src) >= 3 && string(src[:3]) == "\xef\xbb\xbf" { // a byte order mark, as the decoder allows
 		s.i, s.lineStart = 3, 3
 	}
@@ -304,7 +307,7 @@ func (s *scanner) run() {
 		}
 		start := s.i
 		s.path = append(s.path[:0], s.table...)
-		s.keyValue(len(s.path))
+		s.keyValue(len(s.path), s.top)
 		s.nested()
 		if s.i == start { // not understood: move on
 			s.skipLine()
@@ -332,7 +335,7 @@ func (s *scanner) header() {
 		path += "[" + strconv.Itoa(n) + "]"
 		kind = ArrayTable
 	}
-	s.table = path
+	s.table, s.top = path, false
 	e := s.add(Entry{Path: path, Pos: p, Header: true, Kind: kind}, start)
 	s.skipSpace()
 	if s.peek() == ']' {
@@ -350,7 +353,7 @@ func (s *scanner) header() {
 func (s *scanner) resolve() string {
 	path := ""
 	for i, k := range s.parts {
-		if path != "" {
+		if i > 0 {
 			path += "."
 		}
 		path += string(k)
@@ -364,9 +367,9 @@ func (s *scanner) resolve() string {
 }
 
 // keyValue reads "key =", records the key under the path s.path[:plen]
-// and starts reading its value. It reports false when there is no key
-// and value there.
-func (s *scanner) keyValue(plen int) bool {
+// (the root table when root is set) and starts reading its value. It
+// reports false when there is no key and value there.
+func (s *scanner) keyValue(plen int, root bool) bool {
 	start, p := s.i, s.pos()
 	if !s.key() {
 		return false
@@ -378,8 +381,8 @@ func (s *scanner) keyValue(plen int) bool {
 	}
 	s.i++
 	s.path = s.path[:plen]
-	for _, k := range s.parts {
-		if len(s.path) > 0 {
+	for i, k := range s.parts {
+		if i > 0 || !root {
 			s.path = append(s.path, '.')
 		}
 		s.path = append(s.path, k...)
@@ -506,7 +509,7 @@ func (s *scanner) nested() {
 		}
 		start := s.i
 		if f.table {
-			s.keyValue(f.plen)
+			s.keyValue(f.plen, false)
 		} else {
 			s.path = append(s.path[:f.plen], '[')
 			s.path = strconv.AppendInt(s.path, int64(f.n), 10)
