@@ -168,7 +168,7 @@ func PlanGrant(root string, g Grant, asOf date.Date) (*Edit, error) {
 		return nil, fmt.Errorf("%s does not load: fix it first", rel)
 	}
 	if err := record.VerifyPerson(rel, before, data, changes...); err != nil {
-		return nil, err
+		return nil, &Refusal{What: what, Reason: err.Error()}
 	}
 	cr := j.person.Certifications[len(j.person.Certifications)-1]
 	return &Edit{Root: root, File: rel, Data: data, Old: old, New: isNew, Holder: j.person.Name, Partner: g.Partner,
@@ -268,7 +268,7 @@ func PlanRevoke(root, id string, on date.Date, reason string, asOf date.Date, ca
 		return nil, fmt.Errorf("%s does not load: fix it first", f.File)
 	}
 	if err := record.VerifyPerson(f.File, was, data, record.Change{Table: "certifications", Index: c.Index, KVs: kvs}); err != nil {
-		return nil, err
+		return nil, &Refusal{What: what, Reason: err.Error()}
 	}
 	cr := after.person.Certifications[c.Index]
 	return &Edit{Root: root, File: f.File, Data: data, Old: f.Data, Holder: after.person.Name, Partner: f.Partner,

@@ -2,6 +2,7 @@ package author
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -151,7 +152,8 @@ func TestPostconditions(t *testing.T) {
 			return slices.Concat(src[:at], add, src[at:]), nil
 		}
 		_, err := PlanRevoke(root, "GPMS-7VMY-E8VW", on, "Breach", asOf, "")
-		if err == nil || !strings.Contains(err.Error(), rel+": the edit would not come out as intended") ||
+		var ref *Refusal // exit 1, as for any refusal
+		if !errors.As(err, &ref) || !strings.Contains(err.Error(), rel+": the edit would not come out as intended") ||
 			!strings.Contains(err.Error(), "nothing written") {
 			t.Errorf("PlanRevoke with a faulty editor: %v", err)
 		}
