@@ -262,7 +262,7 @@ func undo(doc map[string]any, ch Change) string {
 }
 
 func TestEditsAgainstDecoder(t *testing.T) {
-	n := 3000
+	n := 2000
 	if testing.Short() {
 		n = 500
 	}
