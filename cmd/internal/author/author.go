@@ -139,7 +139,7 @@ func PlanGrant(root string, g Grant, asOf date.Date) (*Edit, error) {
 	if len(g.Waive) > 0 {
 		kvs = append(kvs, record.KV{Key: "waive", Value: g.Waive}, record.KV{Key: "waiver_reason", Value: g.WaiverReason})
 	}
-	data := record.Append(old, "certifications", kvs...)
+	data := appendRecord(old, "certifications", kvs...)
 	block := bytes.Count(data, []byte("\n")) - len(kvs) // line of the new header
 
 	j, err := judge(root, g.Partner, g.Person, rel, data, asOf)
@@ -157,13 +157,30 @@ func PlanGrant(root string, g Grant, asOf date.Date) (*Edit, error) {
 	if len(j.errs) > 0 {
 		return nil, &Refusal{What: what, Problems: j.errs, Block: block}
 	}
-	cr := j.person.Certifications[len(j.person.Certifications)-1]
+	// The post-condition: the file reads back with exactly one record
+	// more, ours, and nothing else changed.
+	var before *program.Person
+	changes := []record.Change{{Table: "certifications", Index: -1, KVs: kvs}}
 	if isNew {
 		old = nil
+		changes = append(changes, record.Change{KVs: newPersonKVs(g.Name, g.Email)})
+	} else if before, _ = load.Person(rel, old); before == nil {
+		return nil, fmt.Errorf("%s does not load: fix it first", rel)
 	}
+	if err := record.VerifyPerson(rel, before, data, changes...); err != nil {
+		return nil, &Refusal{What: what, Reason: err.Error()}
+	}
+	cr := j.person.Certifications[len(j.person.Certifications)-1]
 	return &Edit{Root: root, File: rel, Data: data, Old: old, New: isNew, Holder: j.person.Name, Partner: g.Partner,
 		Cred: cr, Cert: ce, Expires: j.st.Of(cr).Expires}, nil
 }
+
+// The editor's functions, replaced by tests that check the
+// post-conditions catch a faulty edit.
+var (
+	appendRecord = record.Append
+	insertKeys   = record.Insert
+)
 
 func newPerson(name, email string) []byte {
 	var b bytes.Buffer
@@ -173,6 +190,15 @@ func newPerson(name, email string) []byte {
 	}
 	b.WriteString("public = false                       # true only with the person's written consent\n")
 	return b.Bytes()
+}
+
+// newPersonKVs are the keys newPerson writes.
+func newPersonKVs(name, email string) []record.KV {
+	kvs := []record.KV{{Key: "name", Value: name}, {Key: "public", Value: false}}
+	if email != "" {
+		kvs = append(kvs, record.KV{Key: "email", Value: email})
+	}
+	return kvs
 }
 
 func knownCerts(p *program.Program) string {
@@ -218,7 +244,8 @@ func PlanRevoke(root, id string, on date.Date, reason string, asOf date.Date, ca
 	if !c.Revoked.IsZero() {
 		return nil, &Refusal{What: what, Reason: fmt.Sprintf("it is already revoked (%s, %s:%d)", c.Revoked, f.File, c.Pos.Line)}
 	}
-	data, err := record.Insert(f.Data, c.Path(), record.KV{Key: "revoked", Value: on}, record.KV{Key: "revoked_reason", Value: reason})
+	kvs := []record.KV{{Key: "revoked", Value: on}, {Key: "revoked_reason", Value: reason}}
+	data, err := insertKeys(f.Data, c.Path(), kvs...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", f.File, err)
 	}
@@ -232,6 +259,16 @@ func PlanRevoke(root, id string, on date.Date, reason string, asOf date.Date, ca
 	}
 	if fresh := diag.Added(before.errs, after.errs); len(fresh) > 0 {
 		return nil, &Refusal{What: what, Problems: fresh, Block: 1 << 30}
+	}
+	// The post-condition: the credential reads back revoked as asked and
+	// nothing else changed (issue 16: the keys once landed inside a
+	// multi-line string and revoke reported success).
+	was, _ := load.Person(f.File, f.Data)
+	if was == nil {
+		return nil, fmt.Errorf("%s does not load: fix it first", f.File)
+	}
+	if err := record.VerifyPerson(f.File, was, data, record.Change{Table: "certifications", Index: c.Index, KVs: kvs}); err != nil {
+		return nil, &Refusal{What: what, Reason: err.Error()}
 	}
 	cr := after.person.Certifications[c.Index]
 	return &Edit{Root: root, File: f.File, Data: data, Old: f.Data, Holder: after.person.Name, Partner: f.Partner,

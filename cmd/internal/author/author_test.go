@@ -1,12 +1,26 @@
 package author
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/record"
 )
+
+func day(s string) date.Date {
+	d, err := date.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
 
 func TestAdded(t *testing.T) {
 	for _, tc := range []struct {
@@ -77,4 +91,88 @@ func TestFindCredentialIndexed(t *testing.T) {
 	if f, err := FindCredential(root, "GPMS-7VMY-E8VW", cache); err != nil || f.Person != "y" {
 		t.Errorf("after the move, FindCredential = %+v, %v", f, err)
 	}
+}
+
+// fixture writes a small program with one person, Ann, whose waived
+// credential's reason ends in a line that looks like a comment.
+func fixture(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	for rel, data := range map[string]string{
+		"programs/program.toml": "[program]\nname = \"P\"\nissuer = \"V\"\nissuer_url = \"https://v.example\"\nsite_url = \"https://p.v.example/\"\n\n" +
+			"[[levels]]\nid = \"foundation\"\nname = \"Foundation\"\nrank = 1\npassing_score = 70\n",
+		"programs/tracks/marketing.toml": "name = \"Marketing\"\n\n[[certifications]]\nlevel = \"foundation\"\nname = \"Marketing Associate\"\nvalidity_months = 24\n",
+		"partners/acme/partner.md":       "+++\nname = \"Acme\"\n+++\nAcme.\n",
+		"partners/acme/people/ann.toml": "name = \"Ann\"\n\n[[certifications]]\nid = \"GPMS-7VMY-E8VW\"\ntrack = \"marketing\"\nlevel = \"foundation\"\nissued = 2025-01-15\n" +
+			"waiver_reason = \"\"\"\nApproved by the board.\n# ticket CERT-123\"\"\"\n\n# next\n",
+	} {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+// Issue 16: revoke exited 0 without revoking when the credential's last
+// value was a multi-line string whose last line starts with #.
+func TestPlanRevokeAfterMultilineString(t *testing.T) {
+	root := fixture(t)
+	on, asOf := day("2025-03-01"), day("2025-06-01")
+	e, err := PlanRevoke(root, "GPMS-7VMY-E8VW", on, "Breach", asOf, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Cred.Revoked != on || e.Cred.RevokedReason != "Breach" {
+		t.Errorf("revoked %v (%q), want %v", e.Cred.Revoked, e.Cred.RevokedReason, on)
+	}
+	if !strings.Contains(string(e.Data), "# ticket CERT-123\"\"\"\nrevoked = 2025-03-01\n") {
+		t.Errorf("the keys are not after the string:\n%s", e.Data)
+	}
+}
+
+// The post-conditions: an editor that gets it wrong is caught, and the
+// command writes nothing, naming the file.
+func TestPostconditions(t *testing.T) {
+	on, asOf := day("2025-03-01"), day("2025-06-01")
+	const rel = "partners/acme/people/ann.toml"
+	t.Run("revoke", func(t *testing.T) {
+		root := fixture(t)
+		defer func(f func([]byte, string, ...record.KV) ([]byte, error)) { insertKeys = f }(insertKeys)
+		// The editor before issue 16's fix: the keys inside the string.
+		insertKeys = func(src []byte, path string, kvs ...record.KV) ([]byte, error) {
+			at := bytes.Index(src, []byte("# ticket"))
+			var add []byte
+			for _, kv := range kvs {
+				add = append(add, kv.Line()+"\n"...)
+			}
+			return slices.Concat(src[:at], add, src[at:]), nil
+		}
+		_, err := PlanRevoke(root, "GPMS-7VMY-E8VW", on, "Breach", asOf, "")
+		var ref *Refusal // exit 1, as for any refusal
+		if !errors.As(err, &ref) || !strings.Contains(err.Error(), rel+": the edit would not come out as intended") ||
+			!strings.Contains(err.Error(), "nothing written") {
+			t.Errorf("PlanRevoke with a faulty editor: %v", err)
+		}
+	})
+	t.Run("grant", func(t *testing.T) {
+		root := fixture(t)
+		defer func(f func([]byte, string, ...record.KV) []byte) { appendRecord = f }(appendRecord)
+		// An editor that appends the record but also touches another value.
+		appendRecord = func(src []byte, table string, kvs ...record.KV) []byte {
+			return record.Append(bytes.Replace(src, []byte(`"Ann"`), []byte(`"Anne"`), 1), table, kvs...)
+		}
+		_, err := PlanGrant(root, Grant{Partner: "acme", Person: "ann", Track: "marketing", Level: "foundation", Issued: on}, asOf)
+		if err == nil || !strings.Contains(err.Error(), `name is "Anne", want "Ann"`) {
+			t.Errorf("PlanGrant with a faulty editor: %v", err)
+		}
+		appendRecord = record.Append
+		e, err := PlanGrant(root, Grant{Partner: "acme", Person: "bo", Name: "Bo", Email: "bo@acme.example", Track: "marketing", Level: "foundation", Issued: on}, asOf)
+		if err != nil || !e.New {
+			t.Errorf("PlanGrant of a new person: %+v, %v", e, err)
+		}
+	})
 }

@@ -15,4 +15,10 @@
 // report on it, and an edit never leaves the file with a new error. Rules
 // that span partners (a credential id used twice in the program) are left
 // to check: a fresh random id (55 bits) does not collide in practice.
+//
+// The edits are textual (package record), so each one has a
+// post-condition before anything is written: record.VerifyPerson decodes
+// the new bytes with the loader and refuses, naming the file, unless the
+// person reads back with exactly the intended record added or changed and
+// every other value as it was.
 package author

@@ -229,6 +229,7 @@ func planFile(root, rel string, rows []Row) (res fileResult) {
 	slices.SortStableFunc(rows, func(a, b Row) int { return a.Date.Compare(b.Date) })
 	data := old
 	var added []Row
+	var changes []record.Change
 	for _, r := range rows {
 		switch dup, conflict := recorded(pe, added, r); {
 		case conflict != "":
@@ -239,7 +240,8 @@ func planFile(root, rel string, rows []Row) (res fileResult) {
 			continue
 		}
 		added = append(added, r)
-		data = record.Append(data, table(r), kvs(r)...)
+		data = appendRecord(data, table(r), kvs(r)...)
+		changes = append(changes, record.Change{Table: table(r), Index: -1, KVs: kvs(r)})
 	}
 	if len(added) == 0 || len(res.problems) > 0 {
 		return res
@@ -259,6 +261,14 @@ func planFile(root, rel string, rows []Row) (res fileResult) {
 			}
 			return res
 		}
+	}
+	// The post-condition: the file reads back with exactly the records
+	// added and every other value as it was.
+	if err := record.VerifyPerson(rel, pe, data, changes...); err != nil {
+		for _, r := range added {
+			problem(r, "%v", err)
+		}
+		return res
 	}
 	slices.SortFunc(added, func(a, b Row) int { return a.Line - b.Line })
 	res.file = &FilePlan{File: rel, Path: path, Data: data, Added: added, perm: perm}
@@ -306,6 +316,10 @@ func recorded(pe *program.Person, added []Row, r Row) (dup bool, conflict string
 	}
 	return false, ""
 }
+
+// appendRecord is the editor's Append, replaced by a test that checks
+// the post-condition catches a faulty edit.
+var appendRecord = record.Append
 
 func table(r Row) string {
 	if r.Kind == Course {

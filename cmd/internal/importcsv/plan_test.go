@@ -104,3 +104,51 @@ func TestPlanInlineArray(t *testing.T) {
 		t.Error("a plan with problems was written")
 	}
 }
+
+// The post-condition: an editor that gets an edit wrong is caught at the
+// rows of the file, and nothing is written.
+func TestPlanPostcondition(t *testing.T) {
+	root := t.TempDir()
+	person := "name = \"X\"\n\n[[exams]]\nexam = \"e1\"\ndate = 2025-01-01\nscore = 50\n"
+	write(t, root, map[string]string{
+		"programs/program.toml":    "[program]\nname = \"P\"\n",
+		"programs/exams/e1.toml":   "title = \"E\"\n",
+		"partners/a/partner.md":    "+++\nname = \"A\"\n+++\n",
+		"partners/a/people/x.toml": person,
+	})
+	asOf, _ := date.Parse("2025-06-01")
+	d, _ := date.Parse("2025-03-01")
+	rows := []Row{{Line: 2, Kind: Exam, Partner: "a", Person: "x", ID: "e1", Date: d, Score: 80}}
+	for _, tc := range []struct {
+		name   string
+		editor func([]byte, string, ...record.KV) []byte
+		want   string
+	}{
+		{"as intended", record.Append, ""},
+		{"another value changed", func(src []byte, table string, kvs ...record.KV) []byte {
+			return record.Append([]byte(strings.Replace(string(src), "score = 50", "score = 55", 1)), table, kvs...)
+		}, "exams[0].score is 55, want 50"},
+		{"a key lost", func(src []byte, table string, kvs ...record.KV) []byte {
+			return record.Append(src, table, kvs[:2]...)
+		}, "exams[1].score is not set, want 80"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() { appendRecord = record.Append }()
+			appendRecord = tc.editor
+			plan, err := PlanImport(root, rows, asOf, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.want == "" {
+				if len(plan.Problems) > 0 || len(plan.Files) != 1 {
+					t.Errorf("problems %v, files %d", plan.Problems, len(plan.Files))
+				}
+				return
+			}
+			if len(plan.Problems) != 1 || plan.Problems[0].Line != 2 || len(plan.Files) != 0 ||
+				!strings.Contains(plan.Problems[0].Msg, "partners/a/people/x.toml: the edit would not come out as intended ("+tc.want) {
+				t.Errorf("problems %v, files %d", plan.Problems, len(plan.Files))
+			}
+		})
+	}
+}

@@ -6,8 +6,11 @@
 // In: a file's bytes and the keys to add. Out: the same bytes with the new
 // lines spliced in and every other byte as it was: comments, blank lines,
 // key order, indentation, quoting and line endings (CRLF stays CRLF). The
-// edits are textual; callers decode the result (package load) before they
-// write it, so a file that was not valid TOML is never made worse.
+// edits are textual, placed where the scanner (package tomlpos) says a
+// table's last value ends; VerifyPerson is their post-condition: it
+// decodes the result with the loader (package load) and accepts it only
+// if the person changed exactly as intended, so a file is never made
+// worse and no edit lands where it was not meant to.
 //
 // It also finds people's files without decoding them: EachPerson reads
 // every partners/*/people/*.toml on all cores, TopString reads one

@@ -3,6 +3,7 @@ package record
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -113,92 +114,65 @@ func endsBlank(b []byte) bool {
 
 // Insert returns src with kvs added as the last keys of the table at path
 // ("certifications[2]"), which must be written as a [[...]] or [...]
-// header. The new lines go after the table's last key and before any blank
-// lines and comments that lead to the next table, with the indentation of
-// the table's first key. A key the table already has is an error.
+// header. The new lines go on the line after the one where the table's
+// last value ends, before any blank lines and comments that lead to the
+// next table, with the indentation of the table's first key. A key the
+// table already has is an error.
+//
+// Where a value ends is the scanner's business (tomlpos.Spans), not the
+// lines': a multi-line string or array may have lines that look blank,
+// commented or like headers, and text added among them would become part
+// of the value.
 func Insert(src []byte, path string, kvs ...KV) ([]byte, error) {
-	idx := tomlpos.Scan(src)
-	lines := splitLines(src)
-	head := -1 // line index (0-based) of the table's header
-	for _, e := range idx.Entries {
-		if e.Path == path && e.Header && isHeaderLine(lines, e.Pos.Line-1) {
-			head = e.Pos.Line - 1
-			break
-		}
-	}
+	spans := tomlpos.Spans(src)
+	head := slices.IndexFunc(spans, func(sp tomlpos.Span) bool {
+		return sp.Path == path && isTableHeader(sp.Kind)
+	})
 	if head < 0 {
 		return nil, fmt.Errorf("no table %s written as a [[...]] header", path)
 	}
 	for _, kv := range kvs {
-		if idx.Has(path + "." + kv.Key) {
-			return nil, fmt.Errorf("%s already has a %s key", path, kv.Key)
+		// The decoder matches keys to fields ignoring case: "Revoked" is
+		// the revoked key too.
+		key := path + "." + kv.Key
+		for _, sp := range spans {
+			if len(sp.Path) >= len(key) && strings.EqualFold(sp.Path[:len(key)], key) &&
+				(len(sp.Path) == len(key) || sp.Path[len(key)] == '.' || sp.Path[len(key)] == '[') {
+				return nil, fmt.Errorf("%s already has a %s key", path, kv.Key)
+			}
 		}
 	}
-	end := len(lines) // first line after the table
-	for _, e := range idx.Entries {
-		if e.Header && e.Pos.Line-1 > head && isHeaderLine(lines, e.Pos.Line-1) {
-			end = e.Pos.Line - 1
-			break
-		}
-	}
+	end := spans[head].End // where the table's last value ends
 	indent := ""
-	for _, e := range idx.Entries {
-		if !e.Header && strings.HasPrefix(e.Path, path+".") {
-			l := lines[e.Pos.Line-1]
-			indent = string(l[:len(l)-len(bytes.TrimLeft(l, " \t"))])
+	for i, sp := range spans[head+1:] {
+		if isTableHeader(sp.Kind) {
 			break
 		}
+		if i == 0 {
+			ls := bytes.LastIndexByte(src[:sp.Start], '\n') + 1
+			if lead := src[ls:sp.Start]; len(bytes.Trim(lead, " \t")) == 0 {
+				indent = string(lead)
+			}
+		}
+		end = max(end, sp.End)
 	}
-	last := end - 1 // last line of the table's keys
-	for last > head && isTrivia(lines[last]) {
-		last--
+	at := len(src) // after the line on which the value ends
+	if i := bytes.IndexByte(src[end:], '\n'); i >= 0 {
+		at = end + i + 1
 	}
 	nl := newline(src)
-	var add []byte
-	for _, kv := range kvs {
-		add = append(add, indent+kv.Line()+nl...)
-	}
-	at := 0 // byte offset after line last
-	for _, l := range lines[:last+1] {
-		at += len(l)
-	}
-	out := make([]byte, 0, len(src)+len(add)+2)
+	out := make([]byte, 0, len(src)+64*len(kvs)+2)
 	out = append(out, src[:at]...)
 	if at > 0 && src[at-1] != '\n' {
 		out = append(out, nl...)
 	}
-	out = append(out, add...)
+	for _, kv := range kvs {
+		out = append(out, indent+kv.Line()+nl...)
+	}
 	return append(out, src[at:]...), nil
 }
 
-// splitLines splits src after each '\n', keeping the line endings.
-func splitLines(src []byte) [][]byte {
-	var lines [][]byte
-	for len(src) > 0 {
-		i := bytes.IndexByte(src, '\n')
-		if i < 0 {
-			lines = append(lines, src)
-			break
-		}
-		lines = append(lines, src[:i+1])
-		src = src[i+1:]
-	}
-	return lines
-}
-
-// isHeaderLine reports whether line i starts with '[': tomlpos also marks
-// inline tables inside arrays as headers.
-func isHeaderLine(lines [][]byte, i int) bool {
-	return i >= 0 && i < len(lines) && bytes.HasPrefix(bytes.TrimLeft(lines[i], " \t\ufeff"), []byte("["))
-}
-
-// isTrivia reports a blank or comment-only line. The closing line of a
-// multi-line string is neither, so walking back over trivia from the next
-// header never ends inside a string.
-func isTrivia(l []byte) bool {
-	t := bytes.TrimSpace(l)
-	return len(t) == 0 || t[0] == '#'
-}
+func isTableHeader(k tomlpos.Kind) bool { return k == tomlpos.Table || k == tomlpos.ArrayTable }
 
 // Appendable reports whether Append can add a [[table]] to src, a document
 // that decodes: it can unless the document already uses the name for
@@ -210,7 +184,17 @@ func isTrivia(l []byte) bool {
 func Appendable(src []byte, tables ...string) bool {
 	for _, e := range tomlpos.Scan(src).Entries {
 		for _, t := range tables {
-			if e.Path == t || strings.HasPrefix(e.Path, t+".") {
+			if len(e.Path) < len(t) || !strings.EqualFold(e.Path[:len(t)], t) {
+				continue
+			}
+			switch {
+			case len(e.Path) > len(t) && e.Path[len(t)] != '.' && e.Path[len(t)] != '[':
+				// another key ("examsx")
+			case len(e.Path) == len(t) || e.Path[len(t)] == '.':
+				return false
+			case e.Path[:len(t)] != t:
+				// Keys are matched to fields ignoring case: [[Exams]]
+				// and [[exams]] would both fill the exams field.
 				return false
 			}
 		}

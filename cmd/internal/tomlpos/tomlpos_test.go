@@ -1,6 +1,7 @@
 package tomlpos
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -163,5 +164,38 @@ func TestValues(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("Values:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// Issue 15: at depth > 64 the scanner lost track and later keys went
+// missing. It has no depth limit now: every depth is read exactly.
+func TestDeepNesting(t *testing.T) {
+	for _, depth := range []int{1, 64, 65, 1000, 200_000} {
+		src := "x = " + strings.Repeat("[", depth) + strings.Repeat("]", depth) + "\ny = 1\n" +
+			"z = " + strings.Repeat("{a = ", min(depth, 2000)) + "1" + strings.Repeat("}", min(depth, 2000)) + "\n" +
+			"[t]\nw = " + strings.Repeat("[", min(depth, 2000)) + "{k = 'v'}" + strings.Repeat("]", min(depth, 2000)) + "\n"
+		x := Scan([]byte(src))
+		inner := "z" + strings.Repeat(".a", min(depth, 2000))
+		elem := "t.w" + strings.Repeat("[0]", min(depth, 2000))
+		for path, kind := range map[string]Kind{"x": Array, "y": Integer, "z": InlineTable, inner: Integer, "t": Table, "t.w": Array, elem: InlineTable, elem + ".k": String} {
+			i := slices.IndexFunc(x.Entries, func(e Entry) bool { return e.Path == path })
+			if i < 0 {
+				t.Errorf("depth %d: %.40s… not found", depth, path)
+				continue
+			}
+			if x.Entries[i].Kind != kind {
+				t.Errorf("depth %d: %.40s… is a %v, want %v", depth, path, x.Entries[i].Kind, kind)
+			}
+		}
+	}
+}
+
+func BenchmarkScanPerson(b *testing.B) {
+	src := []byte(strings.Repeat("[[certifications]]\nid = \"QAKP-8XHJ-QTZ0\"\ntrack = \"sales\"\nlevel = \"foundation\"\nissued = 2023-01-16\n\n", 6) +
+		strings.Repeat("[[exams]]\nexam = \"sales-foundation\"\ndate = 2023-01-16\nscore = 70\nproctoring = \"self\"\n\n", 3))
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Scan(src)
 	}
 }
