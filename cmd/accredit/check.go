@@ -32,20 +32,26 @@ Warnings (bank-coverage, review-stale, expiring) do not fail the check
 unless --strict is given.
 
 With --git, check also audits the repository's history (the root must be
-inside a git repository; the history is read with go-git, no git binary):
-  unauthorized-grant  the commit that introduced a credential, or added its
-                      revoked or waive, was authored by an e-mail that is
-                      not among the program's [[administrators]]
-  unsigned-grant      with [policy] signed_grants = true: that commit has
-                      no valid signature by the administrator's pgp_key or
-                      ssh_key
-  history-incomplete  a shallow clone: check out with full history
-                      (fetch-depth: 0); the audit never guesses
-Each is reported once per credential, at its [[certifications]] header.
-A change that a merge brings in is traced to the branch commit that made
-it. Credentials not committed yet are not audited. --since REV trusts
-REV and everything before it: only later commits are audited (a pull
-request's, or those after the audit was adopted).
+inside a git repository; the history is read with go-git, no git binary).
+Every change of every file of the program is judged, key by key, against
+the administrators and roles in force at the change's first parent (the
+chain of trust from the baseline: the root, or [audit] since):
+  unauthorized-grant   a certification record added, changed, moved or
+                       removed by an author without the grants role
+  unauthorized-change  any other change by an author without the role
+                       for it (program, content, partners)
+  unsigned-grant, unsigned-change
+                       with [policy] signed_grants = true: an audited
+                       commit without a valid signature by the key of the
+                       administrator it credits
+  history-incomplete   a shallow clone: check out with full history
+                       (fetch-depth: 0); the audit never guesses
+The last change to a key is the one judged: an administrator's later
+change or revert supersedes an unauthorized one. A change that a merge
+brings in is traced to the branch commit that made it. Credentials not
+committed yet are not audited. --since REV trusts REV and everything
+before it: only later commits are judged (a pull request's), with the
+rosters of the chain of trust.
 
 Exit status: 0 no problems, 1 problems found, 2 usage error or an
 unreadable program.`,

@@ -45,8 +45,10 @@ var Rules = []Rule{
 	{"bank-invalid", diag.Error, "a question with an unknown topic, fewer than two or duplicate choices, or an answer out of range", nil},
 	// The git audit: reported by check --git through package history, not
 	// by Run, and never waivable (a waive is itself what they audit).
-	{"unauthorized-grant", diag.Error, "a credential, revocation or waiver added by a commit whose author is not an administrator (check --git)", nil},
-	{"unsigned-grant", diag.Error, "with signed_grants: a grant commit without a valid signature by its administrator's key (check --git)", nil},
+	{"unauthorized-grant", diag.Error, "a certification record added, changed, moved or removed by a commit whose author is not an administrator with the grants role (check --git)", nil},
+	{"unauthorized-change", diag.Error, "any other change of the program by a commit whose author lacks the role that may make it (check --git)", nil},
+	{"unsigned-grant", diag.Error, "with signed_grants: a commit changing a certification record without a valid signature by its administrator's key (check --git)", nil},
+	{"unsigned-change", diag.Error, "with signed_grants: any other audited commit without a valid signature by its administrator's key (check --git)", nil},
 	{"history-incomplete", diag.Error, "the git history the audit needs is missing, as in a shallow clone (check --git)", nil},
 	{"bank-coverage", diag.Warning, "a blueprint topic with fewer than bank_factor x its share of questions", nil},
 	{"review-stale", diag.Warning, "an exam whose questions were last reviewed more than review_days ago", reviewStale},

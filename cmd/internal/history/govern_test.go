@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -280,4 +281,78 @@ func (g *gitRepo) readAll(file string) string {
 		g.t.Fatal(err)
 	}
 	return string(b)
+}
+
+// [audit] since: a program imported with records accepts what its
+// repository held at the baseline, when the baseline was set by an
+// administrator the chain of trust knows; credentials that predate it
+// were recorded at import.
+func TestBaseline(t *testing.T) {
+	setup := func(t *testing.T) (*gitRepo, string) {
+		g := newGitRepo(t)
+		g.commit(dana, "The program", rolesProgram())
+		imported := g.commit(olga, "Records from the old system", map[string]string{"partners/acme/people/cy.toml": person("Cy", cert(idC))})
+		return g, imported
+	}
+	since := func(g *gitRepo, hash string) map[string]string {
+		return map[string]string{"programs/program.toml": g.readAll("programs/program.toml") + "\n[audit]\nsince = \"" + hash[:12] + "\"\n"}
+	}
+	t.Run("set by an administrator", func(t *testing.T) {
+		g, imported := setup(t)
+		g.commit(dana, "The audit starts here", since(g, imported))
+		if got := auditAny(t, g.dir); len(got) != 0 {
+			t.Errorf("audit: %q", got)
+		}
+		r, err := history.Open(g.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		res, err := r.Audit(history.AuditOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Baseline == nil || res.Baseline.Hash.String() != imported {
+			t.Errorf("baseline %v, want %s", res.Baseline, imported)
+		}
+		for _, id := range []string{idA, idC} {
+			if !res.Prov.Imported[id] || res.Prov.Granted[id].Hash.String() != imported {
+				t.Errorf("%s: imported %v, granted by %v; want recorded at import, at the baseline", id, res.Prov.Imported[id], res.Prov.Granted[id])
+			}
+		}
+		// Later changes are audited as ever, and a later grant is no import.
+		g.commit(dana, "Dee", map[string]string{"partners/globex/people/dee.toml": person("Dee", cert(idD))})
+		g.commit(olga, "x", map[string]string{"partners/acme/people/ann.toml": edit(g, "partners/acme/people/ann.toml", "issued = 2025-01-15", "issued = 2025-01-16")})
+		got := auditAny(t, g.dir)
+		if len(got) != 1 || !strings.Contains(got[0], "issued changed") {
+			t.Errorf("audit after the baseline: %q", got)
+		}
+	})
+	t.Run("set by an outsider", func(t *testing.T) {
+		g, imported := setup(t)
+		g.commit(olga, "Trust me", since(g, imported))
+		got := auditAny(t, g.dir)
+		want := []string{
+			`^programs/program.toml:\d+:1: error: \[audit\] since was set in commit \w+ by Olga Outsider <olga@elsewhere.example>, who is not among .*: the baseline does not count, and the audit starts at \w+ \[unauthorized-change\]$`,
+			`^programs/program.toml:\d+:1: error: programs/program.toml: audit.since set .*\[unauthorized-change\]$`,
+			`^partners/acme/people/cy.toml:13:1: .*credential ` + idC + `: granted .*\[unauthorized-grant\]$`,
+			`^partners/acme/people/cy.toml:1:1: .*the file added.*\[unauthorized-change\]$`,
+		}
+		if len(got) != len(want) {
+			t.Fatalf("audit: %d diagnostics, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+		}
+		for _, w := range want {
+			if !slices.ContainsFunc(got, regexp.MustCompile(w).MatchString) {
+				t.Errorf("no diagnostic matches %s in\n%s", w, strings.Join(got, "\n"))
+			}
+		}
+	})
+	t.Run("naming no commit of the history", func(t *testing.T) {
+		g, _ := setup(t)
+		g.commit(dana, "Typo", since(g, "0123456789abcdef0123"))
+		got := auditAny(t, g.dir)
+		if !slices.ContainsFunc(got, regexp.MustCompile(`^programs/program.toml:\d+:1: error: \[audit\] since = "0123456789ab" names no commit of the first-parent history of HEAD.*\[invalid-value\]$`).MatchString) {
+			t.Errorf("audit: %q", got)
+		}
+	})
 }
