@@ -52,6 +52,13 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			// Characters a script cannot type: for file names and flag
+			// values that try to steer the terminal (escape.txtar).
+			env.Setenv("ESC", "\x1b")
+			env.Setenv("RLO", "\u202e")
+			return nil
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode": cmdExitcode,
 			"cmpid":    cmdCmpid,
