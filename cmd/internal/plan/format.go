@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,12 +10,18 @@ import (
 	"github.com/accredit/accredit/cmd/internal/diag"
 )
 
-// WriteJSON prints the plan as one JSON object.
+// WriteJSON prints the plan as one JSON object, with the characters
+// diag.Printable escapes written as \u escapes (the data is the same).
 func (p *Plan) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false) // for people and tools, not for a web page
-	return enc.Encode(p)
+	if err := enc.Encode(p); err != nil {
+		return err
+	}
+	_, err := w.Write(diag.PrintableJSON(b.Bytes()))
+	return err
 }
 
 // Summary is the one-line count, e.g. "2 granted, 0 renewed, 1 revoked,
