@@ -164,7 +164,7 @@ func runBuild(env *base.Env, args []string) int {
 		env.Errorf(cmdBuild, "%v (the previous site is unchanged)", err)
 		return base.ExitUsage
 	}
-	fmt.Fprintf(env.Stderr, "built %s: %s\n", out, stats)
+	printLine(env.Stderr, "built %s: %s", out, stats)
 	return base.ExitOK
 }
 
@@ -183,7 +183,7 @@ func grants(env *base.Env, root string, audited *history.AuditResult) map[string
 		return nil
 	}
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "accredit build: warning: %v; verification pages omit who granted\n", err)
+		printLine(env.Stderr, "accredit build: warning: %v; verification pages omit who granted", err)
 		return nil
 	}
 	defer r.Close()
@@ -192,7 +192,7 @@ func grants(env *base.Env, root string, audited *history.AuditResult) map[string
 	}
 	prov, err := r.Provenance("HEAD")
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "accredit build: warning: %v; verification pages omit who granted\n", err)
+		printLine(env.Stderr, "accredit build: warning: %v; verification pages omit who granted", err)
 		return nil
 	}
 	return grantsOf(prov)

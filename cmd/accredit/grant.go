@@ -9,6 +9,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/author"
 	"github.com/accredit/accredit/cmd/internal/base"
 	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/diag"
 )
 
 var cmdGrant = &base.Command{
@@ -102,7 +103,7 @@ func runGrant(env *base.Env, args []string) int {
 		if *grantDryRun {
 			verb = "would grant"
 		}
-		fmt.Fprintf(w, "%s %s (%s) to %s (%s/%s): %s, issued %s, expires %s\n", verb, e.Cert.Name, e.Cert.Key(),
+		printLine(w, "%s %s (%s) to %s (%s/%s): %s, issued %s, expires %s", verb, e.Cert.Name, e.Cert.Key(),
 			e.Holder, e.Partner, *grantPerson, e.Cred.ID, e.Cred.Issued, e.Expires)
 	})
 }
@@ -121,7 +122,8 @@ func finishEdit(env *base.Env, cmd *base.Command, e *author.Edit, err error, dry
 	}
 	if dryRun {
 		summary(env.Stderr)
-		fmt.Fprintf(env.Stdout, "%s:\n%s", e.File, e.Added())
+		printLine(env.Stdout, "%s:", e.File)
+		printLines(env.Stdout, string(e.Added()))
 		return base.ExitOK
 	}
 	if err := e.Write(); err != nil {
@@ -129,14 +131,14 @@ func finishEdit(env *base.Env, cmd *base.Command, e *author.Edit, err error, dry
 		return base.ExitUsage
 	}
 	if cmd != cmdRevoke {
-		fmt.Fprintln(env.Stdout, e.Cred.ID)
+		printLine(env.Stdout, "%s", e.Cred.ID)
 	}
 	summary(env.Stderr)
 	what := "wrote"
 	if e.New {
 		what = "created"
 	}
-	fmt.Fprintf(env.Stderr, "%s %s\n", what, e.File)
+	printLine(env.Stderr, "%s %s", what, e.File)
 	return base.ExitOK
 }
 
@@ -149,7 +151,7 @@ func printRefusal(env *base.Env, cmd *base.Command, r *author.Refusal) {
 	var inBlock, inFile []string
 	for _, d := range r.Problems {
 		if d.Line >= r.Block {
-			inBlock = append(inBlock, fmt.Sprintf("  %s [%s]", d.Msg, d.Rule))
+			inBlock = append(inBlock, diag.Printable(fmt.Sprintf("  %s [%s]", d.Msg, d.Rule)))
 		} else {
 			inFile = append(inFile, d.String())
 		}

@@ -102,15 +102,15 @@ func runImport(env *base.Env, args []string) int {
 	probs = append(probs, plan.Problems...)
 	if len(probs) > 0 {
 		for _, p := range sortedProblems(probs) {
-			fmt.Fprintf(env.Stderr, "%s:%d: %s\n", name, p.Line, p.Msg)
+			printLine(env.Stderr, "%s:%d: %s", name, p.Line, p.Msg)
 		}
-		fmt.Fprintf(env.Stderr, "%d %s in %s: nothing was written\n", len(probs), plural(len(probs), "problem"), name)
+		printLine(env.Stderr, "%d %s in %s: nothing was written", len(probs), plural(len(probs), "problem"), name)
 		return base.ExitProblems
 	}
 	var b strings.Builder
 	for _, fp := range plan.Files {
 		for _, r := range fp.Added {
-			fmt.Fprintf(&b, "%s: + %s (%s:%d)\n", fp.File, r, name, r.Line)
+			printLine(&b, "%s: + %s (%s:%d)", fp.File, r, name, r.Line)
 		}
 	}
 	fmt.Fprint(env.Stdout, b.String())

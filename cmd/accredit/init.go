@@ -78,7 +78,7 @@ func runInit(env *base.Env, args []string) int {
 			gitNote = "; a git repository on branch main, nothing committed yet"
 		}
 	}
-	fmt.Fprintf(env.Stderr, "created a new program in %s: %d files%s\n", dir, n, gitNote)
+	printLine(env.Stderr, "created a new program in %s: %d files%s", dir, n, gitNote)
 	res, err := loadAndCheck(env, dir, date.Today())
 	if err != nil {
 		env.Errorf(cmdInit, "%v", err)
@@ -89,7 +89,7 @@ func runInit(env *base.Env, args []string) int {
 		diag.Write(env.Stderr, diag.Text, res.Diags)
 		return base.ExitProblems
 	}
-	fmt.Fprintf(env.Stderr, "next: read %s, then run accredit serve --root %s\n", filepath.Join(dir, "README.md"), dir)
+	printLine(env.Stderr, "next: read %s, then run accredit serve --root %s", filepath.Join(dir, "README.md"), dir)
 	return base.ExitOK
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -88,7 +89,8 @@ func runNotices(env *base.Env, args []string) int {
 	slices.SortStableFunc(out, func(a, b notice) int { return a.Notice - b.Notice })
 	switch noticesFormat.value {
 	case "json":
-		enc := json.NewEncoder(env.Stdout)
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		if out == nil {
@@ -98,15 +100,18 @@ func runNotices(env *base.Env, args []string) int {
 			AsOf    string   `json:"as_of"`
 			Notices []notice `json:"notices"`
 		}{d.String(), out})
+		if err == nil {
+			_, err = env.Stdout.Write(diag.PrintableJSON(buf.Bytes()))
+		}
 	case "markdown":
 		err = noticesMarkdown(env.Stdout, d.String(), out)
 	default:
 		var b strings.Builder
 		for _, n := range out {
-			fmt.Fprintf(&b, "%2d days  %s  %s  %s (%s)  %s/%s  %s\n", n.Notice, n.Expires, n.ID, oneLineText(n.Holder), n.Partner, n.Track, n.Level, n.File)
+			printLine(&b, "%2d days  %s  %s  %s (%s)  %s/%s  %s", n.Notice, n.Expires, n.ID, oneLineText(n.Holder), n.Partner, n.Track, n.Level, n.File)
 		}
 		_, err = io.WriteString(env.Stdout, b.String())
-		fmt.Fprintf(env.Stderr, "%d notices due on %s\n", len(out), d)
+		printLine(env.Stderr, "%d notices due on %s", len(out), d)
 	}
 	if err != nil {
 		env.Errorf(cmdNotices, "%v", err)
@@ -124,9 +129,8 @@ func noticesMarkdown(w io.Writer, asOf string, ns []notice) error {
 		b.WriteString("No notices are due.\n")
 	} else {
 		b.WriteString("| Notice | Expires | Credential | Holder | Partner | Certification | File |\n|---|---|---|---|---|---|---|\n")
-		esc := strings.NewReplacer("|", `\|`, "<", `\<`, ">", `\>`, "`", "'", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "\n", " ", "\r", " ")
 		for _, n := range ns {
-			fmt.Fprintf(&b, "| %d days | %s | `%s` | %s | %s | %s/%s | `%s` |\n", n.Notice, n.Expires, n.ID, esc.Replace(n.Holder), esc.Replace(n.Partner), n.Track, n.Level, strings.ReplaceAll(n.File, "`", "'"))
+			fmt.Fprintf(&b, "| %d days | %s | `%s` | %s | %s | %s/%s | `%s` |\n", n.Notice, diag.Markdown(n.Expires), diag.MarkdownCode(n.ID), diag.Markdown(n.Holder), diag.Markdown(n.Partner), diag.Markdown(n.Track), diag.Markdown(n.Level), diag.MarkdownCode(n.File))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

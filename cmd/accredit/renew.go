@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/accredit/accredit/cmd/internal/author"
@@ -63,7 +62,7 @@ func runRenew(env *base.Env, args []string) int {
 		if *renewDryRun {
 			verb = "would renew"
 		}
-		fmt.Fprintf(w, "%s %s of %s (%s): %s, issued %s, expires %s\n", verb, e.Cred.Renews, e.Holder, e.Cert.Key(),
+		printLine(w, "%s %s of %s (%s): %s, issued %s, expires %s", verb, e.Cred.Renews, e.Holder, e.Cert.Key(),
 			e.Cred.ID, e.Cred.Issued, e.Expires)
 	})
 }

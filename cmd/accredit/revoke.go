@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/accredit/accredit/cmd/internal/author"
@@ -59,6 +58,6 @@ func runRevoke(env *base.Env, args []string) int {
 		if *revokeDryRun {
 			verb = "would revoke"
 		}
-		fmt.Fprintf(w, "%s %s (%s) of %s (%s) on %s\n", verb, e.Cred.ID, e.Cert.Key(), e.Holder, e.Partner, e.Cred.Revoked)
+		printLine(w, "%s %s (%s) of %s (%s) on %s", verb, e.Cred.ID, e.Cert.Key(), e.Holder, e.Partner, e.Cred.Revoked)
 	})
 }

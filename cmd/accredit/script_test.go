@@ -55,6 +55,13 @@ func TestScripts(t *testing.T) {
 		// UPDATE_SCRIPTS=1 go test rewrites the files that cmp compares
 		// with stdout: read the diff before committing it.
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
+		Setup: func(env *testscript.Env) error {
+			// Characters a script cannot type: for file names and flag
+			// values that try to steer the terminal (escape.txtar).
+			env.Setenv("ESC", "\x1b")
+			env.Setenv("RLO", "\u202e")
+			return nil
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode": cmdExitcode,
 			"cmpid":    cmdCmpid,

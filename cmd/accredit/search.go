@@ -115,7 +115,7 @@ func runSearch(env *base.Env, args []string) int {
 	}
 	if searchFormat.value == "json" {
 		b, _ := json.MarshalIndent(r, "", "  ")
-		fmt.Fprintf(env.Stdout, "%s\n", b)
+		fmt.Fprintf(env.Stdout, "%s\n", diag.PrintableJSON(b))
 	} else {
 		printSearch(env, ix, r)
 	}
@@ -141,11 +141,11 @@ func printSearch(env *base.Env, ix *search.Index, r *search.Result) {
 		if tier == "" {
 			tier = "no tier"
 		}
-		fmt.Fprintf(w, "%3d. %-7s %s (%s; %s) %s", i+1, h.Type, h.Name, tier, detail, h.URL)
+		score := ""
 		if h.Score > 0 {
-			fmt.Fprintf(w, "  score %.4f", h.Score)
+			score = fmt.Sprintf("  score %.4f", h.Score)
 		}
-		fmt.Fprintln(w)
+		printLine(w, "%3d. %-7s %s (%s; %s) %s%s", i+1, h.Type, h.Name, tier, detail, h.URL, score)
 	}
 	for _, f := range search.Facets {
 		counts := r.Facets[f]
@@ -160,6 +160,6 @@ func printSearch(env *base.Env, ix *search.Index, r *search.Result) {
 			}
 			parts = append(parts, fmt.Sprintf("%s %d", label, counts[v]))
 		}
-		fmt.Fprintf(w, "%s: %s\n", f, strings.Join(parts, ", "))
+		printLine(w, "%s: %s", f, strings.Join(parts, ", "))
 	}
 }

@@ -76,7 +76,7 @@ func runServe(env *base.Env, args []string) int {
 	defer stop()
 	srv := serve.New(serve.Options{Root: root, AsOf: serveProgram.date(), Cache: openCache(env, root), Log: env.Stderr,
 		Grants: func() map[string]site.Grant { return grants(env, root, nil) }})
-	fmt.Fprintf(env.Stderr, "serving %s at http://%s/ (as of %s; Ctrl-C stops)\n", root, ln.Addr(), serveProgram.date())
+	printLine(env.Stderr, "serving %s at http://%s/ (as of %s; Ctrl-C stops)", root, ln.Addr(), serveProgram.date())
 	if err := srv.Run(ctx, ln); err != nil {
 		env.Errorf(cmdServe, "%v", err)
 		return base.ExitUsage

@@ -13,6 +13,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/accredit/accredit/cmd/internal/diag"
 )
 
 // Exit codes.
@@ -53,9 +55,11 @@ func DefaultEnv() *Env {
 	return &Env{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 }
 
-// Errorf prints "accredit <cmd>: message" on stderr.
+// Errorf prints "accredit <cmd>: message" on stderr, as one line passed
+// through diag.Printable: the message often names a path, a flag value or a
+// wrapped error that quotes a file, and none of them may steer the terminal.
 func (e *Env) Errorf(cmd *Command, format string, args ...any) {
-	fmt.Fprintf(e.Stderr, "accredit %s: %s\n", cmd.Name(), fmt.Sprintf(format, args...))
+	fmt.Fprintf(e.Stderr, "accredit %s: %s\n", cmd.Name(), diag.Printable(fmt.Sprintf(format, args...)))
 }
 
 // NewFlagSet returns a flag set for a command that reports errors instead

@@ -11,7 +11,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 )
 
@@ -45,12 +44,11 @@ type Diagnostic struct {
 }
 
 // String is the text format, one line: file:line:col: severity: message [rule].
-// Line breaks inside a message (a name copied with one) are escaped.
+// The file, message and rule are passed through Printable: a line break or
+// a terminal escape in a name or a file name is shown, not obeyed.
 func (d Diagnostic) String() string {
-	return fmt.Sprintf("%s:%d:%d: %s: %s [%s]", d.File, d.Line, d.Col, d.Severity, oneLine.Replace(d.Msg), d.Rule)
+	return fmt.Sprintf("%s:%d:%d: %s: %s [%s]", Printable(d.File), d.Line, d.Col, d.Severity, Printable(d.Msg), Printable(d.Rule))
 }
-
-var oneLine = strings.NewReplacer("\r", `\r`, "\n", `\n`)
 
 // List collects diagnostics. It is safe for concurrent use.
 type List struct {

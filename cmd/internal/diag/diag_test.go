@@ -41,6 +41,10 @@ func TestDiagnosticString(t *testing.T) {
 			Diagnostic{File: "programs/exams/x.toml", Line: 7, Col: 3, Severity: Warning, Rule: "review-stale", Msg: `exam "x": stale`},
 			`programs/exams/x.toml:7:3: warning: exam "x": stale [review-stale]`,
 		},
+		{
+			Diagnostic{File: "partners/acme/people/a\x1b[31m\u202e.toml", Line: 2, Col: 1, Severity: Error, Rule: "syntax", Msg: "name \"Zoë\r\n\x1b[2J\u2066\" \xff"},
+			`partners/acme/people/a\x1b[31m\u202e.toml:2:1: error: name "Zoë\r\n\x1b[2J\u2066" \xff [syntax]`,
+		},
 	} {
 		if got := tt.d.String(); got != tt.want {
 			t.Errorf("String() = %q, want %q", got, tt.want)
@@ -453,8 +457,15 @@ func TestGitHubEscaping(t *testing.T) {
 		},
 		{
 			"other characters untouched",
-			Diagnostic{File: "content/ü ß/x=y.md", Line: 1, Col: 1, Severity: Error, Rule: "r", Msg: `tab	"quotes" ü = ;`},
-			"::error file=content/ü ß/x=y.md,line=1,title=r::tab\t\"quotes\" ü = ;\n",
+			Diagnostic{File: "content/ü ß/x=y.md", Line: 1, Col: 1, Severity: Error, Rule: "r", Msg: `"quotes" ü 山田 🎓 = ;`},
+			"::error file=content/ü ß/x=y.md,line=1,title=r::\"quotes\" ü 山田 🎓 = ;\n",
+		},
+		{
+			// The log viewer renders ANSI colors, and the runner escapes
+			// only %, CR and LF.
+			"terminal escapes, tab, bidi controls, bad UTF-8: Printable after the runner's escaping",
+			Diagnostic{File: "partners/a\x1b[31m\u202e/p.toml", Line: 1, Col: 1, Severity: Error, Rule: "r", Msg: "name \"\x1b]0;x\x07\tZo\xff\u2067\" 50%\n"},
+			`::error file=partners/a\x1b[31m\u202e/p.toml,line=1,title=r::name "\x1b]0;x\a\tZo\xff\u2067" 50%25%0A` + "\n",
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -485,6 +496,7 @@ func TestEscapers(t *testing.T) {
 		{",", ",", "%2C"},
 		{"a%b\r\nc:d,e", "a%25b%0D%0Ac:d,e", "a%25b%0D%0Ac%3Ad%2Ce"},
 		{"%3A", "%253A", "%253A"},
+		{"a\x1b,\u202e:", `a\x1b,\u202e:`, `a\x1b%2C\u202e%3A`},
 	} {
 		if got := escapeData(tt.in); got != tt.data {
 			t.Errorf("escapeData(%q) = %q, want %q", tt.in, got, tt.data)

@@ -47,15 +47,20 @@ func writeJSON(w io.Writer, ds []Diagnostic) error {
 		Errors      int          `json:"errors"`
 		Warnings    int          `json:"warnings"`
 	}{ds, errs, warns}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(PrintableJSON(b), '\n'))
+	return err
 }
 
 // writeGitHub prints workflow commands, which GitHub turns into annotations
 // on the changed lines of a pull request, in exactly the form of
 // PROGRAM-FORMAT.md section 11 (file, line, title; no column). Property values and messages are
-// escaped as the runner expects (actions/toolkit's command.ts).
+// escaped as the runner expects (actions/toolkit's command.ts), which covers
+// only %, CR and LF; the other controls, which the log viewer would obey
+// (it renders ANSI colors), are then escaped by Printable.
 func writeGitHub(w io.Writer, ds []Diagnostic) error {
 	var b strings.Builder
 	for _, d := range ds {
@@ -71,8 +76,10 @@ var (
 	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 )
 
-func escapeData(s string) string     { return dataEscaper.Replace(s) }
-func escapeProperty(s string) string { return propertyEscaper.Replace(s) }
+// Printable's escapes contain none of %, :, or , so it can run after the
+// runner's escaping without undoing it.
+func escapeData(s string) string     { return Printable(dataEscaper.Replace(s)) }
+func escapeProperty(s string) string { return Printable(propertyEscaper.Replace(s)) }
 
 // Summary is the one-line count printed after text output,
 // e.g. "3 errors, 2 warnings in 214 files".

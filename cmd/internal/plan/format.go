@@ -1,18 +1,27 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/accredit/accredit/cmd/internal/diag"
 )
 
-// WriteJSON prints the plan as one JSON object.
+// WriteJSON prints the plan as one JSON object, with the characters
+// diag.Printable escapes written as \u escapes (the data is the same).
 func (p *Plan) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false) // for people and tools, not for a web page
-	return enc.Encode(p)
+	if err := enc.Encode(p); err != nil {
+		return err
+	}
+	_, err := w.Write(diag.PrintableJSON(b.Bytes()))
+	return err
 }
 
 // Summary is the one-line count, e.g. "2 granted, 0 renewed, 1 revoked,
@@ -53,13 +62,15 @@ func tierName(t *string) string {
 	return *t
 }
 
-// WriteText prints one line per change, then the summary.
+// WriteText prints one line per change, then the summary. Every line
+// passes through diag.Printable: ids, names and revisions come from the
+// program's files and the command line.
 func (p *Plan) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "plan %s..%s at %s\n", p.Base, p.Head, p.AsOf)
+	line(&b, "plan %s..%s at %s", p.Base, p.Head, p.AsOf)
 	for _, s := range p.sections() {
 		for _, e := range s.entries {
-			fmt.Fprintf(&b, "%-8s %s  %s (%s)  %s/%s\n", s.word, e.ID, oneLine(e.Holder), e.Partner, e.Track, e.Level)
+			line(&b, "%-8s %s  %s (%s)  %s/%s", s.word, e.ID, oneLine(e.Holder), e.Partner, e.Track, e.Level)
 		}
 	}
 	for _, e := range p.Edited {
@@ -75,14 +86,19 @@ func (p *Plan) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "file     %s %s\n", f.Change, oneLine(f.File))
 	}
 	for _, t := range p.Tiers {
-		fmt.Fprintf(&b, "tier     %s: %s -> %s\n", t.Partner, tierName(t.From), tierName(t.To))
+		line(&b, "tier     %s: %s -> %s", t.Partner, tierName(t.From), tierName(t.To))
 	}
 	for _, d := range p.Diagnostics {
-		fmt.Fprintf(&b, "new      %s\n", d)
+		line(&b, "new      %s", d)
 	}
-	fmt.Fprintf(&b, "%s; head has %s and %s\n", p.Summary(), count(p.HeadErrors, "error", "errors"), count(p.HeadWarnings, "warning", "warnings"))
+	line(&b, "%s; head has %s and %s", p.Summary(), count(p.HeadErrors, "error", "errors"), count(p.HeadWarnings, "warning", "warnings"))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func line(b *strings.Builder, format string, args ...any) {
+	b.WriteString(diag.Printable(fmt.Sprintf(format, args...)))
+	b.WriteByte('\n')
 }
 
 type section struct {
@@ -124,7 +140,7 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 
 func (p *Plan) markdown(w io.Writer, limit int) error {
 	m := &mdWriter{limit: limit - 400} // room for the closing note
-	m.line(fmt.Sprintf("### accredit plan: `%s`..`%s` at %s", p.Base, p.Head, p.AsOf))
+	m.line(fmt.Sprintf("### accredit plan: `%s`..`%s` at %s", code(p.Base), code(p.Head), p.AsOf))
 	m.line("")
 	status := "No errors at head."
 	if p.HeadErrors > 0 {
@@ -141,7 +157,7 @@ func (p *Plan) markdown(w io.Writer, limit int) error {
 		m.line("| Credential | Holder | Partner | Track | Level |")
 		m.line("|---|---|---|---|---|")
 		for _, e := range s.entries {
-			m.row(fmt.Sprintf("| `%s` | %s | %s | %s | %s |", e.ID, md(e.Holder), md(e.Partner), md(e.Track), md(e.Level)))
+			m.row(fmt.Sprintf("| `%s` | %s | %s | %s | %s |", code(e.ID), md(e.Holder), md(e.Partner), md(e.Track), md(e.Level)))
 		}
 	}
 	if len(p.Edited) > 0 {
@@ -195,7 +211,7 @@ func (p *Plan) markdown(w io.Writer, limit int) error {
 		m.line(fmt.Sprintf("#### New diagnostics (%d)", len(p.Diagnostics)))
 		m.line("")
 		for _, d := range p.Diagnostics {
-			m.row(fmt.Sprintf("- `%s:%d` %s: %s (`%s`)", strings.ReplaceAll(d.File, "`", "'"), d.Line, d.Severity, md(d.Msg), d.Rule))
+			m.row(fmt.Sprintf("- `%s:%d` %s: %s (`%s`)", code(d.File), d.Line, d.Severity, md(d.Msg), code(d.Rule)))
 		}
 	}
 	if m.omitted > 0 {
@@ -243,21 +259,7 @@ func upper(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// md escapes text for a Markdown table cell: every ASCII punctuation mark
-// Markdown or HTML could read is backslash-escaped, and line breaks become
-// spaces, so a name can neither break the table nor inject markup.
-func md(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\r':
-			b.WriteByte(' ')
-		case strings.ContainsRune("\\`*_[]<>|~&", r):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// md and code keep the Markdown lines short: text in a cell, and text in
+// a code span.
+func md(s string) string   { return diag.Markdown(s) }
+func code(s string) string { return diag.MarkdownCode(s) }

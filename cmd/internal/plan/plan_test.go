@@ -87,3 +87,70 @@ func TestNewDiags(t *testing.T) {
 		t.Errorf("newDiags = %v", got)
 	}
 }
+
+// Names, ids, partners and files come from the program's files: no format
+// passes a terminal escape or a bidi control through, and no Markdown row
+// gains a cell.
+func TestFormatsEscapeControls(t *testing.T) {
+	evil := "x\x1b[31m|`\u202e\ny"
+	tier := "gold\x1b[0m"
+	p := &Plan{
+		Base: "aaaaaaa", Head: "bbb`|\x1b",
+		Granted:     []Entry{{ID: "ID|" + evil, Holder: evil, Partner: evil, Track: "sales", Level: evil}},
+		Tiers:       []TierChange{{Partner: evil, From: nil, To: &tier}},
+		Diagnostics: []diag.Diagnostic{{File: "partners/" + evil + ".toml", Line: 1, Col: 1, Rule: "r|`", Msg: evil}},
+	}
+	for _, f := range []struct {
+		name  string
+		write func(*strings.Builder) error
+	}{
+		{"text", func(b *strings.Builder) error { return p.WriteText(b) }},
+		{"markdown", func(b *strings.Builder) error { return p.WriteMarkdown(b) }},
+		{"json", func(b *strings.Builder) error { return p.WriteJSON(b) }},
+	} {
+		var b strings.Builder
+		if err := f.write(&b); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if strings.ContainsAny(out, "\x1b\u202e\r") {
+			t.Errorf("%s: raw control in\n%s", f.name, out)
+		}
+		if f.name == "text" && strings.Count(out, "\n") != 5 {
+			t.Errorf("text: %d lines, want 5:\n%s", strings.Count(out, "\n"), out)
+		}
+		if f.name == "markdown" {
+			// Every row has as many cells as its table's header.
+			want := 0
+			for _, line := range strings.Split(out, "\n") {
+				if !strings.HasPrefix(line, "|") {
+					want = 0
+					continue
+				}
+				if n := cells(line); want == 0 {
+					want = n
+				} else if n != want {
+					t.Errorf("markdown row %q has %d cells, want %d", line, n, want)
+				}
+			}
+			if !strings.Contains(out, "| `ID\\|x\\x1b[31m\\|'\\u202e y` | x\\\\x1b\\[31m\\|\\`\\\\u202e y |") {
+				t.Errorf("markdown: granted row not escaped as expected:\n%s", out)
+			}
+		}
+	}
+}
+
+// cells counts the cells of a GitHub table row: pipes split them unless a
+// backslash escapes them, and a backslash escapes the character after it.
+func cells(row string) int {
+	n := -1
+	for i := 0; i < len(row); i++ {
+		switch row[i] {
+		case '\\':
+			i++
+		case '|':
+			n++
+		}
+	}
+	return n
+}

@@ -120,7 +120,7 @@ func (s *Server) indexer(ctx context.Context) {
 		s.mu.RUnlock()
 		files, err := search.Files(docs, labels)
 		if err != nil {
-			fmt.Fprintf(s.opts.Log, "search index: %v\n", err)
+			s.logf("search index: %v", err)
 			continue
 		}
 		out := make(map[string][]byte, len(files))
@@ -130,7 +130,7 @@ func (s *Server) indexer(ctx context.Context) {
 		s.mu.Lock()
 		s.searchPrev, s.search = s.search, out
 		s.mu.Unlock()
-		fmt.Fprintf(s.opts.Log, "search index rebuilt in %s\n", time.Since(start).Round(time.Millisecond))
+		s.logf("search index rebuilt in %s", time.Since(start).Round(time.Millisecond))
 	}
 }
 
@@ -178,29 +178,36 @@ func (s *Server) Apply(paths []string) {
 	s.reindex()
 }
 
+// logf writes one line to the log through diag.Printable: the lines name
+// the files that changed and quote errors about them, and a file name must
+// not steer the terminal serve runs in.
+func (s *Server) logf(format string, args ...any) {
+	fmt.Fprintln(s.opts.Log, diag.Printable(fmt.Sprintf(format, args...)))
+}
+
 // report logs a rebuild: how long it took and what is wrong.
 func (s *Server) report(st *state, what string, start time.Time) {
 	took := time.Since(start).Round(100 * time.Microsecond)
 	switch {
 	case st.fatal != nil:
-		fmt.Fprintf(s.opts.Log, "%s: %v (the pages show it until it is fixed)\n", what, st.fatal)
+		s.logf("%s: %v (the pages show it until it is fixed)", what, st.fatal)
 	case st.errors > 0:
 		ds := st.diagnostics()
 		n := 0
 		for _, d := range ds {
 			if d.Severity == diag.Error {
 				if n < 10 {
-					fmt.Fprintln(s.opts.Log, d)
+					s.logf("%s", d)
 				}
 				n++
 			}
 		}
 		if n > 10 {
-			fmt.Fprintf(s.opts.Log, "... and %d more\n", n-10)
+			s.logf("... and %d more", n-10)
 		}
-		fmt.Fprintf(s.opts.Log, "%s in %s: %s: the pages show them until they are fixed\n", what, took, plural(st.errors, "error"))
+		s.logf("%s in %s: %s: the pages show them until they are fixed", what, took, plural(st.errors, "error"))
 	default:
-		fmt.Fprintf(s.opts.Log, "%s: site rebuilt in %s\n", what, took)
+		s.logf("%s: site rebuilt in %s", what, took)
 	}
 }
 
@@ -244,7 +251,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 			}
 			s.Apply(batch)
 		case err := <-w.Errors:
-			fmt.Fprintf(s.opts.Log, "watch: %v\n", err)
+			s.logf("watch: %v", err)
 		}
 	}
 }
