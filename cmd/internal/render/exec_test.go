@@ -43,6 +43,7 @@ type execData struct {
 	Empty   string
 	Items   []ExecInner
 	Tags    []string
+	None    []string
 	M       map[string]string
 	Nil     *ExecInner
 	Ptr     *ExecInner
@@ -116,6 +117,8 @@ func TestExecutor(t *testing.T) {
 		{"range", `{{range $i, $it := .Items}}{{if $i}}, {{end}}{{$i}}:{{$it.Name}}/{{.N}}/{{$.Title}}{{end}}{{range .Tags}}<i>{{.}}</i>{{else}}no{{end}}`, true},
 		{"range else", `{{range .Empty}}x{{else}}empty{{end}}{{range .Nil}}y{{else}}nil{{end}}`, false},
 		{"break continue", `{{range .Items}}{{if eq .Name "b"}}{{continue}}{{end}}{{if eq .N 2}}{{break}}{{end}}{{.Name}};{{end}}`, true},
+		{"break in a range's else", `{{range .Items}}[{{range $.None}}x{{else}}{{if .N}}{{break}}{{end}}e{{end}}{{.Name}}]{{end}}`, true},
+		{"continue in a range's else", `{{range .Items}}[{{range $.None}}x{{else}}{{if .N}}{{continue}}{{end}}e{{end}}{{.Name}}]{{end}}`, true},
 		{"variables", `{{$x := .Name}}{{$x}}{{$x = .Title}}{{$x}}{{with $y := .Count}}{{$y}}{{$x}}{{end}}`, true},
 		{"eq ne", `{{if eq .Count 2}}two{{end}}{{if ne .Name "inner"}}not{{end}}{{if eq .Yes true}}yes{{end}}`, true},
 		{"map", `{{.M.k}}|{{.M.missing}}|{{with .M.b}}{{.}}{{end}}`, true},
