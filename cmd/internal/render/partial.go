@@ -112,14 +112,24 @@ func (t *Theme) partialAt(d int, name string, data any) (template.HTML, error) {
 		return "", &partialDepthError{name: name}
 	}
 	p := &t.partials
-	var kb [128]byte
-	enc := keyEncoder{b: append(kb[:0], name...)}
-	enc.b = append(enc.b, 0)
-	if err := enc.value(reflect.ValueOf(data), 0); err != nil {
-		return "", fmt.Errorf("partialCached %q: %v", name, err)
+	// The key of a pointer, the usual data (.Info on every page), on the
+	// stack; any other in a pooled encoder.
+	var kb [64]byte
+	key := append(append(kb[:0], name...), 0)
+	if v := reflect.ValueOf(data); v.Kind() == reflect.Pointer {
+		key = binary.AppendUvarint(key, typeID(v.Type()))
+		key = binary.LittleEndian.AppendUint64(key, uint64(uintptr(v.UnsafePointer())))
+	} else {
+		enc := encoders.Get().(*keyEncoder)
+		defer encoders.Put(enc)
+		enc.b = append(append(enc.b[:0], name...), 0)
+		if err := enc.value(v, 0); err != nil {
+			return "", fmt.Errorf("partialCached %q: %v", name, err)
+		}
+		key = enc.b
 	}
 	p.mu.Lock()
-	e, ok := p.cached[string(enc.b)]
+	e, ok := p.cached[string(key)]
 	p.mu.Unlock()
 	if ok {
 		return e.html, nil
@@ -144,7 +154,7 @@ func (t *Theme) partialAt(d int, name string, data any) (template.HTML, error) {
 		return "", err
 	}
 	// The key again, now keeping its pointers: only on a miss.
-	pinned := keyEncoder{b: make([]byte, 0, len(enc.b)), pin: true}
+	pinned := keyEncoder{b: make([]byte, 0, len(key)), pin: true}
 	pinned.b = append(append(pinned.b, name...), 0)
 	if err := pinned.value(reflect.ValueOf(data), 0); err != nil {
 		return "", fmt.Errorf("partialCached %q: %v", name, err)
@@ -176,6 +186,8 @@ type keyEncoder struct {
 	keep []unsafe.Pointer
 	pin  bool
 }
+
+var encoders = sync.Pool{New: func() any { return new(keyEncoder) }}
 
 var (
 	typeIDs    sync.Map // reflect.Type -> uint64
