@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 
 	"github.com/accredit/accredit"
 	"github.com/accredit/accredit/cmd/internal/base"
@@ -18,7 +19,7 @@ import (
 )
 
 var cmdBuild = &base.Command{
-	UsageLine: "build [--root DIR] [--as-of DATE] [--out DIR] [--git]",
+	UsageLine: "build [--root DIR] [--as-of DATE] [--out DIR] [--git] [--verbose]",
 	Short:     "check the program and publish its static site",
 	Long: `Build runs every check first and, when no error is found, writes the
 program's public site: the partner directory with its browse pages, a
@@ -47,7 +48,11 @@ the pages omit it; in a shallow clone they omit it too, with a warning:
 check out with full history to publish provenance.
 
 The default theme is built in; files in the program's layouts/ folder
-replace its files one by one.
+replace its files one by one. accredit renders pages on its own template
+executor, about three times faster than html/template; a template that
+uses what the executor does not know (printf, a value in CSS or
+JavaScript, range over a map ...) renders on html/template, and build
+says which in one line. --verbose lists each construct and where it is.
 
 Exit status: 0 built, 1 the program has errors (nothing written), 2 usage
 or I/O error.`,
@@ -58,6 +63,7 @@ var (
 	buildProgram = addProgramFlags(cmdBuild.Flag)
 	buildOut     = cmdBuild.Flag.String("out", "", "write the site to `DIR` (default: build/ under the root)")
 	buildGit     = cmdBuild.Flag.Bool("git", false, "audit the git history first, as check --git, and publish nothing on an audit error")
+	buildVerbose = cmdBuild.Flag.Bool("verbose", false, "list why templates render on html/template")
 )
 
 // buildMemory is the heap a build aims to stay within, unless GOMEMLIMIT
@@ -165,7 +171,42 @@ func runBuild(env *base.Env, args []string) int {
 		return base.ExitUsage
 	}
 	printLine(env.Stderr, "built %s: %s", out, stats)
+	writeFallbacks(env, theme.Fallbacks(), *buildVerbose)
 	return base.ExitOK
+}
+
+// writeFallbacks says, in one line, which templates rendered pages on
+// html/template instead of accredit's executor (slower, never wrong), and
+// with verbose, why: each construct, where it is and how many pages.
+func writeFallbacks(env *base.Env, fbs []render.Fallback, verbose bool) {
+	if len(fbs) == 0 {
+		return
+	}
+	var names []string
+	for _, f := range fbs {
+		if len(names) == 0 || names[len(names)-1] != f.Template {
+			names = append(names, f.Template)
+		}
+	}
+	hint := " (build --verbose says why)"
+	if verbose {
+		hint = ":"
+	}
+	fmt.Fprintf(env.Stderr, "accredit build: note: %s rendered pages on html/template, about 3x slower than accredit's executor%s\n",
+		strings.Join(names, ", "), hint)
+	if !verbose {
+		return
+	}
+	for _, f := range fbs {
+		pages := fmt.Sprintf("%d pages", f.Pages)
+		if f.Pages == 1 {
+			pages = "1 page"
+		}
+		if f.Always {
+			pages = "does not compile; " + pages
+		}
+		fmt.Fprintf(env.Stderr, "\t%s: %s (%s)\n", f.Template, f.Reason, pages)
+	}
 }
 
 // grants reads who granted each credential from the git history of the

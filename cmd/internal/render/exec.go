@@ -37,9 +37,73 @@ import (
 // output or the same error it always gave. Tests render every page of
 // the example program both ways and compare the bytes.
 
-// errFallback says the fast executor cannot render this page exactly as
-// html/template would: render it with html/template.
-var errFallback = errors.New("render: fall back to html/template")
+// fallbackError says the fast executor cannot render this page exactly
+// as html/template would: the page renders on html/template. It says why
+// and where, for accredit build --verbose.
+type fallbackError struct {
+	reason string
+	at     string // template:line:col of the action, when known
+}
+
+func (e *fallbackError) Error() string {
+	if e.at == "" {
+		return "render: fall back to html/template: " + e.reason
+	}
+	return "render: fall back to html/template: " + e.at + ": " + e.reason
+}
+
+// fallback returns a fallbackError: only on the slow path, which the
+// allocation does not slow further.
+func fallback(format string, args ...any) error {
+	return &fallbackError{reason: fmt.Sprintf(format, args...)}
+}
+
+// typeName names the type of v for a fallback's reason.
+func typeName(v reflect.Value) string {
+	if !v.IsValid() {
+		return "nil"
+	}
+	return v.Type().String()
+}
+
+// escaperContext says where an escaper's value sits, for people.
+func escaperContext(name string) string {
+	switch strings.TrimPrefix(name, "_html_template_") {
+	case "htmlescaper":
+		return "HTML text"
+	case "attrescaper":
+		return "an attribute"
+	case "nospaceescaper":
+		return "an unquoted attribute"
+	case "htmlnamefilter":
+		return "an attribute name"
+	case "rcdataescaper":
+		return "<title> or <textarea>"
+	case "commentescaper":
+		return "an HTML comment"
+	case "urlfilter", "urlnormalizer", "urlescaper":
+		return "a URL"
+	case "jsvalescaper", "jsstrescaper", "jsregexpescaper", "jstmpllitescaper":
+		return "JavaScript (<script>, an on* attribute)"
+	case "cssescaper", "cssvaluefilter":
+		return "CSS (<style>, a style attribute)"
+	case "srcsetescaper":
+		return "a srcset attribute"
+	}
+	return name
+}
+
+// describeFunc names a function the executor does not know, for people:
+// html/template's escapers by their context.
+func describeFunc(name string) string {
+	switch {
+	case strings.HasPrefix(name, "_html_template_"):
+		return "a value in " + escaperContext(name)
+	case name == "_eval_args_":
+		return "a pipeline html/template rewrites (an escaper given several arguments)"
+	}
+	return fmt.Sprintf("function %q", name)
+}
 
 var (
 	errBreak    = errors.New("break")
@@ -76,6 +140,7 @@ func isMissing(v reflect.Value) bool { return v.IsValid() && v.Type() == missing
 
 // compiled is one page kind's template set, compiled.
 type compiled struct {
+	tree  *parse.Tree // the first template's, for positions
 	set   *template.Template
 	funcs map[string]*compiledTemplate
 	theme *Theme
@@ -99,6 +164,9 @@ func (c *compiled) template(name string) (*compiledTemplate, error) {
 	t := c.set.Lookup(name)
 	if t == nil || t.Tree == nil || t.Tree.Root == nil {
 		return nil, fmt.Errorf("no template %q", name)
+	}
+	if c.tree == nil {
+		c.tree = t.Tree
 	}
 	ct := &compiledTemplate{}
 	c.funcs[name] = ct // before the body, for recursive templates
@@ -134,7 +202,46 @@ func (c *compiled) list(l *parse.ListNode) (walkFn, error) {
 	}, nil
 }
 
+// node compiles a node. An error says where; so does a fallback at run
+// time, from the innermost action that met it.
 func (c *compiled) node(n parse.Node) (walkFn, error) {
+	f, err := c.node1(n)
+	if err != nil {
+		var ce *compileError
+		if errors.As(err, &ce) {
+			return nil, err
+		}
+		return nil, &compileError{at: c.where(n), err: err}
+	}
+	switch n.(type) {
+	case *parse.ActionNode, *parse.IfNode, *parse.WithNode, *parse.RangeNode, *parse.TemplateNode:
+		at := c.where(n)
+		return func(s *state, dot reflect.Value) error {
+			err := f(s, dot)
+			if fe, ok := err.(*fallbackError); ok && fe.at == "" {
+				fe.at = at
+			}
+			return err
+		}, nil
+	}
+	return f, nil
+}
+
+// compileError is what the executor does not compile, and where.
+type compileError struct {
+	at  string
+	err error
+}
+
+func (e *compileError) Error() string { return e.at + ": " + e.err.Error() }
+
+// where is the position of n: template file:line:col.
+func (c *compiled) where(n parse.Node) string {
+	loc, _ := c.tree.ErrorContext(n)
+	return loc
+}
+
+func (c *compiled) node1(n parse.Node) (walkFn, error) {
 	switch n := n.(type) {
 	case *parse.TextNode:
 		text := n.Text
@@ -212,7 +319,7 @@ func (c *compiled) print(p *parse.PipeNode) (walkFn, error) {
 		}
 		out, ok := chain(v)
 		if !ok {
-			return errFallback
+			return fallback("a %s value in %s", typeName(v), escaperContext(escs[0]))
 		}
 		s.w.WriteString(out)
 		return nil
@@ -271,7 +378,7 @@ func (c *compiled) ifOrWith(with bool, p *parse.PipeNode, list, elseList *parse.
 		}
 		truth, ok := isTrue(indirectInterface(v))
 		if !ok {
-			return errFallback
+			return fallback("the truth of a %s value", typeName(v))
 		}
 		if truth {
 			if with {
@@ -310,10 +417,10 @@ func (c *compiled) rangeNode(r *parse.RangeNode) (walkFn, error) {
 				if assign {
 					if len(names) > 1 {
 						if !s.setVar(names[0], index) {
-							return errFallback
+							return fallback("range assigns an undeclared variable")
 						}
 					} else if !s.setVar(names[0], elem) {
-						return errFallback
+						return fallback("range assigns an undeclared variable")
 					}
 				} else {
 					s.vars[len(s.vars)-1].value = elem
@@ -322,7 +429,7 @@ func (c *compiled) rangeNode(r *parse.RangeNode) (walkFn, error) {
 			if len(names) > 1 {
 				if assign {
 					if !s.setVar(names[1], elem) {
-						return errFallback
+						return fallback("range assigns an undeclared variable")
 					}
 				} else {
 					s.vars[len(s.vars)-2].value = index
@@ -354,10 +461,15 @@ func (c *compiled) rangeNode(r *parse.RangeNode) (walkFn, error) {
 		default:
 			// Maps (sorted keys), numbers, channels and iterators:
 			// html/template's.
-			return errFallback
+			return fallback("range over a %s", val.Kind())
 		}
 		if otherwise != nil {
-			return otherwise(s, dot)
+			// A break in the else part ends this range, whose else part
+			// it is (text/template recovers it in walkRange), not an
+			// enclosing one; a continue goes on to the enclosing range.
+			if err := otherwise(s, dot); err != errBreak {
+				return err
+			}
 		}
 		return nil
 	}, nil
@@ -379,7 +491,7 @@ func (c *compiled) templateNode(n *parse.TemplateNode) (walkFn, error) {
 	}
 	return func(s *state, dot reflect.Value) error {
 		if s.depth >= maxDepth {
-			return errFallback
+			return fallback("template calls nested more than %d deep", maxDepth)
 		}
 		if pipe != nil {
 			v, err := pipe(s, dot)
@@ -393,7 +505,7 @@ func (c *compiled) templateNode(n *parse.TemplateNode) (walkFn, error) {
 		ns := state{w: s.w, vars: []variable{{"$", dot}}, depth: s.depth + 1, theme: s.theme}
 		err := t.walk(&ns, dot)
 		if err == errBreak || err == errContinue {
-			return errFallback
+			return fallback("break or continue out of a template call")
 		}
 		return err
 	}, nil
@@ -458,7 +570,7 @@ func (c *compiled) pipelineOf(p *parse.PipeNode, cmds []evalFn) (func(*state, re
 		for _, name := range names {
 			if assign {
 				if !s.setVar(name, value) {
-					return reflect.Value{}, errFallback
+					return reflect.Value{}, fallback("assignment to an undeclared variable %s", name)
 				}
 			} else {
 				s.vars = append(s.vars, variable{name, value})
@@ -477,7 +589,7 @@ func (c *compiled) command(cmd *parse.CommandNode) (evalFn, error) {
 		recv := func(s *state, _ reflect.Value) (reflect.Value, error) {
 			v, ok := s.varValue(name)
 			if !ok {
-				return reflect.Value{}, errFallback
+				return reflect.Value{}, fallback("undefined variable %s", name)
 			}
 			return v, nil
 		}
@@ -522,7 +634,7 @@ func (c *compiled) command(cmd *parse.CommandNode) (evalFn, error) {
 func valueCommand(v func(*state, reflect.Value) (reflect.Value, error)) evalFn {
 	return func(s *state, dot, final reflect.Value) (reflect.Value, error) {
 		if !isMissing(final) {
-			return reflect.Value{}, errFallback
+			return reflect.Value{}, fallback("an argument given to a value that is not a function")
 		}
 		return v(s, dot)
 	}
@@ -589,7 +701,7 @@ func (c *compiled) fieldChain(recv func(*state, reflect.Value) (reflect.Value, e
 	}
 	return func(s *state, dot, final reflect.Value) (reflect.Value, error) {
 		if !isMissing(final) {
-			return reflect.Value{}, errFallback
+			return reflect.Value{}, fallback("an argument given to a field")
 		}
 		v, err := recv(s, dot)
 		if err != nil {
@@ -633,7 +745,7 @@ func (f *fieldRef) eval(receiver reflect.Value) (reflect.Value, error) {
 	}
 	receiver, isNil := indirect(receiver)
 	if isNil {
-		return reflect.Value{}, errFallback
+		return reflect.Value{}, fallback(".%s of a nil pointer", f.name)
 	}
 	typ, addr := receiver.Type(), receiver.CanAddr()
 	r := f.cache.Load()
@@ -645,7 +757,7 @@ func (f *fieldRef) eval(receiver reflect.Value) (reflect.Value, error) {
 	case resField:
 		v, err := receiver.FieldByIndexErr(r.index)
 		if err != nil {
-			return reflect.Value{}, errFallback
+			return reflect.Value{}, fallback(".%s through a nil embedded pointer", f.name)
 		}
 		return v, nil
 	case resMap:
@@ -657,7 +769,7 @@ func (f *fieldRef) eval(receiver reflect.Value) (reflect.Value, error) {
 		}
 		return callMethod(m.Method(r.method))
 	}
-	return reflect.Value{}, errFallback
+	return reflect.Value{}, fallback("no field, key or method .%s on %s", f.name, typ)
 }
 
 // resolve finds what .name means on a value of type typ, as
@@ -693,7 +805,7 @@ var errorType = reflect.TypeFor[error]()
 func callMethod(m reflect.Value) (reflect.Value, error) {
 	t := m.Type()
 	if t.NumIn() != 0 || t.NumOut() == 0 || t.NumOut() > 2 || (t.NumOut() == 2 && t.Out(1) != errorType) {
-		return reflect.Value{}, errFallback
+		return reflect.Value{}, fallback("a method of type %s", t)
 	}
 	var out []reflect.Value
 	panicked := func() (p bool) {
@@ -706,7 +818,7 @@ func callMethod(m reflect.Value) (reflect.Value, error) {
 		return false
 	}()
 	if panicked || (len(out) == 2 && !out[1].IsNil()) {
-		return reflect.Value{}, errFallback
+		return reflect.Value{}, fallback("a method that failed or panicked")
 	}
 	return out[0], nil
 }
@@ -738,7 +850,7 @@ func (c *compiled) function(name string, argNodes []parse.Node) (evalFn, error) 
 		for _, v := range vs {
 			if !v.IsValid() {
 				// text/template: "invalid value; expected ..."
-				return nil, errFallback
+				return nil, fallback("an invalid value as an argument")
 			}
 		}
 		return vs, nil
@@ -750,11 +862,11 @@ func (c *compiled) function(name string, argNodes []parse.Node) (evalFn, error) 
 		chain := escaperChain([]string{name})
 		return func(s *state, dot, final reflect.Value) (reflect.Value, error) {
 			if isMissing(final) {
-				return reflect.Value{}, errFallback
+				return reflect.Value{}, fallback("%s without a value", escaperContext(name))
 			}
 			out, ok := chain(final)
 			if !ok {
-				return reflect.Value{}, errFallback
+				return reflect.Value{}, fallback("a %s value in %s", typeName(final), escaperContext(name))
 			}
 			return reflect.ValueOf(out), nil
 		}, nil
@@ -770,7 +882,7 @@ func (c *compiled) function(name string, argNodes []parse.Node) (evalFn, error) 
 				return reflect.Value{}, err
 			}
 			if len(vs) != 2 || !vs[0].IsValid() || vs[0].Kind() != reflect.String {
-				return reflect.Value{}, errFallback
+				return reflect.Value{}, fallback("partialCached with %d arguments", len(vs))
 			}
 			var data any
 			if vs[1].IsValid() {
@@ -778,7 +890,7 @@ func (c *compiled) function(name string, argNodes []parse.Node) (evalFn, error) 
 			}
 			h, err := s.theme.partialCached(vs[0].String(), data)
 			if err != nil {
-				return reflect.Value{}, errFallback
+				return reflect.Value{}, fallback("partialCached: %v", err)
 			}
 			return reflect.ValueOf(h), nil
 		}, nil
@@ -789,11 +901,11 @@ func (c *compiled) function(name string, argNodes []parse.Node) (evalFn, error) 
 				return reflect.Value{}, err
 			}
 			if len(vs) != 1 {
-				return reflect.Value{}, errFallback
+				return reflect.Value{}, fallback("not with %d arguments", len(vs))
 			}
 			t, ok := isTrue(indirectInterface(vs[0]))
 			if !ok {
-				return reflect.Value{}, errFallback
+				return reflect.Value{}, fallback("not of a %s value", typeName(vs[0]))
 			}
 			return reflect.ValueOf(!t), nil
 		}, nil
@@ -807,7 +919,7 @@ func (c *compiled) function(name string, argNodes []parse.Node) (evalFn, error) 
 				n++
 			}
 			if n == 0 {
-				return reflect.Value{}, errFallback
+				return reflect.Value{}, fallback("%s without arguments", name)
 			}
 			var v reflect.Value
 			for i := 0; i < n; i++ {
@@ -820,11 +932,11 @@ func (c *compiled) function(name string, argNodes []parse.Node) (evalFn, error) 
 					v = final
 				}
 				if !v.IsValid() {
-					return reflect.Value{}, errFallback
+					return reflect.Value{}, fallback("%s of an invalid value", name)
 				}
 				t, ok := isTrue(indirectInterface(v))
 				if !ok {
-					return reflect.Value{}, errFallback
+					return reflect.Value{}, fallback("%s of a %s value", name, typeName(v))
 				}
 				if t != and {
 					return v, nil
@@ -839,17 +951,17 @@ func (c *compiled) function(name string, argNodes []parse.Node) (evalFn, error) 
 				return reflect.Value{}, err
 			}
 			if len(vs) != 1 {
-				return reflect.Value{}, errFallback
+				return reflect.Value{}, fallback("len with %d arguments", len(vs))
 			}
 			v, isNil := indirect(vs[0])
 			if isNil {
-				return reflect.Value{}, errFallback
+				return reflect.Value{}, fallback("len of a nil pointer")
 			}
 			switch v.Kind() {
 			case reflect.Array, reflect.Chan, reflect.Map, reflect.Slice, reflect.String:
 				return reflect.ValueOf(v.Len()), nil
 			}
-			return reflect.Value{}, errFallback
+			return reflect.Value{}, fallback("len of a %s", v.Kind())
 		}, nil
 	case "eq", "ne":
 		ne := name == "ne"
@@ -859,16 +971,16 @@ func (c *compiled) function(name string, argNodes []parse.Node) (evalFn, error) 
 				return reflect.Value{}, err
 			}
 			if len(vs) != 2 {
-				return reflect.Value{}, errFallback
+				return reflect.Value{}, fallback("%s with %d arguments", name, len(vs))
 			}
 			eq, ok := basicEqual(vs[0], vs[1])
 			if !ok {
-				return reflect.Value{}, errFallback
+				return reflect.Value{}, fallback("%s of a %s and a %s", name, typeName(vs[0]), typeName(vs[1]))
 			}
 			return reflect.ValueOf(eq != ne), nil
 		}, nil
 	}
-	return nil, fmt.Errorf("function %q", name)
+	return nil, errors.New(describeFunc(name))
 }
 
 // basicEqual compares two values of the same basic kind; other cases

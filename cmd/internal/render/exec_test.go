@@ -43,6 +43,7 @@ type execData struct {
 	Empty   string
 	Items   []ExecInner
 	Tags    []string
+	None    []string
 	M       map[string]string
 	Nil     *ExecInner
 	Ptr     *ExecInner
@@ -116,6 +117,8 @@ func TestExecutor(t *testing.T) {
 		{"range", `{{range $i, $it := .Items}}{{if $i}}, {{end}}{{$i}}:{{$it.Name}}/{{.N}}/{{$.Title}}{{end}}{{range .Tags}}<i>{{.}}</i>{{else}}no{{end}}`, true},
 		{"range else", `{{range .Empty}}x{{else}}empty{{end}}{{range .Nil}}y{{else}}nil{{end}}`, false},
 		{"break continue", `{{range .Items}}{{if eq .Name "b"}}{{continue}}{{end}}{{if eq .N 2}}{{break}}{{end}}{{.Name}};{{end}}`, true},
+		{"break in a range's else", `{{range .Items}}[{{range $.None}}x{{else}}{{if .N}}{{break}}{{end}}e{{end}}{{.Name}}]{{end}}`, true},
+		{"continue in a range's else", `{{range .Items}}[{{range $.None}}x{{else}}{{if .N}}{{continue}}{{end}}e{{end}}{{.Name}}]{{end}}`, true},
 		{"variables", `{{$x := .Name}}{{$x}}{{$x = .Title}}{{$x}}{{with $y := .Count}}{{$y}}{{$x}}{{end}}`, true},
 		{"eq ne", `{{if eq .Count 2}}two{{end}}{{if ne .Name "inner"}}not{{end}}{{if eq .Yes true}}yes{{end}}`, true},
 		{"map", `{{.M.k}}|{{.M.missing}}|{{with .M.b}}{{.}}{{end}}`, true},
@@ -186,4 +189,51 @@ func FuzzEscapers(f *testing.F) {
 			t.Errorf("%q:\nfast %s\nslow %s", s, fast.String(), slow.String())
 		}
 	})
+}
+
+// TestFallbacks: the theme says which templates rendered on html/template
+// and why, with the position of the construct; a _base.html whose first
+// write depends on the data compiles.
+func TestFallbacks(t *testing.T) {
+	for _, tc := range []struct {
+		name, base, main string
+		compiled         bool
+		want             []Fallback
+	}{
+		{"fast", `<!doctype html>{{template "main" .}}`, `{{.Title}}`, true, nil},
+		{"first write depends on data", `{{with .Ptr}}<!doctype html>{{end}}{{if .Yes}}<title>{{.Title}}</title>{{end}}{{template "main" .}}`, `{{.Name}}`, true, nil},
+		{"printf", `<!doctype html>{{template "main" .}}`, `<p>{{.Name}}</p>{{printf "%d" .N}}`, false,
+			[]Fallback{{Template: "page.html", Reason: `page.html:1:35: function "printf"`, Pages: 2, Always: true}}},
+		{"css in base", `<p style="color: {{.Name}}">{{template "main" .}}</p>`, `x`, false,
+			[]Fallback{{Template: "page.html", Reason: `_base.html:1:19: a value in CSS (<style>, a style attribute)`, Pages: 2, Always: true}}},
+		{"nil pointer", `<!doctype html>{{template "main" .}}`, `{{if .Yes}}{{.Nil.Name}}{{end}}`, true,
+			[]Fallback{{Template: "page.html", Reason: `page.html:1:30: .Name of a nil pointer`, Pages: 2}}},
+		{"range over a map", `<!doctype html>{{template "main" .}}`, `<ul>{{range .M}}<li>{{.}}{{end}}</ul>`, true,
+			[]Fallback{{Template: "page.html", Reason: `page.html:1:29: range over a map`, Pages: 2}}},
+		{"html in an attribute", `<!doctype html>{{template "main" .}}`, `<p title="{{.HTML}}">`, true,
+			[]Fallback{{Template: "page.html", Reason: `page.html:1:29: a template.HTML value in an attribute`, Pages: 2}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := fstest.MapFS{"_base.html": {Data: []byte(tc.base)}, "page.html": {Data: []byte(`{{define "main"}}` + tc.main + `{{end}}`)}}
+			th, err := load(files, "", []string{"page"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok, _ := th.Fast("page"); ok != tc.compiled {
+				t.Errorf("compiled = %v, want %v", ok, tc.compiled)
+			}
+			for range 2 {
+				var fast, slow bytes.Buffer
+				errF := th.Page(&fast, "page", execFixture())
+				errS := th.Slow(&slow, "page", execFixture())
+				if fmt.Sprint(errF) != fmt.Sprint(errS) || fast.String() != slow.String() {
+					t.Fatalf("fast %q, %v\nhtml/template %q, %v", fast.String(), errF, slow.String(), errS)
+				}
+			}
+			got := th.Fallbacks()
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("fallbacks:\n got %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
 }

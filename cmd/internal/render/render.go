@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"sync"
 	"sync/atomic"
 )
@@ -32,20 +33,38 @@ type Theme struct {
 	Assets map[string][]byte            // "assets/site.css" -> content
 
 	fallbacks atomic.Int64 // pages the fast executor left to html/template
+	slow      map[string]*slowKind
+	slowMu    sync.Mutex
+	slowWhy   map[fallbackKey]int64
 
-	root   *template.Template // _base.html alone, for partialCached
-	mu     sync.Mutex
-	cached map[partialKey]template.HTML
+	partials partials // partialCached's (partial.go)
 }
 
-type partialKey struct {
-	name string
-	data any
+// slowKind is a kind of page that never compiled for the fast executor,
+// why, and how many of its pages rendered on html/template.
+type slowKind struct {
+	why   string
+	pages atomic.Int64
+}
+
+type fallbackKey struct{ kind, reason string }
+
+// A Fallback is a reason why pages of a kind rendered on html/template.
+type Fallback struct {
+	Template string // the page's template file: verify.html
+	Reason   string // the construct, and where: _base.html:3:5: function "printf"
+	Pages    int64  // how many pages of the build it sent to html/template
+	Always   bool   // the template never compiled: every page of the kind
 }
 
 // Load reads the theme: each file from override (a program's layouts/
 // folder, which may not exist) when it has it, else from def.
 func Load(def fs.FS, override string) (*Theme, error) {
+	return load(def, override, Kinds)
+}
+
+// load is Load for the given kinds of page (tests load one).
+func load(def fs.FS, override string, kinds []string) (*Theme, error) {
 	read := func(name string) ([]byte, error) {
 		if override != "" {
 			b, err := os.ReadFile(filepath.Join(override, filepath.FromSlash(name)))
@@ -59,13 +78,14 @@ func Load(def fs.FS, override string) (*Theme, error) {
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
-	t := &Theme{pages: map[string]*template.Template{}, fast: map[string]*compiledTemplate{}, Assets: map[string][]byte{}}
-	root, err := template.New("_base.html").Funcs(template.FuncMap{"partialCached": t.partialCached}).Parse(string(base))
+	t := &Theme{pages: map[string]*template.Template{}, fast: map[string]*compiledTemplate{}, Assets: map[string][]byte{},
+		slow: map[string]*slowKind{}, slowWhy: map[fallbackKey]int64{}}
+	t.partials.base = string(base)
+	root, err := t.partials.parse(t, 0) // pages' partials render at depth 1
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
-	t.root = root
-	for _, k := range Kinds {
+	for _, k := range kinds {
 		src, err := read(k + ".html")
 		if err != nil {
 			return nil, fmt.Errorf("theme: %w", err)
@@ -75,7 +95,9 @@ func Load(def fs.FS, override string) (*Theme, error) {
 			return nil, fmt.Errorf("theme: %w", err)
 		}
 		t.pages[k] = clone
-		if c := t.compile(clone); c != nil {
+		if c, err := t.compile(clone); err != nil {
+			t.slow[k] = &slowKind{why: err.Error()}
+		} else {
 			t.fast[k] = c
 		}
 	}
@@ -114,56 +136,26 @@ type stopWriter struct{}
 
 func (stopWriter) Write([]byte) (int, error) { return 0, errStop }
 
-// compile escapes a page's templates (html/template does that on the
-// first execution, which stops here at the first byte) and compiles them
-// for the fast executor. It returns nil for a theme that the executor
-// does not know or that html/template refuses: the page then always
-// renders on html/template, which reports its own errors.
-func (t *Theme) compile(tpl *template.Template) *compiledTemplate {
-	if err := tpl.ExecuteTemplate(stopWriter{}, "_base.html", nil); !errors.Is(err, errStop) {
-		return nil
-	}
-	c, err := compile(t, tpl, "_base.html")
-	if err != nil {
-		return nil
-	}
-	return c
-}
+// escapeName is a template compile adds to each page's set: it writes
+// before it calls _base.html, which lets compile stop it at once.
+const escapeName = "accredit-escape _base.html"
 
-// partialCached renders the template name with data once per build and
-// returns the same HTML afterwards, for data that is the same pointer
-// (like Hugo's partialCached): the header, navigation and footer are the
-// same on 200,000 pages, and html/template's escaping makes each action
-// cost.
-func (t *Theme) partialCached(name string, data any) (template.HTML, error) {
-	k := partialKey{name, data}
-	t.mu.Lock()
-	h, ok := t.cached[k]
-	t.mu.Unlock()
-	if ok {
-		return h, nil
+// compile escapes a page's templates and compiles them for the fast
+// executor. html/template escapes a template on its first execution:
+// compile runs one that writes a byte and then calls _base.html, stopped
+// at that byte, so nothing of _base.html runs and no data is needed,
+// whatever _base.html writes first. It returns why it cannot compile a
+// theme that the executor does not know or that html/template refuses:
+// the page then always renders on html/template, which reports its own
+// errors.
+func (t *Theme) compile(tpl *template.Template) (*compiledTemplate, error) {
+	if _, err := tpl.New(escapeName).Parse(`.{{template "_base.html" .}}`); err != nil {
+		return nil, err
 	}
-	var b bytes.Buffer
-	if err := t.root.ExecuteTemplate(&b, name, data); err != nil {
-		return "", err
+	if err := tpl.ExecuteTemplate(stopWriter{}, escapeName, nil); !errors.Is(err, errStop) {
+		return nil, err
 	}
-	h = template.HTML(b.String())
-	t.mu.Lock()
-	if t.cached == nil {
-		t.cached = map[partialKey]template.HTML{}
-	}
-	t.cached[k] = h
-	t.mu.Unlock()
-	return h, nil
-}
-
-// Forget drops the parts partialCached keeps, for a site whose data
-// changed in place (accredit serve after an edit to content/, which
-// changes the navigation of every page).
-func (t *Theme) Forget() {
-	t.mu.Lock()
-	t.cached = nil
-	t.mu.Unlock()
+	return compile(t, tpl, "_base.html")
 }
 
 // Page renders one page of the given kind into buf.
@@ -184,14 +176,56 @@ func (t *Theme) Page(buf *bytes.Buffer, kind string, data any) error {
 		// this page on html/template.
 		buf.Truncate(mark)
 		t.fallbacks.Add(1)
+		t.noteFallback(kind, err)
+	} else if sk := t.slow[kind]; sk != nil {
+		sk.pages.Add(1)
 	}
 	return tpl.ExecuteTemplate(buf, "_base.html", data)
+}
+
+// noteFallback counts a page that fell back, under its reason.
+func (t *Theme) noteFallback(kind string, err error) {
+	reason := err.Error()
+	if fe, ok := err.(*fallbackError); ok {
+		reason = fe.reason
+		if fe.at != "" {
+			reason = fe.at + ": " + fe.reason
+		}
+	}
+	t.slowMu.Lock()
+	t.slowWhy[fallbackKey{kind, reason}]++
+	t.slowMu.Unlock()
 }
 
 // Fast reports whether pages of kind render on the fast executor, and
 // how many pages of any kind it left to html/template so far.
 func (t *Theme) Fast(kind string) (compiled bool, fallbacks int64) {
 	return t.fast[kind] != nil, t.fallbacks.Load()
+}
+
+// Fallbacks lists why pages rendered on html/template so far, by
+// template and reason: the templates the executor does not compile (for
+// the pages of them rendered) and the pages it left to html/template
+// one by one.
+func (t *Theme) Fallbacks() []Fallback {
+	var out []Fallback
+	for k, sk := range t.slow {
+		if n := sk.pages.Load(); n > 0 {
+			out = append(out, Fallback{Template: k + ".html", Reason: sk.why, Pages: n, Always: true})
+		}
+	}
+	t.slowMu.Lock()
+	for key, n := range t.slowWhy {
+		out = append(out, Fallback{Template: key.kind + ".html", Reason: key.reason, Pages: n})
+	}
+	t.slowMu.Unlock()
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Template != out[j].Template {
+			return out[i].Template < out[j].Template
+		}
+		return out[i].Reason < out[j].Reason
+	})
+	return out
 }
 
 // Slow renders a page on html/template alone, for tests that compare it

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unsafe"
 
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/program"
@@ -102,20 +101,20 @@ func (st *Site) Credential(c *program.Credential) (*Credential, error) {
 
 // A Scratch is memory for the larger parts of a verification page (its
 // QR code, badge, JSON and JSON-LD, about 5 KB), reused from one page to
-// the next: a build that allocated them anew for each of 200,000 pages
-// made a third of its garbage with them. A Scratch serves one goroutine.
+// the next: a build that allocated each of them anew for each of 200,000
+// pages made a third of its garbage with them. A Scratch serves one
+// goroutine.
 type Scratch struct {
-	qr, badge []byte
-	json, ld  bytes.Buffer
+	qr, badge, all []byte
+	json, ld       bytes.Buffer
 }
 
-// view is b as a string without a copy: valid only until b's memory is
-// written again, which is when its Scratch is used again.
-func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
-
-// CredentialIn is Credential, its larger parts drawn in sc. The page is
-// valid until sc is used again: a worker writes each page out before it
-// makes the next.
+// CredentialIn is Credential, its larger parts drawn in sc. Every string
+// of the page is its own memory, never written again: the QR code, badge
+// and JSON-LD are drawn in sc and copied out in one allocation, so a
+// theme may keep any of them (as a partialCached key, say) for as long as
+// it likes. Only the JSON bytes are sc's, valid until sc is used again: a
+// worker writes each page out before it makes the next.
 func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, error) {
 	p, s, info := st.P, st.S, st.Info
 	pe := c.Person
@@ -171,10 +170,8 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	if sc.qr, err = svg.AppendQR(sc.qr[:0], cp.Canonical); err != nil {
 		return nil, err
 	}
-	cp.QR = template.HTML(view(sc.qr))
 	sc.badge = svg.AppendBadge(sc.badge[:0], svg.Badge{Issuer: info.Issuer, Name: cp.Name, Level: cp.LevelName,
 		Issued: c.Issued.String(), Expires: cs.Expires.String(), ID: c.ID})
-	cp.Badge = template.HTML(view(sc.badge))
 	cp.LinkedIn = linkedIn(cp, info)
 	cp.StatusAttrs = StatusAttrs(cp.Issued, cp.Expires, cp.Revoked, cp.RenewedOn, info.GraceDays, info.Streamlined)
 
@@ -204,7 +201,12 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	if err := jsonLD(&sc.ld, cp, info); err != nil {
 		return nil, err
 	}
-	cp.JSONLD = template.JS(view(bytes.TrimSuffix(sc.ld.Bytes(), []byte("\n"))))
+	// The strings the page shows, copied out of sc in one allocation.
+	ld := bytes.TrimSuffix(sc.ld.Bytes(), []byte("\n"))
+	sc.all = append(append(append(sc.all[:0], sc.qr...), sc.badge...), ld...)
+	all := string(sc.all)
+	nq, nb := len(sc.qr), len(sc.badge)
+	cp.QR, cp.Badge, cp.JSONLD = template.HTML(all[:nq]), template.HTML(all[nq:nq+nb]), template.JS(all[nq+nb:])
 	return cp, nil
 }
 

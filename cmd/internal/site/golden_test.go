@@ -20,7 +20,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-func testSite(t *testing.T) *site.Site {
+func testSite(t testing.TB) *site.Site {
 	t.Helper()
 	root := t.TempDir()
 	if err := os.CopyFS(root, os.DirFS("../check/testdata/base")); err != nil {
@@ -183,5 +183,19 @@ func TestUnlistedPartnerCredential(t *testing.T) {
 	}
 	if !strings.Contains(string(cp.JSON), `"partner":"`+pa.ID+`"`) {
 		t.Errorf("a listed partner's credential JSON lacks the partner: %s", cp.JSON)
+	}
+}
+
+// BenchmarkCredentialIn: a verification page's data, drawn in a reused
+// Scratch as a build's workers do.
+func BenchmarkCredentialIn(b *testing.B) {
+	st := testSite(b)
+	sc := new(site.Scratch)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		c := st.P.Credentials[i%len(st.P.Credentials)]
+		if _, err := st.CredentialIn(c, sc); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
