@@ -219,21 +219,46 @@ func (f *file) country(path, v string) {
 	}
 }
 
-func (f *file) intRange(path string, v, lo, hi int) {
-	if f.src.Has(path) && (v < lo || v > hi) {
-		if hi == maxInt {
-			f.errAt(path, "invalid-value", "%q must be at least %d, not %d", lastKey(path), lo, v)
-		} else {
-			f.errAt(path, "invalid-value", "%q must be between %d and %d, not %d", lastKey(path), lo, hi, v)
-		}
+// intRange reports a written integer outside lo..hi and clamps it into
+// the range, so that later arithmetic (bank_factor x questions, days
+// added to dates) never overflows on a value already reported.
+func (f *file) intRange(path string, v *int, lo, hi int) {
+	if f.src.Has(path) && (*v < lo || *v > hi) {
+		f.errAt(path, "invalid-value", "%q must be between %d and %d, not %d", lastKey(path), lo, hi, *v)
+		*v = min(max(*v, lo), hi)
 	}
 }
 
-const maxInt = int(^uint(0) >> 1)
+// Upper bounds of integers, documented in content/docs/format.md: far
+// above any real program, far below any overflow.
+const (
+	maxDays       = 36500 // 100 years: every count of days
+	maxMonths     = 1200  // validity_months
+	maxBankFactor = 100
+	maxQuestions  = 10000
+	maxMinutes    = 10080 // a week
+	maxAttempts   = 1000
+	maxItems      = 1000 // evidence items asked for
+	maxPeople     = 1000000
+)
+
+// Dates must fall in this range: a record before 1970 predates any
+// certification program, and one after 8999 leaves room for every
+// validity and grace period to be added without leaving four-digit
+// years (an issue date in 9999 once expired in year "0000").
+var (
+	minDate = date.New(1970, 1, 1)
+	maxDate = date.New(8999, 12, 31)
+)
 
 func (f *file) date(path string, d date.Date) {
-	if d.Invalid() {
+	switch {
+	case d.Invalid():
 		f.errAt(path, "invalid-value", "%q must be a date written YYYY-MM-DD (a TOML local date, without quotes)", lastKey(path))
+	case d.Valid() && (d.Before(minDate) || d.After(maxDate)):
+		f.errAt(path, "invalid-value", "%q must be a date from %s to %s, not %s", lastKey(path), minDate, maxDate, d)
+	case d.IsZero() && f.src.Has(path): // 1969-12-31 is the zero Date
+		f.errAt(path, "invalid-value", "%q must be a date from %s to %s", lastKey(path), minDate, maxDate)
 	}
 }
 
