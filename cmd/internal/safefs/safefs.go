@@ -414,9 +414,13 @@ func ReadFileAt(root, name string, limit int64) ([]byte, error) {
 	return d.ReadFileLimit(name, limit)
 }
 
-// pathErr names the whole path in err, keeping its cause.
+// pathErr names the whole path in err, keeping its cause; a folder on
+// the way that is a link (or no folder) keeps its own name.
 func pathErr(op, name string, err error) error {
 	var pe *fs.PathError
+	if errors.As(err, &pe) && (errors.Is(pe.Err, ErrSymlink) || errors.Is(pe.Err, ErrNotDir)) {
+		return pe
+	}
 	if errors.As(err, &pe) {
 		return &fs.PathError{Op: op, Path: name, Err: pe.Err}
 	}
