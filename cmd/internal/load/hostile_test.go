@@ -33,11 +33,23 @@ func hostile() []struct {
 	for bank.Len() < 1<<20 {
 		fmt.Fprintf(&bank, "[[questions]]\nid = \"q%d\"\ntopic = \"t\"\ntext = \"x\"\nchoices = [\"a\", \"b\"]\nanswer = 0\nwhat = 1\n", bank.Len())
 	}
+	var prog strings.Builder
+	prog.WriteString("[program]\nname = \"P\"\n")
+	for i := 0; prog.Len() < 1<<20; i++ {
+		fmt.Fprintf(&prog, "[[levels]]\nid = \"l%d\"\nname = \"L\"\nrank = %d\n[[tiers]]\nid = \"t%d\"\nname = \"T\"\nrank = %d\n[[tiers.requires]]\ntrack = \"s\"\nlevel = \"l%d\"\npeople = 2\n", i, i, i, i, i)
+	}
+	var track strings.Builder
+	track.WriteString("name = \"T\"\n")
+	for i := 0; track.Len() < 1<<20; i++ {
+		fmt.Fprintf(&track, "[[courses]]\nid = \"c%d\"\ntitle = \"C\"\n[[certifications]]\nlevel = \"l%d\"\nname = \"N\"\nvalidity_months = 12\n[certifications.requirements]\ncourses = [\"c%d\"]\n", i, i, i)
+	}
 	return []struct {
 		name string
 		kind kind
 		data []byte
 	}{
+		{"1 MB program of levels and tiers", kindProgram, []byte(prog.String())},
+		{"1 MB track of certifications", kindTrack, []byte(track.String())},
 		{"arrays 2M deep", kindTrack, []byte("x = " + deep("[", "]", 2_000_000))},
 		{"inline tables 10k deep", kindTrack, []byte("x = " + rep("{a=", 10000) + "1" + rep("}", 10000))},
 		{"arrays of inline tables 100k deep", kindTrack, []byte("x = " + rep("[{a=", 100000) + "1" + rep("}]", 100000))},
@@ -60,12 +72,20 @@ func decodeKind(f *file, k kind, data []byte) any {
 		return f.person(data, "x")
 	case kindBank:
 		return f.bank(data)
+	case kindProgram:
+		return f.program(data)
 	}
 	panic("kind")
 }
 
-// No hostile input of up to a few MB takes more than 2 s or allocates
-// 256 MB; deep nesting is one syntax error at the place it goes too deep.
+// No hostile input of up to a few MB allocates 256 MB or takes more than
+// a few seconds; deep nesting is one syntax error at the place it goes
+// too deep. The time bound is the harness's, several times the 2 s
+// figure that BenchmarkHostile measures, so that a machine shared by
+// many builds does not fail it while the quadratic cases it guards
+// against (23-62 s) still would.
+const hostileTime = 8 * time.Second
+
 func TestHostileTOML(t *testing.T) {
 	for _, tc := range hostile() {
 		t.Run(tc.name, func(t *testing.T) {
@@ -85,7 +105,7 @@ func TestHostileTOML(t *testing.T) {
 				t.Fatal("decoding takes more than 20 s")
 			}
 			took := time.Since(start)
-			if took > 2*time.Second { // a busy machine: the better of two runs
+			if took > hostileTime { // a busy machine: the better of two runs
 				start = time.Now()
 				decodeKind(&file{rel: "x.toml"}, tc.kind, tc.data)
 				took = min(took, time.Since(start))
@@ -93,8 +113,8 @@ func TestHostileTOML(t *testing.T) {
 			runtime.ReadMemStats(&after)
 			alloc := after.TotalAlloc - before.TotalAlloc // bounds the peak too
 			t.Logf("%d bytes: %v, %d MB allocated, %d diagnostics", len(tc.data), took, alloc>>20, len(f.out))
-			if took > 2*time.Second {
-				t.Errorf("took %v, want at most 2 s", took)
+			if took > hostileTime {
+				t.Errorf("took %v, want at most %v", took, hostileTime)
 			}
 			if alloc > 256<<20 {
 				t.Errorf("allocated %d MB, want at most 256 MB", alloc>>20)

@@ -32,9 +32,22 @@ func fieldsOf(t reflect.Type) *fields {
 		return f.(*fields)
 	}
 	f := &fields{types: map[string]reflect.Type{}, folded: map[string]string{}}
+	f.add(t)
+	fieldCache.Store(t, f)
+	return f
+}
+
+// add adds the keys of struct type t; an embedded struct without a tag
+// lends its keys, as the decoder reads them (a certification's
+// requirements are written in the [[certifications]] table itself).
+func (f *fields) add(t reflect.Type) {
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		name, _, _ := strings.Cut(sf.Tag.Get("toml"), ",")
+		if sf.Anonymous && name == "" && sf.Type.Kind() == reflect.Struct {
+			f.add(sf.Type)
+			continue
+		}
 		if name == "-" || !sf.IsExported() {
 			continue
 		}
@@ -44,8 +57,6 @@ func fieldsOf(t reflect.Type) *fields {
 		f.types[name] = sf.Type
 		f.folded[strings.ToLower(name)] = name
 	}
-	fieldCache.Store(t, f)
-	return f
 }
 
 var unmarshaler = reflect.TypeFor[toml.Unmarshaler]()

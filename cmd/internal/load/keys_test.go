@@ -43,7 +43,8 @@ func TestKeySpelling(t *testing.T) {
 		{"program", prog, "[program]\nname = \"P\"\nissuer = \"I\"\nissuer_url = \"https://i.example\"\nsite_url = \"https://s.example\"\n[[levels]]\nid = \"f\"\nname = \"F\"\nrank = 1\n[Policy]\ngrace_days = 1\n",
 			`10:1 "Policy" is not a key; did you mean "policy"?`, true},
 		{"page", page, "+++\nTitle = \"About\"\n+++\nBody\n", `2:1 "Title" is not a key; did you mean "title"?`, true},
-		{"map keys are free", person, "name = \"Ann\"\n", ``, true},
+		{"embedded keys", track, "name = \"Sales\"\n[[certifications]]\nlevel = \"f\"\nname = \"x\"\nvalidity_months = 12\nEvidence = { a = 1 }\n", `6:1 "Evidence" is not a key; did you mean "evidence"?`, true},
+		{"map keys are free", track, "name = \"Sales\"\n[[certifications]]\nlevel = \"f\"\nname = \"x\"\nvalidity_months = 12\nevidence = { Case-Study = 1, case-study = 2 }\n", ``, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
