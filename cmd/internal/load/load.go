@@ -579,6 +579,10 @@ func pageURL(rel string) string {
 // left to package check. Commands that add records to many files (import)
 // read each file this way rather than loading the whole program.
 func Person(rel string, data []byte) (*program.Person, []diag.Diagnostic) {
+	if n := int64(len(data)); n > limits[kindPerson] {
+		err := &safefs.TooLargeError{Size: n, Limit: limits[kindPerson]}
+		return nil, []diag.Diagnostic{{File: rel, Line: 1, Col: 1, Severity: diag.Error, Rule: "unreadable-file", Msg: refusal(rel, err, kindPerson)}}
+	}
 	f := &file{rel: rel}
 	id := strings.TrimSuffix(path.Base(rel), ".toml")
 	p, _ := f.person(data, id).(*program.Person)
