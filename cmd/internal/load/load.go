@@ -168,6 +168,8 @@ type loader struct {
 
 	only    func(partner, person string) bool
 	overlay map[string][]byte
+
+	unread map[string]bool // definition files refused while planning
 }
 
 func (l *loader) add(file string, line, col int, rule, format string, args ...any) {
@@ -321,7 +323,11 @@ func (l *loader) entries(rel string) (es []fs.DirEntry, ok bool) {
 			continue
 		}
 		if t := e.Type(); !t.IsDir() && !t.IsRegular() {
-			l.refuse(rel+"/"+e.Name(), safefs.CheckMode(t), kindFolder)
+			if strings.HasPrefix(rel, "programs/") {
+				l.refuseDef(rel+"/"+e.Name(), safefs.CheckMode(t))
+			} else {
+				l.refuse(rel+"/"+e.Name(), safefs.CheckMode(t), kindFolder)
+			}
 		}
 		es = append(es, e) // callers skip what is neither file nor folder
 	}
@@ -339,7 +345,11 @@ func (l *loader) files(rel, suffix string) []string {
 			continue
 		}
 		if e.IsDir() {
-			l.refuse(rel+"/"+e.Name(), safefs.ErrIsDir, kindFolder)
+			if strings.HasPrefix(rel, "programs/") {
+				l.refuseDef(rel+"/"+e.Name(), safefs.ErrIsDir)
+			} else {
+				l.refuse(rel+"/"+e.Name(), safefs.ErrIsDir, kindFolder)
+			}
 			continue
 		}
 		names = append(names, e.Name())
@@ -399,6 +409,16 @@ func (l *loader) pages() ([]string, error) {
 // at its line 1.
 func (l *loader) refuse(rel string, err error, k kind) {
 	l.add(rel, 1, 1, "unreadable-file", "%s", refusal(rel, err, k))
+}
+
+// refuseDef is refuse for a path under programs/ while planning: a
+// track or exam named like it is then unread, not unknown.
+func (l *loader) refuseDef(rel string, err error) {
+	l.refuse(rel, err, kindFolder)
+	if l.unread == nil {
+		l.unread = map[string]bool{}
+	}
+	l.unread[rel] = true
 }
 
 // refusal says why a file was not read.
@@ -523,6 +543,12 @@ func (l *loader) assemble(jobs []*job) {
 	exams := map[string]*program.Exam{}
 	var banks []*job
 	for _, j := range jobs {
+		if j.result == nil && (j.kind == kindProgram || j.kind == kindTrack || j.kind == kindExam) {
+			if l.unread == nil {
+				l.unread = map[string]bool{}
+			}
+			l.unread[j.rel] = true
+		}
 		switch v := j.result.(type) {
 		case *programFile:
 			p.Info, p.Policy, p.Src = v.Program, v.Policy, v.src
@@ -548,12 +574,16 @@ func (l *loader) assemble(jobs []*job) {
 	for _, j := range banks {
 		b := j.result.(*program.Bank)
 		e, ok := exams[j.id]
+		if !ok && l.unread["programs/exams/"+j.id+".toml"] {
+			continue // the exam file's own error says why
+		}
 		if !ok {
 			l.add(j.rel, 1, 1, "unknown-reference", "question bank of an exam that does not exist: no programs/exams/%s.toml", j.id)
 			continue
 		}
 		e.Bank = b
 	}
+	p.Unread = l.unread
 	if p.Src == nil { // program.toml did not decode: keep later stages safe
 		p.Policy = program.DefaultPolicy()
 		p.Src = program.NewSource("programs/program.toml", 0, &tomlpos.Index{}, nil)
