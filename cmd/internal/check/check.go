@@ -24,6 +24,7 @@ type Rule struct {
 // Rules lists every rule in the order of section 10.
 var Rules = []Rule{
 	{"syntax", diag.Error, "a file is not valid TOML, or a Markdown file has no +++ front matter", nil},
+	{"unreadable-file", diag.Error, "a symbolic link, a folder, FIFO, device or socket where a file belongs, a file or folder that cannot be read, or a file over its size cap", nil},
 	{"unknown-key", diag.Error, "a key the format does not define", nil},
 	{"missing-field", diag.Error, "a required key or table is missing", nil},
 	{"invalid-value", diag.Error, "a value of the wrong type or out of range (dates, e-mails, URLs, countries, scores, enums)", nil},

@@ -86,7 +86,7 @@ func TestRules(t *testing.T) {
 
 // Every rule named in section 10 is listed, once, with a known severity.
 func TestRuleList(t *testing.T) {
-	want := []string{"syntax", "unknown-key", "missing-field", "invalid-value", "invalid-id",
+	want := []string{"syntax", "unreadable-file", "unknown-key", "missing-field", "invalid-value", "invalid-id",
 		"unknown-reference", "duplicate-id", "credential-id", "prerequisite", "course-missing",
 		"exam-not-passed", "retake-limit", "retake-wait", "proctoring", "assessment-missing",
 		"evidence-missing", "future-date", "renewal", "bank-size", "bank-invalid",

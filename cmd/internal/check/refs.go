@@ -30,11 +30,11 @@ func unknownReference(c *Context) {
 	for _, t := range p.Tracks {
 		for i, ce := range t.Certifications {
 			at := "certifications[" + strconv.Itoa(i) + "]"
-			if ce.Level != "" && p.Level(ce.Level) == nil {
+			if ce.Level != "" && p.Level(ce.Level) == nil && !c.unreadProgram() {
 				c.report(t.Src.At(at+".level"), "unknown-reference", "unknown level %q%s", ce.Level, known(levelIDs(p)))
 			}
 			for _, pre := range ce.Prerequisites {
-				if tr, lv, ok := strings.Cut(pre, "/"); ok && p.Certification(pre) == nil {
+				if tr, lv, ok := strings.Cut(pre, "/"); ok && p.Certification(pre) == nil && !c.unreadTrack(tr) {
 					c.report(t.Src.At(at+".prerequisites"), "unknown-reference", "prerequisite %q: no certification of track %q at level %q", pre, tr, lv)
 				}
 			}
@@ -45,10 +45,10 @@ func unknownReference(c *Context) {
 		}
 	}
 	for _, e := range p.Exams {
-		if e.Track != "" && p.Track(e.Track) == nil {
+		if e.Track != "" && p.Track(e.Track) == nil && !c.unreadTrack(e.Track) {
 			c.report(e.Src.At("track"), "unknown-reference", "unknown track %q%s", e.Track, known(trackIDs(p)))
 		}
-		if e.Level != "" && p.Level(e.Level) == nil {
+		if e.Level != "" && p.Level(e.Level) == nil && !c.unreadProgram() {
 			c.report(e.Src.At("level"), "unknown-reference", "unknown level %q%s", e.Level, known(levelIDs(p)))
 		}
 	}
@@ -59,9 +59,11 @@ func (c *Context) certRef(src *program.Source, at, track, level string) {
 	switch {
 	case track == "" || level == "":
 		// missing-field already
+	case c.unreadTrack(track) && p.Certification(track+"/"+level) == nil:
+		// the track file's own error says why
 	case p.Track(track) == nil:
 		c.report(src.At(at+".track"), "unknown-reference", "unknown track %q%s", track, known(trackIDs(p)))
-	case p.Level(level) == nil:
+	case p.Level(level) == nil && !c.unreadProgram():
 		c.report(src.At(at+".level"), "unknown-reference", "unknown level %q%s", level, known(levelIDs(p)))
 	case p.Certification(track+"/"+level) == nil:
 		c.report(src.At(at+".level"), "unknown-reference", "track %q has no certification at level %q", track, level)
@@ -71,20 +73,20 @@ func (c *Context) certRef(src *program.Source, at, track, level string) {
 func (c *Context) requirementRefs(src *program.Source, at string, r *program.Requirements) {
 	p := c.P
 	for _, id := range r.Courses {
-		if p.Course(id) == nil {
+		if p.Course(id) == nil && !c.unreadTracks() {
 			c.report(src.At(at+".courses"), "unknown-reference", "unknown course %q: courses are defined in [[courses]] of a track", id)
 		}
 	}
-	if r.Exam != "" && p.Exam(r.Exam) == nil {
+	if r.Exam != "" && p.Exam(r.Exam) == nil && !c.unreadExam(r.Exam) {
 		c.report(src.At(at+".exam"), "unknown-reference", "unknown exam %q: no programs/exams/%s.toml", r.Exam, r.Exam)
 	}
 	for _, id := range r.Assessments {
-		if p.Assessment(id) == nil {
+		if p.Assessment(id) == nil && !c.unreadProgram() {
 			c.report(src.At(at+".assessments"), "unknown-reference", "unknown assessment kind %q: kinds are defined in [[assessments]] of program.toml", id)
 		}
 	}
 	for _, id := range sortedKeys(r.Evidence) {
-		if p.EvidenceKind(id) == nil {
+		if p.EvidenceKind(id) == nil && !c.unreadProgram() {
 			c.report(src.At(at+".evidence."+id), "unknown-reference", "unknown evidence kind %q: kinds are defined in [[evidence_kinds]] of program.toml", id)
 		}
 	}
@@ -93,22 +95,22 @@ func (c *Context) requirementRefs(src *program.Source, at string, r *program.Req
 func (c *Context) personRefs(pe *program.Person) {
 	p := c.P
 	for i, t := range pe.Training {
-		if t.Course != "" && p.Course(t.Course) == nil {
+		if t.Course != "" && p.Course(t.Course) == nil && !c.unreadTracks() {
 			c.report(pe.Src.At("training["+strconv.Itoa(i)+"].course"), "unknown-reference", "unknown course %q", t.Course)
 		}
 	}
 	for i, a := range pe.Exams {
-		if a.Exam != "" && p.Exam(a.Exam) == nil {
+		if a.Exam != "" && p.Exam(a.Exam) == nil && !c.unreadExam(a.Exam) {
 			c.report(pe.Src.At("exams["+strconv.Itoa(i)+"].exam"), "unknown-reference", "unknown exam %q", a.Exam)
 		}
 	}
 	for i, r := range pe.Assessments {
-		if r.Assessment != "" && p.Assessment(r.Assessment) == nil {
+		if r.Assessment != "" && p.Assessment(r.Assessment) == nil && !c.unreadProgram() {
 			c.report(pe.Src.At("assessments["+strconv.Itoa(i)+"].assessment"), "unknown-reference", "unknown assessment kind %q", r.Assessment)
 		}
 	}
 	for i, e := range pe.Evidence {
-		if e.Kind != "" && p.EvidenceKind(e.Kind) == nil {
+		if e.Kind != "" && p.EvidenceKind(e.Kind) == nil && !c.unreadProgram() {
 			c.report(pe.Src.At("evidence["+strconv.Itoa(i)+"].kind"), "unknown-reference", "unknown evidence kind %q", e.Kind)
 		}
 	}
@@ -118,6 +120,32 @@ func (c *Context) personRefs(pe *program.Person) {
 			c.report(key(cr, "renews"), "unknown-reference", "renews %q: no credential has this id", cr.Renews)
 		}
 	}
+}
+
+// A definition file that is there but could not be read (Program.Unread)
+// has its own error: references into it are not reported on top, or a
+// folder in place of one track file would be hundreds of errors, none
+// naming it.
+
+func (c *Context) unreadTrack(id string) bool {
+	return c.P.Unread["programs/tracks/"+id+".toml"]
+}
+
+func (c *Context) unreadExam(id string) bool {
+	return c.P.Unread["programs/exams/"+id+".toml"]
+}
+
+func (c *Context) unreadProgram() bool { return c.P.Unread["programs/program.toml"] }
+
+// unreadTracks reports whether any track file is unread: courses are
+// defined in tracks, so any course could be in it.
+func (c *Context) unreadTracks() bool {
+	for rel := range c.P.Unread {
+		if strings.HasPrefix(rel, "programs/tracks/") {
+			return true
+		}
+	}
+	return false
 }
 
 func known(ids []string) string {

@@ -1,6 +1,8 @@
 package history
 
 import (
+	"bytes"
+	"errors"
 	"io"
 	"io/fs"
 	"path"
@@ -10,11 +12,15 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/accredit/accredit/cmd/internal/safefs"
 )
 
 // FS is a revision's program files as an fs.FS, read from git objects
 // without a checkout. Paths are relative to the program root. Symlinks
-// and submodules are left out: their targets are not in the tree.
+// (mode 120000) are listed with fs.ModeSymlink, and opening or reading
+// one fails with safefs.ErrSymlink, so that the loader refuses them as it
+// refuses links on disk; submodules are left out.
 type FS struct {
 	r    *Repo
 	root plumbing.Hash // the program root's tree (zero: no files)
@@ -27,6 +33,7 @@ type FS struct {
 type dirent struct {
 	name string
 	dir  bool
+	link bool // a symbolic link: never read
 	hash plumbing.Hash
 }
 
@@ -66,6 +73,9 @@ func (f *FS) readDir(name string) ([]dirent, error) {
 		if !ok {
 			return nil, fs.ErrNotExist
 		}
+		if e.link {
+			return nil, &fs.PathError{Op: "readdir", Path: name, Err: safefs.ErrSymlink}
+		}
 		if !e.dir {
 			return nil, errNotDir
 		}
@@ -77,12 +87,15 @@ func (f *FS) readDir(name string) ([]dirent, error) {
 	}
 	var es []dirent
 	for len(raw) > 0 {
+		// The mode, which next folds into special: a link is listed, a
+		// submodule is not.
+		link := bytes.HasPrefix(raw, []byte("120000 "))
 		var e entry
 		if e, raw, err = next(raw); err != nil {
 			return nil, err
 		}
-		if !e.special {
-			es = append(es, dirent{string(e.name), e.dir, e.hash})
+		if !e.special || link {
+			es = append(es, dirent{string(e.name), e.dir, link, e.hash})
 		}
 	}
 	slices.SortFunc(es, func(a, b dirent) int { return strings.Compare(a.name, b.name) })
@@ -132,6 +145,9 @@ func (f *FS) Open(name string) (fs.File, error) {
 	if err != nil {
 		return nil, err
 	}
+	if e.link {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: safefs.ErrSymlink}
+	}
 	if e.dir {
 		es, err := f.ReadDir(name)
 		if err != nil {
@@ -151,6 +167,9 @@ func (f *FS) ReadFile(name string) ([]byte, error) {
 	e, err := f.stat("read", name)
 	if err != nil {
 		return nil, err
+	}
+	if e.link {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: safefs.ErrSymlink}
 	}
 	if e.dir {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: errIsDir}
@@ -177,6 +196,9 @@ func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, err
 	}
 	es, err := f.readDir(name)
+	if errors.Is(err, safefs.ErrSymlink) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrNotExist}
 	}
@@ -197,12 +219,13 @@ func (f *FS) Stat(name string) (fs.FileInfo, error) {
 }
 
 func (f *FS) info(e dirent, name string) fs.FileInfo {
-	return &fileInfo{name: path.Base(name), dir: e.dir, when: f.when, fs: f, hash: e.hash}
+	return &fileInfo{name: path.Base(name), dir: e.dir, link: e.link, when: f.when, fs: f, hash: e.hash}
 }
 
 type fileInfo struct {
 	name string
 	dir  bool
+	link bool
 	when time.Time
 	fs   *FS
 	hash plumbing.Hash
@@ -224,6 +247,9 @@ func (i *fileInfo) Name() string { return i.name }
 func (i *fileInfo) Mode() fs.FileMode {
 	if i.dir {
 		return fs.ModeDir | 0o555
+	}
+	if i.link {
+		return fs.ModeSymlink | 0o777
 	}
 	return 0o444
 }

@@ -7,4 +7,12 @@
 // decoded in parallel with BurntSushi/toml (strict: every key it does not
 // decode is reported) and indexed by tomlpos for positions. Rules that
 // span records (references, duplicates, requirements) are package check's.
+//
+// The loader reads only regular files inside the root, through package
+// safefs: a symbolic link, a FIFO, device or socket, a folder in place of
+// a file, an unreadable file or folder, or a file over its kind's size
+// cap is one unreadable-file diagnostic at that path, never followed.
+// Before the decoder sees a file, a pre-scan refuses nesting deeper than
+// 32 levels (prescan.go); after it, every key must be spelled as its
+// field's tag (keys.go), since the decoder matches keys ignoring case.
 package load

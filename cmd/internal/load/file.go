@@ -20,6 +20,8 @@ type file struct {
 	rel string
 	src *program.Source
 	out []diag.Diagnostic // the file's own diagnostics, cached with it
+
+	byStripped map[string][]int // index entries not yet matched, by path without indices
 }
 
 func (f *file) add(file string, line, col int, rule, format string, args ...any) {
@@ -42,6 +44,11 @@ var typeWords = regexp.MustCompile(`TOML value has type (\S+); destination has t
 // reports syntax errors, type errors and unknown keys, and indexes the
 // positions. It reports false when v could not be decoded.
 func (f *file) decodeTOML(data []byte, offset int, v any) bool {
+	if line, col, ok := prescan(data); !ok {
+		f.src = program.NewSource(f.rel, offset, &tomlpos.Index{}, nil)
+		f.add(f.rel, line+offset, col, "syntax", "tables, arrays and inline tables nested deeper than %d levels: accredit does not read this file", maxNesting)
+		return false
+	}
 	f.src = program.NewSource(f.rel, offset, tomlpos.Scan(data), nil)
 	md, err := toml.Decode(string(data), v)
 	if err != nil {
@@ -79,8 +86,9 @@ func (f *file) decodeTOML(data []byte, offset int, v any) bool {
 		f.add(f.rel, line+offset, col, "invalid-value", "%s", msg)
 		return false
 	}
+	ok := f.spelling(md, v)
 	f.unknownKeys(md.Undecoded())
-	return true
+	return ok
 }
 
 // typeNames turns the decoder's Go type names into TOML words.
@@ -106,32 +114,25 @@ func lastKey(k string) string {
 }
 
 // unknownKeys reports each key the decoder did not use, at its own line.
-// Keys below an unknown table are covered by the table's report.
+// Keys below an unknown table are covered by the table's report. Each
+// key is matched to the next entry of its path, in one pass over the
+// index: twenty thousand unknown keys once took half a minute.
 func (f *file) unknownKeys(keys []toml.Key) {
 	if len(keys) == 0 {
 		return
 	}
-	unknown := map[string]bool{}
+	unknown := make(map[string]bool, len(keys))
 	for _, k := range keys {
 		unknown[k.String()] = true
 	}
-	next := map[string]int{} // per stripped path: entries already matched
-	entries := f.src.Index().Entries
 	for _, k := range keys {
-		ks := k.String()
-		pos, found := program.Pos{}, false
-		for i := next[ks]; i < len(entries); i++ {
-			if tomlpos.StripIndices(entries[i].Path) == ks {
-				pos, found = f.src.At(entries[i].Path), true
-				next[ks] = i + 1
-				break
-			}
-		}
+		e, found := f.nextEntry(k.String())
 		if len(k) > 1 && unknown[k[:len(k)-1].String()] {
 			continue
 		}
-		if !found {
-			pos = f.src.At("")
+		pos := f.src.At("")
+		if found {
+			pos = f.src.At(e.Path)
 		}
 		where := ""
 		if len(k) > 1 {
@@ -218,21 +219,46 @@ func (f *file) country(path, v string) {
 	}
 }
 
-func (f *file) intRange(path string, v, lo, hi int) {
-	if f.src.Has(path) && (v < lo || v > hi) {
-		if hi == maxInt {
-			f.errAt(path, "invalid-value", "%q must be at least %d, not %d", lastKey(path), lo, v)
-		} else {
-			f.errAt(path, "invalid-value", "%q must be between %d and %d, not %d", lastKey(path), lo, hi, v)
-		}
+// intRange reports a written integer outside lo..hi and clamps it into
+// the range, so that later arithmetic (bank_factor x questions, days
+// added to dates) never overflows on a value already reported.
+func (f *file) intRange(path string, v *int, lo, hi int) {
+	if f.src.Has(path) && (*v < lo || *v > hi) {
+		f.errAt(path, "invalid-value", "%q must be between %d and %d, not %d", lastKey(path), lo, hi, *v)
+		*v = min(max(*v, lo), hi)
 	}
 }
 
-const maxInt = int(^uint(0) >> 1)
+// Upper bounds of integers, documented in content/docs/format.md: far
+// above any real program, far below any overflow.
+const (
+	maxDays       = 36500 // 100 years: every count of days
+	maxMonths     = 1200  // validity_months
+	maxBankFactor = 100
+	maxQuestions  = 10000
+	maxMinutes    = 10080 // a week
+	maxAttempts   = 1000
+	maxItems      = 1000 // evidence items asked for
+	maxPeople     = 1000000
+)
+
+// Dates must fall in this range: a record before 1970 predates any
+// certification program, and one after 8999 leaves room for every
+// validity and grace period to be added without leaving four-digit
+// years (an issue date in 9999 once expired in year "0000").
+var (
+	minDate = date.New(1970, 1, 1)
+	maxDate = date.New(8999, 12, 31)
+)
 
 func (f *file) date(path string, d date.Date) {
-	if d.Invalid() {
+	switch {
+	case d.Invalid():
 		f.errAt(path, "invalid-value", "%q must be a date written YYYY-MM-DD (a TOML local date, without quotes)", lastKey(path))
+	case d.Valid() && (d.Before(minDate) || d.After(maxDate)):
+		f.errAt(path, "invalid-value", "%q must be a date from %s to %s, not %s", lastKey(path), minDate, maxDate, d)
+	case d.IsZero() && f.src.Has(path): // 1969-12-31 is the zero Date
+		f.errAt(path, "invalid-value", "%q must be a date from %s to %s", lastKey(path), minDate, maxDate)
 	}
 }
 

@@ -45,20 +45,21 @@ func (f *file) program(data []byte) any {
 		f.url("program.repository", i.Repository)
 	}
 
-	p := v.Policy
+	p := &v.Policy
 	for _, k := range []struct {
 		key string
-		v   int
-	}{{"grace_days", p.GraceDays}, {"streamlined_days", p.StreamlinedDays}, {"result_valid_days", p.ResultValidDays}, {"review_days", p.ReviewDays}, {"bank_factor", p.BankFactor}} {
-		f.intRange("policy."+k.key, k.v, 0, maxInt)
+		v   *int
+	}{{"grace_days", &p.GraceDays}, {"streamlined_days", &p.StreamlinedDays}, {"result_valid_days", &p.ResultValidDays}, {"review_days", &p.ReviewDays}} {
+		f.intRange("policy."+k.key, k.v, 0, maxDays)
 	}
+	f.intRange("policy.bank_factor", &p.BankFactor, 0, maxBankFactor)
 	if p.StreamlinedDays < p.GraceDays {
 		f.errAt("policy.streamlined_days", "invalid-value", "streamlined_days (%d) must not be shorter than grace_days (%d)", p.StreamlinedDays, p.GraceDays)
 	}
-	for _, n := range p.NoticeDays {
-		if n < 1 {
-			f.errAt("policy.notice_days", "invalid-value", "notice_days must hold positive numbers of days, not %d", n)
-			break
+	for i, n := range p.NoticeDays {
+		if n < 1 || n > maxDays {
+			f.errAt("policy.notice_days", "invalid-value", "notice_days must hold numbers of days between 1 and %d, not %d", maxDays, n)
+			p.NoticeDays[i] = min(max(n, 1), maxDays)
 		}
 	}
 
@@ -71,9 +72,9 @@ func (f *file) program(data []byte) any {
 		f.require(at, "id", "name", "rank")
 		f.slug(at+".id", l.ID)
 		f.nonEmpty(at+".name", l.Name)
-		f.intRange(at+".passing_score", l.PassingScore, 0, 100)
-		f.intRange(at+".attempts_included", l.AttemptsIncluded, 0, maxInt)
-		f.intRange(at+".retake_wait_days", l.RetakeWaitDays, 0, maxInt)
+		f.intRange(at+".passing_score", &l.PassingScore, 0, 100)
+		f.intRange(at+".attempts_included", &l.AttemptsIncluded, 0, maxAttempts)
+		f.intRange(at+".retake_wait_days", &l.RetakeWaitDays, 0, maxDays)
 		l.HasPassingScore = f.src.Has(at + ".passing_score")
 		if !f.src.Has(at + ".proctoring") {
 			l.Proctoring = program.ProctoringModes
@@ -95,7 +96,7 @@ func (f *file) program(data []byte) any {
 			rat := at + ".requires[" + strconv.Itoa(j) + "]"
 			r.Pos = f.at(rat)
 			f.require(rat, "track", "level", "people")
-			f.intRange(rat+".people", r.People, 1, maxInt)
+			f.intRange(rat+".people", &r.People, 1, maxPeople)
 		}
 	}
 	for i, a := range v.Administrators {
@@ -180,7 +181,7 @@ func (f *file) track(data []byte, id string) any {
 		c.Pos = f.at(at)
 		f.require(at, "level", "name", "validity_months")
 		f.nonEmpty(at+".name", c.Name)
-		f.intRange(at+".validity_months", c.ValidityMonths, 1, 1200)
+		f.intRange(at+".validity_months", &c.ValidityMonths, 1, maxMonths)
 		for _, p := range c.Prerequisites {
 			if tr, lv, ok := strings.Cut(p, "/"); !ok || !IsSlug(tr) || !IsSlug(lv) {
 				f.errAt(at+".prerequisites", "invalid-value", "prerequisite %q must be written track/level, e.g. \"technical/foundation\"", p)
@@ -201,8 +202,9 @@ func (f *file) track(data []byte, id string) any {
 func (f *file) requirements(at string, r *program.Requirements) {
 	f.nonEmpty(at+".exam", r.Exam)
 	for k, n := range r.Evidence {
-		if n < 1 {
-			f.errAt(at+".evidence."+k, "invalid-value", "evidence %q must ask for at least 1 item, not %d", k, n)
+		if n < 1 || n > maxItems {
+			f.errAt(at+".evidence."+k, "invalid-value", "evidence %q must ask for between 1 and %d items, not %d", k, maxItems, n)
+			r.Evidence[k] = min(max(n, 1), maxItems)
 		}
 	}
 }
@@ -218,9 +220,9 @@ func (f *file) exam(data []byte, id string) any {
 	e.ID = id
 	f.require("", "title", "track", "level", "questions", "duration_minutes")
 	f.nonEmpty("title", e.Title)
-	f.intRange("questions", e.Questions, 1, maxInt)
-	f.intRange("duration_minutes", e.DurationMinutes, 1, maxInt)
-	f.intRange("passing_score", e.PassingScore, 0, 100)
+	f.intRange("questions", &e.Questions, 1, maxQuestions)
+	f.intRange("duration_minutes", &e.DurationMinutes, 1, maxMinutes)
+	f.intRange("passing_score", &e.PassingScore, 0, 100)
 	e.HasPassingScore = f.src.Has("passing_score")
 	f.date("reviewed", e.Reviewed)
 	sum := 0
@@ -229,7 +231,7 @@ func (f *file) exam(data []byte, id string) any {
 		t.Pos = f.at(at)
 		f.require(at, "topic", "weight")
 		f.slug(at+".topic", t.Topic)
-		f.intRange(at+".weight", t.Weight, 1, 100)
+		f.intRange(at+".weight", &t.Weight, 1, 100)
 		sum += t.Weight
 	}
 	if len(e.Blueprint) > 0 && sum != 100 {
@@ -326,7 +328,7 @@ func (f *file) person(data []byte, id string) any {
 		a.Pos = f.at(at)
 		f.require(at, "exam", "date", "score")
 		f.date(at+".date", a.Date)
-		f.intRange(at+".score", a.Score, 0, 100)
+		f.intRange(at+".score", &a.Score, 0, 100)
 		f.oneOf(at+".proctoring", a.Proctoring, program.ProctoringModes)
 	}
 	for i, r := range p.Assessments {

@@ -9,12 +9,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/safefs"
 	"github.com/accredit/accredit/cmd/internal/tomlpos"
 )
 
@@ -55,21 +57,22 @@ func LoadWith(root string, opts Options) (*program.Program, []diag.Diagnostic, e
 	if !fi.IsDir() {
 		return nil, nil, fmt.Errorf("cannot read the program: %s is not a directory", root)
 	}
+	d, err := safefs.Open(root)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot read the program: %w", err)
+	}
+	defer d.Close()
 	pf := filepath.Join(root, "programs", "program.toml")
-	if fi, err := os.Stat(pf); err != nil {
+	// A link or a special file in its place is the file's diagnostic.
+	if fi, err := d.Stat("programs/program.toml"); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, fmt.Errorf("%s: %w", root, ErrNoProgram)
 		}
-		return nil, nil, fmt.Errorf("cannot read the program: %w", err)
+		return nil, nil, fmt.Errorf("cannot read the program: %s: %v", pf, unwrapPath(err))
 	} else if fi.IsDir() {
 		return nil, nil, fmt.Errorf("cannot read the program: %s is a directory", pf)
 	}
-	if f, err := os.Open(pf); err != nil {
-		return nil, nil, fmt.Errorf("cannot read the program: %w", err)
-	} else {
-		f.Close()
-	}
-	return load(os.DirFS(root), root, true, opts)
+	return load(d, root, true, opts)
 }
 
 // LoadFS reads the program whose root is fsys's root: a revision of the
@@ -114,7 +117,31 @@ const (
 	kindPartner
 	kindPerson
 	kindPage
+	kindFolder // a folder, or a file of no kind
 )
+
+// limits caps each kind of file: a person file is a few KB, a question
+// bank the largest file a program has. Documented in content/docs/format.md.
+var limits = [...]int64{
+	kindProgram: 1 << 20,
+	kindTrack:   1 << 20,
+	kindExam:    1 << 20,
+	kindBank:    8 << 20,
+	kindPartner: 256 << 10,
+	kindPerson:  256 << 10,
+	kindPage:    1 << 20,
+}
+
+var kindNames = [...]string{
+	kindProgram: "programs/program.toml",
+	kindTrack:   "a track file",
+	kindExam:    "an exam file",
+	kindBank:    "a question bank",
+	kindPartner: "a partner.md",
+	kindPerson:  "a person file",
+	kindPage:    "a page",
+	kindFolder:  "a file",
+}
 
 // job is one file to read and decode; its result lands in the job itself,
 // so that assembling keeps file order whatever the order of decoding.
@@ -129,8 +156,9 @@ type job struct {
 }
 
 type loader struct {
-	// fsys holds the files, relative to the program root: os.DirFS for a
-	// folder (whose ReadFile is os.ReadFile: no cost over it), a git tree.
+	// fsys holds the files, relative to the program root: a safefs.Dir
+	// for a folder on disk, a git tree. Its Stat and ReadDir describe
+	// links as links; files are read through safefs.ReadFile.
 	fsys  fs.FS
 	prog  *program.Program
 	diags diag.List
@@ -140,6 +168,8 @@ type loader struct {
 
 	only    func(partner, person string) bool
 	overlay map[string][]byte
+
+	unread map[string]bool // definition files refused while planning
 }
 
 func (l *loader) add(file string, line, col int, rule, format string, args ...any) {
@@ -149,23 +179,22 @@ func (l *loader) add(file string, line, col int, rule, format string, args ...an
 // plan lists every file to read, in a stable order.
 func (l *loader) plan() ([]*job, error) {
 	jobs := []*job{{kind: kindProgram, rel: "programs/program.toml", id: "program"}}
-	for _, name := range l.list("programs/tracks", false) {
-		if id, ok := strings.CutSuffix(name, ".toml"); ok {
-			jobs = append(jobs, &job{kind: kindTrack, rel: "programs/tracks/" + name, id: id})
-		}
+	for _, name := range l.files("programs/tracks", ".toml") {
+		jobs = append(jobs, &job{kind: kindTrack, rel: "programs/tracks/" + name, id: strings.TrimSuffix(name, ".toml")})
 	}
-	for _, name := range l.list("programs/exams", false) {
+	for _, name := range l.files("programs/exams", ".toml") {
 		if id, ok := strings.CutSuffix(name, ".bank.toml"); ok {
 			jobs = append(jobs, &job{kind: kindBank, rel: "programs/exams/" + name, id: id})
-		} else if id, ok := strings.CutSuffix(name, ".toml"); ok {
-			jobs = append(jobs, &job{kind: kindExam, rel: "programs/exams/" + name, id: id})
+		} else {
+			jobs = append(jobs, &job{kind: kindExam, rel: "programs/exams/" + name, id: strings.TrimSuffix(name, ".toml")})
 		}
 	}
-	for _, name := range l.list("partners", true) {
-		if l.only != nil && !l.only(name, "") {
+	es, _ := l.entries("partners")
+	for _, e := range es {
+		if !e.IsDir() || (l.only != nil && !l.only(e.Name(), "")) {
 			continue
 		}
-		jobs = l.planPartner(jobs, name)
+		jobs = l.planPartner(jobs, e.Name())
 	}
 	return l.planPages(jobs)
 }
@@ -174,14 +203,42 @@ func (l *loader) plan() ([]*job, error) {
 // its people.
 func (l *loader) planPartner(jobs []*job, name string) []*job {
 	dir := "partners/" + name
-	pj := len(jobs)
 	rel := dir + "/partner.md"
-	if _, err := fs.Stat(l.fsys, rel); err != nil {
+	es, ok := l.entries(dir)
+	if !ok {
+		return jobs // reported: no "has no partner.md" on top
+	}
+	var md, people fs.DirEntry
+	for _, e := range es {
+		switch e.Name() {
+		case "partner.md":
+			md = e
+		case "people":
+			people = e
+		}
+	}
+	if md == nil {
 		l.add(rel, 1, 1, "missing-field", "partner folder %s has no partner.md", dir)
 		return jobs
 	}
+	if md.IsDir() {
+		l.refuse(rel, safefs.ErrIsDir, kindPartner)
+		return jobs
+	}
+	if !md.Type().IsRegular() {
+		return jobs // a link or special file: reported by entries
+	}
+	pj := len(jobs)
 	jobs = append(jobs, &job{kind: kindPartner, rel: rel, id: name})
-	for _, file := range l.people(dir) {
+	var files []string
+	switch {
+	case people == nil:
+	case people.IsDir():
+		files = l.files(dir+"/people", ".toml")
+	case people.Type().IsRegular():
+		l.refuse(dir+"/people", safefs.ErrNotDir, kindFolder)
+	}
+	for _, file := range l.overlaid(dir, files) {
 		if id, ok := strings.CutSuffix(file, ".toml"); ok && (l.only == nil || l.only(name, id)) {
 			jobs = append(jobs, &job{kind: kindPerson, rel: dir + "/people/" + file, id: id, partner: pj})
 		}
@@ -209,10 +266,19 @@ func (l *loader) planPages(jobs []*job) ([]*job, error) {
 // many files were read. The partner is not linked: Program.SetPartner
 // puts it in place.
 func Partner(root, id string) (pa *program.Partner, ds []diag.Diagnostic, files int) {
-	l := &loader{fsys: os.DirFS(root), prog: &program.Program{Root: root}}
+	d, err := safefs.Open(root)
+	if err != nil {
+		return nil, nil, 0
+	}
+	defer d.Close()
+	l := &loader{fsys: d, prog: &program.Program{Root: root}}
 	var jobs []*job
-	if fi, err := fs.Stat(l.fsys, "partners/"+id); err == nil && fi.IsDir() && !strings.HasPrefix(id, ".") {
-		jobs = l.planPartner(nil, id)
+	if fi, err := d.Stat("partners/" + id); err == nil && !strings.HasPrefix(id, ".") {
+		if fi.IsDir() {
+			jobs = l.planPartner(nil, id)
+		} else {
+			l.refuse("partners/"+id, safefs.Check(fi), kindPartner)
+		}
 	}
 	l.run(jobs)
 	l.assemble(jobs)
@@ -224,7 +290,12 @@ func Partner(root, id string) (pa *program.Partner, ds []diag.Diagnostic, files 
 
 // Pages reads the content pages (content/**/*.md) as Load reads them.
 func Pages(root string) ([]*program.Page, []diag.Diagnostic, error) {
-	l := &loader{fsys: os.DirFS(root), prog: &program.Program{Root: root}}
+	d, err := safefs.Open(root)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer d.Close()
+	l := &loader{fsys: d, prog: &program.Program{Root: root}}
 	jobs, err := l.planPages(nil)
 	if err != nil {
 		return nil, nil, err
@@ -234,39 +305,61 @@ func Pages(root string) ([]*program.Page, []diag.Diagnostic, error) {
 	return l.prog.Pages, l.diags.Sorted(), nil
 }
 
-// list returns the sorted names of the files (or, with dirs, the folders)
-// of a folder of the program; a missing folder is empty.
-func (l *loader) list(rel string, dirs bool) []string {
-	entries, err := fs.ReadDir(l.fsys, rel)
+// entries lists a folder of the program, but for hidden entries, and
+// reports the links and special files in it, which accredit never reads
+// wherever they are (they stay in the list, for callers to skip
+// silently). ok is false when the folder is missing (which is
+// no error) or cannot be read (which is reported).
+func (l *loader) entries(rel string) (es []fs.DirEntry, ok bool) {
+	all, err := fs.ReadDir(l.fsys, rel)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			l.add(rel, 1, 1, "syntax", "cannot read folder: %v", unwrapPath(err))
+			l.refuse(rel, err, kindFolder)
 		}
-		return nil
+		return nil, false
 	}
-	var names []string
-	for _, e := range entries {
+	for _, e := range all {
 		if strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		isDir := e.IsDir()
-		if e.Type()&fs.ModeSymlink != 0 {
-			if fi, err := fs.Stat(l.fsys, rel+"/"+e.Name()); err == nil {
-				isDir = fi.IsDir()
+		if t := e.Type(); !t.IsDir() && !t.IsRegular() {
+			if strings.HasPrefix(rel, "programs/") {
+				l.refuseDef(rel+"/"+e.Name(), safefs.CheckMode(t))
+			} else {
+				l.refuse(rel+"/"+e.Name(), safefs.CheckMode(t), kindFolder)
 			}
 		}
-		if isDir == dirs {
-			names = append(names, e.Name())
-		}
+		es = append(es, e) // callers skip what is neither file nor folder
 	}
-	slices.Sort(names)
+	return es, true
+}
+
+// files returns the sorted names of the regular files of a folder that
+// end with suffix; a folder named like one is reported, once, and left
+// out.
+func (l *loader) files(rel, suffix string) []string {
+	es, _ := l.entries(rel)
+	var names []string
+	for _, e := range es {
+		if !strings.HasSuffix(e.Name(), suffix) || (!e.IsDir() && !e.Type().IsRegular()) {
+			continue
+		}
+		if e.IsDir() {
+			if strings.HasPrefix(rel, "programs/") {
+				l.refuseDef(rel+"/"+e.Name(), safefs.ErrIsDir)
+			} else {
+				l.refuse(rel+"/"+e.Name(), safefs.ErrIsDir, kindFolder)
+			}
+			continue
+		}
+		names = append(names, e.Name())
+	}
 	return names
 }
 
-// people lists the file names of a partner's people folder, with the
-// overlay's new files.
-func (l *loader) people(dir string) []string {
-	names := l.list(dir+"/people", false)
+// overlaid adds the overlay's new files of a partner's people folder to
+// the names on disk.
+func (l *loader) overlaid(dir string, names []string) []string {
 	added := false
 	for rel := range l.overlay {
 		name, ok := strings.CutPrefix(rel, dir+"/people/")
@@ -288,7 +381,7 @@ func (l *loader) pages() ([]string, error) {
 			if errors.Is(err, fs.ErrNotExist) && p == "content" {
 				return fs.SkipDir
 			}
-			l.add(p, 1, 1, "syntax", "cannot read: %v", unwrapPath(err))
+			l.refuse(p, err, kindFolder)
 			return nil
 		}
 		if strings.HasPrefix(d.Name(), ".") && p != "content" {
@@ -297,13 +390,50 @@ func (l *loader) pages() ([]string, error) {
 			}
 			return nil
 		}
-		if !d.IsDir() && strings.HasSuffix(d.Name(), ".md") {
+		switch t := d.Type(); {
+		case !t.IsDir() && !t.IsRegular():
+			l.refuse(p, safefs.CheckMode(t), kindFolder)
+		case t.IsDir() && strings.HasSuffix(d.Name(), ".md"):
+			l.refuse(p, safefs.ErrIsDir, kindFolder)
+			return fs.SkipDir
+		case !t.IsDir() && strings.HasSuffix(d.Name(), ".md"):
 			rels = append(rels, p)
 		}
 		return nil
 	})
 	slices.Sort(rels)
 	return rels, err
+}
+
+// refuse reports a file or folder that accredit will not or cannot read,
+// at its line 1.
+func (l *loader) refuse(rel string, err error, k kind) {
+	l.add(rel, 1, 1, "unreadable-file", "%s", refusal(rel, err, k))
+}
+
+// refuseDef is refuse for a path under programs/ while planning: a
+// track or exam named like it is then unread, not unknown.
+func (l *loader) refuseDef(rel string, err error) {
+	l.refuse(rel, err, kindFolder)
+	if l.unread == nil {
+		l.unread = map[string]bool{}
+	}
+	l.unread[rel] = true
+}
+
+// refusal says why a file was not read.
+func refusal(rel string, err error, k kind) string {
+	name := strconv.Quote(path.Base(rel))
+	var tl *safefs.TooLargeError
+	switch {
+	case errors.As(err, &tl):
+		return fmt.Sprintf("%s is %s: %s may hold at most %s", name, safefs.Bytes(tl.Size), kindNames[k], safefs.Bytes(tl.Limit))
+	case safefs.Refused(err):
+		return fmt.Sprintf("%s %v", name, unwrapPath(err))
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Sprintf("cannot read %s: permission denied", name)
+	}
+	return fmt.Sprintf("cannot read %s: %v", name, unwrapPath(err))
 }
 
 func unwrapPath(err error) error {
@@ -346,9 +476,10 @@ func (l *loader) decode(j *job) {
 		if e, ok := l.cache.unchanged(j.rel, st); ok {
 			// Only the folder and the path: the closure lives as long
 			// as the record, the loader and its cache must not.
-			fsys, rel := l.fsys, j.rel
+			// The load's folder is closed by then: open the root again.
+			root, rel, limit := l.prog.Root, j.rel, limits[j.kind]
 			read := func() []byte {
-				b, _ := fs.ReadFile(fsys, rel)
+				b, _ := safefs.ReadFileAt(root, rel, limit)
 				return b
 			}
 			if res, ds, err := decodeResult(j.rel, nil, e.payload, read); err == nil {
@@ -361,10 +492,12 @@ func (l *loader) decode(j *job) {
 	}
 	var err error
 	if !overlaid {
-		data, err = fs.ReadFile(l.fsys, j.rel)
+		data, err = safefs.ReadFile(l.fsys, j.rel, limits[j.kind])
+	} else if int64(len(data)) > limits[j.kind] {
+		err = &safefs.TooLargeError{Size: int64(len(data)), Limit: limits[j.kind]}
 	}
 	if err != nil {
-		l.add(j.rel, 1, 1, "syntax", "cannot read file: %v", unwrapPath(err))
+		l.refuse(j.rel, err, j.kind)
 		return
 	}
 	var h [16]byte
@@ -410,6 +543,12 @@ func (l *loader) assemble(jobs []*job) {
 	exams := map[string]*program.Exam{}
 	var banks []*job
 	for _, j := range jobs {
+		if j.result == nil && (j.kind == kindProgram || j.kind == kindTrack || j.kind == kindExam) {
+			if l.unread == nil {
+				l.unread = map[string]bool{}
+			}
+			l.unread[j.rel] = true
+		}
 		switch v := j.result.(type) {
 		case *programFile:
 			p.Info, p.Policy, p.Src = v.Program, v.Policy, v.src
@@ -435,12 +574,16 @@ func (l *loader) assemble(jobs []*job) {
 	for _, j := range banks {
 		b := j.result.(*program.Bank)
 		e, ok := exams[j.id]
+		if !ok && l.unread["programs/exams/"+j.id+".toml"] {
+			continue // the exam file's own error says why
+		}
 		if !ok {
 			l.add(j.rel, 1, 1, "unknown-reference", "question bank of an exam that does not exist: no programs/exams/%s.toml", j.id)
 			continue
 		}
 		e.Bank = b
 	}
+	p.Unread = l.unread
 	if p.Src == nil { // program.toml did not decode: keep later stages safe
 		p.Policy = program.DefaultPolicy()
 		p.Src = program.NewSource("programs/program.toml", 0, &tomlpos.Index{}, nil)
@@ -466,6 +609,10 @@ func pageURL(rel string) string {
 // left to package check. Commands that add records to many files (import)
 // read each file this way rather than loading the whole program.
 func Person(rel string, data []byte) (*program.Person, []diag.Diagnostic) {
+	if n := int64(len(data)); n > limits[kindPerson] {
+		err := &safefs.TooLargeError{Size: n, Limit: limits[kindPerson]}
+		return nil, []diag.Diagnostic{{File: rel, Line: 1, Col: 1, Severity: diag.Error, Rule: "unreadable-file", Msg: refusal(rel, err, kindPerson)}}
+	}
 	f := &file{rel: rel}
 	id := strings.TrimSuffix(path.Base(rel), ".toml")
 	p, _ := f.person(data, id).(*program.Person)

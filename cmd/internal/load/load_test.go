@@ -186,6 +186,10 @@ func TestPerson(t *testing.T) {
 	if pe, ds := Person("partners/a/people/x.toml", []byte("name = ")); pe != nil || len(ds) != 1 || ds[0].Rule != "syntax" {
 		t.Errorf("a syntax error: %+v %v", pe, ds)
 	}
+	big := []byte("name = \"X\"\n" + strings.Repeat("#\n", 128<<10))
+	if pe, ds := Person("partners/a/people/x.toml", big); pe != nil || len(ds) != 1 || ds[0].Rule != "unreadable-file" {
+		t.Errorf("a file over its cap: %+v %v", pe, ds)
+	}
 }
 
 // LoadFS reads the same program from any fs.FS as Load from a folder: the

@@ -159,6 +159,11 @@ type Program struct {
 
 	Src   *Source // programs/program.toml
 	Files int     // number of files read
+	// Unread holds the definition files (programs/program.toml, a track
+	// or exam file, by path) that are there but could not be read or
+	// decoded: rules do not report references into them, which the
+	// file's own error explains.
+	Unread map[string]bool
 
 	lookups
 }

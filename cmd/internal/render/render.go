@@ -19,8 +19,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/accredit/accredit/cmd/internal/safefs"
 )
 
 // Kinds of HTML page, each a template file in layouts/ beside _base.html.
@@ -57,19 +60,52 @@ type Fallback struct {
 	Always   bool   // the template never compiled: every page of the kind
 }
 
+// Caps of a theme's files, documented in content/docs/format.md.
+const (
+	maxTemplate = 1 << 20
+	maxAsset    = 16 << 20
+)
+
 // Load reads the theme: each file from override (a program's layouts/
-// folder, which may not exist) when it has it, else from def.
+// folder, which may not exist) when it has it, else from def. The
+// override is read through safefs: a symbolic link, a FIFO or device, or
+// a file over its cap in it is an error naming the file, never followed
+// or published (an asset linked to /etc/shadow once was).
 func Load(def fs.FS, override string) (*Theme, error) {
 	return load(def, override, Kinds)
 }
 
 // load is Load for the given kinds of page (tests load one).
 func load(def fs.FS, override string, kinds []string) (*Theme, error) {
+	var dir *safefs.Dir
+	if override != "" {
+		fi, err := os.Lstat(override)
+		switch {
+		case err == nil && fi.Mode()&fs.ModeSymlink != 0:
+			return nil, fmt.Errorf("theme: %s %w", override, safefs.ErrSymlink)
+		case err == nil && !fi.IsDir():
+			return nil, fmt.Errorf("theme: %s %w", override, safefs.ErrNotDir)
+		case err == nil:
+			if dir, err = safefs.Open(override); err != nil {
+				return nil, fmt.Errorf("theme: %w", err)
+			}
+			defer dir.Close()
+		case !errors.Is(err, fs.ErrNotExist):
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+	}
 	read := func(name string) ([]byte, error) {
-		if override != "" {
-			b, err := os.ReadFile(filepath.Join(override, filepath.FromSlash(name)))
+		limit := int64(maxTemplate)
+		if strings.HasPrefix(name, "assets/") {
+			limit = maxAsset
+		}
+		if dir != nil {
+			b, err := dir.ReadFileLimit(name, limit)
 			if err == nil {
 				return b, nil
+			}
+			if !errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("%s: %w", filepath.Join(override, filepath.FromSlash(name)), unwrap(err))
 			}
 		}
 		return fs.ReadFile(def, name)
@@ -109,15 +145,27 @@ func load(def fs.FS, override string, kinds []string) (*Theme, error) {
 		}
 		return nil
 	})
-	if override != "" {
-		dir := filepath.Join(override, "assets")
-		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				rel, _ := filepath.Rel(override, p)
-				names[filepath.ToSlash(rel)] = true
+	if dir != nil {
+		// Every entry but folders is read, and refused if it is not a
+		// regular file: a link is an error, not a file left out.
+		err := fs.WalkDir(dir, "assets", func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p == "assets" && errors.Is(err, fs.ErrNotExist) {
+					return nil
+				}
+				return fmt.Errorf("%s: %w", filepath.Join(override, filepath.FromSlash(p)), unwrap(err))
+			}
+			if t := d.Type(); !t.IsDir() && !t.IsRegular() {
+				return fmt.Errorf("%s: %w", filepath.Join(override, filepath.FromSlash(p)), safefs.CheckMode(t))
+			}
+			if !d.IsDir() {
+				names[p] = true
 			}
 			return nil
 		})
+		if err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
 	}
 	for n := range names {
 		b, err := read(n)
@@ -127,6 +175,14 @@ func load(def fs.FS, override string, kinds []string) (*Theme, error) {
 		t.Assets[n] = b
 	}
 	return t, nil
+}
+
+func unwrap(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // errStop stops a template at its first write.
