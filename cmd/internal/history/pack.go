@@ -280,12 +280,6 @@ func (ps *packs) setBudget(b Budget) {
 	ps.spent.Store(0)
 }
 
-// allowance is what a read may still allocate: the rest of its object's
-// budget (left), or of the total, whichever is less.
-func (ps *packs) allowance(left int64) int64 {
-	return max(0, min(left, ps.totalBudget.Load()-ps.spent.Load()))
-}
-
 // charge takes n bytes from an object's budget (left) and the total,
 // before they are allocated.
 func (ps *packs) charge(left *int64, n int64) error {
@@ -544,10 +538,16 @@ func (ps *packs) at(i int, off int64, left *int64) (*packed, error) {
 		z := zlibs.Get().(*inflater)
 		delta, err := ps.inflate(s.p, s.off+s.e.n, s.e.size, z)
 		if err == nil {
-			var out []byte
-			if out, err = patch(base.data, delta, uint64(ps.allowance(*left))); err == nil {
-				err = ps.charge(left, int64(len(out)))
-				base = &packed{typ: base.typ, data: out}
+			// The size the delta announces is charged before patch
+			// allocates it. One byte of delta makes at most 64 KiB.
+			n := deltaTarget(delta)
+			if n < 0 {
+				err = errBadDelta
+			} else if err = ps.charge(left, n); err == nil {
+				var out []byte
+				if out, err = patch(base.data, delta, uint64(len(delta))<<16); err == nil {
+					base = &packed{typ: base.typ, data: out}
+				}
 			}
 		}
 		zlibs.Put(z)
@@ -653,7 +653,7 @@ func patch(base, delta []byte, limit uint64) ([]byte, error) {
 		return nil, errBadDelta
 	}
 	if dstSize > limit {
-		return nil, fmt.Errorf("%w: a delta makes an object of %d bytes", ErrBudget, dstSize)
+		return nil, fmt.Errorf("%w: it makes an object of %d bytes", errBadDelta, dstSize)
 	}
 	out := make([]byte, 0, dstSize)
 	for len(delta) > 0 {
@@ -702,6 +702,20 @@ func patch(base, delta []byte, limit uint64) ([]byte, error) {
 		return nil, errBadDelta
 	}
 	return out, nil
+}
+
+// deltaTarget is the size of the object a delta makes, or -1 when its
+// header is malformed (charge refuses it).
+func deltaTarget(delta []byte) int64 {
+	_, rest, ok := uvarint(delta)
+	if !ok {
+		return -1
+	}
+	n, _, ok := uvarint(rest)
+	if !ok || n > 1<<62 {
+		return -1
+	}
+	return int64(n)
 }
 
 // uvarint reads a delta header's size: 7 bits a byte, low bits first.
