@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	githash "github.com/go-git/go-git/v5/plumbing/hash"
 	"github.com/pjbgf/sha1cd"
 )
@@ -232,4 +233,117 @@ func TestCollisionDetection(t *testing.T) {
 	if sum, col := objectHash(plumbing.BlobObject, []byte("hello\n")); col || sum.String() != "ce013625030ba8dba906f756967f9e9ca394464a" {
 		t.Errorf("objectHash(blob hello) = %s, %v", sum, col)
 	}
+}
+
+// FuzzPackEntry reads crafted packs at any offset: never a panic, never
+// an allocation beyond the budget.
+func FuzzPackEntry(f *testing.F) {
+	var c craft
+	blob := c.entry(plumbing.BlobObject, 5, nil, []byte("hello"))
+	d := c.ofs(blob, append(append(varint(5), varint(8)...), 0x90, 5, 3, 'o', 'u', 't'))
+	c.ofs(d, copies(1<<16, 1<<14))
+	c.entry(plumbing.BlobObject, 1<<52, nil, []byte("x"))
+	name := plumbing.NewHash("1111111111111111111111111111111111111111")
+	c.entry(plumbing.REFDeltaObject, 4, name[:], []byte{5, 5, 0x90, 5})
+	data := c.pack()
+	for _, off := range []uint32{uint32(blob), uint32(d), 0, 12, 1 << 20} {
+		f.Add(data, off)
+	}
+	const budget = 1 << 20
+	f.Fuzz(func(t *testing.T, data []byte, off uint32) {
+		ps := crafted(data, Budget{Object: budget, Total: 4 * budget})
+		var o *packed
+		var err error
+		n := allocated(func() {
+			left := int64(budget)
+			if o, err = ps.at(0, int64(off), &left); err == nil {
+				ps.verify(o, name)
+			}
+		})
+		// The budget, the inflater and the chain's bookkeeping.
+		if n > 4*budget+uint64(len(data))*64+1<<20 {
+			t.Errorf("allocated %d bytes", n)
+		}
+	})
+}
+
+// index writes a pack index (version 2) listing names at offsets; those
+// above large go to the 64-bit table.
+func index(names []plumbing.Hash, offs []uint64, large uint64) []byte {
+	b := []byte("\xfftOc\x00\x00\x00\x02")
+	for k := range 256 {
+		n := 0
+		for _, h := range names {
+			if int(h[0]) <= k {
+				n++
+			}
+		}
+		b = binary.BigEndian.AppendUint32(b, uint32(n))
+	}
+	for _, h := range names {
+		b = append(b, h[:]...)
+	}
+	b = append(b, make([]byte, 4*len(names))...) // CRC32s
+	var big []byte
+	for _, o := range offs {
+		if o > large {
+			b = binary.BigEndian.AppendUint32(b, 0x80000000|uint32(len(big)/8))
+			big = binary.BigEndian.AppendUint64(big, o)
+		} else {
+			b = binary.BigEndian.AppendUint32(b, uint32(o))
+		}
+	}
+	b = append(b, big...)
+	b = append(b, make([]byte, 20)...) // the pack's checksum
+	sum := sha1.Sum(b)
+	return append(b, sum[:]...)
+}
+
+func TestParseIdx(t *testing.T) {
+	names := []plumbing.Hash{plumbing.NewHash("01"), plumbing.NewHash("7f"), plumbing.NewHash("fe")}
+	idx, err := parseIdx(index(names, []uint64{12, 40, 1 << 33}, 12))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int64{12, 40, 1 << 33} {
+		if off, ok := findOffset(idx, names[i]); !ok || off != want {
+			t.Errorf("%s at %d, want %d", names[i], off, want)
+		}
+	}
+	// A fanout claiming 2^32 objects in a small file, a truncated index,
+	// and one with a 64-bit offset for every object (git refuses it).
+	huge := index(names, []uint64{12, 40, 80}, 1<<40)
+	binary.BigEndian.PutUint32(huge[8+255*4:], 0xffffffff)
+	for name, b := range map[string][]byte{
+		"huge fanout": huge,
+		"truncated":   index(names, []uint64{12, 40, 80}, 1<<40)[:1100],
+		"all 64-bit":  index(names, []uint64{12, 40, 80}, 0),
+	} {
+		if _, err := parseIdx(b); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// FuzzIdx parses crafted pack indexes: never a panic, never an
+// allocation out of proportion with the input, and lookups in what it
+// accepts stay in bounds.
+func FuzzIdx(f *testing.F) {
+	names := []plumbing.Hash{plumbing.NewHash("01"), plumbing.NewHash("7f"), plumbing.NewHash("fe")}
+	f.Add(index(names, []uint64{12, 40, 1 << 33}, 12))
+	f.Add(index(names, []uint64{12, 40, 80}, 1<<40))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var idx *idxfile.MemoryIndex
+		var err error
+		n := allocated(func() { idx, err = parseIdx(b) })
+		if n > 8*uint64(len(b))+1<<20 { // with room for what the fuzzing engine allocates meanwhile
+			t.Errorf("allocated %d bytes for %d of input", n, len(b))
+		}
+		if err != nil {
+			return
+		}
+		for h := range offsetMap(idx) {
+			findOffset(idx, h)
+		}
+	})
 }

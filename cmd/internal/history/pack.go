@@ -95,8 +95,10 @@ type Budget struct {
 
 // DefaultBudget is what Open sets. accredit reads TOML, Markdown and
 // trees: no honest object nears 256 MiB. A walk of the benchmark's
-// 50,000 commits over 10,000 people files inflates about 2 GiB.
-var DefaultBudget = Budget{Object: 256 << 20, Total: 64 << 30}
+// 50,000 commits over 10,000 people files inflates 2.6 GiB (a tree of
+// 1,000 partners a commit), a tenth of the total: about a minute of
+// inflating before a crafted repository is refused.
+var DefaultBudget = Budget{Object: 256 << 20, Total: 32 << 30}
 
 // ErrBudget means a read would exceed its Budget.
 var ErrBudget = errors.New("object read budget exceeded")
