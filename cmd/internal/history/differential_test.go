@@ -70,9 +70,9 @@ func layoutsRepo(t *testing.T) *gitRepo {
 			fmt.Fprintf(&in, "M 100644 inline %s\ndata %d\n%s\n", name, len(files[name]), files[name])
 		}
 	}
-	big := strings.Repeat(lines(1000, -1, ""), 30) // about 1.4 MB
+	big := strings.Repeat(lines(1000, -1, ""), 24) // about 1.1 MB
 	main := 0
-	for i := range 40 {
+	for i := range 30 {
 		files := map[string]string{
 			"partners/acme/people/ann.toml":   lines(300, i%300, fmt.Sprintf("edit %d", i)),
 			fmt.Sprintf("notes/%d/n.md", i%7): lines(50+i, i, "note"),
@@ -157,9 +157,9 @@ func TestPackReaderMatchesGoGit(t *testing.T) {
 			}
 		}, 1},
 		{"several packs and loose", func(t *testing.T, dir string) {
-			run(t, dir, "HEAD~25\n", "git", "pack-objects", "-q", "--revs", ".git/objects/pack/pack")
+			run(t, dir, "HEAD~20\n", "git", "pack-objects", "-q", "--revs", ".git/objects/pack/pack")
 			run(t, dir, "", "git", "prune-packed")
-			run(t, dir, "HEAD~10\n^HEAD~25\n", "git", "pack-objects", "-q", "--revs", ".git/objects/pack/pack")
+			run(t, dir, "HEAD~10\n^HEAD~20\n", "git", "pack-objects", "-q", "--revs", ".git/objects/pack/pack")
 			run(t, dir, "", "git", "prune-packed")
 		}, 2},
 		{"thin fetch", func(t *testing.T, dir string) {
@@ -170,7 +170,7 @@ func TestPackReaderMatchesGoGit(t *testing.T) {
 			os.RemoveAll(dir)
 			run(t, filepath.Dir(dir), "", "git", "clone", "-q", "--no-local", origin, dir)
 			o := &gitRepo{t: t, dir: origin}
-			for i := range 5 {
+			for i := range 2 {
 				o.commit(dana, "after the clone", map[string]string{"partners/acme/people/ann.toml": lines(300, 100+i, "fetched")})
 			}
 			run(t, dir, "", "git", "-c", "fetch.unpackLimit=1", "fetch", "-q", "origin")
@@ -178,6 +178,7 @@ func TestPackReaderMatchesGoGit(t *testing.T) {
 	}
 	for _, l := range layouts {
 		t.Run(l.name, func(t *testing.T) {
+			t.Parallel() // mostly waiting for git
 			dir := copyRepo(t, src.dir)
 			l.prep(t, dir)
 			if n := len(packIndexes(t, dir)); l.packs >= 0 && n != l.packs {
