@@ -521,6 +521,9 @@ func (ps *packs) at(i int, off int64, left *int64) (*packed, error) {
 				}
 			}
 		default:
+			if err := plausible(p, off+e.n, e.size); err != nil {
+				return nil, fmt.Errorf("entry at offset %d: %w", off, err)
+			}
 			if err := ps.charge(left, e.size); err != nil {
 				return nil, err
 			}
@@ -534,6 +537,9 @@ func (ps *packs) at(i int, off int64, left *int64) (*packed, error) {
 	}
 	for k := len(chain) - 1; k >= 0; k-- {
 		s := chain[k]
+		if err := plausible(s.p, s.off+s.e.n, s.e.size); err != nil {
+			return nil, fmt.Errorf("delta at offset %d: %w", s.off, err)
+		}
 		if err := ps.charge(left, s.e.size); err != nil {
 			return nil, err
 		}
@@ -581,6 +587,16 @@ func (ps *packs) put(k objKey, o *packed) {
 	}
 }
 
+// plausible checks the size an entry claims against the data left in the
+// pack, before it is charged or allocated: deflate expands at most about
+// 1032:1.
+func plausible(p *pack, off, size int64) error {
+	if size < 0 || size/1032 > p.size-off {
+		return fmt.Errorf("%w: %d bytes claimed by %d bytes of data", errBadPack, size, p.size-off)
+	}
+	return nil
+}
+
 // zlibs keeps inflaters with their buffers for reuse.
 var zlibs = sync.Pool{New: func() any { return &inflater{br: bufio.NewReaderSize(nil, 4096)} }}
 
@@ -598,9 +614,8 @@ const maxKeptDelta = 1 << 20
 // bytes go to its reused delta buffer; without, to a new slice. The size
 // was charged; it is checked against the data left before allocating.
 func (ps *packs) inflate(p *pack, off, size int64, keep *inflater) ([]byte, error) {
-	// Deflate expands at most about 1032:1.
-	if size < 0 || size/1032 > p.size-off {
-		return nil, fmt.Errorf("%w: %d bytes claimed by %d bytes of data", errBadPack, size, p.size-off)
+	if err := plausible(p, off, size); err != nil {
+		return nil, err
 	}
 	z := keep
 	if z == nil {
