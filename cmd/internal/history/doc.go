@@ -18,7 +18,17 @@
 //
 // go-git's path-filtered Log is far too slow for this (it diffs whole
 // trees per commit), hence the hand-written walk over raw tree objects.
-// Objects are read from the pack files directly (pack.go): go-git opens
-// the repository, resolves revisions, decodes pack indexes, verifies
-// signatures and reads whatever is not packed.
+// Objects are read from the pack files and loose object files directly
+// (pack.go, loose.go): go-git opens the repository, resolves revisions,
+// decodes pack indexes, verifies signatures and reads what neither holds
+// (alternates).
+//
+// The repository is input like any other: every object read, by the
+// walk, FS or go-git's commit walks, is checked against its name (SHA-1
+// with collision detection, git's sha1dc as go-git's sha1cd) and fails
+// with ErrCorrupt otherwise; sizes are checked before allocation and
+// bounded by a Budget (per object, and in total from SetBudget on, which
+// a walk calls when it starts); delta chains stop at git's own depth
+// limit. TestPackReaderMatchesGoGit compares the reader with go-git's on
+// every layout git writes.
 package history

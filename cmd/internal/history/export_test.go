@@ -1,5 +1,7 @@
 package history
 
+import "github.com/go-git/go-git/v5/plumbing"
+
 // PackReads is how many objects the pack reader has resolved and keeps:
 // tests check that packed repositories are read through it.
 func PackReads(r *Repo) int {
@@ -14,4 +16,9 @@ func SplitWalks() func() {
 	old := minRun
 	minRun = 1
 	return func() { minRun = old }
+}
+
+// ReadObject reads an object as the walk does: bounded and checked.
+func ReadObject(r *Repo, h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	return r.object(h)
 }

@@ -17,7 +17,7 @@ func FuzzPatch(f *testing.F) {
 	f.Add(base, packfile.DiffDelta(base, target))
 	f.Add(base, []byte{0x2b, 0x05, 0x90, 0x05})
 	f.Fuzz(func(t *testing.T, base, delta []byte) {
-		got, err := patch(base, delta)
+		got, err := patch(base, delta, 1<<20)
 		if len(base) == 0 {
 			return // go-git refuses an empty base outright
 		}

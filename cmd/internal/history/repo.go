@@ -1,8 +1,6 @@
 package history
 
 import (
-	"crypto"
-	"crypto/sha1"
 	"errors"
 	"fmt"
 	"io"
@@ -14,21 +12,12 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
-	githash "github.com/go-git/go-git/v5/plumbing/hash"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/accredit/accredit/cmd/internal/date"
 )
-
-func init() {
-	// go-git hashes every delta it resolves, to key its object cache, with
-	// sha1cd: SHA-1 with collision detection, several times slower than
-	// the standard library's. accredit only reads objects that are already
-	// in the repository (it fetches nothing), and these hashes are cache
-	// keys, so the detection buys nothing here and costs most of a walk.
-	githash.RegisterHash(crypto.SHA1, sha1.New)
-}
 
 // ErrNotRepository means the root is not inside a git repository.
 var ErrNotRepository = errors.New("not inside a git repository")
@@ -63,10 +52,15 @@ type Repo struct {
 	// top, else "a/b/"), so that history paths match the loader's.
 	prefix string
 
-	// packs reads packed objects, concurrently; go-git reads the rest.
+	// packs reads packed and loose objects, concurrently, bounded and
+	// checked; go-git reads the rest (alternates), checked here.
 	packs *packs
-	// mu serialises go-git's object reads: its packfile readers seek a
-	// shared file descriptor and are not safe for concurrent use.
+	// objects is go-git's object storage with every object read through
+	// object: go-git's own commit walks (merge bases) see only objects
+	// that match their names.
+	objects storer.EncodedObjectStorer
+	// mu serialises go-git's reads: its packfile readers seek a shared
+	// file descriptor and are not safe for concurrent use.
 	mu sync.Mutex
 	// blobs keeps the content of blobs read through FS, by hash, so that
 	// a second revision reads only the files that differ from the first.
@@ -103,7 +97,9 @@ func Open(root string) (*Repo, error) {
 	}
 	// Reopen the same storage keeping pack descriptors open: without it
 	// go-git reopens the packfile for every object it reads.
-	st := filesystem.NewStorageWithOptions(fsSt.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
+	// Objects above LargeObjectThreshold stay on disk until read, so that
+	// go-git never holds more than the budget lets object read.
+	st := filesystem.NewStorageWithOptions(fsSt.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true, LargeObjectThreshold: 1 << 20})
 	g, err = git.Open(st, wt.Filesystem)
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot open the git repository: %w", root, err)
@@ -116,7 +112,13 @@ func Open(root string) (*Repo, error) {
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return nil, fmt.Errorf("%s is outside its repository's worktree %s", root, top)
 	}
-	r := &Repo{git: g, st: st, packs: openPacks(fsSt.Filesystem()), blobs: map[plumbing.Hash][]byte{}, shallow: map[plumbing.Hash]bool{}}
+	ps, err := openPacks(fsSt.Filesystem())
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("%s: the git repository is damaged: %w", root, err)
+	}
+	r := &Repo{git: g, st: st, packs: ps, blobs: map[plumbing.Hash][]byte{}, shallow: map[plumbing.Hash]bool{}}
+	r.objects = verifiedStorer{st, r}
 	if rel != "." {
 		r.prefix = filepath.ToSlash(rel) + "/"
 	}
@@ -135,6 +137,15 @@ func (r *Repo) Close() error {
 	r.packs.close()
 	return r.st.Close()
 }
+
+// SetBudget bounds what reading objects may cost from now on (see
+// Budget) and starts counting the total afresh: a walk calls it when it
+// starts. Open sets DefaultBudget.
+func (r *Repo) SetBudget(b Budget) { r.packs.setBudget(b) }
+
+// Spent is the bytes that reads have inflated and patched since the
+// budget was set.
+func (r *Repo) Spent() int64 { return r.packs.spent.Load() }
 
 // Shallow reports whether the repository is a shallow clone.
 func (r *Repo) Shallow() bool { return len(r.shallow) > 0 }
@@ -161,12 +172,12 @@ func (c *Commit) Date() date.Date {
 // HEAD, HEAD~2...).
 func (r *Repo) Resolve(rev string) (plumbing.Hash, error) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	h, err := r.git.ResolveRevision(plumbing.Revision(rev))
+	r.mu.Unlock()
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("cannot resolve revision %q: %w", rev, err)
 	}
-	c, err := object.GetCommit(r.st, *h)
+	c, err := object.GetCommit(r.objects, *h)
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("revision %q: %w", rev, err)
 	}
@@ -176,13 +187,11 @@ func (r *Repo) Resolve(rev string) (plumbing.Hash, error) {
 // MergeBase returns the best common ancestor of two commits, the point a
 // pull request's changes are measured from.
 func (r *Repo) MergeBase(a, b plumbing.Hash) (plumbing.Hash, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	ca, err := object.GetCommit(r.st, a)
+	ca, err := object.GetCommit(r.objects, a)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	cb, err := object.GetCommit(r.st, b)
+	cb, err := object.GetCommit(r.objects, b)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
@@ -201,9 +210,7 @@ func (r *Repo) MergeBase(a, b plumbing.Hash) (plumbing.Hash, error) {
 
 // commitObject reads and decodes one commit.
 func (r *Repo) commitObject(h plumbing.Hash) (*object.Commit, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	c, err := object.GetCommit(r.st, h)
+	c, err := object.GetCommit(r.objects, h)
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
 		return nil, &IncompleteError{Commit: h, Shallow: r.Shallow(), Err: err}
 	}
@@ -212,20 +219,44 @@ func (r *Repo) commitObject(h plumbing.Hash) (*object.Commit, error) {
 
 // raw returns an object's content, which the caller must not modify.
 func (r *Repo) raw(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
-	if b, ok, err := r.fromPack(t, h); ok {
-		return b, err
+	typ, b, err := r.object(h)
+	if err != nil {
+		return nil, err
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.goGit(t, h)
+	if typ != t {
+		return nil, fmt.Errorf("%s %s: %w (it is a %s)", t, h.String()[:7], plumbing.ErrObjectNotFound, typ)
+	}
+	return b, nil
 }
 
-// packed reads h from the pack files; ok is false when go-git should try
-// (an object not packed, or a pack this reader cannot make sense of).
+// object returns an object's type and content, checked against its name
+// and read within the budget: from the packs, a loose file, or go-git.
+func (r *Repo) object(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	o, err := r.packs.read(h)
+	if errors.Is(err, errNotPacked) {
+		left := r.packs.objectBudget.Load()
+		o, err = r.packs.loose(h, &left)
+	}
+	if errors.Is(err, errNotPacked) {
+		return r.goGit(h)
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	return o.typ, o.data, nil
+}
+
+// fromPack reads h from the pack files; ok is false when the object is
+// in no pack (a loose object, or one only go-git finds). A pack entry
+// that is malformed, over budget or not what its name says is an error,
+// never handed to another reader.
 func (r *Repo) fromPack(t plumbing.ObjectType, h plumbing.Hash) (b []byte, ok bool, err error) {
 	o, err := r.packs.read(h)
-	if err != nil {
+	if errors.Is(err, errNotPacked) {
 		return nil, false, nil
+	}
+	if err != nil {
+		return nil, true, err
 	}
 	if o.typ != t {
 		return nil, true, fmt.Errorf("%s %s: %w (it is a %s)", t, h.String()[:7], plumbing.ErrObjectNotFound, o.typ)
@@ -233,21 +264,53 @@ func (r *Repo) fromPack(t plumbing.ObjectType, h plumbing.Hash) (b []byte, ok bo
 	return o.data, true, nil
 }
 
-func (r *Repo) goGit(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
-	o, err := r.st.EncodedObject(t, h)
+// goGit reads what neither the packs nor the loose files hold (an
+// alternate object store), within the budget, and checks it.
+func (r *Repo) goGit(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	o, err := r.st.EncodedObject(plumbing.AnyObject, h)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", t, h.String()[:7], err)
+		return 0, nil, fmt.Errorf("object %s: %w", h.String()[:7], err)
+	}
+	left := r.packs.objectBudget.Load()
+	if err := r.packs.charge(&left, o.Size()); err != nil {
+		return 0, nil, fmt.Errorf("object %s: %w", h.String()[:7], err)
 	}
 	rd, err := o.Reader()
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	defer rd.Close()
 	b := make([]byte, o.Size())
 	if _, err := io.ReadFull(rd, b); err != nil {
-		return nil, fmt.Errorf("%s %s: %w", t, h.String()[:7], err)
+		return 0, nil, fmt.Errorf("object %s: %w", h.String()[:7], err)
 	}
-	return b, nil
+	if err := checkHash(o.Type(), b, h); err != nil {
+		return 0, nil, err
+	}
+	return o.Type(), b, nil
+}
+
+// verifiedStorer is go-git's object storage, reading every object
+// through Repo.object.
+type verifiedStorer struct {
+	storer.EncodedObjectStorer
+	r *Repo
+}
+
+func (v verifiedStorer) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	typ, b, err := v.r.object(h)
+	if err != nil {
+		return nil, err
+	}
+	if t != plumbing.AnyObject && typ != t {
+		return nil, plumbing.ErrObjectNotFound
+	}
+	o := &plumbing.MemoryObject{}
+	o.SetType(typ)
+	o.Write(b)
+	return o, nil
 }
 
 // blob returns a blob's content, kept for later reads.
