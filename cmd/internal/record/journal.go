@@ -275,6 +275,19 @@ func unchanged(root string, f File) error {
 	return nil
 }
 
+// Pending reports whether a write of the program at root was
+// interrupted: Recover has work to do. Readers that take no lock (a
+// build) ask first, cheaply.
+func Pending(root string) bool {
+	dir := lock.Dir(root)
+	for _, name := range []string{commitName, journalName} {
+		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // Recovered says what Recover did.
 type Recovered struct {
 	Files   int       // files of the interrupted write

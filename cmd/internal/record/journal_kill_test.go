@@ -85,6 +85,9 @@ func TestKill(t *testing.T) {
 					t.Fatalf("%s = %q after the kill", f.Path, got)
 				}
 			}
+			if !Pending(root) {
+				t.Error("Pending is false after the kill")
+			}
 			rec, err := Recover(root)
 			if err != nil {
 				t.Fatal(err)
@@ -101,6 +104,9 @@ func TestKill(t *testing.T) {
 				t.Errorf("after Recover: %d files new, %d old; want all %s", state[true], state[false], map[bool]string{true: "new", false: "old"}[tc.new])
 			}
 			noTemps(t, root)
+			if Pending(root) {
+				t.Error("Pending is true after Recover")
+			}
 			if rec, err := Recover(root); rec != nil || err != nil {
 				t.Errorf("a second Recover: %+v, %v", rec, err)
 			}
