@@ -2,8 +2,11 @@
 //
 // In: the site's data (package site) and the theme (package render). Out:
 // a complete static site in a new directory beside the output, swapped in
-// only when every file is written, so that a failed build leaves the
-// previous site byte for byte as it was. Start begins with the folders of
+// only when every file is written, in one step where the system can
+// (swap), so that a failed or killed build leaves the previous site byte
+// for byte as it was. A build replaces only a folder that it wrote (with
+// its Marker): Guard refuses any other output, and the program's root and
+// sources whatever they hold. Start begins with the folders of
 // the verification pages, which need only the credentials, while the
 // caller computes the site; Write renders and writes the files on all
 // cores, the verification pages one at a time from the credentials, never
