@@ -13,6 +13,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/history"
 	"github.com/accredit/accredit/cmd/internal/publish"
+	"github.com/accredit/accredit/cmd/internal/record"
 	"github.com/accredit/accredit/cmd/internal/render"
 	"github.com/accredit/accredit/cmd/internal/search"
 	"github.com/accredit/accredit/cmd/internal/site"
@@ -29,8 +30,19 @@ an Atom feed, and the search index (search/, queried in the browser by
 search/accredit-search.js). Any static host serves it.
 
 The site is written into a new directory beside --out and swapped in only
-when complete: after any failure the previous site is left as it was. The
-same program and as-of date always give byte-identical output.
+when complete, in one step (the two folders are exchanged), so that a
+complete site, old or new, is at --out at every instant, even if the
+build is killed: after any failure the previous site is left as it was,
+and the next build removes what a killed one left beside --out
+(.<out>.accredit-*, which the program's .gitignore lists). The same
+program and as-of date always give byte-identical output.
+
+Every site holds a marker file, .accredit-site, and a build replaces
+only such a folder: an --out that is a file, a folder with other files
+and no marker, the program's root or a folder holding it, or a folder
+inside programs/, partners/, content/, layouts/ or .git is refused
+(exit 2) before anything is read or written; symlinks and relative
+paths are resolved first. An empty folder is fine.
 
 Nothing private is published: people's e-mail, evidence, waiver reasons,
 question banks, people who are not public and partners that are not listed.
@@ -97,6 +109,26 @@ func runBuild(env *base.Env, args []string) int {
 		cmdBuild.ShortUsage(env.Stderr)
 		return base.ExitUsage
 	}
+	out := *buildOut
+	if out == "" {
+		out = filepath.Join(buildProgram.root, "build")
+	}
+	// Before anything is read: refusing a wrong --out must not wait for
+	// the checks.
+	dest, err := publish.Guard(buildProgram.root, out)
+	if err != nil {
+		env.Errorf(cmdBuild, "%v", err)
+		return base.ExitUsage
+	}
+	// A grant or import killed while writing: finish or undo it first,
+	// or the site would show half of it.
+	if record.Pending(buildProgram.root) {
+		release, ok := writeLock(env, cmdBuild, buildProgram.root)
+		if !ok {
+			return base.ExitUsage
+		}
+		release()
+	}
 	tuneGC()
 	res, err := loadAndCheck(env, buildProgram.root, buildProgram.date())
 	if err != nil {
@@ -130,13 +162,9 @@ func runBuild(env *base.Env, args []string) int {
 	// and the standing only: every check has run.
 	res.Program.ForgetPositions()
 	res.Program.ForgetPrivate()
-	out := *buildOut
-	if out == "" {
-		out = filepath.Join(buildProgram.root, "build")
-	}
 	// The verification pages' folders need nothing but the credentials'
 	// ids: they are made while the site is computed.
-	b, err := publish.Start(out, res.Program.Credentials)
+	b, err := publish.Start(dest, res.Program.Credentials)
 	if err != nil {
 		env.Errorf(cmdBuild, "%v (the previous site is unchanged)", err)
 		return base.ExitUsage

@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/accredit/accredit/cmd/internal/author"
 	"github.com/accredit/accredit/cmd/internal/base"
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/lock"
+	"github.com/accredit/accredit/cmd/internal/record"
 )
 
 var cmdGrant = &base.Command{
@@ -91,6 +94,13 @@ func runGrant(env *base.Env, args []string) int {
 		env.Errorf(cmdGrant, "--name and --email go together: they create the person's file")
 		return base.ExitUsage
 	}
+	if !*grantDryRun {
+		release, ok := writeLock(env, cmdGrant, *grantRoot)
+		if !ok {
+			return base.ExitUsage
+		}
+		defer release()
+	}
 	today := date.Today()
 	g := author.Grant{
 		Partner: *grantPartner, Person: *grantPerson, Track: *grantTrack, Level: *grantLevel,
@@ -140,6 +150,53 @@ func finishEdit(env *base.Env, cmd *base.Command, e *author.Edit, err error, dry
 	}
 	printLine(env.Stderr, "%s %s", what, e.File)
 	return base.ExitOK
+}
+
+// writeLock takes the write lock of the program at root, held from
+// before a command reads the files it edits until it has written them,
+// and then finishes or undoes a write that a killed accredit left half
+// done (record.Recover). ok is false, the error reported, when another
+// writer holds the lock past the wait (ACCREDIT_LOCK_WAIT, a duration;
+// lock.Wait by default).
+func writeLock(env *base.Env, cmd *base.Command, root string) (release func(), ok bool) {
+	wait := lock.Wait
+	if v := env.Getenv("ACCREDIT_LOCK_WAIT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			env.Errorf(cmd, "ACCREDIT_LOCK_WAIT=%s: want a duration such as 10s", v)
+			return nil, false
+		}
+		wait = d
+	}
+	l, err := lock.Acquire(lock.Path(root), wait)
+	if err != nil {
+		env.Errorf(cmd, "%v", err)
+		return nil, false
+	}
+	if !recoverWrite(env, cmd, root) {
+		l.Release()
+		return nil, false
+	}
+	return func() { l.Release() }, true
+}
+
+// recoverWrite finishes or undoes an interrupted write; the caller holds
+// the lock.
+func recoverWrite(env *base.Env, cmd *base.Command, root string) bool {
+	r, err := record.Recover(root)
+	if err != nil {
+		env.Errorf(cmd, "%v", err)
+		return false
+	}
+	if r != nil {
+		what := fmt.Sprintf("an accredit (pid %d) started writing %d %s at %s and was stopped", r.PID, r.Files, plural(r.Files, "file"), r.Started.Format("2006-01-02 15:04:05 UTC"))
+		if r.Forward {
+			env.Errorf(cmd, "%s after it had written them all: finished its renames", what)
+		} else {
+			env.Errorf(cmd, "%s before it had written them all: removed its partial files, they are as before", what)
+		}
+	}
+	return true
 }
 
 func printRefusal(env *base.Env, cmd *base.Command, r *author.Refusal) {

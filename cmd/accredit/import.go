@@ -94,6 +94,15 @@ func runImport(env *base.Env, args []string) int {
 		env.Errorf(cmdImport, "%s: %v", name, err)
 		return base.ExitUsage
 	}
+	// Locked from before the files are read until they are written: the
+	// plan is made from what they hold.
+	if !*importDryRun {
+		release, ok := writeLock(env, cmdImport, *importRoot)
+		if !ok {
+			return base.ExitUsage
+		}
+		defer release()
+	}
 	plan, err := importcsv.PlanImport(*importRoot, rows, date.Today(), importcsv.Options{IndexCache: cacheFile(env, *importRoot, ".people")})
 	if err != nil {
 		env.Errorf(cmdImport, "%v", err)

@@ -55,6 +55,13 @@ func runRenew(env *base.Env, args []string) int {
 	if !ok {
 		return code
 	}
+	if !*renewDryRun {
+		release, ok := writeLock(env, cmdRenew, *renewRoot)
+		if !ok {
+			return base.ExitUsage
+		}
+		defer release()
+	}
 	today := date.Today()
 	e, err := author.PlanRenew(*renewRoot, id, dateOr(renewIssued, today), renewWaive.values, *renewReason, today, cacheFile(env, *renewRoot, ".people"))
 	return finishEdit(env, cmdRenew, e, err, *renewDryRun, func(w io.Writer) {

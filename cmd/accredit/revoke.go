@@ -51,6 +51,13 @@ func runRevoke(env *base.Env, args []string) int {
 	if !ok {
 		return code
 	}
+	if !*revokeDryRun {
+		release, ok := writeLock(env, cmdRevoke, *revokeRoot)
+		if !ok {
+			return base.ExitUsage
+		}
+		defer release()
+	}
 	today := date.Today()
 	e, err := author.PlanRevoke(*revokeRoot, id, dateOr(revokeDate, today), *revokeReason, today, cacheFile(env, *revokeRoot, ".people"))
 	return finishEdit(env, cmdRevoke, e, err, *revokeDryRun, func(w io.Writer) {

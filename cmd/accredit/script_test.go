@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -19,9 +20,27 @@ import (
 // installs a copy of it named "accredit" in the scripts' $PATH, and running
 // that copy runs main's run function with the real exit code.
 func TestMain(m *testing.M) {
+	if os.Getenv(asAccredit) != "" {
+		waitBarrier(os.Getenv(asAccredit))
+		os.Exit(run(base.DefaultEnv(), os.Args[1:]))
+	}
 	testscript.Main(m, map[string]func(){
 		"accredit": func() { os.Exit(run(base.DefaultEnv(), os.Args[1:])) },
 	})
+}
+
+// asAccredit, set to a file's path, makes the test binary run as the
+// accredit command once that file exists: tests start several accredit
+// processes and then release them at once (a barrier).
+const asAccredit = "ACCREDIT_TEST_AS_COMMAND"
+
+func waitBarrier(path string) {
+	for {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
 }
 
 // TestScripts runs the scripts of testdata/script (PROGRAM-FORMAT.md

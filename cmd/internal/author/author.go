@@ -58,9 +58,14 @@ func (e *Edit) Added() []byte {
 	return b[i : len(b)-j]
 }
 
-// Write puts the edit on disk atomically.
+// Write puts the edit on disk atomically, only if the file is still what
+// the edit was made from. The caller holds the program's lock.
 func (e *Edit) Write() error {
-	return record.Write([]record.File{{Path: filepath.Join(e.Root, filepath.FromSlash(e.File)), Data: e.Data}})
+	base := record.BaseOf(e.Old)
+	if e.New {
+		base = record.NoFile()
+	}
+	return record.Write(e.Root, []record.File{{Path: filepath.Join(e.Root, filepath.FromSlash(e.File)), Data: e.Data, Base: base}})
 }
 
 // Refusal is an edit that the rules do not allow. Nothing is written.

@@ -7,7 +7,7 @@
 // its new content with [[exams]] and [[training]] blocks appended (every
 // other byte kept, package record), the rows already recorded, and every
 // problem with its CSV line. A plan with problems is never written; one
-// without is written all or nothing (record.Write).
+// without is written all or nothing, even across a kill (record.Write).
 //
 // Importing is idempotent: a row whose record is already in the file
 // (same exam, date and score; same course and date) is not added again,

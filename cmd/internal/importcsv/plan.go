@@ -25,6 +25,7 @@ type Plan struct {
 	Present  []Row       // rows already recorded (or repeated in the CSV)
 	Problems []Problem   // any problem means nothing is written
 
+	root  string
 	stale bool          // a row matched by e-mail met a file that says otherwise
 	index *record.Index // the e-mail index, when rows were matched by e-mail
 	cache string        // where the index is kept
@@ -38,6 +39,7 @@ type FilePlan struct {
 	Added []Row
 
 	perm fs.FileMode
+	base *record.Base // the content the plan was made from
 }
 
 // Records counts the records the plan adds.
@@ -49,16 +51,18 @@ func (p *Plan) Records() int {
 	return n
 }
 
-// Write writes every file of a plan without problems, all or nothing.
+// Write writes every file of a plan without problems, all or nothing
+// even if the process is killed (record.Write), and only if none of them
+// changed since the plan read it. The caller holds the program's lock.
 func (p *Plan) Write() error {
 	if len(p.Problems) > 0 {
 		return errors.New("the import has problems: nothing written")
 	}
 	files := make([]record.File, len(p.Files))
 	for i, f := range p.Files {
-		files[i] = record.File{Path: f.Path, Data: f.Data, Perm: f.perm}
+		files[i] = record.File{Path: f.Path, Data: f.Data, Perm: f.perm, Base: f.base}
 	}
-	if err := record.Write(files); err != nil {
+	if err := record.Write(p.root, files); err != nil {
 		return err
 	}
 	var partners []string
@@ -103,7 +107,7 @@ func PlanImport(root string, rows []Row, asOf date.Date, opts Options) (*Plan, e
 		}
 		plan = planWith(root, defs, idx, rows, asOf)
 	}
-	plan.index, plan.cache = idx, opts.IndexCache
+	plan.index, plan.cache, plan.root = idx, opts.IndexCache, root
 	return plan, nil
 }
 
@@ -271,7 +275,7 @@ func planFile(root, rel string, rows []Row) (res fileResult) {
 		return res
 	}
 	slices.SortFunc(added, func(a, b Row) int { return a.Line - b.Line })
-	res.file = &FilePlan{File: rel, Path: path, Data: data, Added: added, perm: perm}
+	res.file = &FilePlan{File: rel, Path: path, Data: data, Added: added, perm: perm, base: record.BaseOf(old)}
 	return res
 }
 

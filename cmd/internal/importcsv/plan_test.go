@@ -1,6 +1,7 @@
 package importcsv
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,5 +151,36 @@ func TestPlanPostcondition(t *testing.T) {
 				t.Errorf("problems %v, files %d", plan.Problems, len(plan.Files))
 			}
 		})
+	}
+}
+
+// TestWriteChanged: a file edited between the plan and the write stops
+// the whole import; no file is written.
+func TestWriteChanged(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"programs/program.toml":    "[program]\nname = \"P\"\n",
+		"programs/exams/e1.toml":   "title = \"E\"\n",
+		"partners/a/partner.md":    "+++\nname = \"A\"\n+++\n",
+		"partners/a/people/x.toml": "name = \"X\"\n",
+		"partners/a/people/y.toml": "name = \"Y\"\n",
+	})
+	asOf, _ := date.Parse("2025-06-01")
+	d, _ := date.Parse("2025-03-01")
+	plan, err := PlanImport(root, []Row{
+		{Line: 2, Kind: Exam, Partner: "a", Person: "x", ID: "e1", Date: d, Score: 80},
+		{Line: 3, Kind: Exam, Partner: "a", Person: "y", ID: "e1", Date: d, Score: 80},
+	}, asOf, Options{})
+	if err != nil || len(plan.Files) != 2 {
+		t.Fatalf("plan: %v, %d files", err, len(plan.Files))
+	}
+	y := filepath.Join(root, "partners/a/people/y.toml")
+	os.WriteFile(y, []byte("name = \"Y\" # edited\n"), 0o644)
+	var ch *record.ChangedError
+	if err := plan.Write(); !errors.As(err, &ch) || ch.Path != "partners/a/people/y.toml" {
+		t.Fatalf("Write = %v, want a ChangedError for y.toml", err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(root, "partners/a/people/x.toml")); string(got) != "name = \"X\"\n" {
+		t.Errorf("x.toml was written:\n%s", got)
 	}
 }

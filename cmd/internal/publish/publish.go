@@ -2,8 +2,11 @@
 //
 // In: the site's data (package site) and the theme (package render). Out:
 // a complete static site in a new directory beside the output, swapped in
-// only when every file is written, so that a failed build leaves the
-// previous site byte for byte as it was. Start begins with the folders of
+// only when every file is written, in one step where the system can
+// (swap), so that a failed or killed build leaves the previous site byte
+// for byte as it was. A build replaces only a folder that it wrote (with
+// its Marker): Guard refuses any other output, and the program's root and
+// sources whatever they hold. Start begins with the folders of
 // the verification pages, which need only the credentials, while the
 // caller computes the site; Write renders and writes the files on all
 // cores, the verification pages one at a time from the credentials, never
@@ -106,16 +109,32 @@ const chunk = 256
 // Folders are made all in a row: creating entries of one kind in one
 // directory in a row costs the file system less than alternating
 // folders and files.
+//
+// out must be absent, an empty folder or a site accredit wrote (with its
+// Marker), or Start refuses it (a *RefusedError); accredit build checks
+// it against the program's root first (Guard). Folders that killed
+// builds left beside out are cleaned up.
 func Start(out string, creds []*program.Credential) (*Build, error) {
 	start := time.Now()
-	out = filepath.Clean(out)
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return nil, err
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".new-")
+	abs, err := resolve(out)
 	if err != nil {
 		return nil, err
 	}
+	if err := checkTarget(out, abs); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+		return nil, err
+	}
+	if err := cleanLeftovers(abs); err != nil {
+		return nil, err
+	}
+	out = abs
+	tmp, err := os.MkdirTemp(filepath.Dir(out), newPattern(out))
+	if err != nil {
+		return nil, err
+	}
+	hook("started")
 	os.Chmod(tmp, 0o755)
 	b := &Build{out: out, w: &writer{root: tmp}, start: start, creds: creds, done: make(chan struct{})}
 	for _, dir := range []string{"verify", "api/v1/credentials"} {
@@ -155,8 +174,9 @@ func (b *Build) Abort() {
 	os.RemoveAll(b.w.root)
 }
 
-// Write renders and writes the site, then puts it in place of out. On an
-// error nothing replaces out and the new directory is removed.
+// Write renders and writes the site, then puts it in place of out (see
+// swap). On an error nothing replaces out and the new directory is
+// removed.
 func (b *Build) Write(st *site.Site, theme *render.Theme, opts Options) (Stats, error) {
 	if len(st.P.Credentials) != len(b.creds) {
 		b.Abort()
@@ -165,37 +185,21 @@ func (b *Build) Write(st *site.Site, theme *render.Theme, opts Options) (Stats, 
 	w := b.w
 	w.theme, w.progress, w.extra = theme, opts.Progress, opts.Extra
 	stats, err := b.write(st)
+	if err == nil {
+		// Last: a folder with the marker is a complete site.
+		err = w.file(Marker, []byte(markerText), false)
+	}
 	if err != nil {
 		b.Abort()
 		return Stats{}, err
 	}
+	hook("marked")
 	if err := swap(w.root, b.out); err != nil {
 		os.RemoveAll(w.root)
 		return Stats{}, err
 	}
 	stats.Elapsed = time.Since(b.start)
 	return stats, nil
-}
-
-// swap puts the new directory in place of out, then removes the old one.
-func swap(tmp, out string) error {
-	old := ""
-	if _, err := os.Lstat(out); err == nil {
-		old = tmp + ".old"
-		if err := os.Rename(out, old); err != nil {
-			return err
-		}
-	}
-	if err := os.Rename(tmp, out); err != nil {
-		if old != "" {
-			os.Rename(old, out)
-		}
-		return err
-	}
-	if old != "" {
-		return os.RemoveAll(old)
-	}
-	return nil
 }
 
 type writer struct {

@@ -27,7 +27,7 @@ import (
 )
 
 // program lays an overlay over the rules' base program in a temp dir.
-func program(t *testing.T, overlay string) string {
+func program(t testing.TB, overlay string) string {
 	t.Helper()
 	root := t.TempDir()
 	if err := os.CopyFS(root, os.DirFS("../check/testdata/base")); err != nil {
@@ -63,7 +63,7 @@ func build(t *testing.T, root, out string, asOf string) publish.Stats {
 // siteOf loads and checks the program at root, which must have no
 // errors, and computes its site and theme, as accredit build does before
 // writing.
-func siteOf(t *testing.T, root, asOf string) (*site.Site, *render.Theme) {
+func siteOf(t testing.TB, root, asOf string) (*site.Site, *render.Theme) {
 	t.Helper()
 	d, _ := date.Parse(asOf)
 	p, ds, err := load.Load(root)

@@ -1,7 +1,9 @@
 // Package record edits the TOML files that administrators write by hand
 // without disturbing them: it appends a [[table]] at the end of a file,
 // adds keys at the end of an existing [[table]], and writes a set of files
-// all or nothing.
+// all or nothing, journaled so that a killed write is finished or undone
+// by the next (Write, Recover), and compare-and-swap, so that a file
+// changed since it was read is never overwritten.
 //
 // In: a file's bytes and the keys to add. Out: the same bytes with the new
 // lines spliced in and every other byte as it was: comments, blank lines,

@@ -3,7 +3,6 @@ package record
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,86 +12,6 @@ import (
 
 	"github.com/accredit/accredit/cmd/internal/tomlpos"
 )
-
-// File is a file to write: Path on disk and its new content.
-type File struct {
-	Path string
-	Data []byte
-	// Perm is the file's permissions; 0 keeps a target's own (0644 for a
-	// new file). Callers that have just read the target pass them and save
-	// a look-up.
-	Perm fs.FileMode
-}
-
-// Write writes every file, all or nothing as far as a file system allows:
-// each new content goes to a temporary file beside its target first, and
-// only when all of them are written are they renamed over their targets,
-// so an error while writing (a full disk, a
-// read-only folder) changes no target. A target keeps its permissions; a
-// new one gets 0644 and its folder is made. Renames are atomic one by one:
-// a reader sees each file either old or new, never half written.
-func Write(files []File) error {
-	st := make([]staged, len(files))
-	// Thousands of files (an import) are written on all cores.
-	if err := parallel(len(files), func(i int) error {
-		var err error
-		st[i], err = stage(files[i])
-		return err
-	}); err != nil {
-		discard(st)
-		return err
-	}
-	return commit(st)
-}
-
-// staged is a file's new content written beside it, not yet in its place.
-type staged struct {
-	temp, target string
-}
-
-// stage writes a file's new content to a temporary file beside it.
-func stage(f File) (staged, error) {
-	t, err := writeTemp(f)
-	if err != nil {
-		return staged{}, err
-	}
-	return staged{temp: t, target: f.Path}, nil
-}
-
-// discard removes staged files; zero values are skipped.
-func discard(st []staged) {
-	for _, s := range st {
-		if s.temp != "" {
-			os.Remove(s.temp)
-		}
-	}
-}
-
-// commit renames every staged file over its target. After an error the
-// files not yet renamed are removed, and the error says how many were
-// written.
-func commit(st []staged) error {
-	done := make([]bool, len(st))
-	err := parallel(len(st), func(i int) error {
-		if err := os.Rename(st[i].temp, st[i].target); err != nil {
-			return err
-		}
-		done[i] = true
-		return nil
-	})
-	if err == nil {
-		return nil
-	}
-	written := 0
-	for i, s := range st {
-		if done[i] {
-			written++
-		} else {
-			os.Remove(s.temp)
-		}
-	}
-	return fmt.Errorf("%w (%d of %d files were written)", err, written, len(st))
-}
 
 // IOWorkers is how many files to read or write at once: file system calls
 // wait on the disk as much as they use a core, so more of them than cores
@@ -129,40 +48,6 @@ func parallel(n int, fn func(i int) error) error {
 	}
 	wg.Wait()
 	return first
-}
-
-func writeTemp(f File) (string, error) {
-	dir, base := filepath.Split(f.Path)
-	if dir == "" {
-		dir = "."
-	}
-	perm := f.Perm
-	if perm == 0 {
-		perm = 0o644
-		if fi, err := os.Stat(f.Path); err == nil {
-			perm = fi.Mode().Perm()
-		} else if err := os.MkdirAll(dir, 0o755); err != nil {
-			return "", err
-		}
-	}
-	// A leading dot keeps the loader and watchers from taking the temporary
-	// file for a record.
-	tmp, err := os.CreateTemp(dir, "."+base+".accredit-*")
-	if err != nil {
-		return "", err
-	}
-	_, err = tmp.Write(f.Data)
-	if err == nil {
-		err = tmp.Chmod(perm)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return "", fmt.Errorf("writing %s: %w", f.Path, err)
-	}
-	return tmp.Name(), nil
 }
 
 // EachPerson reads every person file of the program at root

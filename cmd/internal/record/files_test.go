@@ -66,11 +66,13 @@ func TestEachPerson(t *testing.T) {
 }
 
 func TestWrite(t *testing.T) {
-	dir := t.TempDir()
+	root := t.TempDir()
+	dir := filepath.Join(root, "partners")
+	os.Mkdir(dir, 0o755)
 	old := filepath.Join(dir, "old.toml")
 	os.WriteFile(old, []byte("old"), 0o600)
 	files := []File{{Path: old, Data: []byte("new")}, {Path: filepath.Join(dir, "sub", "new.toml"), Data: []byte("made")}}
-	if err := Write(files); err != nil {
+	if err := Write(root, files); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range files {
@@ -83,19 +85,14 @@ func TestWrite(t *testing.T) {
 	}
 	// A file that cannot be written (its folder is a file) leaves every
 	// file as it was, and no temporary file behind.
-	err := Write([]File{{Path: old, Data: []byte("newer")}, {Path: filepath.Join(old, "f.toml"), Data: []byte("x")}})
+	err := Write(root, []File{{Path: old, Data: []byte("newer")}, {Path: filepath.Join(old, "f.toml"), Data: []byte("x")}})
 	if err == nil {
 		t.Fatal("no error writing below a file")
 	}
 	if got, _ := os.ReadFile(old); string(got) != "new" {
 		t.Errorf("old.toml = %q after a failed write", got)
 	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if e.Name()[0] == '.' {
-			t.Errorf("temporary file %s left behind", e.Name())
-		}
-	}
+	noTemps(t, root)
 }
 
 // FuzzTopString: the light scan never panics, and whatever it reads from a

@@ -313,5 +313,5 @@ func (x *Index) save(path string) error {
 		}
 	}
 	// People's e-mails are private: the index is readable by its owner only.
-	return Write([]File{{Path: path, Data: b.Bytes(), Perm: 0o600}})
+	return writeAtomic(path, b.Bytes(), 0o600)
 }

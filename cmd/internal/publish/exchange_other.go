@@ -1,0 +1,5 @@
+//go:build !linux && !darwin
+
+package publish
+
+func exchangeDirs(a, b string) error { return errNoExchange }
