@@ -49,11 +49,14 @@ type walker struct {
 	*worker
 }
 
-// worker is what one goroutine of a walk keeps: the trees of its last
-// diffs, and the keys of the blobs it has read.
+// worker is what one goroutine of a walk keeps: the trees and the keys of
+// the blobs of its last two diffs. A walk diffs each commit with its
+// parent, so what one diff read as the parent's is read again by the
+// next as the commit's; older generations are let go, or the keys of
+// every version of every file would stay in memory.
 type worker struct {
-	trees  treeCache
-	parsed map[blobKey][]value
+	trees        treeCache
+	parsed, prev map[blobKey][]value
 }
 
 type blobKey struct {
@@ -63,6 +66,11 @@ type blobKey struct {
 }
 
 func newWorker() *worker { return &worker{parsed: map[blobKey][]value{}} }
+
+// turn starts a new generation of parsed blobs, forgetting the oldest.
+func (wk *worker) turn() {
+	wk.prev, wk.parsed = wk.parsed, make(map[blobKey][]value, len(wk.parsed))
+}
 
 // maxMergeDepth bounds how deep provenance follows merges of merges.
 const maxMergeDepth = 8
@@ -156,6 +164,7 @@ func (w *walker) events(wk *worker, a, b plumbing.Hash) ([]event, error) {
 	if err != nil || len(changes) == 0 {
 		return nil, err
 	}
+	defer wk.turn()
 	before, after := map[string]value{}, map[string]value{}
 	var order, gone []string
 	for _, c := range changes {
@@ -241,6 +250,10 @@ func (wk *worker) values(r *Repo, file string, h plumbing.Hash, special bool) ([
 	}
 	k := blobKey{h, special, file}
 	if vs, ok := wk.parsed[k]; ok {
+		return vs, nil
+	}
+	if vs, ok := wk.prev[k]; ok {
+		wk.parsed[k] = vs
 		return vs, nil
 	}
 	var b []byte
