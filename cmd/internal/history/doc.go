@@ -1,18 +1,25 @@
 // Package history reads a program's git history with go-git, so that git
-// does the work of an audit log: who granted, revoked or waived what, and
-// what a change between two revisions does.
+// does the work of an audit log: who changed what, whether they were
+// allowed to, and what a change between two revisions does.
 //
 // In: a program root inside a git repository (no git binary is needed).
 // Out:
-//   - Provenance: for every credential id the commit that introduced it,
-//     and for every revocation and waiver the commit that added it (hash,
-//     author name and e-mail, date). One walk over first-parent history
-//     finds them all; trees are compared by entry hash, and only changed
-//     subtrees under partners/*/people/ are read. A change that a merge
-//     brings in is traced into the merged branch, to the commit that made
-//     it. A shallow clone stops the walk with ErrIncomplete: never a guess.
-//   - Audit: the diagnostics of "accredit check --git" (unauthorized-grant,
-//     unsigned-grant, history-incomplete) for a loaded program.
+//   - Audit (govern.go): one walk over the first-parent history compares
+//     each commit with its parent key by key (keys.go: certification
+//     records by credential id, other TOML by key path, other files
+//     whole), traces what a merge brings in to the branch commit that made
+//     it, and judges every change against the roster in force at the
+//     commit's first parent, along a chain of trust from the baseline:
+//     roles, signatures, and the verdict of the last change to each key.
+//     Its diagnostics are those of "accredit check --git"
+//     (unauthorized-grant, unauthorized-change, unsigned-grant,
+//     unsigned-change, history-incomplete). Trees are compared by entry
+//     hash, and only changed subtrees are read. A shallow clone stops the
+//     walk with ErrIncomplete: never a guess.
+//   - Provenance, from the same walk: for every credential id the commit
+//     that introduced it (or the baseline, for credentials recorded at
+//     import), and for every revocation and waiver the commit that set it
+//     (hash, author name and e-mail, date).
 //   - FS: any revision's tree as an fs.FS, so that package load reads a
 //     program without a checkout (accredit plan).
 //
