@@ -289,6 +289,9 @@ func (a *auditor) pass(chain []*link, all [][]event, start int, only func(event)
 			evs = keep
 		}
 		if len(evs) == 0 {
+			if i == start && imported {
+				a.imported(l) // a baseline that changed nothing itself
+			}
 			continue
 		}
 		var who []*Commit
@@ -320,14 +323,18 @@ func (a *auditor) pass(chain []*link, all [][]event, start int, only func(event)
 			cur = a.roster(b)
 		}
 		if i == start && imported {
-			// What the baseline holds was recorded at import.
-			for id := range a.prov.Granted {
-				a.prov.Granted[id] = l.who
-				a.prov.Imported[id] = true
-			}
+			a.imported(l)
 		}
 	}
 	return nil
+}
+
+// imported marks what the baseline holds as recorded at import.
+func (a *auditor) imported(l *link) {
+	for id := range a.prov.Granted {
+		a.prov.Granted[id] = l.who
+		a.prov.Imported[id] = true
+	}
 }
 
 // provenance keeps who granted, revoked and waived each credential.

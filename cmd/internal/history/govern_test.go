@@ -299,7 +299,9 @@ func TestBaseline(t *testing.T) {
 		return map[string]string{"programs/program.toml": g.readAll("programs/program.toml") + "\n[audit]\nsince = \"" + hash[:12] + "\"\n"}
 	}
 	t.Run("set by an administrator", func(t *testing.T) {
-		g, imported := setup(t)
+		g, _ := setup(t)
+		// A baseline commit that changes no file of the program.
+		imported := g.commit(olga, "Outside the program", map[string]string{"README.md": "x"})
 		g.commit(dana, "The audit starts here", since(g, imported))
 		if got := auditAny(t, g.dir); len(got) != 0 {
 			t.Errorf("audit: %q", got)
