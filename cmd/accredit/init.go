@@ -90,6 +90,7 @@ func runInit(env *base.Env, args []string) int {
 		return base.ExitProblems
 	}
 	printLine(env.Stderr, "next: read %s, then run accredit serve --root %s", filepath.Join(dir, "README.md"), dir)
+	fmt.Fprintln(env.Stderr, "before the first commit, put your own administrators in programs/program.toml: the first commit's roster is where the git audit's chain of trust starts")
 	return base.ExitOK
 }
 
