@@ -26,9 +26,10 @@ type FileError struct {
 func (e *FileError) Error() string { return e.Path + " " + e.Err.Error() }
 func (e *FileError) Unwrap() error { return e.Err }
 
-// fileErr turns safefs's refusal of a file into a FileError naming it;
-// any other error is returned as it is (fs.ErrNotExist stays testable).
-func fileErr(err error) error {
+// AsFileError turns safefs's refusal of a file into a FileError naming
+// it; any other error is returned as it is (fs.ErrNotExist stays
+// testable).
+func AsFileError(err error) error {
 	var pe *fs.PathError
 	if err != nil && safefs.Refused(err) && errors.As(err, &pe) {
 		return &FileError{Path: pe.Path, Err: pe.Err}
@@ -42,14 +43,14 @@ func fileErr(err error) error {
 // *FileError naming it.
 func ReadPerson(root, rel string) ([]byte, error) {
 	data, err := safefs.ReadFileAt(root, rel, PersonLimit)
-	return data, fileErr(err)
+	return data, AsFileError(err)
 }
 
 // ReadPersonIn is ReadPerson in a folder already open, for readers of
 // many files.
 func ReadPersonIn(d *safefs.Dir, rel string) ([]byte, error) {
 	data, err := d.ReadFileLimit(rel, PersonLimit)
-	return data, fileErr(err)
+	return data, AsFileError(err)
 }
 
 // ensureDir makes the folder dir (/-separated, relative to d) and any
@@ -68,7 +69,7 @@ func ensureDir(d *safefs.Dir, dir string) error {
 		}
 		return &FileError{Path: dir, Err: safefs.ErrNotDir}
 	case !errors.Is(err, fs.ErrNotExist):
-		return fileErr(err)
+		return AsFileError(err)
 	}
 	if err := ensureDir(d, path.Dir(dir)); err != nil {
 		return err
@@ -77,5 +78,5 @@ func ensureDir(d *safefs.Dir, dir string) error {
 	if errors.Is(err, fs.ErrExist) { // a file of the same write made it first
 		return nil
 	}
-	return fileErr(err)
+	return AsFileError(err)
 }

@@ -70,7 +70,7 @@ func EachPerson(root string, fn func(rel string, data []byte)) error {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
-		return fileErr(err)
+		return AsFileError(err)
 	}
 	var names []string
 	for _, pa := range partners {
@@ -106,7 +106,7 @@ func eachPersonOf(d *safefs.Dir, partner string, fn func(rel string, data []byte
 		return nil
 	}
 	if err != nil {
-		return fileErr(err)
+		return AsFileError(err)
 	}
 	for _, pe := range people {
 		name := pe.Name()

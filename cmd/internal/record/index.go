@@ -67,7 +67,7 @@ func BuildIndex(root, cache string, reuse bool) (*Index, error) {
 	defer d.Close()
 	partners, err := d.ReadDir("partners")
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fileErr(err)
+		return nil, AsFileError(err)
 	}
 	var names []string
 	for _, pa := range partners {
@@ -185,7 +185,7 @@ func indexDir(d *safefs.Dir, partner string, old dirEntry, recent int64) (e dirE
 		return dirEntry{}, old.mtime != 0 || len(old.people) > 0, nil
 	}
 	if err != nil {
-		return e, false, fileErr(err)
+		return e, false, AsFileError(err)
 	}
 	if !fi.IsDir() {
 		if err := safefs.Check(fi); err != nil {
@@ -199,7 +199,7 @@ func indexDir(d *safefs.Dir, partner string, old dirEntry, recent int64) (e dirE
 	}
 	files, err := d.ReadDir(dir)
 	if err != nil {
-		return e, false, fileErr(err)
+		return e, false, AsFileError(err)
 	}
 	if keep(mtime, recent) {
 		e.mtime = mtime

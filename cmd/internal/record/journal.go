@@ -223,7 +223,7 @@ func (j *journal) remove(d *safefs.Dir, rel string) error {
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	return fileErr(err)
+	return AsFileError(err)
 }
 
 // rename renames rel's temporary file over rel, unless rel is (now) a
@@ -244,7 +244,7 @@ func (j *journal) rename(d *safefs.Dir, rel string) error {
 		}
 		return r.Rename(j.temp(rel), path.Base(rel))
 	})
-	return fileErr(err)
+	return AsFileError(err)
 }
 
 // save writes the journal whole under name: to a temporary name first,
@@ -283,7 +283,7 @@ func (j *journal) stage(d *safefs.Dir, rel string, f File) error {
 			perm = 0o644
 		}
 	default:
-		return fmt.Errorf("writing %s: %w", rel, fileErr(err))
+		return fmt.Errorf("writing %s: %w", rel, AsFileError(err))
 	}
 	err = d.Within(path.Dir(rel), func(r *os.Root) error {
 		name := j.temp(rel)
@@ -306,7 +306,7 @@ func (j *journal) stage(d *safefs.Dir, rel string, f File) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", rel, fileErr(err))
+		return fmt.Errorf("writing %s: %w", rel, AsFileError(err))
 	}
 	hook("staged-file")
 	return nil
@@ -324,7 +324,7 @@ func unchanged(d *safefs.Dir, rel string, base *Base) error {
 		}
 	}
 	if base == nil {
-		return fileErr(ignoreNotExist(err))
+		return AsFileError(ignoreNotExist(err))
 	}
 	changed := false
 	var tl *safefs.TooLargeError
@@ -334,7 +334,7 @@ func unchanged(d *safefs.Dir, rel string, base *Base) error {
 	case err != nil:
 		changed = errors.Is(err, fs.ErrNotExist)
 		if !changed {
-			return fileErr(err)
+			return AsFileError(err)
 		}
 	default:
 		var data []byte
@@ -343,7 +343,7 @@ func unchanged(d *safefs.Dir, rel string, base *Base) error {
 		case errors.As(err, &tl) || errors.Is(err, fs.ErrNotExist):
 			changed = true
 		case err != nil:
-			return fileErr(err)
+			return AsFileError(err)
 		default:
 			changed = sha256.Sum256(data) != base.Sum
 		}
