@@ -3,6 +3,7 @@ package importcsv
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/accredit/accredit/cmd/internal/safefs"
@@ -20,6 +21,9 @@ const CSVLimit = 64 << 20
 // than CSVLimit bytes from it is an error.
 func Open(name string) (io.ReadCloser, error) {
 	fi, err := os.Stat(name)
+	if pe, ok := err.(*fs.PathError); ok {
+		pe.Op = "open" // what the user asked for: "open x.csv: no such file"
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -39,19 +43,19 @@ func Open(name string) (io.ReadCloser, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s changed while it was opened", name)
 	}
-	return &capped{f: f, name: name, left: CSVLimit}, nil
+	return &capped{f: f, name: name, left: CSVLimit, limit: CSVLimit}, nil
 }
 
 // capped reads a file and fails past its cap.
 type capped struct {
-	f    *os.File
-	name string
-	left int64
+	f           *os.File
+	name        string
+	left, limit int64
 }
 
 func (c *capped) Read(p []byte) (int, error) {
 	if c.left < 0 {
-		return 0, fmt.Errorf("%s %v", c.name, &safefs.TooLargeError{Size: CSVLimit + 1, Limit: CSVLimit})
+		return 0, fmt.Errorf("%s %v", c.name, &safefs.TooLargeError{Size: c.limit + 1, Limit: c.limit})
 	}
 	if int64(len(p)) > c.left+1 {
 		p = p[:c.left+1]
@@ -59,7 +63,7 @@ func (c *capped) Read(p []byte) (int, error) {
 	n, err := c.f.Read(p)
 	c.left -= int64(n)
 	if c.left < 0 {
-		return 0, fmt.Errorf("%s %v", c.name, &safefs.TooLargeError{Size: CSVLimit + 1, Limit: CSVLimit})
+		return 0, fmt.Errorf("%s %v", c.name, &safefs.TooLargeError{Size: c.limit + 1, Limit: c.limit})
 	}
 	return n, err
 }
