@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -83,7 +82,7 @@ func runImport(env *base.Env, args []string) int {
 		env.Errorf(cmdImport, "--delimiter: %v", err)
 		return base.ExitUsage
 	}
-	f, err := os.Open(name)
+	f, err := importcsv.Open(name)
 	if err != nil {
 		env.Errorf(cmdImport, "%v", err)
 		return base.ExitUsage

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/load"
 	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/record"
+	"github.com/accredit/accredit/cmd/internal/safefs"
 	"github.com/accredit/accredit/cmd/internal/standing"
 )
 
@@ -106,14 +106,27 @@ func PlanGrant(root string, g Grant, asOf date.Date) (*Edit, error) {
 	if !load.IsSlug(g.Partner) || !load.IsSlug(g.Person) {
 		return nil, fmt.Errorf("partner %q and person %q must be ids (lower-case letters, digits and single hyphens)", g.Partner, g.Person)
 	}
-	if _, err := os.Stat(filepath.Join(root, "partners", g.Partner, "partner.md")); err != nil {
-		return nil, fmt.Errorf("no partner %q: partners/%s/partner.md: %v", g.Partner, g.Partner, unwrapPath(err))
+	// The program's files are read as the loader reads them (package
+	// safefs): a person file that is a link, a FIFO or too large is
+	// refused, never followed, and so never replaced by the write.
+	d, err := safefs.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	md := "partners/" + g.Partner + "/partner.md"
+	if fi, err := d.Stat(md); safefs.Refused(err) {
+		return nil, record.AsFileError(err)
+	} else if err != nil {
+		return nil, fmt.Errorf("no partner %q: %s: %v", g.Partner, md, unwrapPath(err))
+	} else if err := safefs.Check(fi); err != nil {
+		return nil, &record.FileError{Path: md, Err: err}
 	}
 	if !g.Issued.Valid() {
 		return nil, errors.New("no issue date")
 	}
 	rel := "partners/" + g.Partner + "/people/" + g.Person + ".toml"
-	old, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+	old, err := record.ReadPersonIn(d, rel)
 	isNew := false
 	switch {
 	case err == nil && g.Name != "":
@@ -352,7 +365,12 @@ func FindCredential(root, id, cache string) (*Found, error) {
 	if cache != "" {
 		if idx, err := record.BuildIndex(root, cache, true); err == nil {
 			for _, rel := range idx.ByCredential(norm) {
-				if data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel))); err == nil {
+				data, err := record.ReadPerson(root, rel)
+				var fe *record.FileError
+				if errors.As(err, &fe) {
+					return nil, err
+				}
+				if err == nil {
 					hits = append(hits, holding(rel, data, norm)...)
 				}
 			}

@@ -3,10 +3,8 @@ package importcsv
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,6 +15,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/load"
 	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/record"
+	"github.com/accredit/accredit/cmd/internal/safefs"
 )
 
 // Plan is what an import would change.
@@ -38,7 +37,6 @@ type FilePlan struct {
 	Data  []byte // the new content
 	Added []Row
 
-	perm fs.FileMode
 	base *record.Base // the content the plan was made from
 }
 
@@ -60,7 +58,7 @@ func (p *Plan) Write() error {
 	}
 	files := make([]record.File, len(p.Files))
 	for i, f := range p.Files {
-		files[i] = record.File{Path: f.Path, Data: f.Data, Perm: f.perm, Base: f.base}
+		files[i] = record.File{Path: f.Path, Data: f.Data, Base: f.base}
 	}
 	if err := record.Write(p.root, files); err != nil {
 		return err
@@ -99,19 +97,30 @@ func PlanImport(root string, rows []Row, asOf date.Date, opts Options) (*Plan, e
 			break
 		}
 	}
-	plan := planWith(root, defs, idx, rows, asOf)
-	if opts.IndexCache != "" && plan.stale {
+	// Person files are read as the loader reads them (package safefs): a
+	// file that is a link, a FIFO or too large stops the import, naming
+	// it, before anything is written.
+	d, err := safefs.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	plan, err := planWith(d, root, defs, idx, rows, asOf)
+	if err == nil && opts.IndexCache != "" && plan.stale {
 		// The stored index missed a change: look at every file again.
 		if idx, err = record.BuildIndex(root, opts.IndexCache, false); err != nil {
 			return nil, err
 		}
-		plan = planWith(root, defs, idx, rows, asOf)
+		plan, err = planWith(d, root, defs, idx, rows, asOf)
+	}
+	if err != nil {
+		return nil, err
 	}
 	plan.index, plan.cache, plan.root = idx, opts.IndexCache, root
 	return plan, nil
 }
 
-func planWith(root string, defs *program.Program, idx *record.Index, rows []Row, asOf date.Date) *Plan {
+func planWith(d *safefs.Dir, root string, defs *program.Program, idx *record.Index, rows []Row, asOf date.Date) (*Plan, error) {
 	plan := &Plan{}
 	problem := func(r Row, format string, args ...any) {
 		plan.Problems = append(plan.Problems, Problem{Line: r.Line, Msg: fmt.Sprintf(format, args...)})
@@ -166,12 +175,15 @@ func planWith(root string, defs *program.Program, idx *record.Index, rows []Row,
 	for range record.IOWorkers() {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = planFile(root, rels[i], byFile[rels[i]])
+				results[i] = planFile(d, root, rels[i], byFile[rels[i]])
 			}
 		})
 	}
 	wg.Wait()
 	for _, res := range results {
+		if res.err != nil { // the first in path order
+			return nil, res.err
+		}
 		plan.Problems = append(plan.Problems, res.problems...)
 		plan.Present = append(plan.Present, res.present...)
 		plan.stale = plan.stale || res.stale
@@ -181,7 +193,7 @@ func planWith(root string, defs *program.Program, idx *record.Index, rows []Row,
 	}
 	slices.SortStableFunc(plan.Problems, func(a, b Problem) int { return a.Line - b.Line })
 	slices.SortFunc(plan.Present, func(a, b Row) int { return a.Line - b.Line })
-	return plan
+	return plan, nil
 }
 
 type fileResult struct {
@@ -189,15 +201,21 @@ type fileResult struct {
 	present  []Row
 	problems []Problem
 	stale    bool
+	err      error // a file refused (*record.FileError): no plan at all
 }
 
 // planFile adds a file's new rows after the records it already holds.
-func planFile(root, rel string, rows []Row) (res fileResult) {
+func planFile(d *safefs.Dir, root, rel string, rows []Row) (res fileResult) {
 	problem := func(r Row, format string, args ...any) {
 		res.problems = append(res.problems, Problem{r.Line, fmt.Sprintf(format, args...)})
 	}
 	path := filepath.Join(root, filepath.FromSlash(rel))
-	old, perm, err := readFile(path)
+	old, err := record.ReadPersonIn(d, rel)
+	var fe *record.FileError
+	if errors.As(err, &fe) {
+		res.err = err
+		return res
+	}
 	if err != nil {
 		res.stale = true
 		for _, r := range rows {
@@ -275,7 +293,7 @@ func planFile(root, rel string, rows []Row) (res fileResult) {
 		return res
 	}
 	slices.SortFunc(added, func(a, b Row) int { return a.Line - b.Line })
-	res.file = &FilePlan{File: rel, Path: path, Data: data, Added: added, perm: perm, base: record.BaseOf(old)}
+	res.file = &FilePlan{File: rel, Path: path, Data: data, Added: added, base: record.BaseOf(old)}
 	return res
 }
 
@@ -341,32 +359,4 @@ func kvs(r Row) []record.KV {
 		out = append(out, record.KV{Key: "proctoring", Value: r.Proctoring})
 	}
 	return out
-}
-
-func readFile(path string) ([]byte, fs.FileMode, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, 0, err
-	}
-	// Sized from the stat, as os.ReadFile does: two reads, not a growing
-	// buffer's four or five, times thousands of files.
-	data := make([]byte, 0, fi.Size()+1)
-	for {
-		n, err := f.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if err == io.EOF {
-			return data, fi.Mode().Perm(), nil
-		}
-		if err != nil {
-			return nil, 0, err
-		}
-		if len(data) == cap(data) {
-			data = slices.Grow(data, 512)
-		}
-	}
 }

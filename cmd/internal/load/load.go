@@ -120,6 +120,11 @@ const (
 	kindFolder // a folder, or a file of no kind
 )
 
+// PersonLimit caps a person file. The writers (package record) read
+// person files with the same cap, so that a file check refuses is one
+// grant refuses too.
+const PersonLimit = 256 << 10
+
 // limits caps each kind of file: a person file is a few KB, a question
 // bank the largest file a program has. Documented in content/docs/format.md.
 var limits = [...]int64{
@@ -128,7 +133,7 @@ var limits = [...]int64{
 	kindExam:    1 << 20,
 	kindBank:    8 << 20,
 	kindPartner: 256 << 10,
-	kindPerson:  256 << 10,
+	kindPerson:  PersonLimit,
 	kindPage:    1 << 20,
 }
 

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/accredit/accredit/cmd/internal/safefs"
 )
 
 // Dir is the folder of the program at root where accredit keeps its
@@ -61,6 +63,11 @@ func Acquire(path string, wait time.Duration) (*Lock, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
+	// The state folder must not lead elsewhere: the journal and its
+	// temporary files are written there.
+	if fi, err := os.Lstat(filepath.Dir(path)); err == nil && !fi.IsDir() {
+		return nil, &os.PathError{Op: "open", Path: filepath.Dir(path), Err: errors.New("is not a folder (a symbolic link?): accredit keeps its write state only in a folder of its own")}
+	}
 	deadline := time.Now().Add(wait)
 	pause := 5 * time.Millisecond
 	for {
@@ -97,7 +104,7 @@ func (l *Lock) stamp() error {
 // Holder reads the pid and start time written in a lock file; zero values
 // when it holds none.
 func Holder(path string) (pid int, since time.Time) {
-	data, err := os.ReadFile(path)
+	data, err := safefs.ReadFileAt(filepath.Dir(path), filepath.Base(path), 4<<10) // a link, a FIFO: no holder
 	if err != nil {
 		return 0, time.Time{}
 	}

@@ -19,4 +19,10 @@
 // top-level string key (a person's email) with a light scan, and Index
 // maps e-mails and credential ids to files, kept between runs and reused
 // per partner while its people/ folder is unchanged.
+//
+// Every person file is read, and written, as the loader reads it
+// (package safefs): only a regular file inside the root, reached through
+// no link, of at most PersonLimit bytes. A file that is a link (even to
+// another person's file), a FIFO or a device is refused with a
+// *FileError naming it, never followed, and never replaced by a write.
 package record

@@ -16,6 +16,7 @@ import (
 
 	"github.com/accredit/accredit/cmd/internal/credid"
 	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/safefs"
 )
 
 // An Index maps people's e-mails, in lower case, and the credential ids
@@ -58,14 +59,24 @@ func BuildIndex(root, cache string, reuse bool) (*Index, error) {
 	if cache != "" && reuse {
 		old = readIndex(cache)
 	}
-	partners, err := os.ReadDir(filepath.Join(root, "partners"))
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	// Read as the loader reads (package safefs): a link is refused.
+	d, err := safefs.Open(root)
+	if err != nil {
 		return nil, err
+	}
+	defer d.Close()
+	partners, err := d.ReadDir("partners")
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, AsFileError(err)
 	}
 	var names []string
 	for _, pa := range partners {
-		if pa.IsDir() && !strings.HasPrefix(pa.Name(), ".") {
-			names = append(names, pa.Name())
+		switch name := pa.Name(); {
+		case strings.HasPrefix(name, "."):
+		case pa.IsDir():
+			names = append(names, name)
+		case pa.Type()&fs.ModeSymlink != 0:
+			return nil, &FileError{Path: "partners/" + name, Err: safefs.ErrSymlink}
 		}
 	}
 	x := &Index{root: root, byKey: map[string][]string{}, dirs: make(map[string]dirEntry, len(names))}
@@ -76,30 +87,19 @@ func BuildIndex(root, cache string, reuse bool) (*Index, error) {
 	// not kept.
 	recent := time.Now().Add(-2 * time.Second).UnixNano()
 	var mu sync.Mutex
-	var firstErr error
-	work := make(chan int, len(names))
-	for i := range names {
-		work <- i
-	}
-	close(work)
-	var wg sync.WaitGroup
-	for range IOWorkers() {
-		wg.Go(func() {
-			for i := range work {
-				e, fresh, err := indexDir(root, names[i], old[names[i]], recent)
-				mu.Lock()
-				entries[i] = e
-				changed = changed || fresh
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	errs := make([]error, len(names))
+	parallel(len(names), func(i int) error {
+		e, fresh, err := indexDir(d, names[i], old[names[i]], recent)
+		mu.Lock()
+		entries[i], errs[i] = e, err
+		changed = changed || fresh
+		mu.Unlock()
+		return nil
+	})
+	for _, err := range errs { // the first in path order
+		if err != nil {
+			return nil, err
+		}
 	}
 	for i, name := range names {
 		e := entries[i]
@@ -139,13 +139,18 @@ func (x *Index) Touched(partners []string, cache string) {
 		return
 	}
 	recent := time.Now().Add(-2 * time.Second).UnixNano()
+	d, err := safefs.Open(x.root)
+	if err != nil {
+		return
+	}
+	defer d.Close()
 	for _, name := range partners {
 		e, ok := x.dirs[name]
 		if !ok {
 			continue
 		}
 		e.mtime = 0
-		if fi, err := os.Stat(filepath.Join(x.root, "partners", name, "people")); err == nil && keep(fi.ModTime().UnixNano(), recent) {
+		if fi, err := d.Stat("partners/" + name + "/people"); err == nil && fi.IsDir() && keep(fi.ModTime().UnixNano(), recent) {
 			e.mtime = fi.ModTime().UnixNano()
 		}
 		x.dirs[name] = e
@@ -171,39 +176,47 @@ func (x *Index) ByCredential(id string) []string {
 }
 
 // indexDir reads one partner's people unless its folder is unchanged
-// since the stored entry; fresh reports a read.
-func indexDir(root, partner string, old dirEntry, recent int64) (e dirEntry, fresh bool, err error) {
-	dir := filepath.Join(root, "partners", partner, "people")
-	fi, err := os.Stat(dir)
+// since the stored entry; fresh reports a read. The folder and its
+// files are read through d: a link is an error naming it.
+func indexDir(d *safefs.Dir, partner string, old dirEntry, recent int64) (e dirEntry, fresh bool, err error) {
+	dir := "partners/" + partner + "/people"
+	fi, err := d.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return dirEntry{}, old.mtime != 0 || len(old.people) > 0, nil
 	}
 	if err != nil {
-		return e, false, err
+		return e, false, AsFileError(err)
+	}
+	if !fi.IsDir() {
+		if err := safefs.Check(fi); err != nil {
+			return e, false, &FileError{Path: dir, Err: err}
+		}
+		return e, false, &FileError{Path: dir, Err: safefs.ErrNotDir}
 	}
 	mtime := fi.ModTime().UnixNano()
 	if old.mtime != 0 && old.mtime == mtime {
 		return old, false, nil
 	}
-	files, err := os.ReadDir(dir)
+	files, err := d.ReadDir(dir)
 	if err != nil {
-		return e, false, err
+		return e, false, AsFileError(err)
 	}
 	if keep(mtime, recent) {
 		e.mtime = mtime
 	}
 	for _, f := range files {
 		name := f.Name()
-		if strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".toml") || f.IsDir() {
+		if strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".toml") {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, name))
+		rel := dir + "/" + name
+		data, err := ReadPersonIn(d, rel)
 		if err != nil {
 			return e, false, err
 		}
 		e.people = append(e.people, personEntry{
 			file:  name,
-			email: strings.ToLower(personEmail("partners/"+partner+"/people/"+name, data)),
+			email: strings.ToLower(personEmail(rel, data)),
 			ids:   credentialIDs(data),
 		})
 	}

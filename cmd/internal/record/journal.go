@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/accredit/accredit/cmd/internal/lock"
+	"github.com/accredit/accredit/cmd/internal/safefs"
 )
 
 // File is a file to write: Path on disk and its new content.
@@ -34,13 +35,16 @@ type File struct {
 }
 
 // Base is a file's content as a writer read it.
+// Make one with BaseOf or NoFile.
 type Base struct {
 	Sum    [sha256.Size]byte
 	Absent bool // there was no file: it must not exist when written
+
+	size int64 // the file is read back with this cap: larger, it changed
 }
 
 // BaseOf is the base of a file read as data.
-func BaseOf(data []byte) *Base { return &Base{Sum: sha256.Sum256(data)} }
+func BaseOf(data []byte) *Base { return &Base{Sum: sha256.Sum256(data), size: int64(len(data))} }
 
 // NoFile is the base of a file that did not exist.
 func NoFile() *Base { return &Base{Absent: true} }
@@ -69,12 +73,23 @@ func (e *ChangedError) Error() string {
 //
 // The caller holds the program's lock (package lock) and has run
 // Recover: the journal is one per program. Only .toml files under root
-// whose path has no part starting with a dot are written.
+// whose path has no part starting with a dot are written, and only
+// through folders that are not links (package safefs): a target that is
+// a link, a FIFO or a device is refused with a *FileError naming it, and
+// nothing is written; a target that became one after the commit is left
+// as it is, its new content staged for Recover.
 func Write(root string, files []File) error {
 	j, err := newJournal(root, files)
 	if err != nil {
 		return err
 	}
+	// Every file is reached through safefs: a folder on the way that is
+	// a link, or a target that is one, is refused, never followed.
+	d, err := safefs.Open(root)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
 	dir := lock.Dir(root)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -84,18 +99,18 @@ func Write(root string, files []File) error {
 	}
 	hook("prepared")
 	undo := func() {
-		for _, f := range files {
-			os.Remove(j.temp(f.Path))
+		for _, rel := range j.Files {
+			j.remove(d, rel)
 		}
 		os.Remove(filepath.Join(dir, journalName))
 	}
 	// Thousands of files (an import) are written on all cores.
-	if err := parallel(len(files), func(i int) error { return j.stage(files[i]) }); err != nil {
+	if err := parallel(len(files), func(i int) error { return j.stage(d, j.Files[i], files[i]) }); err != nil {
 		undo()
 		return err
 	}
 	hook("staged")
-	if err := parallel(len(files), func(i int) error { return unchanged(root, files[i]) }); err != nil {
+	if err := parallel(len(files), func(i int) error { return unchanged(d, j.Files[i], files[i].Base) }); err != nil {
 		undo()
 		return err
 	}
@@ -106,7 +121,7 @@ func Write(root string, files []File) error {
 	hook("committed")
 	var done atomic.Int64
 	err = parallel(len(files), func(i int) error {
-		if err := os.Rename(j.temp(files[i].Path), files[i].Path); err != nil {
+		if err := j.rename(d, j.Files[i]); err != nil {
 			return err
 		}
 		done.Add(1)
@@ -196,10 +211,40 @@ func checkRel(rel string) error {
 	return nil
 }
 
-// temp is the temporary file of target in this journal.
-func (j *journal) temp(target string) string {
-	dir, base := filepath.Split(target)
-	return filepath.Join(dir, "."+base+".accredit-"+j.ID)
+// temp is the name of the temporary file of rel in this journal, in
+// rel's folder.
+func (j *journal) temp(rel string) string {
+	return "." + path.Base(rel) + ".accredit-" + j.ID
+}
+
+// remove removes rel's temporary file, if any.
+func (j *journal) remove(d *safefs.Dir, rel string) error {
+	err := d.Within(path.Dir(rel), func(r *os.Root) error { return r.Remove(j.temp(rel)) })
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return AsFileError(err)
+}
+
+// rename renames rel's temporary file over rel, unless rel is (now) a
+// link, a folder or a special file: rename(2) would replace a link
+// rather than write through it, but the link is someone's, and so is
+// what it points to. A temporary file already gone was renamed.
+func (j *journal) rename(d *safefs.Dir, rel string) error {
+	err := d.Within(path.Dir(rel), func(r *os.Root) error {
+		if _, err := r.Lstat(j.temp(rel)); err != nil {
+			return err
+		}
+		if fi, err := r.Lstat(path.Base(rel)); err == nil {
+			if err := safefs.Check(fi); err != nil {
+				return &FileError{Path: rel, Err: err}
+			}
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return r.Rename(j.temp(rel), path.Base(rel))
+	})
+	return AsFileError(err)
 }
 
 // save writes the journal whole under name: to a temporary name first,
@@ -216,63 +261,104 @@ func (j *journal) save(name string) error {
 	return os.Rename(tmp, name)
 }
 
-// stage writes a file's new content to its temporary file.
-func (j *journal) stage(f File) error {
+// stage writes a file's new content to its temporary file, beside the
+// target in its folder reached through no link. A target that is not a
+// regular file (a link, a FIFO) is refused.
+func (j *journal) stage(d *safefs.Dir, rel string, f File) error {
 	perm := f.Perm
-	if perm == 0 {
-		perm = 0o644
-		if fi, err := os.Stat(f.Path); err == nil {
+	fi, err := d.Stat(rel)
+	switch {
+	case err == nil:
+		if err := safefs.Check(fi); err != nil {
+			return &FileError{Path: rel, Err: err}
+		}
+		if perm == 0 {
 			perm = fi.Mode().Perm()
-		} else if err := os.MkdirAll(filepath.Dir(f.Path), 0o755); err != nil {
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		if err := ensureDir(d, path.Dir(rel)); err != nil {
+			return fmt.Errorf("writing %s: %w", rel, err)
+		}
+		if perm == 0 {
+			perm = 0o644
+		}
+	default:
+		return fmt.Errorf("writing %s: %w", rel, AsFileError(err))
+	}
+	err = d.Within(path.Dir(rel), func(r *os.Root) error {
+		name := j.temp(rel)
+		// O_EXCL: a file or link already there is an error, not a way
+		// to write elsewhere.
+		tmp, err := r.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+		if err != nil {
 			return err
 		}
-	}
-	name := j.temp(f.Path)
-	tmp, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+		_, err = tmp.Write(f.Data)
+		if err == nil {
+			err = tmp.Chmod(perm) // whatever the umask
+		}
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			r.Remove(name)
+		}
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", f.Path, err)
-	}
-	_, err = tmp.Write(f.Data)
-	if err == nil {
-		err = tmp.Chmod(perm) // whatever the umask
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(name)
-		return fmt.Errorf("writing %s: %w", f.Path, err)
+		return fmt.Errorf("writing %s: %w", rel, AsFileError(err))
 	}
 	hook("staged-file")
 	return nil
 }
 
-// unchanged checks a file against the base its writer read.
-func unchanged(root string, f File) error {
-	if f.Base == nil {
-		return nil
+// unchanged checks a file against the base its writer read: it is read
+// back through safefs, capped at the size it had, so that neither a
+// link swapped in nor a file grown huge meanwhile is followed or read
+// whole.
+func unchanged(d *safefs.Dir, rel string, base *Base) error {
+	fi, err := d.Stat(rel)
+	if err == nil {
+		if err := safefs.Check(fi); err != nil {
+			return &FileError{Path: rel, Err: err}
+		}
 	}
-	data, err := os.ReadFile(f.Path)
+	if base == nil {
+		return AsFileError(ignoreNotExist(err))
+	}
 	changed := false
+	var tl *safefs.TooLargeError
 	switch {
-	case f.Base.Absent:
+	case base.Absent:
 		changed = !errors.Is(err, fs.ErrNotExist)
 	case err != nil:
 		changed = errors.Is(err, fs.ErrNotExist)
 		if !changed {
-			return err
+			return AsFileError(err)
 		}
 	default:
-		changed = sha256.Sum256(data) != f.Base.Sum
+		var data []byte
+		data, err = d.ReadFileLimit(rel, base.size)
+		switch {
+		case errors.As(err, &tl) || errors.Is(err, fs.ErrNotExist):
+			changed = true
+		case err != nil:
+			return AsFileError(err)
+		default:
+			changed = sha256.Sum256(data) != base.Sum
+		}
 	}
 	if changed {
-		rel, err := filepath.Rel(root, f.Path)
-		if err != nil {
-			rel = f.Path
-		}
-		return &ChangedError{Path: filepath.ToSlash(rel)}
+		return &ChangedError{Path: rel}
 	}
 	return nil
+}
+
+func ignoreNotExist(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
 }
 
 // Pending reports whether a write of the program at root was
@@ -305,7 +391,9 @@ func Recover(root string) (*Recovered, error) {
 	dir := lock.Dir(root)
 	os.Remove(filepath.Join(dir, journalName+".tmp")) // nothing was staged yet
 	for _, name := range []string{commitName, journalName} {
-		data, err := os.ReadFile(filepath.Join(dir, name))
+		// A journal is not a program file, but it lies in the checkout
+		// (.accredit without git): read as one, never through a link.
+		data, err := safefs.ReadFileAt(dir, name, safefs.DefaultLimit)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -322,20 +410,22 @@ func Recover(root string) (*Recovered, error) {
 			}
 		}
 		forward := name == commitName
+		d, err := safefs.Open(root)
+		if err != nil {
+			return nil, err
+		}
 		for _, rel := range j.Files {
-			target := filepath.Join(root, filepath.FromSlash(rel))
-			tmp := j.temp(target)
 			if !forward {
-				if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
-					return nil, err
-				}
-				continue
+				err = j.remove(d, rel)
+			} else if err = j.rename(d, rel); errors.Is(err, fs.ErrNotExist) {
+				err = nil // renamed already
 			}
-			// Renamed already when it is gone.
-			if err := os.Rename(tmp, target); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return nil, err
+			if err != nil {
+				d.Close()
+				return nil, fmt.Errorf("finishing an interrupted write (%s): %w", filepath.Join(dir, name), err)
 			}
 		}
+		d.Close()
 		if err := os.Remove(filepath.Join(dir, name)); err != nil {
 			return nil, err
 		}

@@ -331,6 +331,25 @@ func (d *Dir) openFile(name string) (*os.File, fs.FileInfo, error) {
 	return f, got, nil
 }
 
+// Within runs fn with the folder name open as an os.Root, reached as
+// every read reaches it: component by component, through no link. It is
+// for writers, which create, rename and remove files in a folder of the
+// program and must not follow a link out of it (package record). The
+// folder's own files are fn's to check (Root.Lstat): a rename replaces
+// a link rather than writing through it, but a writer should refuse to
+// replace one. fn must not keep the Root.
+func (d *Dir) Within(name string, fn func(dir *os.Root) error) error {
+	if !fs.ValidPath(name) {
+		return &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	dr, err := d.acquire(name)
+	if err != nil {
+		return pathErr("open", name, err)
+	}
+	defer d.release(dr)
+	return fn(dr.r)
+}
+
 // DefaultLimit caps ReadFile of the fs.FS interface, whose callers give
 // no cap of their own.
 const DefaultLimit = 64 << 20
