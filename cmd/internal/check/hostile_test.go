@@ -351,7 +351,7 @@ func TestHostileCheck(t *testing.T) {
 			took := time.Since(start)
 			runtime.ReadMemStats(&after)
 			alloc := after.TotalAlloc - before.TotalAlloc // bounds the peak too
-			if took > hostileTime {                      // a busy machine: the better of two runs
+			if took > hostileTime {                       // a busy machine: the better of two runs
 				start = time.Now()
 				checkProgram(t, root)
 				took = min(took, time.Since(start))
