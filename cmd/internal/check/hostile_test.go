@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -386,5 +387,39 @@ func BenchmarkHostileCheck(b *testing.B) {
 			}
 			b.ReportMetric(float64(peak)/(1<<20), "heap-MB")
 		})
+	}
+}
+
+// Long lists are named in part: a grant lacking 13 courses has ten
+// course-missing errors and one counting the other three, and an unknown
+// level names the first 20 levels of 25.
+func TestListedInPart(t *testing.T) {
+	var courses, list, levels strings.Builder
+	for i := range 13 {
+		fmt.Fprintf(&courses, "\n[[courses]]\nid = \"c%d\"\ntitle = \"C\"\n", i)
+		fmt.Fprintf(&list, "\"c%d\", ", i)
+	}
+	for i := range 23 {
+		fmt.Fprintf(&levels, "\n[[levels]]\nid = \"l%d\"\nname = \"L\"\nrank = %d\n", i, i+3)
+	}
+	root := writeProgram(t, map[string]string{
+		"programs/program.toml":      programHead + levels.String(),
+		"programs/tracks/sales.toml": trackHead + courses.String() + "\n[[certifications]]\nlevel = \"foundation\"\nname = \"S\"\nvalidity_months = 12\ncourses = [" + list.String() + "\"c0\"]\n\n[[certifications]]\nlevel = \"nope\"\nname = \"N\"\nvalidity_months = 12\n",
+	})
+	var missing, unknown []string
+	for _, d := range checkProgram(t, root) {
+		switch d.Rule {
+		case "course-missing":
+			missing = append(missing, d.Msg)
+		case "unknown-reference":
+			unknown = append(unknown, d.Msg)
+		}
+	}
+	if len(missing) != 11 || !slices.Contains(missing, "3 more courses are not completed on or before 2025-01-15") {
+		t.Errorf("course-missing: %q", missing)
+	}
+	want := `unknown level "nope" (known: foundation, professional, l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, l15, l16, l17 and 5 more)`
+	if len(unknown) != 1 || unknown[0] != want {
+		t.Errorf("unknown-reference: %q, want %q", unknown, want)
 	}
 }
