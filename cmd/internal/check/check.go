@@ -77,6 +77,10 @@ type Context struct {
 	// RunPartners); the program's definitions are then not checked.
 	scoped bool
 	scope  []*program.Partner
+
+	// lists holds the program's id lists without repeats, by their first
+	// element (see distinct). Each rule has its own Context.
+	lists map[*string][]string
 }
 
 // partners returns the partners whose records the rules check.

@@ -15,25 +15,29 @@ import (
 // answers to the recertify options instead (prerequisites do not apply).
 // Each is reported at the credential's [[certifications]] header.
 func grants(c *Context) {
+	var ix *results // the results of the person whose credentials are checked
 	c.credentials(func(cr *program.Credential) {
 		ce := c.P.CertificationOf(cr)
 		if ce == nil || !cr.Issued.Valid() {
 			return // unknown-reference, missing-field or invalid-value already
 		}
+		if ix == nil || ix.person != cr.Person {
+			ix = c.resultsOf(cr.Person)
+		}
 		if cr.Renews != "" {
-			c.renewal(cr, ce)
+			c.renewal(cr, ce, ix)
 			return
 		}
 		c.prerequisites(cr, ce)
 		w := grantWindow(cr.Issued, c.P.Policy.ResultValidDays)
-		for _, miss := range c.missing(cr.Person, &ce.Requirements, w) {
+		for _, miss := range c.missing(ix, &ce.Requirements, w) {
 			c.grant(cr, miss.rule, "%s", miss.msg)
 		}
 	})
 }
 
 func (c *Context) prerequisites(cr *program.Credential, ce *program.Certification) {
-	for _, pre := range ce.Prerequisites {
+	for _, pre := range c.distinct(ce.Prerequisites) {
 		track, level, _ := strings.Cut(pre, "/")
 		l := c.P.Level(level)
 		if l == nil {
@@ -94,68 +98,115 @@ func (w window) anySpan() string {
 
 type miss struct{ rule, msg string }
 
+// listed is how many missing items of one kind a grant's diagnostics
+// name; the rest are counted in one more. A certification may list
+// thousands of courses: naming each for each credential made check
+// quadratic in its output.
+const listed = 10
+
 // missing lists what requirements r lack in a person's results dated in w.
-func (c *Context) missing(pe *program.Person, r *program.Requirements, w window) []miss {
+func (c *Context) missing(ix *results, r *program.Requirements, w window) []miss {
 	var out []miss
-	for _, id := range r.Courses {
-		ok := false
-		for _, t := range pe.Training {
-			if t.Course == id && w.any(t.Completed) {
-				ok = true
-				break
-			}
+	n := 0
+	for _, id := range c.distinct(r.Courses) {
+		if ix.training.count(id, w, false) > 0 {
+			continue
 		}
-		if !ok {
+		if n++; n <= listed {
 			out = append(out, miss{"course-missing", fmt.Sprintf("course %q is not completed %s", id, w.anySpan())})
 		}
 	}
+	if n > listed {
+		out = append(out, miss{"course-missing", fmt.Sprintf("%d more courses are not completed %s", n-listed, w.anySpan())})
+	}
 	if r.Exam != "" {
 		if e := c.P.Exam(r.Exam); e != nil {
-			if c.pass(pe, e, w) == nil {
+			if ix.passes(c, e).count(e.ID, w, true) == 0 {
 				out = append(out, miss{"exam-not-passed", fmt.Sprintf("no attempt of exam %q scoring %d or more dated %s", e.ID, c.P.PassingScore(e), w.resultSpan())})
 			}
 		}
 	}
-	for _, id := range r.Assessments {
-		ok := false
-		for _, a := range pe.Assessments {
-			if a.Assessment == id && a.Passed && w.result(a.Date) {
-				ok = true
-				break
-			}
+	n = 0
+	for _, id := range c.distinct(r.Assessments) {
+		if ix.assessments.count(id, w, true) > 0 {
+			continue
 		}
-		if !ok {
+		if n++; n <= listed {
 			out = append(out, miss{"assessment-missing", fmt.Sprintf("no passed %q assessment dated %s", id, w.resultSpan())})
 		}
 	}
+	if n > listed {
+		out = append(out, miss{"assessment-missing", fmt.Sprintf("%d more assessments are not passed %s", n-listed, w.resultSpan())})
+	}
+	n = 0
 	for _, id := range sortedKeys(r.Evidence) {
-		need, n := r.Evidence[id], 0
-		for _, e := range pe.Evidence {
-			if e.Kind == id && w.any(e.Date) {
-				n++
-			}
+		need, have := r.Evidence[id], ix.evidence.count(id, w, false)
+		if have >= need {
+			continue
 		}
-		if n < need {
-			out = append(out, miss{"evidence-missing", fmt.Sprintf("%d of %d %q evidence items dated %s", n, need, id, w.anySpan())})
+		if n++; n <= listed {
+			out = append(out, miss{"evidence-missing", fmt.Sprintf("%d of %d %q evidence items dated %s", have, need, id, w.anySpan())})
 		}
+	}
+	if n > listed {
+		out = append(out, miss{"evidence-missing", fmt.Sprintf("%d more kinds of evidence lack items dated %s", n-listed, w.anySpan())})
 	}
 	return out
 }
 
-// pass returns the latest passing attempt of e dated in w, or nil.
-func (c *Context) pass(pe *program.Person, e *program.Exam, w window) *program.Attempt {
-	var best *program.Attempt
-	min := c.P.PassingScore(e)
-	for _, a := range pe.Exams {
-		if a.Exam == e.ID && a.Score >= min && w.result(a.Date) && (best == nil || !a.Date.Before(best.Date)) {
-			best = a
+// meets reports whether a person's results dated in w meet r: missing
+// without the messages, for the recertify options of a renewal.
+func (c *Context) meets(ix *results, r *program.Requirements, w window) bool {
+	for _, id := range c.distinct(r.Courses) {
+		if ix.training.count(id, w, false) == 0 {
+			return false
 		}
 	}
-	return best
+	if r.Exam != "" {
+		if e := c.P.Exam(r.Exam); e != nil && ix.passes(c, e).count(e.ID, w, true) == 0 {
+			return false
+		}
+	}
+	for _, id := range c.distinct(r.Assessments) {
+		if ix.assessments.count(id, w, true) == 0 {
+			return false
+		}
+	}
+	for id, need := range r.Evidence {
+		if ix.evidence.count(id, w, false) < need {
+			return false
+		}
+	}
+	return true
+}
+
+// distinct returns ids without repeats, in order: a list that names an
+// id twice asks for it once. Lists are the program's, asked for by every
+// credential: each is deduplicated once.
+func (c *Context) distinct(ids []string) []string {
+	if len(ids) < 2 {
+		return ids
+	}
+	if d, ok := c.lists[&ids[0]]; ok {
+		return d
+	}
+	if c.lists == nil {
+		c.lists = map[*string][]string{}
+	}
+	seen := make(map[string]bool, len(ids))
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	c.lists[&ids[0]] = out
+	return out
 }
 
 // renewal checks a credential that renews another (section 8).
-func (c *Context) renewal(cr *program.Credential, ce *program.Certification) {
+func (c *Context) renewal(cr *program.Credential, ce *program.Certification, ix *results) {
 	st := c.S.Of(cr)
 	old := st.Renews
 	if old == nil {
@@ -192,12 +243,18 @@ func (c *Context) renewal(cr *program.Credential, ce *program.Certification) {
 		return
 	}
 	w := window{from: old.Issued, to: cr.Issued, renewal: true}
-	var why []string
-	for i, opt := range ce.Recertify {
-		ms := c.missing(cr.Person, opt, w)
-		if len(ms) == 0 {
+	for _, opt := range ce.Recertify {
+		if c.meets(ix, opt, w) {
 			return
 		}
+	}
+	var why []string
+	for i, opt := range ce.Recertify {
+		if i == listed {
+			why = append(why, fmt.Sprintf("and %d more options", len(ce.Recertify)-listed))
+			break
+		}
+		ms := c.missing(ix, opt, w)
 		var parts []string
 		for _, m := range ms {
 			parts = append(parts, m.msg)

@@ -31,7 +31,7 @@ func unknownReference(c *Context) {
 		for i, ce := range t.Certifications {
 			at := "certifications[" + strconv.Itoa(i) + "]"
 			if ce.Level != "" && p.Level(ce.Level) == nil && !c.unreadProgram() {
-				c.report(t.Src.At(at+".level"), "unknown-reference", "unknown level %q%s", ce.Level, known(levelIDs(p)))
+				c.report(t.Src.At(at+".level"), "unknown-reference", "unknown level %q%s", ce.Level, knownLevels(p))
 			}
 			for _, pre := range ce.Prerequisites {
 				if tr, lv, ok := strings.Cut(pre, "/"); ok && p.Certification(pre) == nil && !c.unreadTrack(tr) {
@@ -46,10 +46,10 @@ func unknownReference(c *Context) {
 	}
 	for _, e := range p.Exams {
 		if e.Track != "" && p.Track(e.Track) == nil && !c.unreadTrack(e.Track) {
-			c.report(e.Src.At("track"), "unknown-reference", "unknown track %q%s", e.Track, known(trackIDs(p)))
+			c.report(e.Src.At("track"), "unknown-reference", "unknown track %q%s", e.Track, knownTracks(p))
 		}
 		if e.Level != "" && p.Level(e.Level) == nil && !c.unreadProgram() {
-			c.report(e.Src.At("level"), "unknown-reference", "unknown level %q%s", e.Level, known(levelIDs(p)))
+			c.report(e.Src.At("level"), "unknown-reference", "unknown level %q%s", e.Level, knownLevels(p))
 		}
 	}
 }
@@ -62,9 +62,9 @@ func (c *Context) certRef(src *program.Source, at, track, level string) {
 	case c.unreadTrack(track) && p.Certification(track+"/"+level) == nil:
 		// the track file's own error says why
 	case p.Track(track) == nil:
-		c.report(src.At(at+".track"), "unknown-reference", "unknown track %q%s", track, known(trackIDs(p)))
+		c.report(src.At(at+".track"), "unknown-reference", "unknown track %q%s", track, knownTracks(p))
 	case p.Level(level) == nil && !c.unreadProgram():
-		c.report(src.At(at+".level"), "unknown-reference", "unknown level %q%s", level, known(levelIDs(p)))
+		c.report(src.At(at+".level"), "unknown-reference", "unknown level %q%s", level, knownLevels(p))
 	case p.Certification(track+"/"+level) == nil:
 		c.report(src.At(at+".level"), "unknown-reference", "track %q has no certification at level %q", track, level)
 	}
@@ -148,27 +148,32 @@ func (c *Context) unreadTracks() bool {
 	return false
 }
 
-func known(ids []string) string {
-	if len(ids) == 0 {
+// known names the ids there are, the first few of them: a program of
+// thousands of levels would otherwise repeat them all in each error.
+func known(n int, id func(i int) string) string {
+	if n == 0 {
 		return ""
 	}
-	return " (known: " + strings.Join(ids, ", ") + ")"
+	ids := make([]string, 0, min(n, knownListed))
+	for i := range min(n, knownListed) {
+		ids = append(ids, id(i))
+	}
+	more := ""
+	if n > knownListed {
+		more = " and " + strconv.Itoa(n-knownListed) + " more"
+	}
+	return " (known: " + strings.Join(ids, ", ") + more + ")"
 }
 
-func levelIDs(p *program.Program) []string {
-	var ids []string
-	for _, l := range p.Levels {
-		ids = append(ids, l.ID)
-	}
-	return ids
+// knownListed is how many ids known names.
+const knownListed = 20
+
+func knownLevels(p *program.Program) string {
+	return known(len(p.Levels), func(i int) string { return p.Levels[i].ID })
 }
 
-func trackIDs(p *program.Program) []string {
-	var ids []string
-	for _, t := range p.Tracks {
-		ids = append(ids, t.ID)
-	}
-	return ids
+func knownTracks(p *program.Program) string {
+	return known(len(p.Tracks), func(i int) string { return p.Tracks[i].ID })
 }
 
 // duplicateID: ids are unique where PROGRAM-FORMAT.md says so; level and
