@@ -445,9 +445,23 @@ func (a *auditor) report() {
 		g.why[m.by] = m.why
 	}
 	keys := make([]string, 0, len(a.marks))
+	// The files that hold an unauthorized key by a commit: their text
+	// marks by that commit add nothing.
+	type fileBy struct {
+		file string
+		by   *Commit
+	}
+	keyed := map[fileBy]bool{}
 	for k, m := range a.marks {
-		if m.rule != "" {
-			keys = append(keys, k)
+		if m.rule == "" {
+			continue
+		}
+		keys = append(keys, k)
+		if k[0] != 't' {
+			keyed[fileBy{m.ev.file, m.by}] = true
+			if m.ev.from != "" {
+				keyed[fileBy{m.ev.from, m.by}] = true
+			}
 		}
 	}
 	slices.Sort(keys)
@@ -463,7 +477,7 @@ func (a *auditor) report() {
 			}
 			add("c"+name+m.rule, pos, m.rule, "credential "+name, m, credentialChange(m, sub))
 		default:
-			if kind == 't' && a.otherKeyOfFile(name, m) {
+			if kind == 't' && keyed[fileBy{name, m.by}] {
 				continue // the file's keys say it better
 			}
 			what, whole := "", false
@@ -557,17 +571,6 @@ func credentialChange(m *mark, sub string) string {
 		return sub + " set"
 	}
 	return sub + " changed"
-}
-
-// otherKeyOfFile reports whether another unauthorized key of the same
-// file, by the same commit, stands: the text mark adds nothing to it.
-func (a *auditor) otherKeyOfFile(file string, t *mark) bool {
-	for _, m := range a.marks {
-		if m != t && m.rule != "" && (m.ev.file == file || m.ev.from == file) && m.by == t.by {
-			return true
-		}
-	}
-	return false
 }
 
 // untraced reports committed credentials that no commit introduced: a
