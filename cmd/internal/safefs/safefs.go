@@ -258,17 +258,36 @@ func (d *Dir) ReadDir(name string) ([]fs.DirEntry, error) {
 	if !fs.ValidPath(name) {
 		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}
 	}
-	dr, err := d.acquire(name)
+	// The folder is opened from its parent's root, checked not to be a
+	// link first: one open, not a root of its own (and a second open of
+	// it) for every folder listed.
+	parent, base := ".", name
+	if name != "." {
+		parent, base = path.Dir(name), path.Base(name)
+	}
+	dr, err := d.acquire(parent)
 	if err != nil {
 		return nil, pathErr("readdir", name, err)
 	}
 	defer d.release(dr)
-	f, err := dr.r.Open(".")
+	if name != "." {
+		fi, err := dr.r.Lstat(base)
+		switch {
+		case err != nil:
+			return nil, pathErr("readdir", name, err)
+		case fi.Mode()&fs.ModeSymlink != 0:
+			return nil, pathErr("readdir", name, ErrSymlink)
+		case !fi.IsDir():
+			return nil, pathErr("readdir", name, ErrNotDir)
+		}
+	}
+	f, err := dr.r.Open(base)
 	if err != nil {
 		return nil, pathErr("readdir", name, err)
 	}
 	defer f.Close()
-	es, err := f.ReadDir(-1)
+	in := name
+	es, err := readDir(f, func(entry string) (fs.FileInfo, error) { return d.Stat(path.Join(in, entry)) })
 	slices.SortFunc(es, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	if err != nil {
 		return es, pathErr("readdir", name, err)
