@@ -137,15 +137,10 @@ func runBuild(env *base.Env, args []string) int {
 	}
 	var audited *history.AuditResult
 	if *buildGit {
-		ds, ar, err := gitAudit(buildProgram.root, res.Program, "")
-		if err != nil {
+		if audited, err = res.audit(buildProgram.root, ""); err != nil {
 			env.Errorf(cmdBuild, "--git: %v", err)
 			return base.ExitUsage
 		}
-		var all diag.List
-		all.Append(res.Diags)
-		all.Append(ds)
-		res.Diags, audited = all.Sorted(), ar
 	}
 	if errs, _ := diag.Count(res.Diags); errs > 0 {
 		var only []diag.Diagnostic

@@ -96,15 +96,10 @@ func runCheck(env *base.Env, args []string) int {
 		return base.ExitUsage
 	}
 	if *checkGit {
-		ds, _, err := gitAudit(checkProgram.root, res.Program, *checkSince)
-		if err != nil {
+		if _, err := res.audit(checkProgram.root, *checkSince); err != nil {
 			env.Errorf(cmdCheck, "--git: %v", err)
 			return base.ExitUsage
 		}
-		var all diag.List
-		all.Append(res.Diags)
-		all.Append(ds)
-		res.Diags = all.Sorted()
 	}
 	if err := diag.Write(env.Stdout, format, res.Diags); err != nil {
 		env.Errorf(cmdCheck, "%v", err)
@@ -153,22 +148,29 @@ func loadAndCheck(env *base.Env, root string, asOf date.Date) (*checked, error) 
 	return &checked{Program: p, Standing: st, AsOf: asOf, Diags: all.Sorted()}, nil
 }
 
-// gitAudit runs the git rules of check --git, and returns the provenance
-// the walk found (nil when the history is incomplete). The error is for a
-// root outside git or a revision that does not resolve; an incomplete
-// history is a diagnostic, history-incomplete.
-func gitAudit(root string, p *program.Program, since string) ([]diag.Diagnostic, *history.AuditResult, error) {
+// audit runs the git rules of check --git and adds their diagnostics,
+// and returns the walk's result (nil when the history is incomplete, which
+// is a diagnostic, history-incomplete). The error is for a root outside
+// git or a revision that does not resolve.
+func (c *checked) audit(root, since string) (*history.AuditResult, error) {
 	r, err := history.Open(root)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer r.Close()
-	res, err := r.Audit(history.AuditOptions{Since: since, P: p, Worktree: root})
-	if errors.Is(err, history.ErrIncomplete) {
-		return []diag.Diagnostic{history.Incomplete(err)}, nil, nil
+	res, err := r.Audit(history.AuditOptions{Since: since, P: c.Program, Worktree: root})
+	var ds []diag.Diagnostic
+	switch {
+	case errors.Is(err, history.ErrIncomplete):
+		ds, res = []diag.Diagnostic{history.Incomplete(err)}, nil
+	case err != nil:
+		return nil, err
+	default:
+		ds = res.Diags
 	}
-	if err != nil {
-		return nil, nil, err
-	}
-	return res.Diags, res, nil
+	var all diag.List
+	all.Append(c.Diags)
+	all.Append(ds)
+	c.Diags = all.Sorted()
+	return res, nil
 }
