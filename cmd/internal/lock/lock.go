@@ -32,6 +32,10 @@ func Path(root string) string { return filepath.Join(Dir(root), "lock") }
 // enough that a stuck process is reported rather than waited on.
 const Wait = 10 * time.Second
 
+// stampGrace is how long a writer that gives up waits for the holder's
+// stamp, so that its message names the holder.
+const stampGrace = 250 * time.Millisecond
+
 // A Lock is held until Release.
 type Lock struct {
 	f    *os.File
@@ -85,6 +89,12 @@ func Acquire(path string, wait time.Duration) (*Lock, error) {
 		}
 		if time.Now().After(deadline) {
 			pid, since := Holder(path)
+			// A holder stamps the file just after it takes the lock: give
+			// it a moment, so that the message can say who it is.
+			if pid == 0 && time.Now().Before(deadline.Add(stampGrace)) {
+				time.Sleep(5 * time.Millisecond)
+				continue
+			}
 			return nil, &BusyError{Path: path, PID: pid, Since: since}
 		}
 		time.Sleep(pause)
