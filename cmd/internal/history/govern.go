@@ -1,7 +1,6 @@
 package history
 
 import (
-	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/load"
 	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/safefs"
 )
 
 // AuditOptions say what an audit reads and judges.
@@ -661,21 +661,14 @@ func (a *auditor) committed(file string) bool {
 	}
 	if fi.Mode()&os.ModeSymlink != 0 {
 		target, err := os.Readlink(path)
-		return err == nil && m.ev.val == "link "+blobHash([]byte(target))
+		return err == nil && m.ev.val == "link "+plumbing.ComputeHash(plumbing.BlobObject, []byte(target)).String()
 	}
 	if !fi.Mode().IsRegular() {
 		return false
 	}
-	b, err := os.ReadFile(path)
-	return err == nil && m.ev.val == blobHash(b)
-}
-
-// blobHash is the hash git gives a blob of these bytes, as a value.
-func blobHash(b []byte) string {
-	h := sha1.New()
-	fmt.Fprintf(h, "blob %d\x00", len(b))
-	h.Write(b)
-	return hex.EncodeToString(h.Sum(nil))
+	// Only person files hold credentials: read as the loader reads them.
+	b, err := safefs.ReadFileAt(a.opts.Worktree, file, load.PersonLimit)
+	return err == nil && m.ev.val == plumbing.ComputeHash(plumbing.BlobObject, b).String()
 }
 
 // FileChange is a file of the program that differs between two commits.

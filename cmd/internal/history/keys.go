@@ -1,7 +1,7 @@
 package history
 
 import (
-	"encoding/hex"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -155,7 +155,7 @@ func valuesOf(file string, b []byte, special bool, h string) []value {
 			prefix = "c" + sep + rc.ids[0] + sep
 			out = append(out, value{key: prefix + "@", val: file, role: roleGrants, file: file})
 		} else {
-			prefix = "f" + sep + file + sep + "record " + itoa(i) + "."
+			prefix = "f" + sep + file + sep + "record " + strconv.Itoa(i) + "."
 		}
 		for _, v := range rc.vals {
 			v.key = prefix + v.key
@@ -200,16 +200,6 @@ func tomlString(raw string) (string, bool) {
 	}
 	return v.V, true
 }
-
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
-}
-
-// hashText is a blob's hash as a value.
-func hashText(h [20]byte) string { return hex.EncodeToString(h[:]) }
 
 // keyParts splits a key into its kind ('c', 'f' or 't'), its id or file,
 // and the key path within it ("" for a whole file).

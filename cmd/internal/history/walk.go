@@ -263,7 +263,7 @@ func (wk *worker) values(r *Repo, file string, h plumbing.Hash, special bool) ([
 			return nil, err
 		}
 	}
-	vs := valuesOf(file, b, special, hashText(h))
+	vs := valuesOf(file, b, special, h.String())
 	wk.parsed[k] = vs
 	return vs, nil
 }
