@@ -165,6 +165,9 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	cp.NoIndex = cp.Private
 	cp.Crumbs = []Link{{Label: "Verify", URL: info.Base + "verify/"}}
 	cp.JSONURL = info.Base + "api/v1/credentials/" + c.ID + ".json"
+	if info.Signing != nil {
+		cp.OB3URL = info.Base + "api/v1/credentials/" + c.ID + ".ob3.json"
+	}
 
 	var err error
 	if sc.qr, err = svg.AppendQR(sc.qr[:0], cp.Canonical); err != nil {

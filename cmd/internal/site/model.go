@@ -20,6 +20,16 @@ type Info struct {
 	Nav          []Link
 	GraceDays    int
 	Streamlined  int
+	// Signing is set when the build signs Open Badges 3.0 credentials
+	// (build --signing-key); nil otherwise, and the pages then offer no
+	// signed credential.
+	Signing *Signing
+}
+
+// Signing describes the signed credentials a build publishes.
+type Signing struct {
+	DID    string // the issuer's did:web DID
+	DIDURL string // absolute URL of its DID document (did.json)
 }
 
 // Link is a labelled URL.
@@ -179,6 +189,7 @@ type Credential struct {
 	Badge               template.HTML
 	LinkedIn            string
 	JSONURL             string
+	OB3URL              string // the signed Open Badges 3.0 credential; empty when the build does not sign
 	JSONLD              template.JS
 	Private             bool // holder not public, or partner unlisted
 	Issuer, IssuerURL   string
