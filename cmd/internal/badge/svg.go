@@ -72,9 +72,9 @@ type Layout struct {
 	Issuer     Line
 	IssuerSize float64
 	Name       []Line
-	NameSize  float64
-	Level     Line
-	LevelSize float64
+	NameSize   float64
+	Level      Line
+	LevelSize  float64
 }
 
 // Line is one line of text: its text, baseline, measured width, and
