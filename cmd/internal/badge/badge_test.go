@@ -257,3 +257,19 @@ func BenchmarkAppendSVG(b *testing.B) {
 		buf = AppendSVG(buf[:0], c)
 	}
 }
+
+func BenchmarkOGPNG(b *testing.B) {
+	for b.Loop() {
+		if _, err := OGPNG(designs[1].d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSquarePNG(b *testing.B) {
+	for b.Loop() {
+		if _, err := SquarePNG(designs[1].d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
