@@ -217,15 +217,15 @@ type Credential struct {
 	DIDURL    string // the issuer's DID document, with OB3URL
 	// VerifyingURL is the page that tells how to verify a signed
 	// credential (content/docs/verifying.md), with OB3URL.
-	VerifyingURL string
-	JSONLD              template.JS
-	Private             bool // holder not public, or partner unlisted
-	Issuer, IssuerURL   string
-	AsOf                string
-	GraceDays           int
-	StreamlinedDays     int
-	StatusAttrs         template.HTMLAttr // see StatusAttrs
-	JSON                []byte
+	VerifyingURL      string
+	JSONLD            template.JS
+	Private           bool // holder not public, or partner unlisted
+	Issuer, IssuerURL string
+	AsOf              string
+	GraceDays         int
+	StreamlinedDays   int
+	StatusAttrs       template.HTMLAttr // see StatusAttrs
+	JSON              []byte
 }
 
 // ProgramPage is the program overview: tracks and tiers.
