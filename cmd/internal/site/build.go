@@ -103,6 +103,10 @@ func Build(p *program.Program, s *standing.Standing, asOf date.Date) (*Site, err
 	return st, nil
 }
 
+func badgeAlt(name, level, issuer string) string {
+	return "Badge: " + name + ", " + level + " level, issued by " + issuer
+}
+
 // badges lists the PNGs of every certification the program defines, at
 // badges/<track>/<level>.png and <level>.square.png (ids are slugs: no
 // dot, so no two paths meet).
@@ -119,10 +123,13 @@ func (st *Site) badges() {
 				level = l.Name
 			}
 			dir := "badges/" + t.ID + "/" + ce.Level
-			st.Badges[ce.Key()] = &BadgeImage{
+			bi := &BadgeImage{
 				PNGDesign: badge.PNGDesign{Design: badge.Design{Issuer: st.Info.Issuer, Name: ce.Name, Level: level}, Track: t.Name, Site: host},
 				OG:        dir + ".png", Square: dir + ".square.png",
+				Alt: badgeAlt(ce.Name, level, st.Info.Issuer),
 			}
+			bi.OGURL, bi.SquareURL, bi.OGLink = st.Info.SiteURL+bi.OG, st.Info.SiteURL+bi.Square, st.Info.Base+bi.OG
+			st.Badges[ce.Key()] = bi
 		}
 	}
 }

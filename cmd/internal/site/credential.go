@@ -173,12 +173,14 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 		cp.DIDURL = info.Signing.DIDURL
 		cp.VerifyingURL = info.Base + "docs/verifying/"
 	}
-	cp.BadgeURL = info.Base + rel + "badge.svg"
-	cp.BadgeAlt = "Badge: " + cp.Name + ", " + cp.LevelName + " level, issued by " + info.Issuer
-	if ce != nil {
-		if bi := st.Badges[ce.Key()]; bi != nil {
-			cp.Image, cp.ImageSquare, cp.ImageURL = info.SiteURL+bi.OG, info.SiteURL+bi.Square, info.Base+bi.OG
-		}
+	// Relative to the page, which is the badge's folder: no string to
+	// make for each of 200,000 pages.
+	cp.BadgeURL = "badge.svg"
+	// The design's words and URLs are made once per certification.
+	if bi := st.Badges[c.Track+"/"+c.Level]; bi != nil && ce != nil {
+		cp.BadgeAlt, cp.Image, cp.ImageSquare, cp.ImageURL = bi.Alt, bi.OGURL, bi.SquareURL, bi.OGLink
+	} else {
+		cp.BadgeAlt = badgeAlt(cp.Name, cp.LevelName, info.Issuer)
 	}
 	switch status {
 	case "revoked", "expired", "lapsed":

@@ -36,7 +36,10 @@ type Signing struct {
 // BadgeImage is one certification's PNGs: one design for every holder.
 type BadgeImage struct {
 	badge.PNGDesign
-	OG, Square string // paths below the site root
+	OG, Square       string // paths below the site root
+	OGURL, SquareURL string // their absolute URLs
+	OGLink           string // OG's link path (Base + OG)
+	Alt              string // what the badge shows, in words
 }
 
 // Link is a labelled URL.
@@ -197,7 +200,7 @@ type Credential struct {
 	// image, which the page shows (BadgeURL). Like JSON, its bytes are
 	// the Scratch's.
 	BadgeSVG []byte `json:"-"`
-	BadgeURL string
+	BadgeURL string // relative to the page: "badge.svg"
 	BadgeAlt string
 	// Image and ImageSquare are the absolute URLs of the certification's
 	// PNGs (og:image, e-mail signatures); empty for a credential of a
