@@ -154,6 +154,27 @@
     });
   }
 
+  function escapeHTML(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // signature returns the HTML of an e-mail signature: the
+  // certification's square badge linked to this page, its name, issuer
+  // and id. A table with inline styles, as mail programs render it. A
+  // string, not elements: an element of this page would load the image
+  // and apply the styles here, which the page's policy forbids.
+  function signature(d) {
+    var e = function (name) { return escapeHTML(d.getAttribute("data-" + name)); };
+    var url = escapeHTML((document.querySelector('link[rel="canonical"]') || location).href);
+    return '<table cellpadding="0" cellspacing="0" border="0"><tr><td style="padding-right:10px">' +
+      '<a href="' + url + '"><img src="' + e("img") + '" width="96" height="96" alt="' + e("name") + ", issued by " + e("issuer") +
+      '" style="display:block;border:0"></a></td>' +
+      '<td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;line-height:1.4;color:#15222e"><strong>' + e("name") +
+      "</strong><br>" + e("issuer") + " \u00b7 " + e("id") + '<br><a href="' + url + '" style="color:#0a58a3">Verify this credential</a></td></tr></table>';
+  }
+
   function setupBadge() {
     var button = document.querySelector("[data-bake]");
     if (button) {
@@ -175,6 +196,11 @@
           out.textContent = "The badge could not be prepared: " + err.message;
         }).then(function () { button.disabled = false; });
       });
+    }
+    var sig = document.querySelector("[data-signature]");
+    if (sig) {
+      document.getElementById("signature-html").value = signature(sig);
+      sig.hidden = false;
     }
     var copy = document.querySelector("[data-copy]");
     if (copy) {

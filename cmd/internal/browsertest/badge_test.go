@@ -121,6 +121,15 @@ func testBake(t *testing.T) {
 			t.Errorf("the signed page's links %q lack %s", got["links"], want)
 		}
 	}
+	// The e-mail signature: the square badge, linked to the page.
+	sig := eval[string](t, tb, `(document.getElementById("signature-html") || {}).value || ""`)
+	for _, want := range []string{`<a href="https://partners.northwind.example/verify/` + c.ID + `/"><img src="https://partners.northwind.example/badges/`,
+		`.square.png" width="96" height="96"`, `>Verify this credential</a>`} {
+		if !strings.Contains(sig, want) {
+			t.Errorf("the e-mail signature lacks %s:\n%s", want, sig)
+		}
+	}
+
 	// The signed page's own parts pass axe too (the axe test sees only
 	// the unsigned build); skipped, as there, without axe-core.
 	if src, err := os.ReadFile(filepath.Join(env.root, "cmd", "internal", "browsertest", "testdata", "node_modules", "axe-core", "axe.min.js")); err == nil {

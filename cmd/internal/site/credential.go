@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"encoding/json"
-	"html"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -195,7 +194,6 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	sc.badge = badge.AppendSVG(sc.badge[:0], badge.Credential{Design: badge.Design{Issuer: info.Issuer, Name: cp.Name, Level: cp.LevelName},
 		Issued: c.Issued.String(), Expires: cs.Expires.String(), ID: c.ID})
 	cp.BadgeSVG = sc.badge
-	cp.Signature = signature(cp)
 	cp.LinkedIn = linkedIn(cp, info)
 	cp.StatusAttrs = StatusAttrs(cp.Issued, cp.Expires, cp.Revoked, cp.RenewedOn, info.GraceDays, info.Streamlined)
 
@@ -232,21 +230,6 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	nq := len(sc.qr)
 	cp.QR, cp.JSONLD = template.HTML(all[:nq]), template.JS(all[nq:])
 	return cp, nil
-}
-
-// signature is the HTML of an e-mail signature: the certification's
-// square badge linked to the page, its name, issuer and id. A table with
-// inline styles, as mail programs render it; empty when there is no
-// image to show.
-func signature(cp *Credential) string {
-	if cp.ImageSquare == "" {
-		return ""
-	}
-	e := html.EscapeString
-	return `<table cellpadding="0" cellspacing="0" border="0"><tr><td style="padding-right:10px"><a href="` + e(cp.Canonical) +
-		`"><img src="` + e(cp.ImageSquare) + `" width="96" height="96" alt="` + e(cp.Name+", issued by "+cp.Issuer) +
-		`" style="display:block;border:0"></a></td><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;line-height:1.4;color:#15222e"><strong>` +
-		e(cp.Name) + `</strong><br>` + e(cp.Issuer) + ` · ` + e(cp.ID) + `<br><a href="` + e(cp.Canonical) + `" style="color:#0a58a3">Verify this credential</a></td></tr></table>`
 }
 
 // StatusAttrs returns the attributes from which site.js computes a

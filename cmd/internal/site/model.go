@@ -207,9 +207,6 @@ type Credential struct {
 	// certification the program no longer defines.
 	Image, ImageSquare string
 	ImageURL           string // Image's link path (Base + ...), which scripts fetch
-	// Signature is the HTML of an e-mail signature showing the badge
-	// and linking this page.
-	Signature string
 	// Shareable is false when the credential is revoked, expired or
 	// lapsed at D: the page then offers nothing to share (the browser
 	// decides again as of its own date).
