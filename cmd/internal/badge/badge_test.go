@@ -273,3 +273,33 @@ func BenchmarkSquarePNG(b *testing.B) {
 		}
 	}
 }
+
+// Whatever the names hold, the SVG is well-formed XML and no line of it
+// is measured wider than its room.
+func FuzzSVG(f *testing.F) {
+	f.Add("Northwind", "Certified Technical Professional", "Professional", "GPMS-7VMY-E8VW")
+	f.Add("A&B", "</text><script>", "\x00\xff\xfe", "]]>")
+	f.Fuzz(func(t *testing.T, issuer, name, level, id string) {
+		if len(issuer)+len(name)+len(level)+len(id) > 600 {
+			return
+		}
+		d := Design{Issuer: issuer, Name: name, Level: level}
+		b := AppendSVG(nil, Credential{Design: d, Issued: "2025-03-01", Expires: "2027-03-01", ID: id})
+		dec := xml.NewDecoder(bytes.NewReader(b))
+		for {
+			_, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("not well-formed: %v\n%s", err, b)
+			}
+		}
+		l := SVGLayout(d)
+		for _, ln := range append([]Line{l.Issuer, l.Level}, l.Name...) {
+			if utf8.RuneCountInString(ln.Text) > 2 && ln.Width > svgWrap+0.01 {
+				t.Fatalf("%q is %.1f px wide", ln.Text, ln.Width)
+			}
+		}
+	})
+}
