@@ -3,6 +3,10 @@
 //    its dates and the program's policy, so a page never goes stale.
 // 2. Check a typed credential id (its check symbol catches typos) and go to
 //    its verification page, or say that no such credential exists.
+// 3. On a verification page: grey out the badge and withdraw the share
+//    actions of a credential that is no longer valid; bake the signed
+//    credential into the badge's PNG for download (Open Badges 3.0
+//    baking); copy the e-mail signature.
 (function () {
   "use strict";
 
@@ -51,6 +55,7 @@
       var s = status(el, d);
       el.textContent = LABELS[s];
       el.className = "status status-" + s;
+      if (el.parentNode.classList.contains("status-line")) showBadgeStatus(s);
       var asOf = el.parentNode.querySelector(".as-of");
       if (asOf) {
         asOf.textContent = "";
@@ -60,6 +65,168 @@
         t.textContent = iso(d);
         asOf.appendChild(t);
       }
+    }
+  }
+
+  // showBadgeStatus greys out the verification page's badge with the
+  // status across it, and hides the share actions, for a credential that
+  // is revoked, expired or lapsed: the badge image itself is the
+  // certification's design and cannot know.
+  function showBadgeStatus(s) {
+    var fig = document.querySelector("[data-badge]");
+    if (fig) {
+      fig.className = "badge-figure badge-" + s;
+      var overlay = fig.querySelector(".badge-overlay");
+      if (overlay) overlay.textContent = LABELS[s];
+    }
+    var share = document.querySelector("[data-share]");
+    if (share) share.hidden = s === "revoked" || s === "expired" || s === "lapsed";
+  }
+
+  var crcTable = null;
+
+  // crc32 is the CRC of PNG chunks (ISO 3309, as zlib's crc32).
+  function crc32(bytes) {
+    if (!crcTable) {
+      crcTable = new Uint32Array(256);
+      for (var n = 0; n < 256; n++) {
+        var c = n;
+        for (var k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+        crcTable[n] = c >>> 0;
+      }
+    }
+    var crc = 0xffffffff;
+    for (var i = 0; i < bytes.length; i++) crc = crcTable[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+    return (crc ^ 0xffffffff) >>> 0;
+  }
+
+  var KEYWORD = "openbadgecredential";
+
+  // bake returns the chunks of png (a Uint8Array) with the credential
+  // (its JSON text) in an iTXt chunk keyed "openbadgecredential" before
+  // IEND, as Open Badges 3.0 specifies: uncompressed, no language tag, no
+  // translated keyword, UTF-8 text. A chunk of that keyword already there
+  // is replaced: a PNG holds one credential at most.
+  function bake(png, credential) {
+    var sig = [137, 80, 78, 71, 13, 10, 26, 10];
+    for (var i = 0; i < 8; i++) if (png[i] !== sig[i]) throw new Error("the badge image is not a PNG");
+    var enc = new TextEncoder();
+    var key = enc.encode(KEYWORD), text = enc.encode(credential);
+    // keyword, NUL, compression flag 0, method 0, language tag "" NUL,
+    // translated keyword "" NUL, text
+    var data = new Uint8Array(key.length + 5 + text.length);
+    data.set(key, 0);
+    data.set(text, key.length + 5);
+    var chunk = new Uint8Array(12 + data.length);
+    var cv = new DataView(chunk.buffer);
+    cv.setUint32(0, data.length);
+    chunk.set([0x69, 0x54, 0x58, 0x74], 4); // "iTXt"
+    chunk.set(data, 8);
+    cv.setUint32(8 + data.length, crc32(chunk.subarray(4, 8 + data.length)));
+
+    var view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+    var parts = [png.subarray(0, 8)];
+    for (var off = 8; off + 12 <= png.length;) {
+      var len = view.getUint32(off);
+      var end = off + 12 + len;
+      if (end > png.length) break;
+      var type = String.fromCharCode(png[off + 4], png[off + 5], png[off + 6], png[off + 7]);
+      if (type === "IEND") {
+        parts.push(chunk, png.subarray(off, end));
+        return parts;
+      }
+      if (!(type === "iTXt" && hasKeyword(png, off + 8, len, key))) parts.push(png.subarray(off, end));
+      off = end;
+    }
+    throw new Error("the badge image has no end (IEND)");
+  }
+
+  function hasKeyword(png, at, len, key) {
+    if (len <= key.length || png[at + key.length] !== 0) return false;
+    for (var i = 0; i < key.length; i++) if (png[at + i] !== key[i]) return false;
+    return true;
+  }
+
+  function fetchOK(url, as) {
+    return fetch(url).then(function (res) {
+      if (!res.ok) throw new Error(url + " answered " + res.status);
+      return as === "text" ? res.text() : res.arrayBuffer();
+    });
+  }
+
+  function escapeHTML(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // signature returns the HTML of an e-mail signature: the
+  // certification's square badge linked to this page, its name, issuer
+  // and id. A table with inline styles, as mail programs render it. A
+  // string, not elements: an element of this page would load the image
+  // and apply the styles here, which the page's policy forbids.
+  function signature(d) {
+    var e = function (name) { return escapeHTML(d.getAttribute("data-" + name)); };
+    var url = escapeHTML((document.querySelector('link[rel="canonical"]') || location).href);
+    return '<table cellpadding="0" cellspacing="0" border="0"><tr><td style="padding-right:10px">' +
+      '<a href="' + url + '"><img src="' + e("img") + '" width="96" height="96" alt="' + e("name") + ", issued by " + e("issuer") +
+      '" style="display:block;border:0"></a></td>' +
+      '<td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;line-height:1.4;color:#15222e"><strong>' + e("name") +
+      "</strong><br>" + e("issuer") + " \u00b7 " + e("id") + '<br><a href="' + url + '" style="color:#0a58a3">Verify this credential</a></td></tr></table>';
+  }
+
+  function setupBadge() {
+    var button = document.querySelector("[data-bake]");
+    if (button) {
+      var out = document.querySelector(".bake-status");
+      button.addEventListener("click", function () {
+        button.disabled = true;
+        out.textContent = "Preparing the badge\u2026";
+        Promise.all([fetchOK(button.getAttribute("data-png"), "bytes"), fetchOK(button.getAttribute("data-ob3"), "text")]).then(function (r) {
+          var blob = new Blob(bake(new Uint8Array(r[0]), r[1].trim()), { type: "image/png" });
+          var a = document.createElement("a");
+          a.href = URL.createObjectURL(blob);
+          a.download = button.getAttribute("data-file") || "badge.png";
+          document.body.appendChild(a);
+          a.click();
+          a.remove();
+          setTimeout(function () { URL.revokeObjectURL(a.href); }, 60000);
+          out.textContent = "Downloaded " + a.download + ": the badge image with the signed credential inside.";
+        }).catch(function (err) {
+          out.textContent = "The badge could not be prepared: " + err.message;
+        }).then(function () { button.disabled = false; });
+      });
+    }
+    var sig = document.querySelector("[data-signature]");
+    if (sig) {
+      document.getElementById("signature-html").value = signature(sig);
+      sig.hidden = false;
+    }
+    var copy = document.querySelector("[data-copy]");
+    if (copy) {
+      copy.addEventListener("click", function () {
+        var src = document.getElementById(copy.getAttribute("data-copy"));
+        var said = copy.parentNode.querySelector(".copy-status");
+        var html = src.value;
+        var done = function () { said.textContent = "Copied."; };
+        var manual = function () {
+          src.focus();
+          src.select();
+          said.textContent = "Selected: press Ctrl+C (\u2318C) to copy.";
+        };
+        // As HTML where the browser allows it, so a mail program pastes
+        // the signature itself, not its markup.
+        if (window.ClipboardItem && navigator.clipboard && navigator.clipboard.write) {
+          navigator.clipboard.write([new ClipboardItem({
+            "text/html": new Blob([html], { type: "text/html" }),
+            "text/plain": new Blob([html], { type: "text/plain" })
+          })]).then(done, manual);
+        } else if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(html).then(done, manual);
+        } else {
+          manual();
+        }
+      });
     }
   }
 
@@ -121,6 +288,7 @@
   function init() {
     updateStatuses();
     setupLookup();
+    setupBadge();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

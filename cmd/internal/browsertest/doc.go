@@ -11,8 +11,11 @@
 // visitor's own date (with the build's status when scripts are off), that
 // the id lookup at /verify/ catches typing mistakes and unknown ids, that
 // the keyboard reaches everything with a visible focus, that pages log no
-// errors and request nothing outside the site, and that axe-core finds no
-// serious or critical accessibility violations.
+// errors and request nothing outside the site, that axe-core finds no
+// serious or critical accessibility violations, that a verification page
+// prints on one page, and that "Download badge with credential" on a
+// signed build's page (built in the test, with a stand-in .ob3.json)
+// downloads the badge's PNG with the credential baked in.
 //
 // Without a browser the tests are skipped, unless the environment variable
 // CI is set: then they fail, because browser tests must run in CI. axe-core

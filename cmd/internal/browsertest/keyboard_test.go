@@ -44,11 +44,13 @@ const readFocus = `(() => {
   return v;
 })()`
 
-// unreached lists the visible links, buttons and fields that Tab never focused.
+// unreached lists the visible links, buttons and fields that Tab never
+// focused. The content of a closed disclosure (<details>) is reached by
+// opening it, not by Tab.
 const unreached = `(() => {
   const seen = window.__seen || new Set();
   return [...document.querySelectorAll("a[href], button, input, select, textarea, [tabindex]")]
-    .filter(el => el.tabIndex >= 0 && !el.disabled && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden" && !seen.has(el))
+    .filter(el => el.tabIndex >= 0 && !el.disabled && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden" && !seen.has(el) && !el.closest("details:not([open])"))
     .map(el => el.outerHTML.slice(0, 100));
 })()`
 

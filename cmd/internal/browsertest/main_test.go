@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -313,6 +314,8 @@ func TestBrowser(t *testing.T) {
 	t.Run("axe", testAxe)
 	t.Run("screenshots", testScreenshots)
 	t.Run("serve", testServe)
+	t.Run("bake", testBake)
+	t.Run("print", testPrint)
 }
 
 // tab is one browser tab. It records what went wrong while pages loaded:
@@ -405,7 +408,26 @@ func sameOrigin(u string) bool {
 			return true
 		}
 	}
-	return u == env.url || strings.HasPrefix(u, env.url+"/")
+	if u == env.url || strings.HasPrefix(u, env.url+"/") {
+		return true
+	}
+	others, _ := otherOrigins.Load().([]string)
+	for _, o := range others {
+		if u == o || strings.HasPrefix(u, o+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// otherOrigins are the URLs of more sites that tests serve (a signed
+// build, say): requests to them stay on the test's own servers.
+var otherOrigins atomic.Value // []string
+
+// allowOrigin adds a server's URL to otherOrigins.
+func allowOrigin(u string) {
+	others, _ := otherOrigins.Load().([]string)
+	otherOrigins.Store(append(slices.Clone(others), u))
 }
 
 // takeProblems returns what went wrong since the last call.

@@ -26,6 +26,7 @@ func testScreenshots(t *testing.T) {
 		{"search", "?q=data&type=partner"},
 		{"partner", "partners/" + env.partners[0].ID + "/"},
 		{"verification", "verify/" + env.creds[0].ID + "/"},
+		{"revoked", "verify/" + pick(t, "revoked", func(c credential) bool { return c.Status == "revoked" }).ID + "/"},
 	}
 	widths := []struct {
 		width, height int64

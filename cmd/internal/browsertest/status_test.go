@@ -83,13 +83,38 @@ type statusView struct {
 	Text  string `json:"text"`
 	Class string `json:"class"`
 	AsOf  string `json:"asOf"`
+	// The badge: greyed out (its image's opacity below 1), and the
+	// status written across it; whether the share actions show.
+	Greyed  bool   `json:"greyed"`
+	Overlay string `json:"overlay"`
+	Share   bool   `json:"share"`
 }
 
 const readStatus = `(() => {
   const el = document.querySelector("[data-status]");
   const asOf = el && el.parentNode.querySelector(".as-of");
-  return {text: el ? el.textContent.trim() : "", class: el ? el.className : "", asOf: asOf ? asOf.textContent.trim() : ""};
+  const img = document.querySelector("[data-badge] img");
+  const over = document.querySelector("[data-badge] .badge-overlay");
+  const share = document.querySelector("[data-share]");
+  return {text: el ? el.textContent.trim() : "", class: el ? el.className : "", asOf: asOf ? asOf.textContent.trim() : "",
+    greyed: !!img && parseFloat(getComputedStyle(img).opacity) < 1 && getComputedStyle(img).filter.includes("grayscale"),
+    overlay: over && over.getClientRects().length > 0 ? over.textContent.trim() : "",
+    share: !!share && share.getClientRects().length > 0};
 })()`
+
+// checkBadge fails t unless the page's badge and share actions suit
+// status: greyed out with the status across it and nothing to share when
+// the credential is revoked, expired or lapsed.
+func checkBadge(t *testing.T, got statusView, status string) {
+	t.Helper()
+	invalid := status == "revoked" || status == "expired" || status == "lapsed"
+	if got.Greyed != invalid || got.Share == invalid {
+		t.Errorf("%s: badge greyed out %v, share actions shown %v", status, got.Greyed, got.Share)
+	}
+	if want := map[bool]string{true: labels[status]}[invalid]; got.Overlay != want {
+		t.Errorf("%s: the badge's overlay reads %q, want %q", status, got.Overlay, want)
+	}
+}
 
 // openStatus opens c's verification page in tb with the visitor's clock
 // set to day, or with scripts off when day is "", and reads its status.
@@ -180,6 +205,7 @@ func testStatus(t *testing.T) {
 			if want := "today, " + tc.day; got.AsOf != want {
 				t.Errorf("the as-of note reads %q, want %q", got.AsOf, want)
 			}
+			checkBadge(t, got, statusAt(tc.c, tc.day))
 		})
 	}
 
@@ -193,6 +219,7 @@ func testStatus(t *testing.T) {
 			if want := "as of " + asOf; got.AsOf != want {
 				t.Errorf("/verify/%s/ without JavaScript: the as-of note reads %q, want %q", c.ID, got.AsOf, want)
 			}
+			checkBadge(t, got, c.Status)
 		})
 	}
 }

@@ -66,22 +66,43 @@ func (ix *Index) File(rel string, buf *bytes.Buffer) (bool, error) {
 		return ok, nil
 	}
 	if id, ok := strings.CutPrefix(rel, "verify/"); ok {
-		if id, ok = strings.CutSuffix(id, "/index.html"); ok {
-			return ix.credential(id, buf, true)
+		if id, ok := strings.CutSuffix(id, "/index.html"); ok {
+			return ix.credential(id, buf, pageFile)
+		}
+		if id, ok := strings.CutSuffix(id, "/badge.svg"); ok {
+			return ix.credential(id, buf, badgeFile)
 		}
 	}
 	if id, ok := strings.CutPrefix(rel, "api/v1/credentials/"); ok {
 		if id, ok = strings.CutSuffix(id, ".json"); ok {
-			return ix.credential(id, buf, false)
+			return ix.credential(id, buf, jsonFile)
+		}
+	}
+	if strings.HasPrefix(rel, "badges/") {
+		for _, bi := range st.Badges {
+			for _, img := range badgeImages(bi) {
+				if img.path == rel {
+					b, err := img.draw(bi.PNGDesign)
+					buf.Write(b)
+					return true, err
+				}
+			}
 		}
 	}
 	return false, nil
 }
 
-// credential writes a credential's page or JSON. Its path holds the id
-// exactly as written in the program: /verify/ itself accepts other
+// The files of a credential.
+const (
+	pageFile = iota
+	badgeFile
+	jsonFile
+)
+
+// credential writes a credential's page, badge or JSON. Its path holds
+// the id exactly as written in the program: /verify/ itself accepts other
 // spellings and turns them into this one.
-func (ix *Index) credential(id string, buf *bytes.Buffer, page bool) (bool, error) {
+func (ix *Index) credential(id string, buf *bytes.Buffer, file int) (bool, error) {
 	c := ix.st.P.Credential(id)
 	if c == nil || c.ID != id || strings.Contains(id, "/") {
 		return false, nil
@@ -90,8 +111,12 @@ func (ix *Index) credential(id string, buf *bytes.Buffer, page bool) (bool, erro
 	if err != nil {
 		return true, fmt.Errorf("credential %s: %w", id, err)
 	}
-	if !page {
+	switch file {
+	case jsonFile:
 		buf.Write(cp.JSON)
+		return true, nil
+	case badgeFile:
+		buf.Write(cp.BadgeSVG)
 		return true, nil
 	}
 	if err := ix.theme.Page(buf, "verify", cp); err != nil {

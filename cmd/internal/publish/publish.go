@@ -30,6 +30,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/accredit/accredit/cmd/internal/badge"
 	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/render"
 	"github.com/accredit/accredit/cmd/internal/site"
@@ -260,6 +261,19 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 			return w.file("api/v1/partners.json", b, true)
 		},
 	)
+	// One task per image: a PNG takes tens of milliseconds to draw.
+	for _, key := range slices.Sorted(maps.Keys(st.Badges)) {
+		bi := st.Badges[key]
+		for _, img := range badgeImages(bi) {
+			tasks = append(tasks, func(*bytes.Buffer) error {
+				b, err := img.draw(bi.PNGDesign)
+				if err != nil {
+					return fmt.Errorf("%s: %w", img.path, err)
+				}
+				return w.file(img.path, b, true)
+			})
+		}
+	}
 	if w.extra != nil {
 		// First in the queue: the longest single task.
 		tasks = slices.Insert(tasks, 0, func(*bytes.Buffer) error {
@@ -305,6 +319,9 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 				if err := w.file(dir+"/index.html", buf.Bytes(), false); err != nil {
 					return err
 				}
+				if err := w.file(dir+"/badge.svg", cp.BadgeSVG, false); err != nil {
+					return err
+				}
 				if err := w.file("api/v1/credentials/"+c.ID+".json", cp.JSON, false); err != nil {
 					return err
 				}
@@ -317,6 +334,16 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 		return Stats{}, err
 	}
 	return Stats{Pages: int(w.pages.Load()), Files: int(w.files.Load()), Dirs: int(w.dirs.Load()), Bytes: w.bytes.Load()}, nil
+}
+
+// badgeImage is one PNG of a certification: its path and how it is drawn.
+type badgeImage struct {
+	path string
+	draw func(badge.PNGDesign) ([]byte, error)
+}
+
+func badgeImages(bi *site.BadgeImage) []badgeImage {
+	return []badgeImage{{bi.OG, badge.OGPNG}, {bi.Square, badge.SquarePNG}}
 }
 
 // scratch holds the workers' site.Scratch: one per worker at a time.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"io/fs"
 	"os"
@@ -14,6 +16,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/accredit/accredit"
+	"github.com/accredit/accredit/cmd/internal/badge"
 	"github.com/accredit/accredit/cmd/internal/check"
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/diag"
@@ -136,7 +139,7 @@ func TestPrivacy(t *testing.T) {
 				t.Errorf("%s contains %q", name, s)
 			}
 		}
-		own := strings.Contains(name, "verify/") || strings.Contains(name, "api/v1/credentials/")
+		own := (strings.Contains(name, "verify/") || strings.Contains(name, "api/v1/credentials/")) && !strings.HasSuffix(name, "/badge.svg")
 		for _, s := range []string{privateName, unlistedPerson} {
 			if bytes.Contains(data, []byte(s)) && !own {
 				t.Errorf("%s names %q", name, s)
@@ -263,5 +266,44 @@ func TestStartAbort(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(out))
 	if len(entries) != 1 {
 		t.Errorf("an abandoned build left %d entries beside the site", len(entries))
+	}
+}
+
+// Every credential has its standalone badge beside its page, which shows
+// it; every certification its two PNGs, which the page names as og:image.
+func TestBadgeFiles(t *testing.T) {
+	root := program(t, "")
+	out := filepath.Join(t.TempDir(), "site")
+	build(t, root, out, "2025-06-01")
+	site := files(t, out)
+	st, _ := siteOf(t, root, "2025-06-01")
+	for _, c := range st.P.Credentials {
+		svg, ok := site["verify/"+c.ID+"/badge.svg"]
+		if !ok || !bytes.HasPrefix(svg, []byte("<svg ")) || !bytes.Contains(svg, []byte(c.ID)) {
+			t.Errorf("verify/%s/badge.svg: %q", c.ID, svg)
+		}
+		page := site["verify/"+c.ID+"/index.html"]
+		bi := st.Badges[c.Track+"/"+c.Level]
+		for _, want := range []string{`<img class="badge" src="badge.svg"`,
+			`<meta property="og:image" content="` + st.Info.SiteURL + bi.OG + `">`, `<meta name="twitter:card" content="summary_large_image">`} {
+			if !bytes.Contains(page, []byte(want)) {
+				t.Errorf("verify/%s/index.html lacks %s", c.ID, want)
+			}
+		}
+	}
+	if len(st.Badges) == 0 {
+		t.Fatal("no certification designs")
+	}
+	for key, bi := range st.Badges {
+		for path, size := range map[string]image.Point{bi.OG: {badge.OGWidth, badge.OGHeight}, bi.Square: {badge.SquareSize, badge.SquareSize}} {
+			img, err := png.Decode(bytes.NewReader(site[path]))
+			if err != nil {
+				t.Errorf("%s (%s): %v", path, key, err)
+				continue
+			}
+			if img.Bounds().Size() != size {
+				t.Errorf("%s is %v, want %v", path, img.Bounds().Size(), size)
+			}
+		}
 	}
 }

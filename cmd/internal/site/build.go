@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/accredit/accredit/cmd/internal/badge"
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/load"
 	"github.com/accredit/accredit/cmd/internal/program"
@@ -34,6 +35,8 @@ type Site struct {
 	Feed     []FeedEntry
 	// PartnersJSON is /api/v1/partners.json.
 	PartnersJSON []PartnerJSON
+	// Badges are the PNGs of every certification, by "track/level".
+	Badges map[string]*BadgeImage
 
 	// Grants is the provenance of credentials by id, from the git
 	// history; nil outside git, and verification pages then omit it.
@@ -96,7 +99,39 @@ func Build(p *program.Program, s *standing.Standing, asOf date.Date) (*Site, err
 	st.NotFound = &Simple{*st.page("404", "404.html", "Page not found", "")}
 	st.NotFound.NoIndex = true
 	st.feed()
+	st.badges()
 	return st, nil
+}
+
+func badgeAlt(name, level, issuer string) string {
+	return "Badge: " + name + ", " + level + " level, issued by " + issuer
+}
+
+// badges lists the PNGs of every certification the program defines, at
+// badges/<track>/<level>.png and <level>.square.png (ids are slugs: no
+// dot, so no two paths meet).
+func (st *Site) badges() {
+	st.Badges = map[string]*BadgeImage{}
+	host := st.Info.SiteURL
+	if u, err := url.Parse(host); err == nil && u.Host != "" {
+		host = strings.TrimSuffix(u.Host+u.Path, "/")
+	}
+	for _, t := range st.P.Tracks {
+		for _, ce := range t.Certifications {
+			level := ce.Level
+			if l := st.P.Level(ce.Level); l != nil {
+				level = l.Name
+			}
+			dir := "badges/" + t.ID + "/" + ce.Level
+			bi := &BadgeImage{
+				PNGDesign: badge.PNGDesign{Design: badge.Design{Issuer: st.Info.Issuer, Name: ce.Name, Level: level}, Track: t.Name, Site: host},
+				OG:        dir + ".png", Square: dir + ".square.png",
+				Alt: badgeAlt(ce.Name, level, st.Info.Issuer),
+			}
+			bi.OGURL, bi.SquareURL, bi.OGLink = st.Info.SiteURL+bi.OG, st.Info.SiteURL+bi.Square, st.Info.Base+bi.OG
+			st.Badges[ce.Key()] = bi
+		}
+	}
 }
 
 func newInfo(p *program.Program, asOf date.Date) *Info {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/accredit/accredit/cmd/internal/badge"
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/svg"
@@ -110,11 +111,12 @@ type Scratch struct {
 }
 
 // CredentialIn is Credential, its larger parts drawn in sc. Every string
-// of the page is its own memory, never written again: the QR code, badge
-// and JSON-LD are drawn in sc and copied out in one allocation, so a
-// theme may keep any of them (as a partialCached key, say) for as long as
-// it likes. Only the JSON bytes are sc's, valid until sc is used again: a
-// worker writes each page out before it makes the next.
+// of the page is its own memory, never written again: the QR code and
+// JSON-LD are drawn in sc and copied out in one allocation, so a theme
+// may keep any of them (as a partialCached key, say) for as long as it
+// likes. Only the bytes of the files beside the page, JSON and BadgeSVG,
+// are sc's, valid until sc is used again: a worker writes each page out
+// before it makes the next.
 func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, error) {
 	p, s, info := st.P, st.S, st.Info
 	pe := c.Person
@@ -167,14 +169,31 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	cp.JSONURL = info.Base + "api/v1/credentials/" + c.ID + ".json"
 	if info.Signing != nil {
 		cp.OB3URL = info.Base + "api/v1/credentials/" + c.ID + ".ob3.json"
+		cp.DIDURL = info.Signing.DIDURL
+		cp.VerifyingURL = info.Base + "docs/verifying/"
+	}
+	// Relative to the page, which is the badge's folder: no string to
+	// make for each of 200,000 pages.
+	cp.BadgeURL = "badge.svg"
+	// The design's words and URLs are made once per certification.
+	if bi := st.Badges[c.Track+"/"+c.Level]; bi != nil && ce != nil {
+		cp.BadgeAlt, cp.Image, cp.ImageSquare, cp.ImageURL = bi.Alt, bi.OGURL, bi.SquareURL, bi.OGLink
+	} else {
+		cp.BadgeAlt = badgeAlt(cp.Name, cp.LevelName, info.Issuer)
+	}
+	switch status {
+	case "revoked", "expired", "lapsed":
+	default:
+		cp.Shareable = true
 	}
 
 	var err error
 	if sc.qr, err = svg.AppendQR(sc.qr[:0], cp.Canonical); err != nil {
 		return nil, err
 	}
-	sc.badge = svg.AppendBadge(sc.badge[:0], svg.Badge{Issuer: info.Issuer, Name: cp.Name, Level: cp.LevelName,
+	sc.badge = badge.AppendSVG(sc.badge[:0], badge.Credential{Design: badge.Design{Issuer: info.Issuer, Name: cp.Name, Level: cp.LevelName},
 		Issued: c.Issued.String(), Expires: cs.Expires.String(), ID: c.ID})
+	cp.BadgeSVG = sc.badge
 	cp.LinkedIn = linkedIn(cp, info)
 	cp.StatusAttrs = StatusAttrs(cp.Issued, cp.Expires, cp.Revoked, cp.RenewedOn, info.GraceDays, info.Streamlined)
 
@@ -206,10 +225,10 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	}
 	// The strings the page shows, copied out of sc in one allocation.
 	ld := bytes.TrimSuffix(sc.ld.Bytes(), []byte("\n"))
-	sc.all = append(append(append(sc.all[:0], sc.qr...), sc.badge...), ld...)
+	sc.all = append(append(sc.all[:0], sc.qr...), ld...)
 	all := string(sc.all)
-	nq, nb := len(sc.qr), len(sc.badge)
-	cp.QR, cp.Badge, cp.JSONLD = template.HTML(all[:nq]), template.HTML(all[nq:nq+nb]), template.JS(all[nq+nb:])
+	nq := len(sc.qr)
+	cp.QR, cp.JSONLD = template.HTML(all[:nq]), template.JS(all[nq:])
 	return cp, nil
 }
 

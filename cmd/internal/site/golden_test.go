@@ -199,3 +199,38 @@ func BenchmarkCredentialIn(b *testing.B) {
 		}
 	}
 }
+
+// The badge and sharing parts of a verification page: its standalone
+// badge (drawn in the Scratch, like the JSON), the certification's PNGs,
+// and, when the build signs, the links to the
+// signed credential, the DID document and how to verify.
+func TestCredentialBadge(t *testing.T) {
+	st := testSite(t)
+	golden(t, "badges", st.Badges)
+	type view struct {
+		BadgeSVG, BadgeURL, BadgeAlt, Image, ImageSquare, ImageURL string
+		Shareable                                                  bool
+		OB3URL, DIDURL, VerifyingURL                               string
+	}
+	for _, signing := range []*site.Signing{nil, {DID: "did:web:example.com", DIDURL: "https://example.com/.well-known/did.json"}} {
+		st.Info.Signing = signing
+		var got []view
+		for _, c := range st.P.Credentials {
+			cp, err := st.Credential(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(string(cp.BadgeSVG), "<svg ") || strings.Contains(string(cp.BadgeSVG), cp.Holder) {
+				t.Errorf("%s: the badge is not an SVG, or names the holder:\n%s", c.ID, cp.BadgeSVG)
+			}
+			got = append(got, view{string(cp.BadgeSVG), cp.BadgeURL, cp.BadgeAlt, cp.Image, cp.ImageSquare, cp.ImageURL,
+				cp.Shareable, cp.OB3URL, cp.DIDURL, cp.VerifyingURL})
+		}
+		name := "credential-badges"
+		if signing != nil {
+			name += "-signed"
+		}
+		golden(t, name, got)
+	}
+	st.Info.Signing = nil
+}

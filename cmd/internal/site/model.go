@@ -3,6 +3,7 @@ package site
 import (
 	"html/template"
 
+	"github.com/accredit/accredit/cmd/internal/badge"
 	"github.com/accredit/accredit/cmd/internal/date"
 )
 
@@ -30,6 +31,15 @@ type Info struct {
 type Signing struct {
 	DID    string // the issuer's did:web DID
 	DIDURL string // absolute URL of its DID document (did.json)
+}
+
+// BadgeImage is one certification's PNGs: one design for every holder.
+type BadgeImage struct {
+	badge.PNGDesign
+	OG, Square       string // paths below the site root
+	OGURL, SquareURL string // their absolute URLs
+	OGLink           string // OG's link path (Base + OG)
+	Alt              string // what the badge shows, in words
 }
 
 // Link is a labelled URL.
@@ -186,18 +196,36 @@ type Credential struct {
 	Commit, CommitShort string
 	CommitURL           string
 	QR                  template.HTML
-	Badge               template.HTML
-	LinkedIn            string
-	JSONURL             string
-	OB3URL              string // the signed Open Badges 3.0 credential; empty when the build does not sign
-	JSONLD              template.JS
-	Private             bool // holder not public, or partner unlisted
-	Issuer, IssuerURL   string
-	AsOf                string
-	GraceDays           int
-	StreamlinedDays     int
-	StatusAttrs         template.HTMLAttr // see StatusAttrs
-	JSON                []byte
+	// BadgeSVG is verify/<ID>/badge.svg: the badge as a standalone
+	// image, which the page shows (BadgeURL). Like JSON, its bytes are
+	// the Scratch's.
+	BadgeSVG []byte `json:"-"`
+	BadgeURL string // relative to the page: "badge.svg"
+	BadgeAlt string
+	// Image and ImageSquare are the absolute URLs of the certification's
+	// PNGs (og:image, e-mail signatures); empty for a credential of a
+	// certification the program no longer defines.
+	Image, ImageSquare string
+	ImageURL           string // Image's link path (Base + ...), which scripts fetch
+	// Shareable is false when the credential is revoked, expired or
+	// lapsed at D: the page then offers nothing to share (the browser
+	// decides again as of its own date).
+	Shareable bool
+	LinkedIn  string
+	JSONURL   string
+	OB3URL    string // the signed Open Badges 3.0 credential; empty when the build does not sign
+	DIDURL    string // the issuer's DID document, with OB3URL
+	// VerifyingURL is the page that tells how to verify a signed
+	// credential (content/docs/verifying.md), with OB3URL.
+	VerifyingURL      string
+	JSONLD            template.JS
+	Private           bool // holder not public, or partner unlisted
+	Issuer, IssuerURL string
+	AsOf              string
+	GraceDays         int
+	StreamlinedDays   int
+	StatusAttrs       template.HTMLAttr // see StatusAttrs
+	JSON              []byte
 }
 
 // ProgramPage is the program overview: tracks and tiers.

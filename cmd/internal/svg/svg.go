@@ -1,8 +1,7 @@
-// Package svg draws the verification page's QR code and the credential's
-// badge as small inline SVG.
+// Package svg draws the verification page's QR code as small inline SVG
+// (the badge is package badge's).
 //
-// In: a URL, or a credential's name, level, issuer, dates and id. Out: SVG
-// markup. The QR code's bits and check bytes come from rsc.io/qr's coding
+// In: a URL. Out: SVG markup. The QR code's bits and check bytes come from rsc.io/qr's coding
 // package, and its modules from the library's plan of the version,
 // compiled once per version into a fixed bitmap and the module of each
 // data bit: a build draws 200,000 codes. Its path joins each row's dark
@@ -14,7 +13,6 @@ import (
 	"html"
 	"math/bits"
 	"strconv"
-	"strings"
 	"sync"
 	"unsafe"
 
@@ -211,37 +209,4 @@ func appendInt(b []byte, i int) []byte {
 		return append(b, byte('0'+i/10), byte('0'+i%10))
 	}
 	return strconv.AppendInt(b, int64(i), 10)
-}
-
-// Badge is what a credential's badge shows.
-type Badge struct {
-	Issuer, Name, Level, Issued, Expires, ID, Status string
-}
-
-// BadgeSVG draws a badge.
-func BadgeSVG(bd Badge) string {
-	b := AppendBadge(make([]byte, 0, 1200), bd)
-	return unsafe.String(unsafe.SliceData(b), len(b))
-}
-
-// AppendBadge appends BadgeSVG(bd) to b.
-func AppendBadge(b []byte, bd Badge) []byte {
-	e := html.EscapeString
-	// Written out piece by piece, not with fmt: a build draws 200,000.
-	for _, s := range []string{
-		`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 200" class="badge" role="img" aria-label="`, e(bd.Name), ", ", e(bd.Level), " level, issued by ", e(bd.Issuer), `">`,
-		// Colours and fonts come from the page's stylesheet (.badge
-		// rules): the markup stays small, and no inline style is needed
-		// under a strict Content-Security-Policy.
-		`<rect x="1" y="1" width="358" height="198" rx="14"/>`,
-		`<text x="20" y="34" class="b-issuer">`, e(strings.ToUpper(bd.Issuer)), `</text>`,
-		`<text x="20" y="76" class="b-name">`, e(bd.Name), `</text>`,
-		`<text x="20" y="102" class="b-sub">`, e(bd.Level), ` level</text>`,
-		`<text x="20" y="146" class="b-dates">Issued `, e(bd.Issued), ` · Expires `, e(bd.Expires), `</text>`,
-		`<text x="20" y="176" class="b-id">ID `, e(bd.ID), `</text>`,
-		`</svg>`,
-	} {
-		b = append(b, s...)
-	}
-	return b
 }
