@@ -256,6 +256,23 @@ func (f *file) bank(data []byte) any {
 	return b
 }
 
+// metrics decodes a partner's metrics.toml. Ranges and repeated quarters
+// are check's rules (metrics-range, metrics-quarter); only the keys and
+// their types are the loader's.
+func (f *file) metrics(data []byte) any {
+	m := &program.Metrics{}
+	if !f.decodeTOML(data, 0, m) {
+		return nil
+	}
+	m.Src = f.src
+	for i, q := range m.Quarters {
+		at := at("quarters", i)
+		q.Pos = f.at(at)
+		f.require(at, "quarter")
+	}
+	return m
+}
+
 // frontMatter splits a Markdown file, reporting a missing front matter.
 func (f *file) frontMatter(data []byte) (frontmatter.Doc, bool) {
 	doc, err := frontmatter.Split(data)

@@ -83,6 +83,9 @@ func (p *Program) ForgetPositions() {
 	}
 	for _, pa := range p.Partners {
 		pa.Src.forget()
+		if pa.Metrics != nil {
+			pa.Metrics.Src.forget()
+		}
 		for _, pe := range pa.People {
 			pe.Src.forget()
 		}
@@ -90,7 +93,7 @@ func (p *Program) ForgetPositions() {
 }
 
 // ForgetPrivate drops what only the checks read and the site must never
-// show: people's e-mail, training, exam attempts, assessments and
+// show: partners' metrics, people's e-mail, training, exam attempts, assessments and
 // evidence, the waivers of credentials and their reasons, and the exams'
 // question banks. A build calls it once the checks have passed and the
 // standing is computed, so that nothing private is there to leak into a
@@ -102,6 +105,7 @@ func (p *Program) ForgetPrivate() {
 		e.Bank = nil
 	}
 	for _, pa := range p.Partners {
+		pa.Metrics = nil
 		for _, pe := range pa.People {
 			pe.Email = ""
 			pe.Training, pe.Exams, pe.Assessments, pe.Evidence = nil, nil, nil, nil

@@ -6,7 +6,27 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/accredit/accredit/cmd/internal/program"
 )
+
+// scorecardTable lists every partner's every quarter.
+func (r *Report) scorecardTable() table {
+	t := table{Title: "Partner scorecards", Head: []string{"Partner", "Quarter"}}
+	for _, f := range program.Figures {
+		t.Head = append(t.Head, f.Name)
+	}
+	for _, p := range r.Partners {
+		for _, q := range p.Scorecard {
+			row := []string{p.ID, q.Quarter}
+			for _, f := range program.Figures {
+				row = append(row, number(f.Of(q)))
+			}
+			t.Rows = append(t.Rows, row)
+		}
+	}
+	return t
+}
 
 // HTML writes the report as one self-contained page: its style and charts
 // are inline and its Content-Security-Policy forbids every request, so
@@ -20,7 +40,14 @@ type pageData struct {
 	Tables                []table
 	People, Issued, Tiers template.HTML
 	PassRates, Outlook    template.HTML
+	Scatters              []scatter
+	Scorecards            table
 	Partners              []partnerRow
+}
+
+type scatter struct {
+	Caption string
+	SVG     template.HTML
 }
 
 type partnerRow struct {
@@ -31,7 +58,8 @@ type partnerRow struct {
 
 func (r *Report) pageData() pageData {
 	ts := r.tables()
-	d := pageData{R: r, Tables: ts[:len(ts)-1]} // the page lists every partner at risk itself
+	// The page lists every partner at risk and every scorecard itself.
+	d := pageData{R: r, Tables: ts[:len(ts)-2], Scorecards: r.scorecardTable()}
 	var months []string
 	people := series{Name: "Certified people"}
 	issued := series{Name: "New"}
@@ -82,6 +110,25 @@ func (r *Report) pageData() pageData {
 	}
 	d.Outlook = template.HTML(barChart("Partners per tier now and in 90 days if nothing is renewed", tiers, []series{now, later}, false))
 
+	for f, co := range r.Scorecards {
+		if len(co.points) == 0 {
+			continue
+		}
+		fig := program.Figures[f]
+		var names []string
+		var xs, ys []float64
+		for _, p := range co.points {
+			names = append(names, p.partner+" ("+p.quarter+")")
+			xs, ys = append(xs, float64(p.people)), append(ys, p.value)
+		}
+		rho := "undefined"
+		if co.Spearman != nil {
+			rho = number(co.Spearman)
+		}
+		title := fig.Name + " against certified people: Spearman " + rho + ", " + strconv.Itoa(co.Partners) + " partners"
+		d.Scatters = append(d.Scatters, scatter{title, template.HTML(scatterChart(title, "Certified people at the quarter's end", fig.Name, names, xs, ys))})
+	}
+
 	risk := map[string]bool{}
 	for _, a := range r.AtRisk {
 		risk[a.Partner] = true
@@ -121,6 +168,7 @@ td.n,th.n{text-align:right}
 .chart{width:100%;max-width:760px;display:block;margin:.6rem 0}
 .chart .grid{stroke:#ddd}.chart .tick{font-size:11px;fill:#444}
 tr.risk td{background:#fde7ea}
+figure{margin:1rem 0}figcaption{font-size:.9rem;color:#333}
 .wide{overflow-x:auto}
 </style>
 </head>
@@ -145,6 +193,13 @@ tr.risk td{background:#fde7ea}
 <thead><tr><th>Partner</th><th>Tier</th><th>Tier in 90 days</th><th>Credentials that stop counting</th></tr></thead>
 <tbody>{{range .}}<tr><td>{{.Partner}}</td><td>{{.Tier}}</td><td>{{with .TierIn90}}{{.}}{{else}}none{{end}}</td><td>{{range $i, $c := .Credentials}}{{if $i}}<br>{{end}}<code>{{$c.ID}}</code> {{$c.Holder}} ({{$c.Track}}/{{$c.Level}}, {{$c.Status}}, expires {{$c.Expires}}){{end}}</td></tr>
 {{end}}</tbody></table></div>{{else}}<p>No partner will drop a tier in the next 90 days.</p>{{end}}
+
+<h2>Scorecards</h2>
+{{range .Scatters}}<figure>{{.SVG}}<figcaption>{{.Caption}}</figcaption></figure>
+{{else}}<p>No partner reports scorecard figures (partners/&lt;id&gt;/metrics.toml) for a quarter of the period.</p>
+{{end}}{{with .Scorecards}}{{if .Rows}}<div class="wide"><table><thead><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr></thead>
+<tbody>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</tbody></table></div>{{end}}{{end}}
 
 <h2>Figures</h2>
 {{range .Tables}}<h3>{{.Title}}</h3>

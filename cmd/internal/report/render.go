@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/program"
 )
 
 // Formats are the report's renderings, by --format name.
@@ -127,6 +128,33 @@ func (r *Report) tables() []table {
 	t = table{Title: "Partners by tier at " + r.AsOf.String(), Head: []string{"Tier", "Now", "In 30 days", "In 60 days", "In 90 days"}}
 	for _, row := range r.tierOutlook() {
 		t.Rows = append(t.Rows, row)
+	}
+	ts = append(ts, t)
+
+	t = table{Title: "Scorecards: rank correlation with certified people", Head: []string{"Figure", "Partners", "Spearman"}}
+	for _, co := range r.Scorecards {
+		t.Rows = append(t.Rows, []string{co.Figure, strconv.Itoa(co.Partners), number(co.Spearman)})
+	}
+	ts = append(ts, t)
+
+	t = table{Title: "Partner scorecards", Head: []string{"Partner", "Quarter"}}
+	for _, f := range program.Figures {
+		t.Head = append(t.Head, f.Key)
+	}
+	n := 0
+	for _, p := range r.Partners {
+		for _, q := range p.Scorecard {
+			if n == listed {
+				t.Note = "and more (the JSON, CSV and HTML reports list them all)"
+				break
+			}
+			n++
+			row := []string{p.ID, q.Quarter}
+			for _, f := range program.Figures {
+				row = append(row, number(f.Of(q)))
+			}
+			t.Rows = append(t.Rows, row)
+		}
 	}
 	ts = append(ts, t)
 
@@ -339,6 +367,15 @@ func (r *Report) CSV(w io.Writer) error {
 			put("partners", p.ID, "tier_in."+d, orEmpty(p.TierIn[d]))
 		}
 		puti("partners", p.ID, "certified_people", p.CertifiedPeople)
+		for _, q := range p.Scorecard {
+			for _, f := range program.Figures {
+				putf("partners", p.ID, "scorecard."+q.Quarter+"."+f.Key, f.Of(q))
+			}
+		}
+	}
+	for _, co := range r.Scorecards {
+		puti("scorecards", co.Figure, "partners", co.Partners)
+		putf("scorecards", co.Figure, "spearman", co.Spearman)
 	}
 	for _, a := range r.AtRisk {
 		for _, c := range a.Credentials {

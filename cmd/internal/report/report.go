@@ -18,17 +18,18 @@ import (
 // documents every field). Rates are fractions from 0 to 1, rounded to four
 // decimals; a rate or mean with nothing to divide by is null.
 type Report struct {
-	AsOf                date.Date    `json:"as_of"`
-	From                date.Date    `json:"from"`
-	To                  date.Date    `json:"to"`
-	Credentials         Credentials  `json:"credentials"`
-	Monthly             []Month      `json:"monthly"`
-	Exams               []Exam       `json:"exams"`
-	TimeToCertification []TimeToCert `json:"time_to_certification"`
-	RenewalRate         RenewalRate  `json:"renewal_rate"`
-	Tiers               []TierInfo   `json:"tiers"`
-	Partners            []Partner    `json:"partners"`
-	AtRisk              []Risk       `json:"at_risk"`
+	AsOf                date.Date     `json:"as_of"`
+	From                date.Date     `json:"from"`
+	To                  date.Date     `json:"to"`
+	Credentials         Credentials   `json:"credentials"`
+	Monthly             []Month       `json:"monthly"`
+	Exams               []Exam        `json:"exams"`
+	TimeToCertification []TimeToCert  `json:"time_to_certification"`
+	RenewalRate         RenewalRate   `json:"renewal_rate"`
+	Tiers               []TierInfo    `json:"tiers"`
+	Partners            []Partner     `json:"partners"`
+	AtRisk              []Risk        `json:"at_risk"`
+	Scorecards          []Correlation `json:"scorecards"`
 }
 
 // Counts are credentials by status at D. Total counts those issued on or
@@ -152,6 +153,9 @@ type Partner struct {
 	// CertifiedPeople counts the partner's people holding a current
 	// credential at D.
 	CertifiedPeople int `json:"certified_people"`
+	// Scorecard is the partner's metrics.toml, quarters in order; absent
+	// without one.
+	Scorecard []*program.Quarter `json:"scorecard,omitempty"`
 
 	tier, in90 *program.Tier
 }
@@ -214,6 +218,7 @@ func Compute(p *program.Program, st *standing.Standing, opt Options) *Report {
 	c.credentials()
 	c.exams()
 	c.partners()
+	c.scorecards()
 	return r
 }
 

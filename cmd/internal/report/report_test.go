@@ -58,6 +58,11 @@ func small(t *testing.T, asOf date.Date) (*report.Report, func(report.Options) *
 //	eve   4S8X issued 2023-05-31, revoked 2023-12-01
 //	frank HNPA issued 2022-10-01, expires 2023-10-01, grace to 2023-10-30:
 //	      lapsed on 2023-10-31, the month's last day; expired at D
+//
+// Scorecards: in 2024-Q1 (the latest quarter of the period for all three)
+// win rates 50, 30, 20 against 2, 1, 0 people certified on 2024-03-31:
+// the same order, Spearman 1. CSAT has two partners, NPS one: no rank
+// correlation.
 func TestSmall(t *testing.T) {
 	r, _ := small(t, day(t, "2024-03-31"))
 	var got bytes.Buffer
@@ -92,18 +97,28 @@ func TestSmall(t *testing.T) {
   "tiers": [{"id": "registered", "name": "Registered", "rank": 0}, {"id": "silver", "name": "Silver", "rank": 1}, {"id": "gold", "name": "Gold", "rank": 2}],
   "partners": [
     {"id": "acme", "name": "Acme Consulting", "tier": "gold", "next_tier": null, "missing": [],
-     "tier_in": {"30": "silver", "60": "silver", "90": "silver"}, "certified_people": 2},
+     "tier_in": {"30": "silver", "60": "silver", "90": "silver"}, "certified_people": 2,
+     "scorecard": [{"quarter": "2022-Q4", "win_rate": 99}, {"quarter": "2023-Q4", "win_rate": 40}, {"quarter": "2024-Q1", "win_rate": 50, "csat": 90}]},
     {"id": "globex", "name": "Globex Consulting", "tier": "silver", "next_tier": "gold",
      "missing": [{"track": "sales", "level": "foundation", "count": 1}, {"track": "sales", "level": "professional", "count": 1}],
-     "tier_in": {"30": "registered", "60": "registered", "90": "registered"}, "certified_people": 1},
+     "tier_in": {"30": "registered", "60": "registered", "90": "registered"}, "certified_people": 1,
+     "scorecard": [{"quarter": "2024-Q1", "win_rate": 30, "csat": 80}]},
     {"id": "initech", "name": "Initech Consulting", "tier": "registered", "next_tier": "silver",
      "missing": [{"track": "sales", "level": "foundation", "count": 1}],
-     "tier_in": {"30": "registered", "60": "registered", "90": "registered"}, "certified_people": 0}],
+     "tier_in": {"30": "registered", "60": "registered", "90": "registered"}, "certified_people": 0,
+     "scorecard": [{"quarter": "2024-Q1", "win_rate": 20, "nps": 10}]}],
   "at_risk": [
     {"partner": "acme", "tier": "gold", "tier_in_90": "silver", "credentials": [
       {"id": "MJKP-N451-22DE", "holder": "Ann Archer", "person": "ann", "track": "sales", "level": "foundation", "status": "grace", "expires": "2024-03-15"}]},
     {"partner": "globex", "tier": "silver", "tier_in_90": "registered", "credentials": [
-      {"id": "DF0N-10GZ-FPPZ", "holder": "Cara Cruz", "person": "cara", "track": "sales", "level": "foundation", "status": "grace", "expires": "2024-03-31"}]}]
+      {"id": "DF0N-10GZ-FPPZ", "holder": "Cara Cruz", "person": "cara", "track": "sales", "level": "foundation", "status": "grace", "expires": "2024-03-31"}]}],
+  "scorecards": [
+    {"figure": "win_rate", "partners": 3, "spearman": 1},
+    {"figure": "csat", "partners": 2, "spearman": null},
+    {"figure": "nps", "partners": 1, "spearman": null},
+    {"figure": "influenced_pipeline", "partners": 0, "spearman": null},
+    {"figure": "attach_rate", "partners": 0, "spearman": null},
+    {"figure": "first_pass_quality", "partners": 0, "spearman": null}]
 }`
 	sameJSON(t, got.Bytes(), []byte(want))
 }
