@@ -13,6 +13,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/report"
 	"github.com/accredit/accredit/cmd/internal/standing"
 )
@@ -26,6 +27,16 @@ func day(t *testing.T, s string) date.Date {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// loadSmall loads testdata/small and computes its standing.
+func loadSmall(t *testing.T) (*program.Program, *standing.Standing) {
+	t.Helper()
+	p, _, err := load.Load("testdata/small")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, standing.Compute(p)
 }
 
 // small loads testdata/small and checks that it has no error: figures of
