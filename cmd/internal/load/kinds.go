@@ -42,6 +42,7 @@ func (f *file) program(data []byte) any {
 		f.url("program.issuer_url", i.IssuerURL)
 		f.url("program.site_url", i.SiteURL)
 		f.email("program.contact_email", i.ContactEmail)
+		f.email("program.notices_from", i.NoticesFrom)
 		f.url("program.repository", i.Repository)
 	}
 

@@ -60,3 +60,30 @@ func TestMetrics(t *testing.T) {
 		})
 	}
 }
+
+// TestNoticesFrom: [program] notices_from, the sender of notices, is an
+// e-mail address.
+func TestNoticesFrom(t *testing.T) {
+	root := base(t)
+	prog, err := os.ReadFile(filepath.Join(root, "programs/program.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ value, want string }{
+		{`"certification@vendor.example"`, ""},
+		{`"Certification <certification@vendor.example>"`, "is not an e-mail address"},
+	} {
+		s := strings.Replace(string(prog), "[program]\n", "[program]\nnotices_from = "+tc.value+"\n", 1)
+		put(t, root, "programs/program.toml", s)
+		p, ds, err := Load(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case tc.want == "" && (len(ds) != 0 || p.Info.NoticesFrom != "certification@vendor.example"):
+			t.Errorf("%s: %v, sender %q", tc.value, ds, p.Info.NoticesFrom)
+		case tc.want != "" && (len(ds) != 1 || ds[0].Rule != "invalid-value" || !strings.Contains(ds[0].Msg, tc.want)):
+			t.Errorf("%s: %v, want invalid-value", tc.value, ds)
+		}
+	}
+}

@@ -180,6 +180,9 @@ type Info struct {
 	SiteURL      string `toml:"site_url"`
 	ContactEmail string `toml:"contact_email"`
 	Repository   string `toml:"repository"`
+	// NoticesFrom is the sender of the e-mails "accredit notices --send"
+	// writes (contact_email when unset).
+	NoticesFrom string `toml:"notices_from"`
 }
 
 // Policy is the [policy] table. Defaults are those of PROGRAM-FORMAT.md.
