@@ -87,6 +87,7 @@ func benchReport(bin, root, asOf, cache, tmp string, runs int) {
 		{"report html", []string{"report", "--format", "html", "--out", filepath.Join(tmp, "report")}},
 	}
 	walls := make([][]time.Duration, len(kinds))
+	cpus := make([][]time.Duration, len(kinds)) // user + system: steadier than wall on a shared machine
 	for range runs {
 		for k, kind := range kinds {
 			cmd := exec.Command(bin, append(kind.args, "--root", root, "--as-of", asOf)...)
@@ -96,17 +97,18 @@ func benchReport(bin, root, asOf, cache, tmp string, runs int) {
 				fail(fmt.Errorf("accredit %s: %v\n%.500s", kind.name, err, out))
 			}
 			walls[k] = append(walls[k], time.Since(start))
+			cpus[k] = append(cpus[k], cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
 		}
 	}
 	median := func(ws []time.Duration) time.Duration {
 		slices.Sort(ws)
 		return ws[len(ws)/2]
 	}
-	c := median(walls[0])
+	c, cc := median(walls[0]), median(cpus[0])
 	for k, kind := range kinds {
-		m := median(walls[k])
-		fmt.Printf("%-12s wall median %6.2f s (min %.2f, max %.2f)   %.2f x check\n", kind.name, m.Seconds(),
-			walls[k][0].Seconds(), walls[k][len(walls[k])-1].Seconds(), m.Seconds()/c.Seconds())
+		m, mc := median(walls[k]), median(cpus[k])
+		fmt.Printf("%-12s wall median %6.2f s (min %.2f, max %.2f) %.2f x check   CPU median %6.2f s %.2f x check\n", kind.name, m.Seconds(),
+			walls[k][0].Seconds(), walls[k][len(walls[k])-1].Seconds(), m.Seconds()/c.Seconds(), mc.Seconds(), mc.Seconds()/cc.Seconds())
 	}
 	if fi, err := os.Stat(filepath.Join(tmp, "report", "index.html")); err == nil {
 		fmt.Printf("HTML report %.2f MB\n", float64(fi.Size())/1e6)

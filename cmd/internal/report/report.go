@@ -265,20 +265,19 @@ func (c *computer) credentials() {
 	p, st, r := c.p, c.st, c.r
 	d := r.AsOf
 	grace := p.Policy.GraceDays
-	byCert := map[string]*CertCounts{}
+	// By certification pointer, not "track/level": a key string per
+	// credential would be 200,000 concatenations.
+	byCert := map[*program.Certification]int{}
 	for _, t := range p.Tracks {
 		for _, ce := range t.Certifications {
-			if byCert[ce.Key()] == nil {
-				r.Credentials.ByCertification = append(r.Credentials.ByCertification, CertCounts{Track: t.ID, Level: ce.Level})
+			if p.Certification(ce.Key()) != ce {
+				continue // a repeated level: check reports it
 			}
-			byCert[ce.Key()] = nil // filled below, once the slice stops growing
+			byCert[ce] = len(r.Credentials.ByCertification)
+			r.Credentials.ByCertification = append(r.Credentials.ByCertification, CertCounts{Track: t.ID, Level: ce.Level})
 		}
 	}
-	for i := range r.Credentials.ByCertification {
-		cc := &r.Credentials.ByCertification[i]
-		byCert[cc.Track+"/"+cc.Level] = cc
-	}
-	days := map[string][]int{}
+	days := make([][]int, len(r.Credentials.ByCertification))
 	for _, cr := range p.Credentials {
 		if cr.Issued.After(d) {
 			continue
@@ -286,16 +285,17 @@ func (c *computer) credentials() {
 		cs := st.Of(cr)
 		s := st.Status(cr, d)
 		r.Credentials.add(s)
-		if cc := byCert[cr.Key()]; cc != nil {
-			cc.add(s)
+		ci, known := byCert[cs.Cert]
+		if known {
+			r.Credentials.ByCertification[ci].add(s)
 		}
 		if i := c.month(cr.Issued); i >= 0 {
 			r.Monthly[i].Issued++
 			if cs.Renews != nil && st.Of(cs.Renews).RenewedBy == cr {
 				r.Monthly[i].Renewed++
-			} else if cr.Renews == "" {
+			} else if cr.Renews == "" && known {
 				if n, ok := c.timeToCert(cr, cs.Cert); ok {
-					days[cr.Key()] = append(days[cr.Key()], n)
+					days[ci] = append(days[ci], n)
 				}
 			}
 		}
@@ -327,9 +327,9 @@ func (c *computer) credentials() {
 		r.RenewalRate.Rate = rate(r.RenewalRate.Renewed, n)
 	}
 	r.TimeToCertification = []TimeToCert{}
-	for _, cc := range r.Credentials.ByCertification {
+	for i, cc := range r.Credentials.ByCertification {
 		t := TimeToCert{Track: cc.Track, Level: cc.Level}
-		if ds := days[cc.Track+"/"+cc.Level]; len(ds) > 0 {
+		if ds := days[i]; len(ds) > 0 {
 			slices.Sort(ds)
 			t.Credentials = len(ds)
 			med := float64(ds[(len(ds)-1)/2]+ds[len(ds)/2]) / 2
