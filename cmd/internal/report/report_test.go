@@ -319,3 +319,44 @@ func TestWriteFile(t *testing.T) {
 		t.Errorf("wrote %s with mode %v, want index.html with 0600", file, fi.Mode().Perm())
 	}
 }
+
+// TestEmpty: a program with no tracks, exams, tiers or partners reports
+// zeros and nulls in every format, and draws its charts.
+func TestEmpty(t *testing.T) {
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "programs"), 0o755)
+	os.WriteFile(filepath.Join(root, "programs/program.toml"), []byte(`[program]
+name = "Empty"
+issuer = "Vendor"
+issuer_url = "https://vendor.example"
+site_url = "https://partners.vendor.example/"
+
+[[levels]]
+id = "foundation"
+name = "Foundation"
+rank = 1
+passing_score = 70
+`), 0o644)
+	p, ds, err := load.Load(root)
+	if err != nil || len(ds) != 0 {
+		t.Fatalf("%v %v", err, ds)
+	}
+	r := report.Compute(p, standing.Compute(p), report.Options{AsOf: day(t, "2024-02-29")})
+	// The default period of 2024-02-29 starts on 2023-02-01: 13 months.
+	if n := len(r.Monthly); n != 13 || r.Monthly[0].Month != "2023-02" || r.Monthly[n-1].Month != "2024-02" {
+		t.Errorf("%d months, want 2023-02 to 2024-02", n)
+	}
+	for _, f := range report.Formats {
+		var b bytes.Buffer
+		if err := r.Write(&b, f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	var b bytes.Buffer
+	r.JSON(&b)
+	for _, want := range []string{`"partners": []`, `"at_risk": []`, `"exams": []`, `"rate": null`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("JSON lacks %s", want)
+		}
+	}
+}
