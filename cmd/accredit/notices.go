@@ -36,7 +36,9 @@ With --send, notices e-mails each holder the latest of their notices due
 on or before D that the ledger (--ledger FILE, JSON lines, no e-mail
 addresses) does not hold yet: 60/30/7 days before expiry while active,
 "grace" the day it expires, "lapsed" the day its grace ends, each only
-while the credential still has that status. A missed night therefore
+while the credential still has that status; and a message for each
+credential granted ("issued"), renewed or revoked in the 14 days up to
+D, once. A missed night therefore
 catches up with the most urgent notice, and a notice goes out once: it is
 recorded when the server accepts it. The SMTP server is the URL in
 $ACCREDIT_SMTP_URL (smtp://user:pass@host:587 with STARTTLS,

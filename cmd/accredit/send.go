@@ -28,7 +28,7 @@ func sendNotices(env *base.Env, res *checked) int {
 	}
 	var msgs []notify.Message
 	noAddress := 0
-	for _, n := range notify.Due(p, res.Standing, d) {
+	for _, n := range append(notify.Due(p, res.Standing, d), notify.Events(p, res.Standing, d)...) {
 		if ledger.Sent(n) {
 			continue
 		}

@@ -82,3 +82,46 @@ func Due(p *program.Program, st *standing.Standing, d date.Date) []Notice {
 	}
 	return out
 }
+
+// The messages of events: a credential granted, renewed or revoked.
+const (
+	Issued      = "issued"
+	RenewedBy   = "renewed" // the credential is a renewal of another
+	RevokedNote = "revoked"
+)
+
+// EventDays is how long after a grant, renewal or revocation its message
+// may still go out: a run that misses a few nights catches up, and a
+// program's first run does not write to everyone ever certified.
+const EventDays = 14
+
+// Events returns the messages of grants, renewals and revocations dated
+// in the EventDays up to d: a credential revoked by d gets its revocation
+// (and no grant message); one issued in the window and still active at d
+// gets its grant, or its renewal when it carries on another. Backdated
+// records (an import) older than the window get none.
+func Events(p *program.Program, st *standing.Standing, d date.Date) []Notice {
+	var out []Notice
+	recent := func(x date.Date) bool { return x.Valid() && !x.After(d) && d.Sub(x) < EventDays }
+	for _, c := range p.Credentials {
+		cs := st.Of(c)
+		if c.Issued.After(d) || cs.Cert == nil {
+			continue
+		}
+		if c.Revoked.Valid() && !c.Revoked.After(d) {
+			if recent(c.Revoked) {
+				out = append(out, Notice{Notice: RevokedNote, Due: c.Revoked, Cred: c, Expires: cs.Expires, Status: standing.Revoked})
+			}
+			continue
+		}
+		if !recent(c.Issued) || st.Status(c, d) != standing.Active {
+			continue
+		}
+		kind := Issued
+		if cs.Renews != nil && st.Of(cs.Renews).RenewedBy == c {
+			kind = RenewedBy
+		}
+		out = append(out, Notice{Notice: kind, Due: c.Issued, Cred: c, Expires: cs.Expires, Status: standing.Active})
+	}
+	return out
+}

@@ -78,6 +78,7 @@ type Data struct {
 	GraceEnds                string // the last day of grace
 	LapsedOn                 string
 	RenewBy                  string // the last day a renewal is allowed
+	Issued, Revoked          string
 	Renew                    []string
 	VerifyURL                string
 	Program, Issuer          string
@@ -94,11 +95,18 @@ func Compose(p *program.Program, t *Templates, n Notice, d date.Date) (Message, 
 		GraceEnds: n.Expires.AddDays(pol.GraceDays - 1).String(), LapsedOn: n.Expires.AddDays(pol.GraceDays).String(),
 		RenewBy: n.Expires.AddDays(pol.StreamlinedDays - 1).String(), Renew: renewSteps(p, cert),
 		VerifyURL: strings.TrimSuffix(p.Info.SiteURL, "/") + "/verify/" + c.ID + "/",
-		Program:   p.Info.Name, Issuer: p.Info.Issuer, Contact: p.Info.ContactEmail}
-	switch n.Status {
-	case "active":
+		Program:   p.Info.Name, Issuer: p.Info.Issuer, Contact: p.Info.ContactEmail,
+		Issued: c.Issued.String(), Revoked: c.Revoked.String()}
+	switch {
+	case n.Notice == Issued:
+		data.Subject = "You are now a " + cert.Name + ", valid until " + data.Expires
+	case n.Notice == RenewedBy:
+		data.Subject = "Your " + cert.Name + " is renewed until " + data.Expires
+	case n.Notice == RevokedNote:
+		data.Subject = "Your " + cert.Name + " was revoked on " + data.Revoked
+	case n.Status == "active":
 		data.Subject = "Your " + cert.Name + " expires on " + data.Expires
-	case "grace":
+	case n.Status == "grace":
 		data.Subject = "Your " + cert.Name + " has expired: renew by " + data.GraceEnds
 	default:
 		data.Subject = "Your " + cert.Name + " has lapsed: renew by " + data.RenewBy

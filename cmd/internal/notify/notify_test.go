@@ -203,3 +203,68 @@ func TestDialURL(t *testing.T) {
 		}
 	}
 }
+
+// TestEvents: grant, renewal and revocation messages within EventDays,
+// each once, to the holder, with their own subjects; none for records
+// older than the window.
+func TestEvents(t *testing.T) {
+	p, _, err := load.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := standing.Compute(p)
+	tmpl, err := notify.LoadTemplates(accredit.Layouts(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ledger := filepath.Join(t.TempDir(), "ledger.jsonl")
+	l, err := notify.OpenLedger(ledger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, night := range []struct {
+		day  string
+		want []string
+	}{
+		// Ann's grant of 2023-03-15 and Cara's renewal of 2023-03-20;
+		// eve's revocation of 2023-12-01.
+		{"2023-03-25", []string{"MJKP-N451-22DE/issued", "DF0N-10GZ-FPPZ/renewed"}},
+		{"2023-03-26", nil},
+		{"2023-12-14", []string{"4S8X-WG33-WS38/revoked"}},
+		// Bob's grants of 02-29 and 03-10; 13 and 3 days old on 03-13.
+		{"2024-03-13", []string{"GQJS-K30N-2HDW/issued", "HR1R-J8V5-S261/issued"}},
+		{"2024-03-14", nil},
+	} {
+		var got []string
+		for _, n := range notify.Events(p, st, day(t, night.day)) {
+			if l.Sent(n) {
+				continue
+			}
+			m, err := notify.Compose(p, tmpl, n, day(t, night.day))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.To != n.Cred.Person.Email || !strings.Contains(m.Text, n.Cred.ID) || !strings.Contains(m.HTML, n.Cred.ID) {
+				t.Errorf("%s: message %+v", n.Key(), m)
+			}
+			wantSubject := map[string]string{"issued": "You are now a ", "renewed": " is renewed until ", "revoked": " was revoked on 2023-12-01"}[n.Notice]
+			if !strings.Contains(m.Subject, wantSubject) {
+				t.Errorf("%s: subject %q", n.Key(), m.Subject)
+			}
+			if n.Notice == "revoked" && (strings.Contains(m.Text, "To renew") || strings.Contains(m.Text, "Shared the exam")) {
+				t.Errorf("the revocation message offers renewal or gives the reason:\n%s", m.Text)
+			}
+			if err := l.Record(n, day(t, night.day)); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, n.Key())
+		}
+		if !slices.Equal(got, night.want) {
+			t.Errorf("%s: %q, want %q", night.day, got, night.want)
+		}
+	}
+	// Out of the window: nothing, even with an empty ledger.
+	if ev := notify.Events(p, st, day(t, "2024-03-24")); len(ev) != 0 {
+		t.Errorf("2024-03-24: %d events, want none (bob's newest grant is 14 days old)", len(ev))
+	}
+}
