@@ -8,7 +8,8 @@
 // and a period. Out: a *Report, whose JSON form is the contract; the text,
 // Markdown, CSV and HTML forms render that same value.
 //
-// The report is PRIVATE: it reads e-mails' owners, scores and a partner's
-// own figures, so it is written only where Guard allows (never into a
-// build output or the program's sources) and never published.
+// The report is PRIVATE: it names people and gives their exam results and
+// partners' own business figures, so it is written only where Guard
+// allows (never into a build output or the program's sources) and never
+// published. Export, the PRM/CRM listing, adds e-mail addresses.
 package report
