@@ -93,9 +93,9 @@ func (p *Program) ForgetPositions() {
 }
 
 // ForgetPrivate drops what only the checks read and the site must never
-// show: partners' metrics, people's e-mail, training, exam attempts, assessments and
-// evidence, the waivers of credentials and their reasons, and the exams'
-// question banks. A build calls it once the checks have passed and the
+// show: partners' metrics, people's e-mail, training, exam attempts,
+// assessments and evidence, the waivers of credentials and their
+// reasons, and the exams' question banks. A build calls it once the checks have passed and the
 // standing is computed, so that nothing private is there to leak into a
 // page, and so that the collector does not trace it through 200,000
 // pages (a quarter of the program's memory at 100,000 people). It must
