@@ -4,6 +4,11 @@
 //
 //	go run ./cmd/genprogram -partners 10000 -people 10 -out /tmp/big
 //	go run ./cmd/benchcheck -root /tmp/big -runs 5
+//
+// With -report it measures instead, in the same run and with the cache
+// warm, "check", "report --format json" and "report --format html"
+// alternately, and prints the report's time over check's (issue 19
+// asks at most 1.5) and the HTML report's size (at most 5 MB).
 package main
 
 import (
@@ -21,6 +26,7 @@ func main() {
 	root := flag.String("root", "", "a program repository, e.g. written by genprogram")
 	runs := flag.Int("runs", 5, "runs per mode")
 	asOf := flag.String("as-of", "2026-11-22", "the as-of date to check at")
+	withReport := flag.Bool("report", false, "measure report --format json and html against check")
 	flag.Parse()
 	if *root == "" {
 		fmt.Fprintln(os.Stderr, "usage: benchcheck -root DIR [-runs N] [-as-of DATE]")
@@ -45,6 +51,10 @@ func main() {
 	fmt.Printf("accredit check on %s (%d files), %d runs per mode, GOMAXPROCS default\n", *root, files, *runs)
 	warmCache := filepath.Join(tmp, "warm")
 	run(bin, *root, *asOf, warmCache) // prime
+	if *withReport {
+		benchReport(bin, *root, *asOf, warmCache, tmp, *runs)
+		return
+	}
 	for _, mode := range []string{"cold", "warm"} {
 		var walls []time.Duration
 		var rss []int64
@@ -62,6 +72,46 @@ func main() {
 		fmt.Printf("%-5s wall median %6.2f s (min %.2f, max %.2f)   peak RSS median %4d MiB (max %d MiB)\n", mode,
 			walls[len(walls)/2].Seconds(), walls[0].Seconds(), walls[len(walls)-1].Seconds(),
 			rss[len(rss)/2]>>10, rss[len(rss)-1]>>10)
+	}
+}
+
+// benchReport times check and the report's JSON and HTML in turn, so
+// that all three share the machine's load, and compares the medians.
+func benchReport(bin, root, asOf, cache, tmp string, runs int) {
+	kinds := []struct {
+		name string
+		args []string
+	}{
+		{"check", []string{"check", "--format", "json"}},
+		{"report json", []string{"report", "--format", "json"}},
+		{"report html", []string{"report", "--format", "html", "--out", filepath.Join(tmp, "report")}},
+	}
+	walls := make([][]time.Duration, len(kinds))
+	cpus := make([][]time.Duration, len(kinds)) // user + system: steadier than wall on a shared machine
+	for range runs {
+		for k, kind := range kinds {
+			cmd := exec.Command(bin, append(kind.args, "--root", root, "--as-of", asOf)...)
+			cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+cache)
+			start := time.Now()
+			if out, err := cmd.CombinedOutput(); err != nil && kind.name != "check" {
+				fail(fmt.Errorf("accredit %s: %v\n%.500s", kind.name, err, out))
+			}
+			walls[k] = append(walls[k], time.Since(start))
+			cpus[k] = append(cpus[k], cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
+		}
+	}
+	median := func(ws []time.Duration) time.Duration {
+		slices.Sort(ws)
+		return ws[len(ws)/2]
+	}
+	c, cc := median(walls[0]), median(cpus[0])
+	for k, kind := range kinds {
+		m, mc := median(walls[k]), median(cpus[k])
+		fmt.Printf("%-12s wall median %6.2f s (min %.2f, max %.2f) %.2f x check   CPU median %6.2f s %.2f x check\n", kind.name, m.Seconds(),
+			walls[k][0].Seconds(), walls[k][len(walls[k])-1].Seconds(), m.Seconds()/c.Seconds(), mc.Seconds(), mc.Seconds()/cc.Seconds())
+	}
+	if fi, err := os.Stat(filepath.Join(tmp, "report", "index.html")); err == nil {
+		fmt.Printf("HTML report %.2f MB\n", float64(fi.Size())/1e6)
 	}
 }
 

@@ -44,6 +44,8 @@ var Rules = []Rule{
 	{"renewal", diag.Error, "a renewal outside its window, of another credential, repeated, or without a met recertify option", nil},
 	{"bank-size", diag.Error, "a question bank smaller than bank_factor x the exam's questions", banks},
 	{"bank-invalid", diag.Error, "a question with an unknown topic, fewer than two or duplicate choices, or an answer out of range", nil},
+	{"metrics-range", diag.Error, "a partner's metrics.toml figure out of its range (rates and CSAT 0-100, NPS -100-100, pipeline >= 0)", metrics},
+	{"metrics-quarter", diag.Error, "a partner's metrics.toml quarter not written YYYY-Qn, not begun at the as-of date, or given twice", nil},
 	// The git audit: reported by check --git through package history, not
 	// by Run, and never waivable (a waive is itself what they audit).
 	{"unauthorized-grant", diag.Error, "a certification record added, changed, moved or removed by a commit whose author is not an administrator with the grants role (check --git)", nil},

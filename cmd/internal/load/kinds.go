@@ -42,6 +42,7 @@ func (f *file) program(data []byte) any {
 		f.url("program.issuer_url", i.IssuerURL)
 		f.url("program.site_url", i.SiteURL)
 		f.email("program.contact_email", i.ContactEmail)
+		f.email("program.notices_from", i.NoticesFrom)
 		f.url("program.repository", i.Repository)
 	}
 
@@ -254,6 +255,23 @@ func (f *file) bank(data []byte) any {
 		f.nonEmpty(at+".text", q.Text)
 	}
 	return b
+}
+
+// metrics decodes a partner's metrics.toml. Ranges and repeated quarters
+// are check's rules (metrics-range, metrics-quarter); only the keys and
+// their types are the loader's.
+func (f *file) metrics(data []byte) any {
+	m := &program.Metrics{}
+	if !f.decodeTOML(data, 0, m) {
+		return nil
+	}
+	m.Src = f.src
+	for i, q := range m.Quarters {
+		at := at("quarters", i)
+		q.Pos = f.at(at)
+		f.require(at, "quarter")
+	}
+	return m
 }
 
 // frontMatter splits a Markdown file, reporting a missing front matter.

@@ -118,6 +118,7 @@ const (
 	kindPartner
 	kindPerson
 	kindPage
+	kindMetrics
 	kindFolder // a folder, or a file of no kind
 )
 
@@ -136,6 +137,7 @@ var limits = [...]int64{
 	kindPartner: 256 << 10,
 	kindPerson:  PersonLimit,
 	kindPage:    1 << 20,
+	kindMetrics: 256 << 10,
 }
 
 var kindNames = [...]string{
@@ -146,6 +148,7 @@ var kindNames = [...]string{
 	kindPartner: "a partner.md",
 	kindPerson:  "a person file",
 	kindPage:    "a page",
+	kindMetrics: "a metrics.toml",
 	kindFolder:  "a file",
 }
 
@@ -224,7 +227,7 @@ func (l *loader) plan() ([]*job, error) {
 	for _, part := range parts {
 		off := len(jobs)
 		for _, j := range part {
-			if j.kind == kindPerson {
+			if j.kind == kindPerson || j.kind == kindMetrics {
 				j.partner += off
 			}
 			jobs = append(jobs, j)
@@ -242,13 +245,15 @@ func (l *loader) planPartner(jobs []*job, name string) []*job {
 	if !ok {
 		return jobs // reported: no "has no partner.md" on top
 	}
-	var md, people fs.DirEntry
+	var md, people, metrics fs.DirEntry
 	for _, e := range es {
 		switch e.Name() {
 		case "partner.md":
 			md = e
 		case "people":
 			people = e
+		case "metrics.toml":
+			metrics = e
 		}
 	}
 	if md == nil {
@@ -265,6 +270,15 @@ func (l *loader) planPartner(jobs []*job, name string) []*job {
 	pj := len(jobs)
 	jobs = append(jobs, &job{kind: kindPartner, rel: rel, id: name})
 	l.keepInfo(rel, md)
+	// The optional, private scorecard figures (a link or special file
+	// there is reported by entries).
+	switch {
+	case metrics == nil:
+	case metrics.IsDir():
+		l.refuse(dir+"/metrics.toml", safefs.ErrIsDir, kindMetrics)
+	case metrics.Type().IsRegular():
+		jobs = append(jobs, &job{kind: kindMetrics, rel: dir + "/metrics.toml", id: name, partner: pj})
+	}
 	var files []string
 	switch {
 	case people == nil:
@@ -590,6 +604,8 @@ func (l *loader) decode(j *job) {
 		j.result = f.person(data, j.id)
 	case kindPage:
 		j.result = f.page(data)
+	case kindMetrics:
+		j.result = f.metrics(data)
 	}
 }
 
@@ -625,6 +641,10 @@ func (l *loader) assemble(jobs []*job) {
 			}
 		case *program.Page:
 			p.Pages = append(p.Pages, v)
+		case *program.Metrics:
+			if pa, ok := jobs[j.partner].result.(*program.Partner); ok {
+				pa.Metrics = v
+			}
 		}
 	}
 	for _, j := range banks {

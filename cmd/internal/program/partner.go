@@ -2,6 +2,7 @@ package program
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/accredit/accredit/cmd/internal/date"
 )
@@ -21,7 +22,51 @@ type Partner struct {
 	Description []byte    `toml:"-"` // Markdown body
 	BodyLine    int       `toml:"-"` // file line of the body's first line
 	People      []*Person `toml:"-"` // sorted by id
+	Metrics     *Metrics  `toml:"-"` // PRIVATE; nil without partners/<id>/metrics.toml
 	Src         *Source   `toml:"-"`
+}
+
+// Metrics is an optional partners/<partner>/metrics.toml: the partner's
+// quarterly business figures for its scorecard. It is PRIVATE: checked
+// and reported (accredit report), never published.
+type Metrics struct {
+	Quarters []*Quarter `toml:"quarters"`
+	Src      *Source    `toml:"-"`
+}
+
+// Quarter is one [[quarters]] entry. Every figure is optional (nil when
+// not given); check's metrics rules give their ranges.
+type Quarter struct {
+	Quarter            string   `toml:"quarter" json:"quarter"`                                   // "2025-Q1"
+	WinRate            *float64 `toml:"win_rate" json:"win_rate,omitempty"`                       // percent
+	CSAT               *float64 `toml:"csat" json:"csat,omitempty"`                               // percent
+	NPS                *float64 `toml:"nps" json:"nps,omitempty"`                                 // -100..100
+	InfluencedPipeline *float64 `toml:"influenced_pipeline" json:"influenced_pipeline,omitempty"` // an amount, >= 0
+	AttachRate         *float64 `toml:"attach_rate" json:"attach_rate,omitempty"`                 // percent
+	FirstPassQuality   *float64 `toml:"first_pass_quality" json:"first_pass_quality,omitempty"`   // percent
+	Pos                Pos      `toml:"-" json:"-"`
+}
+
+// Figure is one figure of a quarter: its key and range.
+type Figure struct {
+	Key      string
+	Name     string
+	Min, Max float64
+	Of       func(*Quarter) *float64
+}
+
+// Unbounded is the largest figure accepted where no bound makes sense
+// (an amount of pipeline): infinity is no amount.
+const Unbounded = 1e15
+
+// Figures lists the figures a quarter may hold, in the order of the docs.
+var Figures = []Figure{
+	{"win_rate", "Win rate (%)", 0, 100, func(q *Quarter) *float64 { return q.WinRate }},
+	{"csat", "CSAT (%)", 0, 100, func(q *Quarter) *float64 { return q.CSAT }},
+	{"nps", "NPS", -100, 100, func(q *Quarter) *float64 { return q.NPS }},
+	{"influenced_pipeline", "Influenced pipeline", 0, Unbounded, func(q *Quarter) *float64 { return q.InfluencedPipeline }},
+	{"attach_rate", "Attach rate (%)", 0, 100, func(q *Quarter) *float64 { return q.AttachRate }},
+	{"first_pass_quality", "First-pass quality (%)", 0, 100, func(q *Quarter) *float64 { return q.FirstPassQuality }},
 }
 
 // Contact is the partner's public contact.
@@ -134,4 +179,16 @@ type Page struct {
 	Body     []byte  `toml:"-"`
 	BodyLine int     `toml:"-"`
 	Src      *Source `toml:"-"`
+}
+
+// QuarterStart returns the first day of a quarter written "2025-Q1".
+func QuarterStart(s string) (date.Date, bool) {
+	if len(s) != 7 || s[4] != '-' || s[5] != 'Q' || s[6] < '1' || s[6] > '4' {
+		return date.Date{}, false
+	}
+	y, err := strconv.Atoi(s[:4])
+	if err != nil || y < 1900 {
+		return date.Date{}, false
+	}
+	return date.New(y, time.Month(int(s[6]-'1')*3+1), 1), true
 }

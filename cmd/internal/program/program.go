@@ -83,6 +83,9 @@ func (p *Program) ForgetPositions() {
 	}
 	for _, pa := range p.Partners {
 		pa.Src.forget()
+		if pa.Metrics != nil {
+			pa.Metrics.Src.forget()
+		}
 		for _, pe := range pa.People {
 			pe.Src.forget()
 		}
@@ -90,9 +93,9 @@ func (p *Program) ForgetPositions() {
 }
 
 // ForgetPrivate drops what only the checks read and the site must never
-// show: people's e-mail, training, exam attempts, assessments and
-// evidence, the waivers of credentials and their reasons, and the exams'
-// question banks. A build calls it once the checks have passed and the
+// show: partners' metrics, people's e-mail, training, exam attempts,
+// assessments and evidence, the waivers of credentials and their
+// reasons, and the exams' question banks. A build calls it once the checks have passed and the
 // standing is computed, so that nothing private is there to leak into a
 // page, and so that the collector does not trace it through 200,000
 // pages (a quarter of the program's memory at 100,000 people). It must
@@ -102,6 +105,7 @@ func (p *Program) ForgetPrivate() {
 		e.Bank = nil
 	}
 	for _, pa := range p.Partners {
+		pa.Metrics = nil
 		for _, pe := range pa.People {
 			pe.Email = ""
 			pe.Training, pe.Exams, pe.Assessments, pe.Evidence = nil, nil, nil, nil
@@ -176,6 +180,9 @@ type Info struct {
 	SiteURL      string `toml:"site_url"`
 	ContactEmail string `toml:"contact_email"`
 	Repository   string `toml:"repository"`
+	// NoticesFrom is the sender of the e-mails "accredit notices --send"
+	// writes (contact_email when unset).
+	NoticesFrom string `toml:"notices_from"`
 }
 
 // Policy is the [policy] table. Defaults are those of PROGRAM-FORMAT.md.

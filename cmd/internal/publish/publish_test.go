@@ -307,3 +307,26 @@ func TestBadgeFiles(t *testing.T) {
 		}
 	}
 }
+
+// A partner's metrics.toml never reaches the site: the site's stages do
+// not read it (the program here still holds it: ForgetPrivate is not
+// called), so no figure or quarter of it is in any file built.
+func TestMetricsPrivate(t *testing.T) {
+	root := program(t, "testdata/privacy/metrics.txtar")
+	p, _, err := load.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pa := p.Partner("acme"); pa == nil || pa.Metrics == nil || len(pa.Metrics.Quarters) != 1 {
+		t.Fatal("the metrics were not loaded: the test would prove nothing")
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	build(t, root, out, "2025-06-01")
+	for name, data := range files(t, out) {
+		for _, s := range []string{"31.4159", "92.6535", "89.7932", "3846264338", "3.846264338", "32.795", "2.884197", "2023-Q3", "win_rate", "metrics"} {
+			if bytes.Contains(data, []byte(s)) {
+				t.Errorf("%s contains %q from metrics.toml", name, s)
+			}
+		}
+	}
+}

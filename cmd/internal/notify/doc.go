@@ -1,0 +1,13 @@
+// Package notify finds the expiry notices due to credential holders and
+// e-mails them (accredit notices --send; content/docs/reports.md).
+//
+// In: a checked program, its standing, the date D and a ledger of the
+// notices already sent. Out: for each credential at most one notice, the
+// latest of its stages due on or before D whose status still holds at D
+// (60/30/7 days before expiry while active, the day it enters grace, the
+// day it lapses), unless the ledger holds it; messages rendered from the
+// templates of layouts/email/ (the program's own, else the defaults), sent
+// over SMTP with github.com/wneessen/go-mail. A missed night therefore
+// catches up with the most urgent notice only, and a notice is recorded
+// in the ledger only once the server accepted it.
+package notify
