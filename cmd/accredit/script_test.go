@@ -84,8 +84,26 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode": cmdExitcode,
 			"cmpid":    cmdCmpid,
+			"perm":     cmdPerm,
 		},
 	})
+}
+
+// cmdPerm is "perm MODE file": the file's permission bits are MODE
+// (octal), as keygen must leave a private key (0600).
+func cmdPerm(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: perm MODE file")
+	}
+	want, err := strconv.ParseUint(args[0], 8, 32)
+	if err != nil {
+		ts.Fatalf("perm: invalid mode %q", args[0])
+	}
+	fi, err := os.Stat(ts.MkAbs(args[1]))
+	ts.Check(err)
+	if got := uint64(fi.Mode().Perm()); got != want {
+		ts.Fatalf("%s has mode %#o, want %#o", args[1], got, want)
+	}
 }
 
 // placeholder stands for a fresh credential id in a golden file.

@@ -89,7 +89,7 @@ func TestRuleList(t *testing.T) {
 	want := []string{"syntax", "unreadable-file", "unknown-key", "missing-field", "invalid-value", "invalid-id",
 		"unknown-reference", "duplicate-id", "credential-id", "prerequisite", "course-missing",
 		"exam-not-passed", "retake-limit", "retake-wait", "proctoring", "assessment-missing",
-		"evidence-missing", "future-date", "renewal", "bank-size", "bank-invalid",
+		"evidence-missing", "future-date", "renewal", "bank-size", "bank-invalid", "signing-key-dates", "private-key",
 		"unauthorized-grant", "unauthorized-change", "unsigned-grant", "unsigned-change", "history-incomplete",
 		"bank-coverage", "review-stale", "expiring"}
 	var got []string

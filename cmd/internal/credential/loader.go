@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/piprate/json-gold/ld"
 )
@@ -34,9 +35,10 @@ var contextFile = map[string]string{
 	ContextDID:      "did-v1.jsonld",
 }
 
-// contexts are the parsed contexts, read once: json-gold may keep and
+// contexts returns the parsed contexts, read once (on first use: every
+// command links this package, few canonicalize); json-gold may keep and
 // share what a loader returns, and never modifies it.
-var contexts = func() map[string]any {
+var contexts = sync.OnceValue(func() map[string]any {
 	m := map[string]any{}
 	for url, name := range contextFile {
 		b, err := contextFiles.ReadFile(contextsFolder + name)
@@ -50,7 +52,7 @@ var contexts = func() map[string]any {
 		m[url] = doc
 	}
 	return m
-}()
+})
 
 // Loader is a json-gold DocumentLoader that serves the embedded contexts
 // and refuses every other URL: a document naming any other context
@@ -59,7 +61,7 @@ type Loader struct{}
 
 // LoadDocument implements ld.DocumentLoader.
 func (Loader) LoadDocument(u string) (*ld.RemoteDocument, error) {
-	doc, ok := contexts[u]
+	doc, ok := contexts()[u]
 	if !ok {
 		return nil, ld.NewJsonLdError(ld.LoadingDocumentFailed, fmt.Sprintf("context %s is not one accredit knows (it never fetches a context)", u))
 	}
