@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -68,6 +69,11 @@ func waitBarrier(path string) {
 // and --root defaults to the process's working directory, which the
 // script's "cd" does not change.
 func TestScripts(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	testdataDir = filepath.Join(wd, "testdata")
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
@@ -85,6 +91,7 @@ func TestScripts(t *testing.T) {
 			"exitcode": cmdExitcode,
 			"cmpid":    cmdCmpid,
 			"perm":     cmdPerm,
+			"ob3check": cmdOB3Check,
 		},
 	})
 }
@@ -105,6 +112,10 @@ func cmdPerm(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s has mode %#o, want %#o", args[1], got, want)
 	}
 }
+
+// testdataDir is the absolute path of testdata/, for commands that read
+// files beside the scripts.
+var testdataDir string
 
 // placeholder stands for a fresh credential id in a golden file.
 const placeholder = "XXXX-XXXX-XXXX"

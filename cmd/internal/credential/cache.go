@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"io"
 	"os"
@@ -35,6 +36,10 @@ type Cache struct {
 	mu   sync.Mutex
 	old  map[[32]byte]cacheEntry
 	new  map[[32]byte]cacheEntry
+	// Encoded status lists by the hash of their bits: gzip takes
+	// milliseconds for each list of 2^20 bits, hashing them tens of
+	// microseconds.
+	oldLists, newLists map[[32]byte]string
 }
 
 type cacheEntry struct {
@@ -42,7 +47,7 @@ type cacheEntry struct {
 	sig      [64]byte
 }
 
-const sigCacheMagic = "accredit-signatures-1\n"
+const sigCacheMagic = "accredit-signatures-2\n"
 
 // cacheSalt changes whenever what a signature depends on besides the
 // document could: the contexts, the canonicalization library.
@@ -67,7 +72,8 @@ const entrySize = 32 + 64 + 64 + 8
 // OpenCache reads the signature cache at path; an unreadable or foreign
 // file is an empty cache. path "" keeps the cache in memory only.
 func OpenCache(path string) *Cache {
-	c := &Cache{path: path, old: map[[32]byte]cacheEntry{}, new: map[[32]byte]cacheEntry{}}
+	c := &Cache{path: path, old: map[[32]byte]cacheEntry{}, new: map[[32]byte]cacheEntry{},
+		oldLists: map[[32]byte]string{}, newLists: map[[32]byte]string{}}
 	if path == "" {
 		return c
 	}
@@ -79,7 +85,17 @@ func OpenCache(path string) *Cache {
 	if len(data) < 32 || !bytes.Equal(data[:32], cacheSalt[:]) {
 		return c
 	}
-	for data = data[32:]; len(data) >= entrySize; data = data[entrySize:] {
+	data = data[32:]
+	if len(data) < 8 {
+		return c
+	}
+	n := binary.BigEndian.Uint64(data)
+	data = data[8:]
+	if n > uint64(len(data)/entrySize) {
+		return c
+	}
+	lists := data[n*entrySize:]
+	for data = data[:n*entrySize]; len(data) >= entrySize; data = data[entrySize:] {
 		var k [32]byte
 		var e cacheEntry
 		copy(k[:], data)
@@ -89,7 +105,46 @@ func OpenCache(path string) *Cache {
 			c.old[k] = e
 		}
 	}
+	// Then the lists: key, length, text, checksum.
+	for len(lists) >= 32+4 {
+		var k [32]byte
+		copy(k[:], lists)
+		l := int(binary.BigEndian.Uint32(lists[32:]))
+		if l > len(lists)-36-8 {
+			break
+		}
+		text := lists[36 : 36+l]
+		sum := sha256.Sum256(append(k[:], text...))
+		if bytes.Equal(sum[:8], lists[36+l:36+l+8]) {
+			c.oldLists[k] = string(text)
+		}
+		lists = lists[36+l+8:]
+	}
 	return c
+}
+
+// EncodeList is the package's EncodeList through the cache.
+func (c *Cache) EncodeList(bits []byte) (string, error) {
+	if c == nil {
+		return EncodeList(bits)
+	}
+	k := sha256.Sum256(bits)
+	c.mu.Lock()
+	s, ok := c.oldLists[k]
+	if !ok {
+		s, ok = c.newLists[k]
+	}
+	c.mu.Unlock()
+	if !ok {
+		var err error
+		if s, err = EncodeList(bits); err != nil {
+			return "", err
+		}
+	}
+	c.mu.Lock()
+	c.newLists[k] = s
+	c.mu.Unlock()
+	return s, nil
 }
 
 func entrySum(k [32]byte, e cacheEntry) [8]byte {
@@ -129,10 +184,16 @@ func (c *Cache) Save() error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.new) == len(c.old) {
+	if len(c.new) == len(c.old) && len(c.newLists) == len(c.oldLists) {
 		same := true
 		for k := range c.new {
 			if _, ok := c.old[k]; !ok {
+				same = false
+				break
+			}
+		}
+		for k := range c.newLists {
+			if _, ok := c.oldLists[k]; !ok {
 				same = false
 				break
 			}
@@ -152,12 +213,20 @@ func (c *Cache) Save() error {
 	w := bufio.NewWriterSize(tmp, 1<<20)
 	io.WriteString(w, sigCacheMagic)
 	w.Write(cacheSalt[:])
+	w.Write(binary.BigEndian.AppendUint64(nil, uint64(len(c.new))))
 	for k, e := range c.new {
 		sum := entrySum(k, e)
 		w.Write(k[:])
 		w.Write(e.hashData[:])
 		w.Write(e.sig[:])
 		w.Write(sum[:])
+	}
+	for k, text := range c.newLists {
+		sum := sha256.Sum256(append(k[:], text...))
+		w.Write(k[:])
+		w.Write(binary.BigEndian.AppendUint32(nil, uint32(len(text))))
+		io.WriteString(w, text)
+		w.Write(sum[:8])
 	}
 	if err := w.Flush(); err != nil {
 		tmp.Close()

@@ -170,9 +170,10 @@ type statusListSubject struct {
 }
 
 // Unsigned returns the list's BitstringStatusListCredential without a
-// proof, as compact JSON and a newline.
-func (l *StatusList) Unsigned() ([]byte, error) {
-	enc, err := EncodeList(l.bits)
+// proof, as compact JSON and a newline. The cache, if not nil, keeps the
+// encoded bits.
+func (l *StatusList) Unsigned(c *Cache) ([]byte, error) {
+	enc, err := c.EncodeList(l.bits)
 	if err != nil {
 		return nil, err
 	}

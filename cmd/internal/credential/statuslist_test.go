@@ -92,7 +92,7 @@ func TestStatusListRoundTrip(t *testing.T) {
 	for _, i := range []int{0, 7, 8, 4242, ListBits - 1} {
 		l.Revoke(i)
 	}
-	u, err := l.Unsigned()
+	u, err := l.Unsigned(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
