@@ -249,3 +249,38 @@ func golden(t *testing.T, file string, got []byte) {
 		t.Errorf("%s differs:\ngot:\n%s\nwant:\n%s", file, got, want)
 	}
 }
+
+// Encoded status lists are kept too, and a corrupted one is dropped.
+func TestCacheKeepsEncodedLists(t *testing.T) {
+	path := t.TempDir() + "/sig"
+	bits := make([]byte, ListBits/8)
+	bits[3] = 0x10
+	want, _ := EncodeList(bits)
+	c := OpenCache(path)
+	if got, err := c.EncodeList(bits); err != nil || got != want {
+		t.Fatalf("EncodeList = %.20s, %v", got, err)
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	c2 := OpenCache(path)
+	if len(c2.oldLists) != 1 {
+		t.Fatalf("%d lists read back", len(c2.oldLists))
+	}
+	if got, _ := c2.EncodeList(bits); got != want {
+		t.Error("the cached list differs")
+	}
+	data, _ := os.ReadFile(path)
+	data[len(data)-20] ^= 1 // inside the list's text
+	os.WriteFile(path, data, 0o644)
+	if c3 := OpenCache(path); len(c3.oldLists) != 0 {
+		t.Error("a corrupted list was kept")
+	}
+}
+
+// NewKeyFromSeedForTest is a fixed key made of one repeated byte.
+func NewKeyFromSeedForTest(b byte) ed25519.PrivateKey {
+	return ed25519.NewKeyFromSeed(bytes.Repeat([]byte{b}, 32))
+}
+
+func publicOf(k ed25519.PrivateKey) ed25519.PublicKey { return k.Public().(ed25519.PublicKey) }
