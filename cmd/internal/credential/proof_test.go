@@ -284,3 +284,37 @@ func NewKeyFromSeedForTest(b byte) ed25519.PrivateKey {
 }
 
 func publicOf(k ed25519.PrivateKey) ed25519.PublicKey { return k.Public().(ed25519.PublicKey) }
+
+// Verify reads documents from anywhere: whatever the bytes, it returns
+// an error or a proof, never panics, and verifies only what was signed.
+func FuzzVerify(f *testing.F) {
+	signed := signBadge(f, testBadge(), testKey)
+	f.Add(signed)
+	f.Add([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"proof":{}}`))
+	f.Add([]byte(`{"@context":{"@vocab":"https://x.example/"},"a":{"@id":"_:b0","b":[1,2.5e300,null,true]},"proof":[{"type":"DataIntegrityProof"}]}`))
+	f.Add([]byte(`[]`))
+	pub := testKey.Public().(ed25519.PublicKey)
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		if _, err := VerifyKey(doc, pub); err == nil && !bytes.Equal(doc, signed) {
+			// Another spelling of the same statements verifies too
+			// (member order, spacing); anything else must not.
+			var a, b any
+			if json.Unmarshal(doc, &a) != nil || json.Unmarshal(signed, &b) != nil {
+				t.Fatalf("%q verified", doc)
+			}
+			ca, _ := Canonicalize(withoutProof(t, doc))
+			cb, _ := Canonicalize(withoutProof(t, signed))
+			if !bytes.Equal(ca, cb) {
+				t.Fatalf("%q verified with other statements", doc)
+			}
+		}
+	})
+}
+
+func withoutProof(t *testing.T, doc []byte) []byte {
+	var m map[string]any
+	json.Unmarshal(doc, &m)
+	delete(m, "proof")
+	b, _ := json.Marshal(m)
+	return b
+}
