@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"crypto/ed25519"
+	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
@@ -210,14 +211,35 @@ func (s *signing) files(st *site.Site) (map[string][]byte, error) {
 		out["api/v1/status/"+strconv.Itoa(n)+".json"] = signed
 	}
 	var keys []credential.VerificationKey
+	type keyJSON struct {
+		ID                 string `json:"id"`
+		VerificationMethod string `json:"verification_method"`
+		PublicKey          string `json:"public_key"`
+		From               string `json:"from"`
+		Until              string `json:"until,omitempty"`
+	}
+	dates := []keyJSON{}
 	for _, k := range p.SigningKeys {
 		keys = append(keys, credential.VerificationKey{ID: k.ID, Multikey: k.PublicKey})
+		kj := keyJSON{ID: k.ID, VerificationMethod: s.did + "#" + k.ID, PublicKey: k.PublicKey, From: k.From.String()}
+		if k.Until.Valid() {
+			kj.Until = k.Until.String()
+		}
+		dates = append(dates, kj)
 	}
 	doc, err := credential.DIDDocument(s.did, keys)
 	if err != nil {
 		return nil, err
 	}
 	out[s.didFile] = doc
+	// The DID document cannot say when each key signed (a verification
+	// method marked revoked fails every proof it ever made, in the
+	// reference verifier): accredit verify reads the days from here.
+	kb, err := json.MarshalIndent(dates, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	out["api/v1/signing-keys.json"] = append(kb, '\n')
 	return out, nil
 }
 
