@@ -163,8 +163,8 @@ func statusEntry(s StatusEntry) obStatusEntry {
 // marshal is compact JSON with a newline, with <, > and & as they are:
 // these files are JSON, never inlined into HTML.
 func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	e := json.NewEncoder(&b)
+	b := bytes.NewBuffer(make([]byte, 0, 2048)) // a badge is about 1.5 KB
+	e := json.NewEncoder(b)
 	e.SetEscapeHTML(false)
 	if err := e.Encode(v); err != nil {
 		return nil, err
