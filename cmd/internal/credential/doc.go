@@ -14,6 +14,7 @@
 //
 //	loader.go      the embedded contexts; Canonicalize (RDFC-1.0 N-Quads)
 //	multikey.go    Multikey public keys (z6Mk...), the private key file
+//	secret.go      finding private keys in files (check's private-key)
 //	proof.go       Sign and Verify (eddsa-rdfc-2022)
 //	badge.go       the OpenBadgeCredential
 //	statuslist.go  status list indices and BitstringStatusListCredential
