@@ -18,5 +18,6 @@
 //
 // Every file it reads is also searched for a private key (rule
 // private-key, secrets.go), and so is every other file of programs/,
-// partners/, content/ and layouts/ (under 4 MiB), read for that alone.
+// partners/, content/ and layouts/ (but pictures, fonts and files over
+// 1 MiB), read for that alone.
 package load

@@ -137,7 +137,7 @@ var limits = [...]int64{
 	kindPartner: 256 << 10,
 	kindPerson:  PersonLimit,
 	kindPage:    1 << 20,
-	kindOther:   4 << 20, // larger ones (pictures) are not read
+	kindOther:   1 << 20, // larger ones are not read
 }
 
 var kindNames = [...]string{

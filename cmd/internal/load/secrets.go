@@ -2,6 +2,7 @@ package load
 
 import (
 	"io/fs"
+	"path"
 	"slices"
 	"strings"
 
@@ -13,7 +14,8 @@ import (
 // Every file the loader reads is looked at (people's and partners' files
 // with their cached diagnostics, so a warm load reads nothing more), and
 // so is every other file under programs/, partners/, content/ and
-// layouts/, which the loader lists anyway and reads for this alone.
+// layouts/, which the loader lists anyway and reads for this alone (but
+// pictures, fonts and the like, and files over 1 MiB).
 
 // privateKey reports a private key in a file's content.
 func (f *file) privateKey(data []byte) {
@@ -36,9 +38,21 @@ func (l *loader) other(rel string, e fs.DirEntry) {
 }
 
 func (l *loader) addOther(rel string) {
+	if mediaExt[strings.ToLower(path.Ext(rel))] {
+		return
+	}
 	l.otherMu.Lock()
 	l.others = append(l.others, rel)
 	l.otherMu.Unlock()
+}
+
+// mediaExt are the kinds of file a theme or page carries by the dozen
+// and that hold no text: not read (a check would read every picture
+// of the site each time).
+var mediaExt = map[string]bool{
+	".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".avif": true, ".ico": true,
+	".woff": true, ".woff2": true, ".ttf": true, ".otf": true, ".eot": true,
+	".mp4": true, ".webm": true, ".mp3": true, ".ogg": true, ".pdf": true, ".zip": true, ".gz": true,
 }
 
 // otherTree notes every regular file below a folder of no kind, but for
