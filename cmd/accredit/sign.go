@@ -39,7 +39,7 @@ type signing struct {
 
 	did, didURL, didFile string
 	slots                map[string]credential.Slot
-	narratives           map[string]credential.Achievement // by track/level
+	achievements         map[string]credential.Achievement // by track/level
 }
 
 // signingKeyFile returns the key file a build signs with: --signing-key,
@@ -51,8 +51,9 @@ func signingKeyFile(env *base.Env, flag string) string {
 	return env.Getenv("ACCREDIT_SIGNING_KEY_FILE")
 }
 
-// readSigningKey reads a private key file, refusing one that anybody
-// but its owner may read: the key signs in the program's name.
+// readSigningKey reads a private key file (credential.ParseKeyFile says
+// which forms): a regular file of one line, not a link to a folder or a
+// device, and no larger than a key file could be.
 func readSigningKey(file string) (ed25519.PrivateKey, error) {
 	fi, err := os.Stat(file)
 	if err != nil {
@@ -116,7 +117,7 @@ func newSigning(env *base.Env, root string, p *program.Program, asOf date.Date, 
 	}
 	s := &signing{key: key, cache: cache, asOf: asOf, did: did, didURL: didURL, didFile: didFile, slots: slots,
 		signer: &credential.Signer{Key: priv, VerificationMethod: did + "#" + key.ID, Cache: cache}}
-	s.narratives = achievements(p)
+	s.achievements = achievements(p)
 	return s, nil
 }
 
@@ -144,7 +145,7 @@ func statusURL(info *site.Info, n int) string {
 // data is cp: called on every worker of the build.
 func (s *signing) credential(st *site.Site, c *program.Credential, cp *site.Credential) ([]byte, error) {
 	info := st.Info
-	a, ok := s.narratives[c.Key()]
+	a, ok := s.achievements[c.Key()]
 	if !ok {
 		return nil, fmt.Errorf("no certification %s", c.Key())
 	}
