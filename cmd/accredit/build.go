@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/base"
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/history"
+	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/publish"
 	"github.com/accredit/accredit/cmd/internal/record"
 	"github.com/accredit/accredit/cmd/internal/render"
@@ -20,7 +22,7 @@ import (
 )
 
 var cmdBuild = &base.Command{
-	UsageLine: "build [--root DIR] [--as-of DATE] [--out DIR] [--git] [--verbose]",
+	UsageLine: "build [--root DIR] [--as-of DATE] [--out DIR] [--git] [--signing-key FILE] [--verbose]",
 	Short:     "check the program and publish its static site",
 	Long: `Build runs every check first and, when no error is found, writes the
 program's public site: the partner directory with its browse pages, a
@@ -59,6 +61,21 @@ granted_by (the author's name, never the e-mail) and commit. Outside git
 the pages omit it; in a shallow clone they omit it too, with a warning:
 check out with full history to publish provenance.
 
+With --signing-key FILE (or ACCREDIT_SIGNING_KEY_FILE), build also
+publishes every credential as a signed Open Badges 3.0 credential,
+api/v1/credentials/<ID>.ob3.json, which any Open Badges 3.0 verifier
+checks from the site alone: a W3C Verifiable Credential with an
+eddsa-rdfc-2022 Data Integrity proof by the program's did:web DID,
+whose document (did.json, at /.well-known/did.json for a site at a
+host's root) lists every [[signing_keys]] entry, and revocation in W3C
+Bitstring Status Lists (api/v1/status/<n>.json). FILE is the private key
+accredit keygen wrote; it must be the key that [[signing_keys]] lists as
+valid on the as-of date, or build stops (exit 2). Signatures are kept in
+the user's cache directory (as the decode cache is, and off with it), so
+that a build signs only the credentials that changed. Without a key,
+build writes no .ob3.json, with a warning when the program lists
+[[signing_keys]].
+
 The default theme is built in; files in the program's layouts/ folder
 replace its files one by one. accredit renders pages on its own template
 executor, about three times faster than html/template; a template that
@@ -76,6 +93,7 @@ var (
 	buildOut     = cmdBuild.Flag.String("out", "", "write the site to `DIR` (default: build/ under the root)")
 	buildGit     = cmdBuild.Flag.Bool("git", false, "audit the git history first, as check --git, and publish nothing on an audit error")
 	buildVerbose = cmdBuild.Flag.Bool("verbose", false, "list why templates render on html/template")
+	buildKey     = cmdBuild.Flag.String("signing-key", "", "sign Open Badges 3.0 credentials with the private key in `FILE` (default $ACCREDIT_SIGNING_KEY_FILE)")
 )
 
 // buildMemory is the heap a build aims to stay within, unless GOMEMLIMIT
@@ -129,6 +147,14 @@ func runBuild(env *base.Env, args []string) int {
 		}
 		release()
 	}
+	// A key that cannot be read is a usage error, found before the checks.
+	var priv ed25519.PrivateKey
+	if file := signingKeyFile(env, *buildKey); file != "" {
+		if priv, err = readSigningKey(file); err != nil {
+			env.Errorf(cmdBuild, "%v", err)
+			return base.ExitUsage
+		}
+	}
 	tuneGC()
 	res, err := loadAndCheck(env, buildProgram.root, buildProgram.date())
 	if err != nil {
@@ -152,6 +178,16 @@ func runBuild(env *base.Env, args []string) int {
 		diag.Write(env.Stderr, diag.Text, only)
 		env.Errorf(cmdBuild, "%s: nothing was written", diag.Summary(only, res.Program.Files))
 		return base.ExitProblems
+	}
+	var sig *signing
+	switch {
+	case priv != nil:
+		if sig, err = newSigning(env, buildProgram.root, res.Program, res.AsOf, priv); err != nil {
+			env.Errorf(cmdBuild, "%v: nothing was written", err)
+			return base.ExitUsage
+		}
+	case len(res.Program.SigningKeys) > 0:
+		printLine(env.Stderr, "accredit build: warning: no --signing-key (or ACCREDIT_SIGNING_KEY_FILE): no signed Open Badges credentials (.ob3.json) are published")
 	}
 	// Positions serve diagnostics only, and people's records the checks
 	// and the standing only: every check has run.
@@ -177,15 +213,33 @@ func runBuild(env *base.Env, args []string) int {
 		return base.ExitProblems
 	}
 	st.Grants = grants(env, buildProgram.root, audited)
+	opts := publish.Options{Extra: func() (map[string][]byte, error) { return search.SiteFiles(st) }}
+	if sig != nil {
+		st.Info.Signing = &site.Signing{DID: sig.did, DIDURL: sig.didURL}
+		opts.Signed = func(c *program.Credential, cp *site.Credential) ([]byte, error) { return sig.credential(st, c, cp) }
+		opts.Extra = func() (map[string][]byte, error) {
+			files, err := search.SiteFiles(st)
+			if err != nil {
+				return nil, err
+			}
+			signed, err := sig.files(st)
+			if err != nil {
+				return nil, err
+			}
+			for name, data := range signed {
+				files[name] = data
+			}
+			return files, nil
+		}
+	}
 	var progress publish.Progress
 	if isTerminal(env.Stderr) {
 		progress = func(done, total int) {
 			fmt.Fprintf(env.Stderr, "\rbuilding: %d/%d", done, total)
 		}
 	}
-	stats, err := b.Write(st, theme, publish.Options{Progress: progress, Extra: func() (map[string][]byte, error) {
-		return search.SiteFiles(st)
-	}})
+	opts.Progress = progress
+	stats, err := b.Write(st, theme, opts)
 	if progress != nil {
 		fmt.Fprint(env.Stderr, "\r\033[K")
 	}
@@ -194,6 +248,11 @@ func runBuild(env *base.Env, args []string) int {
 		return base.ExitUsage
 	}
 	printLine(env.Stderr, "built %s: %s", out, stats)
+	if sig != nil {
+		sig.save()
+		hits, misses := sig.signer.Stats()
+		printLine(env.Stderr, "signed %d credentials and status lists with %s (%d signed anew, %d from the cache)", hits+misses, sig.signer.VerificationMethod, misses, hits)
+	}
 	writeFallbacks(env, theme.Fallbacks(), *buildVerbose)
 	return base.ExitOK
 }

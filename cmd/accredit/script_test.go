@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -68,6 +69,11 @@ func waitBarrier(path string) {
 // and --root defaults to the process's working directory, which the
 // script's "cd" does not change.
 func TestScripts(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	testdataDir = filepath.Join(wd, "testdata")
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
@@ -84,9 +90,32 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode": cmdExitcode,
 			"cmpid":    cmdCmpid,
+			"perm":     cmdPerm,
+			"ob3check": cmdOB3Check,
 		},
 	})
 }
+
+// cmdPerm is "perm MODE file": the file's permission bits are MODE
+// (octal), as keygen must leave a private key (0600).
+func cmdPerm(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: perm MODE file")
+	}
+	want, err := strconv.ParseUint(args[0], 8, 32)
+	if err != nil {
+		ts.Fatalf("perm: invalid mode %q", args[0])
+	}
+	fi, err := os.Stat(ts.MkAbs(args[1]))
+	ts.Check(err)
+	if got := uint64(fi.Mode().Perm()); got != want {
+		ts.Fatalf("%s has mode %#o, want %#o", args[1], got, want)
+	}
+}
+
+// testdataDir is the absolute path of testdata/, for commands that read
+// files beside the scripts.
+var testdataDir string
 
 // placeholder stands for a fresh credential id in a golden file.
 const placeholder = "XXXX-XXXX-XXXX"

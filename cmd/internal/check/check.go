@@ -46,6 +46,9 @@ var Rules = []Rule{
 	{"bank-invalid", diag.Error, "a question with an unknown topic, fewer than two or duplicate choices, or an answer out of range", nil},
 	{"metrics-range", diag.Error, "a partner's metrics.toml figure out of its range (rates and CSAT 0-100, NPS -100-100, pipeline >= 0)", metrics},
 	{"metrics-quarter", diag.Error, "a partner's metrics.toml quarter not written YYYY-Qn, not begun at the as-of date, or given twice", nil},
+	// Signed credentials (Open Badges 3.0).
+	{"signing-key-dates", diag.Error, "two [[signing_keys]] whose dates overlap: each day must have at most one key that signs", signingKeyDates},
+	{"private-key", diag.Error, "a private key (z3u2... or a PEM PRIVATE KEY block) in a file under programs/, partners/, content/ or layouts/", nil},
 	// The git audit: reported by check --git through package history, not
 	// by Run, and never waivable (a waive is itself what they audit).
 	{"unauthorized-grant", diag.Error, "a certification record added, changed, moved or removed by a commit whose author is not an administrator with the grants role (check --git)", nil},

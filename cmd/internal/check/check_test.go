@@ -90,6 +90,7 @@ func TestRuleList(t *testing.T) {
 		"unknown-reference", "duplicate-id", "credential-id", "prerequisite", "course-missing",
 		"exam-not-passed", "retake-limit", "retake-wait", "proctoring", "assessment-missing",
 		"evidence-missing", "future-date", "renewal", "bank-size", "bank-invalid", "metrics-range", "metrics-quarter",
+		"signing-key-dates", "private-key",
 		"unauthorized-grant", "unauthorized-change", "unsigned-grant", "unsigned-change", "history-incomplete",
 		"bank-coverage", "review-stale", "expiring"}
 	var got []string

@@ -235,6 +235,12 @@ func duplicateID(c *Context) {
 	for i, k := range p.EvidenceKinds {
 		ev(k.ID, src.At("evidence_kinds["+strconv.Itoa(i)+"].id"))
 	}
+	sk, pk := seen("signing key"), seen("public_key of a signing key")
+	for i, k := range p.SigningKeys {
+		at := "signing_keys[" + strconv.Itoa(i) + "]"
+		sk(k.ID, src.At(at+".id"))
+		pk(k.PublicKey, src.At(at+".public_key"))
+	}
 	cv := seen("course")
 	for _, t := range p.Tracks {
 		for i, co := range t.Courses {

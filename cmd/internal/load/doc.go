@@ -15,4 +15,9 @@
 // Before the decoder sees a file, a pre-scan refuses nesting deeper than
 // 32 levels (prescan.go); after it, every key must be spelled as its
 // field's tag (keys.go), since the decoder matches keys ignoring case.
+//
+// Every file it reads is also searched for a private key (rule
+// private-key, secrets.go), and so is every other file of programs/,
+// partners/, content/ and layouts/ (but pictures, fonts and files over
+// 1 MiB), read for that alone.
 package load

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/accredit/accredit/cmd/internal/credential"
 	"github.com/accredit/accredit/cmd/internal/credid"
 	"github.com/accredit/accredit/cmd/internal/frontmatter"
 	"github.com/accredit/accredit/cmd/internal/program"
@@ -21,6 +22,7 @@ type programFile struct {
 	EvidenceKinds  []*program.Kind          `toml:"evidence_kinds"`
 	Tiers          []*program.Tier          `toml:"tiers"`
 	Administrators []*program.Administrator `toml:"administrators"`
+	SigningKeys    []*program.SigningKey    `toml:"signing_keys"`
 	Audit          program.Audit            `toml:"audit"`
 
 	src *program.Source
@@ -122,6 +124,20 @@ func (f *file) program(data []byte) any {
 		}
 		if a.SSHKey != "" && !strings.HasPrefix(a.SSHKey, "ssh-") && !strings.HasPrefix(a.SSHKey, "ecdsa-") && !strings.HasPrefix(a.SSHKey, "sk-") {
 			f.errAt(at+".ssh_key", "invalid-value", "ssh_key must be an authorized_keys line (ssh-ed25519 AAAA... name)")
+		}
+	}
+	for i, k := range v.SigningKeys {
+		at := at("signing_keys", i)
+		k.Pos = f.at(at)
+		f.require(at, "id", "public_key", "from")
+		f.slug(at+".id", k.ID)
+		if f.src.Has(at + ".public_key") {
+			if _, err := credential.ParseMultikey(k.PublicKey); err != nil {
+				f.errAt(at+".public_key", "invalid-value", "public_key must be an Ed25519 public key as a Multikey (z6Mk..., as accredit keygen prints it): %v", err)
+			}
+		}
+		if k.Until.Valid() && k.From.Valid() && !k.From.Before(k.Until) {
+			f.errAt(at+".until", "invalid-value", "until (%s) must be after from (%s)", k.Until, k.From)
 		}
 	}
 	if f.src.Has("audit") {

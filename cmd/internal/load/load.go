@@ -120,6 +120,7 @@ const (
 	kindPage
 	kindMetrics
 	kindFolder // a folder, or a file of no kind
+	kindOther  // a file of no kind, read only to look for private keys
 )
 
 // PersonLimit caps a person file. The writers (package record) read
@@ -138,6 +139,7 @@ var limits = [...]int64{
 	kindPerson:  PersonLimit,
 	kindPage:    1 << 20,
 	kindMetrics: 256 << 10,
+	kindOther:   1 << 20, // larger ones are not read
 }
 
 var kindNames = [...]string{
@@ -150,6 +152,7 @@ var kindNames = [...]string{
 	kindPage:    "a page",
 	kindMetrics: "a metrics.toml",
 	kindFolder:  "a file",
+	kindOther:   "a file",
 }
 
 // job is one file to read and decode; its result lands in the job itself,
@@ -185,6 +188,12 @@ type loader struct {
 	overlay map[string][]byte
 
 	unread map[string]bool // definition files refused while planning
+
+	// others are the files of no kind met while planning (under
+	// programs/, partners/, content/ and layouts/): they are read
+	// only to look for private keys (rule private-key).
+	otherMu sync.Mutex
+	others  []string
 }
 
 func (l *loader) add(file string, line, col int, rule, format string, args ...any) {
@@ -233,7 +242,12 @@ func (l *loader) plan() ([]*job, error) {
 			jobs = append(jobs, j)
 		}
 	}
-	return l.planPages(jobs)
+	jobs, err := l.planPages(jobs)
+	if err != nil {
+		return nil, err
+	}
+	l.planOthers()
+	return append(jobs, l.otherJobs()...), nil
 }
 
 // planPartner adds the jobs of one partner folder: its partner.md, then
@@ -254,6 +268,8 @@ func (l *loader) planPartner(jobs []*job, name string) []*job {
 			people = e
 		case "metrics.toml":
 			metrics = e
+		default:
+			l.other(dir+"/"+e.Name(), e)
 		}
 	}
 	if md == nil {
@@ -325,6 +341,7 @@ func Partner(root, id string) (pa *program.Partner, ds []diag.Diagnostic, files 
 	if fi, err := d.Stat("partners/" + id); err == nil && !strings.HasPrefix(id, ".") {
 		if fi.IsDir() {
 			jobs = l.planPartner(nil, id)
+			jobs = append(jobs, l.otherJobs()...)
 		} else {
 			l.refuse("partners/"+id, safefs.Check(fi), kindPartner)
 		}
@@ -390,7 +407,11 @@ func (l *loader) files(rel, suffix string) []string {
 	es, _ := l.entries(rel)
 	var names []string
 	for _, e := range es {
-		if !strings.HasSuffix(e.Name(), suffix) || (!e.IsDir() && !e.Type().IsRegular()) {
+		if !strings.HasSuffix(e.Name(), suffix) {
+			l.other(rel+"/"+e.Name(), e)
+			continue
+		}
+		if !e.IsDir() && !e.Type().IsRegular() {
 			continue
 		}
 		if e.IsDir() {
@@ -466,6 +487,8 @@ func (l *loader) pages() ([]string, error) {
 			return fs.SkipDir
 		case !t.IsDir() && strings.HasSuffix(d.Name(), ".md"):
 			rels = append(rels, p)
+		case t.IsRegular():
+			l.addOther(p)
 		}
 		return nil
 	})
@@ -529,7 +552,13 @@ func (l *loader) run(jobs []*job) {
 	}
 	close(ch)
 	wg.Wait()
-	l.prog.Files = len(jobs)
+	n := 0
+	for _, j := range jobs {
+		if j.kind != kindOther {
+			n++
+		}
+	}
+	l.prog.Files = n
 }
 
 func (l *loader) decode(j *job) {
@@ -567,7 +596,15 @@ func (l *loader) decode(j *job) {
 		err = &safefs.TooLargeError{Size: int64(len(data)), Limit: limits[j.kind]}
 	}
 	if err != nil {
-		l.refuse(j.rel, err, j.kind)
+		if j.kind != kindOther {
+			l.refuse(j.rel, err, j.kind)
+		}
+		return
+	}
+	if j.kind == kindOther {
+		f := &file{rel: j.rel}
+		f.privateKey(data)
+		l.diags.Append(f.out)
 		return
 	}
 	var h [16]byte
@@ -583,6 +620,7 @@ func (l *loader) decode(j *job) {
 		}
 	}
 	f := &file{rel: j.rel}
+	f.privateKey(data)
 	defer func() {
 		l.diags.Append(f.out)
 		if cacheable {
@@ -626,6 +664,7 @@ func (l *loader) assemble(jobs []*job) {
 			p.Info, p.Policy, p.Src = v.Program, v.Policy, v.src
 			p.Levels, p.Assessments, p.EvidenceKinds = v.Levels, v.Assessments, v.EvidenceKinds
 			p.Tiers, p.Administrators, p.Audit = v.Tiers, v.Administrators, v.Audit
+			p.SigningKeys = v.SigningKeys
 		case *program.Track:
 			p.Tracks = append(p.Tracks, v)
 		case *program.Exam:
@@ -710,5 +749,5 @@ func ProgramFile(data []byte) (*program.Program, []diag.Diagnostic) {
 		return nil, l.Sorted()
 	}
 	return &program.Program{Info: v.Program, Policy: v.Policy, Levels: v.Levels, Assessments: v.Assessments,
-		EvidenceKinds: v.EvidenceKinds, Tiers: v.Tiers, Administrators: v.Administrators, Audit: v.Audit, Src: v.src}, l.Sorted()
+		EvidenceKinds: v.EvidenceKinds, Tiers: v.Tiers, Administrators: v.Administrators, SigningKeys: v.SigningKeys, Audit: v.Audit, Src: v.src}, l.Sorted()
 }

@@ -155,6 +155,7 @@ type Program struct {
 	EvidenceKinds  []*Kind
 	Tiers          []*Tier
 	Administrators []*Administrator
+	SigningKeys    []*SigningKey
 	Audit          Audit
 	Tracks         []*Track
 	Exams          []*Exam
@@ -316,6 +317,34 @@ func (a *Administrator) RoleList() string {
 		return "all roles"
 	}
 	return strings.Join(a.Roles, ", ")
+}
+
+// SigningKey is a [[signing_keys]] entry: a public key that signs the
+// program's Open Badges 3.0 credentials from From until Until (exclusive;
+// zero: still in use). Old keys stay listed: credentials they signed,
+// which holders keep, go on verifying against the DID document.
+type SigningKey struct {
+	ID        string    `toml:"id"`
+	PublicKey string    `toml:"public_key"` // Multikey: z6Mk...
+	From      date.Date `toml:"from"`
+	Until     date.Date `toml:"until"`
+	Pos       Pos       `toml:"-"`
+}
+
+// ValidOn reports whether the key signs on day d.
+func (k *SigningKey) ValidOn(d date.Date) bool {
+	return !d.Before(k.From) && (!k.Until.Valid() || d.Before(k.Until))
+}
+
+// SigningKeyOn returns the key that signs on day d, or nil. check makes
+// sure no two keys' dates overlap; should they, the first listed wins.
+func (p *Program) SigningKeyOn(d date.Date) *SigningKey {
+	for _, k := range p.SigningKeys {
+		if k.ValidOn(d) {
+			return k
+		}
+	}
+	return nil
 }
 
 // Audit is the [audit] table: where the git audit starts.

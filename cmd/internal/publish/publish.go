@@ -72,6 +72,10 @@ type Options struct {
 	// Extra makes more files (the search index), keyed by path below
 	// out. It runs on one worker while the others render pages.
 	Extra func() (map[string][]byte, error)
+	// Signed, when set, returns a credential's signed Open Badges 3.0
+	// credential, written beside its JSON as api/v1/credentials/<ID>.ob3.json.
+	// It is called on every worker, with the page data of the credential.
+	Signed func(c *program.Credential, cp *site.Credential) ([]byte, error)
 }
 
 // WriteWith is Write with options.
@@ -184,7 +188,7 @@ func (b *Build) Write(st *site.Site, theme *render.Theme, opts Options) (Stats, 
 		return Stats{}, fmt.Errorf("publish: the build was started for %d credentials, the site has %d", len(b.creds), len(st.P.Credentials))
 	}
 	w := b.w
-	w.theme, w.progress, w.extra = theme, opts.Progress, opts.Extra
+	w.theme, w.progress, w.extra, w.signed = theme, opts.Progress, opts.Extra, opts.Signed
 	stats, err := b.write(st)
 	if err == nil {
 		// Last: a folder with the marker is a complete site.
@@ -208,6 +212,7 @@ type writer struct {
 	theme    *render.Theme
 	progress Progress
 	extra    func() (map[string][]byte, error)
+	signed   func(*program.Credential, *site.Credential) ([]byte, error)
 
 	made               sync.Map // folders created, by relative path
 	files, dirs, pages atomic.Int64
@@ -324,6 +329,15 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 				}
 				if err := w.file("api/v1/credentials/"+c.ID+".json", cp.JSON, false); err != nil {
 					return err
+				}
+				if w.signed != nil {
+					ob3, err := w.signed(c, cp)
+					if err != nil {
+						return fmt.Errorf("credential %s: signing: %w", c.ID, err)
+					}
+					if err := w.file("api/v1/credentials/"+c.ID+".ob3.json", ob3, false); err != nil {
+						return err
+					}
 				}
 			}
 			return nil

@@ -1,0 +1,289 @@
+package credential
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Cache keeps signatures between builds. Ed25519 is deterministic, so a
+// document signed again with the same key and proof options gets the
+// same signature: an entry maps a hash of exactly what was signed (the
+// unsigned document's JSON bytes, the proof options and the public key)
+// to the hashData it canonicalized to and the signature, and a build
+// that finds its entry neither canonicalizes (milliseconds) nor signs.
+//
+// Safety: every entry carries a checksum of its key, hashData and
+// signature, so a corrupted entry is dropped when the file is read and
+// that document is signed anew; the whole cache is salted with the
+// embedded contexts and the json-gold version, which canonicalization
+// depends on. Entries are not verified with Ed25519 on use (about 50 µs
+// each, seconds at 200,000 credentials): a signature can only come from
+// the key, so an entry that is not corrupt but wrong would have to be
+// written by someone holding it. ACCREDIT_CACHE=off signs everything.
+type Cache struct {
+	path string
+	mu   sync.Mutex
+	old  map[[32]byte]cacheEntry
+	new  map[[32]byte]cacheEntry
+	// Encoded status lists by the hash of their bits: gzip takes
+	// milliseconds for each list of 2^20 bits, hashing them tens of
+	// microseconds.
+	oldLists, newLists map[[32]byte]string
+}
+
+type cacheEntry struct {
+	hashData [64]byte
+	sig      [64]byte
+}
+
+const sigCacheMagic = "accredit-signatures-2\n"
+
+// cacheSalt changes whenever what a signature depends on besides the
+// document could: the contexts, the canonicalization library.
+var cacheSalt = func() [32]byte {
+	h := sha256.New()
+	h.Write([]byte(sigCacheMagic))
+	h.Write(ContextHash[:])
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, m := range bi.Deps {
+			if m.Path == "github.com/piprate/json-gold" {
+				h.Write([]byte(m.Version))
+			}
+		}
+	}
+	var s [32]byte
+	h.Sum(s[:0])
+	return s
+}()
+
+const entrySize = 32 + 64 + 64 + 8
+
+// OpenCache reads the signature cache at path; an unreadable or foreign
+// file is an empty cache. path "" keeps the cache in memory only.
+func OpenCache(path string) *Cache {
+	c := &Cache{path: path, old: map[[32]byte]cacheEntry{}, new: map[[32]byte]cacheEntry{},
+		oldLists: map[[32]byte]string{}, newLists: map[[32]byte]string{}}
+	if path == "" {
+		return c
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || !bytes.HasPrefix(data, []byte(sigCacheMagic)) {
+		return c
+	}
+	data = data[len(sigCacheMagic):]
+	if len(data) < 32 || !bytes.Equal(data[:32], cacheSalt[:]) {
+		return c
+	}
+	data = data[32:]
+	if len(data) < 8 {
+		return c
+	}
+	n := binary.BigEndian.Uint64(data)
+	data = data[8:]
+	if n > uint64(len(data)/entrySize) {
+		return c
+	}
+	lists := data[n*entrySize:]
+	for data = data[:n*entrySize]; len(data) >= entrySize; data = data[entrySize:] {
+		var k [32]byte
+		var e cacheEntry
+		copy(k[:], data)
+		copy(e.hashData[:], data[32:])
+		copy(e.sig[:], data[96:])
+		if sum := entrySum(k, e); bytes.Equal(sum[:], data[160:entrySize]) {
+			c.old[k] = e
+		}
+	}
+	// Then the lists: key, length, text, checksum.
+	for len(lists) >= 32+4 {
+		var k [32]byte
+		copy(k[:], lists)
+		l := int(binary.BigEndian.Uint32(lists[32:]))
+		if l > len(lists)-36-8 {
+			break
+		}
+		text := lists[36 : 36+l]
+		sum := sha256.Sum256(append(k[:], text...))
+		if bytes.Equal(sum[:8], lists[36+l:36+l+8]) {
+			c.oldLists[k] = string(text)
+		}
+		lists = lists[36+l+8:]
+	}
+	return c
+}
+
+// EncodeList is the package's EncodeList through the cache.
+func (c *Cache) EncodeList(bits []byte) (string, error) {
+	if c == nil {
+		return EncodeList(bits)
+	}
+	k := sha256.Sum256(bits)
+	c.mu.Lock()
+	s, ok := c.oldLists[k]
+	if !ok {
+		s, ok = c.newLists[k]
+	}
+	c.mu.Unlock()
+	if !ok {
+		var err error
+		if s, err = EncodeList(bits); err != nil {
+			return "", err
+		}
+	}
+	c.mu.Lock()
+	c.newLists[k] = s
+	c.mu.Unlock()
+	return s, nil
+}
+
+func entrySum(k [32]byte, e cacheEntry) [8]byte {
+	h := sha256.New()
+	h.Write(k[:])
+	h.Write(e.hashData[:])
+	h.Write(e.sig[:])
+	var s [8]byte
+	copy(s[:], h.Sum(nil))
+	return s
+}
+
+func (c *Cache) get(k [32]byte) (cacheEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.old[k]
+	if !ok {
+		e, ok = c.new[k]
+	}
+	if ok {
+		c.new[k] = e
+	}
+	return e, ok
+}
+
+func (c *Cache) put(k [32]byte, e cacheEntry) {
+	c.mu.Lock()
+	c.new[k] = e
+	c.mu.Unlock()
+}
+
+// Save writes the entries this run used, atomically: the signatures of
+// credentials no longer published are dropped.
+func (c *Cache) Save() error {
+	if c.path == "" {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.new) == len(c.old) && len(c.newLists) == len(c.oldLists) {
+		same := true
+		for k := range c.new {
+			if _, ok := c.old[k]; !ok {
+				same = false
+				break
+			}
+		}
+		for k := range c.newLists {
+			if _, ok := c.oldLists[k]; !ok {
+				same = false
+				break
+			}
+		}
+		if same {
+			return nil
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(c.path), ".signatures-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	io.WriteString(w, sigCacheMagic)
+	w.Write(cacheSalt[:])
+	w.Write(binary.BigEndian.AppendUint64(nil, uint64(len(c.new))))
+	for k, e := range c.new {
+		sum := entrySum(k, e)
+		w.Write(k[:])
+		w.Write(e.hashData[:])
+		w.Write(e.sig[:])
+		w.Write(sum[:])
+	}
+	for k, text := range c.newLists {
+		sum := sha256.Sum256(append(k[:], text...))
+		w.Write(k[:])
+		w.Write(binary.BigEndian.AppendUint32(nil, uint32(len(text))))
+		io.WriteString(w, text)
+		w.Write(sum[:8])
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), c.path)
+}
+
+// Signer signs documents with one key, through a cache.
+type Signer struct {
+	Key                ed25519.PrivateKey
+	VerificationMethod string // the key's DID URL
+	Cache              *Cache // nil: sign everything
+
+	hits, misses atomic.Int64
+}
+
+// Stats returns how many documents were found in the cache and how many
+// were canonicalized and signed.
+func (s *Signer) Stats() (hits, misses int64) { return s.hits.Load(), s.misses.Load() }
+
+// Sign returns the unsigned document (JSON) with its proof, made at
+// created.
+func (s *Signer) Sign(unsigned []byte, created time.Time) ([]byte, error) {
+	if len(s.Key) != ed25519.PrivateKeySize {
+		return nil, errors.New("sign: no key")
+	}
+	p := NewProof(s.VerificationMethod, created)
+	var k [32]byte
+	if s.Cache != nil {
+		h := sha256.New()
+		h.Write(cacheSalt[:])
+		h.Write(s.Key.Public().(ed25519.PublicKey))
+		h.Write([]byte(p.VerificationMethod + "\x00" + p.Created + "\x00"))
+		h.Write(unsigned)
+		h.Sum(k[:0])
+		if e, ok := s.Cache.get(k); ok {
+			s.hits.Add(1)
+			p.ProofValue = "z" + base58Encode(e.sig[:])
+			return WithProof(unsigned, p)
+		}
+	}
+	s.misses.Add(1)
+	hd, err := HashData(unsigned, p)
+	if err != nil {
+		return nil, err
+	}
+	sig := ed25519.Sign(s.Key, hd)
+	if s.Cache != nil {
+		var e cacheEntry
+		copy(e.hashData[:], hd)
+		copy(e.sig[:], sig)
+		s.Cache.put(k, e)
+	}
+	p.ProofValue = "z" + base58Encode(sig)
+	return WithProof(unsigned, p)
+}
