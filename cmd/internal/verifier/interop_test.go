@@ -19,7 +19,7 @@ import (
 func TestInterop(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if _, serr := os.Stat("testdata/interop/node_modules/@digitalbazaar/vc"); err != nil || serr != nil {
-		msg := "node or the reference verifier is missing: npm install --prefix cmd/internal/verifier/testdata/interop --no-save"
+		msg := "node or the reference verifier is missing: npm ci --prefix cmd/internal/verifier/testdata/interop"
 		if os.Getenv("CI") != "" {
 			t.Fatal(msg)
 		}
