@@ -103,7 +103,7 @@ func runVerify(env *base.Env, args []string) int {
 		}
 		src = verifier.Site{Dir: *verifySite, Root: root}
 	}
-	opts := verifier.Options{Now: now, KeyDates: keyDates(p, did)}
+	opts := verifier.Options{Now: now, KeyDates: verifyKeyDates(p, did)}
 	r := verifier.Verify(doc, src, opts)
 
 	if verifyFormat.value == "json" {
@@ -174,9 +174,9 @@ func verifyProgramFile(env *base.Env) *program.Program {
 	return p
 }
 
-// keyDates are the program's signing keys' dates, by DID URL, when the
+// verifyKeyDates are the program's signing keys' dates, by DID URL, when the
 // credential's issuer is the program's site.
-func keyDates(p *program.Program, did string) map[string]verifier.Period {
+func verifyKeyDates(p *program.Program, did string) map[string]verifier.Period {
 	if p == nil || p.Info.SiteURL == "" {
 		return nil
 	}

@@ -52,7 +52,7 @@ func TestInterop(t *testing.T) {
 	revokedList := site + "api/v1/status/4.json"
 	l := credential.NewStatusList(revokedList, did, badge().ValidFrom)
 	l.Revoke(4242)
-	u, _ := l.Unsigned()
+	u, _ := l.Unsigned(nil)
 	documents[revokedList] = sign(t, u, key, vm, now)
 	rb := badge()
 	rb.Status.List = revokedList

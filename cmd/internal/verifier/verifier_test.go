@@ -88,7 +88,7 @@ func world(t testing.TB, revoked ...int) docs {
 	for _, i := range revoked {
 		l.Revoke(i)
 	}
-	u, err := l.Unsigned()
+	u, err := l.Unsigned(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestVerifyTampered(t *testing.T) {
 func TestVerifyStatusListForged(t *testing.T) {
 	w := world(t)
 	l := credential.NewStatusList(list, did, date.New(2025, 1, 1))
-	u, _ := l.Unsigned()
+	u, _ := l.Unsigned(nil)
 	w[list] = sign(t, u, other, vm, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	r := Verify(signedBadge(t, badge()), w, Options{Now: now})
 	if r.Valid() || !strings.HasPrefix(r.Reason(), "status list proof: the signature does not match") {
