@@ -18,13 +18,13 @@ import (
 // the files of a site: credentials (proof arrays of one), the DID
 // document and the status lists. The packages are installed by
 //
-//	npm install --prefix cmd/internal/credential/testdata/interop --no-save --no-audit --no-fund
+//	npm ci --prefix cmd/internal/credential/testdata/interop --no-audit --no-fund
 //
 // (.ci/run does); without them the test is skipped, or fails under CI.
 func TestReferenceVerifier(t *testing.T) {
 	dir, _ := filepath.Abs("testdata/interop")
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@digitalbazaar", "vc")); err != nil {
-		msg := "the reference verifier is missing: npm install --prefix cmd/internal/credential/testdata/interop --no-save --no-audit --no-fund"
+		msg := "the reference verifier is missing: npm ci --prefix cmd/internal/credential/testdata/interop --no-audit --no-fund"
 		if os.Getenv("CI") != "" {
 			t.Fatal(msg)
 		}
