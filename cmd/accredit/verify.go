@@ -13,6 +13,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/base"
 	"github.com/accredit/accredit/cmd/internal/credential"
 	"github.com/accredit/accredit/cmd/internal/credid"
+	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/load"
 	"github.com/accredit/accredit/cmd/internal/program"
@@ -44,11 +45,14 @@ document and status list by their URLs below the site's root); nothing
 goes over the network. Without it, documents are fetched over HTTPS; an
 ID is looked up on the program's site_url.
 
-When the program's repository is at hand (--root, or found above the
-working directory) and the credential's issuer is the program's site,
-verify also checks that the signing key was one of the program's
-[[signing_keys]] on the day the proof was made: a DID document says which
-keys are the issuer's, not since when.
+Verify also checks that the signing key was the issuer's key of the day
+the proof was made, as the program's [[signing_keys]] say: a DID
+document says which keys are the issuer's, not since when. It reads the
+keys' days from the program when its repository is at hand (--root, or
+found above the working directory) and the credential's issuer is the
+program's site, and otherwise from the site's api/v1/signing-keys.json,
+which build --signing-key publishes; a site without it is checked on
+its documents alone.
 
 --as-of checks validity at the start of that day (UTC) instead of now.
 --format json prints {"id", "valid", "reason", "checks": [{"name", "ok",
@@ -104,6 +108,9 @@ func runVerify(env *base.Env, args []string) int {
 		src = verifier.Site{Dir: *verifySite, Root: root}
 	}
 	opts := verifier.Options{Now: now, KeyDates: verifyKeyDates(p, did)}
+	if opts.KeyDates == nil {
+		opts.KeyDates = siteKeyDates(src, did)
+	}
 	r := verifier.Verify(doc, src, opts)
 
 	if verifyFormat.value == "json" {
@@ -187,6 +194,43 @@ func verifyKeyDates(p *program.Program, did string) map[string]verifier.Period {
 	m := map[string]verifier.Period{}
 	for _, k := range p.SigningKeys {
 		m[own+"#"+k.ID] = verifier.Period{From: k.From, Until: k.Until}
+	}
+	return m
+}
+
+// siteKeyDates are the key dates the issuer's site publishes
+// (api/v1/signing-keys.json, beside the DID document's keys), or nil when
+// it publishes none: then only the documents count.
+func siteKeyDates(src verifier.Source, did string) map[string]verifier.Period {
+	root, err := verifier.SiteRoot(did)
+	if err != nil {
+		return nil
+	}
+	b, err := src.Fetch(root + "api/v1/signing-keys.json")
+	if err != nil {
+		return nil
+	}
+	var keys []struct {
+		VerificationMethod string `json:"verification_method"`
+		From               string `json:"from"`
+		Until              string `json:"until"`
+	}
+	if json.Unmarshal(b, &keys) != nil {
+		return nil
+	}
+	m := map[string]verifier.Period{}
+	for _, k := range keys {
+		var pd verifier.Period
+		var err error
+		if pd.From, err = date.Parse(k.From); err != nil {
+			return nil
+		}
+		if k.Until != "" {
+			if pd.Until, err = date.Parse(k.Until); err != nil {
+				return nil
+			}
+		}
+		m[k.VerificationMethod] = pd
 	}
 	return m
 }
