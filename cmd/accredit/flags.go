@@ -14,9 +14,19 @@ type programFlags struct {
 
 func addProgramFlags(fs *flag.FlagSet) *programFlags {
 	pf := &programFlags{}
-	fs.StringVar(&pf.root, "root", ".", "the program repository `DIR`")
+	fs.StringVar(&pf.root, "root", "", rootUsage)
 	fs.Var(&pf.asOf, "as-of", "compute statuses and tiers at `DATE` (YYYY-MM-DD; default today, UTC)")
 	return pf
+}
+
+// rootUsage describes --root; the default is found by base.ResolveRoot
+// before the command runs.
+const rootUsage = "the program repository `DIR` (default: the nearest folder, here or above, that holds programs/program.toml)"
+
+// rootFlag adds --root to a command that reads a program but not the
+// as-of date.
+func rootFlag(fs *flag.FlagSet) *string {
+	return fs.String("root", "", rootUsage)
 }
 
 // date returns the as-of date: the flag's, or today in UTC.

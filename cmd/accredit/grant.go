@@ -57,7 +57,7 @@ Exit status: 0 granted, 1 refused (nothing written), 2 usage or I/O error
 }
 
 var (
-	grantRoot    = cmdGrant.Flag.String("root", ".", "the program repository `DIR`")
+	grantRoot    = rootFlag(cmdGrant.Flag)
 	grantPartner = cmdGrant.Flag.String("partner", "", "the partner `ID` (its folder under partners/)")
 	grantPerson  = cmdGrant.Flag.String("person", "", "the person `ID` (the file name under people/, without .toml)")
 	grantTrack   = cmdGrant.Flag.String("track", "", "the track `ID`")
@@ -101,6 +101,9 @@ func runGrant(env *base.Env, args []string) int {
 		}
 		defer release()
 	}
+	if !programFound(env, cmdGrant) {
+		return base.ExitUsage
+	}
 	today := date.Today()
 	g := author.Grant{
 		Partner: *grantPartner, Person: *grantPerson, Track: *grantTrack, Level: *grantLevel,
@@ -127,7 +130,7 @@ func finishEdit(env *base.Env, cmd *base.Command, e *author.Edit, err error, dry
 		return base.ExitProblems
 	}
 	if err != nil {
-		env.Errorf(cmd, "%v", err)
+		env.Errorf(cmd, "%v", explainRoot(err))
 		return base.ExitUsage
 	}
 	if dryRun {

@@ -60,7 +60,7 @@ Exit status: 0 imported (or nothing new), 1 problems (nothing written),
 }
 
 var (
-	importRoot      = cmdImport.Flag.String("root", ".", "the program repository `DIR`")
+	importRoot      = rootFlag(cmdImport.Flag)
 	importMap       = &mappingFlag{m: importcsv.DefaultMapping()}
 	importDelimiter = cmdImport.Flag.String("delimiter", "", "the field separator `C` (default: whichever of , ; and tab the header row holds most of)")
 	importDryRun    = cmdImport.Flag.Bool("dry-run", false, "print what would be imported and write nothing")
@@ -102,9 +102,12 @@ func runImport(env *base.Env, args []string) int {
 		}
 		defer release()
 	}
+	if !programFound(env, cmdImport) {
+		return base.ExitUsage
+	}
 	plan, err := importcsv.PlanImport(*importRoot, rows, date.Today(), importcsv.Options{IndexCache: cacheFile(env, *importRoot, ".people")})
 	if err != nil {
-		env.Errorf(cmdImport, "%v", err)
+		env.Errorf(cmdImport, "%v", explainRoot(err))
 		return base.ExitUsage
 	}
 	probs = append(probs, plan.Problems...)

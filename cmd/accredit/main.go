@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/load"
 )
 
 // commands lists the subcommands; each file adds its own in an init func.
@@ -27,6 +29,31 @@ func lookup(name string) *base.Command {
 		}
 	}
 	return nil
+}
+
+// rootNotFound is why no program root was found above the working
+// directory, for a command run without --root outside any program.
+var rootNotFound error
+
+// explainRoot replaces a "no programs/program.toml" error at a root the
+// administrator did not name with where accredit looked for one.
+func explainRoot(err error) error {
+	if rootNotFound != nil && errors.Is(err, load.ErrNoProgram) {
+		return rootNotFound
+	}
+	return err
+}
+
+// programFound reports, for a command that edits the program's files,
+// whether a root was found, and says where accredit looked when not. It
+// runs after the write lock is taken, so that an interrupted write in the
+// working directory is still finished or undone first.
+func programFound(env *base.Env, cmd *base.Command) bool {
+	if rootNotFound != nil {
+		env.Errorf(cmd, "%v", rootNotFound)
+		return false
+	}
+	return true
 }
 
 func main() {
@@ -54,6 +81,7 @@ func run(env *base.Env, args []string) int {
 	if !ok {
 		return code
 	}
+	rootNotFound = c.ResolveRoot()
 	return c.Run(env, rest)
 }
 

@@ -98,21 +98,37 @@ func (c *Command) Help(w io.Writer) {
 	}
 }
 
-// Parse parses the command's flags. It reports whether to go on; when not,
-// code is the exit code (0 after --help, 2 after a bad flag).
+// Parse parses the command's flags. Flags may come before, between and
+// after the arguments ("renew ID --dry-run", "search data --limit 3"), as
+// the usage lines show them; "--" ends the flags. It reports whether to go
+// on; when not, code is the exit code (0 after --help, 2 after a bad flag).
 func (c *Command) Parse(env *Env, args []string) (rest []string, code int, ok bool) {
 	if c.Flag == nil {
 		c.Flag = NewFlagSet(c.Name())
 	}
-	err := c.Flag.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		c.Help(env.Stdout)
-		return nil, ExitOK, false
+	for {
+		err := c.Flag.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			c.Help(env.Stdout)
+			return nil, ExitOK, false
+		}
+		if err != nil {
+			c.flagError(env, err)
+			return nil, ExitUsage, false
+		}
+		left := c.Flag.Args()
+		consumed := len(args) - len(left)
+		if len(left) == 0 || consumed > 0 && args[consumed-1] == "--" {
+			return append(rest, left...), 0, true
+		}
+		// The flag package stops at the first argument: keep it and go on.
+		rest, args = append(rest, left[0]), left[1:]
 	}
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "accredit %s: %v\n", c.Name(), err)
-		c.ShortUsage(env.Stderr)
-		return nil, ExitUsage, false
-	}
-	return c.Flag.Args(), 0, true
+}
+
+// flagError reports a flag the command line got wrong, with the short
+// usage.
+func (c *Command) flagError(env *Env, err error) {
+	fmt.Fprintf(env.Stderr, "accredit %s: %v\n", c.Name(), err)
+	c.ShortUsage(env.Stderr)
 }
