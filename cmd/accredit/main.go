@@ -70,6 +70,8 @@ func run(env *base.Env, args []string) int {
 	case "-h", "-help", "--help":
 		usage(env.Stdout)
 		return base.ExitOK
+	case "-version", "--version":
+		args[0] = "version"
 	}
 	c := lookup(args[0])
 	if c == nil {
