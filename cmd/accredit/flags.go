@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"flag"
+	"fmt"
 
 	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/diag"
 )
 
 // programFlags are the flags every command that reads a program shares.
@@ -52,6 +55,11 @@ func (f *dateFlag) String() string {
 
 func (f *dateFlag) Set(s string) error {
 	d, err := date.Parse(s)
+	var pe *date.ParseError
+	if errors.As(err, &pe) {
+		// The flag error quotes the value already: the reason is enough.
+		return errors.New(pe.Reason)
+	}
 	if err != nil {
 		return err
 	}
@@ -74,7 +82,7 @@ func (f *choiceFlag) Set(s string) error {
 			return nil
 		}
 	}
-	return errInvalidChoice(f.choices)
+	return fmt.Errorf("%w%s", errInvalidChoice(f.choices), diag.DidYouMean(s, f.choices))
 }
 
 type errInvalidChoice []string

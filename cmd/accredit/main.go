@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/load"
 )
 
@@ -75,8 +76,7 @@ func run(env *base.Env, args []string) int {
 	}
 	c := lookup(args[0])
 	if c == nil {
-		fmt.Fprintf(env.Stderr, "accredit: unknown command %q\n", args[0])
-		usage(env.Stderr)
+		fmt.Fprintln(env.Stderr, diag.Printable(unknownCommand("accredit", args[0])))
 		return base.ExitUsage
 	}
 	rest, code, ok := c.Parse(env, args[1:])
@@ -85,6 +85,23 @@ func run(env *base.Env, args []string) int {
 	}
 	rootNotFound = c.ResolveRoot()
 	return c.Run(env, rest)
+}
+
+// unknownCommand is the one line for a command accredit does not have:
+// the nearest one, and where the list is; the whole help would push the
+// mistake off the screen.
+func unknownCommand(prefix, name string) string {
+	var names []string
+	for _, c := range commands {
+		names = append(names, c.Name())
+	}
+	hint := "."
+	if strings.HasPrefix(name, "-") {
+		hint = "; flags come after the command, as in accredit check --root DIR."
+	} else if s := diag.Suggest(name, names); s != "" {
+		hint = fmt.Sprintf("; did you mean %q?", s)
+	}
+	return fmt.Sprintf("%s: unknown command %q%s Run 'accredit help' for the list.", prefix, name, hint)
 }
 
 func usage(w io.Writer) {
