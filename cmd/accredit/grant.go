@@ -111,6 +111,12 @@ func runGrant(env *base.Env, args []string) int {
 		Name: *grantName, Email: *grantEmail,
 	}
 	e, err := author.PlanGrant(*grantRoot, g, today)
+	var ref *author.Refusal
+	if err != nil && !errors.As(err, &ref) {
+		if hint := grantHint(*grantRoot, g); hint != "" {
+			err = fmt.Errorf("%w%s", err, hint)
+		}
+	}
 	return finishEdit(env, cmdGrant, e, err, *grantDryRun, func(w io.Writer) {
 		verb := "granted"
 		if *grantDryRun {

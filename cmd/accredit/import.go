@@ -2,12 +2,14 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/accredit/accredit/cmd/internal/base"
 	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/importcsv"
 )
 
@@ -176,4 +178,15 @@ type mappingFlag struct{ m importcsv.Mapping }
 
 func (f *mappingFlag) String() string { return "" }
 
-func (f *mappingFlag) Set(s string) error { return f.m.Set(s) }
+func (f *mappingFlag) Set(s string) error {
+	err := f.m.Set(s)
+	if m := unknownField.FindStringSubmatch(fmt.Sprint(err)); m != nil {
+		if hint := diag.Suggest(m[1], importcsv.Fields); hint != "" {
+			return fmt.Errorf("unknown field %q; did you mean %q? The fields are %s", m[1], hint, strings.Join(importcsv.Fields, ", "))
+		}
+	}
+	return err
+}
+
+// unknownField is importcsv's error for a --map FIELD it does not know.
+var unknownField = regexp.MustCompile(`^unknown field "([^"]*)"`)

@@ -1,7 +1,9 @@
 package load
 
 import (
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
@@ -22,6 +24,7 @@ import (
 type fields struct {
 	types  map[string]reflect.Type
 	folded map[string]string
+	names  []string // the canonical names, sorted: for "did you mean"
 }
 
 var fieldCache sync.Map // reflect.Type -> *fields
@@ -33,6 +36,7 @@ func fieldsOf(t reflect.Type) *fields {
 	}
 	f := &fields{types: map[string]reflect.Type{}, folded: map[string]string{}}
 	f.add(t)
+	f.names = slices.Sorted(maps.Keys(f.types))
 	fieldCache.Store(t, f)
 	return f
 }
@@ -172,4 +176,27 @@ func (f *file) nextEntry(stripped string) (tomlpos.Entry, bool) {
 	}
 	f.byStripped[stripped] = is[1:]
 	return f.src.Index().Entries[is[0]], true
+}
+
+// keysAt returns the keys the table at path may hold in v's type, sorted,
+// or nil when the path leads to a map (any key) or to no table.
+func keysAt(v any, path toml.Key) []string {
+	t := below(reflect.TypeOf(v))
+	for _, seg := range path {
+		if t == nil || t.Kind() != reflect.Struct {
+			return nil
+		}
+		fs := fieldsOf(t)
+		ft, ok := fs.types[seg]
+		if !ok {
+			if ft, ok = fs.types[fs.folded[strings.ToLower(seg)]]; !ok {
+				return nil
+			}
+		}
+		t = below(ft)
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	return fieldsOf(t).names
 }
