@@ -61,7 +61,7 @@ func lowerRunes(dst []rune, s string) []rune {
 // matcher holds the two strings and the rows of one comparison, reused
 // from candidate to candidate.
 type matcher struct {
-	a, b              []rune
+	a, b             []rune
 	prev2, prev, cur []int
 }
 
