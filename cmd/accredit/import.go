@@ -4,8 +4,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"regexp"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
