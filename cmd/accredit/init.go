@@ -17,6 +17,8 @@ import (
 	"github.com/accredit/accredit/cmd/internal/base"
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/schema"
 )
 
 var cmdInit = &base.Command{
@@ -29,8 +31,10 @@ partners, its content/ pages and reference docs, its CI workflows
 (.github/workflows; they install the release of accredit that init is,
 pinned, with the setup-accredit action, instead of building it from
 source), a README for administrators with the first steps,
-and a .gitignore for build/. The result checks and builds as it is; make
-it yours from there (see its README.md).
+a .gitignore for build/, and editor support: JSON Schemas of its files
+in schemas/ (see accredit schema) and a .taplo.toml that points TOML
+editors at them. The result checks and builds as it is; make it yours
+from there (see its README.md).
 
 DIR is created if needed. Init never overwrites: it refuses a DIR that
 holds anything but a .git folder (so a fresh clone of an empty repository
@@ -62,6 +66,11 @@ func runInit(env *base.Env, args []string) int {
 		return base.ExitUsage
 	}
 	n, err := writeExample(dir, readBuild())
+	if err == nil {
+		var k int
+		k, err = writeEditorSupport(dir)
+		n += k
+	}
 	if err != nil {
 		env.Errorf(cmdInit, "%v", err)
 		return base.ExitUsage
@@ -91,6 +100,29 @@ func runInit(env *base.Env, args []string) int {
 	printLine(env.Stderr, "next: read %s, then run accredit serve --root %s", filepath.Join(dir, "README.md"), dir)
 	fmt.Fprintln(env.Stderr, "before the first commit, put your own administrators in programs/program.toml: the first commit's roster is where the git audit's chain of trust starts")
 	return base.ExitOK
+}
+
+// writeEditorSupport writes the JSON Schemas of the new program's files
+// (schemas/, as accredit schema writes them) and the .taplo.toml that
+// points TOML editors at them, and returns the number of files written.
+func writeEditorSupport(dir string) (int, error) {
+	p, _, err := load.LoadWith(dir, load.Options{Only: func(string, string) bool { return false }})
+	if err != nil {
+		return 0, err
+	}
+	n, err := writeSchemas(filepath.Join(dir, defaultSchemaDir), schema.IDsOf(p))
+	if err != nil {
+		return n, err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, ".taplo.toml"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return n, err
+	}
+	_, err = f.Write(taploConfig())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return n + 1, err
 }
 
 // emptyTarget refuses a folder that holds anything but .git.

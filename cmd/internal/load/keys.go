@@ -9,6 +9,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/tomlpos"
 )
 
@@ -200,3 +201,33 @@ func keysAt(v any, path toml.Key) []string {
 	}
 	return fieldsOf(t).names
 }
+
+// FileKind is one kind of file of a program: the files it covers and the
+// type the loader decodes them into, for tools that describe the files
+// to an editor (accredit schema writes a JSON Schema of each).
+type FileKind struct {
+	Name  string   // "program", "track", "exam", "bank", "partner", "person", "page"
+	Globs []string // the files, relative to the root
+	Not   []string // files the globs match that are of another kind
+	Front bool     // TOML front matter of a Markdown file, not a TOML file
+	Type  reflect.Type
+}
+
+// FileKinds lists the kinds of files the loader reads, with the very
+// types it decodes each into: a key is known to an editor's schema
+// exactly when the loader knows it.
+func FileKinds() []FileKind {
+	return []FileKind{
+		{Name: "program", Globs: []string{"programs/program.toml"}, Type: reflect.TypeFor[programFile]()},
+		{Name: "track", Globs: []string{"programs/tracks/*.toml"}, Type: reflect.TypeFor[program.Track]()},
+		{Name: "exam", Globs: []string{"programs/exams/*.toml"}, Not: []string{"programs/exams/*.bank.toml"}, Type: reflect.TypeFor[program.Exam]()},
+		{Name: "bank", Globs: []string{"programs/exams/*.bank.toml"}, Type: reflect.TypeFor[program.Bank]()},
+		{Name: "partner", Globs: []string{"partners/*/partner.md"}, Front: true, Type: reflect.TypeFor[program.Partner]()},
+		{Name: "person", Globs: []string{"partners/*/people/*.toml"}, Type: reflect.TypeFor[program.Person]()},
+		{Name: "page", Globs: []string{"content/**/*.md"}, Front: true, Type: reflect.TypeFor[program.Page]()},
+	}
+}
+
+// Keys returns the keys a table of struct type t may hold, sorted, as the
+// loader matches them (embedded structs lend theirs).
+func Keys(t reflect.Type) []string { return fieldsOf(t).names }
