@@ -147,6 +147,7 @@ func (g *gen) value(key string, t reflect.Type) map[string]any {
 		s := map[string]any{"type": "string"}
 		if ids := g.idsFor(key); ids != nil {
 			s["enum"] = ids
+			s["description"] = idWords[key]
 		}
 		return s
 	case reflect.Bool:
@@ -157,17 +158,38 @@ func (g *gen) value(key string, t reflect.Type) map[string]any {
 	case reflect.Float32, reflect.Float64:
 		return map[string]any{"type": "number"}
 	case reflect.Slice, reflect.Array:
-		return map[string]any{"type": "array", "items": g.value(key, t.Elem())}
+		s := map[string]any{"type": "array", "items": g.value(key, t.Elem())}
+		if w, ok := idWords[key]; ok && g.idsFor(key) != nil {
+			s["description"] = w
+		}
+		return s
 	case reflect.Map:
 		s := map[string]any{"type": "object", "additionalProperties": g.value("", t.Elem())}
 		if ids := g.idsFor(key); ids != nil {
 			s["propertyNames"] = map[string]any{"enum": ids}
+			s["description"] = idWords[key]
 		}
 		return s
 	case reflect.Struct:
 		return g.object(t)
 	}
 	return map[string]any{}
+}
+
+// idWords describe the keys that name ids, for an editor's hover.
+var idWords = map[string]string{
+	"track":         "a track: the name of a file programs/tracks/<track>.toml",
+	"level":         "a level: an id of [[levels]] in programs/program.toml",
+	"exam":          "an exam: the name of a file programs/exams/<exam>.toml",
+	"course":        "a course: an id of [[courses]] in a track",
+	"courses":       "courses: ids of [[courses]] in the tracks",
+	"assessment":    "an assessment kind: an id of [[assessments]] in programs/program.toml",
+	"assessments":   "assessment kinds: ids of [[assessments]] in programs/program.toml",
+	"kind":          "an evidence kind: an id of [[evidence_kinds]] in programs/program.toml",
+	"evidence":      "evidence kinds (ids of [[evidence_kinds]]) and how many items of each",
+	"prerequisites": "certifications held first, each track/level",
+	"proctoring":    "how an exam is proctored: self, live or in-person",
+	"waive":         "rules waived for this grant (with waiver_reason)",
 }
 
 // idsFor returns the ids a key names wherever it appears in the files
