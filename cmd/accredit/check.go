@@ -136,7 +136,7 @@ func loadAndCheck(env *base.Env, root string, asOf date.Date) (*checked, error) 
 	cache := openCache(env, root)
 	p, ds, err := load.LoadWith(root, load.Options{Cache: cache})
 	if err != nil {
-		return nil, err
+		return nil, explainRoot(err)
 	}
 	if cache != nil {
 		cache.Save() // best effort: the cache only saves time

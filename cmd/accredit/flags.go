@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"flag"
+	"fmt"
 
 	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/diag"
 )
 
 // programFlags are the flags every command that reads a program shares.
@@ -14,9 +17,19 @@ type programFlags struct {
 
 func addProgramFlags(fs *flag.FlagSet) *programFlags {
 	pf := &programFlags{}
-	fs.StringVar(&pf.root, "root", ".", "the program repository `DIR`")
+	fs.StringVar(&pf.root, "root", "", rootUsage)
 	fs.Var(&pf.asOf, "as-of", "compute statuses and tiers at `DATE` (YYYY-MM-DD; default today, UTC)")
 	return pf
+}
+
+// rootUsage describes --root; the default is found by base.ResolveRoot
+// before the command runs.
+const rootUsage = "the program repository `DIR` (default: the nearest folder, here or above, that holds programs/program.toml)"
+
+// rootFlag adds --root to a command that reads a program but not the
+// as-of date.
+func rootFlag(fs *flag.FlagSet) *string {
+	return fs.String("root", "", rootUsage)
 }
 
 // date returns the as-of date: the flag's, or today in UTC.
@@ -42,6 +55,11 @@ func (f *dateFlag) String() string {
 
 func (f *dateFlag) Set(s string) error {
 	d, err := date.Parse(s)
+	var pe *date.ParseError
+	if errors.As(err, &pe) {
+		// The flag error quotes the value already: the reason is enough.
+		return errors.New(pe.Reason)
+	}
 	if err != nil {
 		return err
 	}
@@ -64,7 +82,7 @@ func (f *choiceFlag) Set(s string) error {
 			return nil
 		}
 	}
-	return errInvalidChoice(f.choices)
+	return fmt.Errorf("%w%s", errInvalidChoice(f.choices), diag.DidYouMean(s, f.choices))
 }
 
 type errInvalidChoice []string

@@ -16,7 +16,7 @@ import (
 )
 
 var cmdGrant = &base.Command{
-	UsageLine: "grant --partner P --person X --track T --level L [--issued DATE] [--name N --email E] [--waive RULES --waiver-reason TEXT] [--root DIR] [--dry-run]",
+	UsageLine: "grant --partner P --person X --track T --level L [--issued DATE] [--id ID] [--name N --email E] [--waive RULES --waiver-reason TEXT] [--root DIR] [--dry-run]",
 	Short:     "grant a certification: append it to the person's file",
 	Long: `Grant checks a person's record against what a certification requires on
 the issue date and, when every requirement is met, appends a
@@ -45,8 +45,11 @@ missing results first, or grant later.
 (future-date). --name and --email create the person's file, which must
 not exist yet (it is written with public = false). --waive sets aside
 rules for this grant (comma-separated, e.g. retake-limit), recorded with
---waiver-reason, which is never published. --dry-run prints the block
-that would be appended and writes nothing.
+--waiver-reason, which is never published. --id writes the given
+credential id instead of a fresh one: it must be a valid id (with its
+check symbol) that no credential of the program has. --dry-run prints
+the block that would be appended and writes nothing; its id is the one
+the grant will write only when --id gives it (a dry run says so).
 
 Rules that span partners (the same credential id elsewhere) are left to
 "accredit check", which CI runs on the pull request.
@@ -57,7 +60,7 @@ Exit status: 0 granted, 1 refused (nothing written), 2 usage or I/O error
 }
 
 var (
-	grantRoot    = cmdGrant.Flag.String("root", ".", "the program repository `DIR`")
+	grantRoot    = rootFlag(cmdGrant.Flag)
 	grantPartner = cmdGrant.Flag.String("partner", "", "the partner `ID` (its folder under partners/)")
 	grantPerson  = cmdGrant.Flag.String("person", "", "the person `ID` (the file name under people/, without .toml)")
 	grantTrack   = cmdGrant.Flag.String("track", "", "the track `ID`")
@@ -68,6 +71,7 @@ var (
 	grantWaive   = &listFlag{}
 	grantReason  = cmdGrant.Flag.String("waiver-reason", "", "why the rules of --waive are waived (`TEXT`, private)")
 	grantDryRun  = cmdGrant.Flag.Bool("dry-run", false, "print what would be appended and write nothing")
+	grantID      = cmdGrant.Flag.String("id", "", "write this credential `ID` (valid and unused) instead of a fresh random one")
 )
 
 func init() {
@@ -101,13 +105,22 @@ func runGrant(env *base.Env, args []string) int {
 		}
 		defer release()
 	}
+	if !programFound(env, cmdGrant) {
+		return base.ExitUsage
+	}
 	today := date.Today()
 	g := author.Grant{
 		Partner: *grantPartner, Person: *grantPerson, Track: *grantTrack, Level: *grantLevel,
 		Issued: dateOr(grantIssued, today), Waive: grantWaive.values, WaiverReason: *grantReason,
-		Name: *grantName, Email: *grantEmail,
+		Name: *grantName, Email: *grantEmail, ID: *grantID,
 	}
 	e, err := author.PlanGrant(*grantRoot, g, today)
+	var ref *author.Refusal
+	if err != nil && !errors.As(err, &ref) {
+		if hint := grantHint(*grantRoot, g); hint != "" {
+			err = fmt.Errorf("%w%s", err, hint)
+		}
+	}
 	return finishEdit(env, cmdGrant, e, err, *grantDryRun, func(w io.Writer) {
 		verb := "granted"
 		if *grantDryRun {
@@ -115,6 +128,11 @@ func runGrant(env *base.Env, args []string) int {
 		}
 		printLine(w, "%s %s (%s) to %s (%s/%s): %s, issued %s, expires %s", verb, e.Cert.Name, e.Cert.Key(),
 			e.Holder, e.Partner, *grantPerson, e.Cred.ID, e.Cred.Issued, e.Expires)
+		if *grantDryRun && *grantID == "" {
+			// The id above was drawn for this run only: say so, and how
+			// to make the grant write it.
+			printLine(w, "%s is a fresh id for this dry run; the grant draws its own unless given --id %s", e.Cred.ID, e.Cred.ID)
+		}
 	})
 }
 
@@ -127,7 +145,7 @@ func finishEdit(env *base.Env, cmd *base.Command, e *author.Edit, err error, dry
 		return base.ExitProblems
 	}
 	if err != nil {
-		env.Errorf(cmd, "%v", err)
+		env.Errorf(cmd, "%v", explainRoot(err))
 		return base.ExitUsage
 	}
 	if dryRun {
@@ -208,7 +226,13 @@ func printRefusal(env *base.Env, cmd *base.Command, r *author.Refusal) {
 	var inBlock, inFile []string
 	for _, d := range r.Problems {
 		if d.Line >= r.Block {
-			inBlock = append(inBlock, diag.Printable(fmt.Sprintf("  %s [%s]", d.Msg, d.Rule)))
+			msg := d.Msg
+			if r.NewID != "" {
+				// The id drawn for the refused credential was never
+				// written: name the credential by what it is.
+				msg = strings.ReplaceAll(msg, r.NewID, newCredential(cmd))
+			}
+			inBlock = append(inBlock, diag.Printable(fmt.Sprintf("  %s [%s]", msg, d.Rule)))
 		} else {
 			inFile = append(inFile, d.String())
 		}
@@ -225,6 +249,15 @@ func printRefusal(env *base.Env, cmd *base.Command, r *author.Refusal) {
 		fmt.Fprintln(env.Stderr, strings.Join(inFile, "\n"))
 	}
 	fmt.Fprintln(env.Stderr, "nothing was written")
+}
+
+// newCredential names the credential a refused grant or renewal would
+// have written.
+func newCredential(cmd *base.Command) string {
+	if cmd == cmdRenew {
+		return "the renewal"
+	}
+	return "the new credential"
 }
 
 func dateOr(f dateFlag, d date.Date) date.Date {

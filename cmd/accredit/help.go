@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/diag"
 )
 
 var cmdHelp = &base.Command{
@@ -29,7 +30,8 @@ func runHelp(env *base.Env, args []string) int {
 			c.Help(env.Stdout)
 			return base.ExitOK
 		}
-		fmt.Fprintf(env.Stderr, "accredit help: unknown command %q\n", args[0])
+		fmt.Fprintln(env.Stderr, diag.Printable(unknownCommand("accredit help", args[0])))
+		return base.ExitUsage
 	default:
 		fmt.Fprintln(env.Stderr, "accredit help: too many arguments")
 	}

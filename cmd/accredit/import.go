@@ -1,13 +1,17 @@
 package main
 
 import (
+	"encoding/csv"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/accredit/accredit/cmd/internal/base"
 	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/importcsv"
 )
 
@@ -60,7 +64,7 @@ Exit status: 0 imported (or nothing new), 1 problems (nothing written),
 }
 
 var (
-	importRoot      = cmdImport.Flag.String("root", ".", "the program repository `DIR`")
+	importRoot      = rootFlag(cmdImport.Flag)
 	importMap       = &mappingFlag{m: importcsv.DefaultMapping()}
 	importDelimiter = cmdImport.Flag.String("delimiter", "", "the field separator `C` (default: whichever of , ; and tab the header row holds most of)")
 	importDryRun    = cmdImport.Flag.Bool("dry-run", false, "print what would be imported and write nothing")
@@ -91,6 +95,9 @@ func runImport(env *base.Env, args []string) int {
 	f.Close()
 	if err != nil {
 		env.Errorf(cmdImport, "%s: %v", name, err)
+		if m := missingFields.FindAllStringSubmatch(err.Error(), -1); m != nil && strings.HasPrefix(err.Error(), "line 1: no column") {
+			columnHelp(env, name, comma, m)
+		}
 		return base.ExitUsage
 	}
 	// Locked from before the files are read until they are written: the
@@ -102,9 +109,12 @@ func runImport(env *base.Env, args []string) int {
 		}
 		defer release()
 	}
+	if !programFound(env, cmdImport) {
+		return base.ExitUsage
+	}
 	plan, err := importcsv.PlanImport(*importRoot, rows, date.Today(), importcsv.Options{IndexCache: cacheFile(env, *importRoot, ".people")})
 	if err != nil {
-		env.Errorf(cmdImport, "%v", err)
+		env.Errorf(cmdImport, "%v", explainRoot(err))
 		return base.ExitUsage
 	}
 	probs = append(probs, plan.Problems...)
@@ -137,6 +147,65 @@ func runImport(env *base.Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stderr, "imported %s\n", summary)
 	return base.ExitOK
+}
+
+// missingFields finds the fields importcsv names in a missing-column
+// error: `email (column "email")`.
+var missingFields = regexp.MustCompile(`(\w+) \(column "[^"]*"\)`)
+
+// columnHelp follows a missing-column error with the header the file
+// has and the --map that would read it: an LMS export names its columns
+// its own way ("Login", "Completed on"), and the fix is one flag.
+func columnHelp(env *base.Env, name string, comma rune, missing [][]string) {
+	f, err := importcsv.Open(name)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	if comma != 0 {
+		r.Comma = comma
+	}
+	header, err := r.Read()
+	if err != nil {
+		return
+	}
+	if comma == 0 && len(header) == 1 {
+		// The header row was not split: try the other separators, as
+		// the parser does.
+		for _, c := range []rune{';', '\t'} {
+			if parts := strings.Split(header[0], string(c)); len(parts) > 1 {
+				header = parts
+				break
+			}
+		}
+	}
+	var cols []string
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if h != "" {
+			cols = append(cols, strconv.Quote(h))
+			header[i] = h
+		}
+	}
+	printLine(env.Stderr, "the header row of %s has %d columns: %s", name, len(cols), strings.Join(cols, ", "))
+	var maps []string
+	for _, m := range missing {
+		field := m[1]
+		col := diag.Suggest(field, header)
+		if col == "" {
+			col = strings.ToUpper(field) + "-COLUMN"
+		} else if strings.ContainsAny(col, " ,=\"") {
+			col = strconv.Quote(col)
+		}
+		maps = append(maps, field+"="+col)
+		if len(maps) == 1 && strings.HasPrefix(m[0], "email") {
+			break // who: e-mail alone is enough
+		}
+	}
+	printLine(env.Stderr, "name the column of each field with --map, e.g. --map %s", strings.Join(maps, ","))
 }
 
 func sortedProblems(ps []importcsv.Problem) []importcsv.Problem {
@@ -173,4 +242,15 @@ type mappingFlag struct{ m importcsv.Mapping }
 
 func (f *mappingFlag) String() string { return "" }
 
-func (f *mappingFlag) Set(s string) error { return f.m.Set(s) }
+func (f *mappingFlag) Set(s string) error {
+	err := f.m.Set(s)
+	if m := unknownField.FindStringSubmatch(fmt.Sprint(err)); m != nil {
+		if hint := diag.Suggest(m[1], importcsv.Fields); hint != "" {
+			return fmt.Errorf("unknown field %q; did you mean %q? The fields are %s", m[1], hint, strings.Join(importcsv.Fields, ", "))
+		}
+	}
+	return err
+}
+
+// unknownField is importcsv's error for a --map FIELD it does not know.
+var unknownField = regexp.MustCompile(`^unknown field "([^"]*)"`)

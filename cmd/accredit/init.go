@@ -7,8 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -19,6 +17,8 @@ import (
 	"github.com/accredit/accredit/cmd/internal/base"
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/schema"
 )
 
 var cmdInit = &base.Command{
@@ -28,10 +28,13 @@ var cmdInit = &base.Command{
 built into accredit, the Northwind Partner Certification Program: its
 programs/ (program, tracks, exams and question banks), two of its
 partners, its content/ pages and reference docs, its CI workflows
-(.github/workflows; they install accredit with go install instead of
-building it from source), a README for administrators with the first steps,
-and a .gitignore for build/. The result checks and builds as it is; make
-it yours from there (see its README.md).
+(.github/workflows; they install the release of accredit that init is,
+pinned, with the setup-accredit action, instead of building it from
+source), a README for administrators with the first steps,
+a .gitignore for build/, and editor support: JSON Schemas of its files
+in schemas/ (see accredit schema) and a .taplo.toml that points TOML
+editors at them. The result checks and builds as it is; make it yours
+from there (see its README.md).
 
 DIR is created if needed. Init never overwrites: it refuses a DIR that
 holds anything but a .git folder (so a fresh clone of an empty repository
@@ -62,7 +65,12 @@ func runInit(env *base.Env, args []string) int {
 		env.Errorf(cmdInit, "%v", err)
 		return base.ExitUsage
 	}
-	n, err := writeExample(dir)
+	n, err := writeExample(dir, readBuild())
+	if err == nil {
+		var k int
+		k, err = writeEditorSupport(dir)
+		n += k
+	}
 	if err != nil {
 		env.Errorf(cmdInit, "%v", err)
 		return base.ExitUsage
@@ -92,6 +100,29 @@ func runInit(env *base.Env, args []string) int {
 	printLine(env.Stderr, "next: read %s, then run accredit serve --root %s", filepath.Join(dir, "README.md"), dir)
 	fmt.Fprintln(env.Stderr, "before the first commit, put your own administrators in programs/program.toml: the first commit's roster is where the git audit's chain of trust starts")
 	return base.ExitOK
+}
+
+// writeEditorSupport writes the JSON Schemas of the new program's files
+// (schemas/, as accredit schema writes them) and the .taplo.toml that
+// points TOML editors at them, and returns the number of files written.
+func writeEditorSupport(dir string) (int, error) {
+	p, _, err := load.LoadWith(dir, load.Options{Only: func(string, string) bool { return false }})
+	if err != nil {
+		return 0, err
+	}
+	n, err := writeSchemas(filepath.Join(dir, defaultSchemaDir), schema.IDsOf(p))
+	if err != nil {
+		return n, err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, ".taplo.toml"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return n, err
+	}
+	_, err = f.Write(taploConfig())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return n + 1, err
 }
 
 // emptyTarget refuses a folder that holds anything but .git.
@@ -157,11 +188,14 @@ func (u unionFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	return out, nil
 }
 
+// pinMarker is the line of newprogram/README.md that pinNote replaces.
+const pinMarker = "<!-- the version the workflows pin -->"
+
 // writeExample writes the embedded example under dir: programs/,
 // content/, the example partners and the workflows as they are embedded,
 // newprogram/README.md and newprogram/gitignore as README.md and
 // .gitignore. It returns the number of files written.
-func writeExample(dir string) (int, error) {
+func writeExample(dir string, b build) (int, error) {
 	n := 0
 	err := fs.WalkDir(exampleFiles, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -169,17 +203,20 @@ func writeExample(dir string) (int, error) {
 		}
 		out := p
 		if rest, ok := strings.CutPrefix(p, "newprogram/"); ok {
-			out = map[string]string{"README.md": "README.md", "gitignore": ".gitignore"}[rest]
-			if out == "" {
-				return nil
-			}
+			out = newProgramFiles[rest]
+		}
+		if out == "" || toolOnly[p] {
+			return nil
 		}
 		data, err := fs.ReadFile(exampleFiles, p)
 		if err != nil {
 			return err
 		}
 		if strings.HasPrefix(p, ".github/workflows/") {
-			data = adaptWorkflow(data)
+			data = adaptWorkflow(data, pinnedVersion(b))
+		}
+		if out == "README.md" {
+			data = []byte(strings.Replace(string(data), pinMarker, pinNote(b), 1))
 		}
 		dst := filepath.Join(dir, filepath.FromSlash(out))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
@@ -202,39 +239,59 @@ func writeExample(dir string) (int, error) {
 }
 
 // The example's workflows build accredit from the source beside them; a
-// new program has no source, so its workflows install accredit from its
-// module instead, with the Go release this binary was built with.
-var workflowLines = []struct{ from, to string }{
-	{"go-version-file: go.mod", "go-version: \"" + goRelease() + "\""},
-	{`run: go build -o "$RUNNER_TEMP/accredit" ./cmd/accredit`,
-		`run: GOBIN="$RUNNER_TEMP" go install github.com/accredit/accredit/cmd/accredit@` + moduleVersion()},
-}
-
-func adaptWorkflow(data []byte) []byte {
+// new program has no source, so its workflows install a release with
+// .github/actions/setup-accredit instead, pinned to this binary's own
+// version: the program is checked in CI by the accredit that made it
+// until someone upgrades both on purpose. They need no Go then.
+func adaptWorkflow(data []byte, version string) []byte {
 	s := string(data)
-	for _, l := range workflowLines {
-		s = strings.ReplaceAll(s, l.from, l.to)
-	}
-	return []byte(s)
+	s = strings.ReplaceAll(s, "      - uses: actions/setup-go@v5.4.0\n        with:\n          go-version-file: go.mod\n", "")
+	s = strings.ReplaceAll(s, "      - name: Build accredit\n        run: go build -o \"$RUNNER_TEMP/accredit\" ./cmd/accredit\n",
+		"      # A pinned release, checked against its SHA-256 checksums; see\n"+
+			"      # \"Upgrading accredit\" in README.md.\n"+
+			"      - name: Install accredit\n"+
+			"        uses: "+setupAction+"@"+version+"\n"+
+			"        with:\n"+
+			"          version: "+version+"\n")
+	return []byte(strings.ReplaceAll(s, `"$RUNNER_TEMP/accredit"`, "accredit"))
 }
 
-// goRelease is "1.26" for go1.26.1.
-func goRelease() string {
-	v := strings.TrimPrefix(runtime.Version(), "go")
-	if parts := strings.SplitN(v, ".", 3); len(parts) >= 2 {
-		return parts[0] + "." + parts[1]
+// setupAction installs a release of accredit (.github/actions/setup-accredit).
+const setupAction = "accredit/accredit/.github/actions/setup-accredit"
+
+// unpinned stands for the version in the workflows of a program made by a
+// development build, which has no release to pin: the workflows fail
+// until it is replaced, and the README says so.
+const unpinned = "vX.Y.Z"
+
+// pinnedVersion is the release the new program's workflows install.
+func pinnedVersion(b build) string {
+	if b.Release() {
+		return b.Version
 	}
-	return v
+	return unpinned
 }
 
-// moduleVersion is the version this binary was installed at, or latest
-// for a build from a checkout.
-func moduleVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && strings.HasPrefix(bi.Main.Version, "v") {
-		return bi.Main.Version
+// pinNote is the README's paragraph on the version its workflows pin.
+func pinNote(b build) string {
+	v := pinnedVersion(b)
+	if v == unpinned {
+		return "This program was created by a development build of accredit (" + b.String() + "),\n" +
+			"which no release can stand for: the workflows say `" + unpinned + "` where the\n" +
+			"version belongs, and fail until you replace it. Pick a release from\n" +
+			"https://github.com/accredit/accredit/releases and write its tag in\n" +
+			"place of every `" + unpinned + "` under `.github/workflows/`."
 	}
-	return "latest"
+	return "The workflows install accredit " + v + ", the release that created this\n" +
+		"program, so that a pull request is always checked by the same rules."
 }
+
+// newProgramFiles maps the files of newprogram/ to where init writes
+// them; the tool's own workflows (its releases) are not the program's.
+var (
+	newProgramFiles = map[string]string{"README.md": "README.md", "gitignore": ".gitignore"}
+	toolOnly        = map[string]bool{".github/workflows/release.yml": true}
+)
 
 // gitTop returns the work tree of the git repository holding dir, or "".
 func gitTop(dir string) string {

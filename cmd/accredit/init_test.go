@@ -9,25 +9,54 @@ import (
 )
 
 // A new program has no accredit source: every workflow init writes must
-// install accredit rather than build ./cmd/accredit, and must not read
-// go.mod. When the example's workflows change how they get accredit,
-// this fails until adaptWorkflow follows.
+// install a pinned release rather than build ./cmd/accredit, and must
+// not read go.mod or set up Go. When the example's workflows change how
+// they get accredit, this fails until adaptWorkflow follows.
 func TestInitWorkflows(t *testing.T) {
 	files, err := fs.Glob(accredit.Example, ".github/workflows/*.yml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no workflows embedded: %v", err)
 	}
 	for _, f := range files {
-		data, _ := fs.ReadFile(accredit.Example, f)
-		got := string(adaptWorkflow(data))
-		if strings.Contains(got, "./cmd/accredit") || strings.Contains(got, "go.mod") {
-			t.Errorf("%s still builds accredit from source or reads go.mod:\n%s", f, got)
+		if toolOnly[f] {
+			continue
 		}
-		if strings.Contains(string(data), "$RUNNER_TEMP/accredit\" ./cmd/accredit") != strings.Contains(got, "go install github.com/accredit/accredit/cmd/accredit@") {
-			t.Errorf("%s: the build step was not replaced by an install", f)
+		data, _ := fs.ReadFile(accredit.Example, f)
+		got := string(adaptWorkflow(data, "v1.2.0"))
+		for _, bad := range []string{"./cmd/accredit", "go.mod", "setup-go", "$RUNNER_TEMP/accredit", "go install", "@latest"} {
+			if strings.Contains(got, bad) {
+				t.Errorf("%s still has %q after adaptWorkflow:\n%s", f, bad, got)
+			}
+		}
+		builds := strings.Count(string(data), "name: Build accredit")
+		installs := strings.Count(got, "uses: "+setupAction+"@v1.2.0\n        with:\n          version: v1.2.0\n")
+		if builds != installs {
+			t.Errorf("%s: %d builds of accredit, %d pinned installs", f, builds, installs)
 		}
 	}
-	if r := goRelease(); strings.Count(r, ".") != 1 {
-		t.Errorf("goRelease() = %q, want major.minor", r)
+}
+
+func TestPinnedVersion(t *testing.T) {
+	for _, tc := range []struct {
+		b    build
+		want string
+	}{
+		{build{Version: "v1.2.0"}, "v1.2.0"},
+		{build{Version: "v1.2.0", Revision: "abc"}, "v1.2.0"},
+		{build{Version: "v1.2.0", Revision: "abc", Modified: true}, unpinned},
+		{build{Version: "v1.2.1-0.20261120091402-5f3c2a1e9b0d"}, unpinned},
+		{build{}, unpinned},
+	} {
+		if got := pinnedVersion(tc.b); got != tc.want {
+			t.Errorf("pinnedVersion(%+v) = %q, want %q", tc.b, got, tc.want)
+		}
+		note := pinNote(tc.b)
+		if !strings.Contains(note, tc.want) {
+			t.Errorf("pinNote(%+v) does not name %s:\n%s", tc.b, tc.want, note)
+		}
+	}
+	data, err := fs.ReadFile(newProgram, "newprogram/README.md")
+	if err != nil || !strings.Contains(string(data), pinMarker) {
+		t.Errorf("newprogram/README.md has no %q for the pin note (%v)", pinMarker, err)
 	}
 }

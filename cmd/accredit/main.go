@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/load"
 )
 
 // commands lists the subcommands; each file adds its own in an init func.
@@ -29,6 +32,31 @@ func lookup(name string) *base.Command {
 	return nil
 }
 
+// rootNotFound is why no program root was found above the working
+// directory, for a command run without --root outside any program.
+var rootNotFound error
+
+// explainRoot replaces a "no programs/program.toml" error at a root the
+// administrator did not name with where accredit looked for one.
+func explainRoot(err error) error {
+	if rootNotFound != nil && errors.Is(err, load.ErrNoProgram) {
+		return rootNotFound
+	}
+	return err
+}
+
+// programFound reports, for a command that edits the program's files,
+// whether a root was found, and says where accredit looked when not. It
+// runs after the write lock is taken, so that an interrupted write in the
+// working directory is still finished or undone first.
+func programFound(env *base.Env, cmd *base.Command) bool {
+	if rootNotFound != nil {
+		env.Errorf(cmd, "%v", rootNotFound)
+		return false
+	}
+	return true
+}
+
 func main() {
 	os.Exit(run(base.DefaultEnv(), os.Args[1:]))
 }
@@ -43,18 +71,37 @@ func run(env *base.Env, args []string) int {
 	case "-h", "-help", "--help":
 		usage(env.Stdout)
 		return base.ExitOK
+	case "-version", "--version":
+		args[0] = "version"
 	}
 	c := lookup(args[0])
 	if c == nil {
-		fmt.Fprintf(env.Stderr, "accredit: unknown command %q\n", args[0])
-		usage(env.Stderr)
+		fmt.Fprintln(env.Stderr, diag.Printable(unknownCommand("accredit", args[0])))
 		return base.ExitUsage
 	}
 	rest, code, ok := c.Parse(env, args[1:])
 	if !ok {
 		return code
 	}
+	rootNotFound = c.ResolveRoot()
 	return c.Run(env, rest)
+}
+
+// unknownCommand is the one line for a command accredit does not have:
+// the nearest one, and where the list is; the whole help would push the
+// mistake off the screen.
+func unknownCommand(prefix, name string) string {
+	var names []string
+	for _, c := range commands {
+		names = append(names, c.Name())
+	}
+	hint := "."
+	if strings.HasPrefix(name, "-") {
+		hint = "; flags come after the command, as in accredit check --root DIR."
+	} else if s := diag.Suggest(name, names); s != "" {
+		hint = fmt.Sprintf("; did you mean %q?", s)
+	}
+	return fmt.Sprintf("%s: unknown command %q%s Run 'accredit help' for the list.", prefix, name, hint)
 }
 
 func usage(w io.Writer) {

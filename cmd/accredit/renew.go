@@ -36,7 +36,7 @@ Exit status: 0 renewed, 1 refused (nothing written), 2 usage or I/O error
 }
 
 var (
-	renewRoot   = cmdRenew.Flag.String("root", ".", "the program repository `DIR`")
+	renewRoot   = rootFlag(cmdRenew.Flag)
 	renewIssued dateFlag
 	renewWaive  = &listFlag{}
 	renewReason = cmdRenew.Flag.String("waiver-reason", "", "why the rules of --waive are waived (`TEXT`, private)")
@@ -62,6 +62,9 @@ func runRenew(env *base.Env, args []string) int {
 		}
 		defer release()
 	}
+	if !programFound(env, cmdRenew) {
+		return base.ExitUsage
+	}
 	today := date.Today()
 	e, err := author.PlanRenew(*renewRoot, id, dateOr(renewIssued, today), renewWaive.values, *renewReason, today, cacheFile(env, *renewRoot, ".people"))
 	return finishEdit(env, cmdRenew, e, err, *renewDryRun, func(w io.Writer) {
@@ -74,22 +77,17 @@ func runRenew(env *base.Env, args []string) int {
 	})
 }
 
-// firstArgument takes the argument that revoke, renew and import name
-// first (an id, a file), and parses the flags that follow it: the flag
-// package stops at the first argument that is not a flag. missing says
-// what to give when there is none.
+// firstArgument returns the one argument that revoke, renew, import and
+// init take (an id, a file, a folder); missing says what to give when
+// there is none. The flags around it are parsed already (base.Parse).
 func firstArgument(env *base.Env, cmd *base.Command, args []string, missing string) (arg string, code int, ok bool) {
 	if len(args) == 0 {
 		env.Errorf(cmd, "%s", missing)
 		cmd.ShortUsage(env.Stderr)
 		return "", base.ExitUsage, false
 	}
-	rest, code, ok := cmd.Parse(env, args[1:])
-	if !ok {
-		return "", code, false
-	}
-	if len(rest) > 0 {
-		env.Errorf(cmd, "unexpected argument %q", rest[0])
+	if len(args) > 1 {
+		env.Errorf(cmd, "unexpected argument %q", args[1])
 		cmd.ShortUsage(env.Stderr)
 		return "", base.ExitUsage, false
 	}

@@ -34,7 +34,7 @@ Exit status: 0 revoked, 1 refused (nothing written), 2 usage or I/O error
 }
 
 var (
-	revokeRoot   = cmdRevoke.Flag.String("root", ".", "the program repository `DIR`")
+	revokeRoot   = rootFlag(cmdRevoke.Flag)
 	revokeReason = cmdRevoke.Flag.String("reason", "", "why the credential is revoked (`TEXT`)")
 	revokeDate   dateFlag
 	revokeDryRun = cmdRevoke.Flag.Bool("dry-run", false, "print the keys that would be added and write nothing")
@@ -57,6 +57,9 @@ func runRevoke(env *base.Env, args []string) int {
 			return base.ExitUsage
 		}
 		defer release()
+	}
+	if !programFound(env, cmdRevoke) {
+		return base.ExitUsage
 	}
 	today := date.Today()
 	e, err := author.PlanRevoke(*revokeRoot, id, dateOr(revokeDate, today), *revokeReason, today, cacheFile(env, *revokeRoot, ".people"))

@@ -59,24 +59,8 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func runSearch(env *base.Env, args []string) int {
-	// Flags may follow the words too: "accredit search data --filter tier=gold".
-	var words []string
-	for len(args) > 0 {
-		if args[0] == "--" {
-			words = append(words, args[1:]...)
-			break
-		}
-		if strings.HasPrefix(args[0], "-") && len(args[0]) > 1 {
-			if err := cmdSearch.Flag.Parse(args); err != nil {
-				env.Errorf(cmdSearch, "%v", err)
-				cmdSearch.ShortUsage(env.Stderr)
-				return base.ExitUsage
-			}
-			args = cmdSearch.Flag.Args()
-			continue
-		}
-		words, args = append(words, args[0]), args[1:]
-	}
+	// base.Parse has taken the flags from among the words.
+	words := args
 	q := search.Query{Text: strings.Join(words, " "), Limit: *searchLimit, Filters: map[string][]string{}}
 	for _, f := range searchFilters {
 		k, v, ok := strings.Cut(f, "=")

@@ -64,6 +64,10 @@ func runServe(env *base.Env, args []string) int {
 		return base.ExitUsage
 	}
 	if _, err := os.Stat(filepath.Join(root, "programs", "program.toml")); err != nil {
+		if rootNotFound != nil {
+			env.Errorf(cmdServe, "%v", rootNotFound)
+			return base.ExitUsage
+		}
 		env.Errorf(cmdServe, "%s has no programs/program.toml: is --root the program repository?", root)
 		return base.ExitUsage
 	}

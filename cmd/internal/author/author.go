@@ -77,6 +77,9 @@ type Refusal struct {
 	Block    int
 	// Reason, when set, says why without diagnostics ("already revoked").
 	Reason string
+	// NewID is the id drawn for the refused credential, which the
+	// problems name and nothing ever wrote; "" when it was given (--id).
+	NewID string
 }
 
 func (r *Refusal) Error() string {
@@ -96,6 +99,9 @@ type Grant struct {
 	WaiverReason    string
 	// Name and Email, when set, create the person's file.
 	Name, Email string
+	// ID, when set, is the credential id to write instead of a fresh
+	// random one: it must be a valid id that no credential has.
+	ID string
 }
 
 // PlanGrant prepares a [[certifications]] block with a fresh credential id
@@ -149,7 +155,13 @@ func PlanGrant(root string, g Grant, asOf date.Date) (*Edit, error) {
 			return nil, fmt.Errorf("rule %q cannot be waived: waivable rules are %s", w, strings.Join(load.GrantRules, ", "))
 		}
 	}
-	id := credid.New()
+	id, drawn := credid.New(), true
+	if g.ID != "" {
+		if id, err = unusedID(root, g.ID); err != nil {
+			return nil, err
+		}
+		drawn = false
+	}
 	kvs := []record.KV{{Key: "id", Value: id}, {Key: "track", Value: g.Track}, {Key: "level", Value: g.Level}, {Key: "issued", Value: g.Issued}}
 	if g.Renews != "" {
 		kvs = append(kvs, record.KV{Key: "renews", Value: g.Renews})
@@ -173,7 +185,11 @@ func PlanGrant(root string, g Grant, asOf date.Date) (*Edit, error) {
 		what = fmt.Sprintf("renew %s on %s", g.Renews, g.Issued)
 	}
 	if len(j.errs) > 0 {
-		return nil, &Refusal{What: what, Problems: j.errs, Block: block}
+		r := &Refusal{What: what, Problems: j.errs, Block: block}
+		if drawn {
+			r.NewID = id
+		}
+		return nil, r
 	}
 	// The post-condition: the file reads back with exactly one record
 	// more, ours, and nothing else changed.
@@ -341,6 +357,36 @@ func judge(root, partner, person, rel string, data []byte, asOf date.Date) (*jud
 	}
 	slices.SortFunc(j.errs, diag.Compare)
 	return j, nil
+}
+
+// unusedID returns id in its canonical form when it is a valid credential
+// id that no credential of the program has: an id chosen by hand (one
+// from an LMS, one announced before the grant) must still be unique and
+// must carry its check symbol.
+func unusedID(root, id string) (string, error) {
+	norm, err := credid.Normalize(id)
+	if err != nil {
+		return "", fmt.Errorf("--id %q is not a credential id: %v", id, err)
+	}
+	var mu sync.Mutex
+	var where []string
+	err = record.EachPerson(root, func(rel string, data []byte) {
+		if bytes.Contains(data, []byte(norm)) {
+			for _, h := range holding(rel, data, norm) {
+				mu.Lock()
+				where = append(where, fmt.Sprintf("%s:%d", h.File, h.Cred.Pos.Line))
+				mu.Unlock()
+			}
+		}
+	})
+	if err != nil {
+		return "", err
+	}
+	if len(where) > 0 {
+		slices.Sort(where)
+		return "", fmt.Errorf("--id %s is taken: a credential at %s has it; credential ids are never reused", norm, strings.Join(where, ", "))
+	}
+	return norm, nil
 }
 
 // Found is a credential found by its id.

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/accredit/accredit/cmd/internal/diag"
@@ -98,21 +99,68 @@ func (c *Command) Help(w io.Writer) {
 	}
 }
 
-// Parse parses the command's flags. It reports whether to go on; when not,
-// code is the exit code (0 after --help, 2 after a bad flag).
+// Parse parses the command's flags. Flags may come before, between and
+// after the arguments ("renew ID --dry-run", "search data --limit 3"), as
+// the usage lines show them; "--" ends the flags. It reports whether to go
+// on; when not, code is the exit code (0 after --help, 2 after a bad flag).
 func (c *Command) Parse(env *Env, args []string) (rest []string, code int, ok bool) {
 	if c.Flag == nil {
 		c.Flag = NewFlagSet(c.Name())
 	}
-	err := c.Flag.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		c.Help(env.Stdout)
-		return nil, ExitOK, false
+	for {
+		err := c.Flag.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			c.Help(env.Stdout)
+			return nil, ExitOK, false
+		}
+		if err != nil {
+			c.flagError(env, err)
+			return nil, ExitUsage, false
+		}
+		left := c.Flag.Args()
+		consumed := len(args) - len(left)
+		if len(left) == 0 || consumed > 0 && args[consumed-1] == "--" {
+			return append(rest, left...), 0, true
+		}
+		// The flag package stops at the first argument: keep it and go on.
+		rest, args = append(rest, left[0]), left[1:]
 	}
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "accredit %s: %v\n", c.Name(), err)
-		c.ShortUsage(env.Stderr)
-		return nil, ExitUsage, false
+}
+
+// flagError reports a flag the command line got wrong, with the short
+// usage. The flag package names flags with one dash and says little of
+// why: accredit's usage writes them --long, so the message does too,
+// with the nearest flag for one it does not know.
+func (c *Command) flagError(env *Env, err error) {
+	fmt.Fprintf(env.Stderr, "accredit %s: %s\n", c.Name(), diag.Printable(c.flagMessage(err)))
+	c.ShortUsage(env.Stderr)
+}
+
+var (
+	undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
+	invalidValue  = regexp.MustCompile(`^invalid (boolean )?value (".*") for (?:flag )?-+([^:]+): (.*)$`)
+	needsValue    = regexp.MustCompile(`^flag needs an argument: -+(.*)$`)
+)
+
+func (c *Command) flagMessage(err error) string {
+	msg := err.Error()
+	if m := undefinedFlag.FindStringSubmatch(msg); m != nil {
+		var names []string
+		c.Flag.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		if s := diag.Suggest(m[1], names); s != "" {
+			return fmt.Sprintf("unknown flag --%s; did you mean --%s?", m[1], s)
+		}
+		return fmt.Sprintf("unknown flag --%s", m[1])
 	}
-	return c.Flag.Args(), 0, true
+	if m := invalidValue.FindStringSubmatch(msg); m != nil {
+		reason := m[4]
+		if m[1] != "" {
+			reason = "want true or false, or leave the value out"
+		}
+		return fmt.Sprintf("invalid value %s for --%s: %s", m[2], m[3], reason)
+	}
+	if m := needsValue.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("--%s needs a value", m[1])
+	}
+	return msg
 }

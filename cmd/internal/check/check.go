@@ -86,6 +86,10 @@ type Context struct {
 	// lists holds the program's id lists without repeats, by their first
 	// element (see distinct). Each rule has its own Context.
 	lists map[*string][]string
+
+	// ids holds the program's ids by kind, for "did you mean" (see
+	// didYouMean), built when a rule first needs them.
+	ids map[string][]string
 }
 
 // partners returns the partners whose records the rules check.

@@ -1,11 +1,13 @@
 package check
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/program"
 )
 
@@ -31,7 +33,7 @@ func unknownReference(c *Context) {
 		for i, ce := range t.Certifications {
 			at := "certifications[" + strconv.Itoa(i) + "]"
 			if ce.Level != "" && p.Level(ce.Level) == nil && !c.unreadProgram() {
-				c.report(t.Src.At(at+".level"), "unknown-reference", "unknown level %q%s", ce.Level, knownLevels(p))
+				c.reportRef(t.Src.At(at+".level"), "level "+ce.Level, "unknown level %q%s%s", ce.Level, c.didYouMean("level", ce.Level), knownLevels(p))
 			}
 			for _, pre := range ce.Prerequisites {
 				if tr, lv, ok := strings.Cut(pre, "/"); ok && p.Certification(pre) == nil && !c.unreadTrack(tr) {
@@ -46,10 +48,10 @@ func unknownReference(c *Context) {
 	}
 	for _, e := range p.Exams {
 		if e.Track != "" && p.Track(e.Track) == nil && !c.unreadTrack(e.Track) {
-			c.report(e.Src.At("track"), "unknown-reference", "unknown track %q%s", e.Track, knownTracks(p))
+			c.reportRef(e.Src.At("track"), "track "+e.Track, "unknown track %q%s%s", e.Track, c.didYouMean("track", e.Track), knownTracks(p))
 		}
 		if e.Level != "" && p.Level(e.Level) == nil && !c.unreadProgram() {
-			c.report(e.Src.At("level"), "unknown-reference", "unknown level %q%s", e.Level, knownLevels(p))
+			c.reportRef(e.Src.At("level"), "level "+e.Level, "unknown level %q%s%s", e.Level, c.didYouMean("level", e.Level), knownLevels(p))
 		}
 	}
 }
@@ -62,11 +64,11 @@ func (c *Context) certRef(src *program.Source, at, track, level string) {
 	case c.unreadTrack(track) && p.Certification(track+"/"+level) == nil:
 		// the track file's own error says why
 	case p.Track(track) == nil:
-		c.report(src.At(at+".track"), "unknown-reference", "unknown track %q%s", track, knownTracks(p))
+		c.reportRef(src.At(at+".track"), "track "+track, "unknown track %q%s%s", track, c.didYouMean("track", track), knownTracks(p))
 	case p.Level(level) == nil && !c.unreadProgram():
-		c.report(src.At(at+".level"), "unknown-reference", "unknown level %q%s", level, knownLevels(p))
+		c.reportRef(src.At(at+".level"), "level "+level, "unknown level %q%s%s", level, c.didYouMean("level", level), knownLevels(p))
 	case p.Certification(track+"/"+level) == nil:
-		c.report(src.At(at+".level"), "unknown-reference", "track %q has no certification at level %q", track, level)
+		c.reportRef(src.At(at+".level"), "certification "+track+"/"+level, "track %q has no certification at level %q", track, level)
 	}
 }
 
@@ -74,20 +76,20 @@ func (c *Context) requirementRefs(src *program.Source, at string, r *program.Req
 	p := c.P
 	for _, id := range r.Courses {
 		if p.Course(id) == nil && !c.unreadTracks() {
-			c.report(src.At(at+".courses"), "unknown-reference", "unknown course %q: courses are defined in [[courses]] of a track", id)
+			c.reportRef(src.At(at+".courses"), "course "+id, "unknown course %q%s: courses are defined in [[courses]] of a track", id, c.didYouMean("course", id))
 		}
 	}
 	if r.Exam != "" && p.Exam(r.Exam) == nil && !c.unreadExam(r.Exam) {
-		c.report(src.At(at+".exam"), "unknown-reference", "unknown exam %q: no programs/exams/%s.toml", r.Exam, r.Exam)
+		c.reportRef(src.At(at+".exam"), "exam "+r.Exam, "unknown exam %q%s: no programs/exams/%s.toml", r.Exam, c.didYouMean("exam", r.Exam), r.Exam)
 	}
 	for _, id := range r.Assessments {
 		if p.Assessment(id) == nil && !c.unreadProgram() {
-			c.report(src.At(at+".assessments"), "unknown-reference", "unknown assessment kind %q: kinds are defined in [[assessments]] of program.toml", id)
+			c.reportRef(src.At(at+".assessments"), "assessment "+id, "unknown assessment kind %q%s: kinds are defined in [[assessments]] of program.toml", id, c.didYouMean("assessment", id))
 		}
 	}
 	for _, id := range sortedKeys(r.Evidence) {
 		if p.EvidenceKind(id) == nil && !c.unreadProgram() {
-			c.report(src.At(at+".evidence."+id), "unknown-reference", "unknown evidence kind %q: kinds are defined in [[evidence_kinds]] of program.toml", id)
+			c.reportRef(src.At(at+".evidence."+id), "evidence "+id, "unknown evidence kind %q%s: kinds are defined in [[evidence_kinds]] of program.toml", id, c.didYouMean("evidence", id))
 		}
 	}
 }
@@ -96,22 +98,22 @@ func (c *Context) personRefs(pe *program.Person) {
 	p := c.P
 	for i, t := range pe.Training {
 		if t.Course != "" && p.Course(t.Course) == nil && !c.unreadTracks() {
-			c.report(pe.Src.At("training["+strconv.Itoa(i)+"].course"), "unknown-reference", "unknown course %q", t.Course)
+			c.reportRef(pe.Src.At("training["+strconv.Itoa(i)+"].course"), "course "+t.Course, "unknown course %q%s", t.Course, c.didYouMean("course", t.Course))
 		}
 	}
 	for i, a := range pe.Exams {
 		if a.Exam != "" && p.Exam(a.Exam) == nil && !c.unreadExam(a.Exam) {
-			c.report(pe.Src.At("exams["+strconv.Itoa(i)+"].exam"), "unknown-reference", "unknown exam %q", a.Exam)
+			c.reportRef(pe.Src.At("exams["+strconv.Itoa(i)+"].exam"), "exam "+a.Exam, "unknown exam %q%s", a.Exam, c.didYouMean("exam", a.Exam))
 		}
 	}
 	for i, r := range pe.Assessments {
 		if r.Assessment != "" && p.Assessment(r.Assessment) == nil && !c.unreadProgram() {
-			c.report(pe.Src.At("assessments["+strconv.Itoa(i)+"].assessment"), "unknown-reference", "unknown assessment kind %q", r.Assessment)
+			c.reportRef(pe.Src.At("assessments["+strconv.Itoa(i)+"].assessment"), "assessment "+r.Assessment, "unknown assessment kind %q%s", r.Assessment, c.didYouMean("assessment", r.Assessment))
 		}
 	}
 	for i, e := range pe.Evidence {
 		if e.Kind != "" && p.EvidenceKind(e.Kind) == nil && !c.unreadProgram() {
-			c.report(pe.Src.At("evidence["+strconv.Itoa(i)+"].kind"), "unknown-reference", "unknown evidence kind %q", e.Kind)
+			c.reportRef(pe.Src.At("evidence["+strconv.Itoa(i)+"].kind"), "evidence "+e.Kind, "unknown evidence kind %q%s", e.Kind, c.didYouMean("evidence", e.Kind))
 		}
 	}
 	for _, cr := range pe.Certifications {
@@ -120,6 +122,51 @@ func (c *Context) personRefs(pe *program.Person) {
 			c.report(key(cr, "renews"), "unknown-reference", "renews %q: no credential has this id", cr.Renews)
 		}
 	}
+}
+
+// reportRef reports an unknown-reference to what, the kind and id of a
+// definition that does not exist ("track sales"): every reference to one
+// missing definition has that cause, and the text output folds them
+// under the first (diag.Fold), so that a deleted track file reads as one
+// problem with its count rather than hundreds.
+func (c *Context) reportRef(pos program.Pos, what, format string, args ...any) {
+	c.out.Add(diag.Diagnostic{File: pos.File, Line: pos.Line, Col: pos.Col, Severity: severities["unknown-reference"],
+		Rule: "unknown-reference", Msg: fmt.Sprintf(format, args...), Cause: "no " + what})
+}
+
+// didYouMean returns `; did you mean "X"?` for an id of kind (track,
+// level, course, exam, assessment, evidence) a letter or two from one the
+// program defines, or "". The ids are sorted and without repeats: the
+// nearest of equally near ones is the first alphabetically.
+func (c *Context) didYouMean(kind, id string) string {
+	if c.ids == nil {
+		p := c.P
+		c.ids = map[string][]string{}
+		add := func(k, id string) { c.ids[k] = append(c.ids[k], id) }
+		for _, t := range p.Tracks {
+			add("track", t.ID)
+			for _, co := range t.Courses {
+				add("course", co.ID)
+			}
+		}
+		for _, l := range p.Levels {
+			add("level", l.ID)
+		}
+		for _, e := range p.Exams {
+			add("exam", e.ID)
+		}
+		for _, a := range p.Assessments {
+			add("assessment", a.ID)
+		}
+		for _, k := range p.EvidenceKinds {
+			add("evidence", k.ID)
+		}
+		for k, ids := range c.ids {
+			slices.Sort(ids)
+			c.ids[k] = slices.Compact(ids)
+		}
+	}
+	return diag.DidYouMean(id, c.ids[kind])
 }
 
 // A definition file that is there but could not be read (Program.Unread)

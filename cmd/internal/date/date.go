@@ -46,19 +46,40 @@ func FromTime(t time.Time) Date {
 // Today returns today's date in UTC.
 func Today() Date { return FromTime(time.Now().UTC()) }
 
-// Parse reads a date written YYYY-MM-DD.
+// Parse reads a date written YYYY-MM-DD. Its error is a *ParseError
+// that says what is wrong with the date: the shape, or the month or day
+// that does not exist ("February has 28 days in 2026").
 func Parse(s string) (Date, error) {
+	bad := func(reason string) (Date, error) { return Date{}, &ParseError{Input: s, Reason: reason} }
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return Date{}, fmt.Errorf("invalid date %q: want YYYY-MM-DD", s)
+		return bad("want YYYY-MM-DD")
 	}
 	y, err1 := strconv.Atoi(s[0:4])
 	m, err2 := strconv.Atoi(s[5:7])
 	d, err3 := strconv.Atoi(s[8:10])
-	if err := errors.Join(err1, err2, err3); err != nil || y < 1 || m < 1 || m > 12 || d < 1 || d > DaysIn(y, time.Month(m)) {
-		return Date{}, fmt.Errorf("invalid date %q: want YYYY-MM-DD", s)
+	if errors.Join(err1, err2, err3) != nil || s[0] == '+' || s[0] == '-' || s[5] == '+' || s[5] == '-' || s[8] == '+' || s[8] == '-' {
+		return bad("want YYYY-MM-DD")
+	}
+	switch {
+	case y < 1:
+		return bad("there is no year 0")
+	case m < 1 || m > 12:
+		return bad(fmt.Sprintf("there is no month %d: months go from 01 to 12", m))
+	case d < 1:
+		return bad("there is no day 0")
+	case d > DaysIn(y, time.Month(m)):
+		return bad(fmt.Sprintf("%s has %d days in %d", time.Month(m), DaysIn(y, time.Month(m)), y))
 	}
 	return New(y, time.Month(m), d), nil
 }
+
+// ParseError is a string that is not a date.
+type ParseError struct {
+	Input  string // as given
+	Reason string // "want YYYY-MM-DD", "February has 28 days in 2026"
+}
+
+func (e *ParseError) Error() string { return fmt.Sprintf("invalid date %q: %s", e.Input, e.Reason) }
 
 // Time returns midnight UTC of the date.
 func (d Date) Time() time.Time { return time.Unix(int64(d.days())*86400, 0).UTC() }

@@ -1,6 +1,7 @@
 package date
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -31,6 +32,29 @@ func TestAddMonths(t *testing.T) {
 		}
 		if got := d.AddMonths(tt.months).String(); got != tt.want {
 			t.Errorf("%s + %d months = %s, want %s", tt.in, tt.months, got, tt.want)
+		}
+	}
+}
+
+// The reason a date is refused: what an administrator reads after
+// "--issued 2026-02-30".
+func TestParseReason(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"2026-02-30", `invalid date "2026-02-30": February has 28 days in 2026`},
+		{"2024-02-30", `invalid date "2024-02-30": February has 29 days in 2024`},
+		{"2025-04-31", `invalid date "2025-04-31": April has 30 days in 2025`},
+		{"2025-13-01", `invalid date "2025-13-01": there is no month 13: months go from 01 to 12`},
+		{"2025-00-10", `invalid date "2025-00-10": there is no month 0: months go from 01 to 12`},
+		{"2025-01-00", `invalid date "2025-01-00": there is no day 0`},
+		{"0000-01-01", `invalid date "0000-01-01": there is no year 0`},
+		{"10/03/2025", `invalid date "10/03/2025": want YYYY-MM-DD`},
+		{"+025-01-01", `invalid date "+025-01-01": want YYYY-MM-DD`},
+		{"2025-+1-01", `invalid date "2025-+1-01": want YYYY-MM-DD`},
+	} {
+		_, err := Parse(tc.in)
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Input != tc.in || err.Error() != tc.want {
+			t.Errorf("Parse(%q) = %v, want %s", tc.in, err, tc.want)
 		}
 	}
 }

@@ -41,6 +41,11 @@ type Diagnostic struct {
 	Severity Severity `json:"severity"`
 	Rule     string   `json:"rule"`
 	Msg      string   `json:"message"`
+	// Cause names what the problem follows from when many problems follow
+	// from one thing, such as a definition that is missing ("track
+	// sales"): the text and GitHub formats fold the diagnostics of one
+	// cause under the first of them (see Fold). "" for most.
+	Cause string `json:"cause,omitempty"`
 }
 
 // String is the text format, one line: file:line:col: severity: message [rule].

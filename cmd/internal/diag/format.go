@@ -27,11 +27,17 @@ func Write(w io.Writer, format string, ds []Diagnostic) error {
 	return fmt.Errorf("unknown format %q", format)
 }
 
+// writeText prints one line per diagnostic, and under the first of the
+// diagnostics that follow from one cause an indented line that counts
+// the others (see Fold): JSON lists every one.
 func writeText(w io.Writer, ds []Diagnostic) error {
 	var b strings.Builder
-	for _, d := range ds {
-		b.WriteString(d.String())
+	for _, g := range Fold(ds) {
+		b.WriteString(g.String())
 		b.WriteByte('\n')
+		if note := g.Note(); note != "" {
+			b.WriteString("\t" + note + "\n")
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -56,6 +62,7 @@ func writeJSON(w io.Writer, ds []Diagnostic) error {
 }
 
 // writeGitHub prints workflow commands, which GitHub turns into annotations
+// (one per cause: see Fold; a step shows only the first ten errors)
 // on the changed lines of a pull request, in exactly the form of
 // PROGRAM-FORMAT.md section 11 (file, line, title; no column). Property values and messages are
 // escaped as the runner expects (actions/toolkit's command.ts), which covers
@@ -63,9 +70,13 @@ func writeJSON(w io.Writer, ds []Diagnostic) error {
 // (it renders ANSI colors), are then escaped by Printable.
 func writeGitHub(w io.Writer, ds []Diagnostic) error {
 	var b strings.Builder
-	for _, d := range ds {
+	for _, g := range Fold(ds) {
+		msg := g.Msg
+		if note := g.Note(); note != "" {
+			msg += "\n" + note
+		}
 		fmt.Fprintf(&b, "::%s file=%s,line=%d,title=%s::%s\n",
-			d.Severity, escapeProperty(d.File), d.Line, escapeProperty(d.Rule), escapeData(d.Msg))
+			g.Severity, escapeProperty(g.File), g.Line, escapeProperty(g.Rule), escapeData(msg))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -82,10 +93,15 @@ func escapeData(s string) string     { return Printable(dataEscaper.Replace(s)) 
 func escapeProperty(s string) string { return Printable(propertyEscaper.Replace(s)) }
 
 // Summary is the one-line count printed after text output,
-// e.g. "3 errors, 2 warnings in 214 files".
+// e.g. "3 errors, 2 warnings in 214 files". It counts every diagnostic,
+// and says how many the text folds under their causes.
 func Summary(ds []Diagnostic, files int) string {
 	errs, warns := Count(ds)
-	return fmt.Sprintf("%s, %s in %s", plural(errs, "error"), plural(warns, "warning"), plural(files, "file"))
+	s := fmt.Sprintf("%s, %s in %s", plural(errs, "error"), plural(warns, "warning"), plural(files, "file"))
+	if n := Folded(ds); n > 0 {
+		s += fmt.Sprintf(" (%d shown under the problem they follow from; --format json lists each)", n)
+	}
+	return s
 }
 
 func plural(n int, word string) string {

@@ -138,9 +138,11 @@ func Parse(r io.Reader, m Mapping, comma rune) ([]Row, []Problem, error) {
 		if allEmpty(rec) {
 			continue
 		}
-		row, msg := parseRow(cell, col)
-		if msg != "" {
+		row, msgs := parseRow(cell, col)
+		for _, msg := range msgs {
 			probs = append(probs, Problem{line, msg})
+		}
+		if len(msgs) > 0 {
 			continue
 		}
 		row.Line = line
@@ -240,26 +242,39 @@ func columns(header []string, m Mapping) (map[string]int, error) {
 	return col, nil
 }
 
-// parseRow reads one row; msg says what is wrong with it.
-func parseRow(cell func(string) string, col map[string]int) (Row, string) {
+// parseRow reads one row; msgs say everything that is wrong with it, so
+// that one pass over an export finds every problem of every row. Only a
+// row whose kind (exam or course) cannot be told is judged no further:
+// what its cells must hold depends on it.
+func parseRow(cell func(string) string, col map[string]int) (Row, []string) {
+	var msgs []string
+	bad := func(format string, args ...any) { msgs = append(msgs, fmt.Sprintf(format, args...)) }
 	r := Row{Email: cell("email"), Partner: cell("partner"), Person: cell("person")}
 	if r.Email == "" && (r.Partner == "" || r.Person == "") {
-		return r, "no e-mail, and no partner and person: who is it?"
+		bad("no e-mail, and no partner and person: who is it?")
 	}
 	exam, course := cell("exam"), cell("course")
 	switch t := strings.ToLower(cell("type")); {
 	case t == Exam || t == Course:
 		r.Kind = t
 	case t != "":
-		return r, fmt.Sprintf("type %q: want exam or course", cell("type"))
+		bad("type %q: want exam or course", cell("type"))
 	case exam != "" && course != "" && col["exam"] != col["course"]:
-		return r, fmt.Sprintf("both an exam (%s) and a course (%s): one result a row", exam, course)
+		bad("both an exam (%s) and a course (%s): one result a row", exam, course)
 	case exam != "":
 		r.Kind = Exam
 	case course != "":
 		r.Kind = Course
 	default:
-		return r, "neither an exam nor a course"
+		bad("neither an exam nor a course")
+	}
+	if d, err := parseDate(cell("date")); err != nil {
+		bad("%v", err)
+	} else {
+		r.Date = d
+	}
+	if r.Kind == "" {
+		return r, msgs
 	}
 	if r.Kind == Exam {
 		r.ID = exam
@@ -270,30 +285,25 @@ func parseRow(cell func(string) string, col map[string]int) (Row, string) {
 		r.ID = cell("id") // one id column, told apart by type
 	}
 	if r.ID == "" {
-		return r, fmt.Sprintf("%s row without its %s id", map[string]string{Exam: "an exam", Course: "a course"}[r.Kind], r.Kind)
+		bad("%s row without its %s id", map[string]string{Exam: "an exam", Course: "a course"}[r.Kind], r.Kind)
 	}
-	d, err := parseDate(cell("date"))
-	if err != nil {
-		return r, err.Error()
-	}
-	r.Date = d
 	if r.Kind == Course {
-		return r, ""
+		return r, msgs
 	}
-	s := cell("score")
-	if s == "" {
-		return r, "an exam row without a score"
-	}
-	if r.Score, err = parseScore(s); err != nil {
-		return r, err.Error()
+	if s := cell("score"); s == "" {
+		bad("an exam row without a score")
+	} else if n, err := parseScore(s); err != nil {
+		bad("%v", err)
+	} else {
+		r.Score = n
 	}
 	if p := cell("proctoring"); p != "" {
 		r.Proctoring = strings.NewReplacer(" ", "-", "_", "-").Replace(strings.ToLower(p))
 		if !slices.Contains([]string{"self", "live", "in-person"}, r.Proctoring) {
-			return r, fmt.Sprintf("proctoring %q: want self, live or in-person", p)
+			bad("proctoring %q: want self, live or in-person", p)
 		}
 	}
-	return r, ""
+	return r, msgs
 }
 
 // parseDate reads YYYY-MM-DD, or the date part of an ISO date-time as
@@ -306,10 +316,11 @@ func parseDate(s string) (date.Date, error) {
 		s = s[:10]
 	}
 	d, err := date.Parse(s)
-	if err != nil {
-		return d, fmt.Errorf("date %q: want YYYY-MM-DD", s)
+	var pe *date.ParseError
+	if errors.As(err, &pe) {
+		return d, fmt.Errorf("date %q: %s", s, pe.Reason) // "February has 28 days in 2025"
 	}
-	return d, nil
+	return d, err
 }
 
 // parseScore reads a whole percentage: "82", "82%" or "82.0"; "82.5" is an

@@ -67,13 +67,27 @@ func TestParse(t *testing.T) {
 				"3 !neither an exam nor a course",
 				"4 !both an exam (e1) and a course (c1): one result a row",
 				"5 !no date",
-				`6 !date "2025-02-30": want YYYY-MM-DD`,
+				`6 !date "2025-02-30": February has 28 days in 2025`,
 				"7 !an exam row without a score",
 				`8 !score "101": want a whole percentage from 0 to 100`,
 				`9 !score "-1": want a whole percentage from 0 to 100`,
 				`10 !score "80.5": want a whole percentage from 0 to 100`,
 				`11 !proctoring "remote": want self, live or in-person`,
 				"12 exam a@x// e1 2025-03-01 80 in-person",
+			},
+		},
+		{
+			// One pass finds every problem of a row, not only its first.
+			name: "every problem of a row",
+			csv:  "email,exam,date,score,proctoring\n,e1,2025-13-01,120,remote\n,,03/01/2025,,\n",
+			want: []string{
+				"2 !no e-mail, and no partner and person: who is it?",
+				`2 !date "2025-13-01": there is no month 13: months go from 01 to 12`,
+				`2 !score "120": want a whole percentage from 0 to 100`,
+				`2 !proctoring "remote": want self, live or in-person`,
+				"3 !no e-mail, and no partner and person: who is it?",
+				"3 !neither an exam nor a course",
+				`3 !date "03/01/2025": want YYYY-MM-DD`,
 			},
 		},
 		{

@@ -87,7 +87,7 @@ func (f *file) decodeTOML(data []byte, offset int, v any) bool {
 		return false
 	}
 	ok := f.spelling(md, v)
-	f.unknownKeys(md.Undecoded())
+	f.unknownKeys(md.Undecoded(), v)
 	return ok
 }
 
@@ -117,7 +117,10 @@ func lastKey(k string) string {
 // Keys below an unknown table are covered by the table's report. Each
 // key is matched to the next entry of its path, in one pass over the
 // index: twenty thousand unknown keys once took half a minute.
-func (f *file) unknownKeys(keys []toml.Key) {
+//
+// v is what the file decodes into: the keys of the table around an
+// unknown key are the candidates for its "did you mean".
+func (f *file) unknownKeys(keys []toml.Key, v any) {
 	if len(keys) == 0 {
 		return
 	}
@@ -138,7 +141,7 @@ func (f *file) unknownKeys(keys []toml.Key) {
 		if len(k) > 1 {
 			where = " in " + tablePath(k[:len(k)-1])
 		}
-		f.add(f.rel, pos.Line, pos.Col, "unknown-key", "unknown key %q%s", k[len(k)-1], where)
+		f.add(f.rel, pos.Line, pos.Col, "unknown-key", "unknown key %q%s%s", k[len(k)-1], where, diag.DidYouMean(k[len(k)-1], keysAt(v, k[:len(k)-1])))
 	}
 }
 

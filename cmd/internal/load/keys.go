@@ -1,12 +1,15 @@
 package load
 
 import (
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/tomlpos"
 )
 
@@ -22,6 +25,7 @@ import (
 type fields struct {
 	types  map[string]reflect.Type
 	folded map[string]string
+	names  []string // the canonical names, sorted: for "did you mean"
 }
 
 var fieldCache sync.Map // reflect.Type -> *fields
@@ -33,6 +37,7 @@ func fieldsOf(t reflect.Type) *fields {
 	}
 	f := &fields{types: map[string]reflect.Type{}, folded: map[string]string{}}
 	f.add(t)
+	f.names = slices.Sorted(maps.Keys(f.types))
 	fieldCache.Store(t, f)
 	return f
 }
@@ -173,3 +178,56 @@ func (f *file) nextEntry(stripped string) (tomlpos.Entry, bool) {
 	f.byStripped[stripped] = is[1:]
 	return f.src.Index().Entries[is[0]], true
 }
+
+// keysAt returns the keys the table at path may hold in v's type, sorted,
+// or nil when the path leads to a map (any key) or to no table.
+func keysAt(v any, path toml.Key) []string {
+	t := below(reflect.TypeOf(v))
+	for _, seg := range path {
+		if t == nil || t.Kind() != reflect.Struct {
+			return nil
+		}
+		fs := fieldsOf(t)
+		ft, ok := fs.types[seg]
+		if !ok {
+			if ft, ok = fs.types[fs.folded[strings.ToLower(seg)]]; !ok {
+				return nil
+			}
+		}
+		t = below(ft)
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	return fieldsOf(t).names
+}
+
+// FileKind is one kind of file of a program: the files it covers and the
+// type the loader decodes them into, for tools that describe the files
+// to an editor (accredit schema writes a JSON Schema of each).
+type FileKind struct {
+	Name  string   // "program", "track", "exam", "bank", "partner", "person", "page"
+	Globs []string // the files, relative to the root
+	Not   []string // files the globs match that are of another kind
+	Front bool     // TOML front matter of a Markdown file, not a TOML file
+	Type  reflect.Type
+}
+
+// FileKinds lists the kinds of files the loader reads, with the very
+// types it decodes each into: a key is known to an editor's schema
+// exactly when the loader knows it.
+func FileKinds() []FileKind {
+	return []FileKind{
+		{Name: "program", Globs: []string{"programs/program.toml"}, Type: reflect.TypeFor[programFile]()},
+		{Name: "track", Globs: []string{"programs/tracks/*.toml"}, Type: reflect.TypeFor[program.Track]()},
+		{Name: "exam", Globs: []string{"programs/exams/*.toml"}, Not: []string{"programs/exams/*.bank.toml"}, Type: reflect.TypeFor[program.Exam]()},
+		{Name: "bank", Globs: []string{"programs/exams/*.bank.toml"}, Type: reflect.TypeFor[program.Bank]()},
+		{Name: "partner", Globs: []string{"partners/*/partner.md"}, Front: true, Type: reflect.TypeFor[program.Partner]()},
+		{Name: "person", Globs: []string{"partners/*/people/*.toml"}, Type: reflect.TypeFor[program.Person]()},
+		{Name: "page", Globs: []string{"content/**/*.md"}, Front: true, Type: reflect.TypeFor[program.Page]()},
+	}
+}
+
+// Keys returns the keys a table of struct type t may hold, sorted, as the
+// loader matches them (embedded structs lend theirs).
+func Keys(t reflect.Type) []string { return fieldsOf(t).names }

@@ -161,11 +161,15 @@ func inject(page []byte, gen int64) []byte {
 type item struct {
 	Where, Severity, Msg, Rule string
 	Source                     *source
+	Note                       string // "and 42 errors that follow from it"
 }
 
 type source struct{ Line, Caret string }
 
-// problem serves the error page: errors first, then warnings.
+// problem serves the error page: errors only (warnings are counted), the
+// errors that follow from one cause folded under it, and causes first: a
+// file that cannot be read, then a missing definition, then the rest
+// (diag.CausesFirst).
 func (s *Server) problem(w http.ResponseWriter, status int, gen int64, title, intro string, fatal error, ds []diag.Diagnostic) {
 	data := struct {
 		Title, Intro string
@@ -179,31 +183,34 @@ func (s *Server) problem(w http.ResponseWriter, status int, gen int64, title, in
 		data.Fatal = fatal.Error()
 	}
 	lines := map[string][]string{}
+	var errs []diag.Diagnostic
 	for _, d := range ds {
 		if d.Severity != diag.Error {
 			data.Warnings++ // counted, not shown: they do not stop the site
 			continue
 		}
-		{
-			if len(data.Items) == maxShown {
-				data.More++
-				continue
-			}
-			it := item{Where: fmt.Sprintf("%s:%d:%d", d.File, d.Line, d.Col), Severity: d.Severity.String(), Msg: d.Msg, Rule: d.Rule}
-			text, ok := lines[d.File]
-			if !ok {
-				// Through safefs: a person file linked to /etc/passwd
-				// must not show its first line here.
-				b, _ := safefs.ReadFileAt(s.opts.Root, d.File, safefs.DefaultLimit)
-				text = strings.Split(string(b), "\n")
-				lines[d.File] = text
-			}
-			if d.Line <= len(text) && strings.TrimSpace(text[d.Line-1]) != "" {
-				line := strings.TrimRight(text[d.Line-1], "\r")
-				it.Source = &source{Line: line, Caret: caret(line, d.Col)}
-			}
-			data.Items = append(data.Items, it)
+		errs = append(errs, d)
+	}
+	for _, g := range diag.CausesFirst(diag.Fold(errs)) {
+		if len(data.Items) == maxShown {
+			data.More += 1 + len(g.Follow)
+			continue
 		}
+		d := g.Diagnostic
+		it := item{Where: fmt.Sprintf("%s:%d:%d", d.File, d.Line, d.Col), Severity: d.Severity.String(), Msg: d.Msg, Rule: d.Rule, Note: g.Note()}
+		text, ok := lines[d.File]
+		if !ok {
+			// Through safefs: a person file linked to /etc/passwd
+			// must not show its first line here.
+			b, _ := safefs.ReadFileAt(s.opts.Root, d.File, safefs.DefaultLimit)
+			text = strings.Split(string(b), "\n")
+			lines[d.File] = text
+		}
+		if d.Line <= len(text) && strings.TrimSpace(text[d.Line-1]) != "" {
+			line := strings.TrimRight(text[d.Line-1], "\r")
+			it.Source = &source{Line: line, Caret: caret(line, d.Col)}
+		}
+		data.Items = append(data.Items, it)
 	}
 	var buf bytes.Buffer
 	if err := errorsPage.Execute(&buf, data); err != nil {
