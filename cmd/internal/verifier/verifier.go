@@ -108,6 +108,13 @@ func Verify(doc []byte, src Source, opts Options) *Result {
 		return r
 	}
 	r.ID, _ = vc["id"].(string)
+	if err := shape(vc, 0, new(int)); err != nil {
+		// Canonicalization (RDFC-1.0) can be made to take exponential time
+		// by blank nodes that point at each other; a tree of objects, as
+		// every credential accredit or a wallet writes, cannot.
+		r.fail("document", "%v", err)
+		return r
+	}
 
 	// Schema: the document is an AchievementCredential, as 1EdTech
 	// defines it.
@@ -268,6 +275,15 @@ func (r *Result) statusEntry(raw any, issuer string, keys map[string]ed25519.Pub
 		r.fail("status", "status list %s: %v", listURL, err)
 		return
 	}
+	var raw any
+	if err := decode(b, &raw); err != nil {
+		r.fail("status", "status list %s: %v", listURL, err)
+		return
+	}
+	if err := shape(raw, 0, new(int)); err != nil {
+		r.fail("status", "status list %s: %v", listURL, err)
+		return
+	}
 	if !r.proof("status list proof", b, issuer, keys, keysOK) {
 		return
 	}
@@ -338,6 +354,43 @@ func (p Period) String() string {
 		return "from " + p.From.String()
 	}
 	return "from " + p.From.String() + " until " + p.Until.String()
+}
+
+// Bounds of what a credential may hold, far above any real one (accredit's
+// have about a dozen objects, three levels deep).
+const (
+	maxObjects = 1000
+	maxDepth   = 32
+)
+
+// shape refuses explicit blank node identifiers ("_:b0"), which let a
+// document link its objects into any graph, and more objects or depth
+// than a credential has.
+func shape(v any, depth int, objects *int) error {
+	if depth > maxDepth {
+		return fmt.Errorf("nested more than %d levels deep", maxDepth)
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		if *objects++; *objects > maxObjects {
+			return fmt.Errorf("more than %d objects", maxObjects)
+		}
+		for k, e := range v {
+			if s, ok := e.(string); ok && (k == "id" || k == "@id") && strings.HasPrefix(s, "_:") {
+				return fmt.Errorf("%s %q is a blank node identifier, which a credential has no use for and which can make canonicalization take exponential time", k, s)
+			}
+			if err := shape(e, depth+1, objects); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if err := shape(e, depth+1, objects); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // assertionKeys reads a DID document: its id must be did, and each key

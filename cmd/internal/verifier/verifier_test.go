@@ -158,6 +158,14 @@ func TestVerifyTampered(t *testing.T) {
 		{"proof as object", edit(func(m map[string]any) { m["proof"] = m["proof"].([]any)[0] }), w, Options{Now: now}, "schema: does not validate"},
 		{"no proof", edit(func(m map[string]any) { delete(m, "proof") }), w, Options{Now: now}, "proof: the document has no proof"},
 		{"not JSON", []byte("{"), w, Options{Now: now}, "document: not a JSON object"},
+		{"blank node id", edit(func(m map[string]any) { subject(m)["id"] = "_:b0" }), w, Options{Now: now}, "document: id \"_:b0\" is a blank node identifier"},
+		{"too deep", edit(func(m map[string]any) {
+			var v any = "x"
+			for range 40 {
+				v = []any{v}
+			}
+			m["evidence"] = v
+		}), w, Options{Now: now}, "document: nested more than 32 levels deep"},
 		{"trailing data", append(bytes.Clone(valid), "{}"...), w, Options{Now: now}, "document: not a JSON object"},
 	}
 	for _, tt := range tests {
