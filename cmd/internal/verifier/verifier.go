@@ -275,12 +275,12 @@ func (r *Result) statusEntry(raw any, issuer string, keys map[string]ed25519.Pub
 		r.fail("status", "status list %s: %v", listURL, err)
 		return
 	}
-	var raw any
-	if err := decode(b, &raw); err != nil {
+	var tree any
+	if err := decode(b, &tree); err != nil {
 		r.fail("status", "status list %s: %v", listURL, err)
 		return
 	}
-	if err := shape(raw, 0, new(int)); err != nil {
+	if err := shape(tree, 0, new(int)); err != nil {
 		r.fail("status", "status list %s: %v", listURL, err)
 		return
 	}
