@@ -257,7 +257,7 @@ func FuzzPackEntry(f *testing.F) {
 		n := allocated(func() {
 			left := int64(budget)
 			if o, err = ps.at(0, int64(off), &left); err == nil {
-				ps.verify(o, name)
+				ps.verify(o, name, nil)
 			}
 		})
 		// The budget, the inflater and the chain's bookkeeping.

@@ -77,6 +77,10 @@ type packed struct {
 	// is), under packs.mu: a cached base is hashed once, however often
 	// it is read.
 	sum plumbing.Hash
+	// marks are SHA-1's states along the check (sum.go), set with sum
+	// and never changed after: the check of a similar object starts
+	// from them.
+	marks []byte
 }
 
 // Budget bounds the bytes that reading objects may inflate and patch, so
@@ -314,6 +318,12 @@ func (ps *packs) find(h plumbing.Hash) (int, int64, bool) {
 
 // read returns the object h, checked against its name, or errNotPacked.
 func (ps *packs) read(h plumbing.Hash) (*packed, error) {
+	return ps.readFrom(h, nil)
+}
+
+// readFrom is read, with a checked object that h probably resembles (or
+// nil): see sum.go.
+func (ps *packs) readFrom(h plumbing.Hash, ref *packed) (*packed, error) {
 	i, off, ok := ps.find(h)
 	if !ok {
 		return nil, errNotPacked
@@ -321,7 +331,7 @@ func (ps *packs) read(h plumbing.Hash) (*packed, error) {
 	left := ps.objectBudget.Load()
 	o, err := ps.at(i, off, &left)
 	if err == nil {
-		err = ps.verify(o, h)
+		err = ps.verify(o, h, ref)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: object %s at offset %d: %w", ps.list[i].name, h, off, err)
@@ -329,19 +339,28 @@ func (ps *packs) read(h plumbing.Hash) (*packed, error) {
 	return o, nil
 }
 
-// verify checks that an object's content is what h names, once.
-func (ps *packs) verify(o *packed, h plumbing.Hash) error {
+// verify checks that an object's content is what h names, once. The
+// check starts from the marks of ref, an object checked before, over the
+// prefix the two share (sum.go).
+func (ps *packs) verify(o *packed, h plumbing.Hash, ref *packed) error {
+	var refData, refMarks []byte
 	ps.mu.Lock()
 	done := o.sum == h
+	if ref != nil && !ref.sum.IsZero() && ref.typ == o.typ {
+		refData, refMarks = ref.data, ref.marks
+	}
 	ps.mu.Unlock()
 	if done {
 		return nil
 	}
-	if err := checkHash(o.typ, o.data, h); err != nil {
+	marks, err := checkHashFrom(o.typ, o.data, h, refData, refMarks)
+	if err != nil {
 		return err
 	}
 	ps.mu.Lock()
-	o.sum = h
+	if o.sum.IsZero() {
+		o.sum, o.marks = h, marks
+	}
 	ps.mu.Unlock()
 	return nil
 }

@@ -219,31 +219,50 @@ func (r *Repo) commitObject(h plumbing.Hash) (*object.Commit, error) {
 
 // raw returns an object's content, which the caller must not modify.
 func (r *Repo) raw(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
-	typ, b, err := r.object(h)
+	o, err := r.typed(t, h, nil)
 	if err != nil {
 		return nil, err
 	}
-	if typ != t {
-		return nil, fmt.Errorf("%s %s: %w (it is a %s)", t, h.String()[:7], plumbing.ErrObjectNotFound, typ)
+	return o.data, nil
+}
+
+// typed returns an object of type t, checked against its name from the
+// marks of ref, a checked object it probably resembles, or nil (sum.go).
+func (r *Repo) typed(t plumbing.ObjectType, h plumbing.Hash, ref *packed) (*packed, error) {
+	o, err := r.objectFrom(h, ref)
+	if err != nil {
+		return nil, err
 	}
-	return b, nil
+	if o.typ != t {
+		return nil, fmt.Errorf("%s %s: %w (it is a %s)", t, h.String()[:7], plumbing.ErrObjectNotFound, o.typ)
+	}
+	return o, nil
 }
 
 // object returns an object's type and content, checked against its name
 // and read within the budget: from the packs, a loose file, or go-git.
 func (r *Repo) object(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
-	o, err := r.packs.read(h)
+	o, err := r.objectFrom(h, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	return o.typ, o.data, nil
+}
+
+func (r *Repo) objectFrom(h plumbing.Hash, ref *packed) (*packed, error) {
+	o, err := r.packs.readFrom(h, ref)
 	if errors.Is(err, errNotPacked) {
 		left := r.packs.objectBudget.Load()
 		o, err = r.packs.loose(h, &left)
 	}
 	if errors.Is(err, errNotPacked) {
-		return r.goGit(h)
+		typ, b, err := r.goGit(h)
+		if err != nil {
+			return nil, err
+		}
+		return &packed{typ: typ, data: b, sum: h}, nil
 	}
-	if err != nil {
-		return 0, nil, err
-	}
-	return o.typ, o.data, nil
+	return o, err
 }
 
 // fromPack reads h from the pack files; ok is false when the object is

@@ -190,43 +190,49 @@ func (d *differ) sub(h plumbing.Hash) (plumbing.Hash, error) {
 	return h, nil
 }
 
-func (d *differ) tree(h plumbing.Hash) ([]byte, error) {
+// tree reads the tree h (nil for the zero hash) and caches it, checked
+// from the marks of ref: the tree at the same path on the other side of
+// the diff, which it differs from by an entry or a few (sum.go).
+func (d *differ) tree(h plumbing.Hash, ref *packed) (*packed, error) {
 	if h.IsZero() {
 		return nil, nil
 	}
-	if d.trees == nil {
-		return d.r.raw(plumbing.TreeObject, h)
+	o, err := d.r.typed(plumbing.TreeObject, h, ref)
+	if err == nil && d.trees != nil {
+		d.trees.put(h, o)
 	}
-	if b, ok := d.trees.get(h); ok {
-		return b, nil
+	return o, err
+}
+
+// cached returns the tree h when the cache holds it.
+func (d *differ) cached(h plumbing.Hash) *packed {
+	if d.trees == nil || h.IsZero() {
+		return nil
 	}
-	b, err := d.r.raw(plumbing.TreeObject, h)
-	if err == nil {
-		d.trees.put(h, b)
-	}
-	return b, err
+	o, _ := d.trees.get(h)
+	return o
 }
 
 // treeCache keeps the trees of the last two diffs. A walk diffs each
 // commit against its parent, so every tree it reads is read again by the
 // next diff; go-git would resolve the larger ones from their deltas again.
 type treeCache struct {
-	cur, prev map[plumbing.Hash][]byte
+	cur, prev map[plumbing.Hash]*packed
 }
 
-func (c *treeCache) get(h plumbing.Hash) ([]byte, bool) {
-	if b, ok := c.cur[h]; ok {
-		return b, true
+func (c *treeCache) get(h plumbing.Hash) (*packed, bool) {
+	if o, ok := c.cur[h]; ok {
+		return o, true
 	}
-	b, ok := c.prev[h]
-	return b, ok
+	o, ok := c.prev[h]
+	return o, ok
 }
 
-func (c *treeCache) put(h plumbing.Hash, b []byte) {
+func (c *treeCache) put(h plumbing.Hash, o *packed) {
 	if c.cur == nil {
-		c.cur = map[plumbing.Hash][]byte{}
+		c.cur = map[plumbing.Hash]*packed{}
 	}
-	c.cur[h] = b
+	c.cur[h] = o
 }
 
 // turn starts a new generation, forgetting the oldest.
@@ -238,13 +244,25 @@ func (d *differ) diff(a, b plumbing.Hash, level int, dir string) error {
 	if a == b {
 		return nil
 	}
-	ra, err := d.tree(a)
-	if err != nil {
-		return err
+	// The side not cached is checked from the marks of the other.
+	oa, ob := d.cached(a), d.cached(b)
+	var err error
+	if oa == nil {
+		if oa, err = d.tree(a, ob); err != nil {
+			return err
+		}
 	}
-	rb, err := d.tree(b)
-	if err != nil {
-		return err
+	if ob == nil {
+		if ob, err = d.tree(b, oa); err != nil {
+			return err
+		}
+	}
+	var ra, rb []byte
+	if oa != nil {
+		ra = oa.data
+	}
+	if ob != nil {
+		rb = ob.data
 	}
 	var ea, eb entry
 	haveA, haveB := false, false
