@@ -653,17 +653,21 @@ func (ps *packs) inflate(p *pack, off, size int64, keep *inflater) ([]byte, erro
 	default:
 		out = make([]byte, size)
 	}
+	// A mapped pack is read in place: the inflater reads a bytes.Reader
+	// byte by byte as it would a bufio.Reader, without copying 4 KiB into
+	// a buffer for an entry that is most often a delta of 40 bytes.
+	var src io.Reader = &z.bytes
 	if p.data != nil {
 		z.bytes.Reset(p.data[off:])
-		z.br.Reset(&z.bytes)
 	} else {
 		z.br.Reset(io.NewSectionReader(p.f, off, p.size-off))
+		src = z.br
 	}
 	var err error
 	if z.zr == nil {
-		z.zr, err = zlib.NewReader(z.br)
+		z.zr, err = zlib.NewReader(src)
 	} else {
-		err = z.zr.(zlib.Resetter).Reset(z.br, nil)
+		err = z.zr.(zlib.Resetter).Reset(src, nil)
 	}
 	if err != nil {
 		return nil, err
