@@ -46,7 +46,7 @@ func main() {
 		runs    = flag.Int("runs", 3, "runs per measurement")
 		work    = flag.String("work", "", "keep the generated repositories in `DIR` (default: a temporary folder)")
 		walk    = flag.String("walk", "", "internal: walk the repository `DIR` and print what was found")
-		profile = flag.String("cpuprofile", "", "write a CPU profile of the audit (in the -walk child) to `FILE`")
+		profile = flag.String("cpuprofile", "", "write a CPU profile of the audit (in the -walk child) to `FILE`, and its allocations to FILE.allocs")
 	)
 	flag.Parse()
 	if *walk != "" {
@@ -119,6 +119,7 @@ func walkOnly(dir, profile string) {
 		fail(err)
 	}
 	loaded := time.Since(start)
+	loadCPU := cpuTime()
 	if profile != "" {
 		f, err := os.Create(profile)
 		if err != nil {
@@ -139,9 +140,27 @@ func walkOnly(dir, profile string) {
 	if err != nil {
 		fail(err)
 	}
+	audit := time.Since(start) - loaded
+	auditCPU := cpuTime() - loadCPU
+	if profile != "" {
+		// Where the audit allocates (go tool pprof -sample_index=alloc_space).
+		f, err := os.Create(profile + ".allocs")
+		if err != nil {
+			fail(err)
+		}
+		pprof.Lookup("allocs").WriteTo(f, 0)
+		f.Close()
+	}
 	pr := res.Prov
-	fmt.Printf("load %.2f s, audit %.2f s: %d commits, %d credentials, %d revocations, %d waivers, %d diagnostics\n",
-		loaded.Seconds(), (time.Since(start) - loaded).Seconds(), pr.Commits, len(pr.Granted), len(pr.Revoked), len(pr.Waived), len(res.Diags))
+	fmt.Printf("load %.2f s, audit %.2f s (CPU %.2f s): %d commits, %d credentials, %d revocations, %d waivers, %d diagnostics\n",
+		loaded.Seconds(), audit.Seconds(), auditCPU.Seconds(), pr.Commits, len(pr.Granted), len(pr.Revoked), len(pr.Waived), len(res.Diags))
+}
+
+// cpuTime is the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func measure(name string, runs int, dir string, bin string, args ...string) {
