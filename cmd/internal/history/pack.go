@@ -50,7 +50,7 @@ type packs struct {
 
 	mu    sync.Mutex
 	cache map[objKey]*packed
-	order []objKey // insertion order, for eviction
+	order []kept // insertion order, for eviction
 	bytes int
 }
 
@@ -68,6 +68,13 @@ type pack struct {
 type objKey struct {
 	pack int
 	off  int64
+}
+
+// kept is an object of the cache and its size, so that evicting it needs
+// no look-up.
+type kept struct {
+	k objKey
+	n int
 }
 
 type packed struct {
@@ -378,16 +385,37 @@ func offsetMap(idx *idxfile.MemoryIndex) map[plumbing.Hash]int64 {
 		return nil
 	}
 	m := make(map[plumbing.Hash]int64, n)
-	for _, names := range idx.Names {
-		for i := 0; i+20 <= len(names); i += 20 {
+	// The names and offsets of a fanout bucket are in the same order:
+	// read them side by side (a search for each costs a tenth of a
+	// second on a pack of 300,000 objects).
+	for k, names := range idx.Names {
+		if k >= len(idx.Offset32) {
+			break
+		}
+		offs := idx.Offset32[k]
+		for i := 0; i+20 <= len(names) && i/20*4+4 <= len(offs); i += 20 {
 			var h plumbing.Hash
 			copy(h[:], names[i:i+20])
-			if off, ok := findOffset(idx, h); ok {
+			if off, ok := offsetAt(idx, offs, i/20); ok {
 				m[h] = off
 			}
 		}
 	}
 	return m
+}
+
+// offsetAt is the offset of the i-th object of a fanout bucket whose
+// 32-bit offsets are offs: there, or in the 64-bit table.
+func offsetAt(idx *idxfile.MemoryIndex, offs []byte, i int) (int64, bool) {
+	o := binary.BigEndian.Uint32(offs[i*4:])
+	if o&0x80000000 == 0 {
+		return int64(o), true
+	}
+	at := 8 * int(o&0x7fffffff)
+	if at+8 > len(idx.Offset64) {
+		return 0, false
+	}
+	return int64(binary.BigEndian.Uint64(idx.Offset64[at:]) & (1<<63 - 1)), true
 }
 
 // findOffset looks h up in an index as MemoryIndex.FindOffset does, less
@@ -409,15 +437,7 @@ func findOffset(idx *idxfile.MemoryIndex, h plumbing.Hash) (int64, bool) {
 		case c > 0:
 			hi = mid
 		default:
-			o := binary.BigEndian.Uint32(offs[mid*4:])
-			if o&0x80000000 == 0 {
-				return int64(o), true
-			}
-			at := 8 * int(o&0x7fffffff)
-			if at+8 > len(idx.Offset64) {
-				return 0, false
-			}
-			return int64(binary.BigEndian.Uint64(idx.Offset64[at:]) & (1<<63 - 1)), true
+			return offsetAt(idx, offs, mid)
 		}
 	}
 	return 0, false
@@ -596,13 +616,13 @@ func (ps *packs) put(k objKey, o *packed) {
 		return
 	}
 	ps.cache[k] = o
-	ps.order = append(ps.order, k)
+	ps.order = append(ps.order, kept{k, len(o.data)})
 	ps.bytes += len(o.data)
 	for ps.bytes > cacheBytes && len(ps.order) > 0 {
 		old := ps.order[0]
 		ps.order = ps.order[1:]
-		ps.bytes -= len(ps.cache[old].data)
-		delete(ps.cache, old)
+		ps.bytes -= old.n
+		delete(ps.cache, old.k)
 	}
 }
 

@@ -58,6 +58,9 @@ type walker struct {
 type worker struct {
 	trees        treeCache
 	parsed, prev map[blobKey][]value
+	// before and after are the scratch maps of a diff, cleared and
+	// reused by the next: a walk diffs by the ten thousand.
+	before, after map[string]value
 }
 
 type blobKey struct {
@@ -70,7 +73,23 @@ func newWorker() *worker { return &worker{parsed: map[blobKey][]value{}} }
 
 // turn starts a new generation of parsed blobs, forgetting the oldest.
 func (wk *worker) turn() {
-	wk.prev, wk.parsed = wk.parsed, make(map[blobKey][]value, len(wk.parsed))
+	wk.prev, wk.parsed = wk.parsed, reuse(wk.prev)
+}
+
+// maxReused bounds the maps a worker clears and reuses: clearing a map
+// costs its capacity, and one diff of thousands of files (a program's
+// first commit) must not make every later diff pay for it. A map only
+// grows between two clears, so one as long as this when cleared never
+// was longer.
+const maxReused = 512
+
+// reuse returns m cleared, or a new map when m is nil or large.
+func reuse[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil || len(m) > maxReused {
+		return map[K]V{}
+	}
+	clear(m)
+	return m
 }
 
 // maxMergeDepth bounds how deep provenance follows merges of merges.
@@ -241,7 +260,8 @@ func (w *walker) events(wk *worker, a, b plumbing.Hash) ([]event, error) {
 		return nil, err
 	}
 	defer wk.turn()
-	before, after := map[string]value{}, map[string]value{}
+	wk.before, wk.after = reuse(wk.before), reuse(wk.after)
+	before, after := wk.before, wk.after
 	var order, gone []string
 	for _, c := range changes {
 		vs, err := wk.values(w.r, c.path, c.from, c.fromSpecial)
