@@ -702,7 +702,10 @@ var errBadDelta = errors.New("malformed delta")
 
 // patch applies a git delta to base, into a buffer of the exact size the
 // delta announces (go-git's PatchDelta grows a bytes.Buffer: several
-// copies of every large tree), which may not exceed limit.
+// copies of every large tree), which may not exceed limit. A delta of a
+// few operations (a tree with an entry changed: three) is joined from its
+// pieces with bytes.Join, which allocates without zeroing what it is
+// about to overwrite: a walk patches gigabytes of trees.
 func patch(base, delta []byte, limit uint64) ([]byte, error) {
 	srcSize, delta, ok := uvarint(delta)
 	if !ok || srcSize != uint64(len(base)) {
@@ -715,7 +718,30 @@ func patch(base, delta []byte, limit uint64) ([]byte, error) {
 	if dstSize > limit {
 		return nil, fmt.Errorf("%w: it makes an object of %d bytes", errBadDelta, dstSize)
 	}
+	n := 0
+	if err := deltaOps(base, delta, dstSize, func([]byte) { n++ }); err != nil {
+		return nil, err
+	}
+	if n <= maxPieces {
+		var stack [maxPieces][]byte
+		pieces := stack[:0]
+		deltaOps(base, delta, dstSize, func(p []byte) { pieces = append(pieces, p) })
+		return bytes.Join(pieces, nil), nil
+	}
 	out := make([]byte, 0, dstSize)
+	deltaOps(base, delta, dstSize, func(p []byte) { out = append(out, p...) })
+	return out, nil
+}
+
+// maxPieces bounds the pieces patch joins: a list of them costs 24 bytes
+// a piece, and a crafted delta can make one of every 2 bytes it holds.
+const maxPieces = 64
+
+// deltaOps checks the operations of a delta (after its header) and
+// hands each piece of the object it makes to fn, in order: a slice of
+// base or of the delta. The pieces add up to size exactly.
+func deltaOps(base, delta []byte, size uint64, fn func([]byte)) error {
+	var made uint64
 	for len(delta) > 0 {
 		op := delta[0]
 		delta = delta[1:]
@@ -725,7 +751,7 @@ func patch(base, delta []byte, limit uint64) ([]byte, error) {
 			for i := uint(0); i < 4; i++ {
 				if op&(1<<i) != 0 {
 					if len(delta) == 0 {
-						return nil, errBadDelta
+						return errBadDelta
 					}
 					off |= uint64(delta[0]) << (8 * i)
 					delta = delta[1:]
@@ -734,7 +760,7 @@ func patch(base, delta []byte, limit uint64) ([]byte, error) {
 			for i := uint(0); i < 3; i++ {
 				if op&(0x10<<i) != 0 {
 					if len(delta) == 0 {
-						return nil, errBadDelta
+						return errBadDelta
 					}
 					n |= uint64(delta[0]) << (8 * i)
 					delta = delta[1:]
@@ -743,25 +769,27 @@ func patch(base, delta []byte, limit uint64) ([]byte, error) {
 			if n == 0 {
 				n = 0x10000
 			}
-			if off+n > uint64(len(base)) || uint64(len(out))+n > dstSize {
-				return nil, errBadDelta
+			if off+n > uint64(len(base)) || made+n > size {
+				return errBadDelta
 			}
-			out = append(out, base[off:off+n]...)
+			fn(base[off : off+n])
+			made += n
 		case op != 0: // insert op bytes
-			n := int(op)
-			if n > len(delta) || uint64(len(out)+n) > dstSize {
-				return nil, errBadDelta
+			n := uint64(op)
+			if n > uint64(len(delta)) || made+n > size {
+				return errBadDelta
 			}
-			out = append(out, delta[:n]...)
+			fn(delta[:n])
+			made += n
 			delta = delta[n:]
 		default:
-			return nil, errBadDelta
+			return errBadDelta
 		}
 	}
-	if uint64(len(out)) != dstSize {
-		return nil, errBadDelta
+	if made != size {
+		return errBadDelta
 	}
-	return out, nil
+	return nil
 }
 
 // deltaTarget is the size of the object a delta makes, or -1 when its

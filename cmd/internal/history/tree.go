@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -270,10 +271,11 @@ func (d *differ) diff(a, b plumbing.Hash, level int, dir string) error {
 		// Most entries of a large folder are the same on both sides:
 		// skip them as bytes before parsing anything.
 		if !haveA && !haveB {
-			if bytes.Equal(ra, rb) {
+			n := commonPrefix(ra, rb)
+			if n == len(ra) && n == len(rb) {
 				return nil // the rest is the same: nothing to parse
 			}
-			ra, rb = skipEqual(ra, rb)
+			ra, rb = skipEqual(ra, rb, n)
 		}
 		if !haveA && len(ra) > 0 {
 			if ea, ra, err = next(ra); err != nil {
@@ -351,11 +353,11 @@ func (d *differ) one(e entry, level int, dir string, removed bool) error {
 	return nil
 }
 
-// skipEqual drops the entries that a and b share at their start. It
-// compares bytes first and then backs up to the start of the entry the
-// first difference falls in, found by parsing a's shared prefix.
-func skipEqual(a, b []byte) ([]byte, []byte) {
-	n := commonPrefix(a, b)
+// skipEqual drops the entries that a and b share at their start, given
+// the length n of their common prefix: it backs up to the start of the
+// entry the first difference falls in, found by parsing a's shared
+// prefix.
+func skipEqual(a, b []byte, n int) ([]byte, []byte) {
 	if n < 64 {
 		return a, b
 	}
@@ -381,8 +383,13 @@ func skipEqual(a, b []byte) ([]byte, []byte) {
 func commonPrefix(a, b []byte) int {
 	n := min(len(a), len(b))
 	i := 0
-	for i+32 <= n && bytes.Equal(a[i:i+32], b[i:i+32]) {
-		i += 32
+	// Long runs a call at a time, then words, then bytes: the trees of
+	// two commits share all but an entry or a few.
+	for i+256 <= n && bytes.Equal(a[i:i+256], b[i:i+256]) {
+		i += 256
+	}
+	for i+8 <= n && binary.LittleEndian.Uint64(a[i:]) == binary.LittleEndian.Uint64(b[i:]) {
+		i += 8
 	}
 	for i < n && a[i] == b[i] {
 		i++
