@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -45,14 +46,15 @@ func main() {
 		runs    = flag.Int("runs", 3, "runs per measurement")
 		work    = flag.String("work", "", "keep the generated repositories in `DIR` (default: a temporary folder)")
 		walk    = flag.String("walk", "", "internal: walk the repository `DIR` and print what was found")
+		profile = flag.String("cpuprofile", "", "write a CPU profile of the audit (in the -walk child) to `FILE`, and its allocations to FILE.allocs")
 	)
 	flag.Parse()
 	if *walk != "" {
-		walkOnly(*walk)
+		walkOnly(*walk, *profile)
 		return
 	}
 	if *hist == "" && *plan == "" {
-		fmt.Fprintln(os.Stderr, "usage: benchhistory [-history DIR [-commits N]] [-plan DIR] [-runs N] [-work DIR]")
+		fmt.Fprintln(os.Stderr, "usage: benchhistory [-history DIR [-commits N] [-cpuprofile FILE]] [-plan DIR] [-runs N] [-work DIR]")
 		os.Exit(2)
 	}
 	tmp := *work
@@ -74,7 +76,15 @@ func main() {
 			n := writeHistory(*hist, repo, *commits)
 			fmt.Printf("history: %d commits over %d people files, written in %s\n", *commits, n, time.Since(start).Round(time.Millisecond))
 		}
-		measure("accredit audit (load + check --git's walk)", *runs, repo, self, "-walk", repo)
+		args := []string{"-walk", repo}
+		if *profile != "" {
+			abs, err := filepath.Abs(*profile)
+			if err != nil {
+				fail(err)
+			}
+			args = append(args, "-cpuprofile", abs)
+		}
+		measure("accredit audit (load + check --git's walk)", *runs, repo, self, args...)
 		measure("git log --first-parent --name-only", *runs, repo, "git", "log", "--first-parent", "--name-only", "--format=%H %an %ae %at")
 	}
 	if *plan != "" {
@@ -102,13 +112,25 @@ func main() {
 
 // walkOnly is the child process of the audit measurement: what check
 // --git does beyond check, on the program at the repository's head.
-func walkOnly(dir string) {
+func walkOnly(dir, profile string) {
 	start := time.Now()
 	p, _, err := load.Load(dir)
 	if err != nil {
 		fail(err)
 	}
 	loaded := time.Since(start)
+	loadCPU := cpuTime()
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err)
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
 	r, err := history.Open(dir)
 	if err != nil {
 		fail(err)
@@ -118,9 +140,27 @@ func walkOnly(dir string) {
 	if err != nil {
 		fail(err)
 	}
+	audit := time.Since(start) - loaded
+	auditCPU := cpuTime() - loadCPU
+	if profile != "" {
+		// Where the audit allocates (go tool pprof -sample_index=alloc_space).
+		f, err := os.Create(profile + ".allocs")
+		if err != nil {
+			fail(err)
+		}
+		pprof.Lookup("allocs").WriteTo(f, 0)
+		f.Close()
+	}
 	pr := res.Prov
-	fmt.Printf("load %.2f s, audit %.2f s: %d commits, %d credentials, %d revocations, %d waivers, %d diagnostics\n",
-		loaded.Seconds(), (time.Since(start) - loaded).Seconds(), pr.Commits, len(pr.Granted), len(pr.Revoked), len(pr.Waived), len(res.Diags))
+	fmt.Printf("load %.2f s, audit %.2f s (CPU %.2f s): %d commits, %d credentials, %d revocations, %d waivers, %d diagnostics\n",
+		loaded.Seconds(), audit.Seconds(), auditCPU.Seconds(), pr.Commits, len(pr.Granted), len(pr.Revoked), len(pr.Waived), len(res.Diags))
+}
+
+// cpuTime is the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func measure(name string, runs int, dir string, bin string, args ...string) {
@@ -128,24 +168,27 @@ func measure(name string, runs int, dir string, bin string, args ...string) {
 }
 
 func measureEnv(name string, runs int, dir string, env []string, bin string, args ...string) {
-	var walls []time.Duration
+	var walls, cpus []time.Duration
 	var rss []int64
 	var out string
 	for range runs {
-		w, m, o := run(dir, env, bin, args...)
+		w, c, m, o := run(dir, env, bin, args...)
 		walls = append(walls, w)
+		cpus = append(cpus, c)
 		rss = append(rss, m)
 		out = o
 	}
 	slices.Sort(walls)
+	slices.Sort(cpus)
 	slices.Sort(rss)
-	fmt.Printf("%-45s wall median %6.2f s (min %.2f, max %.2f)   peak RSS median %4d MiB   %s\n", name,
-		walls[len(walls)/2].Seconds(), walls[0].Seconds(), walls[len(walls)-1].Seconds(), rss[len(rss)/2]>>10, out)
+	fmt.Printf("%-45s wall median %6.2f s (min %.2f, max %.2f)   CPU (user+sys) median %6.2f s   peak RSS median %4d MiB   %s\n", name,
+		walls[len(walls)/2].Seconds(), walls[0].Seconds(), walls[len(walls)-1].Seconds(), cpus[len(cpus)/2].Seconds(), rss[len(rss)/2]>>10, out)
 }
 
-// run runs a command and returns its wall time, peak RSS in KiB and a
-// one-line summary of its output.
-func run(dir string, env []string, bin string, args ...string) (time.Duration, int64, string) {
+// run runs a command and returns its wall time, CPU time (user and
+// system: less sensitive than wall time to other work on the machine),
+// peak RSS in KiB and a one-line summary of its output.
+func run(dir string, env []string, bin string, args ...string) (time.Duration, time.Duration, int64, string) {
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
@@ -164,7 +207,8 @@ func run(dir string, env []string, bin string, args ...string) (time.Duration, i
 	if lines := strings.Split(strings.TrimSpace(stdout.String()), "\n"); len(lines) == 1 {
 		summary = lines[0]
 	}
-	return wall, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss, summary
+	ps := cmd.ProcessState
+	return wall, ps.UserTime() + ps.SystemTime(), ps.SysUsage().(*syscall.Rusage).Maxrss, summary
 }
 
 // files lists a program's files, relative and /-separated, sorted.

@@ -257,7 +257,7 @@ func FuzzPackEntry(f *testing.F) {
 		n := allocated(func() {
 			left := int64(budget)
 			if o, err = ps.at(0, int64(off), &left); err == nil {
-				ps.verify(o, name)
+				ps.verify(o, name, nil)
 			}
 		})
 		// The budget, the inflater and the chain's bookkeeping.
@@ -305,10 +305,17 @@ func TestParseIdx(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	m := offsetMap(idx)
 	for i, want := range []int64{12, 40, 1 << 33} {
 		if off, ok := findOffset(idx, names[i]); !ok || off != want {
 			t.Errorf("%s at %d, want %d", names[i], off, want)
 		}
+		if off, ok := m[names[i]]; !ok || off != want {
+			t.Errorf("offsetMap: %s at %d, want %d", names[i], off, want)
+		}
+	}
+	if len(m) != len(names) {
+		t.Errorf("offsetMap holds %d objects, want %d", len(m), len(names))
 	}
 	// A fanout claiming 2^32 objects in a small file, a truncated index,
 	// and one with a 64-bit offset for every object (git refuses it).

@@ -24,7 +24,9 @@
 //     program without a checkout (accredit plan).
 //
 // go-git's path-filtered Log is far too slow for this (it diffs whole
-// trees per commit), hence the hand-written walk over raw tree objects.
+// trees per commit), hence the hand-written walk over raw tree objects:
+// one goroutine reads the first-parent chain and hands out runs of
+// commits to the others as it goes (walk.go).
 // Objects are read from the pack files and loose object files directly
 // (pack.go, loose.go): go-git opens the repository, resolves revisions,
 // decodes pack indexes, verifies signatures and reads what neither holds
@@ -33,7 +35,10 @@
 // The repository is input like any other: every object read, by the
 // walk, FS or go-git's commit walks, is checked against its name (SHA-1
 // with collision detection, git's sha1dc as go-git's sha1cd) and fails
-// with ErrCorrupt otherwise; sizes are checked before allocation and
+// with ErrCorrupt otherwise; a tree the walk diffs is checked from the
+// SHA-1 state of the other side of the diff over the bytes the two share
+// (sum.go: collision detection judges each block by the state before it,
+// so those blocks were judged clean already); sizes are checked before allocation and
 // bounded by a Budget (per object, and in total from SetBudget on, which
 // a walk calls when it starts); delta chains stop at git's own depth
 // limit. TestPackReaderMatchesGoGit compares the reader with go-git's on

@@ -136,16 +136,12 @@ func (r *Repo) Audit(opts AuditOptions) (*AuditResult, error) {
 		return nil, err
 	}
 	w := &walker{r: r, main: map[plumbing.Hash]bool{}, worker: newWorker()}
-	chain, err := w.chain(head, nil)
+	chain, all, err := w.walk(head)
 	if err != nil {
 		return nil, err
 	}
 	for _, l := range chain {
 		w.main[l.hash] = true
-	}
-	all, err := w.allEvents(chain)
-	if err != nil {
-		return nil, err
 	}
 	slices.Reverse(chain) // oldest first from here on
 	slices.Reverse(all)

@@ -284,3 +284,32 @@ func packName(t *testing.T, dir string) string {
 	}
 	return filepath.Base(m[0])
 }
+
+// Resolve reads HEAD and full hashes itself, and leaves other revisions
+// to go-git: the same commits as git rev-parse, and errors for what
+// names none.
+func TestResolve(t *testing.T) {
+	g := newGitRepo(t)
+	c1 := g.commit(dana, "one", program(""))
+	c2 := g.commit(dana, "two", map[string]string{"partners/acme/people/ann.toml": person("Ann")})
+	g.git("tag", "-a", "-m", "v1", "v1", c1)
+	r, err := history.Open(g.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for rev, want := range map[string]string{"HEAD": c2, c1: c1, c2: c2, "main": c2, "HEAD~1": c1, "v1": c1} {
+		if h, err := r.Resolve(rev); err != nil || h.String() != want {
+			t.Errorf("Resolve(%q) = %s, %v; want %s", rev, h, err, want)
+		}
+	}
+	tree := g.git("rev-parse", "HEAD^{tree}")
+	for _, rev := range []string{"nowhere", strings.Repeat("ab", 20), tree} {
+		if h, err := r.Resolve(rev); err == nil {
+			t.Errorf("Resolve(%q) = %s, want an error", rev, h)
+		}
+	}
+	if _, err := r.Resolve(strings.Repeat("ab", 20)); err == nil || !strings.Contains(err.Error(), "cannot resolve revision") {
+		t.Errorf("a missing hash: %v", err)
+	}
+}

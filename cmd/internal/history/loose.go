@@ -3,7 +3,6 @@ package history
 import (
 	"bufio"
 	"bytes"
-	"compress/zlib"
 	"errors"
 	"fmt"
 	"hash"
@@ -14,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/klauspost/compress/zlib"
 	"github.com/pjbgf/sha1cd"
 )
 
@@ -73,10 +73,11 @@ func (ps *packs) readLoose(f *os.File, h plumbing.Hash, left *int64) (*packed, e
 	if n, _ := br.Read(make([]byte, 1)); n > 0 {
 		return nil, fmt.Errorf("%w: more data than its header says", ErrCorrupt)
 	}
-	if err := checkHash(typ, data, h); err != nil {
+	marks, err := checkHashFrom(typ, data, h, nil, nil)
+	if err != nil {
 		return nil, err
 	}
-	return &packed{typ: typ, data: data, sum: h}, nil
+	return &packed{typ: typ, data: data, sum: h, marks: marks}, nil
 }
 
 // parseLooseHeader reads "<type> <size>".
@@ -103,14 +104,23 @@ var hashers = sync.Pool{New: func() any { return sha1cd.New() }}
 // checkHash checks that content of type t is the object h: the SHA-1 of
 // "<type> <size>\0" and the content, computed with collision detection.
 func checkHash(t plumbing.ObjectType, content []byte, h plumbing.Hash) error {
-	sum, collision := objectHash(t, content)
+	_, err := checkHashFrom(t, content, h, nil, nil)
+	return err
+}
+
+// checkHashFrom is checkHash starting from the marks of ref, the content
+// of another object of type t that a check passed (sum.go). It returns
+// the marks of this check.
+func checkHashFrom(t plumbing.ObjectType, content []byte, h plumbing.Hash, ref, refMarks []byte) ([]byte, error) {
+	var head [32]byte
+	sum, collision, marks := markedSum(objectHeader(head[:0], t, len(content)), content, ref, refMarks, markEvery)
 	if collision {
-		return fmt.Errorf("%w: %s %s carries a SHA-1 collision attack", ErrCorrupt, t, h)
+		return nil, fmt.Errorf("%w: %s %s carries a SHA-1 collision attack", ErrCorrupt, t, h)
 	}
 	if sum != h {
-		return fmt.Errorf("%w: %s %s has the content of %s", ErrCorrupt, t, h, sum)
+		return nil, fmt.Errorf("%w: %s %s has the content of %s", ErrCorrupt, t, h, sum)
 	}
-	return nil
+	return marks, nil
 }
 
 // objectHash is git's name for an object, and whether computing it met
@@ -120,11 +130,7 @@ func objectHash(t plumbing.ObjectType, content []byte) (plumbing.Hash, bool) {
 	defer hashers.Put(d)
 	d.Reset()
 	var head [32]byte
-	b := append(head[:0], t.Bytes()...)
-	b = append(b, ' ')
-	b = strconv.AppendInt(b, int64(len(content)), 10)
-	b = append(b, 0)
-	d.Write(b)
+	d.Write(objectHeader(head[:0], t, len(content)))
 	d.Write(content)
 	var h plumbing.Hash
 	sum, collision := d.(sha1cd.CollisionResistantHash).CollisionResistantSum(h[:0])

@@ -16,6 +16,12 @@ func FuzzPatch(f *testing.F) {
 	target := []byte("the quick red fox jumps over the lazy dog, twice")
 	f.Add(base, packfile.DiffDelta(base, target))
 	f.Add(base, []byte{0x2b, 0x05, 0x90, 0x05})
+	// More pieces than patch joins: appended one by one instead.
+	many := []byte{0x2b, 0xc8, 0x01} // 43 bytes to 200
+	for i := range 100 {
+		many = append(many, 0x91, byte(i%40), 1, 1, 'x') // a byte of base, one inserted
+	}
+	f.Add(base, many)
 	f.Fuzz(func(t *testing.T, base, delta []byte) {
 		got, err := patch(base, delta, 1<<20)
 		if len(base) == 0 {
@@ -68,9 +74,34 @@ func FuzzTreeEntries(f *testing.F) {
 				break
 			}
 		}
-		ra, rb := skipEqual(a, b)
+		n := commonPrefix(a, b)
+		if n > min(len(a), len(b)) || !bytes.Equal(a[:n], b[:n]) || n < min(len(a), len(b)) && a[n] == b[n] {
+			t.Errorf("commonPrefix(%q, %q) = %d", a, b, n)
+		}
+		ra, rb := skipEqual(a, b, n)
 		if len(a)-len(ra) != len(b)-len(rb) || !bytes.Equal(a[:len(a)-len(ra)], b[:len(b)-len(rb)]) {
 			t.Errorf("skipEqual dropped different prefixes")
 		}
 	})
+}
+
+// commonPrefix finds the first difference wherever it falls: in a long
+// run, a word or the last bytes.
+func TestCommonPrefix(t *testing.T) {
+	a := make([]byte, 1100)
+	for i := range a {
+		a[i] = byte(i * 31)
+	}
+	for _, n := range []int{0, 1, 7, 8, 9, 255, 256, 257, 511, 512, 600, 1023, 1099, 1100} {
+		b := bytes.Clone(a)
+		if n < len(b) {
+			b[n] ^= 0x40
+		}
+		if got := commonPrefix(a, b); got != n {
+			t.Errorf("difference at %d: commonPrefix = %d", n, got)
+		}
+		if got := commonPrefix(a[:n], b); got != n {
+			t.Errorf("prefix of %d: commonPrefix = %d", n, got)
+		}
+	}
 }

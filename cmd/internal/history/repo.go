@@ -171,17 +171,43 @@ func (c *Commit) Date() date.Date {
 // Resolve returns the commit a revision names (a hash, a branch, a tag,
 // HEAD, HEAD~2...).
 func (r *Repo) Resolve(rev string) (plumbing.Hash, error) {
-	r.mu.Lock()
-	h, err := r.git.ResolveRevision(plumbing.Revision(rev))
-	r.mu.Unlock()
+	h, err := r.resolve(rev)
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("cannot resolve revision %q: %w", rev, err)
 	}
-	c, err := object.GetCommit(r.objects, *h)
+	c, err := object.GetCommit(r.objects, h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) && plumbing.IsHash(rev) {
+		return plumbing.ZeroHash, fmt.Errorf("cannot resolve revision %q: %w", rev, err)
+	}
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("revision %q: %w", rev, err)
 	}
 	return c.Hash, nil
+}
+
+// resolve names the object a revision names. HEAD and full hashes, what
+// check --git and CI pass, are resolved without go-git's
+// ResolveRevision: it reads the commit through go-git's own pack reader,
+// which first decodes the pack's index again (half a second on a pack of
+// 300,000 objects, before a walk can start). Resolve reads the commit
+// through the checked reader either way.
+func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
+	if len(rev) == 2*len(plumbing.ZeroHash) && plumbing.IsHash(rev) {
+		return plumbing.NewHash(rev), nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if rev == "HEAD" {
+		ref, err := r.git.Reference(plumbing.HEAD, true)
+		if err == nil && ref.Type() == plumbing.HashReference {
+			return ref.Hash(), nil
+		}
+	}
+	h, err := r.git.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return *h, nil
 }
 
 // MergeBase returns the best common ancestor of two commits, the point a
@@ -219,31 +245,50 @@ func (r *Repo) commitObject(h plumbing.Hash) (*object.Commit, error) {
 
 // raw returns an object's content, which the caller must not modify.
 func (r *Repo) raw(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
-	typ, b, err := r.object(h)
+	o, err := r.typed(t, h, nil)
 	if err != nil {
 		return nil, err
 	}
-	if typ != t {
-		return nil, fmt.Errorf("%s %s: %w (it is a %s)", t, h.String()[:7], plumbing.ErrObjectNotFound, typ)
+	return o.data, nil
+}
+
+// typed returns an object of type t, checked against its name from the
+// marks of ref, a checked object it probably resembles, or nil (sum.go).
+func (r *Repo) typed(t plumbing.ObjectType, h plumbing.Hash, ref *packed) (*packed, error) {
+	o, err := r.objectFrom(h, ref)
+	if err != nil {
+		return nil, err
 	}
-	return b, nil
+	if o.typ != t {
+		return nil, fmt.Errorf("%s %s: %w (it is a %s)", t, h.String()[:7], plumbing.ErrObjectNotFound, o.typ)
+	}
+	return o, nil
 }
 
 // object returns an object's type and content, checked against its name
 // and read within the budget: from the packs, a loose file, or go-git.
 func (r *Repo) object(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
-	o, err := r.packs.read(h)
+	o, err := r.objectFrom(h, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	return o.typ, o.data, nil
+}
+
+func (r *Repo) objectFrom(h plumbing.Hash, ref *packed) (*packed, error) {
+	o, err := r.packs.readFrom(h, ref)
 	if errors.Is(err, errNotPacked) {
 		left := r.packs.objectBudget.Load()
 		o, err = r.packs.loose(h, &left)
 	}
 	if errors.Is(err, errNotPacked) {
-		return r.goGit(h)
+		typ, b, err := r.goGit(h)
+		if err != nil {
+			return nil, err
+		}
+		return &packed{typ: typ, data: b, sum: h}, nil
 	}
-	if err != nil {
-		return 0, nil, err
-	}
-	return o.typ, o.data, nil
+	return o, err
 }
 
 // fromPack reads h from the pack files; ok is false when the object is

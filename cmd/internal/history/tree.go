@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -190,43 +191,49 @@ func (d *differ) sub(h plumbing.Hash) (plumbing.Hash, error) {
 	return h, nil
 }
 
-func (d *differ) tree(h plumbing.Hash) ([]byte, error) {
+// tree reads the tree h (nil for the zero hash) and caches it, checked
+// from the marks of ref: the tree at the same path on the other side of
+// the diff, which it differs from by an entry or a few (sum.go).
+func (d *differ) tree(h plumbing.Hash, ref *packed) (*packed, error) {
 	if h.IsZero() {
 		return nil, nil
 	}
-	if d.trees == nil {
-		return d.r.raw(plumbing.TreeObject, h)
+	o, err := d.r.typed(plumbing.TreeObject, h, ref)
+	if err == nil && d.trees != nil {
+		d.trees.put(h, o)
 	}
-	if b, ok := d.trees.get(h); ok {
-		return b, nil
+	return o, err
+}
+
+// cached returns the tree h when the cache holds it.
+func (d *differ) cached(h plumbing.Hash) *packed {
+	if d.trees == nil || h.IsZero() {
+		return nil
 	}
-	b, err := d.r.raw(plumbing.TreeObject, h)
-	if err == nil {
-		d.trees.put(h, b)
-	}
-	return b, err
+	o, _ := d.trees.get(h)
+	return o
 }
 
 // treeCache keeps the trees of the last two diffs. A walk diffs each
 // commit against its parent, so every tree it reads is read again by the
 // next diff; go-git would resolve the larger ones from their deltas again.
 type treeCache struct {
-	cur, prev map[plumbing.Hash][]byte
+	cur, prev map[plumbing.Hash]*packed
 }
 
-func (c *treeCache) get(h plumbing.Hash) ([]byte, bool) {
-	if b, ok := c.cur[h]; ok {
-		return b, true
+func (c *treeCache) get(h plumbing.Hash) (*packed, bool) {
+	if o, ok := c.cur[h]; ok {
+		return o, true
 	}
-	b, ok := c.prev[h]
-	return b, ok
+	o, ok := c.prev[h]
+	return o, ok
 }
 
-func (c *treeCache) put(h plumbing.Hash, b []byte) {
+func (c *treeCache) put(h plumbing.Hash, o *packed) {
 	if c.cur == nil {
-		c.cur = map[plumbing.Hash][]byte{}
+		c.cur = map[plumbing.Hash]*packed{}
 	}
-	c.cur[h] = b
+	c.cur[h] = o
 }
 
 // turn starts a new generation, forgetting the oldest.
@@ -238,13 +245,25 @@ func (d *differ) diff(a, b plumbing.Hash, level int, dir string) error {
 	if a == b {
 		return nil
 	}
-	ra, err := d.tree(a)
-	if err != nil {
-		return err
+	// The side not cached is checked from the marks of the other.
+	oa, ob := d.cached(a), d.cached(b)
+	var err error
+	if oa == nil {
+		if oa, err = d.tree(a, ob); err != nil {
+			return err
+		}
 	}
-	rb, err := d.tree(b)
-	if err != nil {
-		return err
+	if ob == nil {
+		if ob, err = d.tree(b, oa); err != nil {
+			return err
+		}
+	}
+	var ra, rb []byte
+	if oa != nil {
+		ra = oa.data
+	}
+	if ob != nil {
+		rb = ob.data
 	}
 	var ea, eb entry
 	haveA, haveB := false, false
@@ -252,10 +271,11 @@ func (d *differ) diff(a, b plumbing.Hash, level int, dir string) error {
 		// Most entries of a large folder are the same on both sides:
 		// skip them as bytes before parsing anything.
 		if !haveA && !haveB {
-			if bytes.Equal(ra, rb) {
+			n := commonPrefix(ra, rb)
+			if n == len(ra) && n == len(rb) {
 				return nil // the rest is the same: nothing to parse
 			}
-			ra, rb = skipEqual(ra, rb)
+			ra, rb = skipEqual(ra, rb, n)
 		}
 		if !haveA && len(ra) > 0 {
 			if ea, ra, err = next(ra); err != nil {
@@ -333,11 +353,11 @@ func (d *differ) one(e entry, level int, dir string, removed bool) error {
 	return nil
 }
 
-// skipEqual drops the entries that a and b share at their start. It
-// compares bytes first and then backs up to the start of the entry the
-// first difference falls in, found by parsing a's shared prefix.
-func skipEqual(a, b []byte) ([]byte, []byte) {
-	n := commonPrefix(a, b)
+// skipEqual drops the entries that a and b share at their start, given
+// the length n of their common prefix: it backs up to the start of the
+// entry the first difference falls in, found by parsing a's shared
+// prefix.
+func skipEqual(a, b []byte, n int) ([]byte, []byte) {
 	if n < 64 {
 		return a, b
 	}
@@ -363,8 +383,13 @@ func skipEqual(a, b []byte) ([]byte, []byte) {
 func commonPrefix(a, b []byte) int {
 	n := min(len(a), len(b))
 	i := 0
-	for i+32 <= n && bytes.Equal(a[i:i+32], b[i:i+32]) {
-		i += 32
+	// Long runs a call at a time, then words, then bytes: the trees of
+	// two commits share all but an entry or a few.
+	for i+256 <= n && bytes.Equal(a[i:i+256], b[i:i+256]) {
+		i += 256
+	}
+	for i+8 <= n && binary.LittleEndian.Uint64(a[i:]) == binary.LittleEndian.Uint64(b[i:]) {
+		i += 8
 	}
 	for i < n && a[i] == b[i] {
 		i++

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -57,6 +58,9 @@ type walker struct {
 type worker struct {
 	trees        treeCache
 	parsed, prev map[blobKey][]value
+	// before and after are the scratch maps of a diff, cleared and
+	// reused by the next: a walk diffs by the ten thousand.
+	before, after map[string]value
 }
 
 type blobKey struct {
@@ -69,7 +73,23 @@ func newWorker() *worker { return &worker{parsed: map[blobKey][]value{}} }
 
 // turn starts a new generation of parsed blobs, forgetting the oldest.
 func (wk *worker) turn() {
-	wk.prev, wk.parsed = wk.parsed, make(map[blobKey][]value, len(wk.parsed))
+	wk.prev, wk.parsed = wk.parsed, reuse(wk.prev)
+}
+
+// maxReused bounds the maps a worker clears and reuses: clearing a map
+// costs its capacity, and one diff of thousands of files (a program's
+// first commit) must not make every later diff pay for it. A map only
+// grows between two clears, so one as long as this when cleared never
+// was longer.
+const maxReused = 512
+
+// reuse returns m cleared, or a new map when m is nil or large.
+func reuse[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil || len(m) > maxReused {
+		return map[K]V{}
+	}
+	clear(m)
+	return m
 }
 
 // maxMergeDepth bounds how deep provenance follows merges of merges.
@@ -109,37 +129,112 @@ func (w *walker) chain(h plumbing.Hash, stop func(plumbing.Hash) bool) ([]*link,
 	return out, nil
 }
 
-// minRun is the fewest commits worth a goroutine of their own.
-var minRun = 64
+// minRun is how many consecutive commits a goroutine of a walk diffs at
+// a time: the tree it read for one commit serves again as the next one's
+// parent, and only the first of a run is read cold.
+var minRun = 256
 
-// allEvents diffs every commit of the chain with its first parent, on
-// all cores: each goroutine takes a run of consecutive commits, so that
-// the tree it read for one commit serves again as the next one's parent.
-func (w *walker) allEvents(chain []*link) ([][]event, error) {
-	all := make([][]event, len(chain))
-	n := min(runtime.GOMAXPROCS(0), max(1, len(chain)/minRun))
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for k := range n {
-		lo, hi := k*len(chain)/n, (k+1)*len(chain)/n
+// job is a run of consecutive commits of the first-parent chain, newest
+// first, with the parent of the last when it has one (links is then one
+// longer than evs); a goroutine fills evs.
+type job struct {
+	links []*link
+	evs   [][]event
+}
+
+// walk reads the first-parent chain from head, newest first, to the end
+// of history (as chain does), and diffs every commit with its first
+// parent as it goes: the chain is read on one goroutine and handed out in
+// runs to the others, on all cores, a run at a time, so that reading the
+// chain and diffing overlap, and a goroutine that the machine's other
+// work holds back leaves more runs to the others.
+func (w *walker) walk(head plumbing.Hash) ([]*link, [][]event, error) {
+	jobs := make(chan *job, runtime.GOMAXPROCS(0))
+	var (
+		failed atomic.Bool
+		mu     sync.Mutex
+		errs   []error
+		wg     sync.WaitGroup
+	)
+	fail := func(err error) {
+		mu.Lock()
+		errs = append(errs, err)
+		mu.Unlock()
+		failed.Store(true)
+	}
+	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			wk := newWorker()
-			for i := lo; i < hi; i++ {
-				parent := plumbing.ZeroHash
-				if i+1 < len(chain) {
-					parent = chain[i+1].tree
+			for j := range jobs {
+				for i := range j.evs {
+					if failed.Load() {
+						break
+					}
+					parent := plumbing.ZeroHash
+					if i+1 < len(j.links) {
+						parent = j.links[i+1].tree
+					}
+					evs, err := w.events(wk, parent, j.links[i].tree)
+					if err != nil {
+						fail(err)
+						break
+					}
+					j.evs[i] = evs
 				}
-				evs, err := w.events(wk, parent, chain[i].tree)
-				if err != nil {
-					errs[k] = err
-					return
-				}
-				all[i] = evs
 			}
 		})
 	}
+	// The links sent in a job are never written again: the chain only
+	// grows past them.
+	var chain []*link
+	var sent []*job
+	lo := 0
+	send := func(last bool) {
+		j := &job{links: chain[lo:len(chain):len(chain)]}
+		n := len(j.links)
+		if !last {
+			n-- // the parent only
+		}
+		j.evs = make([][]event, n)
+		sent = append(sent, j)
+		lo += n
+		jobs <- j
+	}
+	var err error
+	for h := head; !h.IsZero() && !failed.Load(); {
+		var l *link
+		if l, err = w.link(h); err != nil {
+			break
+		}
+		chain = append(chain, l)
+		if len(chain)-lo > minRun {
+			send(false)
+		}
+		if len(l.parents) == 0 {
+			break
+		}
+		if w.r.shallow[h] {
+			err = &IncompleteError{Commit: h, Shallow: true, Err: ErrIncomplete}
+			break
+		}
+		h = l.parents[0]
+	}
+	if err == nil && lo < len(chain) {
+		send(true)
+	}
+	close(jobs)
 	wg.Wait()
-	return all, errors.Join(errs...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(errs) > 0 {
+		return nil, nil, errors.Join(errs...)
+	}
+	all := make([][]event, 0, len(chain))
+	for _, j := range sent {
+		all = append(all, j.evs...)
+	}
+	return chain, all, nil
 }
 
 // link reads one commit: from the packs with a light parse, or with go-git.
@@ -165,7 +260,8 @@ func (w *walker) events(wk *worker, a, b plumbing.Hash) ([]event, error) {
 		return nil, err
 	}
 	defer wk.turn()
-	before, after := map[string]value{}, map[string]value{}
+	wk.before, wk.after = reuse(wk.before), reuse(wk.after)
+	before, after := wk.before, wk.after
 	var order, gone []string
 	for _, c := range changes {
 		vs, err := wk.values(w.r, c.path, c.from, c.fromSpecial)
