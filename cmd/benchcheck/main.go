@@ -87,7 +87,11 @@ func main() {
 				if mode == "cold" {
 					cache = filepath.Join(tmp, fmt.Sprintf("cold-%d-%d", i, r))
 				}
-				got[i] = append(got[i], b.run(binaries[i], cache))
+				sm := b.run(binaries[i], cache)
+				got[i] = append(got[i], sm)
+				// Each run as it ends: a long session interrupted
+				// still has its figures.
+				fmt.Printf("  %s run %d %-28s wall %6.2f s  cpu %6.2f s  peak RSS %4d MiB\n", mode, r+1, filepath.Base(binaries[i]), sm.wall.Seconds(), sm.cpu.Seconds(), sm.rss>>10)
 				if mode == "cold" {
 					os.RemoveAll(cache)
 				}
