@@ -72,6 +72,8 @@ func (d *Dir) openFast() {
 }
 
 func (d *Dir) closeFast() {
+	d.fdMu.Lock()
+	defer d.fdMu.Unlock()
 	if d.fd >= 0 {
 		unix.Close(d.fd)
 		d.fd = -1
@@ -83,6 +85,11 @@ func (d *Dir) closeFast() {
 // why). A rename elsewhere in the file system while the kernel resolves
 // the path may make openat2 answer EAGAIN: asked again.
 func (d *Dir) openBeneath(name string, flags int) (int, error) {
+	d.fdMu.RLock()
+	defer d.fdMu.RUnlock()
+	if d.fd < 0 {
+		return -1, unix.EBADF
+	}
 	how := unix.OpenHow{Flags: uint64(flags | unix.O_CLOEXEC | unix.O_NOFOLLOW), Resolve: resolve}
 	for range 3 {
 		fd, err := unix.Openat2(d.fd, name, &how)
@@ -116,7 +123,7 @@ func listedRegular(entry fs.DirEntry) *unix.Stat_t {
 // the portable way must read the file (a refusal, a missing file: it
 // says why).
 func (d *Dir) readFast(name string, entry fs.DirEntry, limit int64) (data []byte, fi fs.FileInfo, ok bool) {
-	if d.fd < 0 || !fs.ValidPath(name) || name == "." {
+	if !fs.ValidPath(name) || name == "." {
 		return nil, nil, false
 	}
 	if listedRegular(entry) == nil && !d.regularBeneath(name) {
@@ -142,17 +149,16 @@ func (d *Dir) readFast(name string, entry fs.DirEntry, limit int64) (data []byte
 // reached through no link, without opening it: its folder opened with
 // O_PATH by openat2, then fstatat of the file in it.
 func (d *Dir) regularBeneath(name string) bool {
-	dfd, base := d.fd, name
+	dir, base := ".", name
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		var err error
-		if dfd, err = d.openBeneath(name[:i], unix.O_PATH|unix.O_DIRECTORY); err != nil {
-			return false
-		}
-		defer unix.Close(dfd)
-		base = name[i+1:]
+		dir, base = name[:i], name[i+1:]
 	}
+	dfd, err := d.openBeneath(dir, unix.O_PATH|unix.O_DIRECTORY)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(dfd)
 	var st unix.Stat_t
-	var err error
 	for {
 		err = unix.Fstatat(dfd, base, &st, unix.AT_SYMLINK_NOFOLLOW)
 		if err != unix.EINTR {
@@ -165,9 +171,6 @@ func (d *Dir) regularBeneath(name string) bool {
 // readDirFast lists the folder name through one openat2; ok is false
 // when the portable way must (a link, no folder, no openat2).
 func (d *Dir) readDirFast(name string) (es []fs.DirEntry, ok bool, err error) {
-	if d.fd < 0 {
-		return nil, false, nil
-	}
 	fd, oerr := d.openBeneath(name, unix.O_RDONLY|unix.O_DIRECTORY)
 	if oerr != nil {
 		return nil, false, nil

@@ -234,3 +234,44 @@ func TestReadListedFIFO(t *testing.T) {
 		t.Fatal("reading a FIFO hangs")
 	}
 }
+
+// Close while reads are under way: the root's descriptor is closed only
+// once no read uses it, so its number cannot be handed to another
+// folder's open and a read land there. Reads after Close fail.
+func TestCloseWhileReading(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "a", "x.toml"), "x = 1")
+	d, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	done := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					done <- nil
+					return
+				default:
+				}
+				if b, err := d.ReadFileLimit("a/x.toml", 100); err == nil && string(b) != "x = 1" {
+					done <- errors.New("read " + string(b))
+					return
+				}
+			}
+		}()
+	}
+	time.Sleep(20 * time.Millisecond)
+	d.Close()
+	if _, err := d.ReadFileLimit("a/x.toml", 100); err == nil {
+		t.Error("read after Close")
+	}
+	close(stop)
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -110,7 +110,12 @@ const maxDirs = 64
 // safe for concurrent use.
 type Dir struct {
 	root *os.Root
-	fd   int // the root's descriptor for the fast path (fast_linux.go), or -1
+	// fd is the root's descriptor for the fast path (fast_linux.go), or
+	// -1. fdMu keeps it open while a call uses it: Close takes fdMu to
+	// close it, so its number is never reused (by another folder's open)
+	// under a reader.
+	fd   int
+	fdMu sync.RWMutex
 
 	mu    sync.Mutex
 	dirs  map[string]*dirRoot // open sub-folders, by path
