@@ -74,6 +74,66 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// BenchmarkList is BenchmarkTree without the reads: what a warm check,
+// whose decode cache spares it the reads, pays for its listings. Each
+// regular file is described (Lstat) as the cache asks.
+func BenchmarkList(b *testing.B) {
+	root := os.Getenv("ACCREDIT_BENCH_ROOT")
+	if root == "" {
+		root = "../../.."
+	}
+	b.Run("os", func(b *testing.B) {
+		defer cpu(b)()
+		for b.Loop() {
+			listOS(b, root, ".")
+		}
+	})
+	b.Run("safefs", func(b *testing.B) {
+		defer cpu(b)()
+		for b.Loop() {
+			d, err := Open(root)
+			if err != nil {
+				b.Fatal(err)
+			}
+			listDir(b, d, ".")
+			d.Close()
+		}
+	})
+}
+
+func listOS(b *testing.B, root, dir string) {
+	es, _ := os.ReadDir(filepath.Join(root, dir))
+	for _, e := range es {
+		switch rel := relPath(dir, e.Name()); {
+		case strings.HasPrefix(e.Name(), "."):
+		case e.IsDir():
+			listOS(b, root, rel)
+		case e.Type().IsRegular():
+			if _, err := os.Lstat(filepath.Join(root, rel)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func listDir(b *testing.B, d *Dir, dir string) {
+	es, err := d.ReadDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, e := range es {
+		switch rel := relPath(dir, e.Name()); {
+		case strings.HasPrefix(e.Name(), "."):
+		case e.IsDir():
+			listDir(b, d, rel)
+		case e.Type().IsRegular():
+			if _, err := e.Info(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
 func walkOS(root, dir string, read func([]byte)) {
 	es, _ := os.ReadDir(filepath.Join(root, dir))
 	for _, e := range es {
