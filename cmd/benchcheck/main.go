@@ -1,9 +1,20 @@
-// Command benchcheck measures "accredit check" on a generated program:
-// wall time and peak memory, cold (no decode cache) and warm (cache
-// primed), as the median of several runs of a freshly built binary.
+// Command benchcheck measures "accredit check" (or "accredit build") on a
+// generated program: wall time, CPU time (user+sys) and peak memory,
+// cold (no decode cache) and warm (cache primed), as the median of
+// several runs.
+//
+// With -bin, it compares binaries built beforehand (an older commit's
+// and this tree's, say) in the same session: each round runs every
+// binary once per mode, in an order that rotates from round to round, so
+// that the load other users put on a shared machine falls on all of
+// them alike. CPU time is reported beside wall time for the same
+// reason: it moves less with the machine's load. Without -bin it builds
+// ./cmd/accredit and measures it alone.
 //
 //	go run ./cmd/genprogram -partners 10000 -people 10 -out /tmp/big
 //	go run ./cmd/benchcheck -root /tmp/big -runs 5
+//	go run ./cmd/benchcheck -root /tmp/big -bin /tmp/acc-old,/tmp/acc-new -runs 7
+//	go run ./cmd/benchcheck -root /tmp/big -bin /tmp/acc-old,/tmp/acc-new -cmd build -runs 3
 //
 // With -report it measures instead, in the same run and with the cache
 // warm, "check", "report --format json" and "report --format html"
@@ -18,18 +29,28 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 )
 
+// sample is one run's measures.
+type sample struct {
+	wall, cpu time.Duration
+	rss       int64 // KiB
+}
+
 func main() {
 	root := flag.String("root", "", "a program repository, e.g. written by genprogram")
-	runs := flag.Int("runs", 5, "runs per mode")
+	runs := flag.Int("runs", 5, "runs per mode and binary")
 	asOf := flag.String("as-of", "2026-11-22", "the as-of date to check at")
+	bins := flag.String("bin", "", "comma-separated accredit binaries to compare (default: build ./cmd/accredit)")
+	command := flag.String("cmd", "check", "the command measured: check or build (build writes its site to a temporary folder, removed after each run)")
+	modes := flag.String("modes", "cold,warm", "comma-separated modes: cold (empty decode cache), warm (primed cache)")
 	withReport := flag.Bool("report", false, "measure report --format json and html against check")
 	flag.Parse()
-	if *root == "" {
-		fmt.Fprintln(os.Stderr, "usage: benchcheck -root DIR [-runs N] [-as-of DATE]")
+	if *root == "" || (*command != "check" && *command != "build") {
+		fmt.Fprintln(os.Stderr, "usage: benchcheck -root DIR [-bin A,B] [-cmd check|build] [-runs N] [-modes cold,warm] [-as-of DATE]")
 		os.Exit(2)
 	}
 	tmp, err := os.MkdirTemp("", "benchcheck")
@@ -37,9 +58,15 @@ func main() {
 		fail(err)
 	}
 	defer os.RemoveAll(tmp)
-	bin := filepath.Join(tmp, "accredit")
-	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/accredit").CombinedOutput(); err != nil {
-		fail(fmt.Errorf("go build: %v\n%s", err, out))
+	var binaries []string
+	if *bins == "" {
+		bin := filepath.Join(tmp, "accredit")
+		if out, err := exec.Command("go", "build", "-o", bin, "./cmd/accredit").CombinedOutput(); err != nil {
+			fail(fmt.Errorf("go build: %v\n%s", err, out))
+		}
+		binaries = []string{bin}
+	} else {
+		binaries = strings.Split(*bins, ",")
 	}
 	files := 0
 	filepath.WalkDir(*root, func(_ string, d os.DirEntry, _ error) error {
@@ -48,31 +75,126 @@ func main() {
 		}
 		return nil
 	})
-	fmt.Printf("accredit check on %s (%d files), %d runs per mode, GOMAXPROCS default\n", *root, files, *runs)
-	warmCache := filepath.Join(tmp, "warm")
-	run(bin, *root, *asOf, warmCache) // prime
+	fmt.Printf("accredit %s on %s (%d files), %d runs per mode and binary, alternating, GOMAXPROCS default\n", *command, *root, files, *runs)
+	b := &bench{root: *root, asOf: *asOf, command: *command, tmp: tmp}
 	if *withReport {
-		benchReport(bin, *root, *asOf, warmCache, tmp, *runs)
+		warmCache := filepath.Join(tmp, "warm")
+		b.run(binaries[0], warmCache) // prime
+		benchReport(binaries[0], *root, *asOf, warmCache, tmp, *runs)
 		return
 	}
-	for _, mode := range []string{"cold", "warm"} {
-		var walls []time.Duration
-		var rss []int64
-		for i := range *runs {
-			cache := warmCache
-			if mode == "cold" {
-				cache = filepath.Join(tmp, fmt.Sprintf("cold-%d", i))
-			}
-			w, m := run(bin, *root, *asOf, cache)
-			walls = append(walls, w)
-			rss = append(rss, m)
+	warm := make([]string, len(binaries))
+	for i, bin := range binaries {
+		warm[i] = filepath.Join(tmp, fmt.Sprintf("warm-%d", i))
+		if strings.Contains(*modes, "warm") {
+			b.run(bin, warm[i]) // prime
 		}
-		slices.Sort(walls)
-		slices.Sort(rss)
-		fmt.Printf("%-5s wall median %6.2f s (min %.2f, max %.2f)   peak RSS median %4d MiB (max %d MiB)\n", mode,
-			walls[len(walls)/2].Seconds(), walls[0].Seconds(), walls[len(walls)-1].Seconds(),
-			rss[len(rss)/2]>>10, rss[len(rss)-1]>>10)
 	}
+	for _, mode := range strings.Split(*modes, ",") {
+		got := make([][]sample, len(binaries))
+		for r := range *runs {
+			for k := range binaries {
+				i := (k + r) % len(binaries)
+				cache := warm[i]
+				if mode == "cold" {
+					cache = filepath.Join(tmp, fmt.Sprintf("cold-%d-%d", i, r))
+				}
+				sm := b.run(binaries[i], cache)
+				got[i] = append(got[i], sm)
+				// Each run as it ends: a long session interrupted
+				// still has its figures.
+				fmt.Printf("  %s run %d %-28s wall %6.2f s  cpu %6.2f s  peak RSS %4d MiB\n", mode, r+1, filepath.Base(binaries[i]), sm.wall.Seconds(), sm.cpu.Seconds(), sm.rss>>10)
+				if mode == "cold" {
+					os.RemoveAll(cache)
+				}
+			}
+		}
+		var base sample
+		for i, bin := range binaries {
+			m := medians(got[i])
+			if i == 0 {
+				base = m
+			}
+			fmt.Printf("%-5s %-28s wall %6.2f s (min %5.2f, max %5.2f)  cpu %6.2f s (min %5.2f, max %5.2f)  peak RSS %4d MiB",
+				mode, filepath.Base(bin), m.wall.Seconds(), minOf(got[i], wallOf).Seconds(), maxOf(got[i], wallOf).Seconds(),
+				m.cpu.Seconds(), minOf(got[i], cpuOf).Seconds(), maxOf(got[i], cpuOf).Seconds(), m.rss>>10)
+			if i > 0 {
+				fmt.Printf("  vs %s: wall %+.1f%%, cpu %+.1f%%", filepath.Base(binaries[0]),
+					100*(m.wall.Seconds()/base.wall.Seconds()-1), 100*(m.cpu.Seconds()/base.cpu.Seconds()-1))
+			}
+			fmt.Println()
+		}
+	}
+}
+
+type bench struct {
+	root, asOf, command, tmp string
+}
+
+// run runs the command once with its cache under cacheHome.
+func (b *bench) run(bin, cacheHome string) sample {
+	args := []string{b.command, "--root", b.root, "--as-of", b.asOf}
+	out := filepath.Join(b.tmp, "out")
+	if b.command == "check" {
+		args = append(args, "--format", "json")
+	} else {
+		args = append(args, "--out", out)
+		defer os.RemoveAll(out)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+cacheHome)
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || b.command != "check" {
+			fail(fmt.Errorf("%s %s: %v", bin, b.command, err))
+		}
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return sample{wall: wall, cpu: cpu, rss: ru.Maxrss}
+}
+
+func wallOf(s sample) time.Duration { return s.wall }
+func cpuOf(s sample) time.Duration  { return s.cpu }
+
+func medians(ss []sample) sample {
+	med := func(f func(sample) time.Duration) time.Duration {
+		v := make([]time.Duration, len(ss))
+		for i, s := range ss {
+			v[i] = f(s)
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	rss := make([]int64, len(ss))
+	for i, s := range ss {
+		rss[i] = s.rss
+	}
+	slices.Sort(rss)
+	return sample{wall: med(wallOf), cpu: med(cpuOf), rss: rss[len(rss)/2]}
+}
+
+func minOf(ss []sample, f func(sample) time.Duration) time.Duration {
+	m := f(ss[0])
+	for _, s := range ss[1:] {
+		m = min(m, f(s))
+	}
+	return m
+}
+
+func maxOf(ss []sample, f func(sample) time.Duration) time.Duration {
+	m := f(ss[0])
+	for _, s := range ss[1:] {
+		m = max(m, f(s))
+	}
+	return m
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "benchcheck:", err)
+	os.Exit(1)
 }
 
 // benchReport times check and the report's JSON and HTML in turn, so
@@ -113,25 +235,4 @@ func benchReport(bin, root, asOf, cache, tmp string, runs int) {
 	if fi, err := os.Stat(filepath.Join(tmp, "report", "index.html")); err == nil {
 		fmt.Printf("HTML report %.2f MB\n", float64(fi.Size())/1e6)
 	}
-}
-
-// run runs one check with its cache under cacheHome; it returns the wall
-// time and the peak resident set in KiB.
-func run(bin, root, asOf, cacheHome string) (time.Duration, int64) {
-	cmd := exec.Command(bin, "check", "--root", root, "--as-of", asOf, "--format", "json")
-	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+cacheHome)
-	start := time.Now()
-	err := cmd.Run()
-	wall := time.Since(start)
-	if err != nil {
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
-			fail(fmt.Errorf("accredit check: %v", err))
-		}
-	}
-	return wall, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "benchcheck:", err)
-	os.Exit(1)
 }

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/safefs"
 )
 
 // TestCacheStat: a warm load takes an unchanged file from the cache by its
@@ -85,5 +88,52 @@ func TestCacheStat(t *testing.T) {
 	write("partners/a/people/y.toml", "name = \"W\"\n", 30*time.Minute)
 	if got := load(); got["y"] != "W" {
 		t.Errorf("after an edit of y: %v", got)
+	}
+}
+
+// A file changed between its folder's listing and its read is cached by
+// the Stat of what was read: the entry then matches the file as it is,
+// and the next load takes it from the cache rather than reading it
+// again (or, were it keyed by the listing, never matching at all).
+func TestCacheKeysFileAsRead(t *testing.T) {
+	root := t.TempDir()
+	old := time.Now().Add(-time.Hour)
+	write := func(rel, data string) {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(p, old, old)
+	}
+	write("programs/program.toml", "[program]\nname = \"P\"\n")
+	write("partners/a/partner.md", "+++\nname = \"A\"\n+++\nAbout A.\n")
+	write("partners/a/people/y.toml", "name = \"Y\"\n")
+
+	path := filepath.Join(t.TempDir(), "cache")
+	salt := []byte("test")
+	d, err := safefs.Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	c := OpenCache(path, salt)
+	l := &loader{fsys: d, prog: &program.Program{Root: root}, cache: c, disk: true, now: time.Now()}
+	jobs, err := l.plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const edited = "name = \"Yvonne\"\n"
+	write("partners/a/people/y.toml", edited) // after the listing
+	l.run(jobs)
+	l.assemble(jobs)
+	if got := l.prog.Partners[0].People[0].Name; got != "Yvonne" {
+		t.Fatalf("read %q, want the file as it is", got)
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if got := OpenCache(path, salt).old["partners/a/people/y.toml"].stat; got.size != int64(len(edited)) {
+		t.Errorf("cached with size %d, want %d: the file as read", got.size, len(edited))
 	}
 }

@@ -161,6 +161,10 @@ type job struct {
 	kind kind
 	rel  string // relative, /-separated
 	id   string
+	// entry is the file's entry in its folder's listing, whose type and
+	// Lstat (on Linux) stand for those the read and the decode cache
+	// would ask again; nil for a file found otherwise.
+	entry fs.DirEntry
 	// partner is the index of the partner job a person belongs to.
 	partner int
 
@@ -168,12 +172,6 @@ type job struct {
 }
 
 type loader struct {
-	// infos are the files' sizes and times from the listings of their
-	// folders, written while planning (under infoMu) and read while
-	// decoding.
-	infoMu sync.Mutex
-	infos  map[string]fs.FileInfo
-
 	// fsys holds the files, relative to the program root: a safefs.Dir
 	// for a folder on disk, a git tree. Its Stat and ReadDir describe
 	// links as links; files are read through safefs.ReadFile.
@@ -203,14 +201,16 @@ func (l *loader) add(file string, line, col int, rule, format string, args ...an
 // plan lists every file to read, in a stable order.
 func (l *loader) plan() ([]*job, error) {
 	jobs := []*job{{kind: kindProgram, rel: "programs/program.toml", id: "program"}}
-	for _, name := range l.files("programs/tracks", ".toml") {
-		jobs = append(jobs, &job{kind: kindTrack, rel: "programs/tracks/" + name, id: strings.TrimSuffix(name, ".toml")})
+	for _, e := range l.files("programs/tracks", ".toml") {
+		name := e.Name()
+		jobs = append(jobs, &job{kind: kindTrack, rel: "programs/tracks/" + name, id: strings.TrimSuffix(name, ".toml"), entry: e})
 	}
-	for _, name := range l.files("programs/exams", ".toml") {
+	for _, e := range l.files("programs/exams", ".toml") {
+		name := e.Name()
 		if id, ok := strings.CutSuffix(name, ".bank.toml"); ok {
-			jobs = append(jobs, &job{kind: kindBank, rel: "programs/exams/" + name, id: id})
+			jobs = append(jobs, &job{kind: kindBank, rel: "programs/exams/" + name, id: id, entry: e})
 		} else {
-			jobs = append(jobs, &job{kind: kindExam, rel: "programs/exams/" + name, id: strings.TrimSuffix(name, ".toml")})
+			jobs = append(jobs, &job{kind: kindExam, rel: "programs/exams/" + name, id: strings.TrimSuffix(name, ".toml"), entry: e})
 		}
 	}
 	es, _ := l.entries("partners")
@@ -284,8 +284,7 @@ func (l *loader) planPartner(jobs []*job, name string) []*job {
 		return jobs // a link or special file: reported by entries
 	}
 	pj := len(jobs)
-	jobs = append(jobs, &job{kind: kindPartner, rel: rel, id: name})
-	l.keepInfo(rel, md)
+	jobs = append(jobs, &job{kind: kindPartner, rel: rel, id: name, entry: md})
 	// The optional, private scorecard figures (a link or special file
 	// there is reported by entries).
 	switch {
@@ -293,9 +292,9 @@ func (l *loader) planPartner(jobs []*job, name string) []*job {
 	case metrics.IsDir():
 		l.refuse(dir+"/metrics.toml", safefs.ErrIsDir, kindMetrics)
 	case metrics.Type().IsRegular():
-		jobs = append(jobs, &job{kind: kindMetrics, rel: dir + "/metrics.toml", id: name, partner: pj})
+		jobs = append(jobs, &job{kind: kindMetrics, rel: dir + "/metrics.toml", id: name, partner: pj, entry: metrics})
 	}
-	var files []string
+	var files []fs.DirEntry
 	switch {
 	case people == nil:
 	case people.IsDir():
@@ -303,9 +302,15 @@ func (l *loader) planPartner(jobs []*job, name string) []*job {
 	case people.Type().IsRegular():
 		l.refuse(dir+"/people", safefs.ErrNotDir, kindFolder)
 	}
+	k := 0 // files and the names are in the same order
 	for _, file := range l.overlaid(dir, files) {
+		var e fs.DirEntry
+		if k < len(files) && files[k].Name() == file {
+			e = files[k]
+			k++
+		}
 		if id, ok := strings.CutSuffix(file, ".toml"); ok && (l.only == nil || l.only(name, id)) {
-			jobs = append(jobs, &job{kind: kindPerson, rel: dir + "/people/" + file, id: id, partner: pj})
+			jobs = append(jobs, &job{kind: kindPerson, rel: dir + "/people/" + file, id: id, partner: pj, entry: e})
 		}
 	}
 	return jobs
@@ -317,8 +322,8 @@ func (l *loader) planPages(jobs []*job) ([]*job, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, rel := range pages {
-		jobs = append(jobs, &job{kind: kindPage, rel: rel})
+	for _, pg := range pages {
+		jobs = append(jobs, &job{kind: kindPage, rel: pg.rel, entry: pg.entry})
 	}
 	return jobs, nil
 }
@@ -400,12 +405,12 @@ func (l *loader) entries(rel string) (es []fs.DirEntry, ok bool) {
 	return es, true
 }
 
-// files returns the sorted names of the regular files of a folder that
-// end with suffix; a folder named like one is reported, once, and left
-// out.
-func (l *loader) files(rel, suffix string) []string {
+// files returns the regular files of a folder whose names end with
+// suffix, sorted by name; a folder named like one is reported, once, and
+// left out.
+func (l *loader) files(rel, suffix string) []fs.DirEntry {
 	es, _ := l.entries(rel)
-	var names []string
+	var files []fs.DirEntry
 	for _, e := range es {
 		if !strings.HasSuffix(e.Name(), suffix) {
 			l.other(rel+"/"+e.Name(), e)
@@ -422,33 +427,18 @@ func (l *loader) files(rel, suffix string) []string {
 			}
 			continue
 		}
-		names = append(names, e.Name())
-		l.keepInfo(rel+"/"+e.Name(), e)
+		files = append(files, e)
 	}
-	return names
-}
-
-// keepInfo keeps the size and time of a file as its folder's listing
-// gave them, for the decode cache's check: asked again through the
-// boundary, every person file cost its folder reopened (10,000 partners:
-// a second in a warm check of two).
-func (l *loader) keepInfo(rel string, e fs.DirEntry) {
-	if l.cache == nil || !l.disk {
-		return
-	}
-	if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() {
-		l.infoMu.Lock()
-		if l.infos == nil {
-			l.infos = map[string]fs.FileInfo{}
-		}
-		l.infos[rel] = fi
-		l.infoMu.Unlock()
-	}
+	return files
 }
 
 // overlaid adds the overlay's new files of a partner's people folder to
-// the names on disk.
-func (l *loader) overlaid(dir string, names []string) []string {
+// the names of the files on disk.
+func (l *loader) overlaid(dir string, files []fs.DirEntry) []string {
+	names := make([]string, len(files))
+	for i, e := range files {
+		names[i] = e.Name()
+	}
 	added := false
 	for rel := range l.overlay {
 		name, ok := strings.CutPrefix(rel, dir+"/people/")
@@ -463,8 +453,14 @@ func (l *loader) overlaid(dir string, names []string) []string {
 	return names
 }
 
-func (l *loader) pages() ([]string, error) {
-	var rels []string
+// page is a content page found by pages.
+type page struct {
+	rel   string
+	entry fs.DirEntry
+}
+
+func (l *loader) pages() ([]page, error) {
+	var found []page
 	err := fs.WalkDir(l.fsys, "content", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == "content" {
@@ -486,14 +482,14 @@ func (l *loader) pages() ([]string, error) {
 			l.refuse(p, safefs.ErrIsDir, kindFolder)
 			return fs.SkipDir
 		case !t.IsDir() && strings.HasSuffix(d.Name(), ".md"):
-			rels = append(rels, p)
+			found = append(found, page{p, d})
 		case t.IsRegular():
 			l.addOther(p)
 		}
 		return nil
 	})
-	slices.Sort(rels)
-	return rels, err
+	slices.SortFunc(found, func(a, b page) int { return strings.Compare(a.rel, b.rel) })
+	return found, err
 }
 
 // refuse reports a file or folder that accredit will not or cannot read,
@@ -567,9 +563,11 @@ func (l *loader) decode(j *job) {
 	// A file the cache saw, of the same size and time: not read at all.
 	var st fileStat
 	if cacheable && !overlaid && l.disk {
-		if fi, ok := l.infos[j.rel]; ok {
-			st = statOf(fi, l.now)
-		} else if fi, err := fs.Stat(l.fsys, j.rel); err == nil {
+		// The listing's Lstat (on Linux, where safefs lists with one),
+		// not asked again: through the boundary, every person file cost
+		// its folder reopened (10,000 partners: a second of a warm check
+		// of two).
+		if fi, err := l.listed(j); err == nil {
 			st = statOf(fi, l.now)
 		}
 		if e, ok := l.cache.unchanged(j.rel, st); ok {
@@ -591,7 +589,13 @@ func (l *loader) decode(j *job) {
 	}
 	var err error
 	if !overlaid {
-		data, err = safefs.ReadFile(l.fsys, j.rel, limits[j.kind])
+		var fi fs.FileInfo
+		data, fi, err = safefs.ReadListed(l.fsys, j.rel, j.entry, limits[j.kind])
+		if err == nil && cacheable && l.disk {
+			// Keyed by the file as read, should it have changed since
+			// its listing.
+			st = statOf(fi, l.now)
+		}
 	} else if int64(len(data)) > limits[j.kind] {
 		err = &safefs.TooLargeError{Size: int64(len(data)), Limit: limits[j.kind]}
 	}
@@ -645,6 +649,15 @@ func (l *loader) decode(j *job) {
 	case kindMetrics:
 		j.result = f.metrics(data)
 	}
+}
+
+// listed is the Lstat of a job's file: its listing's where it has one,
+// else asked.
+func (l *loader) listed(j *job) (fs.FileInfo, error) {
+	if j.entry != nil {
+		return j.entry.Info()
+	}
+	return fs.Stat(l.fsys, j.rel)
 }
 
 // assemble puts the decoded files together in file order.

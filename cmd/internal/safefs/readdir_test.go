@@ -17,11 +17,10 @@ func TestReadDirMatchesLstat(t *testing.T) {
 	os.Mkdir(filepath.Join(dir, "folder"), 0o755)
 	os.Symlink("/etc/passwd", filepath.Join(dir, "link.toml"))
 	syscall.Mkfifo(filepath.Join(dir, "fifo.toml"), 0o644)
-	d, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	both(t, dir, func(t *testing.T, d *Dir) { testReadDirMatchesLstat(t, d, dir) })
+}
+
+func testReadDirMatchesLstat(t *testing.T, d *Dir, dir string) {
 	es, err := d.ReadDir(".")
 	if err != nil {
 		t.Fatal(err)

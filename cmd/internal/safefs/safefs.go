@@ -13,12 +13,20 @@
 // an error that says why (ErrSymlink, ErrNotRegular, ErrIsDir,
 // *TooLargeError), for the caller to report at the file.
 //
-// Every path component is checked with Lstat as the path is walked down,
-// and a file is opened through os.Root from its folder and compared with
-// what Lstat saw (os.SameFile): a link swapped in while accredit runs can
-// at worst point inside the program, never outside it, since os.Root
-// confines every open to the root. Each file is checked before it is
-// opened, so a FIFO is never opened at all.
+// The portable way (this file): every path component is checked with
+// Lstat as the path is walked down, and a file is opened through os.Root
+// from its folder and compared with what Lstat saw (os.SameFile): a link
+// swapped in while accredit runs can at worst point inside the program,
+// never outside it, since os.Root confines every open to the root. Each
+// file is checked before it is opened, so a FIFO is never opened at all.
+//
+// On Linux reads and listings take a fast path (fast_linux.go) with the
+// same rules, enforced by the kernel: openat2 resolves the whole path
+// below the root and refuses a link anywhere in it, a file listed as
+// regular is opened without a Lstat first (O_NONBLOCK: a FIFO swapped in
+// is never waited on), and the fstat of the open file decides what is
+// read and checks its cap. Whatever the fast path cannot read goes the
+// portable way, which says why.
 package safefs
 
 import (
@@ -102,6 +110,12 @@ const maxDirs = 64
 // safe for concurrent use.
 type Dir struct {
 	root *os.Root
+	// fd is the root's descriptor for the fast path (fast_linux.go), or
+	// -1. fdMu keeps it open while a call uses it: Close takes fdMu to
+	// close it, so its number is never reused (by another folder's open)
+	// under a reader.
+	fd   int
+	fdMu sync.RWMutex
 
 	mu    sync.Mutex
 	dirs  map[string]*dirRoot // open sub-folders, by path
@@ -123,13 +137,16 @@ func Open(dir string) (*Dir, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Dir{root: r, dirs: map[string]*dirRoot{}}, nil
+	d := &Dir{root: r, fd: -1, dirs: map[string]*dirRoot{}}
+	d.openFast()
+	return d, nil
 }
 
 // Close closes the folder and every sub-folder kept open.
 func (d *Dir) Close() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.closeFast()
 	for k, dr := range d.dirs {
 		if dr.refs == 0 {
 			dr.r.Close()
@@ -258,6 +275,9 @@ func (d *Dir) ReadDir(name string) ([]fs.DirEntry, error) {
 	if !fs.ValidPath(name) {
 		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}
 	}
+	if es, ok, err := d.readDirFast(name); ok {
+		return sorted(name, es, err)
+	}
 	// The folder is opened from its parent's root, checked not to be a
 	// link first: one open, not a root of its own (and a second open of
 	// it) for every folder listed.
@@ -288,6 +308,10 @@ func (d *Dir) ReadDir(name string) ([]fs.DirEntry, error) {
 	defer f.Close()
 	in := name
 	es, err := readDir(f, func(entry string) (fs.FileInfo, error) { return d.Stat(path.Join(in, entry)) })
+	return sorted(name, es, err)
+}
+
+func sorted(name string, es []fs.DirEntry, err error) ([]fs.DirEntry, error) {
 	slices.SortFunc(es, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	if err != nil {
 		return es, pathErr("readdir", name, err)
@@ -380,12 +404,27 @@ func (d *Dir) ReadFile(name string) ([]byte, error) {
 
 // ReadFileLimit reads a regular file of at most limit bytes.
 func (d *Dir) ReadFileLimit(name string, limit int64) ([]byte, error) {
+	b, _, err := d.readFile(name, nil, limit)
+	return b, err
+}
+
+// readFile reads a regular file of at most limit bytes, the fast way
+// where there is one, and returns its Stat. entry is the file's entry
+// in its folder's listing, or nil.
+func (d *Dir) readFile(name string, entry fs.DirEntry, limit int64) ([]byte, fs.FileInfo, error) {
+	if b, fi, ok := d.readFast(name, entry, limit); ok {
+		return b, fi, nil
+	}
 	f, fi, err := d.openFile(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
-	return readLimited(f, name, fi.Size(), limit)
+	b, err := readLimited(f, name, fi.Size(), limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, fi, nil
 }
 
 // readLimited reads r, whose Stat gave size, refusing more than limit
@@ -417,27 +456,53 @@ func readLimited(r io.Reader, name string, size, limit int64) ([]byte, error) {
 // not a link. fsys is a *Dir or any fs.FS whose Lstat (or Stat, without
 // one) describes links as links (a git revision).
 func ReadFile(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	b, _, err := readFS(fsys, name, limit)
+	return b, err
+}
+
+func readFS(fsys fs.FS, name string, limit int64) ([]byte, fs.FileInfo, error) {
 	if d, ok := fsys.(*Dir); ok {
-		return d.ReadFileLimit(name, limit)
+		return d.readFile(name, nil, limit)
 	}
 	if fi, err := fs.Lstat(fsys, name); err != nil {
-		return nil, err
+		return nil, nil, err
 	} else if err := Check(fi); err != nil {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+		return nil, nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := Check(fi); err != nil {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+		return nil, nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	return readLimited(f, name, fi.Size(), limit)
+	b, err := readLimited(f, name, fi.Size(), limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, fi, nil
+}
+
+// ReadListed is ReadFile for a file found in a listing of fsys
+// (ReadDir), entry being its entry there, and returns the file's Stat
+// as of the read as well. On Linux the listing's type stands for the
+// Lstat ReadFile does before it opens a file: a file listed as regular
+// is opened at once. What was opened decides all the same: a file
+// replaced since the listing (by a link, a FIFO, a folder, a bigger
+// file) is refused as ReadFile refuses it, never waited on, and one
+// replaced by another regular file is read as it now is, the Stat
+// returned being that of the file read, not the listing's. fsys other
+// than a *Dir is read as ReadFile reads it.
+func ReadListed(fsys fs.FS, name string, entry fs.DirEntry, limit int64) ([]byte, fs.FileInfo, error) {
+	if d, ok := fsys.(*Dir); ok {
+		return d.readFile(name, entry, limit)
+	}
+	return readFS(fsys, name, limit)
 }
 
 // ReadFileAt reads one file of the folder root, as a Dir reads it: for

@@ -32,6 +32,18 @@ func open(t *testing.T, dir string) *Dir {
 	return d
 }
 
+// both runs f on dir opened twice: as Open opens it (the fast path, on
+// Linux) and with the portable way only, which must refuse and read
+// alike.
+func both(t *testing.T, dir string, f func(t *testing.T, d *Dir)) {
+	t.Run("default", func(t *testing.T) { f(t, open(t, dir)) })
+	t.Run("portable", func(t *testing.T) {
+		d := open(t, dir)
+		d.closeFast()
+		f(t, d)
+	})
+}
+
 func TestReadFile(t *testing.T) {
 	outside := t.TempDir()
 	write(t, filepath.Join(outside, "secret"), "root:x:0:0")
@@ -45,7 +57,10 @@ func TestReadFile(t *testing.T) {
 	os.Symlink("/dev/zero", filepath.Join(dir, "zero.toml"))
 	os.Mkdir(filepath.Join(dir, "folder.toml"), 0o755)
 
-	d := open(t, dir)
+	both(t, dir, func(t *testing.T, d *Dir) { testReadFile(t, d) })
+}
+
+func testReadFile(t *testing.T, d *Dir) {
 	for _, tc := range []struct {
 		name  string
 		limit int64
@@ -65,8 +80,9 @@ func TestReadFile(t *testing.T) {
 		b, err := d.ReadFileLimit(tc.name, tc.limit)
 		switch want := tc.want.(type) {
 		case nil:
-			if err != nil {
-				t.Errorf("%s: %v", tc.name, err)
+			text, _ := os.ReadFile(filepath.Join(d.root.Name(), tc.name))
+			if err != nil || string(b) != string(text) {
+				t.Errorf("%s: %q, %v; want %q", tc.name, b, err, text)
 			}
 		case *TooLargeError:
 			var tl *TooLargeError
@@ -106,20 +122,21 @@ func TestFIFO(t *testing.T) {
 	if err := syscall.Mkfifo(filepath.Join(dir, "p.toml"), 0o644); err != nil {
 		t.Skip("no FIFOs here:", err)
 	}
-	d := open(t, dir)
-	done := make(chan error, 1)
-	go func() {
-		_, err := d.ReadFileLimit("p.toml", 100)
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		if !errors.Is(err, ErrNotRegular) {
-			t.Errorf("got %v, want ErrNotRegular", err)
+	both(t, dir, func(t *testing.T, d *Dir) {
+		done := make(chan error, 1)
+		go func() {
+			_, err := d.ReadFileLimit("p.toml", 100)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrNotRegular) {
+				t.Errorf("got %v, want ErrNotRegular", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("reading a FIFO hangs")
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("reading a FIFO hangs")
-	}
+	})
 }
 
 // Many folders are read in turn without running out of descriptors, and
