@@ -62,12 +62,12 @@ func Guard(root, out string) (string, error) {
 	switch {
 	case abs == rootAbs:
 		return refuse("it is the program's root")
-	case below(abs, rootAbs):
+	case Below(abs, rootAbs):
 		return refuse("it holds the program's root " + rootAbs)
 	}
 	for _, src := range sources {
 		dir := filepath.Join(rootAbs, src)
-		if abs == dir || below(dir, abs) {
+		if abs == dir || Below(dir, abs) {
 			return refuse("it is inside the program's sources (" + src + "/)")
 		}
 	}
@@ -80,16 +80,24 @@ func Guard(root, out string) (string, error) {
 	return abs, nil
 }
 
-// below reports whether path is strictly inside dir; both are clean and
-// absolute.
-func below(dir, path string) bool {
+// Below reports whether path is strictly inside dir; both are clean and
+// absolute. Package report guards its private output with it too.
+func Below(dir, path string) bool {
 	rel, err := filepath.Rel(dir, path)
 	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// resolve makes p absolute with every symlink resolved, including those
-// of the part of p that exists when the rest does not yet.
-func resolve(p string) (string, error) {
+// A DanglingError is a path that is a symlink to nothing: where it
+// points is unknown, so nothing may be written there.
+type DanglingError struct{ Path string }
+
+func (e *DanglingError) Error() string { return e.Path + " is a symlink to nothing" }
+
+// Resolve makes p absolute with every symlink resolved, including those
+// of the part of p that exists when the rest does not yet; a symlink to
+// nothing on the way is a *DanglingError. Package report resolves its
+// output with it too.
+func Resolve(p string) (string, error) {
 	abs, err := filepath.Abs(p)
 	if err != nil {
 		return "", err
@@ -102,17 +110,27 @@ func resolve(p string) (string, error) {
 		return "", err
 	}
 	if _, lerr := os.Lstat(abs); lerr == nil {
-		return "", &RefusedError{Out: p, Reason: "it is a symlink to nothing"}
+		return "", &DanglingError{Path: p}
 	}
 	parent := filepath.Dir(abs)
 	if parent == abs {
 		return abs, nil
 	}
-	dir, err := resolve(parent)
+	dir, err := Resolve(parent)
 	if err != nil {
 		return "", err
 	}
 	return filepath.Join(dir, filepath.Base(abs)), nil
+}
+
+// resolve is Resolve, a symlink to nothing refused as an output.
+func resolve(p string) (string, error) {
+	abs, err := Resolve(p)
+	var d *DanglingError
+	if errors.As(err, &d) {
+		return "", &RefusedError{Out: d.Path, Reason: "it is a symlink to nothing"}
+	}
+	return abs, err
 }
 
 // checkTarget refuses an existing abs (out, resolved) that is not a

@@ -3,15 +3,11 @@ package report
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
-)
 
-// siteMarker is the file at the top of every site "accredit build" writes
-// (package publish's Marker): a folder holding it is build output.
-const siteMarker = ".accredit-site"
+	"github.com/accredit/accredit/cmd/internal/publish"
+)
 
 // private are the folders of a program that a report may never be
 // written into: its sources (which get committed or published) and its
@@ -46,16 +42,16 @@ func Guard(root, out string) (string, error) {
 	if abs == rootAbs {
 		return refuse("it is the program's root, which is committed")
 	}
-	if within(abs, rootAbs) {
+	if publish.Below(abs, rootAbs) {
 		return refuse("it holds the program's root")
 	}
 	for _, dir := range private {
-		if d := filepath.Join(rootAbs, dir); abs == d || within(d, abs) {
+		if d := filepath.Join(rootAbs, dir); abs == d || publish.Below(d, abs) {
 			return refuse("it is inside the program's " + dir + "/ folder")
 		}
 	}
 	for d := abs; ; d = filepath.Dir(d) {
-		if fi, err := os.Lstat(filepath.Join(d, siteMarker)); err == nil && fi.Mode().IsRegular() {
+		if fi, err := os.Lstat(filepath.Join(d, publish.Marker)); err == nil && fi.Mode().IsRegular() {
 			return refuse("it is inside a site accredit built (" + d + ")")
 		}
 		if filepath.Dir(d) == d {
@@ -68,37 +64,15 @@ func Guard(root, out string) (string, error) {
 	return abs, nil
 }
 
-// within reports whether path is strictly inside dir; both clean and absolute.
-func within(dir, path string) bool {
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
-
-// resolve makes p absolute with every symlink of its existing part resolved.
+// resolve is publish.Resolve, a symlink to nothing refused as a report's
+// output.
 func resolve(p string) (string, error) {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return "", err
+	abs, err := publish.Resolve(p)
+	var d *publish.DanglingError
+	if errors.As(err, &d) {
+		return "", &RefusedError{Out: d.Path, Reason: "it is a symlink to nothing"}
 	}
-	real, err := filepath.EvalSymlinks(abs)
-	if err == nil {
-		return real, nil
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return "", err
-	}
-	if _, lerr := os.Lstat(abs); lerr == nil {
-		return "", &RefusedError{Out: p, Reason: "it is a symlink to nothing"}
-	}
-	parent := filepath.Dir(abs)
-	if parent == abs {
-		return abs, nil
-	}
-	dir, err := resolve(parent)
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(dir, filepath.Base(abs)), nil
+	return abs, err
 }
 
 // WriteFile writes the report in a format to its file in dir (resolved by
