@@ -212,17 +212,10 @@ func (s *signing) files(st *site.Site) (map[string][]byte, error) {
 		out["api/v1/status/"+strconv.Itoa(n)+".json"] = signed
 	}
 	var keys []credential.VerificationKey
-	type keyJSON struct {
-		ID                 string `json:"id"`
-		VerificationMethod string `json:"verification_method"`
-		PublicKey          string `json:"public_key"`
-		From               string `json:"from"`
-		Until              string `json:"until,omitempty"`
-	}
-	dates := []keyJSON{}
+	dates := []credential.KeyDays{}
 	for _, k := range p.SigningKeys {
 		keys = append(keys, credential.VerificationKey{ID: k.ID, Multikey: k.PublicKey})
-		kj := keyJSON{ID: k.ID, VerificationMethod: s.did + "#" + k.ID, PublicKey: k.PublicKey, From: k.From.String()}
+		kj := credential.KeyDays{ID: k.ID, VerificationMethod: s.did + "#" + k.ID, PublicKey: k.PublicKey, From: k.From.String()}
 		if k.Until.Valid() {
 			kj.Until = k.Until.String()
 		}

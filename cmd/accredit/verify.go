@@ -17,6 +17,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/load"
 	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/safefs"
 	"github.com/accredit/accredit/cmd/internal/verifier"
 )
 
@@ -92,11 +93,7 @@ func runVerify(env *base.Env, args []string) int {
 		env.Errorf(cmdVerify, "%v", err)
 		return base.ExitUsage
 	}
-	var issuer struct {
-		Issuer json.RawMessage `json:"issuer"`
-	}
-	json.Unmarshal(doc, &issuer)
-	did := issuerDID(issuer.Issuer)
+	did := verifier.Issuer(doc)
 
 	var src verifier.Source = verifier.HTTPS{}
 	if *verifySite != "" {
@@ -167,7 +164,7 @@ func verifyProgramFile(env *base.Env) *program.Program {
 	if root == "" {
 		root = "."
 	}
-	b, err := os.ReadFile(filepath.Join(root, "programs", "program.toml"))
+	b, err := safefs.ReadFileAt(root, "programs/program.toml", 1<<20)
 	if err != nil {
 		return nil
 	}
@@ -210,11 +207,7 @@ func siteKeyDates(src verifier.Source, did string) map[string]verifier.Period {
 	if err != nil {
 		return nil
 	}
-	var keys []struct {
-		VerificationMethod string `json:"verification_method"`
-		From               string `json:"from"`
-		Until              string `json:"until"`
-	}
+	var keys []credential.KeyDays
 	if json.Unmarshal(b, &keys) != nil {
 		return nil
 	}
@@ -250,14 +243,12 @@ func readCredential(arg, site string, p *program.Program) ([]byte, error) {
 		}
 		return verifier.Site{Dir: site, Root: root}.Fetch(u)
 	}
-	if fi, err := os.Stat(arg); err == nil {
-		if !fi.Mode().IsRegular() {
+	if f, err := os.Open(arg); err == nil {
+		defer f.Close()
+		if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 			return nil, fmt.Errorf("%s is not a regular file", arg)
 		}
-		if fi.Size() > verifier.MaxDocument {
-			return nil, fmt.Errorf("%s: %d bytes, more than a credential may have", arg, fi.Size())
-		}
-		return os.ReadFile(arg)
+		return verifier.ReadDocument(f)
 	} else if !errors.Is(err, fs.ErrNotExist) || strings.ContainsAny(arg, `/\`) || strings.HasSuffix(arg, ".json") {
 		return nil, err
 	}
@@ -267,7 +258,7 @@ func readCredential(arg, site string, p *program.Program) ([]byte, error) {
 	}
 	rel := "api/v1/credentials/" + id + ".ob3.json"
 	if site != "" {
-		b, err := os.ReadFile(filepath.Join(site, filepath.FromSlash(rel)))
+		b, err := verifier.Site{Dir: site}.Read(rel)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("no signed credential %s in %s (was the site built with --signing-key?)", id, site)
 		}
@@ -298,16 +289,4 @@ func siteRootOf(u string) (string, bool) {
 		return "", false
 	}
 	return u[:i+1], true
-}
-
-func issuerDID(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	var o struct {
-		ID string `json:"id"`
-	}
-	json.Unmarshal(raw, &o)
-	return o.ID
 }

@@ -47,6 +47,18 @@ func DIDWeb(siteURL string) (did, docURL, file string, err error) {
 	return did, base + strings.Join(segs, "/") + "/did.json", "did.json", nil
 }
 
+// KeyDays is an entry of api/v1/signing-keys.json: the days a key of
+// the DID document signs on, which the document itself cannot say (a
+// verification method marked revoked fails every proof it ever made, in
+// the reference verifier). build writes the file, verify reads it.
+type KeyDays struct {
+	ID                 string `json:"id"`
+	VerificationMethod string `json:"verification_method"`
+	PublicKey          string `json:"public_key"`
+	From               string `json:"from"`
+	Until              string `json:"until,omitempty"`
+}
+
 // VerificationKey is a key the DID document lists.
 type VerificationKey struct {
 	ID       string // the fragment: the DID URL is DID#ID

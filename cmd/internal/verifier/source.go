@@ -75,6 +75,16 @@ func (s Site) Fetch(u string) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s is not a URL of the site %s, so it cannot be read from %s", u, s.Root, s.Dir)
 	}
+	b, err := s.Read(rel)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s is not in the site folder (%s)", u, path.Join(s.Dir, rel))
+	}
+	return b, err
+}
+
+// Read reads the regular file rel (slash-separated) of the site folder,
+// at most MaxDocument bytes; a missing file is fs.ErrNotExist.
+func (s Site) Read(rel string) ([]byte, error) {
 	root, err := os.OpenRoot(s.Dir)
 	if err != nil {
 		return nil, err
@@ -82,9 +92,6 @@ func (s Site) Fetch(u string) ([]byte, error) {
 	defer root.Close()
 	f, err := root.Open(rel)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s is not in the site folder (%s)", u, path.Join(s.Dir, rel))
-		}
 		return nil, err
 	}
 	defer f.Close()
@@ -93,7 +100,7 @@ func (s Site) Fetch(u string) ([]byte, error) {
 	} else if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s is not a regular file in the site folder", rel)
 	}
-	return readAll(f)
+	return ReadDocument(f)
 }
 
 // rel is the path below the site of u, when u is under Root.
@@ -147,10 +154,11 @@ func (h HTTPS) Fetch(u string) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("GET %s: %s", u, resp.Status)
 	}
-	return readAll(resp.Body)
+	return ReadDocument(resp.Body)
 }
 
-func readAll(r io.Reader) ([]byte, error) {
+// ReadDocument reads r to its end, refusing more than MaxDocument bytes.
+func ReadDocument(r io.Reader) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxDocument+1))
 	if err != nil {
 		return nil, err

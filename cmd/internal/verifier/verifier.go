@@ -461,6 +461,16 @@ func absolute(did, id string) string {
 	return id
 }
 
+// Issuer is the issuer's id of a credential's JSON ("" when it has
+// none): what its documents are looked up by.
+func Issuer(doc []byte) string {
+	var vc struct {
+		Issuer any `json:"issuer"`
+	}
+	json.Unmarshal(doc, &vc)
+	return issuerID(vc.Issuer)
+}
+
 func issuerID(v any) string {
 	switch v := v.(type) {
 	case string:
