@@ -14,7 +14,7 @@ require (
 	rsc.io/qr v0.2.0
 )
 
-require golang.org/x/text v0.44.0
+require golang.org/x/text v0.44.0 // indirect
 
 require (
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect

@@ -133,7 +133,7 @@ func cmdOB3Check(ts *testscript.TestScript, neg bool, args []string) {
 func ob3Schema(ts *testscript.TestScript) *jsonschema.Schema {
 	c := jsonschema.NewCompiler()
 	for _, f := range []string{"achievementcredential.schema.json", "profile.schema.json"} {
-		b, err := os.ReadFile(filepath.Join(testdataDir, "..", "..", "internal", "verifier", "schema", f))
+		b, err := os.ReadFile(filepath.Join(testdataDir, "..", "..", "internal", "obschema", "schema", f))
 		ts.Check(err)
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
 		ts.Check(err)

@@ -14,6 +14,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/accredit/accredit/cmd/internal/diag"
 )
@@ -137,14 +138,14 @@ func (c *Command) flagError(env *Env, err error) {
 }
 
 var (
-	undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
-	invalidValue  = regexp.MustCompile(`^invalid (boolean )?value (".*") for (?:flag )?-+([^:]+): (.*)$`)
-	needsValue    = regexp.MustCompile(`^flag needs an argument: -+(.*)$`)
+	undefinedFlag = lazyRegexp(`^flag provided but not defined: -+(.*)$`)
+	invalidValue  = lazyRegexp(`^invalid (boolean )?value (".*") for (?:flag )?-+([^:]+): (.*)$`)
+	needsValue    = lazyRegexp(`^flag needs an argument: -+(.*)$`)
 )
 
 func (c *Command) flagMessage(err error) string {
 	msg := err.Error()
-	if m := undefinedFlag.FindStringSubmatch(msg); m != nil {
+	if m := undefinedFlag().FindStringSubmatch(msg); m != nil {
 		var names []string
 		c.Flag.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
 		if s := diag.Suggest(m[1], names); s != "" {
@@ -152,15 +153,21 @@ func (c *Command) flagMessage(err error) string {
 		}
 		return fmt.Sprintf("unknown flag --%s", m[1])
 	}
-	if m := invalidValue.FindStringSubmatch(msg); m != nil {
+	if m := invalidValue().FindStringSubmatch(msg); m != nil {
 		reason := m[4]
 		if m[1] != "" {
 			reason = "want true or false, or leave the value out"
 		}
 		return fmt.Sprintf("invalid value %s for --%s: %s", m[2], m[3], reason)
 	}
-	if m := needsValue.FindStringSubmatch(msg); m != nil {
+	if m := needsValue().FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("--%s needs a value", m[1])
 	}
 	return msg
+}
+
+// lazyRegexp compiles expr the first time it is used, not when the
+// process starts: start-up is paid by every command, `version` too.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

@@ -42,7 +42,7 @@ func achievementSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
 	c := jsonschema.NewCompiler()
 	for _, f := range []string{"achievementcredential.schema.json", "profile.schema.json"} {
-		b, err := os.ReadFile("../verifier/schema/" + f)
+		b, err := os.ReadFile("../obschema/schema/" + f)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,12 +3,15 @@ package credential
 import (
 	"bytes"
 	"regexp"
+	"sync"
 )
 
 // pemPrivate is a PEM private key block of any kind (PKCS#8, RSA, EC,
 // OpenSSH, PGP): its header and the start of its body, so that a page
 // that only names the header is not one.
-var pemPrivate = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----\r?\n(?:[A-Za-z0-9-]+: [^\n]*\r?\n|\r?\n)*[A-Za-z0-9+/=]{40}`)
+var pemPrivate = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----\r?\n(?:[A-Za-z0-9-]+: [^\n]*\r?\n|\r?\n)*[A-Za-z0-9+/=]{40}`)
+})
 
 // FindPrivateKey returns the 1-based line of the first private key in
 // data and what kind it is, or line 0: a Multikey Ed25519 secret key
@@ -18,7 +21,7 @@ var pemPrivate = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*----
 func FindPrivateKey(data []byte) (line int, kind string) {
 	at, kind := -1, ""
 	if i := bytes.Index(data, []byte("PRIVATE KEY")); i >= 0 {
-		if loc := pemPrivate.FindIndex(data); loc != nil {
+		if loc := pemPrivate().FindIndex(data); loc != nil {
 			at, kind = loc[0], "a PEM private key block"
 		}
 	}

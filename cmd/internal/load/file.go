@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 
@@ -37,8 +38,12 @@ func (f *file) errAt(path, rule, format string, args ...any) {
 // at returns the position of a path, for a record's Pos.
 func (f *file) at(path string) program.Pos { return f.src.At(path) }
 
-var typeErr = regexp.MustCompile(`^toml: (?:line (\d+) )?(?:\(last key "([^"]*)"\): )?(.*)$`)
-var typeWords = regexp.MustCompile(`TOML value has type (\S+); destination has type (.+)$`)
+var typeErr = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^toml: (?:line (\d+) )?(?:\(last key "([^"]*)"\): )?(.*)$`)
+})
+var typeWords = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`TOML value has type (\S+); destination has type (.+)$`)
+})
 
 // decodeTOML decodes data (which starts at file line offset+1) into v,
 // reports syntax errors, type errors and unknown keys, and indexes the
@@ -61,7 +66,7 @@ func (f *file) decodeTOML(data []byte, offset int, v any) bool {
 			f.add(f.rel, pe.Position.Line+offset, max(pe.Position.Col, 1), "syntax", "%s", msg)
 			return false
 		}
-		m := typeErr.FindStringSubmatch(err.Error())
+		m := typeErr().FindStringSubmatch(err.Error())
 		line, key, msg := 1, "", err.Error()
 		if m != nil {
 			if n, err := strconv.Atoi(m[1]); err == nil {
@@ -69,7 +74,7 @@ func (f *file) decodeTOML(data []byte, offset int, v any) bool {
 			}
 			key, msg = m[2], m[3]
 		}
-		if w := typeWords.FindStringSubmatch(msg); w != nil {
+		if w := typeWords().FindStringSubmatch(msg); w != nil {
 			msg = fmt.Sprintf("must be %s, not %s", article(w[2]), article(w[1]))
 		}
 		col := 1

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"html/template"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -18,15 +19,19 @@ import (
 	"github.com/yuin/goldmark/text"
 )
 
-var md = goldmark.New(
-	goldmark.WithExtensions(extension.GFM),
-	goldmark.WithParserOptions(parser.WithAutoHeadingID()),
-)
+// md is built on first use: building GFM's parser costs start-up time
+// that commands which render no Markdown should not pay.
+var md = sync.OnceValue(func() goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+	)
+})
 
 // ToHTML renders src. The result is safe to embed in a page.
 func ToHTML(src []byte) (template.HTML, error) {
 	var b bytes.Buffer
-	if err := md.Convert(src, &b); err != nil {
+	if err := md().Convert(src, &b); err != nil {
 		return "", err
 	}
 	return template.HTML(b.String()), nil
@@ -35,7 +40,7 @@ func ToHTML(src []byte) (template.HTML, error) {
 // PlainText returns the words a reader sees in src, without markup, link
 // destinations or raw HTML: what a search index should hold of it.
 func PlainText(src []byte) string {
-	doc := md.Parser().Parse(text.NewReader(src))
+	doc := md().Parser().Parse(text.NewReader(src))
 	var b strings.Builder
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/accredit/accredit/cmd/internal/program"
 )
@@ -32,7 +33,7 @@ func (r *Report) scorecardTable() table {
 // are inline and its Content-Security-Policy forbids every request, so
 // opening it (from a CI artifact, say) fetches nothing and tells no one.
 func (r *Report) HTML(w io.Writer) error {
-	return page.Execute(w, r.pageData())
+	return page().Execute(w, r.pageData())
 }
 
 type pageData struct {
@@ -150,7 +151,10 @@ func atof(s string) float64 {
 	return f
 }
 
-var page = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+// page is parsed on first use, not at every start of the process.
+var page = sync.OnceValue(func() *template.Template { return template.Must(template.New("report").Parse(pageHTML)) })
+
+const pageHTML = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -215,4 +219,4 @@ figure{margin:1rem 0}figcaption{font-size:.9rem;color:#333}
 {{end}}</tbody></table></div>
 </body>
 </html>
-`))
+`

@@ -10,6 +10,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/safefs"
@@ -22,7 +23,9 @@ var reloadJS []byte
 //go:embed errors.html
 var errorsHTML string
 
-var errorsPage = template.Must(template.New("errors").Parse(errorsHTML))
+var errorsPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("errors").Parse(errorsHTML))
+})
 
 // maxShown is the most diagnostics the error page lists.
 const maxShown = 100
@@ -213,7 +216,7 @@ func (s *Server) problem(w http.ResponseWriter, status int, gen int64, title, in
 		data.Items = append(data.Items, it)
 	}
 	var buf bytes.Buffer
-	if err := errorsPage.Execute(&buf, data); err != nil {
+	if err := errorsPage().Execute(&buf, data); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
