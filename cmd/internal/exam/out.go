@@ -1,0 +1,185 @@
+package exam
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/accredit/accredit/cmd/internal/publish"
+	"github.com/accredit/accredit/cmd/internal/safefs"
+)
+
+// private are the folders of a program that forms may never be written
+// into: its sources (committed, some published) and its default build
+// output. Any other site accredit built is found by its marker.
+var private = []string{"programs", "partners", "content", "layouts", ".git", "build"}
+
+// RefusedError is an --out that forms will not be written to.
+type RefusedError struct {
+	Out    string
+	Reason string
+}
+
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("refusing to write the forms to %s: %s; exam forms are private", e.Out, e.Reason)
+}
+
+// Guard checks that out is a place for the private forms of an exam of
+// the program at root, before anything is read: not the root, not a
+// folder that holds it, not inside its sources or build/, not inside any
+// site accredit built (a folder holding publish.Marker, wherever build
+// --out put it), and not a file. Paths are compared with symlinks
+// resolved (publish.Resolve), so no spelling of build/ gets through. It
+// returns out resolved.
+func Guard(root, out string) (string, error) {
+	abs, err := resolve(out)
+	if err != nil {
+		return "", err
+	}
+	rootAbs, err := resolve(root)
+	if err != nil {
+		return "", err
+	}
+	refuse := func(reason string) (string, error) { return "", &RefusedError{Out: out, Reason: reason} }
+	if abs == rootAbs {
+		return refuse("it is the program's root, which is committed")
+	}
+	if publish.Below(abs, rootAbs) {
+		return refuse("it holds the program's root")
+	}
+	for _, dir := range private {
+		if d := filepath.Join(rootAbs, dir); abs == d || publish.Below(d, abs) {
+			return refuse("it is inside the program's " + dir + "/ folder")
+		}
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if fi, err := os.Lstat(filepath.Join(d, publish.Marker)); err == nil && fi.Mode().IsRegular() {
+			return refuse("it is inside a site accredit built (" + d + ")")
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if fi, err := os.Lstat(abs); err == nil && !fi.IsDir() {
+		return refuse("it is a file, not a folder")
+	}
+	return abs, nil
+}
+
+func resolve(p string) (string, error) {
+	abs, err := publish.Resolve(p)
+	var d *publish.DanglingError
+	if errors.As(err, &d) {
+		return "", &RefusedError{Out: d.Path, Reason: "it is a symlink to nothing"}
+	}
+	return abs, err
+}
+
+// WriteDir writes files into dir (resolved by Guard), which must be new
+// or empty: the files of an earlier draw, mixed with these, would be
+// imported with them. dir is created readable by its owner only. Every
+// file is written through an os.Root of dir (no path or link leads out of
+// it) under a temporary name, created exclusively, and renamed into place
+// once complete, so that an importer never sees half a file.
+func WriteDir(dir string, files []File) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	f, err := r.Open(".")
+	if err != nil {
+		return err
+	}
+	names, err := f.Readdirnames(1)
+	f.Close()
+	if len(names) > 0 {
+		return &RefusedError{Out: dir, Reason: "it is not empty (it holds " + names[0] + "); draw into a new or empty folder"}
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	for _, file := range files {
+		if err := writeFile(r, file); err != nil {
+			return fmt.Errorf("%s: %w", filepath.Join(dir, file.Name), err)
+		}
+	}
+	return nil
+}
+
+func writeFile(r *os.Root, file File) error {
+	if !plainName(file.Name) {
+		return fmt.Errorf("not a plain file name")
+	}
+	var rnd [8]byte
+	rand.Read(rnd[:])
+	tmp := ".draw-" + hex.EncodeToString(rnd[:])
+	f, err := r.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	defer r.Remove(tmp) // after a rename, nothing is left to remove
+	if _, err := f.Write(file.Data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if fi, err := r.Lstat(file.Name); err == nil && !fi.Mode().IsRegular() {
+		return errors.New("it exists and is not a regular file")
+	}
+	return r.Rename(tmp, file.Name)
+}
+
+// plainName reports whether name names a file directly in a folder.
+func plainName(name string) bool {
+	return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, `/\`+"\x00")
+}
+
+// maxFile caps a file read back: the largest item or form is far below.
+const maxFile = 64 << 20
+
+// Reread reads back every file WriteDir wrote into dir, through package
+// safefs (a link or anything but a regular file is refused), and checks
+// that each holds what was written and that the whole is a package an
+// importer accepts: CheckQTI for qti, CheckJSON for json, each against
+// the drawing.
+func (d *Drawing) Reread(dir, format string, files []File) error {
+	got := map[string][]byte{}
+	for _, f := range files {
+		data, err := safefs.ReadFileAt(dir, f.Name, maxFile)
+		if err != nil {
+			return fmt.Errorf("reading back %s: %w", filepath.Join(dir, f.Name), err)
+		}
+		if !bytes.Equal(data, f.Data) {
+			return fmt.Errorf("reading back %s: it does not hold what was written", filepath.Join(dir, f.Name))
+		}
+		got[f.Name] = data
+	}
+	var err error
+	switch format {
+	case "qti":
+		var p *Package
+		if p, err = CheckQTI(got); err == nil {
+			err = d.matchesQTI(p)
+		}
+	case "json":
+		err = d.checkJSON(got[JSONFile])
+	default:
+		err = fmt.Errorf("unknown format %q", format)
+	}
+	if err != nil {
+		return fmt.Errorf("checking what was written to %s: %w", dir, err)
+	}
+	return nil
+}
