@@ -2,11 +2,10 @@ package exam
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,63 +81,92 @@ func resolve(p string) (string, error) {
 }
 
 // WriteDir writes files into dir (resolved by Guard), which must be new
-// or empty: the files of an earlier draw, mixed with these, would be
-// imported with them. dir is created readable by its owner only. Every
-// file is written through an os.Root of dir (no path or link leads out of
-// it) under a temporary name, created exclusively, and renamed into place
-// once complete, so that an importer never sees half a file.
+// or an empty folder: the files of an earlier draw, mixed with these,
+// would be imported with them. The files are written into a new folder
+// beside dir (.<dir>.draw-*, readable by its owner only), each created
+// exclusively through an os.Root of that folder, so that no name or link
+// leads out of it; the folder is then renamed to dir. An importer never
+// sees half a package, and a failed draw leaves nothing at dir.
 func WriteDir(dir string, files []File) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	for _, f := range files {
+		if !plainName(f.Name) {
+			return fmt.Errorf("%q is not a plain file name", f.Name)
+		}
+	}
+	if fi, err := os.Lstat(dir); err == nil {
+		if !fi.IsDir() {
+			return &RefusedError{Out: dir, Reason: "it is not a folder"}
+		}
+		if names, err := readNames(dir); err != nil {
+			return err
+		} else if len(names) > 0 {
+			return &RefusedError{Out: dir, Reason: "it is not empty (it holds " + names[0] + "); draw into a new or empty folder"}
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	r, err := os.OpenRoot(dir)
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".draw-")
 	if err != nil {
 		return err
 	}
-	defer r.Close()
-	f, err := r.Open(".")
+	done := false
+	defer func() {
+		if !done {
+			os.RemoveAll(tmp)
+		}
+	}()
+	r, err := os.OpenRoot(tmp)
 	if err != nil {
-		return err
-	}
-	names, err := f.Readdirnames(1)
-	f.Close()
-	if len(names) > 0 {
-		return &RefusedError{Out: dir, Reason: "it is not empty (it holds " + names[0] + "); draw into a new or empty folder"}
-	}
-	if err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
 	for _, file := range files {
 		if err := writeFile(r, file); err != nil {
+			r.Close()
 			return fmt.Errorf("%s: %w", filepath.Join(dir, file.Name), err)
 		}
 	}
+	if err := r.Close(); err != nil {
+		return err
+	}
+	// Remove fails on a folder that is no longer empty: then nothing is
+	// replaced, and the rename below fails.
+	if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s: %w", dir, err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return err
+	}
+	done = true
 	return nil
 }
 
-func writeFile(r *os.Root, file File) error {
-	if !plainName(file.Name) {
-		return fmt.Errorf("not a plain file name")
+func readNames(dir string) ([]string, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
 	}
-	var rnd [8]byte
-	rand.Read(rnd[:])
-	tmp := ".draw-" + hex.EncodeToString(rnd[:])
-	f, err := r.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	defer f.Close()
+	names, err := f.Readdirnames(1)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return names, nil
+}
+
+func writeFile(r *os.Root, file File) error {
+	f, err := r.OpenFile(file.Name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
-	defer r.Remove(tmp) // after a rename, nothing is left to remove
 	if _, err := f.Write(file.Data); err != nil {
 		f.Close()
 		return err
 	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if fi, err := r.Lstat(file.Name); err == nil && !fi.Mode().IsRegular() {
-		return errors.New("it exists and is not a regular file")
-	}
-	return r.Rename(tmp, file.Name)
+	return f.Close()
 }
 
 // plainName reports whether name names a file directly in a folder.
@@ -155,9 +183,14 @@ const maxFile = 64 << 20
 // importer accepts: CheckQTI for qti, CheckJSON for json, each against
 // the drawing.
 func (d *Drawing) Reread(dir, format string, files []File) error {
+	fsys, err := safefs.Open(dir)
+	if err != nil {
+		return fmt.Errorf("reading back %s: %w", dir, err)
+	}
+	defer fsys.Close()
 	got := map[string][]byte{}
 	for _, f := range files {
-		data, err := safefs.ReadFileAt(dir, f.Name, maxFile)
+		data, err := fsys.ReadFileLimit(f.Name, maxFile)
 		if err != nil {
 			return fmt.Errorf("reading back %s: %w", filepath.Join(dir, f.Name), err)
 		}
@@ -166,7 +199,6 @@ func (d *Drawing) Reread(dir, format string, files []File) error {
 		}
 		got[f.Name] = data
 	}
-	var err error
 	switch format {
 	case "qti":
 		var p *Package

@@ -51,10 +51,14 @@ type responseDeclaration struct {
 }
 
 type outcomeDeclaration struct {
-	Identifier  string   `xml:"identifier,attr"`
-	Cardinality string   `xml:"cardinality,attr"`
-	BaseType    string   `xml:"baseType,attr"`
-	Default     []string `xml:"defaultValue>value,omitempty"`
+	Identifier  string  `xml:"identifier,attr"`
+	Cardinality string  `xml:"cardinality,attr"`
+	BaseType    string  `xml:"baseType,attr"`
+	Default     *values `xml:"defaultValue"`
+}
+
+type values struct {
+	Values []string `xml:"value"`
 }
 
 type itemBody struct {
@@ -234,7 +238,7 @@ func item(q *program.Question, id string) (*assessmentItem, error) {
 	it := &assessmentItem{XSI: nsXSI, SchemaLocation: qtiSchema, Identifier: id, Title: q.ID,
 		Response: responseDeclaration{Identifier: "RESPONSE", Cardinality: "single", BaseType: "identifier",
 			Correct: []string{choiceID(q.Answer)}},
-		Outcome:    outcomeDeclaration{Identifier: "SCORE", Cardinality: "single", BaseType: "float", Default: []string{"0"}},
+		Outcome:    outcomeDeclaration{Identifier: "SCORE", Cardinality: "single", BaseType: "float", Default: &values{[]string{"0"}}},
 		Body:       itemBody{Choice: choiceInteraction{ResponseIdentifier: "RESPONSE", MaxChoices: 1, Prompt: q.Text}},
 		Processing: responseProcessing{Template: matchTmpl},
 	}
