@@ -33,7 +33,7 @@ func (e *RefusedError) Error() string {
 // the program at root, before anything is read: not the root, not a
 // folder that holds it, not inside its sources or build/, not inside any
 // site accredit built (a folder holding publish.Marker, wherever build
-// --out put it), and not a file. Paths are compared with symlinks
+// --out put it), not a file, and not a folder with files in it. Paths are compared with symlinks
 // resolved (publish.Resolve), so no spelling of build/ gets through. It
 // returns out resolved.
 func Guard(root, out string) (string, error) {
@@ -68,7 +68,39 @@ func Guard(root, out string) (string, error) {
 	if fi, err := os.Lstat(abs); err == nil && !fi.IsDir() {
 		return refuse("it is a file, not a folder")
 	}
+	if err := emptyOrNew(abs); err != nil {
+		return "", err
+	}
 	return abs, nil
+}
+
+// NotEmptyError is an output folder that holds files already.
+type NotEmptyError struct {
+	Dir, File string
+}
+
+func (e *NotEmptyError) Error() string {
+	return fmt.Sprintf("%s is not empty (it holds %s): forms are drawn into a new or empty folder, so that no file of an earlier draw is imported with them", e.Dir, e.File)
+}
+
+// emptyOrNew returns a *NotEmptyError for a folder dir that holds a file.
+func emptyOrNew(dir string) error {
+	f, err := os.Open(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(1)
+	if len(names) > 0 {
+		return &NotEmptyError{Dir: dir, File: names[0]}
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
 }
 
 func resolve(p string) (string, error) {
@@ -93,16 +125,10 @@ func WriteDir(dir string, files []File) error {
 			return fmt.Errorf("%q is not a plain file name", f.Name)
 		}
 	}
-	if fi, err := os.Lstat(dir); err == nil {
-		if !fi.IsDir() {
-			return &RefusedError{Out: dir, Reason: "it is not a folder"}
-		}
-		if names, err := readNames(dir); err != nil {
-			return err
-		} else if len(names) > 0 {
-			return &RefusedError{Out: dir, Reason: "it is not empty (it holds " + names[0] + "); draw into a new or empty folder"}
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	if fi, err := os.Lstat(dir); err == nil && !fi.IsDir() {
+		return &RefusedError{Out: dir, Reason: "it is not a folder"}
+	}
+	if err := emptyOrNew(dir); err != nil {
 		return err
 	}
 	parent := filepath.Dir(dir)
@@ -142,19 +168,6 @@ func WriteDir(dir string, files []File) error {
 	}
 	done = true
 	return nil
-}
-
-func readNames(dir string) ([]string, error) {
-	f, err := os.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	names, err := f.Readdirnames(1)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, err
-	}
-	return names, nil
 }
 
 func writeFile(r *os.Root, file File) error {
