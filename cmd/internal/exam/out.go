@@ -193,7 +193,7 @@ const maxFile = 64 << 20
 // Reread reads back every file WriteDir wrote into dir, through package
 // safefs (a link or anything but a regular file is refused), and checks
 // that each holds what was written and that the whole is a package an
-// importer accepts: CheckQTI for qti, CheckJSON for json, each against
+// importer accepts: CheckQTI for qti, a strict decode for json, each against
 // the drawing.
 func (d *Drawing) Reread(dir, format string, files []File) error {
 	fsys, err := safefs.Open(dir)
