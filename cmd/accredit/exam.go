@@ -30,8 +30,8 @@ a topic a form's questions come in random order; choices keep the bank's.
 
 The same bank and --seed always draw the same forms (a PCG generator
 seeded with S). Without --seed a random seed is chosen and printed, with
-the command that draws the same forms again, and it is recorded in the
-output.
+the command that draws the same forms again; forms.json (--format json)
+records it too.
 
 Formats:
   qti   (default) an IMS QTI 2.1 content package, for Canvas, Moodle
