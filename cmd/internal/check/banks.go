@@ -9,6 +9,10 @@ import (
 // banks checks question banks where a program keeps them: bank-size,
 // bank-invalid for each question, bank-coverage per blueprint topic. The
 // size rules are reported at line 1 of the bank; a bad question at its key.
+// Size and coverage count active questions only: a retired question is
+// kept as a record of what was asked, never drawn again. Its topic may
+// have left the blueprint since (the usual reason to retire it), so only
+// an active question's topic must be in the blueprint.
 // It also reports an exam whose passing score is set nowhere.
 func banks(c *Context) {
 	if c.scoped {
@@ -27,8 +31,14 @@ func banks(c *Context) {
 func (c *Context) bank(e *program.Exam, b *program.Bank) {
 	factor := c.P.Policy.BankFactor
 	src := b.Src
-	if need := factor * e.Questions; len(b.Questions) < need {
-		c.report(src.At(""), "bank-size", "the bank of exam %q holds %d questions; %d x %d questions = %d are required", e.ID, len(b.Questions), factor, e.Questions, need)
+	active := 0
+	for _, q := range b.Questions {
+		if q.Active() {
+			active++
+		}
+	}
+	if need := factor * e.Questions; active < need {
+		c.report(src.At(""), "bank-size", "the bank of exam %q holds %d active questions; %d x %d questions = %d are required", e.ID, active, factor, e.Questions, need)
 	}
 	topics := map[string]int{}
 	for _, t := range e.Blueprint {
@@ -37,8 +47,10 @@ func (c *Context) bank(e *program.Exam, b *program.Bank) {
 	for i, q := range b.Questions {
 		at := "questions[" + strconv.Itoa(i) + "]"
 		if _, ok := topics[q.Topic]; ok {
-			topics[q.Topic]++
-		} else if len(e.Blueprint) > 0 && q.Topic != "" {
+			if q.Active() {
+				topics[q.Topic]++
+			}
+		} else if q.Active() && len(e.Blueprint) > 0 && q.Topic != "" {
 			c.report(src.At(at+".topic"), "bank-invalid", "question %q: topic %q is not in the blueprint of exam %q", q.ID, q.Topic, e.ID)
 		}
 		if src.Has(at + ".choices") {
@@ -62,7 +74,7 @@ func (c *Context) bank(e *program.Exam, b *program.Bank) {
 		// ceil(factor x questions x weight / 100)
 		need := (factor*e.Questions*t.Weight + 99) / 100
 		if got := topics[t.Topic]; got < need {
-			c.report(src.At(""), "bank-coverage", "topic %q of exam %q holds %d questions; its weight of %d %% needs %d", t.Topic, e.ID, got, t.Weight, need)
+			c.report(src.At(""), "bank-coverage", "topic %q of exam %q holds %d active questions; its weight of %d %% needs %d", t.Topic, e.ID, got, t.Weight, need)
 		}
 	}
 }

@@ -18,6 +18,11 @@ func futureDates(c *Context) {
 	if !c.scoped {
 		for _, e := range c.P.Exams {
 			check(e.Src, "reviewed", e.Reviewed)
+			if e.Bank != nil {
+				for i, q := range e.Bank.Questions {
+					check(e.Bank.Src, "questions["+strconv.Itoa(i)+"].reviewed", q.Reviewed)
+				}
+			}
 		}
 	}
 	for _, pa := range c.partners() {
@@ -53,7 +58,10 @@ func lastKey(path string) string {
 }
 
 // reviewStale warns about question banks not reviewed within review_days
-// (the framework's quarterly review cycle).
+// (the framework's quarterly review cycle): an exam's reviewed date, and
+// the reviewed date of each active question that records its own (a
+// question without one is covered by its exam's). Retired questions are
+// never asked again, so their reviews do not go stale.
 func reviewStale(c *Context) {
 	if c.scoped {
 		return
@@ -66,6 +74,14 @@ func reviewStale(c *Context) {
 			c.report(e.Src.At(""), "review-stale", "exam %q has no reviewed date: record the last review of its questions", e.ID)
 		case c.AsOf.Sub(e.Reviewed) > days:
 			c.report(e.Src.At("reviewed"), "review-stale", "exam %q was last reviewed %s, %d days before %s (review_days is %d)", e.ID, e.Reviewed, c.AsOf.Sub(e.Reviewed), c.AsOf, days)
+		}
+		if e.Bank == nil {
+			continue
+		}
+		for i, q := range e.Bank.Questions {
+			if q.Active() && q.Reviewed.Valid() && c.AsOf.Sub(q.Reviewed) > days {
+				c.report(e.Bank.Src.At("questions["+strconv.Itoa(i)+"].reviewed"), "review-stale", "question %q of exam %q was last reviewed %s, %d days before %s (review_days is %d)", q.ID, e.ID, q.Reviewed, c.AsOf.Sub(q.Reviewed), c.AsOf, days)
+			}
 		}
 	}
 }

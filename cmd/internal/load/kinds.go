@@ -269,6 +269,12 @@ func (f *file) bank(data []byte) any {
 		f.require(at, "id", "topic", "text", "choices", "answer")
 		f.nonEmpty(at+".id", q.ID)
 		f.nonEmpty(at+".text", q.Text)
+		f.nonEmpty(at+".author", q.Author)
+		f.date(at+".reviewed", q.Reviewed)
+		f.oneOf(at+".status", q.Status, program.QuestionStatuses)
+		if q.Status == "" {
+			q.Status = program.QuestionActive
+		}
 	}
 	return b
 }

@@ -442,5 +442,39 @@ type Question struct {
 	Text    string   `toml:"text"`
 	Choices []string `toml:"choices"`
 	Answer  int      `toml:"answer"`
-	Pos     Pos      `toml:"-"`
+	// Author is the subject matter expert who wrote the question; the
+	// framework asks for experts from product, sales and customer success.
+	Author string `toml:"author"`
+	// Reviewed is the question's own last review; zero when the exam's
+	// reviewed date covers it.
+	Reviewed date.Date `toml:"reviewed"`
+	// Status is QuestionActive (the default) or QuestionRetired: a retired
+	// question stays in the bank, as a record of what was asked, but counts
+	// toward no rule and is never drawn onto a form.
+	Status string `toml:"status"`
+	Pos    Pos    `toml:"-"`
+}
+
+// Question statuses.
+const (
+	QuestionActive  = "active"
+	QuestionRetired = "retired"
+)
+
+// QuestionStatuses are the values a question's status may take.
+var QuestionStatuses = []string{QuestionActive, QuestionRetired}
+
+// Active reports whether the question may be drawn and counts toward the
+// bank's size and coverage.
+func (q *Question) Active() bool { return q.Status != QuestionRetired }
+
+// Active returns the bank's active questions, in bank order.
+func (b *Bank) Active() []*Question {
+	qs := make([]*Question, 0, len(b.Questions))
+	for _, q := range b.Questions {
+		if q.Active() {
+			qs = append(qs, q)
+		}
+	}
+	return qs
 }
