@@ -94,7 +94,7 @@ func TestPlanInlineArray(t *testing.T) {
 	})
 	asOf, _ := date.Parse("2025-06-01")
 	d, _ := date.Parse("2025-03-01")
-	plan, err := PlanImport(root, []Row{{Line: 2, Kind: Exam, Partner: "a", Person: "x", ID: "e1", Date: d, Score: 80}}, asOf, Options{})
+	plan, err := PlanImport(root, []Row{{Line: 2, Kind: Exam, Partner: "a", Person: "x", ID: "e1", Date: d, Values: []record.KV{{Key: "score", Value: 80}}}}, asOf, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestPlanPostcondition(t *testing.T) {
 	})
 	asOf, _ := date.Parse("2025-06-01")
 	d, _ := date.Parse("2025-03-01")
-	rows := []Row{{Line: 2, Kind: Exam, Partner: "a", Person: "x", ID: "e1", Date: d, Score: 80}}
+	rows := []Row{{Line: 2, Kind: Exam, Partner: "a", Person: "x", ID: "e1", Date: d, Values: []record.KV{{Key: "score", Value: 80}}}}
 	for _, tc := range []struct {
 		name   string
 		editor func([]byte, string, ...record.KV) []byte
@@ -168,8 +168,8 @@ func TestWriteChanged(t *testing.T) {
 	asOf, _ := date.Parse("2025-06-01")
 	d, _ := date.Parse("2025-03-01")
 	plan, err := PlanImport(root, []Row{
-		{Line: 2, Kind: Exam, Partner: "a", Person: "x", ID: "e1", Date: d, Score: 80},
-		{Line: 3, Kind: Exam, Partner: "a", Person: "y", ID: "e1", Date: d, Score: 80},
+		{Line: 2, Kind: Exam, Partner: "a", Person: "x", ID: "e1", Date: d, Values: []record.KV{{Key: "score", Value: 80}}},
+		{Line: 3, Kind: Exam, Partner: "a", Person: "y", ID: "e1", Date: d, Values: []record.KV{{Key: "score", Value: 80}}},
 	}, asOf, Options{})
 	if err != nil || len(plan.Files) != 2 {
 		t.Fatalf("plan: %v, %d files", err, len(plan.Files))
