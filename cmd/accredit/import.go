@@ -193,6 +193,10 @@ func columnHelp(env *base.Env, name string, ce *importcsv.ColumnError) {
 		var maps []string
 		found := 0
 		for _, field := range group {
+			if slices.Contains(ce.Found, field) {
+				found++
+				continue
+			}
 			col := diag.Suggest(field, ce.Header)
 			if col == "" {
 				col = strings.ToUpper(field) + "-COLUMN"

@@ -87,6 +87,7 @@ type Row struct {
 type ColumnError struct {
 	Header []string   // the header row's names, trimmed
 	Need   [][]string // fields, any one group of which would do
+	Found  []string   // the fields whose columns are there
 	Msg    string
 }
 
@@ -251,7 +252,13 @@ func columns(header []string, m Mapping) (map[string]int, error) {
 		for i, h := range header {
 			trimmed[i] = strings.TrimSpace(h)
 		}
-		return &ColumnError{Header: trimmed, Need: need, Msg: fmt.Sprintf(format, alts[0])}
+		var found []string
+		for _, f := range Fields {
+			if has(f) {
+				found = append(found, f)
+			}
+		}
+		return &ColumnError{Header: trimmed, Need: need, Found: found, Msg: fmt.Sprintf(format, alts[0])}
 	}
 	what := [][]string{}
 	anyKind := false

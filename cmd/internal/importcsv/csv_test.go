@@ -97,6 +97,24 @@ func TestParse(t *testing.T) {
 			want: []string{"2 a@x// exam e1 2025-03-01 score 90", "3 a@x// course c1 completed 2025-03-02", "4 !neither an exam, a course, an assessment nor evidence"},
 		},
 		{
+			name: "assessments and evidence",
+			csv: "email,assessment,evidence,date,passed,reviewer,title\n" +
+				"a@x,k1,,2025-03-01,Pass,Sam,\n" +
+				"a@x,k1,,2025-03-01,no,,\n" +
+				"a@x,,e1,2025-03-02,,,Deal\n" +
+				"a@x,k1,,2025-03-01,,,\n" +
+				"a@x,k1,e1,2025-03-01,yes,,\n" +
+				"a@x,,e1,2025-03-02,,,\"two\nlines\"\n",
+			want: []string{
+				`2 a@x// assessment k1 2025-03-01 passed reviewer "Sam"`,
+				"3 a@x// assessment k1 2025-03-01 not passed",
+				`4 a@x// evidence e1 2025-03-02 title "Deal"`,
+				"5 !an assessment row without a passed (yes or no)",
+				"6 !both an assessment (k1) and evidence (e1): one result a row",
+				`7 !title "two\nlines": a line break in a one-line value`,
+			},
+		},
+		{
 			name: "tabs",
 			csv:  "email\tcourse\tdate\na@x\tc1\t2025-03-01\n",
 			want: []string{"2 a@x// course c1 completed 2025-03-01"},
@@ -165,6 +183,7 @@ func sortByLine(s []string) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("email,exam,course,date,score,proctoring\na@x,e1,,2025-03-01,82,live\nb@x,,c1,2025-03-02,,\n"), "")
 	f.Add([]byte("Login;Kind;Item;When\na;exam;e;2025-01-01T00:00\n"), "email=Login,type=Kind,exam=Item,course=Item,date=When")
+	f.Add([]byte("email,type,id,date,passed,title\na,assessment,k,2025-01-01,yes,\na,evidence,e,2025-01-01,,t\n"), "")
 	f.Add([]byte("\ufeffpartner,person,course,date\n\"a\nb\",p,c,2025-01-01\n"), "score=x")
 	f.Fuzz(func(t *testing.T, data []byte, mapping string) {
 		m := DefaultMapping()
