@@ -311,3 +311,18 @@ func TestTaplo(t *testing.T) {
 		t.Errorf("the exam rule does not leave the banks out:\n%s", data)
 	}
 }
+
+// BenchmarkSchema is the work of accredit schema on the example program:
+// its definitions read (no partner or person file) and every schema
+// generated. The figure to hold is 100 ms for the whole command.
+func BenchmarkSchema(b *testing.B) {
+	for b.Loop() {
+		p, _, err := load.LoadWith(root, load.Options{Only: func(string, string) bool { return false }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Generate(load.FileKinds(), IDsOf(p)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
