@@ -3,12 +3,16 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/accredit/accredit/cmd/internal/author"
+	"github.com/accredit/accredit/cmd/internal/credid"
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/record"
 )
 
 // grantHint returns "; did you mean --flag X?" for the first id of a grant
@@ -79,4 +83,76 @@ func entries(dir string, keep func(os.DirEntry) (string, bool)) []string {
 		}
 	}
 	return out
+}
+
+// credentialHint returns "; did you mean ID?" for the id given to renew
+// or revoke when it is written nowhere in the program (a symbol typed
+// wrong: no credential has it, or its check symbol fails) and a
+// credential a symbol or two from it is: the suggestion is always an id
+// some [[certifications]] block writes, never one made up. It reads
+// every person file, but only after the command failed.
+func credentialHint(root, typed string) string {
+	want := looseID(typed)
+	if want == "" {
+		return ""
+	}
+	var mu sync.Mutex
+	var ids []string
+	err := record.EachPerson(root, func(rel string, data []byte) {
+		ms := credentialLine.FindAllSubmatch(data, -1)
+		mu.Lock()
+		defer mu.Unlock()
+		for _, m := range ms {
+			ids = append(ids, string(m[1]))
+		}
+	})
+	if err != nil {
+		return ""
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	keys := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if credid.Validate(id) != nil {
+			continue
+		}
+		k := strings.ReplaceAll(id, "-", "")
+		if k == want {
+			return "" // it is written: the failure is about something else
+		}
+		keys = append(keys, k)
+	}
+	s := diag.Suggest(want, keys)
+	if s == "" {
+		return ""
+	}
+	return "; did you mean " + s[:4] + "-" + s[4:8] + "-" + s[8:] + "?"
+}
+
+// credentialLine is a credential's own id line in a person file.
+var credentialLine = regexp.MustCompile(`(?m)^[ \t]*id[ \t]*=[ \t]*"([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})"`)
+
+// looseID reads an id as a lookup does (lower case, I and L for 1, O for
+// 0, hyphens and blanks left out) without judging its check symbol, or
+// "" for what is not twelve symbols.
+func looseID(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		switch r {
+		case '-', ' ', '\t':
+			continue
+		case 'I', 'L':
+			r = '1'
+		case 'O':
+			r = '0'
+		}
+		if !strings.ContainsRune("0123456789ABCDEFGHJKMNPQRSTVWXYZ", r) {
+			return ""
+		}
+		b.WriteRune(r)
+	}
+	if b.Len() != 12 {
+		return ""
+	}
+	return b.String()
 }

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/csv"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -16,12 +16,13 @@ import (
 )
 
 var cmdImport = &base.Command{
-	UsageLine: "import FILE.csv [--map FIELD=COLUMN,...] [--delimiter C] [--root DIR] [--dry-run]",
-	Short:     "import exam results and course completions from a CSV export",
-	Long: `Import brings exam results and course completions exported by an LMS or a
-proctoring provider into people's files: each row becomes an [[exams]] or
-a [[training]] block appended to the person's file, in date order, with
-every other byte of the file kept as it was.
+	UsageLine: "import FILE.csv [--map FIELD=COLUMN,...] [--delimiter C] [--create-people] [--root DIR] [--dry-run]",
+	Short:     "import results, course completions and evidence from a CSV export",
+	Long: `Import brings results exported by an LMS, a proctoring provider or a
+review tool into people's files: each row becomes an [[exams]],
+[[training]], [[assessments]] or [[evidence]] block appended to the
+person's file, in date order, with every other byte of the file kept as
+it was.
 
 The CSV has a header row. Its columns are found by name (case and
 surrounding blanks ignored; other columns are ignored):
@@ -29,31 +30,45 @@ surrounding blanks ignored; other columns are ignored):
   email       the person's e-mail, as in their file (matched without case)
   partner     the partner id      } instead of, or as well as, email:
   person      the person id       } partners/<partner>/people/<person>.toml
-  type        exam or course (optional: by default a row is an exam when
-              its exam cell is filled, a course when its course cell is)
+  name        the person's name, for --create-people
+  type        exam, course, assessment or evidence (optional: by default
+              a row is of the kind whose id cell below is filled)
   exam        the exam id
   course      the course id
-  id          with a type column: the exam or course id, in one column
+  assessment  the assessment kind id
+  evidence    the evidence kind id
+  id          with a type column: the id, in one column for every kind
   date        YYYY-MM-DD (the date part of a date-time is taken as written)
   score       exams: a whole percentage, 0 to 100 ("82" or "82%")
   proctoring  exams, optional: self, live or in-person
+  passed      assessments: yes or no (also true/false, pass/fail, 1/0)
+  reviewer    assessments, optional: who reviewed it
+  title       evidence, optional (private: never published)
 
 --map renames columns: --map email=Login,score=Result,date="Completed on".
 The separator is whichever of comma, semicolon and tab the header row
 holds most of, unless --delimiter names it.
-With a type column, exam and course may be the same column
+With a type column, the id columns may be one column
 (--map exam=Item,course=Item).
 
 Import is idempotent: a result already recorded (the same exam on the same
-day with the same score; the same course completed on the same day) is not
-added again, so a second run of the same file changes nothing. An attempt
-of the same exam on the same day with another score is a conflict.
+day with the same score; the same course completed on the same day; the
+same assessment on the same day with the same outcome; evidence of the
+same kind, day and title) is not added again, so a second run of the same
+file changes nothing. The same exam or assessment on the same day with
+another score or outcome is a conflict.
+
+--create-people: a row naming its person by partner and person id whose
+file does not exist creates partners/<partner>/people/<person>.toml with
+the row's name (required) and e-mail, private (public = false) until the
+person consents. Without it, such a row is a problem.
 
 Every problem is reported as FILE.csv:LINE: message: an unknown person
-(no file, no one with that e-mail, or several), exam or course, a bad
-date, score or mode, a date after today, a conflict. If there is any,
-nothing is written (exit 1). Otherwise every file is written all or
-nothing. --dry-run prints the same report and writes nothing.
+(no file, no one with that e-mail, or several), partner, exam, course or
+kind, a bad date, score, mode or outcome, a date after today, a conflict.
+If there is any, nothing is written (exit 1). Otherwise every file is
+written all or nothing. --dry-run prints the same report and writes
+nothing.
 
 Import records facts; it does not judge them. Run "accredit check"
 afterwards: a retake too soon is still an attempt, and check reports it.
@@ -68,6 +83,7 @@ var (
 	importMap       = &mappingFlag{m: importcsv.DefaultMapping()}
 	importDelimiter = cmdImport.Flag.String("delimiter", "", "the field separator `C` (default: whichever of , ; and tab the header row holds most of)")
 	importDryRun    = cmdImport.Flag.Bool("dry-run", false, "print what would be imported and write nothing")
+	importCreate    = cmdImport.Flag.Bool("create-people", false, "create the file of a person a row names by partner and person id, from its name and email")
 )
 
 func init() {
@@ -95,8 +111,9 @@ func runImport(env *base.Env, args []string) int {
 	f.Close()
 	if err != nil {
 		env.Errorf(cmdImport, "%s: %v", name, err)
-		if m := missingFields.FindAllStringSubmatch(err.Error(), -1); m != nil && strings.HasPrefix(err.Error(), "line 1: no column") {
-			columnHelp(env, name, comma, m)
+		var ce *importcsv.ColumnError
+		if errors.As(err, &ce) {
+			columnHelp(env, name, ce)
 		}
 		return base.ExitUsage
 	}
@@ -112,7 +129,7 @@ func runImport(env *base.Env, args []string) int {
 	if !programFound(env, cmdImport) {
 		return base.ExitUsage
 	}
-	plan, err := importcsv.PlanImport(*importRoot, rows, date.Today(), importcsv.Options{IndexCache: cacheFile(env, *importRoot, ".people")})
+	plan, err := importcsv.PlanImport(*importRoot, rows, date.Today(), importcsv.Options{IndexCache: cacheFile(env, *importRoot, ".people"), CreatePeople: *importCreate})
 	if err != nil {
 		env.Errorf(cmdImport, "%v", explainRoot(err))
 		return base.ExitUsage
@@ -126,7 +143,12 @@ func runImport(env *base.Env, args []string) int {
 		return base.ExitProblems
 	}
 	var b strings.Builder
+	created := 0
 	for _, fp := range plan.Files {
+		if fp.New {
+			created++
+			printLine(&b, "%s: new person (--create-people)", fp.File)
+		}
 		for _, r := range fp.Added {
 			printLine(&b, "%s: + %s (%s:%d)", fp.File, r, name, r.Line)
 		}
@@ -134,6 +156,9 @@ func runImport(env *base.Env, args []string) int {
 	fmt.Fprint(env.Stdout, b.String())
 	n := plan.Records()
 	summary := fmt.Sprintf("%d %s into %d %s", n, plural(n, "record"), len(plan.Files), plural(len(plan.Files), "file"))
+	if created > 0 {
+		summary += fmt.Sprintf(", %d of them new", created)
+	}
 	if k := len(plan.Present); k > 0 {
 		summary += fmt.Sprintf("; %d %s already recorded", k, plural(k, "row"))
 	}
@@ -149,63 +174,47 @@ func runImport(env *base.Env, args []string) int {
 	return base.ExitOK
 }
 
-// missingFields finds the fields importcsv names in a missing-column
-// error: `email (column "email")`.
-var missingFields = regexp.MustCompile(`(\w+) \(column "[^"]*"\)`)
-
 // columnHelp follows a missing-column error with the header the file
 // has and the --map that would read it: an LMS export names its columns
-// its own way ("Login", "Completed on"), and the fix is one flag.
-func columnHelp(env *base.Env, name string, comma rune, missing [][]string) {
-	f, err := importcsv.Open(name)
-	if err != nil {
-		return
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
-	if comma != 0 {
-		r.Comma = comma
-	}
-	header, err := r.Read()
-	if err != nil {
-		return
-	}
-	if comma == 0 && len(header) == 1 {
-		// The header row was not split: try the other separators, as
-		// the parser does.
-		for _, c := range []rune{';', '\t'} {
-			if parts := strings.Split(header[0], string(c)); len(parts) > 1 {
-				header = parts
-				break
-			}
-		}
-	}
+// its own way ("Login", "Completed on"), and the fix is one flag. Of the
+// groups of fields that would do, the one whose columns the header most
+// nearly has is shown; a field with no near column gets a placeholder.
+func columnHelp(env *base.Env, name string, ce *importcsv.ColumnError) {
 	var cols []string
-	for i, h := range header {
-		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+	for _, h := range ce.Header {
 		if h != "" {
 			cols = append(cols, strconv.Quote(h))
-			header[i] = h
 		}
 	}
-	printLine(env.Stderr, "the header row of %s has %d columns: %s", name, len(cols), strings.Join(cols, ", "))
-	var maps []string
-	for _, m := range missing {
-		field := m[1]
-		col := diag.Suggest(field, header)
-		if col == "" {
-			col = strings.ToUpper(field) + "-COLUMN"
-		} else if strings.ContainsAny(col, " ,=\"") {
-			col = strconv.Quote(col)
+	printLine(env.Stderr, "the header row of %s has %d %s: %s", name, len(cols), plural(len(cols), "column"), strings.Join(cols, ", "))
+	var best []string
+	bestFound := -1
+	for _, group := range ce.Need {
+		var maps []string
+		found := 0
+		for _, field := range group {
+			if slices.Contains(ce.Found, field) {
+				found++
+				continue
+			}
+			col := diag.Suggest(field, ce.Header)
+			if col == "" {
+				col = strings.ToUpper(field) + "-COLUMN"
+			} else {
+				found++
+				if strings.ContainsAny(col, " ,=\"") {
+					col = strconv.Quote(col)
+				}
+			}
+			maps = append(maps, field+"="+col)
 		}
-		maps = append(maps, field+"="+col)
-		if len(maps) == 1 && strings.HasPrefix(m[0], "email") {
-			break // who: e-mail alone is enough
+		// Only a group wholly found beats the first: half a pair of
+		// columns is no better a guess than the first way.
+		if bestFound < 0 || found == len(group) && found > bestFound {
+			best, bestFound = maps, found
 		}
 	}
-	printLine(env.Stderr, "name the column of each field with --map, e.g. --map %s", strings.Join(maps, ","))
+	printLine(env.Stderr, "name the column of each field with --map, e.g. --map %s", strings.Join(best, ","))
 }
 
 func sortedProblems(ps []importcsv.Problem) []importcsv.Problem {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"io"
 
 	"github.com/accredit/accredit/cmd/internal/author"
@@ -67,6 +69,12 @@ func runRenew(env *base.Env, args []string) int {
 	}
 	today := date.Today()
 	e, err := author.PlanRenew(*renewRoot, id, dateOr(renewIssued, today), renewWaive.values, *renewReason, today, cacheFile(env, *renewRoot, ".people"))
+	var ref *author.Refusal
+	if err != nil && !errors.As(err, &ref) {
+		if hint := credentialHint(*renewRoot, id); hint != "" {
+			err = fmt.Errorf("%w%s", err, hint)
+		}
+	}
 	return finishEdit(env, cmdRenew, e, err, *renewDryRun, func(w io.Writer) {
 		verb := "renewed"
 		if *renewDryRun {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"io"
 
 	"github.com/accredit/accredit/cmd/internal/author"
@@ -63,6 +65,12 @@ func runRevoke(env *base.Env, args []string) int {
 	}
 	today := date.Today()
 	e, err := author.PlanRevoke(*revokeRoot, id, dateOr(revokeDate, today), *revokeReason, today, cacheFile(env, *revokeRoot, ".people"))
+	var ref *author.Refusal
+	if err != nil && !errors.As(err, &ref) {
+		if hint := credentialHint(*revokeRoot, id); hint != "" {
+			err = fmt.Errorf("%w%s", err, hint)
+		}
+	}
 	return finishEdit(env, cmdRevoke, e, err, *revokeDryRun, func(w io.Writer) {
 		verb := "revoked"
 		if *revokeDryRun {

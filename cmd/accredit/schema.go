@@ -24,11 +24,13 @@ program into --out (default schemas/ under the root):
   partner.schema.json   the front matter of partners/*/partner.md
   person.schema.json    partners/*/people/*.toml
   page.schema.json      the front matter of content/**/*.md
+  metrics.schema.json   partners/*/metrics.toml (a partner's scorecard)
 
 They are generated from the types the loader decodes the files into, so
 they know exactly its keys, and they list the program's own ids where a
 key names one (tracks, levels, exams, courses, assessment and evidence
-kinds, certifications): an editor completes them and marks a mistake as
+kinds, certifications), dates as YYYY-MM-DD and a scorecard's figures
+with check's ranges: an editor completes them and marks a mistake as
 you type. The .taplo.toml that init writes points TOML editors built on
 Taplo (VS Code's Even Better TOML) at them. Run schema again after adding
 or renaming a track, level, exam or course. accredit check remains the

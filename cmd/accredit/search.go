@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/accredit/accredit/cmd/internal/base"
@@ -69,6 +70,10 @@ func runSearch(env *base.Env, args []string) int {
 			cmdSearch.ShortUsage(env.Stderr)
 			return base.ExitUsage
 		}
+		if !slices.Contains(search.Facets, k) {
+			env.Errorf(cmdSearch, "--filter %q: unknown facet %q%s; the facets are %s", f, k, diag.DidYouMean(k, search.Facets), strings.Join(search.Facets, ", "))
+			return base.ExitUsage
+		}
 		q.Filters[k] = append(q.Filters[k], v)
 	}
 	res, err := loadAndCheck(env, searchProgram.root, searchProgram.date())
@@ -85,7 +90,8 @@ func runSearch(env *base.Env, args []string) int {
 		env.Errorf(cmdSearch, "%v", err)
 		return base.ExitProblems
 	}
-	ix, err := search.New(search.Docs(st))
+	docs, labels := search.Docs(st)
+	ix, err := search.New(docs, labels)
 	if err != nil {
 		env.Errorf(cmdSearch, "%v", err)
 		return base.ExitUsage
@@ -104,6 +110,7 @@ func runSearch(env *base.Env, args []string) int {
 		printSearch(env, ix, r)
 	}
 	if r.Total == 0 {
+		filterHints(env, q.Filters, docs)
 		return base.ExitProblems
 	}
 	return base.ExitOK
@@ -145,5 +152,27 @@ func printSearch(env *base.Env, ix *search.Index, r *search.Result) {
 			parts = append(parts, fmt.Sprintf("%s %d", label, counts[v]))
 		}
 		printLine(w, "%s: %s", f, strings.Join(parts, ", "))
+	}
+}
+
+// filterHints explains an empty result by a filter value that no
+// document has, with the nearest one that some document has
+// ("--filter tier=gld": no result has tier "gld"; did you mean "gold"?).
+func filterHints(env *base.Env, filters map[string][]string, docs []*search.Doc) {
+	for i, f := range search.Facets {
+		if len(filters[f]) == 0 {
+			continue
+		}
+		var values []string
+		for _, d := range docs {
+			values = append(values, d.Facets[i]...)
+		}
+		slices.Sort(values)
+		values = slices.Compact(values)
+		for _, v := range filters[f] {
+			if !slices.Contains(values, v) {
+				printLine(env.Stderr, "no result has %s %q%s", f, v, diag.DidYouMean(v, values))
+			}
+		}
 	}
 }

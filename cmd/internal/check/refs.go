@@ -37,7 +37,7 @@ func unknownReference(c *Context) {
 			}
 			for _, pre := range ce.Prerequisites {
 				if tr, lv, ok := strings.Cut(pre, "/"); ok && p.Certification(pre) == nil && !c.unreadTrack(tr) {
-					c.report(t.Src.At(at+".prerequisites"), "unknown-reference", "prerequisite %q: no certification of track %q at level %q", pre, tr, lv)
+					c.report(t.Src.At(at+".prerequisites"), "unknown-reference", "prerequisite %q: no certification of track %q at level %q%s", pre, tr, lv, c.didYouMean("certification", pre))
 				}
 			}
 			c.requirementRefs(t.Src, at, &ce.Requirements)
@@ -135,7 +135,7 @@ func (c *Context) reportRef(pos program.Pos, what, format string, args ...any) {
 }
 
 // didYouMean returns `; did you mean "X"?` for an id of kind (track,
-// level, course, exam, assessment, evidence) a letter or two from one the
+// level, certification "track/level", course, exam, assessment, evidence) a letter or two from one the
 // program defines, or "". The ids are sorted and without repeats: the
 // nearest of equally near ones is the first alphabetically.
 func (c *Context) didYouMean(kind, id string) string {
@@ -145,6 +145,9 @@ func (c *Context) didYouMean(kind, id string) string {
 		add := func(k, id string) { c.ids[k] = append(c.ids[k], id) }
 		for _, t := range p.Tracks {
 			add("track", t.ID)
+			for _, ce := range t.Certifications {
+				add("certification", t.ID+"/"+ce.Level)
+			}
 			for _, co := range t.Courses {
 				add("course", co.ID)
 			}

@@ -8,14 +8,33 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/record"
 )
 
-// Fields are the things a row can say, in the order of the documentation.
-var Fields = []string{"email", "partner", "person", "type", "exam", "course", "id", "date", "score", "proctoring"}
+// Fields are the things a row can say, in the order of the
+// documentation: who, the person's name (for --create-people), what
+// (a type and each kind's id column, or one id column), when, and the
+// columns of each kind's other keys.
+var Fields = fields()
+
+func fields() []string {
+	out := []string{"email", "partner", "person", "name", "type"}
+	for _, k := range Kinds {
+		out = append(out, k.Name)
+	}
+	out = append(out, "id", "date")
+	for _, k := range Kinds {
+		for _, c := range k.Cols {
+			if !slices.Contains(out, c.Field) {
+				out = append(out, c.Field)
+			}
+		}
+	}
+	return out
+}
 
 // Mapping maps each field to the header of the column that holds it.
 type Mapping map[string]string
@@ -50,34 +69,29 @@ func (m Mapping) Set(spec string) error {
 	return nil
 }
 
-// Kinds of rows.
-const (
-	Exam   = "exam"
-	Course = "course"
-)
-
 // Row is one result read from the CSV.
 type Row struct {
 	Line int // the CSV line the row starts on
-	Kind string
+	Kind *Kind
 	// Who: an e-mail, or a partner and person id (or all three).
 	Email, Partner, Person string
-	ID                     string // the exam or course id
+	Name                   string // the person's name, to create them (--create-people)
+	ID                     string // the exam, course, assessment or evidence kind id
 	Date                   date.Date
-	Score                  int    // exams only
-	Proctoring             string // exams only, may be empty
+	Values                 []record.KV // the kind's other columns the row fills, in Cols order
 }
 
-func (r Row) String() string {
-	if r.Kind == Course {
-		return fmt.Sprintf("course %s completed %s", r.ID, r.Date)
-	}
-	s := fmt.Sprintf("exam %s %s score %d", r.ID, r.Date, r.Score)
-	if r.Proctoring != "" {
-		s += " " + r.Proctoring
-	}
-	return s
+// ColumnError is a header that lacks the columns for a field a row
+// needs: it says what was found and which fields would do, so that the
+// user can be told the --map that reads the file.
+type ColumnError struct {
+	Header []string   // the header row's names, trimmed
+	Need   [][]string // fields, any one group of which would do
+	Found  []string   // the fields whose columns are there
+	Msg    string
 }
+
+func (e *ColumnError) Error() string { return "line 1: " + e.Msg }
 
 // Problem is something wrong with one row (or the header, line 1).
 type Problem struct {
@@ -138,7 +152,7 @@ func Parse(r io.Reader, m Mapping, comma rune) ([]Row, []Problem, error) {
 		if allEmpty(rec) {
 			continue
 		}
-		row, msgs := parseRow(cell, col)
+		row, msgs := parseRow(cell)
 		for _, msg := range msgs {
 			probs = append(probs, Problem{line, msg})
 		}
@@ -214,96 +228,148 @@ func columns(header []string, m Mapping) (map[string]int, error) {
 			}
 		}
 	}
-	missing := func(fs ...string) string {
-		var out []string
+	has := func(fs ...string) bool {
 		for _, f := range fs {
-			out = append(out, fmt.Sprintf("%s (column %q)", f, m[f]))
+			if _, ok := col[f]; !ok {
+				return false
+			}
 		}
-		return strings.Join(out, ", ")
+		return true
 	}
-	_, hasEmail := col["email"]
-	_, hasPartner := col["partner"]
-	_, hasPerson := col["person"]
-	_, hasExam := col["exam"]
-	_, hasCourse := col["course"]
-	_, hasDate := col["date"]
-	_, hasType := col["type"]
-	_, hasID := col["id"]
+	missing := func(need [][]string, format string) error {
+		var alts []string
+		for _, fs := range need {
+			var out []string
+			for _, f := range fs {
+				out = append(out, fmt.Sprintf("%s (column %q)", f, m[f]))
+			}
+			alts = append(alts, strings.Join(out, " and "))
+		}
+		if n := len(alts); n > 1 {
+			alts = []string{strings.Join(alts[:n-1], ", ") + ", or " + alts[n-1]}
+		}
+		trimmed := make([]string, len(header))
+		for i, h := range header {
+			trimmed[i] = strings.TrimSpace(h)
+		}
+		var found []string
+		for _, f := range Fields {
+			if has(f) {
+				found = append(found, f)
+			}
+		}
+		return &ColumnError{Header: trimmed, Need: need, Found: found, Msg: fmt.Sprintf(format, alts[0])}
+	}
+	what := [][]string{}
+	anyKind := false
+	for _, k := range Kinds {
+		what = append(what, []string{k.Name})
+		anyKind = anyKind || has(k.Name)
+	}
+	what = append(what, []string{"type", "id"})
 	switch {
-	case !hasEmail && !(hasPartner && hasPerson):
-		return nil, fmt.Errorf("line 1: no column says who: need %s, or %s", missing("email"), missing("partner", "person"))
-	case !hasExam && !hasCourse && !(hasType && hasID):
-		return nil, fmt.Errorf("line 1: no column says what: need %s or %s, or %s", missing("exam"), missing("course"), missing("type", "id"))
-	case !hasDate:
-		return nil, fmt.Errorf("line 1: no column for %s", missing("date"))
-	case hasExam && hasCourse && col["exam"] == col["course"] && !hasType:
-		return nil, fmt.Errorf("line 1: exam and course are both column %q: a %s tells them apart", header[col["exam"]], missing("type"))
+	case !has("email") && !has("partner", "person"):
+		return nil, missing([][]string{{"email"}, {"partner", "person"}}, "no column says who: need %s")
+	case !anyKind && !has("type", "id"):
+		return nil, missing(what, "no column says what: need %s")
+	case !has("date"):
+		return nil, missing([][]string{{"date"}}, "no column for %s")
+	}
+	// Kind columns may share one column (exam=Item,course=Item) only
+	// when a type column tells the kinds apart.
+	if !has("type") {
+		for i, a := range Kinds {
+			for _, b := range Kinds[i+1:] {
+				if has(a.Name, b.Name) && col[a.Name] == col[b.Name] {
+					return nil, fmt.Errorf("line 1: %s and %s are both column %q: a type (column %q) tells them apart", a.Name, b.Name, header[col[a.Name]], m["type"])
+				}
+			}
+		}
 	}
 	return col, nil
 }
 
 // parseRow reads one row; msgs say everything that is wrong with it, so
 // that one pass over an export finds every problem of every row. Only a
-// row whose kind (exam or course) cannot be told is judged no further:
-// what its cells must hold depends on it.
-func parseRow(cell func(string) string, col map[string]int) (Row, []string) {
+// row whose kind cannot be told is judged no further: what its cells
+// must hold depends on it.
+func parseRow(cell func(string) string) (Row, []string) {
 	var msgs []string
 	bad := func(format string, args ...any) { msgs = append(msgs, fmt.Sprintf(format, args...)) }
-	r := Row{Email: cell("email"), Partner: cell("partner"), Person: cell("person")}
+	r := Row{Email: cell("email"), Partner: cell("partner"), Person: cell("person"), Name: cell("name")}
 	if r.Email == "" && (r.Partner == "" || r.Person == "") {
 		bad("no e-mail, and no partner and person: who is it?")
 	}
-	exam, course := cell("exam"), cell("course")
-	switch t := strings.ToLower(cell("type")); {
-	case t == Exam || t == Course:
-		r.Kind = t
-	case t != "":
-		bad("type %q: want exam or course", cell("type"))
-	case exam != "" && course != "" && col["exam"] != col["course"]:
-		bad("both an exam (%s) and a course (%s): one result a row", exam, course)
-	case exam != "":
-		r.Kind = Exam
-	case course != "":
-		r.Kind = Course
-	default:
-		bad("neither an exam nor a course")
+	if t := cell("type"); t != "" {
+		if r.Kind = kindNamed(t); r.Kind == nil {
+			bad("type %q: want %s", t, kindNames())
+		}
+	} else {
+		// No type: the row is of the kind whose id cell is filled (a
+		// column shared by kinds needs a type: see columns).
+		var filled []string
+		for _, k := range Kinds {
+			if id := cell(k.Name); id != "" {
+				filled = append(filled, fmt.Sprintf("%s (%s)", k.A, id))
+				if r.Kind == nil {
+					r.Kind = k
+				}
+			}
+		}
+		switch {
+		case len(filled) > 1:
+			bad("both %s: one result a row", joinList(filled, "and"))
+			r.Kind = nil
+		case r.Kind == nil && len(filled) == 0:
+			var as []string
+			for _, k := range Kinds {
+				as = append(as, k.A)
+			}
+			bad("neither %s", strings.Replace(orList(as), " or ", " nor ", 1))
+		}
 	}
 	if d, err := parseDate(cell("date")); err != nil {
 		bad("%v", err)
 	} else {
 		r.Date = d
 	}
-	if r.Kind == "" {
+	if r.Kind == nil {
 		return r, msgs
 	}
-	if r.Kind == Exam {
-		r.ID = exam
-	} else {
-		r.ID = course
-	}
+	k := r.Kind
+	r.ID = cell(k.Name)
 	if r.ID == "" && cell("type") != "" {
 		r.ID = cell("id") // one id column, told apart by type
 	}
 	if r.ID == "" {
-		bad("%s row without its %s id", map[string]string{Exam: "an exam", Course: "a course"}[r.Kind], r.Kind)
+		bad("%s row without its %s id", k.A, k.Name)
 	}
-	if r.Kind == Course {
-		return r, msgs
-	}
-	if s := cell("score"); s == "" {
-		bad("an exam row without a score")
-	} else if n, err := parseScore(s); err != nil {
-		bad("%v", err)
-	} else {
-		r.Score = n
-	}
-	if p := cell("proctoring"); p != "" {
-		r.Proctoring = strings.NewReplacer(" ", "-", "_", "-").Replace(strings.ToLower(p))
-		if !slices.Contains([]string{"self", "live", "in-person"}, r.Proctoring) {
-			bad("proctoring %q: want self, live or in-person", p)
+	for _, c := range k.Cols {
+		s := cell(c.Field)
+		if s == "" {
+			if c.Required {
+				bad("%s row without %s", k.A, wordFor(c.Field))
+			}
+			continue
+		}
+		if v, err := c.Parse(s); err != nil {
+			bad("%v", err)
+		} else {
+			r.Values = append(r.Values, record.KV{Key: c.Key, Value: v})
 		}
 	}
 	return r, msgs
+}
+
+// wordFor names a missing cell in a message: "a score", "passed".
+func wordFor(field string) string {
+	switch field {
+	case "score":
+		return "a score"
+	case "passed":
+		return "a passed (yes or no)"
+	}
+	return field
 }
 
 // parseDate reads YYYY-MM-DD, or the date part of an ISO date-time as
@@ -321,20 +387,6 @@ func parseDate(s string) (date.Date, error) {
 		return d, fmt.Errorf("date %q: %s", s, pe.Reason) // "February has 28 days in 2025"
 	}
 	return d, err
-}
-
-// parseScore reads a whole percentage: "82", "82%" or "82.0"; "82.5" is an
-// error rather than a rounding that could turn a fail into a pass.
-func parseScore(s string) (int, error) {
-	t := strings.TrimSpace(strings.TrimSuffix(s, "%"))
-	if i := strings.IndexByte(t, '.'); i >= 0 && strings.Trim(t[i+1:], "0") == "" {
-		t = t[:i]
-	}
-	n, err := strconv.Atoi(t)
-	if err != nil || n < 0 || n > 100 {
-		return 0, fmt.Errorf("score %q: want a whole percentage from 0 to 100", s)
-	}
-	return n, nil
 }
 
 func plural(n int, word string) string {

@@ -2,6 +2,7 @@ package importcsv
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -24,29 +25,29 @@ func TestMappingSet(t *testing.T) {
 func TestParse(t *testing.T) {
 	for _, tc := range []struct {
 		name, csv, mapping string
-		want               []string // "line kind who id date score mode" or "line !message"
+		want               []string // "line who row" or "line !message"
 		err                string
 	}{
 		{
 			name: "exams and courses by email",
 			csv:  "email,exam,course,date,score,proctoring\na@x,e1,,2025-03-01,82,live\nb@x,,c1,2025-03-02,,\n",
-			want: []string{"2 exam a@x// e1 2025-03-01 82 live", "3 course b@x// c1 2025-03-02 0 "},
+			want: []string{"2 a@x// exam e1 2025-03-01 score 82 live", "3 b@x// course c1 completed 2025-03-02"},
 		},
 		{
 			name: "by partner and person, headers in any case, extra columns, blank rows",
 			csv:  "Notes, Partner ,PERSON,Exam,Date,Score\nhi,acme,ann,e1,2025-03-01,82%\n,,,,,\n\nx,acme,bob,e1,2025-03-01T10:00:00+02:00,82.0\n",
-			want: []string{"2 exam /acme/ann e1 2025-03-01 82 ", "5 exam /acme/bob e1 2025-03-01 82 "},
+			want: []string{"2 /acme/ann exam e1 2025-03-01 score 82", "5 /acme/bob exam e1 2025-03-01 score 82"},
 		},
 		{
 			name: "a quoted cell over two lines keeps the row's first line",
 			csv:  "email,course,date,notes\n\"a@x\",c1,2025-03-01,\"two\nlines\"\nb@x,c2,2025-03-02,\n",
-			want: []string{"2 course a@x// c1 2025-03-01 0 ", "4 course b@x// c2 2025-03-02 0 "},
+			want: []string{"2 a@x// course c1 completed 2025-03-01", "4 b@x// course c2 completed 2025-03-02"},
 		},
 		{
 			name:    "mapped names, a type column sharing the id column",
 			csv:     "\ufeffLogin;Kind;Item;When;Result\na@x;EXAM;e1;2025-03-01;90\na@x;course;c1;2025-03-02;\na@x;quiz;q;2025-03-02;\n",
 			mapping: "email=Login,type=Kind,exam=Item,course=Item,date=When,score=Result",
-			want:    []string{"2 exam a@x// e1 2025-03-01 90 ", "3 course a@x// c1 2025-03-02 0 ", `4 !type "quiz": want exam or course`},
+			want:    []string{"2 a@x// exam e1 2025-03-01 score 90", "3 a@x// course c1 completed 2025-03-02", `4 !type "quiz": want exam, course, assessment or evidence`},
 		},
 		{
 			name: "row problems",
@@ -64,7 +65,7 @@ func TestParse(t *testing.T) {
 				"a@x,,,e1,,2025-03-01,80,In Person\n",
 			want: []string{
 				"2 !no e-mail, and no partner and person: who is it?",
-				"3 !neither an exam nor a course",
+				"3 !neither an exam, a course, an assessment nor evidence",
 				"4 !both an exam (e1) and a course (c1): one result a row",
 				"5 !no date",
 				`6 !date "2025-02-30": February has 28 days in 2025`,
@@ -73,7 +74,7 @@ func TestParse(t *testing.T) {
 				`9 !score "-1": want a whole percentage from 0 to 100`,
 				`10 !score "80.5": want a whole percentage from 0 to 100`,
 				`11 !proctoring "remote": want self, live or in-person`,
-				"12 exam a@x// e1 2025-03-01 80 in-person",
+				"12 a@x// exam e1 2025-03-01 score 80 in-person",
 			},
 		},
 		{
@@ -86,27 +87,45 @@ func TestParse(t *testing.T) {
 				`2 !score "120": want a whole percentage from 0 to 100`,
 				`2 !proctoring "remote": want self, live or in-person`,
 				"3 !no e-mail, and no partner and person: who is it?",
-				"3 !neither an exam nor a course",
+				"3 !neither an exam, a course, an assessment nor evidence",
 				`3 !date "03/01/2025": want YYYY-MM-DD`,
 			},
 		},
 		{
 			name: "type and one id column",
 			csv:  "email,type,id,date,score\na@x,exam,e1,2025-03-01,90\na@x,course,c1,2025-03-02,\na@x,,c1,2025-03-02,\n",
-			want: []string{"2 exam a@x// e1 2025-03-01 90 ", "3 course a@x// c1 2025-03-02 0 ", "4 !neither an exam nor a course"},
+			want: []string{"2 a@x// exam e1 2025-03-01 score 90", "3 a@x// course c1 completed 2025-03-02", "4 !neither an exam, a course, an assessment nor evidence"},
+		},
+		{
+			name: "assessments and evidence",
+			csv: "email,assessment,evidence,date,passed,reviewer,title\n" +
+				"a@x,k1,,2025-03-01,Pass,Sam,\n" +
+				"a@x,k1,,2025-03-01,no,,\n" +
+				"a@x,,e1,2025-03-02,,,Deal\n" +
+				"a@x,k1,,2025-03-01,,,\n" +
+				"a@x,k1,e1,2025-03-01,yes,,\n" +
+				"a@x,,e1,2025-03-02,,,\"two\nlines\"\n",
+			want: []string{
+				`2 a@x// assessment k1 2025-03-01 passed reviewer "Sam"`,
+				"3 a@x// assessment k1 2025-03-01 not passed",
+				`4 a@x// evidence e1 2025-03-02 title "Deal"`,
+				"5 !an assessment row without a passed (yes or no)",
+				"6 !both an assessment (k1) and evidence (e1): one result a row",
+				`7 !title "two\nlines": a line break in a one-line value`,
+			},
 		},
 		{
 			name: "tabs",
 			csv:  "email\tcourse\tdate\na@x\tc1\t2025-03-01\n",
-			want: []string{"2 course a@x// c1 2025-03-01 0 "},
+			want: []string{"2 a@x// course c1 completed 2025-03-01"},
 		},
 		{
 			name: "rows with another field count than the header",
 			csv:  "email,course,date\na@x,c1,2025-03-01,extra\nb@x,c1\nc@x,c1,2025-03-02\n",
-			want: []string{"2 !4 fields, the header has 3", "3 !2 fields, the header has 3", "4 course c@x// c1 2025-03-02 0 "},
+			want: []string{"2 !4 fields, the header has 3", "3 !2 fields, the header has 3", "4 c@x// course c1 completed 2025-03-02"},
 		},
 		{name: "a column named twice", csv: "email,Date,course, date \n", err: `line 1: column "date" is named twice (columns 2 and 4)`},
-		{name: "blank column names may repeat", csv: "email,,course,,date\na@x,,c1,,2025-03-01\n", want: []string{"2 course a@x// c1 2025-03-01 0 "}},
+		{name: "blank column names may repeat", csv: "email,,course,,date\na@x,,c1,,2025-03-01\n", want: []string{"2 a@x// course c1 completed 2025-03-01"}},
 		{name: "empty", csv: "", err: "the file is empty"},
 		{name: "no who", csv: "name,exam,date\n", err: `line 1: no column says who`},
 		{name: "no what", csv: "email,date\n", err: `line 1: no column says what`},
@@ -133,7 +152,7 @@ func TestParse(t *testing.T) {
 			}
 			var got []string
 			for _, r := range rows {
-				got = append(got, fmt.Sprintf("%d %s %s/%s/%s %s %s %d %s", r.Line, r.Kind, r.Email, r.Partner, r.Person, r.ID, r.Date, r.Score, r.Proctoring))
+				got = append(got, fmt.Sprintf("%d %s/%s/%s %s", r.Line, r.Email, r.Partner, r.Person, r))
 			}
 			for _, p := range probs {
 				got = append(got, fmt.Sprintf("%d !%s", p.Line, p.Msg))
@@ -164,6 +183,7 @@ func sortByLine(s []string) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("email,exam,course,date,score,proctoring\na@x,e1,,2025-03-01,82,live\nb@x,,c1,2025-03-02,,\n"), "")
 	f.Add([]byte("Login;Kind;Item;When\na;exam;e;2025-01-01T00:00\n"), "email=Login,type=Kind,exam=Item,course=Item,date=When")
+	f.Add([]byte("email,type,id,date,passed,title\na,assessment,k,2025-01-01,yes,\na,evidence,e,2025-01-01,,t\n"), "")
 	f.Add([]byte("\ufeffpartner,person,course,date\n\"a\nb\",p,c,2025-01-01\n"), "score=x")
 	f.Fuzz(func(t *testing.T, data []byte, mapping string) {
 		m := DefaultMapping()
@@ -177,9 +197,16 @@ func FuzzParse(f *testing.F) {
 				continue
 			}
 			for _, r := range rows {
-				if r.Line < 2 || r.Line > lines || r.ID == "" || !r.Date.Valid() || (r.Kind != Exam && r.Kind != Course) ||
-					(r.Email == "" && (r.Partner == "" || r.Person == "")) || r.Score < 0 || r.Score > 100 {
+				if r.Line < 2 || r.Line > lines || r.ID == "" || !r.Date.Valid() || !slices.Contains(Kinds, r.Kind) ||
+					(r.Email == "" && (r.Partner == "" || r.Person == "")) {
 					t.Fatalf("bad row %+v", r)
+				}
+				for _, c := range r.Kind.Cols {
+					if v, ok := r.Value(c.Key); c.Required && !ok {
+						t.Fatalf("row %+v: no %s", r, c.Key)
+					} else if n, isInt := v.(int); isInt && (n < 0 || n > 100) {
+						t.Fatalf("row %+v: %s %d", r, c.Key, n)
+					}
 				}
 			}
 			for _, p := range probs {

@@ -94,7 +94,7 @@ func TestPlanInlineArray(t *testing.T) {
 	})
 	asOf, _ := date.Parse("2025-06-01")
 	d, _ := date.Parse("2025-03-01")
-	plan, err := PlanImport(root, []Row{{Line: 2, Kind: Exam, Partner: "a", Person: "x", ID: "e1", Date: d, Score: 80}}, asOf, Options{})
+	plan, err := PlanImport(root, []Row{{Line: 2, Kind: Exam, Partner: "a", Person: "x", ID: "e1", Date: d, Values: []record.KV{{Key: "score", Value: 80}}}}, asOf, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestPlanPostcondition(t *testing.T) {
 	})
 	asOf, _ := date.Parse("2025-06-01")
 	d, _ := date.Parse("2025-03-01")
-	rows := []Row{{Line: 2, Kind: Exam, Partner: "a", Person: "x", ID: "e1", Date: d, Score: 80}}
+	rows := []Row{{Line: 2, Kind: Exam, Partner: "a", Person: "x", ID: "e1", Date: d, Values: []record.KV{{Key: "score", Value: 80}}}}
 	for _, tc := range []struct {
 		name   string
 		editor func([]byte, string, ...record.KV) []byte
@@ -168,8 +168,8 @@ func TestWriteChanged(t *testing.T) {
 	asOf, _ := date.Parse("2025-06-01")
 	d, _ := date.Parse("2025-03-01")
 	plan, err := PlanImport(root, []Row{
-		{Line: 2, Kind: Exam, Partner: "a", Person: "x", ID: "e1", Date: d, Score: 80},
-		{Line: 3, Kind: Exam, Partner: "a", Person: "y", ID: "e1", Date: d, Score: 80},
+		{Line: 2, Kind: Exam, Partner: "a", Person: "x", ID: "e1", Date: d, Values: []record.KV{{Key: "score", Value: 80}}},
+		{Line: 3, Kind: Exam, Partner: "a", Person: "y", ID: "e1", Date: d, Values: []record.KV{{Key: "score", Value: 80}}},
 	}, asOf, Options{})
 	if err != nil || len(plan.Files) != 2 {
 		t.Fatalf("plan: %v, %d files", err, len(plan.Files))
@@ -182,5 +182,61 @@ func TestWriteChanged(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(filepath.Join(root, "partners/a/people/x.toml")); string(got) != "name = \"X\"\n" {
 		t.Errorf("x.toml was written:\n%s", got)
+	}
+}
+
+// --create-people makes the file of a person named by id, from the rows'
+// name and e-mail, which must agree; without the option it is a problem.
+func TestPlanCreatePeople(t *testing.T) {
+	asOf, _ := date.Parse("2025-06-01")
+	d, _ := date.Parse("2025-03-01")
+	row := func(line int, name, email string) Row {
+		return Row{Line: line, Kind: Exam, Partner: "a", Person: "n", Name: name, Email: email, ID: "e1", Date: d.AddDays(line),
+			Values: []record.KV{{Key: "score", Value: 70 + line}}}
+	}
+	for _, tc := range []struct {
+		name   string
+		rows   []Row
+		create bool
+		want   string // a problem, or "" for a new file
+	}{
+		{"without the option", []Row{row(2, "Nan", "")}, false, "unknown person a/n: no partners/a/people/n.toml (--create-people"},
+		{"created", []Row{row(2, "Nan", "nan@a.example"), row(3, "", "NAN@a.example")}, true, ""},
+		{"two names", []Row{row(2, "Nan", ""), row(3, "Nat", "")}, true, `cannot create partners/a/people/n.toml: the rows give two names, "Nan" and "Nat"`},
+		{"two e-mails", []Row{row(2, "Nan", "x@a.example"), row(3, "", "y@a.example")}, true, "the rows give two e-mails, x@a.example and y@a.example"},
+		{"a bad e-mail", []Row{row(2, "Nan", "nan")}, true, `email "nan" is not an e-mail address`},
+		{"no name", []Row{row(2, "", "")}, true, "no name: a name column"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			write(t, root, map[string]string{
+				"programs/program.toml":  "[program]\nname = \"P\"\n",
+				"programs/exams/e1.toml": "title = \"E\"\n",
+				"partners/a/partner.md":  "+++\nname = \"A\"\n+++\n",
+			})
+			plan, err := PlanImport(root, tc.rows, asOf, Options{CreatePeople: tc.create})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.want != "" {
+				if len(plan.Problems) == 0 || !strings.Contains(plan.Problems[0].Msg, tc.want) || len(plan.Files) != 0 {
+					t.Errorf("problems %v, files %d; want %q", plan.Problems, len(plan.Files), tc.want)
+				}
+				return
+			}
+			if len(plan.Problems) > 0 || len(plan.Files) != 1 || !plan.Files[0].New || len(plan.Files[0].Added) != 2 {
+				t.Fatalf("problems %v, files %+v", plan.Problems, plan.Files)
+			}
+			if err := plan.Write(); err != nil {
+				t.Fatal(err)
+			}
+			got, err := os.ReadFile(filepath.Join(root, "partners/a/people/n.toml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(string(got), "name = \"Nan\"\nemail = \"nan@a.example\"") || strings.Count(string(got), "[[exams]]") != 2 {
+				t.Errorf("the new file:\n%s", got)
+			}
+		})
 	}
 }

@@ -206,7 +206,7 @@ func keysAt(v any, path toml.Key) []string {
 // type the loader decodes them into, for tools that describe the files
 // to an editor (accredit schema writes a JSON Schema of each).
 type FileKind struct {
-	Name  string   // "program", "track", "exam", "bank", "partner", "person", "page"
+	Name  string   // "program", "track", "exam", "bank", "partner", "person", "page", "metrics"
 	Globs []string // the files, relative to the root
 	Not   []string // files the globs match that are of another kind
 	Front bool     // TOML front matter of a Markdown file, not a TOML file
@@ -225,6 +225,7 @@ func FileKinds() []FileKind {
 		{Name: "partner", Globs: []string{"partners/*/partner.md"}, Front: true, Type: reflect.TypeFor[program.Partner]()},
 		{Name: "person", Globs: []string{"partners/*/people/*.toml"}, Type: reflect.TypeFor[program.Person]()},
 		{Name: "page", Globs: []string{"content/**/*.md"}, Front: true, Type: reflect.TypeFor[program.Page]()},
+		{Name: "metrics", Globs: []string{"partners/*/metrics.toml"}, Type: reflect.TypeFor[program.Metrics]()},
 	}
 }
 

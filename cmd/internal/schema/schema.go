@@ -149,6 +149,11 @@ func (g *gen) value(key string, t reflect.Type) map[string]any {
 			s["enum"] = ids
 			s["description"] = idWords[key]
 		}
+		if key == "quarter" {
+			// metrics.toml: the quarter a scorecard's figures are for.
+			s["pattern"] = "^[0-9]{4}-Q[1-4]$"
+			s["description"] = "the quarter, YYYY-Qn (2025-Q1)"
+		}
 		return s
 	case reflect.Bool:
 		return map[string]any{"type": "boolean"}
@@ -156,7 +161,19 @@ func (g *gen) value(key string, t reflect.Type) map[string]any {
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		return map[string]any{"type": "integer"}
 	case reflect.Float32, reflect.Float64:
-		return map[string]any{"type": "number"}
+		s := map[string]any{"type": "number"}
+		// A scorecard figure of metrics.toml: check's range, from the
+		// same table (program.Figures).
+		for _, f := range program.Figures {
+			if f.Key == key {
+				s["description"] = f.Name
+				s["minimum"] = f.Min
+				if f.Max < program.Unbounded {
+					s["maximum"] = f.Max
+				}
+			}
+		}
+		return s
 	case reflect.Slice, reflect.Array:
 		s := map[string]any{"type": "array", "items": g.value(key, t.Elem())}
 		if w, ok := idWords[key]; ok && g.idsFor(key) != nil {

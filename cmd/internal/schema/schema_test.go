@@ -109,8 +109,8 @@ func jsonable(v any) any {
 	return v
 }
 
-// files lists the files of a kind in the example program.
-func files(t *testing.T, k load.FileKind) []string {
+// files lists the files of a kind in the program at root.
+func files(t *testing.T, root string, k load.FileKind) []string {
 	var out []string
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -150,16 +150,26 @@ func matches(globs []string, rel string) bool {
 	return false
 }
 
-// Every file of the example program is valid against its schema.
+// extra holds files of the kinds the example program has none of
+// (metrics.toml), laid out as in a program.
+const extra = "testdata/extra"
+
+// Every file of the example program is valid against its schema; a kind
+// the example has no file of is validated on the files of extra.
 func TestExampleValidates(t *testing.T) {
 	schemas := compiled(t)
 	for _, k := range load.FileKinds() {
-		fs := files(t, k)
+		dir := root
+		fs := files(t, dir, k)
 		if len(fs) == 0 {
-			t.Errorf("%s: no files of the example program", k.Name)
+			dir = extra
+			fs = files(t, dir, k)
+		}
+		if len(fs) == 0 {
+			t.Errorf("%s: no files of the example program, nor in %s", k.Name, extra)
 		}
 		for _, rel := range fs {
-			data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+			data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -211,6 +221,29 @@ func TestSchemaRejectsMistakes(t *testing.T) {
 	} {
 		if err := schemas["track"].Validate(instance(t, []byte(bad), false)); err == nil {
 			t.Errorf("the track schema accepts an unknown id:\n%s", bad)
+		}
+	}
+}
+
+// A metrics.toml: unknown keys, wrong types, figures out of check's
+// ranges and quarters not written YYYY-Qn are refused.
+func TestSchemaRejectsMetricsMistakes(t *testing.T) {
+	schemas := compiled(t)
+	const m = "[[quarters]]\nquarter = \"2025-Q1\"\ncsat = 92\ninfluenced_pipeline = 5e6\nnps = -10\n"
+	if err := schemas["metrics"].Validate(instance(t, []byte(m), false)); err != nil {
+		t.Fatalf("the valid metrics are refused: %v", err)
+	}
+	for _, bad := range []string{
+		strings.Replace(m, "csat =", "cast =", 1),
+		strings.Replace(m, "csat = 92", "csat = \"92\"", 1),
+		strings.Replace(m, "csat = 92", "csat = 101", 1),
+		strings.Replace(m, "nps = -10", "nps = -101", 1),
+		strings.Replace(m, "5e6", "-1", 1),
+		strings.Replace(m, "2025-Q1", "2025-Q5", 1),
+		strings.Replace(m, "2025-Q1", "Q1 2025", 1),
+	} {
+		if err := schemas["metrics"].Validate(instance(t, []byte(bad), false)); err == nil {
+			t.Errorf("the metrics schema accepts:\n%s", bad)
 		}
 	}
 }
@@ -270,11 +303,26 @@ func TestTaplo(t *testing.T) {
 			t.Errorf("a rule without include: %+v", r)
 		}
 	}
-	want := "./.accredit-schema/program.schema.json ./.accredit-schema/track.schema.json ./.accredit-schema/exam.schema.json ./.accredit-schema/bank.schema.json ./.accredit-schema/person.schema.json"
+	want := "./.accredit-schema/program.schema.json ./.accredit-schema/track.schema.json ./.accredit-schema/exam.schema.json ./.accredit-schema/bank.schema.json ./.accredit-schema/person.schema.json ./.accredit-schema/metrics.schema.json"
 	if strings.Join(paths, " ") != want {
 		t.Errorf("schema paths %v, want %s", paths, want)
 	}
 	if !strings.Contains(string(data), `exclude = ["programs/exams/*.bank.toml"]`) {
 		t.Errorf("the exam rule does not leave the banks out:\n%s", data)
+	}
+}
+
+// BenchmarkSchema is the work of accredit schema on the example program:
+// its definitions read (no partner or person file) and every schema
+// generated. The figure to hold is 100 ms for the whole command.
+func BenchmarkSchema(b *testing.B) {
+	for b.Loop() {
+		p, _, err := load.LoadWith(root, load.Options{Only: func(string, string) bool { return false }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Generate(load.FileKinds(), IDsOf(p)); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
