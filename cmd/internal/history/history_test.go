@@ -312,4 +312,8 @@ func TestResolve(t *testing.T) {
 	if _, err := r.Resolve(strings.Repeat("ab", 20)); err == nil || !strings.Contains(err.Error(), "cannot resolve revision") {
 		t.Errorf("a missing hash: %v", err)
 	}
+	// go-git says only "EOF" for a revision past the root commit.
+	if _, err := r.Resolve("HEAD~2"); err == nil || !strings.Contains(err.Error(), "past the first commit") {
+		t.Errorf("HEAD~2 of two commits: %v", err)
+	}
 }

@@ -204,6 +204,10 @@ func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
 		}
 	}
 	h, err := r.git.ResolveRevision(plumbing.Revision(rev))
+	if errors.Is(err, io.EOF) {
+		// go-git's way of saying that ~N or ^N went past a root commit.
+		return plumbing.ZeroHash, errors.New("no such commit: it goes back past the first commit")
+	}
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
