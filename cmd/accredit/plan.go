@@ -146,7 +146,7 @@ func makePlan(env *base.Env, root, baseRev, headRev string, asOf date.Date) (*pl
 	}
 	// The audit of the change's commits, with the rosters of the chain of
 	// trust: what the base holds was audited when it was merged.
-	res, err := r.Audit(history.AuditOptions{Head: headH.String(), Since: from.String(), P: head.P})
+	res, err := r.Audit(history.AuditOptions{Head: headH.String(), Since: from.String(), P: head.P, Judge: true})
 	if errors.Is(err, history.ErrIncomplete) {
 		p.AddAudit([]diag.Diagnostic{history.Incomplete(err)})
 	} else if err != nil {

@@ -33,6 +33,14 @@ type AuditOptions struct {
 	// head commit's is not judged (it has no commit yet). Empty: P is
 	// the head revision.
 	Worktree string
+	// Judge, with Since, asks for the judgement of the changes since
+	// Since only, not for provenance: plan. The trusted history is then
+	// read only for programs/program.toml (the rosters) and the files the
+	// judged changes touch (what was there before them), so that planning
+	// a change costs what the change touches, not what the program holds;
+	// Prov is nil and an untraced credential is reported only in a file
+	// the change touches.
+	Judge bool
 }
 
 // AuditResult is what one walk finds.
@@ -104,6 +112,9 @@ type auditor struct {
 	marks    map[string]*mark
 	prov     *Provenance
 	diags    []diag.Diagnostic
+	// touched, with Judge, is the files whose trusted history was read:
+	// those the judged changes touch, and programs/program.toml.
+	touched map[string]bool
 }
 
 // Audit walks the first-parent history of the head once and judges every
@@ -136,21 +147,30 @@ func (r *Repo) Audit(opts AuditOptions) (*AuditResult, error) {
 		return nil, err
 	}
 	w := &walker{r: r, main: map[plumbing.Hash]bool{}, worker: newWorker()}
-	chain, all, err := w.walk(head)
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range chain {
-		w.main[l.hash] = true
-	}
-	slices.Reverse(chain) // oldest first from here on
-	slices.Reverse(all)
 	a := &auditor{w: w, opts: opts, rosters: map[string]*trust{}, verified: map[[2]string]error{}}
 	if opts.Since != "" {
 		if a.trusted, err = r.Ancestors(opts.Since); err != nil {
 			return nil, fmt.Errorf("--since: %w", err)
 		}
 	}
+	var skip func(*link) bool
+	if opts.Judge && opts.Since != "" {
+		skip = func(l *link) bool { return a.trusted[l.hash] }
+	}
+	chain, all, err := w.walkSkipping(head, skip)
+	if err != nil {
+		return nil, err
+	}
+	if skip != nil {
+		if a.touched, err = w.trustedEvents(chain, all, skip); err != nil {
+			return nil, err
+		}
+	}
+	for _, l := range chain {
+		w.main[l.hash] = true
+	}
+	slices.Reverse(chain) // oldest first from here on
+	slices.Reverse(all)
 	start := a.implicitBaseline(chain, all)
 	res := &AuditResult{}
 	// The baseline a later commit set counts only when the chain of
@@ -164,8 +184,10 @@ func (r *Repo) Audit(opts AuditOptions) (*AuditResult, error) {
 	if err := a.pass(chain, all, start, nil, res.Baseline != nil); err != nil {
 		return nil, err
 	}
-	res.Prov = a.prov
-	res.Prov.Commits = len(chain)
+	if !opts.Judge {
+		res.Prov = a.prov
+		res.Prov.Commits = len(chain)
+	}
 	if opts.P != nil {
 		a.report()
 	}
@@ -575,6 +597,9 @@ func (a *auditor) untraced(creds map[string]*program.Credential) {
 	for _, c := range a.opts.P.Credentials {
 		if creds[c.ID] != c || a.prov.Granted[c.ID] != nil {
 			continue
+		}
+		if a.touched != nil && !a.touched[c.Pos.File] {
+			continue // Judge: the trusted history of this file was not read
 		}
 		if !a.committed(c.Pos.File) {
 			continue

@@ -81,6 +81,53 @@ func auditAny(t *testing.T, dir string) []string {
 	return out
 }
 
+// judgeAgrees audits the repository since each of its commits, as plan
+// does, with and without Judge, and fails unless both give the same
+// diagnostics: Judge reads the trusted history only for the files the
+// judged changes touch, and must lose nothing by it. (Untraced
+// credentials are the one difference Judge documents: reported only in
+// touched files.)
+func judgeAgrees(t *testing.T, g *gitRepo) {
+	t.Helper()
+	p, _, err := load.Load(g.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := history.Open(g.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	strs := func(ds []diag.Diagnostic) []string {
+		var out []string
+		for _, d := range ds {
+			if !strings.Contains(d.Msg, "cannot trace it") {
+				out = append(out, d.String())
+			}
+		}
+		return out
+	}
+	head := strings.TrimSpace(g.git("rev-parse", "HEAD"))
+	for _, since := range strings.Fields(g.git("rev-list", "--all")) {
+		opts := history.AuditOptions{Head: head, Since: since, P: p}
+		full, err := r.Audit(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Judge = true
+		judged, err := r.Audit(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if judged.Prov != nil {
+			t.Error("Judge gave a provenance it did not read")
+		}
+		if a, b := strs(full.Diags), strs(judged.Diags); !slices.Equal(a, b) {
+			t.Errorf("since %s: without Judge:\n%s\nwith Judge:\n%s", since[:7], strings.Join(a, "\n"), strings.Join(b, "\n"))
+		}
+	}
+}
+
 func edit(g *gitRepo, file, from, to string) string {
 	g.t.Helper()
 	b, err := os.ReadFile(filepath.Join(g.dir, file))
@@ -251,6 +298,7 @@ func TestGovernance(t *testing.T) {
 			g.commit(dana, "The program", rolesProgram())
 			tc.steps(g)
 			got := auditAny(t, g.dir)
+			judgeAgrees(t, g)
 			matched := make([]bool, len(got))
 			for _, w := range tc.want {
 				re := regexp.MustCompile(w)

@@ -149,6 +149,12 @@ type job struct {
 // chain and diffing overlap, and a goroutine that the machine's other
 // work holds back leaves more runs to the others.
 func (w *walker) walk(head plumbing.Hash) ([]*link, [][]event, error) {
+	return w.walkSkipping(head, nil)
+}
+
+// walkSkipping is walk that leaves the events of the commits for which
+// skip is true unread (nil): the caller reads them later, in part.
+func (w *walker) walkSkipping(head plumbing.Hash, skip func(*link) bool) ([]*link, [][]event, error) {
 	jobs := make(chan *job, runtime.GOMAXPROCS(0))
 	var (
 		failed atomic.Bool
@@ -169,6 +175,9 @@ func (w *walker) walk(head plumbing.Hash) ([]*link, [][]event, error) {
 				for i := range j.evs {
 					if failed.Load() {
 						break
+					}
+					if skip != nil && skip(j.links[i]) {
+						continue
 					}
 					parent := plumbing.ZeroHash
 					if i+1 < len(j.links) {
@@ -255,9 +264,26 @@ func (w *walker) link(h plumbing.Hash) (*link, error) {
 // removed, in a stable order: every file of the program that differs is
 // read, before and after, and compared key by key.
 func (w *walker) events(wk *worker, a, b plumbing.Hash) ([]event, error) {
+	return w.eventsOf(wk, a, b, nil)
+}
+
+// eventsOf is events of the changed files for which keep is true (all
+// when keep is nil).
+func (w *walker) eventsOf(wk *worker, a, b plumbing.Hash, keep func(string) bool) ([]event, error) {
 	changes, err := w.r.diffRoots(a, b, audited, &wk.trees)
 	if err != nil || len(changes) == 0 {
 		return nil, err
+	}
+	if keep != nil {
+		kept := changes[:0:0]
+		for _, c := range changes {
+			if keep(c.path) {
+				kept = append(kept, c)
+			}
+		}
+		if changes = kept; len(changes) == 0 {
+			return nil, nil
+		}
 	}
 	defer wk.turn()
 	wk.before, wk.after = reuse(wk.before), reuse(wk.after)
@@ -429,4 +455,58 @@ func contains(evs []event, ev event) bool {
 		}
 	}
 	return false
+}
+
+// trustedEvents reads the events that walkSkipping skipped (chain and all
+// newest first), of only the files that the other commits' events name
+// and programs/program.toml: the history a judgement of those commits
+// needs. It returns those files.
+func (w *walker) trustedEvents(chain []*link, all [][]event, skip func(*link) bool) (map[string]bool, error) {
+	touched := map[string]bool{programFile: true}
+	var todo []int
+	for i, l := range chain {
+		if skip(l) {
+			todo = append(todo, i)
+			continue
+		}
+		for _, e := range all[i] {
+			touched[e.file] = true
+			if e.from != "" {
+				touched[e.from] = true
+			}
+		}
+	}
+	keep := func(path string) bool { return touched[path] }
+	var (
+		next atomic.Int64
+		mu   sync.Mutex
+		errs []error
+		wg   sync.WaitGroup
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			wk := newWorker()
+			for {
+				n := int(next.Add(1)) - 1
+				if n >= len(todo) {
+					return
+				}
+				i := todo[n]
+				parent := plumbing.ZeroHash
+				if i+1 < len(chain) {
+					parent = chain[i+1].tree
+				}
+				evs, err := w.eventsOf(wk, parent, chain[i].tree, keep)
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+					return
+				}
+				all[i] = evs
+			}
+		})
+	}
+	wg.Wait()
+	return touched, errors.Join(errs...)
 }
