@@ -83,7 +83,12 @@ func OpenCache(path string, salt []byte) *Cache {
 	if string(d.bytes()) != string(salt) {
 		return c
 	}
-	for n := d.count(); n > 0 && !d.bad; n-- {
+	n := d.count()
+	// Sized once for the entries the file holds (at most one per 18
+	// bytes, so a damaged count cannot ask for more): a cache of 100,000
+	// files otherwise grows its map a dozen times.
+	c.old = make(map[string]cacheEntry, min(n, len(d.b)/18))
+	for ; n > 0 && !d.bad; n-- {
 		rel := d.str()
 		var e cacheEntry
 		if len(d.b) < 16 {
@@ -92,7 +97,7 @@ func OpenCache(path string, salt []byte) *Cache {
 		copy(e.hash[:], d.b)
 		d.b = d.b[16:]
 		e.stat.size, e.stat.mtime = int64(d.int()), int64(d.int())
-		e.payload = d.bytes()
+		e.payload = d.view() // data is ours alone and never written
 		if !d.bad {
 			c.old[rel] = e
 		}

@@ -75,6 +75,15 @@ func (d *dec) bytes() []byte {
 	return b
 }
 
+// view is bytes without the copy: the next n bytes of the buffer, capped
+// so that an append cannot write past them. For a buffer nobody writes.
+func (d *dec) view() []byte {
+	n := d.len()
+	b := d.b[:n:n]
+	d.b = d.b[n:]
+	return b
+}
+
 func (d *dec) date() date.Date { return date.FromRaw(int32(d.int())) }
 
 func (d *dec) bool() bool {
