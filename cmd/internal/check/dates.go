@@ -19,6 +19,12 @@ func futureDates(c *Context) {
 		for _, e := range c.P.Exams {
 			check(e.Src, "reviewed", e.Reviewed)
 		}
+		for _, t := range c.P.Tracks {
+			check(t.Src, "reviewed", t.Reviewed)
+			for i, co := range t.Courses {
+				check(t.Src, "courses["+strconv.Itoa(i)+"].reviewed", co.Reviewed)
+			}
+		}
 	}
 	for _, pa := range c.partners() {
 		check(pa.Src, "joined", pa.Joined)
@@ -34,6 +40,7 @@ func futureDates(c *Context) {
 			}
 			for i, e := range pe.Evidence {
 				check(pe.Src, "evidence["+strconv.Itoa(i)+"].date", e.Date)
+				check(pe.Src, "evidence["+strconv.Itoa(i)+"].approved", e.Approved)
 			}
 			for _, cr := range pe.Certifications {
 				check(pe.Src, cr.Path()+".issued", cr.Issued)
@@ -58,6 +65,7 @@ func reviewStale(c *Context) {
 	if c.scoped {
 		return
 	}
+	c.contentReviewed()
 	days := c.P.Policy.ReviewDays
 	for _, e := range c.P.Exams {
 		switch {
