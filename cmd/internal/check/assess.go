@@ -43,10 +43,12 @@ func (c *Context) relied(cr *program.Credential, ix *results, r *program.Require
 	}
 }
 
-// fault is one thing wrong with a record a grant relies on.
+// fault is one thing wrong with a record a grant relies on; msg is
+// written only when the fault is reported.
 type fault struct {
-	at        program.Pos
-	rule, msg string
+	at   program.Pos
+	rule string
+	msg  func() string
 }
 
 type faultKey struct {
@@ -68,7 +70,7 @@ func (c *Context) once(cr *program.Credential, ix *results, f fault) {
 		ix.reported = map[faultKey]bool{}
 	}
 	ix.reported[k] = true
-	c.report(f.at, f.rule, "%s; %s (%s) relies on it", f.msg, cr.ID, cr.Key())
+	c.report(f.at, f.rule, "%s; %s (%s) relies on it", f.msg(), cr.ID, cr.Key())
 }
 
 func (c *Context) reliedAttempts(cr *program.Credential, ix *results, e *program.Exam, w window) {
@@ -78,17 +80,26 @@ func (c *Context) reliedAttempts(cr *program.Credential, ix *results, e *program
 		return // exam-not-passed
 	}
 	l := c.P.Level(e.Level)
-	var fs []fault
 	for _, a := range as[lo:hi] {
-		af := attemptFaults(e, l, a)
-		if len(af) == 0 {
+		if attemptSound(e, l, a) {
 			return // a sound pass: the grant uses that one
 		}
-		fs = append(fs, af...)
 	}
-	for _, f := range fs {
-		c.once(cr, ix, f)
+	for _, a := range as[lo:hi] {
+		for _, f := range attemptFaults(e, l, a) {
+			c.once(cr, ix, f)
+		}
 	}
+}
+
+// attemptSound reports whether attemptFaults finds nothing.
+func attemptSound(e *program.Exam, l *program.Level, a *program.Attempt) bool {
+	if len(e.History) > 0 || e.Status != program.ExamLive {
+		if e.StatusOn(a.Date) != program.ExamLive {
+			return false
+		}
+	}
+	return l == nil || a.Proctoring != "" && (a.Proctoring != "self" || len(l.Monitoring) == 0 || a.Monitoring != "")
 }
 
 // attemptFaults lists why a passing attempt cannot be used: the exam was
@@ -98,16 +109,22 @@ func (c *Context) reliedAttempts(cr *program.Credential, ix *results, e *program
 func attemptFaults(e *program.Exam, l *program.Level, a *program.Attempt) []fault {
 	var fs []fault
 	if st := e.StatusOn(a.Date); st != program.ExamLive {
-		fs = append(fs, fault{a.Pos, "exam-not-live", fmt.Sprintf("attempt of exam %q on %s: the exam was %s on that date, not live", e.ID, a.Date, st)})
+		fs = append(fs, fault{a.Pos, "exam-not-live", func() string {
+			return fmt.Sprintf("attempt of exam %q on %s: the exam was %s on that date, not live", e.ID, a.Date, st)
+		}})
 	}
 	if l == nil {
 		return fs
 	}
 	switch {
 	case a.Proctoring == "":
-		fs = append(fs, fault{a.Pos, "proctoring", fmt.Sprintf("attempt of exam %q on %s records no proctoring: level %s requires %s", e.ID, a.Date, l.ID, joinOr(l.Proctoring))})
+		fs = append(fs, fault{a.Pos, "proctoring", func() string {
+			return fmt.Sprintf("attempt of exam %q on %s records no proctoring: level %s requires %s", e.ID, a.Date, l.ID, joinOr(l.Proctoring))
+		}})
 	case a.Proctoring == "self" && len(l.Monitoring) > 0 && a.Monitoring == "":
-		fs = append(fs, fault{a.Pos, "proctoring", fmt.Sprintf("self-proctored attempt of exam %q on %s records no monitoring: level %s requires %s", e.ID, a.Date, l.ID, joinOr(l.Monitoring))})
+		fs = append(fs, fault{a.Pos, "proctoring", func() string {
+			return fmt.Sprintf("self-proctored attempt of exam %q on %s records no monitoring: level %s requires %s", e.ID, a.Date, l.ID, joinOr(l.Monitoring))
+		}})
 	}
 	return fs
 }
@@ -118,40 +135,49 @@ func (c *Context) reliedResults(cr *program.Credential, ix *results, k *program.
 	if lo >= hi {
 		return // assessment-missing
 	}
-	var fs []fault
 	for _, r := range rs[lo:hi] {
-		why := k.Shortfall(r.Scores)
-		if why == "" {
+		if k.Meets(r.Scores) {
 			return
 		}
-		if r.Scores == nil {
-			why = "it records no scores"
-		}
-		fs = append(fs, fault{r.Pos, "rubric-not-met", fmt.Sprintf("%q assessment of %s does not meet its rubric: %s", k.ID, r.Date, why)})
 	}
-	for _, f := range fs {
-		c.once(cr, ix, f)
+	for _, r := range rs[lo:hi] {
+		c.once(cr, ix, fault{r.Pos, "rubric-not-met", func() string {
+			why := k.Shortfall(r.Scores)
+			if r.Scores == nil {
+				why = "it records no scores"
+			}
+			return fmt.Sprintf("%q assessment of %s does not meet its rubric: %s", k.ID, r.Date, why)
+		}})
 	}
 }
 
 func (c *Context) reliedEvidence(cr *program.Credential, ix *results, k *program.Kind, need int, w window) {
 	items := ix.review[k.ID]
 	lo, hi := w.bounds(len(items), func(i int) date.Date { return items[i].Date }, false)
-	var fs []fault
+	// Most recent first, and no further than need sound items: a person
+	// may hold thousands of items and as many credentials.
+	var bad []*program.Evidence
 	good := 0
-	for _, ev := range items[lo:hi] {
-		if why := c.evidenceFault(k, ev, w.to); why != "" {
-			fs = append(fs, fault{ev.Pos, "evidence-unreviewed", fmt.Sprintf("%q evidence of %s %s", k.ID, ev.Date, why)})
-		} else {
-			good++
+	for i := hi - 1; i >= lo; i-- {
+		if ev := items[i]; !c.evidenceSound(k, ev, w.to) {
+			bad = append(bad, ev)
+		} else if good++; good >= need {
+			return
 		}
 	}
-	if good >= need {
-		return
+	for _, ev := range bad {
+		c.once(cr, ix, fault{ev.Pos, "evidence-unreviewed", func() string {
+			return fmt.Sprintf("%q evidence of %s %s", k.ID, ev.Date, c.evidenceFault(k, ev, w.to))
+		}})
 	}
-	for _, f := range fs {
-		c.once(cr, ix, f)
+}
+
+// evidenceSound reports whether evidenceFault finds nothing.
+func (c *Context) evidenceSound(k *program.Kind, ev *program.Evidence, issued date.Date) bool {
+	if k.RequiresReview && (!ev.Approved.Valid() || ev.Approved.After(issued) || !c.P.MayReview(ev.Reviewer)) {
+		return false
 	}
+	return !k.RequiresReference || strings.TrimSpace(ev.Reference) != ""
 }
 
 // evidenceFault says what an item of kind k lacks to count toward a grant

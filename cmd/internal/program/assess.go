@@ -88,6 +88,20 @@ func (k *Kind) Total(scores map[string]int) int {
 	return n
 }
 
+// Meets reports whether scores meet the rubric: Shortfall without its
+// words, for checks that ask it of many results.
+func (k *Kind) Meets(scores map[string]int) bool {
+	total := 0
+	for _, c := range k.Criteria {
+		s, ok := scores[c.ID]
+		if !ok || s < c.Min {
+			return false
+		}
+		total += s
+	}
+	return total >= k.Pass
+}
+
 // Shortfall says why scores do not meet the rubric: a criterion under
 // its floor or not scored, or a total under pass; "" when they meet it.
 func (k *Kind) Shortfall(scores map[string]int) string {
