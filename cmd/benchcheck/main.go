@@ -16,6 +16,12 @@
 //	go run ./cmd/benchcheck -root /tmp/big -bin /tmp/acc-old,/tmp/acc-new -runs 7
 //	go run ./cmd/benchcheck -root /tmp/big -bin /tmp/acc-old,/tmp/acc-new -cmd build -runs 3
 //
+// With -roots, each binary checks its own program, in the same rounds:
+// an older accredit on a program written for it against this tree's on
+// one that uses keys the older one does not know (genprogram -assess).
+//
+//	go run ./cmd/benchcheck -bin /tmp/acc-old,/tmp/acc-new -roots /tmp/big,/tmp/big-assess -runs 5
+//
 // With -report it measures instead, in the same run and with the cache
 // warm, "check", "report --format json" and "report --format html"
 // alternately, and prints the report's time over check's (issue 19
@@ -48,7 +54,13 @@ func main() {
 	command := flag.String("cmd", "check", "the command measured: check or build (build writes its site to a temporary folder, removed after each run)")
 	modes := flag.String("modes", "cold,warm", "comma-separated modes: cold (empty decode cache), warm (primed cache)")
 	withReport := flag.Bool("report", false, "measure report --format json and html against check")
+	rootList := flag.String("roots", "", "comma-separated programs, one per -bin binary, in place of -root")
 	flag.Parse()
+	var roots []string
+	if *rootList != "" {
+		roots = strings.Split(*rootList, ",")
+		*root = roots[0]
+	}
 	if *root == "" || (*command != "check" && *command != "build") {
 		fmt.Fprintln(os.Stderr, "usage: benchcheck -root DIR [-bin A,B] [-cmd check|build] [-runs N] [-modes cold,warm] [-as-of DATE]")
 		os.Exit(2)
@@ -68,6 +80,14 @@ func main() {
 	} else {
 		binaries = strings.Split(*bins, ",")
 	}
+	if roots == nil {
+		for range binaries {
+			roots = append(roots, *root)
+		}
+	}
+	if len(roots) != len(binaries) {
+		fail(fmt.Errorf("-roots names %d programs for %d binaries", len(roots), len(binaries)))
+	}
 	files := 0
 	filepath.WalkDir(*root, func(_ string, d os.DirEntry, _ error) error {
 		if d != nil && !d.IsDir() {
@@ -75,7 +95,7 @@ func main() {
 		}
 		return nil
 	})
-	fmt.Printf("accredit %s on %s (%d files), %d runs per mode and binary, alternating, GOMAXPROCS default\n", *command, *root, files, *runs)
+	fmt.Printf("accredit %s on %s (%d files), %d runs per mode and binary, alternating, GOMAXPROCS default\n", *command, strings.Join(slices.Compact(slices.Clone(roots)), ", "), files, *runs)
 	b := &bench{root: *root, asOf: *asOf, command: *command, tmp: tmp}
 	if *withReport {
 		warmCache := filepath.Join(tmp, "warm")
@@ -87,6 +107,7 @@ func main() {
 	for i, bin := range binaries {
 		warm[i] = filepath.Join(tmp, fmt.Sprintf("warm-%d", i))
 		if strings.Contains(*modes, "warm") {
+			b.root = roots[i]
 			b.run(bin, warm[i]) // prime
 		}
 	}
@@ -99,6 +120,7 @@ func main() {
 				if mode == "cold" {
 					cache = filepath.Join(tmp, fmt.Sprintf("cold-%d-%d", i, r))
 				}
+				b.root = roots[i]
 				sm := b.run(binaries[i], cache)
 				got[i] = append(got[i], sm)
 				// Each run as it ends: a long session interrupted

@@ -19,6 +19,9 @@ type gen struct {
 	// extra is the percentage of people who also hold the foundation
 	// credential of a second track (see -extra).
 	extra int
+	// assess writes what issue 20 asks of records (see -assess): scores
+	// on rubric results, review on evidence, webcam monitoring.
+	assess bool
 }
 
 func newGen(p *program.Program, seed int64, asOf date.Date) *gen {
@@ -231,10 +234,18 @@ func (g *gen) satisfy(r *record, req *program.Requirements, day, from date.Date)
 		if len(lv.Proctoring) > 0 {
 			proc = lv.Proctoring[0]
 		}
-		r.exams = append(r.exams, fmt.Sprintf("[[exams]]\nexam = %q\ndate = %s\nscore = %d\nproctoring = %q\n", e.ID, within(20), pass+g.r.IntN(101-pass), proc))
+		at := fmt.Sprintf("[[exams]]\nexam = %q\ndate = %s\nscore = %d\nproctoring = %q\n", e.ID, within(20), pass+g.r.IntN(101-pass), proc)
+		if g.assess && proc == "self" && len(lv.Monitoring) > 0 {
+			at += fmt.Sprintf("monitoring = %q\n", lv.Monitoring[0])
+		}
+		r.exams = append(r.exams, at)
 	}
 	for _, a := range req.Assessments {
-		r.assessments = append(r.assessments, fmt.Sprintf("[[assessments]]\nassessment = %q\ndate = %s\npassed = true\nreviewer = \"Certification team\"\n", a, within(30)))
+		res := fmt.Sprintf("[[assessments]]\nassessment = %q\ndate = %s\npassed = true\nreviewer = \"Certification team\"\n", a, within(30))
+		if k := g.p.Assessment(a); g.assess && k != nil && k.HasRubric() {
+			res += "scores = " + g.scores(k) + "\n"
+		}
+		r.assessments = append(r.assessments, res)
 	}
 	kinds := make([]string, 0, len(req.Evidence))
 	for k := range req.Evidence {
@@ -243,9 +254,53 @@ func (g *gen) satisfy(r *record, req *program.Requirements, day, from date.Date)
 	slices.Sort(kinds)
 	for _, k := range kinds {
 		for range req.Evidence[k] {
-			r.evidence = append(r.evidence, fmt.Sprintf("[[evidence]]\nkind = %q\ndate = %s\ntitle = %q\n", k, within(180), g.pick(stories)))
+			on := within(180)
+			ev := fmt.Sprintf("[[evidence]]\nkind = %q\ndate = %s\ntitle = %q\n", k, on, g.pick(stories))
+			if ek := g.p.EvidenceKind(k); g.assess && ek != nil && (ek.RequiresReview || ek.RequiresReference) {
+				ev += g.review(ek, on, day)
+			}
+			r.evidence = append(r.evidence, ev)
 		}
 	}
+}
+
+// scores returns points for every criterion of k's rubric that meet it:
+// each criterion at least its floor, the total at least the pass mark.
+func (g *gen) scores(k *program.Kind) string {
+	pts := make([]int, len(k.Criteria))
+	total := 0
+	for i, c := range k.Criteria {
+		pts[i] = c.Min + g.r.IntN(c.Max-c.Min+1)
+		total += pts[i]
+	}
+	for i, c := range k.Criteria { // raise to the pass mark, criterion by criterion
+		if total >= k.Pass {
+			break
+		}
+		add := min(c.Max-pts[i], k.Pass-total)
+		pts[i] += add
+		total += add
+	}
+	var parts []string
+	for i, c := range k.Criteria {
+		parts = append(parts, fmt.Sprintf("%s = %d", c.ID, pts[i]))
+	}
+	return "{ " + strings.Join(parts, ", ") + " }"
+}
+
+// reviewers are who approves generated evidence: administrators with the
+// grants role in the example program.
+var reviewers = []string{"Dana Whitfield", "Marcus Oyelaran"}
+
+// review returns an evidence item's review, approved between its date
+// and the grant's issue date.
+func (g *gen) review(k *program.Kind, on, issued date.Date) string {
+	approved := on.AddDays(g.r.IntN(min(5, issued.Sub(on)) + 1))
+	s := fmt.Sprintf("reviewer = %q\napproved = %s\nartifact = \"https://portal.northwind.example/evidence/%d\"\n", g.pick(reviewers), approved, g.r.IntN(1_000_000))
+	if k.RequiresReference {
+		s += fmt.Sprintf("reference = %q\n", g.pick(firsts)+" "+g.pick(lasts)+", CIO")
+	}
+	return s
 }
 
 func (r *record) holds(track string, rank int, day date.Date) bool {

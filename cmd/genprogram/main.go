@@ -12,6 +12,14 @@
 // With -extra 45 about 45% of people also hold a second track's foundation
 // credential: about two credentials a person, 200,000 at 10,000 x 10, the
 // size the build's figures are given at.
+//
+// With -assess the program keeps the example's assessment keys (issue
+// 20): rubrics, evidence review, webcam monitoring, exam histories; every
+// Professional and Expert certification asks for a rubric assessment and
+// reviewed evidence, and every record carries what they need (scores,
+// reviewer, approval, artifact, reference, monitoring). Without it those
+// keys are taken out of the definitions, and the program is written as
+// before they existed, draw for draw.
 package main
 
 import (
@@ -36,6 +44,7 @@ func main() {
 		extra    = flag.Int("extra", 0, "`percent` of people who also hold a second track's foundation credential (45: about two credentials a person)")
 		out      = flag.String("out", "", "output `DIR` (must not exist, or be empty)")
 		asOf     = flag.String("as-of", "2026-11-22", "the date the program must check clean at")
+		assess   = flag.Bool("assess", false, "keep rubrics, reviewed evidence and monitoring, and give Professional and Expert credentials rubric results and reviewed evidence")
 	)
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: genprogram -out DIR [-partners N] [-people M] [-seed S] [-as-of DATE]\n")
@@ -52,14 +61,14 @@ func main() {
 		os.Exit(2)
 	}
 	start := time.Now()
-	if err := generate(*out, *partners, *people, *seed, *extra, d); err != nil {
+	if err := generate(*out, *partners, *people, *seed, *extra, *assess, d); err != nil {
 		fmt.Fprintf(os.Stderr, "genprogram: %v\n", err)
 		os.Exit(1)
 	}
 	fmt.Fprintf(os.Stderr, "genprogram: %d partners x %d people in %s (%s)\n", *partners, *people, *out, time.Since(start).Round(time.Millisecond))
 }
 
-func generate(out string, partners, people int, seed int64, extra int, asOf date.Date) error {
+func generate(out string, partners, people int, seed int64, extra int, assess bool, asOf date.Date) error {
 	if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
 		return fmt.Errorf("%s is not empty", out)
 	}
@@ -71,6 +80,11 @@ func generate(out string, partners, people int, seed int64, extra int, asOf date
 		data, err := fs.ReadFile(accredit.Example, p)
 		if err != nil {
 			return err
+		}
+		if assess {
+			data = requireAssess(p, data)
+		} else {
+			data = withoutAssess(p, data)
 		}
 		dst := filepath.Join(out, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
@@ -91,7 +105,7 @@ func generate(out string, partners, people int, seed int64, extra int, asOf date
 		}
 	}
 	g := newGen(prog, seed, asOf)
-	g.extra = extra
+	g.extra, g.assess = extra, assess
 	for i := range partners {
 		files := g.partner(i, people)
 		for _, f := range files {

@@ -23,10 +23,10 @@ func attempts(c *Context) {
 }
 
 type violation struct {
-	a          *program.Attempt
-	rule, msg  string
-	cycle      int
-	proctoring bool
+	a         *program.Attempt
+	rule, msg string
+	cycle     int
+	key       string // the attempt's key to report at; "": its header
 }
 
 func (c *Context) personAttempts(pe *program.Person) {
@@ -68,8 +68,12 @@ func (c *Context) personAttempts(pe *program.Person) {
 				}
 			}
 			if slices.Contains(program.ProctoringModes, a.Proctoring) && !l.Allows(a.Proctoring) {
-				vs = append(vs, violation{a: a, rule: "proctoring", cycle: n, proctoring: true,
+				vs = append(vs, violation{a: a, rule: "proctoring", cycle: n, key: "proctoring",
 					msg: fmt.Sprintf("exam %q proctored %s: level %s allows %s", id, a.Proctoring, l.ID, joinOr(l.Proctoring))})
+			}
+			if a.Proctoring == "self" && a.Monitoring != "" && len(l.Monitoring) > 0 && !slices.Contains(l.Monitoring, a.Monitoring) {
+				vs = append(vs, violation{a: a, rule: "proctoring", cycle: n, key: "monitoring",
+					msg: fmt.Sprintf("self-proctored attempt of exam %q monitored by %s: level %s requires %s", id, a.Monitoring, l.ID, joinOr(l.Monitoring))})
 			}
 			if a.Score >= pass {
 				inCycle = 0
@@ -125,8 +129,8 @@ func (c *Context) personAttempts(pe *program.Person) {
 			continue
 		}
 		pos := v.a.Pos
-		if v.proctoring {
-			pos = pe.Src.At("exams[" + strconv.Itoa(v.a.Index) + "].proctoring")
+		if v.key != "" {
+			pos = pe.Src.At("exams[" + strconv.Itoa(v.a.Index) + "]." + v.key)
 		}
 		c.report(pos, v.rule, "%s", v.msg)
 	}

@@ -88,8 +88,8 @@ func TestRules(t *testing.T) {
 func TestRuleList(t *testing.T) {
 	want := []string{"syntax", "unreadable-file", "unknown-key", "missing-field", "invalid-value", "invalid-id",
 		"unknown-reference", "duplicate-id", "credential-id", "prerequisite", "course-missing",
-		"exam-not-passed", "retake-limit", "retake-wait", "proctoring", "assessment-missing",
-		"evidence-missing", "future-date", "renewal", "bank-size", "bank-invalid", "metrics-range", "metrics-quarter",
+		"exam-not-passed", "exam-not-live", "retake-limit", "retake-wait", "proctoring", "assessment-missing",
+		"rubric-not-met", "evidence-missing", "evidence-unreviewed", "future-date", "renewal", "bank-size", "bank-invalid", "metrics-range", "metrics-quarter",
 		"signing-key-dates", "private-key",
 		"unauthorized-grant", "unauthorized-change", "unsigned-grant", "unsigned-change", "history-incomplete",
 		"bank-coverage", "review-stale", "expiring"}

@@ -24,6 +24,12 @@ func futureDates(c *Context) {
 				}
 			}
 		}
+		for _, t := range c.P.Tracks {
+			check(t.Src, "reviewed", t.Reviewed)
+			for i, co := range t.Courses {
+				check(t.Src, "courses["+strconv.Itoa(i)+"].reviewed", co.Reviewed)
+			}
+		}
 	}
 	for _, pa := range c.partners() {
 		check(pa.Src, "joined", pa.Joined)
@@ -39,6 +45,7 @@ func futureDates(c *Context) {
 			}
 			for i, e := range pe.Evidence {
 				check(pe.Src, "evidence["+strconv.Itoa(i)+"].date", e.Date)
+				check(pe.Src, "evidence["+strconv.Itoa(i)+"].approved", e.Approved)
 			}
 			for _, cr := range pe.Certifications {
 				check(pe.Src, cr.Path()+".issued", cr.Issued)
@@ -66,6 +73,7 @@ func reviewStale(c *Context) {
 	if c.scoped {
 		return
 	}
+	c.contentReviewed()
 	days := c.P.Policy.ReviewDays
 	for _, e := range c.P.Exams {
 		switch {

@@ -33,6 +33,7 @@ func grants(c *Context) {
 		for _, miss := range c.missing(ix, &ce.Requirements, w) {
 			c.grant(cr, miss.rule, "%s", miss.msg)
 		}
+		c.relied(cr, ix, &ce.Requirements, w)
 	})
 }
 
@@ -245,6 +246,7 @@ func (c *Context) renewal(cr *program.Credential, ce *program.Certification, ix 
 	w := window{from: old.Issued, to: cr.Issued, renewal: true}
 	for _, opt := range ce.Recertify {
 		if c.meets(ix, opt, w) {
+			c.relied(cr, ix, opt, w)
 			return
 		}
 	}

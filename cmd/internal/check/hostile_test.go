@@ -222,6 +222,24 @@ func hostileInputs() []hostileInput {
 	})
 	add(fmt.Sprintf("person: %d training, exams and certifications", n), map[string]string{person: s})
 
+	// A person file at its cap of grants that each rely on every unsound
+	// record before them (issue 20): passes without monitoring, results
+	// under the rubric, evidence nobody reviewed, against a program that
+	// asks for all three.
+	base, err := os.ReadFile("testdata/base/programs/program.toml")
+	if err != nil {
+		panic(err)
+	}
+	strict := strings.Replace(string(base), "proctoring = [\"self\", \"live\"]\n", "proctoring = [\"self\", \"live\"]\nmonitoring = [\"webcam\"]\n", 1)
+	strict = strings.Replace(strict, "id = \"mock-pitch\"\nname = \"Mock pitch\"\n", "id = \"mock-pitch\"\nname = \"Mock pitch\"\npass = 12\n  [[assessments.criteria]]\n  id = \"demo\"\n  name = \"Demo\"\n  max = 10\n  min = 4\n  [[assessments.criteria]]\n  id = \"story\"\n  name = \"Story\"\n  max = 10\n", 1)
+	strict = strings.Replace(strict, "id = \"closed-deal\"\nname = \"Closed deal\"\n", "id = \"closed-deal\"\nname = \"Closed deal\"\nrequires_review = true\nrequires_reference = true\n", 1)
+	grantTrack := trackHead + "\n[[certifications]]\nlevel = \"professional\"\nname = \"Sales Professional\"\nvalidity_months = 12\nexam = \"sales-foundation\"\nassessments = [\"mock-pitch\"]\nevidence = { closed-deal = 2 }\n"
+	s, n = grow(personHead, 250<<10, func(b *strings.Builder, i int) {
+		d := date.New(2000, time.January, 1).AddDays(i * 2)
+		fmt.Fprintf(b, "\n[[exams]]\nexam = \"sales-foundation\"\ndate = %s\nscore = 90\nproctoring = \"self\"\n\n[[assessments]]\nassessment = \"mock-pitch\"\ndate = %s\nscores = { demo = 3, story = 9 }\n\n[[evidence]]\nkind = \"closed-deal\"\ndate = %s\n\n[[certifications]]\nid = \"%s\"\ntrack = \"sales\"\nlevel = \"professional\"\nissued = %s\n", d, d, d, credID(i), d.AddDays(1))
+	})
+	add(fmt.Sprintf("person: %d grants relying on unsound passes, results and evidence", n), map[string]string{prog: strict, track: grantTrack, person: s})
+
 	// A person file at its cap of certifications alone, none renewing.
 	s, n = grow(personHead, 250<<10, func(b *strings.Builder, i int) {
 		d := date.New(2000, time.January, 1).AddDays(i)

@@ -19,6 +19,12 @@ type results struct {
 	assessments dated // passed assessments, by assessment kind
 	evidence    dated // evidence items, by kind
 	passed      dated // passing exam attempts, by exam id, filled on first use
+
+	// What the grant rules of assess.go look at (nil when nothing).
+	attempts map[string][]*program.Attempt  // passing attempts by exam id, filled on first use
+	rubric   map[string][]*program.Result   // results of rubric kinds that passed or hold scores
+	review   map[string][]*program.Evidence // items of kinds that ask for review or a reference
+	reported map[faultKey]bool              // faults reported, once per person
 }
 
 // dated holds sorted valid dates by id. An invalid or missing date never
@@ -38,6 +44,7 @@ func (c *Context) resultsOf(pe *program.Person) *results {
 	for _, e := range pe.Evidence {
 		ix.evidence.add(e.Kind, e.Date)
 	}
+	c.indexAssess(ix)
 	ix.training.sort()
 	ix.assessments.sort()
 	ix.evidence.sort()

@@ -192,7 +192,8 @@ func copyProgram(t *testing.T, src string) string {
 	return root
 }
 
-// generated writes a small program with cmd/genprogram.
+// generated writes a small program with cmd/genprogram, with rubric
+// scores, reviewed evidence and monitoring (-assess) for the codec to keep.
 func generated(t *testing.T) string {
 	t.Helper()
 	gobin, err := exec.LookPath("go")
@@ -200,7 +201,7 @@ func generated(t *testing.T) string {
 		t.Skip("no go command")
 	}
 	out := filepath.Join(t.TempDir(), "gen")
-	cmd := exec.Command(gobin, "run", "../../genprogram", "-out", out, "-partners", "12", "-people", "6", "-extra", "45", "-seed", "7")
+	cmd := exec.Command(gobin, "run", "../../genprogram", "-out", out, "-partners", "12", "-people", "6", "-extra", "45", "-seed", "7", "-assess")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("genprogram: %v\n%s", err, b)
 	}

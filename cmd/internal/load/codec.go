@@ -2,6 +2,8 @@ package load
 
 import (
 	"encoding/binary"
+	"maps"
+	"slices"
 
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/program"
@@ -108,6 +110,37 @@ func (d *dec) strs() []string {
 	return ss
 }
 
+// scores writes a result's scores in key order, its length one more
+// than the map's so that a missing map (0) stays apart from an empty one
+// (scores = {}), as the decoder gives them.
+func (e *enc) scores(m map[string]int) {
+	if m == nil {
+		e.int(0)
+		return
+	}
+	e.int(len(m) + 1)
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		e.str(k)
+		e.int(m[k])
+	}
+}
+
+func (d *dec) scores() map[string]int {
+	n := d.int()
+	if n <= 0 || n-1 > len(d.b) { // each entry takes at least two bytes
+		if n != 0 {
+			d.bad = true
+		}
+		return nil
+	}
+	m := make(map[string]int, n-1)
+	for range n - 1 {
+		k := d.str()
+		m[k] = d.int()
+	}
+	return m
+}
+
 func (d *dec) pos(file string) program.Pos {
 	return program.Pos{File: file, Line: d.int(), Col: d.int()}
 }
@@ -132,6 +165,8 @@ func encodePerson(e *enc, p *program.Person) {
 		e.date(a.Date)
 		e.int(a.Score)
 		e.str(a.Proctoring)
+		e.str(a.Monitoring)
+		e.str(a.Venue)
 		e.pos(a.Pos)
 	}
 	e.int(len(p.Assessments))
@@ -140,6 +175,7 @@ func encodePerson(e *enc, p *program.Person) {
 		e.date(r.Date)
 		e.bool(r.Passed)
 		e.str(r.Reviewer)
+		e.scores(r.Scores)
 		e.pos(r.Pos)
 	}
 	e.int(len(p.Evidence))
@@ -147,6 +183,10 @@ func encodePerson(e *enc, p *program.Person) {
 		e.str(v.Kind)
 		e.date(v.Date)
 		e.str(v.Title)
+		e.str(v.Reviewer)
+		e.date(v.Approved)
+		e.str(v.Artifact)
+		e.str(v.Reference)
 		e.pos(v.Pos)
 	}
 	e.int(len(p.Certifications))
@@ -172,15 +212,16 @@ func decodePerson(d *dec, file string) *program.Person {
 	}
 	p.Exams = make([]*program.Attempt, d.count())
 	for i := range p.Exams {
-		p.Exams[i] = &program.Attempt{Exam: d.str(), Date: d.date(), Score: d.int(), Proctoring: d.str(), Pos: d.pos(file)}
+		p.Exams[i] = &program.Attempt{Exam: d.str(), Date: d.date(), Score: d.int(), Proctoring: d.str(), Monitoring: d.str(), Venue: d.str(), Pos: d.pos(file)}
 	}
 	p.Assessments = make([]*program.Result, d.count())
 	for i := range p.Assessments {
-		p.Assessments[i] = &program.Result{Assessment: d.str(), Date: d.date(), Passed: d.bool(), Reviewer: d.str(), Pos: d.pos(file)}
+		p.Assessments[i] = &program.Result{Assessment: d.str(), Date: d.date(), Passed: d.bool(), Reviewer: d.str(), Scores: d.scores(), Pos: d.pos(file)}
 	}
 	p.Evidence = make([]*program.Evidence, d.count())
 	for i := range p.Evidence {
-		p.Evidence[i] = &program.Evidence{Kind: d.str(), Date: d.date(), Title: d.str(), Pos: d.pos(file)}
+		p.Evidence[i] = &program.Evidence{Kind: d.str(), Date: d.date(), Title: d.str(),
+			Reviewer: d.str(), Approved: d.date(), Artifact: d.str(), Reference: d.str(), Pos: d.pos(file)}
 	}
 	p.Certifications = make([]*program.Credential, d.count())
 	for i := range p.Certifications {

@@ -18,12 +18,18 @@ type programFile struct {
 	Program        program.Info             `toml:"program"`
 	Policy         program.Policy           `toml:"policy"`
 	Levels         []*program.Level         `toml:"levels"`
-	Assessments    []*program.Kind          `toml:"assessments"`
-	EvidenceKinds  []*program.Kind          `toml:"evidence_kinds"`
+	AssessmentsIn  []*assessmentKind        `toml:"assessments"`
+	EvidenceIn     []*evidenceKind          `toml:"evidence_kinds"`
 	Tiers          []*program.Tier          `toml:"tiers"`
 	Administrators []*program.Administrator `toml:"administrators"`
+	Reviewers      []*program.Reviewer      `toml:"reviewers"`
 	SigningKeys    []*program.SigningKey    `toml:"signing_keys"`
 	Audit          program.Audit            `toml:"audit"`
+
+	// Assessments and EvidenceKinds are the kinds as the program keeps
+	// them, each table's own keys decoded by its own type.
+	Assessments   []*program.Kind `toml:"-"`
+	EvidenceKinds []*program.Kind `toml:"-"`
 
 	src *program.Source
 }
@@ -85,9 +91,11 @@ func (f *file) program(data []byte) any {
 		for _, m := range l.Proctoring {
 			f.oneOf(at+".proctoring", m, program.ProctoringModes)
 		}
+		f.slugList(at+".monitoring", l.Monitoring)
 	}
-	f.kinds("assessments", v.Assessments)
-	f.kinds("evidence_kinds", v.EvidenceKinds)
+	v.Assessments = f.assessmentKinds(v.AssessmentsIn)
+	v.EvidenceKinds = f.evidenceKinds(v.EvidenceIn)
+	f.reviewers(v.Reviewers)
 	for i, t := range v.Tiers {
 		at := at("tiers", i)
 		t.Pos = f.at(at)
@@ -186,12 +194,14 @@ func (f *file) track(data []byte, id string) any {
 	t.ID = id
 	f.require("", "name")
 	f.nonEmpty("name", t.Name)
+	f.date("reviewed", t.Reviewed)
 	for i, c := range t.Courses {
 		at := at("courses", i)
 		c.Pos = f.at(at)
 		f.require(at, "id", "title")
 		f.slug(at+".id", c.ID)
 		f.nonEmpty(at+".title", c.Title)
+		f.date(at+".reviewed", c.Reviewed)
 	}
 	for i, c := range t.Certifications {
 		at := at("certifications", i)
@@ -254,6 +264,7 @@ func (f *file) exam(data []byte, id string) any {
 	if len(e.Blueprint) > 0 && sum != 100 {
 		f.errAt("blueprint[0]", "invalid-value", "blueprint weights add up to %d, not 100", sum)
 	}
+	f.lifecycle(e)
 	return e
 }
 
@@ -343,7 +354,7 @@ func (f *file) partner(data []byte, id string) any {
 }
 
 // GrantRules are the rules a certification may waive.
-var GrantRules = []string{"prerequisite", "course-missing", "exam-not-passed", "retake-limit", "retake-wait", "proctoring", "assessment-missing", "evidence-missing", "renewal"}
+var GrantRules = []string{"prerequisite", "course-missing", "exam-not-passed", "exam-not-live", "retake-limit", "retake-wait", "proctoring", "assessment-missing", "rubric-not-met", "evidence-missing", "evidence-unreviewed", "renewal"}
 
 func (f *file) person(data []byte, id string) any {
 	f.fileID(id, "person file")
@@ -370,6 +381,8 @@ func (f *file) person(data []byte, id string) any {
 		f.date(at+".date", a.Date)
 		f.intRange(at+".score", &a.Score, 0, 100)
 		f.oneOf(at+".proctoring", a.Proctoring, program.ProctoringModes)
+		f.slugValue(at+".monitoring", a.Monitoring)
+		f.nonEmpty(at+".venue", a.Venue)
 	}
 	for i, r := range p.Assessments {
 		at := at("assessments", i)
@@ -382,6 +395,7 @@ func (f *file) person(data []byte, id string) any {
 		e.Pos = f.at(at)
 		f.require(at, "kind", "date")
 		f.date(at+".date", e.Date)
+		f.review(at, e)
 	}
 	for i, c := range p.Certifications {
 		at := at("certifications", i)

@@ -677,7 +677,7 @@ func (l *loader) assemble(jobs []*job) {
 			p.Info, p.Policy, p.Src = v.Program, v.Policy, v.src
 			p.Levels, p.Assessments, p.EvidenceKinds = v.Levels, v.Assessments, v.EvidenceKinds
 			p.Tiers, p.Administrators, p.Audit = v.Tiers, v.Administrators, v.Audit
-			p.SigningKeys = v.SigningKeys
+			p.SigningKeys, p.Reviewers = v.SigningKeys, v.Reviewers
 		case *program.Track:
 			p.Tracks = append(p.Tracks, v)
 		case *program.Exam:
@@ -762,5 +762,5 @@ func ProgramFile(data []byte) (*program.Program, []diag.Diagnostic) {
 		return nil, l.Sorted()
 	}
 	return &program.Program{Info: v.Program, Policy: v.Policy, Levels: v.Levels, Assessments: v.Assessments,
-		EvidenceKinds: v.EvidenceKinds, Tiers: v.Tiers, Administrators: v.Administrators, SigningKeys: v.SigningKeys, Audit: v.Audit, Src: v.src}, l.Sorted()
+		EvidenceKinds: v.EvidenceKinds, Tiers: v.Tiers, Administrators: v.Administrators, SigningKeys: v.SigningKeys, Reviewers: v.Reviewers, Audit: v.Audit, Src: v.src}, l.Sorted()
 }

@@ -40,6 +40,8 @@ func (p *Plan) Summary() string {
 		{len(p.Administrators), "administrator change", "administrator changes"},
 		{len(p.Program), "program key changed", "program keys changed"},
 		{len(p.Files), "file changed", "files changed"},
+		{len(p.Exams), "exam status change", "exam status changes"},
+		{len(p.Rubrics), "rubric result", "rubric results"},
 	} {
 		if c.n > 0 {
 			s += ", " + count(c.n, c.one, c.many)
@@ -53,6 +55,15 @@ func count(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// statusName names an exam's status in a plan: none where the exam is
+// added or removed.
+func statusName(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
 }
 
 func tierName(t *string) string {
@@ -87,6 +98,12 @@ func (p *Plan) WriteText(w io.Writer) error {
 	}
 	for _, t := range p.Tiers {
 		line(&b, "tier     %s: %s -> %s", t.Partner, tierName(t.From), tierName(t.To))
+	}
+	for _, e := range p.Exams {
+		line(&b, "exam     %s: %s -> %s", e.Exam, statusName(e.From), statusName(e.To))
+	}
+	for _, r := range p.Rubrics {
+		line(&b, "rubric   %s/%s %s %s: %d of %d, pass %d: %s", r.Partner, r.Person, r.Assessment, r.Date, r.Total, r.Max, r.Pass, metWord(r.Met))
 	}
 	for _, d := range p.Diagnostics {
 		line(&b, "new      %s", d)
@@ -204,6 +221,26 @@ func (p *Plan) markdown(w io.Writer, limit int) error {
 		m.line("|---|---|---|")
 		for _, t := range p.Tiers {
 			m.row(fmt.Sprintf("| %s | %s | %s |", md(t.Partner), md(tierName(t.From)), md(tierName(t.To))))
+		}
+	}
+	if len(p.Exams) > 0 {
+		m.line("")
+		m.line(fmt.Sprintf("#### Exam status changes (%d)", len(p.Exams)))
+		m.line("")
+		m.line("| Exam | From | To |")
+		m.line("|---|---|---|")
+		for _, e := range p.Exams {
+			m.row(fmt.Sprintf("| %s | %s | %s |", md(e.Exam), md(statusName(e.From)), md(statusName(e.To))))
+		}
+	}
+	if len(p.Rubrics) > 0 {
+		m.line("")
+		m.line(fmt.Sprintf("#### Rubric results (%d)", len(p.Rubrics)))
+		m.line("")
+		m.line("| Partner | Person | Assessment | Date | Points | Pass | Rubric |")
+		m.line("|---|---|---|---|---|---|---|")
+		for _, r := range p.Rubrics {
+			m.row(fmt.Sprintf("| %s | %s | %s | %s | %d of %d | %d | %s |", md(r.Partner), md(r.Person), md(r.Assessment), r.Date, r.Total, r.Max, r.Pass, metWord(r.Met)))
 		}
 	}
 	if len(p.Diagnostics) > 0 {

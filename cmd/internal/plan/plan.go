@@ -78,6 +78,10 @@ type Plan struct {
 	Files          []FileChange      `json:"files"`
 	Tiers          []TierChange      `json:"tiers"`
 	Diagnostics    []diag.Diagnostic `json:"diagnostics"` // new at head, and the audit's
+	// Exams and Rubrics are exams whose status at D changes and results
+	// scored against a rubric that the change adds or rescores.
+	Exams   []ExamChange   `json:"exams,omitempty"`
+	Rubrics []RubricResult `json:"rubrics,omitempty"`
 
 	// Base and Head name the revisions in text and Markdown (short hashes).
 	Base, Head string    `json:"-"`
@@ -126,6 +130,8 @@ func Compute(base, head Side, asOf date.Date) *Plan {
 		}
 	}
 	p.Tiers = tiers(base, head, asOf)
+	p.Exams = examChanges(base.P, head.P, asOf)
+	p.Rubrics = rubricResults(base.P, head.P)
 	p.Diagnostics = newDiags(base.Diags, head.Diags)
 	p.HeadErrors, p.HeadWarnings = diag.Count(head.Diags)
 	return p

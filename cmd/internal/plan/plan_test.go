@@ -3,11 +3,16 @@ package plan
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/standing"
 )
 
 func bigPlan(n int) *Plan {
@@ -153,4 +158,56 @@ func cells(row string) int {
 		}
 	}
 	return n
+}
+
+// A change that takes an exam live, retires another, adds a third and
+// scores two results against a rubric (one rescored, one new) shows
+// them; a result whose scores are unchanged is not listed, and points
+// per criterion never are.
+func TestExamsAndRubrics(t *testing.T) {
+	d := date.New(2025, time.June, 1)
+	rubric := &program.Kind{ID: "demo", Name: "Demo", Pass: 12, Criteria: []*program.Criterion{
+		{ID: "discovery", Name: "Discovery", Max: 10, Min: 4}, {ID: "story", Name: "Story", Max: 10}}}
+	side := func(statuses map[string]string, results ...*program.Result) *program.Program {
+		p := &program.Program{Assessments: []*program.Kind{rubric}}
+		for id, st := range statuses {
+			p.Exams = append(p.Exams, &program.Exam{ID: id, Status: st})
+		}
+		slices.SortFunc(p.Exams, func(a, b *program.Exam) int { return strings.Compare(a.ID, b.ID) })
+		pe := &program.Person{ID: "ann", Assessments: results}
+		p.Partners = []*program.Partner{{ID: "acme", People: []*program.Person{pe}}}
+		p.Link()
+		return p
+	}
+	res := func(on int, scores map[string]int) *program.Result {
+		return &program.Result{Assessment: "demo", Date: date.New(2025, time.May, on), Scores: scores}
+	}
+	base := side(map[string]string{"a": "beta", "b": "live", "c": "live"},
+		res(1, map[string]int{"discovery": 5, "story": 7}), res(2, map[string]int{"discovery": 5, "story": 5}))
+	head := side(map[string]string{"a": "live", "b": "retired", "c": "live", "n": "draft"},
+		res(1, map[string]int{"discovery": 5, "story": 7}), res(2, map[string]int{"discovery": 3, "story": 9}), res(3, map[string]int{"discovery": 6, "story": 8}))
+	p := Compute(Side{P: base, S: standing.Compute(base)}, Side{P: head, S: standing.Compute(head)}, d)
+	wantExams := []ExamChange{{"a", "beta", "live"}, {"b", "live", "retired"}, {"n", "", "draft"}}
+	if !slices.Equal(p.Exams, wantExams) {
+		t.Errorf("exams = %v, want %v", p.Exams, wantExams)
+	}
+	if len(p.Rubrics) != 2 || p.Rubrics[0].Total != 12 || p.Rubrics[0].Met || p.Rubrics[1].Total != 14 || !p.Rubrics[1].Met {
+		t.Errorf("rubrics = %+v, want the rescored 12 of 20 (not met: discovery under 4) and the new 14 (met)", p.Rubrics)
+	}
+	var text, mdown strings.Builder
+	p.WriteText(&text)
+	p.WriteMarkdown(&mdown)
+	for _, want := range []string{"exam     a: beta -> live", "exam     n: none -> draft", "rubric   acme/ann demo 2025-05-02: 12 of 20, pass 12: not met", "3 exam status changes, 2 rubric results"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, text.String())
+		}
+	}
+	for _, want := range []string{"#### Exam status changes (3)", "| b | live | retired |", "| acme | ann | demo | 2025-05-03 | 14 of 20 | 12 | met |"} {
+		if !strings.Contains(mdown.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, mdown.String())
+		}
+	}
+	if strings.Contains(text.String()+mdown.String(), "discovery") {
+		t.Error("the plan names a criterion's points")
+	}
 }

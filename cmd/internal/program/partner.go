@@ -111,7 +111,9 @@ type Attempt struct {
 	Date       date.Date `toml:"date"`
 	Score      int       `toml:"score"`
 	Proctoring string    `toml:"proctoring"`
-	Index      int       `toml:"-"` // position in Person.Exams
+	Monitoring string    `toml:"monitoring"` // of a self-proctored attempt: "webcam"
+	Venue      string    `toml:"venue"`      // where it was sat or proctored from
+	Index      int       `toml:"-"`          // position in Person.Exams
 	Pos        Pos       `toml:"-"`
 }
 
@@ -121,15 +123,23 @@ type Result struct {
 	Date       date.Date `toml:"date"`
 	Passed     bool      `toml:"passed"`
 	Reviewer   string    `toml:"reviewer"`
-	Pos        Pos       `toml:"-"`
+	// Scores are the points given per criterion of the kind's rubric.
+	// PRIVATE, like the whole result.
+	Scores map[string]int `toml:"scores"`
+	Pos    Pos            `toml:"-"`
 }
 
-// Evidence is one item of evidence. Its title is PRIVATE.
+// Evidence is one item of evidence. Its details are PRIVATE: title,
+// artifact, reference and review are never published.
 type Evidence struct {
-	Kind  string    `toml:"kind"`
-	Date  date.Date `toml:"date"`
-	Title string    `toml:"title"`
-	Pos   Pos       `toml:"-"`
+	Kind      string    `toml:"kind"`
+	Date      date.Date `toml:"date"`
+	Title     string    `toml:"title"`
+	Reviewer  string    `toml:"reviewer"`  // who checked it
+	Approved  date.Date `toml:"approved"`  // when they approved it
+	Artifact  string    `toml:"artifact"`  // URL of the audited artifact
+	Reference string    `toml:"reference"` // customer contact who vouches for it
+	Pos       Pos       `toml:"-"`
 }
 
 // Credential is one [[certifications]] entry of a person: a granted

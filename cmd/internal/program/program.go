@@ -155,6 +155,7 @@ type Program struct {
 	EvidenceKinds  []*Kind
 	Tiers          []*Tier
 	Administrators []*Administrator
+	Reviewers      []*Reviewer
 	SigningKeys    []*SigningKey
 	Audit          Audit
 	Tracks         []*Track
@@ -232,6 +233,9 @@ type Level struct {
 	AttemptsIncluded int      `toml:"attempts_included"` // 0: unlimited
 	RetakeWaitDays   int      `toml:"retake_wait_days"`
 	Proctoring       []string `toml:"proctoring"`
+	// Monitoring lists the monitoring a self-proctored attempt of this
+	// level must record, any one of them (empty: none required).
+	Monitoring []string `toml:"monitoring"`
 
 	HasPassingScore bool `toml:"-"`
 	Pos             Pos  `toml:"-"`
@@ -247,11 +251,18 @@ func (l *Level) Allows(mode string) bool {
 	return false
 }
 
-// Kind is an [[assessments]] or [[evidence_kinds]] entry.
+// Kind is an [[assessments]] or [[evidence_kinds]] entry. Criteria and
+// Pass are an assessment kind's rubric; RequiresReview and
+// RequiresReference an evidence kind's opt-ins (the loader accepts each
+// only in its own table).
 type Kind struct {
-	ID   string `toml:"id"`
-	Name string `toml:"name"`
-	Pos  Pos    `toml:"-"`
+	ID                string       `toml:"id"`
+	Name              string       `toml:"name"`
+	Criteria          []*Criterion `toml:"criteria"`
+	Pass              int          `toml:"pass"`
+	RequiresReview    bool         `toml:"requires_review"`
+	RequiresReference bool         `toml:"requires_reference"`
+	Pos               Pos          `toml:"-"`
 }
 
 // Tier is one [[tiers]] entry.
@@ -363,6 +374,7 @@ type Track struct {
 	Audience       string           `toml:"audience"`
 	Optional       bool             `toml:"optional"`
 	Description    string           `toml:"description"`
+	Reviewed       date.Date        `toml:"reviewed"` // last review of the track's content
 	Courses        []*Course        `toml:"courses"`
 	Certifications []*Certification `toml:"certifications"`
 
@@ -371,10 +383,11 @@ type Track struct {
 
 // Course is a [[courses]] entry of a track.
 type Course struct {
-	ID    string `toml:"id"`
-	Title string `toml:"title"`
-	Track *Track `toml:"-"`
-	Pos   Pos    `toml:"-"`
+	ID       string    `toml:"id"`
+	Title    string    `toml:"title"`
+	Reviewed date.Date `toml:"reviewed"` // last review of the course's content
+	Track    *Track    `toml:"-"`
+	Pos      Pos       `toml:"-"`
 }
 
 // Requirements are what a certification or one of its recertification
@@ -416,6 +429,10 @@ type Exam struct {
 	PassingScore    int       `toml:"passing_score"`
 	Reviewed        date.Date `toml:"reviewed"`
 	Blueprint       []*Topic  `toml:"blueprint"`
+	// Status is the exam's lifecycle status (the loader defaults it to
+	// live); History the statuses it had before, each until a date.
+	Status  string          `toml:"status"`
+	History []*StatusChange `toml:"history"`
 
 	HasPassingScore bool    `toml:"-"`
 	Bank            *Bank   `toml:"-"` // nil when the program keeps no bank here

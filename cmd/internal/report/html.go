@@ -187,7 +187,9 @@ figure{margin:1rem 0}figcaption{font-size:.9rem;color:#333}
 
 <h2>Exams</h2>
 {{.PassRates}}
-
+{{range .R.Exams}}{{if .StatusChanges -}}
+<p>{{.Exam}}: {{range $i, $c := .StatusChanges}}{{if $i}}; {{end}}{{$c.From}} to {{$c.To}} on {{$c.Date}}{{end}} (now {{.Status}}).</p>
+{{end}}{{end -}}
 <h2>Tier mix over time</h2>
 {{.Tiers}}
 

@@ -105,9 +105,20 @@ func (r *Report) tables() []table {
 	}
 	ts = append(ts, t)
 
-	t = table{Title: "Exams", Head: []string{"Exam", "Attempts", "Candidates", "First-attempt pass rate", "Pass rate", "Mean score"}}
+	t = table{Title: "Exams", Head: []string{"Exam", "Status", "Attempts", "Candidates", "First-attempt pass rate", "Pass rate", "Mean score"}}
 	for _, e := range r.Exams {
-		t.Rows = append(t.Rows, []string{e.Exam, strconv.Itoa(e.Attempts), strconv.Itoa(e.Candidates), percent(e.FirstAttemptPassRate), percent(e.PassRate), number(e.MeanScore)})
+		t.Rows = append(t.Rows, []string{e.Exam, examStatus(e), strconv.Itoa(e.Attempts), strconv.Itoa(e.Candidates), percent(e.FirstAttemptPassRate), percent(e.PassRate), number(e.MeanScore)})
+	}
+	ts = append(ts, t)
+
+	t = table{Title: "Rubric results", Head: []string{"Assessment", "Results", "Met", "Met rate", "Mean points", "Pass", "Criteria: mean (under min)"}}
+	for _, ru := range r.Rubrics {
+		var cs []string
+		for _, c := range ru.Criteria {
+			cs = append(cs, fmt.Sprintf("%s %s/%d (%d)", c.ID, number(c.Mean), c.Max, c.UnderMin))
+		}
+		t.Rows = append(t.Rows, []string{ru.Assessment, strconv.Itoa(ru.Results), strconv.Itoa(ru.Met), percent(ru.MetRate),
+			number(ru.MeanTotal), fmt.Sprintf("%d of %d", ru.Pass, ru.Max), strings.Join(cs, "; ")})
 	}
 	ts = append(ts, t)
 
@@ -198,6 +209,15 @@ func (r *Report) tierOutlook() [][]string {
 		rows = append(rows, []string{names[i], strconv.Itoa(n[0]), strconv.Itoa(n[1]), strconv.Itoa(n[2]), strconv.Itoa(n[3])})
 	}
 	return rows
+}
+
+// examStatus is an exam's status at D with its changes in the period.
+func examStatus(e Exam) string {
+	s := e.Status
+	for _, ch := range e.StatusChanges {
+		s += fmt.Sprintf("; %s -> %s on %s", ch.From, ch.To, ch.Date)
+	}
+	return s
 }
 
 func str(s *string) string {
@@ -343,6 +363,20 @@ func (r *Report) CSV(w io.Writer) error {
 		putf("exams", e.Exam, "first_attempt_pass_rate", e.FirstAttemptPassRate)
 		putf("exams", e.Exam, "pass_rate", e.PassRate)
 		putf("exams", e.Exam, "mean_score", e.MeanScore)
+		put("exams", e.Exam, "status", e.Status)
+		for _, ch := range e.StatusChanges {
+			put("exams", e.Exam, "status_change."+ch.Date.String(), ch.From+" -> "+ch.To)
+		}
+	}
+	for _, ru := range r.Rubrics {
+		puti("rubrics", ru.Assessment, "results", ru.Results)
+		puti("rubrics", ru.Assessment, "met", ru.Met)
+		putf("rubrics", ru.Assessment, "met_rate", ru.MetRate)
+		putf("rubrics", ru.Assessment, "mean_total", ru.MeanTotal)
+		for _, c := range ru.Criteria {
+			putf("rubrics", ru.Assessment, "criteria."+c.ID+".mean", c.Mean)
+			puti("rubrics", ru.Assessment, "criteria."+c.ID+".under_min", c.UnderMin)
+		}
 	}
 	for _, t := range r.TimeToCertification {
 		key := t.Track + "/" + t.Level

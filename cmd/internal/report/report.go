@@ -30,6 +30,7 @@ type Report struct {
 	Partners            []Partner     `json:"partners"`
 	AtRisk              []Risk        `json:"at_risk"`
 	Scorecards          []Correlation `json:"scorecards"`
+	Rubrics             []Rubric      `json:"rubrics"`
 }
 
 // Counts are credentials by status at D. Total counts those issued on or
@@ -109,6 +110,10 @@ type Exam struct {
 	FirstAttemptPassRate *float64 `json:"first_attempt_pass_rate"`
 	PassRate             *float64 `json:"pass_rate"`
 	MeanScore            *float64 `json:"mean_score"`
+	// Status is the exam's status at D; StatusChanges its changes of
+	// status dated in the period.
+	Status        string         `json:"status"`
+	StatusChanges []StatusChange `json:"status_changes,omitempty"`
 }
 
 // TimeToCert is the days from a person's first requirement (a completion
@@ -217,6 +222,8 @@ func Compute(p *program.Program, st *standing.Standing, opt Options) *Report {
 	c.months()
 	c.credentials()
 	c.exams()
+	c.examStatus()
+	c.rubrics()
 	c.partners()
 	c.scorecards()
 	return r

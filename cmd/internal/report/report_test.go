@@ -100,7 +100,7 @@ func TestSmall(t *testing.T) {
     {"month": "2024-01", "issued": 0, "renewed": 0, "lapsed": 0, "revoked": 0, "certified_people": 3, "tiers": {"registered": 1, "silver": 2}, "no_tier": 0},
     {"month": "2024-02", "issued": 1, "renewed": 0, "lapsed": 0, "revoked": 0, "certified_people": 4, "tiers": {"registered": 1, "silver": 2}, "no_tier": 0},
     {"month": "2024-03", "issued": 1, "renewed": 0, "lapsed": 1, "revoked": 0, "certified_people": 3, "tiers": {"gold": 1, "registered": 1, "silver": 1}, "no_tier": 0}],
-  "exams": [{"exam": "sales-foundation", "attempts": 5, "candidates": 3, "first_attempt_pass_rate": 0.5, "pass_rate": 0.6, "mean_score": 72.2}],
+  "exams": [{"exam": "sales-foundation", "attempts": 5, "candidates": 3, "first_attempt_pass_rate": 0.5, "pass_rate": 0.6, "mean_score": 72.2, "status": "live"}],
   "time_to_certification": [
     {"track": "sales", "level": "foundation", "credentials": 3, "median_days": 60, "p90_days": 64},
     {"track": "sales", "level": "professional", "credentials": 1, "median_days": 5, "p90_days": 5}],
@@ -129,7 +129,8 @@ func TestSmall(t *testing.T) {
     {"figure": "nps", "partners": 1, "spearman": null},
     {"figure": "influenced_pipeline", "partners": 0, "spearman": null},
     {"figure": "attach_rate", "partners": 0, "spearman": null},
-    {"figure": "first_pass_quality", "partners": 0, "spearman": null}]
+    {"figure": "first_pass_quality", "partners": 0, "spearman": null}],
+  "rubrics": []
 }`
 	sameJSON(t, got.Bytes(), []byte(want))
 }

@@ -274,8 +274,25 @@ type CertView struct {
 	Courses       []string
 	Exam          *ExamView
 	Assessments   []string
-	Evidence      []string
-	Recertify     []string
+	// Rubrics are the rubrics of the assessments the certification or
+	// its recertify options ask for: published, as the playbook's
+	// "transparent rubrics" want; a result's scores never are.
+	Rubrics   []RubricView
+	Evidence  []string
+	Recertify []string
+}
+
+// RubricView is an assessment kind's rubric.
+type RubricView struct {
+	Name      string // the assessment kind's
+	Pass, Max int    // points to pass, of the most there are
+	Criteria  []CriterionView
+}
+
+// CriterionView is one criterion of a rubric; Min 0 is no floor.
+type CriterionView struct {
+	Name     string
+	Max, Min int
 }
 
 // ExamView is what the site tells of an exam: never a question.

@@ -219,6 +219,7 @@ func (st *Site) certView(ce *program.Certification) CertView {
 		v.Exam = st.examView(e)
 	}
 	v.Assessments = st.kindNames(ce.Assessments, p.Assessment)
+	v.Rubrics = st.rubrics(ce)
 	v.Evidence = st.evidence(ce.Evidence)
 	for _, r := range ce.Recertify {
 		var parts []string
@@ -279,11 +280,45 @@ func (st *Site) kindNames(ids []string, look func(string) *program.Kind) []strin
 func (st *Site) evidence(m map[string]int) []string {
 	var out []string
 	for _, id := range sortedKeys(m) {
-		name := id
+		name, how := id, ""
 		if k := st.P.EvidenceKind(id); k != nil {
 			name = k.Name
+			switch {
+			case k.RequiresReview && k.RequiresReference:
+				how = ", reviewed, with a customer reference"
+			case k.RequiresReview:
+				how = ", reviewed"
+			case k.RequiresReference:
+				how = ", with a customer reference"
+			}
 		}
-		out = append(out, fmt.Sprintf("%d × %s", m[id], strings.ToLower(name)))
+		out = append(out, fmt.Sprintf("%d × %s%s", m[id], strings.ToLower(name), how))
+	}
+	return out
+}
+
+// rubrics lists the rubrics of the assessment kinds a certification or
+// its recertify options ask for, each once, in the order asked.
+func (st *Site) rubrics(ce *program.Certification) []RubricView {
+	var out []RubricView
+	seen := map[string]bool{}
+	add := func(ids []string) {
+		for _, id := range ids {
+			k := st.P.Assessment(id)
+			if k == nil || !k.HasRubric() || seen[id] {
+				continue
+			}
+			seen[id] = true
+			r := RubricView{Name: k.Name, Pass: k.Pass, Max: k.MaxTotal()}
+			for _, c := range k.Criteria {
+				r.Criteria = append(r.Criteria, CriterionView{Name: c.Name, Max: c.Max, Min: c.Min})
+			}
+			out = append(out, r)
+		}
+	}
+	add(ce.Assessments)
+	for _, r := range ce.Recertify {
+		add(r.Assessments)
 	}
 	return out
 }
