@@ -64,6 +64,14 @@ func (st *Site) partnerPage(pa *program.Partner) (*PartnerPage, error) {
 		Industries:  pa.Industries,
 		Contact:     Contact{Email: pa.Contact.Email, Phone: pa.Contact.Phone},
 		Description: desc,
+		JoinedOn:    st.day(pa.Joined),
+		SinceOn:     st.day(ps.since),
+	}
+	switch {
+	case pa.Contact.Email != "":
+		pp.ContactURL = "mailto:" + pa.Contact.Email
+	case pa.Website != "":
+		pp.ContactURL = pa.Website
 	}
 	pp.Crumbs = []Link{{Label: "Directory", URL: st.Info.Base}, {Label: "All partners", URL: st.Info.Base + "partners/"}}
 	if ps.tier != nil {
