@@ -42,6 +42,12 @@ type Site struct {
 	// history; nil outside git, and verification pages then omit it.
 	Grants map[string]Grant
 
+	// verifying is the link path of the content page that tells how to
+	// verify a signed credential: content/docs/verifying.md here,
+	// content/verifying.md in a program accredit init made (any page
+	// whose URL ends in /verifying/); "" when the program has none.
+	verifying string
+
 	listed map[*program.Partner]*partnerState
 	// stale is set when Refresh left the lists, the home page and the
 	// feed to RefreshLists.
@@ -244,7 +250,7 @@ func (st *Site) RefreshLists() {
 // edit under content/. The theme's cached parts (render.Theme.Forget)
 // must be dropped too: the navigation is in every page's header.
 func (st *Site) RefreshPages() error {
-	st.Pages = nil
+	st.Pages, st.verifying = nil, ""
 	return st.contentPages()
 }
 

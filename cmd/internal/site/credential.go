@@ -175,7 +175,7 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	if info.Signing != nil {
 		cp.OB3URL = info.Base + "api/v1/credentials/" + c.ID + ".ob3.json"
 		cp.DIDURL = info.Signing.DIDURL
-		cp.VerifyingURL = info.Base + "docs/verifying/"
+		cp.VerifyingURL = st.verifying
 	}
 	// Relative to the page, which is the badge's folder: no string to
 	// make for each of 200,000 pages.

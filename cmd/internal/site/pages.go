@@ -335,6 +335,9 @@ func (st *Site) contentPages() error {
 		}
 		rel := strings.TrimPrefix(pg.URL, "/")
 		cp := &ContentPage{Page: *st.page("page", rel, pg.Title, pg.Description), Body: body}
+		if strings.HasSuffix("/"+rel, "/verifying/") && (st.verifying == "" || rel == "docs/verifying/") {
+			st.verifying = cp.URL
+		}
 		st.Pages = append(st.Pages, cp)
 		if pg.Menu {
 			st.Info.Nav = append(st.Info.Nav, Link{Label: pg.Title, URL: st.Info.Base + rel})
