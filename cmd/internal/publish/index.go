@@ -78,6 +78,14 @@ func (ix *Index) File(rel string, buf *bytes.Buffer) (bool, error) {
 			return ix.credential(id, buf, jsonFile)
 		}
 	}
+	if rest, ok := strings.CutPrefix(rel, "partners/"); ok {
+		if id, name, ok := strings.Cut(rest, "/"); ok {
+			if pa := ix.st.P.Partner(id); pa != nil && pa.Listed && pa.Logo != nil && pa.Logo.File == name {
+				buf.Write(pa.Logo.Data)
+				return true, nil
+			}
+		}
+	}
 	if strings.HasPrefix(rel, "badges/") {
 		for _, bi := range st.Badges {
 			for _, img := range badgeImages(bi) {

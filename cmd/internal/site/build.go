@@ -339,6 +339,9 @@ func (st *Site) partnerURL(pa *program.Partner) string {
 
 func (st *Site) card(pa *program.Partner, ps *partnerState) Card {
 	c := Card{ID: pa.ID, Name: pa.Name, URL: st.partnerURL(pa), Tier: tierBadge(ps.tier), Specialties: pa.Specialties}
+	if pa.Logo != nil {
+		c.Logo = c.URL + pa.Logo.File
+	}
 	var locs []string
 	for _, l := range pa.Locations {
 		locs = append(locs, l.City+", "+countryName(l.Country))

@@ -79,6 +79,9 @@ type Card struct {
 	Specialties   []string
 	Certified     []Count // people holding each track now
 	CertifiedAll  int     // distinct people holding any current credential
+	// Logo is the link path of the partner's logo (partners/<id>/logo.svg
+	// or logo.png), "" without one.
+	Logo string
 }
 
 // TierBadge is a tier as shown on cards.
