@@ -225,6 +225,7 @@ type task func(buf *bytes.Buffer) error
 
 func (b *Build) write(st *site.Site) (Stats, error) {
 	w := b.w
+	inlineStyle(st, w.theme)
 	var tasks []task
 	page := func(kind string, data any, path string) {
 		tasks = append(tasks, func(buf *bytes.Buffer) error {

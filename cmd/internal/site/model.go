@@ -69,6 +69,15 @@ type Page struct {
 	Description string
 	NoIndex     bool
 	Crumbs      []Link
+	// Style is a <style> element holding the theme's stylesheet, for a
+	// page that carries it inline (the home page, whose first paint must
+	// not wait for a second request on a slow network), and StyleHash
+	// the CSP source of its content ("sha256-..."); both empty for a
+	// page that links it. Set by package publish, which has the theme.
+	// An element, not CSS: an action in a <style> would send every page
+	// of the theme to html/template.
+	Style     template.HTML `json:"-"`
+	StyleHash string        `json:"-"`
 }
 
 // Card is a partner in a list.
