@@ -72,7 +72,10 @@
     if (p.textContent !== text) p.textContent = text;
     p.className = "status-note status-note-" + s;
     p.setAttribute("role", invalid(s) ? "alert" : "status");
-    document.title = (invalid(s) ? LABELS[s] + " \u2013 " : "") + p.getAttribute("data-title");
+    // The title without the build's prefix ("Revoked – "), then with
+    // the visitor's.
+    var base = document.title.replace(/^(Revoked|Expired|Lapsed) \u2013 /, "");
+    document.title = (invalid(s) ? LABELS[s] + " \u2013 " : "") + base;
   }
 
   // status follows PROGRAM-FORMAT.md section 8: first match wins.
@@ -252,8 +255,8 @@
     var link = document.querySelector("[data-copy-link]");
     if (link) {
       link.addEventListener("click", function () {
-        var url = link.getAttribute("data-copy-link");
-        var said = document.querySelector("[data-copy-link-status]");
+        var url = (document.querySelector('link[rel="canonical"]') || location).href;
+        var said = document.querySelector(".bake-status");
         var manual = function () { said.textContent = "Copy this link: " + url; };
         if (navigator.clipboard && navigator.clipboard.writeText) {
           navigator.clipboard.writeText(url).then(function () { said.textContent = "Link copied."; }, manual);

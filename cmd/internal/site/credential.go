@@ -312,9 +312,8 @@ func StatusNote(s string, expires, revoked, renewedOn date.Date, grace, streamli
 // by e-mail". Spaces are %20: mail programs do not read "+" as a space.
 func mailShare(cp *Credential, info *Info) string {
 	esc := func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
-	subject := cp.Name + " – " + info.Issuer + " credential of " + cp.Holder
-	body := cp.Holder + " holds the " + cp.Name + " credential, issued by " + info.Issuer + ". Verify it here:\n" + cp.Canonical
-	return "mailto:?subject=" + esc(subject) + "&body=" + esc(body)
+	// Short: it is on every one of 200,000 pages.
+	return "mailto:?subject=" + esc(cp.Name+": "+cp.Holder) + "&body=" + esc(cp.Canonical)
 }
 
 // linkedIn is LinkedIn's "Add to profile" link for a certification. The

@@ -223,8 +223,8 @@ type Credential struct {
 	// this credential ("This credential was revoked on 3 May 2025 ...");
 	// StatusRole is the ARIA role of the note: "alert" when the
 	// credential is no longer valid, "status" otherwise. The browser
-	// rewrites both as of its own date (site.js), and the <title>,
-	// whose status prefix is TitlePrefix, from BaseTitle.
+	// rewrites both as of its own date (site.js), and the <title>'s
+	// status prefix (TitlePrefix; BaseTitle is the title without it).
 	StatusNote, StatusRole string
 	BaseTitle              string // the <title> without the status prefix
 	// MailShare is a mailto: link that shares the page by e-mail.
