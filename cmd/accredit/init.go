@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -22,12 +24,21 @@ import (
 )
 
 var cmdInit = &base.Command{
-	UsageLine: "init DIR [--no-git]",
+	UsageLine: "init DIR [--name NAME] [--issuer ISSUER] [--site-url URL] [--no-git]",
 	Short:     "start a new program repository from the example program",
 	Long: `Init writes a new program repository into DIR from the example program
-built into accredit, the Northwind Partner Certification Program: its
-programs/ (program, tracks, exams and question banks), two of its
-partners, its content/ pages and reference docs, its CI workflows
+built into accredit, under the names given: --name is the program's name
+(default: the issuer's, followed by "Partner Certification Program"),
+--issuer the company that issues its credentials (default "Your
+Company"), --site-url the address its site will be published at
+(default https://partners.example.com/). Every mention of the example's
+names, addresses and products in the files it writes takes yours: the
+issuer's first word stands for the example's brand, the site's domain
+without its first label for its e-mail domain and issuer_url. Init
+writes the example's programs/ (program, tracks, exams and question
+banks) as a starting point, two of its partners, its content/ pages for
+partners and customers (not accredit's own documentation, which is
+published with accredit), its CI workflows
 (.github/workflows; they install the release of accredit that init is,
 pinned, with the setup-accredit action, instead of building it from
 source), a README for administrators with the first steps,
@@ -49,7 +60,12 @@ Exit status: 0 created, 1 the new program does not check clean (a bug),
 	Flag: base.NewFlagSet("init"),
 }
 
-var initNoGit = cmdInit.Flag.Bool("no-git", false, "do not make DIR a git repository")
+var (
+	initNoGit   = cmdInit.Flag.Bool("no-git", false, "do not make DIR a git repository")
+	initName    = cmdInit.Flag.String("name", "", "the program's `NAME` (default: ISSUER Partner Certification Program)")
+	initIssuer  = cmdInit.Flag.String("issuer", "Your Company", "the `ISSUER` of the program's credentials")
+	initSiteURL = cmdInit.Flag.String("site-url", "https://partners.example.com/", "the `URL` the program's site is published at")
+)
 
 func init() {
 	cmdInit.Run = runInit
@@ -61,11 +77,16 @@ func runInit(env *base.Env, args []string) int {
 	if !ok {
 		return code
 	}
+	names, err := newNames(*initName, *initIssuer, *initSiteURL)
+	if err != nil {
+		env.Errorf(cmdInit, "%v", err)
+		return base.ExitUsage
+	}
 	if err := emptyTarget(dir); err != nil {
 		env.Errorf(cmdInit, "%v", err)
 		return base.ExitUsage
 	}
-	n, err := writeExample(dir, readBuild())
+	n, err := writeExample(dir, readBuild(), names)
 	if err == nil {
 		var k int
 		k, err = writeEditorSupport(dir)
@@ -195,7 +216,7 @@ const pinMarker = "<!-- the version the workflows pin -->"
 // content/, the example partners and the workflows as they are embedded,
 // newprogram/README.md and newprogram/gitignore as README.md and
 // .gitignore. It returns the number of files written.
-func writeExample(dir string, b build) (int, error) {
+func writeExample(dir string, b build, names *strings.Replacer) (int, error) {
 	n := 0
 	err := fs.WalkDir(exampleFiles, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -204,6 +225,15 @@ func writeExample(dir string, b build) (int, error) {
 		out := p
 		if rest, ok := strings.CutPrefix(p, "newprogram/"); ok {
 			out = newProgramFiles[rest]
+		}
+		if rest, ok := strings.CutPrefix(p, "content/docs/"); ok {
+			// accredit's own documentation is this repository's site
+			// only; the page on verifying signed credentials is the
+			// program's, at /verifying/.
+			if rest != "verifying.md" {
+				return nil
+			}
+			out = "content/verifying.md"
 		}
 		if out == "" || toolOnly[p] {
 			return nil
@@ -218,6 +248,7 @@ func writeExample(dir string, b build) (int, error) {
 		if out == "README.md" {
 			data = []byte(strings.Replace(string(data), pinMarker, pinNote(b), 1))
 		}
+		data = []byte(names.Replace(string(data)))
 		dst := filepath.Join(dir, filepath.FromSlash(out))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return err
@@ -292,6 +323,72 @@ var (
 	newProgramFiles = map[string]string{"README.md": "README.md", "gitignore": ".gitignore"}
 	toolOnly        = map[string]bool{".github/workflows/release.yml": true}
 )
+
+// newNames checks the names of a new program and returns what replaces
+// the example's in every file init writes: its program name, issuer,
+// addresses, e-mail domain, repository and brand (the issuer's first
+// word, for "Northwind" alone, as in its products' names). The longest
+// come first: a Replacer tries its pairs in order at each position.
+func newNames(name, issuer, siteURL string) (*strings.Replacer, error) {
+	issuer = strings.TrimSpace(issuer)
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = issuer + " Partner Certification Program"
+	}
+	for _, v := range []struct{ flag, v string }{{"--issuer", issuer}, {"--name", name}} {
+		if v.v == "" {
+			return nil, fmt.Errorf("%s must not be empty", v.flag)
+		}
+		// The names are written into TOML strings and Markdown as
+		// they are: nothing there may end a string or a line.
+		if i := strings.IndexFunc(v.v, func(r rune) bool { return r == '"' || r == '\\' || r < ' ' || r == 0x7f }); i >= 0 {
+			return nil, fmt.Errorf("%s %s: %q cannot be in a name (quotes, backslashes and control characters are refused)", v.flag, diag.Printable(v.v), v.v[i:i+1])
+		}
+	}
+	u, err := url.Parse(siteURL)
+	if err != nil || !load.IsURL(siteURL) || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("--site-url %s is not an absolute http or https URL without query or fragment", diag.Printable(siteURL))
+	}
+	if !strings.HasSuffix(siteURL, "/") {
+		siteURL += "/"
+	}
+	host := u.Hostname()
+	domain := host
+	if labels := strings.Split(host, "."); len(labels) > 2 && net.ParseIP(host) == nil {
+		domain = strings.Join(labels[1:], ".")
+	}
+	brand, _, _ := strings.Cut(issuer, " ")
+	slug := slugWord(brand)
+	return strings.NewReplacer(
+		"Northwind Partner Certification Program", name,
+		"Northwind Software", issuer,
+		"https://partners.northwind.example/", siteURL,
+		"partners.northwind.example/", strings.TrimPrefix(strings.TrimPrefix(siteURL, "https://"), "http://"),
+		// The example's repository is not theirs: a wrong link on every
+		// credential's commit would be worse than none.
+		`repository = "https://github.com/northwind/partner-program"`, `# repository = "https://github.com/OWNER/REPOSITORY"  # links each credential to the commit that granted it`,
+		"https://northwind.example", u.Scheme+"://"+domain,
+		"northwind.example", domain,
+		"Northwind", brand,
+		"northwind", slug,
+		"NORTHWIND", strings.ToUpper(brand),
+	), nil
+}
+
+// slugWord is word in lower case, letters and digits only ("example"
+// when none is left), for the example's brand in addresses.
+func slugWord(word string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(word) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "example"
+	}
+	return b.String()
+}
 
 // gitTop returns the work tree of the git repository holding dir, or "".
 func gitTop(dir string) string {

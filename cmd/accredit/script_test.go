@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,8 +94,47 @@ func TestScripts(t *testing.T) {
 			"cmpid":    cmdCmpid,
 			"perm":     cmdPerm,
 			"ob3check": cmdOB3Check,
+			"grepall":  cmdGrepall,
 		},
 	})
+}
+
+// cmdGrepall is "grepall REGEXP DIR": some file under DIR (.git aside)
+// matches REGEXP; with !, none does, and the failure names each file
+// that does, with its first match.
+func cmdGrepall(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: grepall REGEXP DIR")
+	}
+	re, err := regexp.Compile(args[0])
+	ts.Check(err)
+	var hits []string
+	err = filepath.WalkDir(ts.MkAbs(args[1]), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if d.Name() == ".git" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if m := re.Find(b); m != nil {
+			hits = append(hits, fmt.Sprintf("%s: %q", p, m))
+		}
+		return nil
+	})
+	ts.Check(err)
+	switch {
+	case neg && len(hits) > 0:
+		ts.Fatalf("%d files match %s:\n%s", len(hits), args[0], strings.Join(hits, "\n"))
+	case !neg && len(hits) == 0:
+		ts.Fatalf("no file under %s matches %s", args[1], args[0])
+	}
 }
 
 // cmdPerm is "perm MODE file": the file's permission bits are MODE

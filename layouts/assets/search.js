@@ -22,8 +22,11 @@ async function start() {
   const facetsBox = section.querySelector(".search-facets");
   const list = section.querySelector(".search-results");
   const directory = document.querySelector(".directory");
+  const body = section.querySelector(".search-body");
+  const empty = section.querySelector(".search-empty");
   const meta = await info();
   section.hidden = false;
+  const order = staticOrder();
 
   // State from the URL: ?q=words&tier=gold&country=DE&country=FR
   const params = new URLSearchParams(location.search);
@@ -34,17 +37,25 @@ async function start() {
   }
   input.value = params.get("q") ?? "";
 
-  // One fieldset per facet, built once; counts change with each answer.
+  // One fieldset per facet, built once, each in a disclosure (the short
+  // ones open); counts change with each answer.
   const boxes = new Map();
   for (const f of meta.facets) {
     if (f.values.length < 2 && !filters[f.name]) continue;
+    const group = document.createElement("details");
+    group.className = "facet";
+    group.open = OPEN.has(f.name) || Boolean(filters[f.name]);
+    const summary = document.createElement("summary");
+    summary.textContent = facetTitle(f.name);
+    group.append(summary);
     const fs = document.createElement("fieldset");
     fs.className = "search-facet";
     const legend = document.createElement("legend");
+    legend.className = "visually-hidden";
     legend.textContent = facetTitle(f.name);
     fs.append(legend);
     const ul = document.createElement("ul");
-    for (const v of f.values) {
+    for (const v of ordered(f, order)) {
       const li = document.createElement("li");
       const id = `f-${f.name}-${v.value}`.replace(/[^A-Za-z0-9_-]/g, "_");
       const box = document.createElement("input");
@@ -63,7 +74,8 @@ async function start() {
       boxes.set(id, { li, box, n, facet: f.name, value: v.value });
     }
     fs.append(ul);
-    facetsBox.append(fs);
+    group.append(fs);
+    facetsBox.append(group);
   }
 
   let seq = 0;
@@ -76,7 +88,12 @@ async function start() {
     if (mine !== seq) return; // a newer query is on its way
     writeURL(q);
     if (directory) directory.hidden = active;
+    // One panel of filters at a time: the directory's own (partners,
+    // linking browse pages) until a search starts, then this one
+    // (counts of the results).
+    body.hidden = !active;
     list.hidden = !active;
+    empty.hidden = !active || res.total > 0;
     count.textContent = active
       ? `${res.total} ${res.total === 1 ? "result" : "results"}${res.total > LIMIT ? `, showing the first ${LIMIT}` : ""}`
       : `${meta.docs} partners and people in the directory`;
@@ -99,6 +116,13 @@ async function start() {
     if (s !== location.search) history.replaceState(null, "", (s || location.pathname) + location.hash);
   }
 
+  section.querySelector("[data-clear-search]").addEventListener("click", () => {
+    input.value = "";
+    for (const k of Object.keys(filters)) delete filters[k];
+    for (const b of boxes.values()) b.box.checked = false;
+    run();
+    input.focus();
+  });
   input.addEventListener("input", soon);
   form.addEventListener("submit", (e) => { e.preventDefault(); run(); });
   facetsBox.addEventListener("change", (e) => {
@@ -110,6 +134,28 @@ async function start() {
     run();
   });
   await run();
+}
+
+// OPEN are the facets whose values show without opening them: few, and
+// ranked.
+const OPEN = new Set(["type", "tier", "certification"]);
+
+// staticOrder reads the order of the directory's own filter panel, which
+// the build writes by meaning (tiers by rank, levels in level order,
+// countries by name): facet + "\0" + value -> position.
+function staticOrder() {
+  const order = new Map();
+  for (const a of document.querySelectorAll(".facets [data-facet]")) {
+    order.set(a.dataset.facet + "\0" + a.dataset.value, order.size);
+  }
+  return order;
+}
+
+// ordered returns a facet's values in the directory's order; values it
+// does not list (regions, industries, people's types) keep the index's.
+function ordered(f, order) {
+  const at = (v) => order.get(f.name + "\0" + v.value) ?? Infinity;
+  return f.values.map((v, i) => [v, i]).sort((a, b) => (at(a[0]) - at(b[0])) || (a[1] - b[1])).map((x) => x[0]);
 }
 
 function facetTitle(name) {

@@ -3,8 +3,9 @@
 //    its dates and the program's policy, so a page never goes stale.
 // 2. Check a typed credential id (its check symbol catches typos) and go to
 //    its verification page, or say that no such credential exists.
-// 3. On a verification page: grey out the badge and withdraw the share
-//    actions of a credential that is no longer valid; bake the signed
+// 3. On a verification page: say what the status means in the heading
+//    area and the title, grey out the badge and withdraw the share
+//    actions of a credential that is no longer valid; copy its link; bake the signed
 //    credential into the badge's PNG for download (Open Badges 3.0
 //    baking); copy the e-mail signature.
 (function () {
@@ -31,6 +32,52 @@
     return new Date(days * 86400000).toISOString().slice(0, 10);
   }
 
+  // human writes a day as the page's own dates are written: in the
+  // program's locale (data-locale on <html>), "15 March 2025" in
+  // English, as date.Human does on the server.
+  var dateFormat = null;
+  function human(days) {
+    if (!dateFormat) {
+      var loc = document.documentElement.getAttribute("data-locale") || "en";
+      dateFormat = new Intl.DateTimeFormat(loc === "en" ? "en-GB" : loc, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+    }
+    return dateFormat.format(new Date(days * 86400000));
+  }
+
+  function invalid(s) { return s === "revoked" || s === "expired" || s === "lapsed"; }
+
+  // note is the sentence that says what status s means, as
+  // site.StatusNote writes it on the server.
+  function note(el, s) {
+    var expires = parseDate(el.getAttribute("data-expires"));
+    switch (s) {
+      case "revoked": return "This credential was revoked on " + human(parseDate(el.getAttribute("data-revoked"))) + ". It is no longer valid.";
+      case "renewed": return "This credential was renewed on " + human(parseDate(el.getAttribute("data-renewed-on"))) + ": its renewal, linked below, carries it on.";
+      case "active": return "This credential is valid. It expires on " + human(expires) + ".";
+      case "grace": return "This credential expired on " + human(expires) + ", but it is in its grace period: it still counts as valid up to and including " +
+        human(expires + (+el.getAttribute("data-grace") || 0) - 1) + ", while its holder renews it.";
+      case "lapsed": return "This credential expired on " + human(expires) + " and is no longer valid. Its holder can still renew it without starting over, up to and including " +
+        human(expires + (+el.getAttribute("data-streamlined") || 0) - 1) + ".";
+    }
+    return "This credential expired on " + human(expires) + ". It is no longer valid.";
+  }
+
+  // showNote rewrites the verification page's heading area as of the
+  // visitor's date: the sentence, its role (an alert for a credential
+  // no longer valid) and the title.
+  function showNote(el, s) {
+    var p = document.querySelector("[data-status-note]");
+    if (!p) return;
+    var text = note(el, s);
+    if (p.textContent !== text) p.textContent = text;
+    p.className = "status-note status-note-" + s;
+    p.setAttribute("role", invalid(s) ? "alert" : "status");
+    // The title without the build's prefix ("Revoked – "), then with
+    // the visitor's.
+    var base = document.title.replace(/^(Revoked|Expired|Lapsed) \u2013 /, "");
+    document.title = (invalid(s) ? LABELS[s] + " \u2013 " : "") + base;
+  }
+
   // status follows PROGRAM-FORMAT.md section 8: first match wins.
   function status(el, d) {
     var revoked = parseDate(el.getAttribute("data-revoked"));
@@ -55,7 +102,10 @@
       var s = status(el, d);
       el.textContent = LABELS[s];
       el.className = "status status-" + s;
-      if (el.parentNode.classList.contains("status-line")) showBadgeStatus(s);
+      if (el.parentNode.classList.contains("status-line")) {
+        showBadgeStatus(s);
+        showNote(el, s);
+      }
       var asOf = el.parentNode.querySelector(".as-of");
       if (asOf) {
         asOf.textContent = "";
@@ -80,7 +130,7 @@
       if (overlay) overlay.textContent = LABELS[s];
     }
     var share = document.querySelector("[data-share]");
-    if (share) share.hidden = s === "revoked" || s === "expired" || s === "lapsed";
+    if (share) share.hidden = invalid(s);
   }
 
   var crcTable = null;
@@ -202,6 +252,19 @@
       document.getElementById("signature-html").value = signature(sig);
       sig.hidden = false;
     }
+    var link = document.querySelector("[data-copy-link]");
+    if (link) {
+      link.addEventListener("click", function () {
+        var url = (document.querySelector('link[rel="canonical"]') || location).href;
+        var said = document.querySelector(".bake-status");
+        var manual = function () { said.textContent = "Copy this link: " + url; };
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(url).then(function () { said.textContent = "Link copied."; }, manual);
+        } else {
+          manual();
+        }
+      });
+    }
     var copy = document.querySelector("[data-copy]");
     if (copy) {
       copy.addEventListener("click", function () {
@@ -285,7 +348,16 @@
     if (q) form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
   }
 
+  // openFilters opens the filter panels on a wide screen, where they sit
+  // beside the results; on a phone they stay a closed disclosure below.
+  function openFilters() {
+    if (!window.matchMedia || !window.matchMedia("(min-width: 48.01rem)").matches) return;
+    var ds = document.querySelectorAll("[data-filters]");
+    for (var i = 0; i < ds.length; i++) ds[i].open = true;
+  }
+
   function init() {
+    openFilters();
     updateStatuses();
     setupLookup();
     setupBadge();

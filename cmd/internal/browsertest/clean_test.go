@@ -32,6 +32,10 @@ func pages(t *testing.T) []sitePage {
 		{"program", "program/", http.StatusOK},
 		{"content", "how-it-works/", http.StatusOK},
 		{"all partners", "partners/", http.StatusOK},
+		{"browse", "browse/tier/platinum/", http.StatusOK},
+		{"partner with logo", "partners/kestrel-peak/", http.StatusOK},
+		{"lapsed or expired verification", "verify/" + pick(t, "lapsed or expired", func(c credential) bool { return c.Status == "lapsed" || c.Status == "expired" }).ID + "/", http.StatusOK},
+		{"grace verification", "verify/" + pick(t, "grace", func(c credential) bool { return c.Status == "grace" }).ID + "/", http.StatusOK},
 		{"not found", "no-such-page/", http.StatusNotFound},
 	}
 	for _, p := range ps {

@@ -19,9 +19,10 @@
 //
 // Without a browser the tests are skipped, unless the environment variable
 // CI is set: then they fail, because browser tests must run in CI. axe-core
-// is read from testdata/node_modules/axe-core/axe.min.js; install it with
+// is read from testdata/node_modules/axe-core/axe.min.js, the version that
+// testdata/package-lock.json pins; install it with
 //
-//	npm install --prefix cmd/internal/browsertest/testdata --no-save axe-core@4
+//	npm ci --prefix cmd/internal/browsertest/testdata
 //
 // Set ACCREDIT_SCREENSHOTS=DIR to keep full-page screenshots (1280 and 390
 // pixels wide) of a few pages in DIR.

@@ -316,6 +316,11 @@ func TestBrowser(t *testing.T) {
 	t.Run("serve", testServe)
 	t.Run("bake", testBake)
 	t.Run("print", testPrint)
+	t.Run("home", testHome)
+	t.Run("status-note", testStatusNote)
+	t.Run("share", testShare)
+	t.Run("partner", testPartner)
+	t.Run("dates", testDates)
 }
 
 // tab is one browser tab. It records what went wrong while pages loaded:

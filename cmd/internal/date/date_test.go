@@ -145,3 +145,24 @@ func TestUnmarshalTOMLInvalid(t *testing.T) {
 		}
 	}
 }
+
+func TestHuman(t *testing.T) {
+	tests := []struct {
+		d      Date
+		locale string
+		want   string
+	}{
+		{New(2025, 3, 15), "", "15 March 2025"},
+		{New(2025, 3, 15), "en", "15 March 2025"},
+		{New(2025, 3, 5), "de", "5. März 2025"},
+		{New(2025, 8, 1), "fr", "1 août 2025"},
+		{New(2025, 12, 31), "es", "31 de diciembre de 2025"},
+		{New(1970, 1, 1), "xx", "1 January 1970"},
+		{Date{}, "en", ""},
+	}
+	for _, tc := range tests {
+		if got := Human(tc.d, tc.locale); got != tc.want {
+			t.Errorf("Human(%s, %q) = %q, want %q", tc.d, tc.locale, got, tc.want)
+		}
+	}
+}

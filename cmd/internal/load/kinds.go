@@ -8,6 +8,7 @@ import (
 
 	"github.com/accredit/accredit/cmd/internal/credential"
 	"github.com/accredit/accredit/cmd/internal/credid"
+	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/frontmatter"
 	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/tomlpos"
@@ -52,6 +53,7 @@ func (f *file) program(data []byte) any {
 		f.email("program.contact_email", i.ContactEmail)
 		f.email("program.notices_from", i.NoticesFrom)
 		f.url("program.repository", i.Repository)
+		f.oneOf("program.locale", i.Locale, date.Locales)
 	}
 
 	p := &v.Policy

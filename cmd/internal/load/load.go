@@ -119,6 +119,7 @@ const (
 	kindPerson
 	kindPage
 	kindMetrics
+	kindLogo
 	kindFolder // a folder, or a file of no kind
 	kindOther  // a file of no kind, read only to look for private keys
 )
@@ -139,6 +140,7 @@ var limits = [...]int64{
 	kindPerson:  PersonLimit,
 	kindPage:    1 << 20,
 	kindMetrics: 256 << 10,
+	kindLogo:    LogoMaxBytes,
 	kindOther:   1 << 20, // larger ones are not read
 }
 
@@ -151,6 +153,7 @@ var kindNames = [...]string{
 	kindPerson:  "a person file",
 	kindPage:    "a page",
 	kindMetrics: "a metrics.toml",
+	kindLogo:    "a partner logo",
 	kindFolder:  "a file",
 	kindOther:   "a file",
 }
@@ -236,7 +239,7 @@ func (l *loader) plan() ([]*job, error) {
 	for _, part := range parts {
 		off := len(jobs)
 		for _, j := range part {
-			if j.kind == kindPerson || j.kind == kindMetrics {
+			if j.kind == kindPerson || j.kind == kindMetrics || j.kind == kindLogo {
 				j.partner += off
 			}
 			jobs = append(jobs, j)
@@ -260,6 +263,7 @@ func (l *loader) planPartner(jobs []*job, name string) []*job {
 		return jobs // reported: no "has no partner.md" on top
 	}
 	var md, people, metrics fs.DirEntry
+	var logos []fs.DirEntry
 	for _, e := range es {
 		switch e.Name() {
 		case "partner.md":
@@ -268,6 +272,8 @@ func (l *loader) planPartner(jobs []*job, name string) []*job {
 			people = e
 		case "metrics.toml":
 			metrics = e
+		case LogoNames[0], LogoNames[1]:
+			logos = append(logos, e)
 		default:
 			l.other(dir+"/"+e.Name(), e)
 		}
@@ -293,6 +299,17 @@ func (l *loader) planPartner(jobs []*job, name string) []*job {
 		l.refuse(dir+"/metrics.toml", safefs.ErrIsDir, kindMetrics)
 	case metrics.Type().IsRegular():
 		jobs = append(jobs, &job{kind: kindMetrics, rel: dir + "/metrics.toml", id: name, partner: pj, entry: metrics})
+	}
+	// The optional logo, one at most.
+	if len(logos) > 1 {
+		l.add(dir+"/"+logos[1].Name(), 1, 1, "invalid-value", "a partner has one logo: remove %s or %s", logos[0].Name(), logos[1].Name())
+	} else if len(logos) == 1 {
+		switch lg := logos[0]; {
+		case lg.IsDir():
+			l.refuse(dir+"/"+lg.Name(), safefs.ErrIsDir, kindLogo)
+		case lg.Type().IsRegular():
+			jobs = append(jobs, &job{kind: kindLogo, rel: dir + "/" + lg.Name(), id: lg.Name(), partner: pj, entry: lg})
+		}
 	}
 	var files []fs.DirEntry
 	switch {
@@ -648,6 +665,10 @@ func (l *loader) decode(j *job) {
 		j.result = f.page(data)
 	case kindMetrics:
 		j.result = f.metrics(data)
+	case kindLogo:
+		if lg := f.logo(data, j.id); lg != nil {
+			j.result = lg
+		}
 	}
 }
 
@@ -696,6 +717,10 @@ func (l *loader) assemble(jobs []*job) {
 		case *program.Metrics:
 			if pa, ok := jobs[j.partner].result.(*program.Partner); ok {
 				pa.Metrics = v
+			}
+		case *program.Logo:
+			if pa, ok := jobs[j.partner].result.(*program.Partner); ok {
+				pa.Logo = v
 			}
 		}
 	}

@@ -23,7 +23,15 @@ type Partner struct {
 	BodyLine    int       `toml:"-"` // file line of the body's first line
 	People      []*Person `toml:"-"` // sorted by id
 	Metrics     *Metrics  `toml:"-"` // PRIVATE; nil without partners/<id>/metrics.toml
+	Logo        *Logo     `toml:"-"` // nil without a (valid) partners/<id>/logo.svg or logo.png
 	Src         *Source   `toml:"-"`
+}
+
+// Logo is a partner's checked logo, published as it is.
+type Logo struct {
+	File          string // "logo.svg" or "logo.png"
+	Data          []byte
+	Width, Height int // a PNG's pixels; 0 for an SVG
 }
 
 // Metrics is an optional partners/<partner>/metrics.toml: the partner's

@@ -185,6 +185,9 @@ type Info struct {
 	// NoticesFrom is the sender of the e-mails "accredit notices --send"
 	// writes (contact_email when unset).
 	NoticesFrom string `toml:"notices_from"`
+	// Locale is the language of the dates the site writes ("15 March
+	// 2025"): en (the default), de, fr or es.
+	Locale string `toml:"locale"`
 }
 
 // Policy is the [policy] table. Defaults are those of PROGRAM-FORMAT.md.

@@ -225,6 +225,7 @@ type task func(buf *bytes.Buffer) error
 
 func (b *Build) write(st *site.Site) (Stats, error) {
 	w := b.w
+	inlineStyle(st, w.theme)
 	var tasks []task
 	page := func(kind string, data any, path string) {
 		tasks = append(tasks, func(buf *bytes.Buffer) error {
@@ -266,6 +267,17 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 			return w.file("api/v1/partners.json", b, true)
 		},
 	)
+	// Partners' logos, as checked.
+	tasks = append(tasks, func(*bytes.Buffer) error {
+		for _, pa := range st.P.Partners {
+			if pa.Listed && pa.Logo != nil {
+				if err := w.file("partners/"+pa.ID+"/"+pa.Logo.File, pa.Logo.Data, false); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 	// One task per image: a PNG takes tens of milliseconds to draw.
 	for _, key := range slices.Sorted(maps.Keys(st.Badges)) {
 		bi := st.Badges[key]

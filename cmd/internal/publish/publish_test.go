@@ -3,6 +3,8 @@ package publish_test
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"image"
 	"image/png"
@@ -328,5 +330,41 @@ func TestMetricsPrivate(t *testing.T) {
 				t.Errorf("%s contains %q from metrics.toml", name, s)
 			}
 		}
+	}
+}
+
+// TestInlineStyle: the home page carries the theme's stylesheet inline,
+// allowed by its policy's hash of exactly those bytes, and links none;
+// the other pages link it. A partner's logo is published beside its page.
+func TestInlineStyle(t *testing.T) {
+	root := program(t, "")
+	logo := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>`
+	if err := os.WriteFile(filepath.Join(root, "partners", "acme", "logo.svg"), []byte(logo), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	build(t, root, out, "2025-06-01")
+	site := files(t, out)
+	home := string(site["index.html"])
+	css := site["assets/site.css"]
+	sum := sha256.Sum256(css)
+	hash := "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+	if !strings.Contains(home, "<style>"+string(css)+"</style>") {
+		t.Error("index.html does not hold site.css inline")
+	}
+	if strings.Contains(home, `rel="stylesheet"`) {
+		t.Error("index.html links a stylesheet too")
+	}
+	if !strings.Contains(strings.ReplaceAll(home, "&#43;", "+"), "style-src 'self' '"+hash+"'") {
+		t.Errorf("index.html's policy does not allow %s", hash)
+	}
+	if p := string(site["partners/index.html"]); strings.Contains(p, "<style>") || !strings.Contains(p, `rel="stylesheet"`) {
+		t.Error("partners/index.html should link the stylesheet, not inline it")
+	}
+	if got := string(site["partners/acme/logo.svg"]); got != logo {
+		t.Errorf("partners/acme/logo.svg = %q, want the logo as checked", got)
+	}
+	if !strings.Contains(string(site["partners/acme/index.html"]), `src="/partners/acme/logo.svg"`) {
+		t.Error("the partner's page does not show its logo")
 	}
 }

@@ -42,6 +42,12 @@ type Site struct {
 	// history; nil outside git, and verification pages then omit it.
 	Grants map[string]Grant
 
+	// verifying is the link path of the content page that tells how to
+	// verify a signed credential: content/docs/verifying.md here,
+	// content/verifying.md in a program accredit init made (any page
+	// whose URL ends in /verifying/); "" when the program has none.
+	verifying string
+
 	listed map[*program.Partner]*partnerState
 	// stale is set when Refresh left the lists, the home page and the
 	// feed to RefreshLists.
@@ -148,7 +154,16 @@ func newInfo(p *program.Program, asOf date.Date) *Info {
 		SiteURL: site, Base: base, ContactEmail: p.Info.ContactEmail,
 		Promise: fmt.Sprintf("Find %s partners whose people hold current, verifiable %s certifications.", p.Info.Issuer, p.Info.Issuer),
 		AsOf:    asOf, Today: asOf.String(), GraceDays: p.Policy.GraceDays, Streamlined: p.Policy.StreamlinedDays,
+		Locale: cmp.Or(p.Info.Locale, "en"),
 	}
+}
+
+// day is d as pages write it, in the program's locale.
+func (st *Site) day(d date.Date) Day {
+	if !d.Valid() {
+		return Day{}
+	}
+	return Day{ISO: d.String(), Text: date.Human(d, st.Info.Locale)}
 }
 
 // page returns a page's common data; rel is the path below the site root
@@ -235,7 +250,7 @@ func (st *Site) RefreshLists() {
 // edit under content/. The theme's cached parts (render.Theme.Forget)
 // must be dropped too: the navigation is in every page's header.
 func (st *Site) RefreshPages() error {
-	st.Pages = nil
+	st.Pages, st.verifying = nil, ""
 	return st.contentPages()
 }
 
@@ -324,6 +339,9 @@ func (st *Site) partnerURL(pa *program.Partner) string {
 
 func (st *Site) card(pa *program.Partner, ps *partnerState) Card {
 	c := Card{ID: pa.ID, Name: pa.Name, URL: st.partnerURL(pa), Tier: tierBadge(ps.tier), Specialties: pa.Specialties}
+	if pa.Logo != nil {
+		c.Logo = c.URL + pa.Logo.File
+	}
 	var locs []string
 	for _, l := range pa.Locations {
 		locs = append(locs, l.City+", "+countryName(l.Country))
@@ -386,8 +404,8 @@ func rank(t *program.Tier) int {
 func (st *Site) lists() {
 	all := st.listedPartners()
 	type group struct {
-		key, label string
-		ps         []*program.Partner
+		key, label, value string
+		ps                []*program.Partner
 	}
 	dims := []struct {
 		name, slug string
@@ -397,10 +415,10 @@ func (st *Site) lists() {
 	for i := range dims {
 		byKey[i] = map[string]*group{}
 	}
-	addTo := func(i int, key, label string, pa *program.Partner) {
+	addTo := func(i int, key, label, value string, pa *program.Partner) {
 		g := byKey[i][key]
 		if g == nil {
-			g = &group{key: key, label: label}
+			g = &group{key: key, label: label, value: value}
 			byKey[i][key] = g
 			dims[i].groups = append(dims[i].groups, g)
 		}
@@ -411,35 +429,36 @@ func (st *Site) lists() {
 	for _, pa := range all {
 		ps := st.listed[pa]
 		if ps.tier != nil {
-			addTo(0, ps.tier.ID, ps.tier.Name, pa)
+			addTo(0, ps.tier.ID, ps.tier.Name, ps.tier.ID, pa)
 		}
 		for _, t := range st.P.Tracks {
 			for _, ce := range t.Certifications {
 				if ps.held[ce.Key()] {
-					addTo(1, t.ID+"-"+ce.Level, ce.Name, pa)
+					addTo(1, t.ID+"-"+ce.Level, ce.Name, ce.Key(), pa)
 				}
 			}
 		}
 		for _, l := range pa.Locations {
-			addTo(2, strings.ToLower(l.Country), countryName(l.Country), pa)
+			addTo(2, strings.ToLower(l.Country), countryName(l.Country), l.Country, pa)
 		}
 		for _, sp := range pa.Specialties {
 			if k := slugify(sp); k != "" {
-				addTo(3, k, sp, pa)
+				addTo(3, k, sp, sp, pa)
 			}
 		}
 	}
-	// Order the values: tiers by rank, certifications as the program lists
-	// them, countries and specialties by name.
+	// Order the values by what they mean: tiers by rank, certifications
+	// by track (as the program lists them), then level rank, countries
+	// and specialties by name.
 	tierRank := map[string]int{}
 	for _, t := range st.P.Tiers {
 		tierRank[t.ID] = t.Rank
 	}
 	slices.SortFunc(dims[0].groups, func(a, b *group) int { return -cmp.Compare(tierRank[a.key], tierRank[b.key]) })
 	certOrder := map[string]int{}
-	for _, t := range st.P.Tracks {
+	for ti, t := range st.P.Tracks {
 		for _, ce := range t.Certifications {
-			certOrder[t.ID+"-"+ce.Level] = len(certOrder)
+			certOrder[t.ID+"-"+ce.Level] = ti<<16 + levelRank(st.P, ce.Level)
 		}
 	}
 	slices.SortFunc(dims[1].groups, func(a, b *group) int { return cmp.Compare(certOrder[a.key], certOrder[b.key]) })
@@ -448,9 +467,10 @@ func (st *Site) lists() {
 	}
 	var facets []Facet
 	for _, dim := range dims {
-		f := Facet{Name: dim.name}
+		f := Facet{Name: dim.name, Open: dim.slug == "tier" || dim.slug == "certification"}
 		for _, g := range dim.groups {
-			f.Values = append(f.Values, FacetValue{Label: g.label, URL: st.Info.Base + "browse/" + dim.slug + "/" + g.key + "/", N: len(g.ps)})
+			f.Values = append(f.Values, FacetValue{Label: g.label, URL: st.Info.Base + "browse/" + dim.slug + "/" + g.key + "/",
+				Facet: dim.slug, Value: g.value, N: len(g.ps)})
 		}
 		facets = append(facets, f)
 	}

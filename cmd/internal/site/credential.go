@@ -11,6 +11,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/badge"
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/standing"
 	"github.com/accredit/accredit/cmd/internal/svg"
 )
 
@@ -161,16 +162,20 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 		}
 	}
 	rel := "verify/" + c.ID + "/"
-	title := cp.Name + ": " + cp.Holder
-	desc := cp.Name + ", " + cp.LevelName + " level, issued by " + info.Issuer + " to " + cp.Holder + " on " + c.Issued.String() + ". Status: " + cp.StatusLabel + "."
-	cp.Page = *st.page("verify", rel, title, desc)
+	cp.IssuedOn, cp.ExpiresOn, cp.RevokedOn = st.day(cp.Issued), st.day(cp.Expires), st.day(cp.Revoked)
+	cp.RenewedOnDay, cp.GrantedOnDay = st.day(cp.RenewedOn), st.day(cp.GrantedOn)
+	cp.BaseTitle = cp.Name + ": " + cp.Holder
+	desc := cp.Name + ", " + cp.LevelName + " level, issued by " + info.Issuer + " to " + cp.Holder + " on " + cp.IssuedOn.Text + ". Status: " + cp.StatusLabel + "."
+	cp.Page = *st.page("verify", rel, TitlePrefix(string(status))+cp.BaseTitle, desc)
+	cp.StatusNote = StatusNote(string(status), cp.Expires, cp.Revoked, cp.RenewedOn, info.GraceDays, info.Streamlined, info.Locale)
+	cp.StatusRole = "status"
 	cp.NoIndex = cp.Private
 	cp.Crumbs = []Link{{Label: "Verify", URL: info.Base + "verify/"}}
 	cp.JSONURL = info.Base + "api/v1/credentials/" + c.ID + ".json"
 	if info.Signing != nil {
 		cp.OB3URL = info.Base + "api/v1/credentials/" + c.ID + ".ob3.json"
 		cp.DIDURL = info.Signing.DIDURL
-		cp.VerifyingURL = info.Base + "docs/verifying/"
+		cp.VerifyingURL = st.verifying
 	}
 	// Relative to the page, which is the badge's folder: no string to
 	// make for each of 200,000 pages.
@@ -181,11 +186,14 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	} else {
 		cp.BadgeAlt = badgeAlt(cp.Name, cp.LevelName, info.Issuer)
 	}
-	switch status {
-	case "revoked", "expired", "lapsed":
-	default:
+	if Invalid(string(status)) {
+		cp.StatusRole = "alert"
+	} else {
 		cp.Shareable = true
 	}
+	// Even when not shareable at D: a visitor's date may differ, and
+	// site.js shows the share actions as of that date.
+	cp.MailShare = mailShare(cp, info)
 
 	var err error
 	if sc.qr, err = svg.AppendQR(sc.qr[:0], cp.Canonical); err != nil {
@@ -257,6 +265,55 @@ func StatusAttrs(issued, expires, revoked, renewedOn date.Date, grace, streamlin
 	attr("grace", strconv.Itoa(grace))
 	attr("streamlined", strconv.Itoa(streamlined))
 	return template.HTMLAttr(b)
+}
+
+// Invalid reports whether a credential of status s is no longer valid:
+// its page then says so in an alert and in its title, greys out the
+// badge and offers nothing to share.
+func Invalid(s string) bool { return s == "revoked" || s == "expired" || s == "lapsed" }
+
+// TitlePrefix is what a verification page's title starts with at status
+// s: "Revoked – " for a credential no longer valid, else nothing. site.js
+// writes the same.
+func TitlePrefix(s string) string {
+	if Invalid(s) {
+		return statusLabels[standing.Status(s)] + " – "
+	}
+	return ""
+}
+
+// StatusNote is the plain sentence that says what status s means for a
+// credential that expires on expires (revoked and renewed on the dates
+// given, zero if not), dates written in locale. site.js writes the same
+// sentences in the visitor's browser as of the visitor's date; the
+// browser tests hold the two to each other.
+func StatusNote(s string, expires, revoked, renewedOn date.Date, grace, streamlined int, locale string) string {
+	h := func(d date.Date) string { return date.Human(d, locale) }
+	switch s {
+	case "revoked":
+		return "This credential was revoked on " + h(revoked) + ". It is no longer valid."
+	case "renewed":
+		return "This credential was renewed on " + h(renewedOn) + ": its renewal, linked below, carries it on."
+	case "active":
+		return "This credential is valid. It expires on " + h(expires) + "."
+	case "grace":
+		return "This credential expired on " + h(expires) + ", but it is in its grace period: it still counts as valid up to and including " +
+			h(expires.AddDays(grace-1)) + ", while its holder renews it."
+	case "lapsed":
+		return "This credential expired on " + h(expires) + " and is no longer valid. Its holder can still renew it without starting over, up to and including " +
+			h(expires.AddDays(streamlined-1)) + "."
+	case "expired":
+		return "This credential expired on " + h(expires) + ". It is no longer valid."
+	}
+	return ""
+}
+
+// mailShare is a mailto: link with the page's title and URL, for "Share
+// by e-mail". Spaces are %20: mail programs do not read "+" as a space.
+func mailShare(cp *Credential, info *Info) string {
+	esc := func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+	// Short: it is on every one of 200,000 pages.
+	return "mailto:?subject=" + esc(cp.Name+": "+cp.Holder) + "&body=" + esc(cp.Canonical)
 }
 
 // linkedIn is LinkedIn's "Add to profile" link for a certification. The

@@ -21,6 +21,10 @@ type Info struct {
 	Nav          []Link
 	GraceDays    int
 	Streamlined  int
+	// Locale is the language of the dates pages write (date.Human): the
+	// program's locale, "en" when it has none. Pages carry it in
+	// data-locale, for the script that rewrites dates.
+	Locale string
 	// Signing is set when the build signs Open Badges 3.0 credentials
 	// (build --signing-key); nil otherwise, and the pages then offer no
 	// signed credential.
@@ -42,6 +46,12 @@ type BadgeImage struct {
 	Alt              string // what the badge shows, in words
 }
 
+// Day is a date as a page writes it: ISO for <time datetime>, Text for
+// people ("15 March 2025" in the program's locale). Zero for no date.
+type Day struct {
+	ISO, Text string
+}
+
 // Link is a labelled URL.
 type Link struct {
 	Label, URL string
@@ -59,6 +69,15 @@ type Page struct {
 	Description string
 	NoIndex     bool
 	Crumbs      []Link
+	// Style is a <style> element holding the theme's stylesheet, for a
+	// page that carries it inline (the home page, whose first paint must
+	// not wait for a second request on a slow network), and StyleHash
+	// the CSP source of its content ("sha256-..."); both empty for a
+	// page that links it. Set by package publish, which has the theme.
+	// An element, not CSS: an action in a <style> would send every page
+	// of the theme to html/template.
+	Style     template.HTML `json:"-"`
+	StyleHash string        `json:"-"`
 }
 
 // Card is a partner in a list.
@@ -69,6 +88,9 @@ type Card struct {
 	Specialties   []string
 	Certified     []Count // people holding each track now
 	CertifiedAll  int     // distinct people holding any current credential
+	// Logo is the link path of the partner's logo (partners/<id>/logo.svg
+	// or logo.png), "" without one.
+	Logo string
 }
 
 // TierBadge is a tier as shown on cards.
@@ -86,13 +108,18 @@ type Count struct {
 // Facet is a browse dimension with its values.
 type Facet struct {
 	Name   string // "Tier"
+	Open   bool   // shown open in the filter panel (the short, ranked ones)
 	Values []FacetValue
 }
 
-// FacetValue links to a browse page.
+// FacetValue links to a browse page. Facet and Value are the search
+// index's facet and value for the same choice ("certification",
+// "sales/professional"): the home page's search orders its own facet
+// values as the page lists them, so the two panels agree.
 type FacetValue struct {
-	Label, URL string
-	N          int
+	Label, URL   string
+	Facet, Value string
+	N            int
 }
 
 // Home is the directory home.
@@ -125,9 +152,14 @@ type Pager struct {
 type PartnerPage struct {
 	Page
 	Card
-	Website     string
-	Joined      date.Date
-	TierSince   date.Date
+	Website   string
+	Joined    date.Date
+	TierSince date.Date
+	JoinedOn  Day
+	SinceOn   Day
+	// ContactURL is where "Contact this partner" goes: a mailto: link
+	// to the public contact e-mail, else the website; empty with neither.
+	ContactURL  string
 	Benefits    []string
 	Industries  []string
 	Locations   []Location
@@ -175,16 +207,28 @@ type CredLink struct {
 // Credential is one verification page and its JSON.
 type Credential struct {
 	Page
-	ID                      string
-	Holder                  string
-	PartnerID, PartnerName  string // both empty for an unlisted partner
-	PartnerURL              string // empty for an unlisted partner
-	Track, TrackName        string
-	Level, LevelName        string
-	Name                    string // certification name
-	Issued, Expires         date.Date
-	Status, StatusLabel     string    // at D
-	Revoked                 date.Date // set when revoked at D
+	ID                     string
+	Holder                 string
+	PartnerID, PartnerName string // both empty for an unlisted partner
+	PartnerURL             string // empty for an unlisted partner
+	Track, TrackName       string
+	Level, LevelName       string
+	Name                   string // certification name
+	Issued, Expires        date.Date
+	Status, StatusLabel    string    // at D
+	Revoked                date.Date // set when revoked at D
+	// The dates above as the page writes them.
+	IssuedOn, ExpiresOn, RevokedOn, RenewedOnDay, GrantedOnDay Day
+	// StatusNote says in one plain sentence what the status means for
+	// this credential ("This credential was revoked on 3 May 2025 ...");
+	// StatusRole is the ARIA role of the note: "alert" when the
+	// credential is no longer valid, "status" otherwise. The browser
+	// rewrites both as of its own date (site.js), and the <title>'s
+	// status prefix (TitlePrefix; BaseTitle is the title without it).
+	StatusNote, StatusRole string
+	BaseTitle              string // the <title> without the status prefix
+	// MailShare is a mailto: link that shares the page by e-mail.
+	MailShare               string
 	Renews, RenewsURL       string
 	RenewedBy, RenewedByURL string
 	RenewedOn               date.Date // issue date of the renewal

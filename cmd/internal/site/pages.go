@@ -64,6 +64,14 @@ func (st *Site) partnerPage(pa *program.Partner) (*PartnerPage, error) {
 		Industries:  pa.Industries,
 		Contact:     Contact{Email: pa.Contact.Email, Phone: pa.Contact.Phone},
 		Description: desc,
+		JoinedOn:    st.day(pa.Joined),
+		SinceOn:     st.day(ps.since),
+	}
+	switch {
+	case pa.Contact.Email != "":
+		pp.ContactURL = "mailto:" + pa.Contact.Email
+	case pa.Website != "":
+		pp.ContactURL = pa.Website
 	}
 	pp.Crumbs = []Link{{Label: "Directory", URL: st.Info.Base}, {Label: "All partners", URL: st.Info.Base + "partners/"}}
 	if ps.tier != nil {
@@ -362,6 +370,9 @@ func (st *Site) contentPages() error {
 		}
 		rel := strings.TrimPrefix(pg.URL, "/")
 		cp := &ContentPage{Page: *st.page("page", rel, pg.Title, pg.Description), Body: body}
+		if strings.HasSuffix("/"+rel, "/verifying/") && (st.verifying == "" || rel == "docs/verifying/") {
+			st.verifying = cp.URL
+		}
 		st.Pages = append(st.Pages, cp)
 		if pg.Menu {
 			st.Info.Nav = append(st.Info.Nav, Link{Label: pg.Title, URL: st.Info.Base + rel})
