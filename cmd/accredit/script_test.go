@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -88,12 +89,41 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exitcode": cmdExitcode,
-			"cmpid":    cmdCmpid,
-			"perm":     cmdPerm,
-			"ob3check": cmdOB3Check,
+			"exitcode":  cmdExitcode,
+			"cmpid":     cmdCmpid,
+			"perm":      cmdPerm,
+			"ob3check":  cmdOB3Check,
+			"unchanged": cmdUnchanged,
 		},
 	})
+}
+
+// cmdUnchanged is "unchanged save|check file...": save notes each file's
+// inode and modification time, check fails unless a file still has
+// those it had at save (a build kept it untouched).
+func cmdUnchanged(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 || (args[0] != "save" && args[0] != "check") || (neg && args[0] == "save") {
+		ts.Fatalf("usage: unchanged save|check file...")
+	}
+	for _, name := range args[1:] {
+		fi, err := os.Lstat(ts.MkAbs(name))
+		ts.Check(err)
+		id := fmt.Sprintf("%d/%d", inode(fi), fi.ModTime().UnixNano())
+		key := "UNCHANGED_" + strconv.Quote(name)
+		if args[0] == "save" {
+			ts.Setenv(key, id)
+			continue
+		}
+		same := ts.Getenv(key) == id
+		switch {
+		case ts.Getenv(key) == "":
+			ts.Fatalf("unchanged: %s was not saved", name)
+		case same && neg:
+			ts.Fatalf("%s is untouched", name)
+		case !same && !neg:
+			ts.Fatalf("%s was written again (inode/mtime %s, then %s)", name, ts.Getenv(key), id)
+		}
+	}
 }
 
 // cmdPerm is "perm MODE file": the file's permission bits are MODE

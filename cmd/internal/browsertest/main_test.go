@@ -50,6 +50,7 @@ type credential struct {
 	Issued          string `json:"issued"`
 	Expires         string `json:"expires"`
 	Status          string `json:"status"`
+	StatusSince     string `json:"as_of"` // the first day of Status
 	GraceDays       int    `json:"grace_days"`
 	StreamlinedDays int    `json:"streamlined_days"`
 	Revoked         string `json:"revoked"`

@@ -55,6 +55,9 @@ func (ix *Index) File(rel string, buf *bytes.Buffer) (bool, error) {
 		b, err := feed(st)
 		buf.Write(b)
 		return true, err
+	case AsOfFile:
+		buf.Write(asOfJSON(st))
+		return true, nil
 	case "api/v1/partners.json":
 		b, err := partnersJSON(st)
 		buf.Write(b)

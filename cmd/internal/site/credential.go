@@ -11,6 +11,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/badge"
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/standing"
 	"github.com/accredit/accredit/cmd/internal/svg"
 )
 
@@ -132,6 +133,8 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	if status != "revoked" {
 		cp.Revoked = date.Date{} // a revocation after D is not yet public
 	}
+	since := StatusSince(status, c.Issued, cs.Expires, c.Revoked, renewedOn(cs), info.GraceDays, info.Streamlined)
+	cp.StatusSince = since.String()
 	if pe.Partner.Listed {
 		// An unlisted partner is named nowhere: not on the page, not in
 		// its data, not in the JSON.
@@ -200,7 +203,7 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	j := CredentialJSON{
 		ID: c.ID, Holder: cp.Holder, Partner: cp.PartnerID, PartnerName: cp.PartnerName, Track: c.Track, TrackName: cp.TrackName,
 		Level: c.Level, LevelName: cp.LevelName, Name: cp.Name, Issuer: info.Issuer, Issued: c.Issued.String(),
-		Expires: cs.Expires.String(), Status: cp.Status, AsOf: info.AsOf.String(), Renews: cp.Renews, RenewedBy: cp.RenewedBy,
+		Expires: cs.Expires.String(), Status: cp.Status, AsOf: cp.StatusSince, Renews: cp.Renews, RenewedBy: cp.RenewedBy,
 		GraceDays: info.GraceDays, StreamlinedDays: info.Streamlined, URL: cp.Canonical,
 		GrantedBy: cp.GrantedBy, Commit: cp.Commit, RecordedAtImport: cp.GrantImported,
 	}
@@ -230,6 +233,41 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	nq := len(sc.qr)
 	cp.QR, cp.JSONLD = template.HTML(all[:nq]), template.JS(all[nq:])
 	return cp, nil
+}
+
+// StatusSince returns the first day of status for a credential with
+// these dates, by the rules of standing.Status (PROGRAM-FORMAT.md
+// section 8): the day the status began, which no later day changes. The
+// credential JSON's as_of and the verification page say it instead of
+// the build's date, so that a page changes only when its status does.
+func StatusSince(status standing.Status, issued, expires, revoked, renewedOn date.Date, grace, streamlined int) date.Date {
+	graceEnd := expires.AddDays(max(grace, 0))
+	switch status {
+	case standing.Revoked:
+		return revoked
+	case standing.Renewed:
+		return renewedOn
+	case standing.Active:
+		return issued
+	case standing.Grace:
+		return expires
+	case standing.Lapsed:
+		return graceEnd
+	}
+	// Expired: from the end of the streamlined window, or of grace, or
+	// the expiry itself, whichever comes last.
+	end := expires.AddDays(max(streamlined, 0))
+	if end.Before(graceEnd) {
+		end = graceEnd
+	}
+	return end
+}
+
+func renewedOn(cs *standing.Cred) date.Date {
+	if cs.RenewedBy == nil {
+		return date.Date{}
+	}
+	return cs.RenewedBy.Issued
 }
 
 // StatusAttrs returns the attributes from which site.js computes a

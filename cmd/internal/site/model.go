@@ -221,11 +221,18 @@ type Credential struct {
 	JSONLD            template.JS
 	Private           bool // holder not public, or partner unlisted
 	Issuer, IssuerURL string
-	AsOf              string
-	GraceDays         int
-	StreamlinedDays   int
-	StatusAttrs       template.HTMLAttr // see StatusAttrs
-	JSON              []byte
+	// AsOf is the build's as-of date. The default theme does not show
+	// it: a page that did would change every day (see StatusSince).
+	AsOf string
+	// StatusSince is the first day of Status: the page says "Active
+	// since ...", a fact of the record that stays true, so the page
+	// changes only when its status does. The as-of date itself is in
+	// one file, api/v1/as-of.json.
+	StatusSince     string
+	GraceDays       int
+	StreamlinedDays int
+	StatusAttrs     template.HTMLAttr // see StatusAttrs
+	JSON            []byte
 }
 
 // ProgramPage is the program overview: tracks and tiers.
