@@ -258,8 +258,13 @@ func readCredential(arg, site string, p *program.Program) ([]byte, error) {
 	}
 	rel := "api/v1/credentials/" + id + ".ob3.json"
 	if site != "" {
-		b, err := verifier.Site{Dir: site}.Read(rel)
+		s := verifier.Site{Dir: site}
+		b, err := s.Read(rel)
 		if errors.Is(err, fs.ErrNotExist) {
+			// A site in shards mode has no file per credential.
+			if _, ierr := s.Read(verifier.ShardIndex); ierr == nil {
+				return verifier.SignedFromShards(s.Read, id)
+			}
 			return nil, fmt.Errorf("no signed credential %s in %s (was the site built with --signing-key?)", id, site)
 		}
 		return b, err
@@ -267,7 +272,15 @@ func readCredential(arg, site string, p *program.Program) ([]byte, error) {
 	if p == nil || p.Info.SiteURL == "" {
 		return nil, fmt.Errorf("to look up %s, give --site DIR, or run verify in the program's repository (its site_url says where the site is)", id)
 	}
-	return verifier.HTTPS{}.Fetch(strings.TrimSuffix(p.Info.SiteURL, "/") + "/" + rel)
+	siteURL := strings.TrimSuffix(p.Info.SiteURL, "/") + "/"
+	b, err := verifier.HTTPS{}.Fetch(siteURL + rel)
+	if err != nil {
+		// Perhaps a site in shards mode: the credential is in its shard.
+		if sb, serr := verifier.SignedFromShards(func(rel string) ([]byte, error) { return verifier.HTTPS{}.Fetch(siteURL + rel) }, id); serr == nil {
+			return sb, nil
+		}
+	}
+	return b, err
 }
 
 // credentialURL is the .ob3.json of a verification page's URL, and any

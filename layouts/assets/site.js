@@ -255,7 +255,8 @@
 
   function setupLookup() {
     var form = document.getElementById("lookup");
-    if (!form) return;
+    // In shards mode verify.js looks ids up, and shows the credential.
+    if (!form || form.hasAttribute("data-shards")) return;
     var input = document.getElementById("credential-id");
     var out = document.getElementById("lookup-result");
     var base = document.documentElement.getAttribute("data-base") || "/";
@@ -303,6 +304,9 @@
       a.appendChild(t);
     }, function () {});
   }
+
+  // For verify.js, which shows a credential read from its shard.
+  window.accredit = { normalize: normalize, updateStatuses: updateStatuses };
 
   function init() {
     updateStatuses();

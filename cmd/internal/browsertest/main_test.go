@@ -317,6 +317,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("serve", testServe)
 	t.Run("bake", testBake)
 	t.Run("print", testPrint)
+	t.Run("shards", testShards)
 }
 
 // tab is one browser tab. It records what went wrong while pages loaded:

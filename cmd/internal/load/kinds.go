@@ -24,6 +24,7 @@ type programFile struct {
 	Administrators []*program.Administrator `toml:"administrators"`
 	SigningKeys    []*program.SigningKey    `toml:"signing_keys"`
 	Audit          program.Audit            `toml:"audit"`
+	Site           program.Site             `toml:"site"`
 
 	src *program.Source
 }
@@ -47,6 +48,8 @@ func (f *file) program(data []byte) any {
 		f.email("program.notices_from", i.NoticesFrom)
 		f.url("program.repository", i.Repository)
 	}
+
+	f.oneOf("site.verification", v.Site.Verification, []string{program.VerifyPages, program.VerifyShards})
 
 	p := &v.Policy
 	for _, k := range []struct {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/render"
 	"github.com/accredit/accredit/cmd/internal/site"
 )
@@ -68,6 +69,9 @@ func (ix *Index) File(rel string, buf *bytes.Buffer) (bool, error) {
 		buf.Write(b)
 		return ok, nil
 	}
+	if st.Info.Shards != nil && (rel == "_redirects" || strings.HasPrefix(rel, "verify/") || strings.HasPrefix(rel, "api/v1/credentials/")) {
+		return ix.shardFile(rel, buf)
+	}
 	if id, ok := strings.CutPrefix(rel, "verify/"); ok {
 		if id, ok := strings.CutSuffix(id, "/index.html"); ok {
 			return ix.credential(id, buf, pageFile)
@@ -126,4 +130,34 @@ func (ix *Index) credential(id string, buf *bytes.Buffer, file int) (bool, error
 		return true, fmt.Errorf("verify/%s: %w", id, err)
 	}
 	return true, nil
+}
+
+// shardFile writes a file of shards mode: a shard, the shard index or
+// _redirects. No credential has files of its own.
+func (ix *Index) shardFile(rel string, buf *bytes.Buffer) (bool, error) {
+	st := ix.st
+	switch rel {
+	case "_redirects":
+		buf.Write(redirects(st))
+		return true, nil
+	case site.ShardIndex:
+		buf.Write(st.ShardIndexJSON())
+		return true, nil
+	}
+	key, ok := strings.CutPrefix(rel, site.ShardDir)
+	if key, ok = strings.CutSuffix(key, ".json.gz"); !ok {
+		return false, nil
+	}
+	var creds []*program.Credential
+	for _, c := range st.P.Credentials {
+		if k, _ := st.ShardOf(c); k == key {
+			creds = append(creds, c)
+		}
+	}
+	if len(creds) == 0 {
+		return false, nil
+	}
+	b, _, err := shard(st, creds, new(site.Scratch), nil)
+	buf.Write(b)
+	return true, err
 }

@@ -88,7 +88,11 @@ type Options struct {
 
 // WriteWith is Write with options.
 func WriteWith(st *site.Site, theme *render.Theme, out string, opts Options) (Stats, error) {
-	b, err := Start(out, st.P.Credentials)
+	creds := st.P.Credentials
+	if st.Info.Shards != nil {
+		creds = nil // no verification pages: no folders to make
+	}
+	b, err := Start(out, creds)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -192,7 +196,11 @@ func (b *Build) Abort() {
 // swap). On an error nothing replaces out and the new directory is
 // removed.
 func (b *Build) Write(st *site.Site, theme *render.Theme, opts Options) (Stats, error) {
-	if len(st.P.Credentials) != len(b.creds) {
+	if st.Info.Shards != nil && len(b.creds) > 0 {
+		b.Abort()
+		return Stats{}, fmt.Errorf("publish: the build was started for verification pages, the site publishes shards")
+	}
+	if st.Info.Shards == nil && len(st.P.Credentials) != len(b.creds) {
 		b.Abort()
 		return Stats{}, fmt.Errorf("publish: the build was started for %d credentials, the site has %d", len(b.creds), len(st.P.Credentials))
 	}
@@ -313,9 +321,16 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 			return nil
 		})
 	}
+	if st.Info.Shards != nil {
+		tasks = append(tasks, w.shardTasks(st)...)
+		tasks = append(tasks, func(*bytes.Buffer) error { return w.file("_redirects", redirects(st), false) })
+	}
 	// Credentials in chunks, so a worker renders many without a task each,
 	// once Start's goroutine has made their folders.
 	creds := st.P.Credentials
+	if st.Info.Shards != nil {
+		creds = nil
+	}
 	for n, i := 0, 0; i < len(creds); n, i = n+1, i+chunk {
 		part := creds[i:min(len(creds), i+chunk)]
 		ready := b.folders[n]

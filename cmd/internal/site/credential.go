@@ -80,12 +80,15 @@ type CredentialJSON struct {
 	Issuer      string `json:"issuer"`
 	Issued      string `json:"issued"`
 	Expires     string `json:"expires"`
-	Status      string `json:"status"`
-	AsOf        string `json:"as_of"`
-	Renews      string `json:"renews,omitempty"`
-	RenewedBy   string `json:"renewed_by,omitempty"`
-	RenewedOn   string `json:"renewed_on,omitempty"`
-	GrantedBy   string `json:"granted_by,omitempty"`
+	// Status and AsOf are left out of the shards of shards mode: the
+	// page computes the status from the dates, and a shard changes
+	// only when a record does.
+	Status    string `json:"status,omitempty"`
+	AsOf      string `json:"as_of,omitempty"`
+	Renews    string `json:"renews,omitempty"`
+	RenewedBy string `json:"renewed_by,omitempty"`
+	RenewedOn string `json:"renewed_on,omitempty"`
+	GrantedBy string `json:"granted_by,omitempty"`
 	// RecordedAtImport: the credential predates the audit's baseline;
 	// granted_by and commit then name the baseline commit.
 	RecordedAtImport bool   `json:"recorded_at_import,omitempty"`
@@ -190,14 +193,20 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 		cp.Shareable = true
 	}
 
-	var err error
-	if sc.qr, err = svg.AppendQR(sc.qr[:0], cp.Canonical); err != nil {
-		return nil, err
+	// In shards mode a credential has no page of its own: its JSON (and
+	// signed credential) is all that is written, and the QR code, badge
+	// and JSON-LD, the costly parts of a page, are not made.
+	pageParts := info.Shards == nil
+	if pageParts {
+		var err error
+		if sc.qr, err = svg.AppendQR(sc.qr[:0], cp.Canonical); err != nil {
+			return nil, err
+		}
+		sc.badge = badge.AppendSVG(sc.badge[:0], badge.Credential{Design: badge.Design{Issuer: info.Issuer, Name: cp.Name, Level: cp.LevelName},
+			Issued: c.Issued.String(), Expires: cs.Expires.String(), ID: c.ID})
+		cp.BadgeSVG = sc.badge
+		cp.LinkedIn = linkedIn(cp, info)
 	}
-	sc.badge = badge.AppendSVG(sc.badge[:0], badge.Credential{Design: badge.Design{Issuer: info.Issuer, Name: cp.Name, Level: cp.LevelName},
-		Issued: c.Issued.String(), Expires: cs.Expires.String(), ID: c.ID})
-	cp.BadgeSVG = sc.badge
-	cp.LinkedIn = linkedIn(cp, info)
 	cp.StatusAttrs = StatusAttrs(cp.Issued, cp.Expires, cp.Revoked, cp.RenewedOn, info.GraceDays, info.Streamlined)
 
 	j := CredentialJSON{
@@ -209,6 +218,9 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	}
 	if cp.RenewedOn.Valid() {
 		j.RenewedOn = cp.RenewedOn.String()
+	}
+	if info.Shards != nil {
+		j.Status, j.AsOf = "", ""
 	}
 	if cp.Revoked.Valid() {
 		// That it was revoked and when, never why (revoked_reason is
@@ -222,6 +234,9 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 		return nil, err
 	}
 	cp.JSON = sc.json.Bytes()
+	if !pageParts {
+		return cp, nil
+	}
 	sc.ld.Reset()
 	if err := jsonLD(&sc.ld, cp, info); err != nil {
 		return nil, err

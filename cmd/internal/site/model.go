@@ -21,10 +21,23 @@ type Info struct {
 	Nav          []Link
 	GraceDays    int
 	Streamlined  int
+	// Shards is set when the site publishes its credentials in shards
+	// ([site] verification = "shards"): one verification page, the
+	// lookup's, shows every credential from the shard of its id.
+	Shards *Shards
 	// Signing is set when the build signs Open Badges 3.0 credentials
 	// (build --signing-key); nil otherwise, and the pages then offer no
 	// signed credential.
 	Signing *Signing
+}
+
+// Shards describes the credential shards: every credential's JSON in
+// ShardDir<key>.json.gz, its key credid.ShardKey(id, Bits).
+type Shards struct {
+	Bits int
+	// Dir is the shards' link path (Base + ShardDir), which the
+	// verification page fetches from.
+	Dir string
 }
 
 // Signing describes the signed credentials a build publishes.
