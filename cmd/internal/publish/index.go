@@ -140,8 +140,8 @@ func (ix *Index) shardFile(rel string, buf *bytes.Buffer) (bool, error) {
 	case "_redirects":
 		buf.Write(redirects(st))
 		return true, nil
-	case site.ShardIndex:
-		buf.Write(st.ShardIndexJSON())
+	case site.ShardIndex: // serve does not sign
+		buf.Write(st.ShardIndexJSON(false))
 		return true, nil
 	}
 	key, ok := strings.CutPrefix(rel, site.ShardDir)

@@ -34,7 +34,7 @@ func buckets(st *site.Site) [][]*program.Credential {
 // is no file: its ids are not found) and the shard index.
 func (w *writer) shardTasks(st *site.Site) []task {
 	bs := buckets(st)
-	tasks := []task{func(*bytes.Buffer) error { return w.file(site.ShardIndex, st.ShardIndexJSON(), true) }}
+	tasks := []task{func(*bytes.Buffer) error { return w.file(site.ShardIndex, st.ShardIndexJSON(w.signed != nil), true) }}
 	for i := 0; i < len(bs); i += shardsPerTask {
 		group := bs[i:min(len(bs), i+shardsPerTask)]
 		tasks = append(tasks, func(buf *bytes.Buffer) error {

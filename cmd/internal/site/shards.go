@@ -58,12 +58,13 @@ func ShardRecord(buf []byte, cp *Credential) []byte {
 	return append(buf, bytes.TrimSpace(cp.JSON)...)
 }
 
-// ShardIndexJSON is the content of ShardIndex.
-func (st *Site) ShardIndexJSON() []byte {
+// ShardIndexJSON is the content of ShardIndex; signed says whether the
+// build writes the signed credentials' shards.
+func (st *Site) ShardIndexJSON(signed bool) []byte {
 	b, _ := json.Marshal(struct {
 		Bits        int    `json:"bits"`
 		Credentials string `json:"credentials"`
 		OB3         string `json:"ob3,omitempty"`
-	}{st.Info.Shards.Bits, ShardDir, map[bool]string{true: OB3ShardDir}[st.Info.Signing != nil]})
+	}{st.Info.Shards.Bits, ShardDir, map[bool]string{true: OB3ShardDir}[signed]})
 	return append(b, '\n')
 }
