@@ -153,7 +153,11 @@ func Start(out string, creds []*program.Credential) (*Build, error) {
 	}
 	hook("started")
 	os.Chmod(tmp, 0o755)
-	b := &Build{out: out, w: &writer{root: tmp, old: openOld(out)}, start: start, creds: creds, done: make(chan struct{})}
+	w := &writer{root: tmp, old: openOld(out), oldFD: -1}
+	if w.old != nil {
+		w.oldFD = oldFD(w.old)
+	}
+	b := &Build{out: out, w: w, start: start, creds: creds, done: make(chan struct{})}
 	for _, dir := range []string{"verify", "api/v1/credentials"} {
 		if err := b.w.ensureDir(dir); err != nil {
 			os.RemoveAll(tmp)
@@ -241,6 +245,7 @@ type writer struct {
 	// old is the site being replaced, if any, whose files equal to the
 	// new ones are kept (see keep).
 	old                     *os.Root
+	oldFD                   int // old's root for keepFast, or -1
 	kept, written, replaced atomic.Int64
 	bytes                   atomic.Int64
 	total                   int

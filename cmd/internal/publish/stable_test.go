@@ -75,8 +75,15 @@ func TestStableRebuild(t *testing.T) {
 	if !quiet.Valid() || !busy.Valid() {
 		t.Fatalf("no quiet day (%s) or busy day (%s) in the example", quiet, busy)
 	}
-	for _, day := range []date.Date{quiet, busy} {
-		t.Run(day.String(), func(t *testing.T) {
+	for _, tc := range []struct {
+		day  date.Date
+		fast bool
+	}{{quiet, true}, {busy, true}, {quiet, false}, {busy, false}} {
+		day := tc.day
+		name := day.String() + map[bool]string{true: "/fast", false: "/portable"}[tc.fast]
+		t.Run(name, func(t *testing.T) {
+			publish.SetFastKeep(tc.fast)
+			defer publish.SetFastKeep(true)
 			out := filepath.Join(t.TempDir(), "site")
 			first := build(t, root, out, day.String())
 			if first.Kept != 0 || first.Removed != 0 || first.Written != first.Files+1 {
@@ -93,6 +100,13 @@ func TestStableRebuild(t *testing.T) {
 			os.WriteFile(js+".copy", b, 0o644)
 			os.Remove(js)
 			os.Symlink("site.js.copy", js)
+			// A FIFO, which must never be opened for reading (it would
+			// block the build).
+			robots := filepath.Join(out, "robots.txt")
+			os.Remove(robots)
+			if err := syscall.Mkfifo(robots, 0o644); err != nil {
+				t.Fatal(err)
+			}
 			before := fileIDs(t, out)
 			oldFiles := files(t, out)
 			time.Sleep(10 * time.Millisecond) // so a rewritten file's mtime differs
@@ -106,7 +120,7 @@ func TestStableRebuild(t *testing.T) {
 			for rel, id := range after {
 				if id != before[rel] {
 					written = append(written, rel)
-					if bytes.Equal(newFiles[rel], oldFiles[rel]) && rel != "assets/site.js" {
+					if bytes.Equal(newFiles[rel], oldFiles[rel]) && rel != "assets/site.js" && rel != "robots.txt" {
 						t.Errorf("%s was written again with the same bytes", rel)
 					}
 				}
@@ -133,7 +147,10 @@ func TestStableRebuild(t *testing.T) {
 			if stats.Written != len(written) || stats.Kept+stats.Written != len(after) || stats.Removed != 2 {
 				t.Errorf("stats %+v; want %d written, %d kept, 2 removed (stale.txt, site.js.copy)", stats, len(written), len(after)-len(written))
 			}
-			if len(changed) == 0 && stats.Written != 3 { // as-of.json, site.css, site.js
+			if fi, err := os.Lstat(robots); err != nil || !fi.Mode().IsRegular() {
+				t.Errorf("robots.txt, a FIFO in the old site, is not a regular file now: %v", err)
+			}
+			if len(changed) == 0 && stats.Written != 4 { // as-of.json, site.css, site.js, robots.txt
 				t.Errorf("a quiet day wrote %d files: %v", stats.Written, written)
 			}
 			t.Logf("%s to %s: %d statuses changed; %d files written, %d kept, %d removed", day, next, len(changed), stats.Written, stats.Kept, stats.Removed)
@@ -148,7 +165,7 @@ func TestStableRebuild(t *testing.T) {
 // index).
 func expectedChange(rel string, changed map[string]bool) bool {
 	switch rel {
-	case publish.AsOfFile, "assets/site.css", "assets/site.js":
+	case publish.AsOfFile, "assets/site.css", "assets/site.js", "robots.txt":
 		return true
 	}
 	if len(changed) == 0 {
