@@ -241,7 +241,19 @@ func readCredential(arg, site string, p *program.Program) ([]byte, error) {
 		if !ok {
 			return nil, fmt.Errorf("%s is not the URL of a credential (…/api/v1/credentials/<ID>.ob3.json or …/verify/<ID>/)", arg)
 		}
-		return verifier.Site{Dir: site, Root: root}.Fetch(u)
+		s := verifier.Site{Dir: site, Root: root}
+		b, err := s.Fetch(u)
+		if err != nil {
+			// A site in shards mode has no file per credential: the
+			// credential is in its shard.
+			name := strings.TrimSuffix(u[len(root)+len("api/v1/credentials/"):], ".ob3.json")
+			if id, nerr := credid.Normalize(name); nerr == nil {
+				if _, ierr := s.Read(verifier.ShardIndex); ierr == nil {
+					return verifier.SignedFromShards(s.Read, id)
+				}
+			}
+		}
+		return b, err
 	}
 	if f, err := os.Open(arg); err == nil {
 		defer f.Close()
