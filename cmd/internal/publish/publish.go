@@ -10,7 +10,10 @@
 // the verification pages, which need only the credentials, while the
 // caller computes the site; Write renders and writes the files on all
 // cores, the verification pages one at a time from the credentials, never
-// all held at once.
+// all held at once (or, in shards mode, the credentials' shards: see
+// shards.go). A file whose bytes equal the previous site's file at the
+// same path is that file, kept by a hard link (keep.go): a rebuild on
+// another day changes only what changed, for deploys that compare.
 package publish
 
 import (
