@@ -194,8 +194,17 @@ func runBuild(env *base.Env, args []string) int {
 	res.Program.ForgetPositions()
 	res.Program.ForgetPrivate()
 	// The verification pages' folders need nothing but the credentials'
-	// ids: they are made while the site is computed.
-	b, err := publish.Start(dest, res.Program.Credentials)
+	// ids: they are made while the site is computed. In shards mode
+	// there are none.
+	creds := res.Program.Credentials
+	switch mode, chosen := res.Program.Verification(); {
+	case mode == program.VerifyShards:
+		creds = nil
+		if !chosen {
+			printLine(env.Stderr, "accredit build: notice: %d credentials, more than %d: verification is published in shards (one verification page reads every credential from api/v1/credentials/shards/); set [site] verification in programs/program.toml to choose", len(res.Program.Credentials), program.ShardsAbove)
+		}
+	}
+	b, err := publish.Start(dest, creds)
 	if err != nil {
 		env.Errorf(cmdBuild, "%v (the previous site is unchanged)", err)
 		return base.ExitUsage

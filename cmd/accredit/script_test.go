@@ -90,11 +90,12 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exitcode": cmdExitcode,
-			"cmpid":    cmdCmpid,
-			"perm":     cmdPerm,
-			"ob3check": cmdOB3Check,
-			"grepall":  cmdGrepall,
+			"exitcode":  cmdExitcode,
+			"cmpid":     cmdCmpid,
+			"perm":      cmdPerm,
+			"ob3check":  cmdOB3Check,
+			"grepall":   cmdGrepall,
+			"unchanged": cmdUnchanged,
 		},
 	})
 }
@@ -134,6 +135,34 @@ func cmdGrepall(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%d files match %s:\n%s", len(hits), args[0], strings.Join(hits, "\n"))
 	case !neg && len(hits) == 0:
 		ts.Fatalf("no file under %s matches %s", args[1], args[0])
+	}
+}
+
+// cmdUnchanged is "unchanged save|check file...": save notes each file's
+// inode and modification time, check fails unless a file still has
+// those it had at save (a build kept it untouched).
+func cmdUnchanged(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 || (args[0] != "save" && args[0] != "check") || (neg && args[0] == "save") {
+		ts.Fatalf("usage: unchanged save|check file...")
+	}
+	for _, name := range args[1:] {
+		fi, err := os.Lstat(ts.MkAbs(name))
+		ts.Check(err)
+		id := fmt.Sprintf("%d/%d", inode(fi), fi.ModTime().UnixNano())
+		key := "UNCHANGED_" + strconv.Quote(name)
+		if args[0] == "save" {
+			ts.Setenv(key, id)
+			continue
+		}
+		same := ts.Getenv(key) == id
+		switch {
+		case ts.Getenv(key) == "":
+			ts.Fatalf("unchanged: %s was not saved", name)
+		case same && neg:
+			ts.Fatalf("%s is untouched", name)
+		case !same && !neg:
+			ts.Fatalf("%s was written again (inode/mtime %s, then %s)", name, ts.Getenv(key), id)
+		}
 	}
 }
 

@@ -241,7 +241,19 @@ func readCredential(arg, site string, p *program.Program) ([]byte, error) {
 		if !ok {
 			return nil, fmt.Errorf("%s is not the URL of a credential (…/api/v1/credentials/<ID>.ob3.json or …/verify/<ID>/)", arg)
 		}
-		return verifier.Site{Dir: site, Root: root}.Fetch(u)
+		s := verifier.Site{Dir: site, Root: root}
+		b, err := s.Fetch(u)
+		if err != nil {
+			// A site in shards mode has no file per credential: the
+			// credential is in its shard.
+			name := strings.TrimSuffix(u[len(root)+len("api/v1/credentials/"):], ".ob3.json")
+			if id, nerr := credid.Normalize(name); nerr == nil {
+				if _, ierr := s.Read(verifier.ShardIndex); ierr == nil {
+					return verifier.SignedFromShards(s.Read, id)
+				}
+			}
+		}
+		return b, err
 	}
 	if f, err := os.Open(arg); err == nil {
 		defer f.Close()
@@ -258,8 +270,13 @@ func readCredential(arg, site string, p *program.Program) ([]byte, error) {
 	}
 	rel := "api/v1/credentials/" + id + ".ob3.json"
 	if site != "" {
-		b, err := verifier.Site{Dir: site}.Read(rel)
+		s := verifier.Site{Dir: site}
+		b, err := s.Read(rel)
 		if errors.Is(err, fs.ErrNotExist) {
+			// A site in shards mode has no file per credential.
+			if _, ierr := s.Read(verifier.ShardIndex); ierr == nil {
+				return verifier.SignedFromShards(s.Read, id)
+			}
 			return nil, fmt.Errorf("no signed credential %s in %s (was the site built with --signing-key?)", id, site)
 		}
 		return b, err
@@ -267,7 +284,15 @@ func readCredential(arg, site string, p *program.Program) ([]byte, error) {
 	if p == nil || p.Info.SiteURL == "" {
 		return nil, fmt.Errorf("to look up %s, give --site DIR, or run verify in the program's repository (its site_url says where the site is)", id)
 	}
-	return verifier.HTTPS{}.Fetch(strings.TrimSuffix(p.Info.SiteURL, "/") + "/" + rel)
+	siteURL := strings.TrimSuffix(p.Info.SiteURL, "/") + "/"
+	b, err := verifier.HTTPS{}.Fetch(siteURL + rel)
+	if err != nil {
+		// Perhaps a site in shards mode: the credential is in its shard.
+		if sb, serr := verifier.SignedFromShards(func(rel string) ([]byte, error) { return verifier.HTTPS{}.Fetch(siteURL + rel) }, id); serr == nil {
+			return sb, nil
+		}
+	}
+	return b, err
 }
 
 // credentialURL is the .ob3.json of a verification page's URL, and any

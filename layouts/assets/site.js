@@ -3,7 +3,8 @@
 //    its dates and the program's policy, so a page never goes stale.
 // 2. Check a typed credential id (its check symbol catches typos) and go to
 //    its verification page, or say that no such credential exists.
-// 3. On a verification page: say what the status means in the heading
+// 3. Show the site's as-of date (api/v1/as-of.json) in the footer.
+// 4. On a verification page: say what the status means in the heading
 //    area and the title, grey out the badge and withdraw the share
 //    actions of a credential that is no longer valid; copy its link; bake the signed
 //    credential into the badge's PNG for download (Open Badges 3.0
@@ -317,7 +318,8 @@
 
   function setupLookup() {
     var form = document.getElementById("lookup");
-    if (!form) return;
+    // In shards mode verify.js looks ids up, and shows the credential.
+    if (!form || form.hasAttribute("data-shards")) return;
     var input = document.getElementById("credential-id");
     var out = document.getElementById("lookup-result");
     var base = document.documentElement.getAttribute("data-base") || "/";
@@ -356,9 +358,31 @@
     for (var i = 0; i < ds.length; i++) ds[i].open = true;
   }
 
+  // showAsOf puts the site's as-of date into the footer's link to it.
+  // The date is in one file, not in the pages, so that a nightly build
+  // rewrites only the pages whose content changed.
+  function showAsOf() {
+    var a = document.querySelector("[data-as-of]");
+    if (!a || !window.fetch) return;
+    fetch(a.getAttribute("href")).then(function (res) {
+      return res.ok ? res.json() : null;
+    }).then(function (j) {
+      if (!j || parseDate(j.as_of) === null) return;
+      var t = document.createElement("time");
+      t.setAttribute("datetime", j.as_of);
+      t.textContent = j.as_of;
+      a.textContent = "";
+      a.appendChild(t);
+    }, function () {});
+  }
+
+  // For verify.js, which shows a credential read from its shard.
+  window.accredit = { normalize: normalize, updateStatuses: updateStatuses };
+
   function init() {
     openFilters();
     updateStatuses();
+    showAsOf();
     setupLookup();
     setupBadge();
   }

@@ -50,6 +50,7 @@ type credential struct {
 	Issued          string `json:"issued"`
 	Expires         string `json:"expires"`
 	Status          string `json:"status"`
+	StatusSince     string `json:"as_of"` // the first day of Status
 	GraceDays       int    `json:"grace_days"`
 	StreamlinedDays int    `json:"streamlined_days"`
 	Revoked         string `json:"revoked"`
@@ -321,6 +322,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("share", testShare)
 	t.Run("partner", testPartner)
 	t.Run("dates", testDates)
+	t.Run("shards", testShards)
 }
 
 // tab is one browser tab. It records what went wrong while pages loaded:

@@ -83,6 +83,9 @@ type statusView struct {
 	Text  string `json:"text"`
 	Class string `json:"class"`
 	AsOf  string `json:"asOf"`
+	// Footer is the footer's as-of note, which site.js fills in from
+	// api/v1/as-of.json.
+	Footer string `json:"footer"`
 	// The badge: greyed out (its image's opacity below 1), and the
 	// status written across it; whether the share actions show.
 	Greyed  bool   `json:"greyed"`
@@ -96,7 +99,8 @@ const readStatus = `(() => {
   const img = document.querySelector("[data-badge] img");
   const over = document.querySelector("[data-badge] .badge-overlay");
   const share = document.querySelector("[data-share]");
-  return {text: el ? el.textContent.trim() : "", class: el ? el.className : "", asOf: asOf ? asOf.textContent.trim() : "",
+  const foot = document.querySelector("[data-as-of]");
+  return {footer: foot ? foot.textContent.trim() : "", text: el ? el.textContent.trim() : "", class: el ? el.className : "", asOf: asOf ? asOf.textContent.trim() : "",
     greyed: !!img && parseFloat(getComputedStyle(img).opacity) < 1 && getComputedStyle(img).filter.includes("grayscale"),
     overlay: over && over.getClientRects().length > 0 ? over.textContent.trim() : "",
     share: !!share && share.getClientRects().length > 0};
@@ -139,6 +143,9 @@ func openStatus(t *testing.T, tb *tab, c credential, day string) statusView {
 		if got != day {
 			t.Fatalf("the page's clock reads %q, want %s", got, day)
 		}
+		// The footer's date comes from api/v1/as-of.json, fetched after
+		// the page loaded.
+		waitFor[bool](t, tb, `document.querySelector("[data-as-of] time") !== null`)
 	}
 	return eval[statusView](t, tb, readStatus)
 }
@@ -206,20 +213,28 @@ func testStatus(t *testing.T) {
 				t.Errorf("the as-of note reads %q, want %q", got.AsOf, want)
 			}
 			checkBadge(t, got, statusAt(tc.c, tc.day))
+			if got.Footer != asOf {
+				t.Errorf("the footer's as-of date reads %q, want the build's %s (api/v1/as-of.json)", got.Footer, asOf)
+			}
 		})
 	}
 
-	// With scripts off, the page keeps the status of the build and says so.
+	// With scripts off, the page keeps the status of the build and the
+	// day it began (not the build's date, which would change the page
+	// every day).
 	for _, c := range byStatus {
 		t.Run("no script/"+c.Status, func(t *testing.T) {
 			got := openStatus(t, tb, c, "")
 			if want := labels[c.Status]; got.Text != want {
 				t.Errorf("/verify/%s/ without JavaScript shows %q, want the build's %q", c.ID, got.Text, want)
 			}
-			if want := "as of " + asOf; got.AsOf != want {
+			if want := "since " + c.StatusSince; c.StatusSince == "" || got.AsOf != want {
 				t.Errorf("/verify/%s/ without JavaScript: the as-of note reads %q, want %q", c.ID, got.AsOf, want)
 			}
 			checkBadge(t, got, c.Status)
+			if want := "the last update of this site"; got.Footer != want {
+				t.Errorf("without JavaScript, the footer's as-of note reads %q, want %q", got.Footer, want)
+			}
 		})
 	}
 }

@@ -129,3 +129,36 @@ func format(vals []int) string {
 	}
 	return string(append(s, CheckSymbol(vals)))
 }
+
+// ShardKey names the shard of the canonical id among 1<<bits shards
+// (1 <= bits <= 55): the id's leading bits, written as its first
+// ceil(bits/5) symbols with the bits past the prefix cleared in the last.
+// "7K3M-9Q2P-XW4T" at 12 bits is "7K0" (the third symbol keeps its two
+// high bits: 3 = 00011 becomes 00000). Its Index is the number of the
+// shard, 0 to 1<<bits - 1. The verification page computes the same in
+// site.js. An id that is not canonical has no shard: ok is false.
+func ShardKey(id string, bits int) (key string, index int, ok bool) {
+	if len(id) != Len+2 || bits < 1 || bits > 5*(Len-1) {
+		return "", 0, false
+	}
+	n := (bits + 4) / 5
+	b := make([]byte, 0, n)
+	for i := 0; len(b) < n; i++ {
+		if id[i] == '-' {
+			continue
+		}
+		v := values[id[i]]
+		if v < 0 {
+			return "", 0, false
+		}
+		if len(b) == n-1 {
+			drop := 5*n - bits
+			v = v >> drop << drop
+			index = index<<(5-drop) | int(v)>>drop
+		} else {
+			index = index<<5 | int(v)
+		}
+		b = append(b, Alphabet[v])
+	}
+	return string(b), index, true
+}

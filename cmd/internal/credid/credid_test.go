@@ -105,3 +105,42 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+func TestShardKey(t *testing.T) {
+	for _, tc := range []struct {
+		id    string
+		bits  int
+		key   string
+		index int
+	}{
+		{"7K3M-9Q2P-XW4T", 12, "7K0", 7<<7 | 19<<2 | 0},
+		{"7K3M-9Q2P-XW4T", 10, "7K", 7<<5 | 19},
+		{"7K3M-9Q2P-XW4T", 1, "0", 0},
+		{"ZK3M-9Q2P-XW4T", 1, "G", 1},
+		{"ZZZZ-9Q2P-XW4T", 13, "ZZW", 1<<13 - 1},
+		{"ZZZZ-9Q2P-XW4T", 15, "ZZZ", 1<<15 - 1},
+		{"0000-0000-0000", 7, "00", 0},
+	} {
+		key, index, ok := ShardKey(tc.id, tc.bits)
+		if !ok || key != tc.key || index != tc.index {
+			t.Errorf("ShardKey(%s, %d) = %q, %d, %v; want %q, %d", tc.id, tc.bits, key, index, ok, tc.key, tc.index)
+		}
+	}
+	for _, bad := range []string{"7K3M9Q2PXW4T", "7k3m-9q2p-xw4t", "UK3M-9Q2P-XW4T", ""} {
+		if _, _, ok := ShardKey(bad, 10); ok {
+			t.Errorf("ShardKey(%q) is ok", bad)
+		}
+	}
+	// Every shard's ids share its key, and the keys of consecutive
+	// indexes are in order.
+	prev := ""
+	for i := 0; i < 1<<8; i++ {
+		v0, v1 := i>>3, (i&7)<<2
+		id := string([]byte{Alphabet[v0], Alphabet[v1|3]}) + "AA-AAAA-AAAA"
+		key, index, _ := ShardKey(id, 8)
+		if index != i || key <= prev {
+			t.Errorf("ShardKey(%s, 8) = %q, %d; want index %d after %q", id, key, index, i, prev)
+		}
+		prev = key
+	}
+}

@@ -26,6 +26,7 @@ type programFile struct {
 	Reviewers      []*program.Reviewer      `toml:"reviewers"`
 	SigningKeys    []*program.SigningKey    `toml:"signing_keys"`
 	Audit          program.Audit            `toml:"audit"`
+	Site           program.Site             `toml:"site"`
 
 	// Assessments and EvidenceKinds are the kinds as the program keeps
 	// them, each table's own keys decoded by its own type.
@@ -55,6 +56,8 @@ func (f *file) program(data []byte) any {
 		f.url("program.repository", i.Repository)
 		f.oneOf("program.locale", i.Locale, date.Locales)
 	}
+
+	f.oneOf("site.verification", v.Site.Verification, []string{program.VerifyPages, program.VerifyShards})
 
 	p := &v.Policy
 	for _, k := range []struct {

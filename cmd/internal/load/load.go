@@ -697,7 +697,7 @@ func (l *loader) assemble(jobs []*job) {
 		case *programFile:
 			p.Info, p.Policy, p.Src = v.Program, v.Policy, v.src
 			p.Levels, p.Assessments, p.EvidenceKinds = v.Levels, v.Assessments, v.EvidenceKinds
-			p.Tiers, p.Administrators, p.Audit = v.Tiers, v.Administrators, v.Audit
+			p.Tiers, p.Administrators, p.Audit, p.Site = v.Tiers, v.Administrators, v.Audit, v.Site
 			p.SigningKeys, p.Reviewers = v.SigningKeys, v.Reviewers
 		case *program.Track:
 			p.Tracks = append(p.Tracks, v)

@@ -158,6 +158,7 @@ type Program struct {
 	Reviewers      []*Reviewer
 	SigningKeys    []*SigningKey
 	Audit          Audit
+	Site           Site
 	Tracks         []*Track
 	Exams          []*Exam
 	Partners       []*Partner
@@ -359,6 +360,41 @@ func (p *Program) SigningKeyOn(d date.Date) *SigningKey {
 		}
 	}
 	return nil
+}
+
+// Site is the [site] table: how the site is published.
+type Site struct {
+	// Verification is "pages" (a page and JSON file per credential),
+	// "shards" (one verification page that reads credentials from
+	// files keyed by id prefix) or "" (pages up to ShardsAbove
+	// credentials, shards above).
+	Verification string `toml:"verification"`
+}
+
+// Verification modes of [site] verification.
+const (
+	VerifyPages  = "pages"
+	VerifyShards = "shards"
+)
+
+// ShardsAbove is the number of credentials past which a program that
+// does not choose publishes its verification in shards: a folder and
+// page per credential is 415,459 files and 1.57 GiB at 200,000, past
+// what static hosts take (GitHub Pages 1 GB, Cloudflare Pages 20,000
+// files).
+const ShardsAbove = 200_000
+
+// Verification returns how the site publishes credentials, and whether
+// the program left the choice to its size.
+func (p *Program) Verification() (mode string, chosen bool) {
+	switch p.Site.Verification {
+	case VerifyPages, VerifyShards:
+		return p.Site.Verification, true
+	}
+	if len(p.Credentials) > ShardsAbove {
+		return VerifyShards, false
+	}
+	return VerifyPages, false
 }
 
 // Audit is the [audit] table: where the git audit starts.

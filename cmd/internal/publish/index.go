@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/render"
 	"github.com/accredit/accredit/cmd/internal/site"
 )
@@ -59,6 +60,9 @@ func (ix *Index) File(rel string, buf *bytes.Buffer) (bool, error) {
 		b, err := feed(st)
 		buf.Write(b)
 		return true, err
+	case AsOfFile:
+		buf.Write(asOfJSON(st))
+		return true, nil
 	case "api/v1/partners.json":
 		b, err := partnersJSON(st)
 		buf.Write(b)
@@ -68,6 +72,9 @@ func (ix *Index) File(rel string, buf *bytes.Buffer) (bool, error) {
 		b, ok := sitemaps(st)[rel]
 		buf.Write(b)
 		return ok, nil
+	}
+	if st.Info.Shards != nil && (rel == "_redirects" || strings.HasPrefix(rel, "verify/") || strings.HasPrefix(rel, "api/v1/credentials/")) {
+		return ix.shardFile(rel, buf)
 	}
 	if id, ok := strings.CutPrefix(rel, "verify/"); ok {
 		if id, ok := strings.CutSuffix(id, "/index.html"); ok {
@@ -150,4 +157,34 @@ func inlineStyle(st *site.Site, theme *render.Theme) {
 	sum := sha256.Sum256(css)
 	st.Home.Style = template.HTML("<style>" + string(css) + "</style>")
 	st.Home.StyleHash = "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// shardFile writes a file of shards mode: a shard, the shard index or
+// _redirects. No credential has files of its own.
+func (ix *Index) shardFile(rel string, buf *bytes.Buffer) (bool, error) {
+	st := ix.st
+	switch rel {
+	case "_redirects":
+		buf.Write(redirects(st))
+		return true, nil
+	case site.ShardIndex: // serve does not sign
+		buf.Write(st.ShardIndexJSON(false))
+		return true, nil
+	}
+	key, ok := strings.CutPrefix(rel, site.ShardDir)
+	if key, ok = strings.CutSuffix(key, ".json.gz"); !ok {
+		return false, nil
+	}
+	var creds []*program.Credential
+	for _, c := range st.P.Credentials {
+		if k, _ := st.ShardOf(c); k == key {
+			creds = append(creds, c)
+		}
+	}
+	if len(creds) == 0 {
+		return false, nil
+	}
+	b, _, err := shard(st, creds, new(site.Scratch), nil)
+	buf.Write(b)
+	return true, err
 }

@@ -254,38 +254,54 @@ func cleanLeftovers(out string) error {
 // old site is moved aside first, and a build killed between the two
 // renames leaves out missing until the next build puts it back
 // (cleanLeftovers).
-func swap(tmp, out string) error {
+//
+// It returns the number of files the old site held, counted as it is
+// removed (0 when there was none).
+func swap(tmp, out string) (int, error) {
 	hook("swap")
 	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
 		if err := os.Rename(tmp, out); err == nil || !exists(out) {
-			return err
+			return 0, err
 		}
 		// Something appeared at out meanwhile: judge it as any other.
 	}
 	// Checked again: a build takes time, and out may have changed since
 	// Start.
 	if err := checkTarget(out, out); err != nil {
-		return err
+		return 0, err
 	}
 	err := exchange(tmp, out)
 	if err == nil {
 		hook("exchanged")
-		return os.RemoveAll(tmp)
+		return removeCounting(tmp)
 	}
 	if !errors.Is(err, errNoExchange) {
-		return err
+		return 0, err
 	}
 	old := oldName(tmp, out)
 	if err := os.Rename(out, old); err != nil {
-		return err
+		return 0, err
 	}
 	hook("aside")
 	if err := os.Rename(tmp, out); err != nil {
 		os.Rename(old, out)
-		return err
+		return 0, err
 	}
 	hook("renamed")
-	return os.RemoveAll(old)
+	return removeCounting(old)
+}
+
+// removeCounting removes the folder dir (a site) and returns the number
+// of files (not folders) it held. The walk does not follow links.
+func removeCounting(dir string) (int, error) {
+	n := 0
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return nil
+	})
+	return n, os.RemoveAll(dir)
 }
 
 func exists(p string) bool {

@@ -10,7 +10,10 @@
 // the verification pages, which need only the credentials, while the
 // caller computes the site; Write renders and writes the files on all
 // cores, the verification pages one at a time from the credentials, never
-// all held at once.
+// all held at once (or, in shards mode, the credentials' shards: see
+// shards.go). A file whose bytes equal the previous site's file at the
+// same path is that file, kept by a hard link (keep.go): a rebuild on
+// another day changes only what changed, for deploys that compare.
 package publish
 
 import (
@@ -31,6 +34,7 @@ import (
 	"time"
 
 	"github.com/accredit/accredit/cmd/internal/badge"
+	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/render"
 	"github.com/accredit/accredit/cmd/internal/site"
@@ -41,11 +45,18 @@ type Stats struct {
 	Pages, Files, Dirs int
 	Bytes              int64
 	Elapsed            time.Duration
+	// Of Files, Written were written anew and Kept were the previous
+	// site's files, byte for byte the same, kept as they were (hard
+	// links: same inode, same modification time), so that rsync, aws s3
+	// sync and a host's deploy send only what changed. Removed counts
+	// the previous site's files that the new one has no more.
+	Written, Kept, Removed int
 }
 
 func (s Stats) String() string {
-	return fmt.Sprintf("%d pages, %d files in %d directories, %s, in %s (%.0f pages/s)",
-		s.Pages, s.Files, s.Dirs, size(s.Bytes), s.Elapsed.Round(time.Millisecond), float64(s.Pages)/max(s.Elapsed.Seconds(), 1e-9))
+	return fmt.Sprintf("%d pages, %d files in %d directories, %s, in %s (%.0f pages/s); files: %d written, %d kept, %d removed",
+		s.Pages, s.Files, s.Dirs, size(s.Bytes), s.Elapsed.Round(time.Millisecond), float64(s.Pages)/max(s.Elapsed.Seconds(), 1e-9),
+		s.Written, s.Kept, s.Removed)
 }
 
 func size(n int64) string {
@@ -80,7 +91,11 @@ type Options struct {
 
 // WriteWith is Write with options.
 func WriteWith(st *site.Site, theme *render.Theme, out string, opts Options) (Stats, error) {
-	b, err := Start(out, st.P.Credentials)
+	creds := st.P.Credentials
+	if st.Info.Shards != nil {
+		creds = nil // no verification pages: no folders to make
+	}
+	b, err := Start(out, creds)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -141,7 +156,11 @@ func Start(out string, creds []*program.Credential) (*Build, error) {
 	}
 	hook("started")
 	os.Chmod(tmp, 0o755)
-	b := &Build{out: out, w: &writer{root: tmp}, start: start, creds: creds, done: make(chan struct{})}
+	w := &writer{root: tmp, old: openOld(out), oldFD: -1}
+	if w.old != nil {
+		w.oldFD = oldFD(w.old)
+	}
+	b := &Build{out: out, w: w, start: start, creds: creds, done: make(chan struct{})}
 	for _, dir := range []string{"verify", "api/v1/credentials"} {
 		if err := b.w.ensureDir(dir); err != nil {
 			os.RemoveAll(tmp)
@@ -176,6 +195,7 @@ func Start(out string, creds []*program.Credential) (*Build, error) {
 func (b *Build) Abort() {
 	b.stop.Store(true)
 	<-b.done
+	b.w.closeOld()
 	os.RemoveAll(b.w.root)
 }
 
@@ -183,7 +203,11 @@ func (b *Build) Abort() {
 // swap). On an error nothing replaces out and the new directory is
 // removed.
 func (b *Build) Write(st *site.Site, theme *render.Theme, opts Options) (Stats, error) {
-	if len(st.P.Credentials) != len(b.creds) {
+	if st.Info.Shards != nil && len(b.creds) > 0 {
+		b.Abort()
+		return Stats{}, fmt.Errorf("publish: the build was started for verification pages, the site publishes shards")
+	}
+	if st.Info.Shards == nil && len(st.P.Credentials) != len(b.creds) {
 		b.Abort()
 		return Stats{}, fmt.Errorf("publish: the build was started for %d credentials, the site has %d", len(b.creds), len(st.P.Credentials))
 	}
@@ -199,10 +223,15 @@ func (b *Build) Write(st *site.Site, theme *render.Theme, opts Options) (Stats, 
 		return Stats{}, err
 	}
 	hook("marked")
-	if err := swap(w.root, b.out); err != nil {
+	// With the marker, which the counts of write did not see yet.
+	stats.Written, stats.Kept = int(w.written.Load()), int(w.kept.Load())
+	w.closeOld()
+	oldFiles, err := swap(w.root, b.out)
+	if err != nil {
 		os.RemoveAll(w.root)
 		return Stats{}, err
 	}
+	stats.Removed = max(0, oldFiles-stats.Kept-int(w.replaced.Load()))
 	stats.Elapsed = time.Since(b.start)
 	return stats, nil
 }
@@ -216,8 +245,13 @@ type writer struct {
 
 	made               sync.Map // folders created, by relative path
 	files, dirs, pages atomic.Int64
-	bytes              atomic.Int64
-	total              int
+	// old is the site being replaced, if any, whose files equal to the
+	// new ones are kept (see keep).
+	old                     *os.Root
+	oldFD                   int // old's root for keepFast, or -1
+	kept, written, replaced atomic.Int64
+	bytes                   atomic.Int64
+	total                   int
 }
 
 // task writes one or more files with a worker's buffer.
@@ -259,6 +293,7 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 			}
 			return w.file("feed.xml", b, false)
 		},
+		func(buf *bytes.Buffer) error { return w.file(AsOfFile, asOfJSON(st), true) },
 		func(buf *bytes.Buffer) error {
 			b, err := partnersJSON(st)
 			if err != nil {
@@ -306,9 +341,16 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 			return nil
 		})
 	}
+	if st.Info.Shards != nil {
+		tasks = append(tasks, w.shardTasks(st)...)
+		tasks = append(tasks, func(*bytes.Buffer) error { return w.file("_redirects", redirects(st), false) })
+	}
 	// Credentials in chunks, so a worker renders many without a task each,
 	// once Start's goroutine has made their folders.
 	creds := st.P.Credentials
+	if st.Info.Shards != nil {
+		creds = nil
+	}
 	for n, i := 0, 0; i < len(creds); n, i = n+1, i+chunk {
 		part := creds[i:min(len(creds), i+chunk)]
 		ready := b.folders[n]
@@ -359,7 +401,8 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 	if err := w.run(tasks); err != nil {
 		return Stats{}, err
 	}
-	return Stats{Pages: int(w.pages.Load()), Files: int(w.files.Load()), Dirs: int(w.dirs.Load()), Bytes: w.bytes.Load()}, nil
+	return Stats{Pages: int(w.pages.Load()), Files: int(w.files.Load()), Dirs: int(w.dirs.Load()), Bytes: w.bytes.Load(),
+		Written: int(w.written.Load()), Kept: int(w.kept.Load())}, nil
 }
 
 // badgeImage is one PNG of a certification: its path and how it is drawn.
@@ -466,8 +509,17 @@ func (w *writer) file(rel string, data []byte, mkdir bool) error {
 			return err
 		}
 	}
-	if err := writeFile(p, data); err != nil {
-		return err
+	switch kept, existed := w.keep(rel, p, data); {
+	case kept:
+		w.kept.Add(1)
+	default:
+		if err := writeFile(p, data); err != nil {
+			return err
+		}
+		w.written.Add(1)
+		if existed {
+			w.replaced.Add(1)
+		}
 	}
 	w.files.Add(1)
 	w.bytes.Add(int64(len(data)))
@@ -504,6 +556,16 @@ type pathError = fs.PathError
 func partnersJSON(st *site.Site) ([]byte, error) {
 	b, err := json.MarshalIndent(st.PartnersJSON, "", "  ")
 	return append(b, '\n'), err
+}
+
+// AsOfFile holds the build's as-of date, the one file of the site that
+// changes every day: pages link it (and site.js shows its date) instead
+// of carrying the date themselves, so that a page's bytes change only
+// when its content does and a nightly rebuild uploads only that.
+const AsOfFile = "api/v1/as-of.json"
+
+func asOfJSON(st *site.Site) []byte {
+	return []byte(`{"as_of":"` + st.Info.AsOf.String() + `"}` + "\n")
 }
 
 func robots(st *site.Site) []byte {
@@ -577,6 +639,22 @@ type atomEntry struct {
 	Summary string   `xml:"summary"`
 }
 
+// feedUpdated is the date of the feed's latest entry: the feed changes
+// when an entry does, not every day. A feed without entries takes the
+// as-of date (Atom requires one).
+func feedUpdated(st *site.Site) date.Date {
+	var last date.Date
+	for _, e := range st.Feed {
+		if e.Updated.After(last) {
+			last = e.Updated
+		}
+	}
+	if !last.Valid() {
+		return st.Info.AsOf
+	}
+	return last
+}
+
 // feed is the Atom feed of new certifications and tier changes.
 func feed(st *site.Site) ([]byte, error) {
 	type author struct {
@@ -594,7 +672,7 @@ func feed(st *site.Site) ([]byte, error) {
 		Title:   st.Info.Name + ": new certifications and tier changes",
 		ID:      st.Info.SiteURL,
 		Links:   []atomLink{{Href: st.Info.SiteURL}, {Href: st.Info.SiteURL + "feed.xml", Rel: "self"}},
-		Updated: st.Info.AsOf.String() + "T00:00:00Z",
+		Updated: feedUpdated(st).String() + "T00:00:00Z",
 		Author:  author{st.Info.Issuer},
 	}
 	for _, e := range st.Feed {

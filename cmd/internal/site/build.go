@@ -85,6 +85,9 @@ type tierChange struct {
 // cannot render.
 func Build(p *program.Program, s *standing.Standing, asOf date.Date) (*Site, error) {
 	info := newInfo(p, asOf)
+	if mode, _ := p.Verification(); mode == program.VerifyShards {
+		info.Shards = &Shards{Bits: ShardBits(len(p.Credentials)), Dir: info.Base + ShardDir}
+	}
 	st := &Site{Info: info, P: p, S: s, listed: map[*program.Partner]*partnerState{}}
 	for _, pa := range p.Partners {
 		if pa.Listed {

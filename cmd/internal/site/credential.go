@@ -80,12 +80,15 @@ type CredentialJSON struct {
 	Issuer      string `json:"issuer"`
 	Issued      string `json:"issued"`
 	Expires     string `json:"expires"`
-	Status      string `json:"status"`
-	AsOf        string `json:"as_of"`
-	Renews      string `json:"renews,omitempty"`
-	RenewedBy   string `json:"renewed_by,omitempty"`
-	RenewedOn   string `json:"renewed_on,omitempty"`
-	GrantedBy   string `json:"granted_by,omitempty"`
+	// Status and AsOf are left out of the shards of shards mode: the
+	// page computes the status from the dates, and a shard changes
+	// only when a record does.
+	Status    string `json:"status,omitempty"`
+	AsOf      string `json:"as_of,omitempty"`
+	Renews    string `json:"renews,omitempty"`
+	RenewedBy string `json:"renewed_by,omitempty"`
+	RenewedOn string `json:"renewed_on,omitempty"`
+	GrantedBy string `json:"granted_by,omitempty"`
 	// RecordedAtImport: the credential predates the audit's baseline;
 	// granted_by and commit then name the baseline commit.
 	RecordedAtImport bool   `json:"recorded_at_import,omitempty"`
@@ -133,6 +136,8 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	if status != "revoked" {
 		cp.Revoked = date.Date{} // a revocation after D is not yet public
 	}
+	since := StatusSince(status, c.Issued, cs.Expires, c.Revoked, renewedOn(cs), info.GraceDays, info.Streamlined)
+	cp.StatusSince = since.String()
 	if pe.Partner.Listed {
 		// An unlisted partner is named nowhere: not on the page, not in
 		// its data, not in the JSON.
@@ -195,25 +200,34 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	// site.js shows the share actions as of that date.
 	cp.MailShare = mailShare(cp, info)
 
-	var err error
-	if sc.qr, err = svg.AppendQR(sc.qr[:0], cp.Canonical); err != nil {
-		return nil, err
+	// In shards mode a credential has no page of its own: its JSON (and
+	// signed credential) is all that is written, and the QR code, badge
+	// and JSON-LD, the costly parts of a page, are not made.
+	pageParts := info.Shards == nil
+	if pageParts {
+		var err error
+		if sc.qr, err = svg.AppendQR(sc.qr[:0], cp.Canonical); err != nil {
+			return nil, err
+		}
+		sc.badge = badge.AppendSVG(sc.badge[:0], badge.Credential{Design: badge.Design{Issuer: info.Issuer, Name: cp.Name, Level: cp.LevelName},
+			Issued: c.Issued.String(), Expires: cs.Expires.String(), ID: c.ID})
+		cp.BadgeSVG = sc.badge
+		cp.LinkedIn = linkedIn(cp, info)
 	}
-	sc.badge = badge.AppendSVG(sc.badge[:0], badge.Credential{Design: badge.Design{Issuer: info.Issuer, Name: cp.Name, Level: cp.LevelName},
-		Issued: c.Issued.String(), Expires: cs.Expires.String(), ID: c.ID})
-	cp.BadgeSVG = sc.badge
-	cp.LinkedIn = linkedIn(cp, info)
 	cp.StatusAttrs = StatusAttrs(cp.Issued, cp.Expires, cp.Revoked, cp.RenewedOn, info.GraceDays, info.Streamlined)
 
 	j := CredentialJSON{
 		ID: c.ID, Holder: cp.Holder, Partner: cp.PartnerID, PartnerName: cp.PartnerName, Track: c.Track, TrackName: cp.TrackName,
 		Level: c.Level, LevelName: cp.LevelName, Name: cp.Name, Issuer: info.Issuer, Issued: c.Issued.String(),
-		Expires: cs.Expires.String(), Status: cp.Status, AsOf: info.AsOf.String(), Renews: cp.Renews, RenewedBy: cp.RenewedBy,
+		Expires: cs.Expires.String(), Status: cp.Status, AsOf: cp.StatusSince, Renews: cp.Renews, RenewedBy: cp.RenewedBy,
 		GraceDays: info.GraceDays, StreamlinedDays: info.Streamlined, URL: cp.Canonical,
 		GrantedBy: cp.GrantedBy, Commit: cp.Commit, RecordedAtImport: cp.GrantImported,
 	}
 	if cp.RenewedOn.Valid() {
 		j.RenewedOn = cp.RenewedOn.String()
+	}
+	if info.Shards != nil {
+		j.Status, j.AsOf = "", ""
 	}
 	if cp.Revoked.Valid() {
 		// That it was revoked and when, never why (revoked_reason is
@@ -227,6 +241,9 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 		return nil, err
 	}
 	cp.JSON = sc.json.Bytes()
+	if !pageParts {
+		return cp, nil
+	}
 	sc.ld.Reset()
 	if err := jsonLD(&sc.ld, cp, info); err != nil {
 		return nil, err
@@ -238,6 +255,41 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	nq := len(sc.qr)
 	cp.QR, cp.JSONLD = template.HTML(all[:nq]), template.JS(all[nq:])
 	return cp, nil
+}
+
+// StatusSince returns the first day of status for a credential with
+// these dates, by the rules of standing.Status (PROGRAM-FORMAT.md
+// section 8): the day the status began, which no later day changes. The
+// credential JSON's as_of and the verification page say it instead of
+// the build's date, so that a page changes only when its status does.
+func StatusSince(status standing.Status, issued, expires, revoked, renewedOn date.Date, grace, streamlined int) date.Date {
+	graceEnd := expires.AddDays(max(grace, 0))
+	switch status {
+	case standing.Revoked:
+		return revoked
+	case standing.Renewed:
+		return renewedOn
+	case standing.Active:
+		return issued
+	case standing.Grace:
+		return expires
+	case standing.Lapsed:
+		return graceEnd
+	}
+	// Expired: from the end of the streamlined window, or of grace, or
+	// the expiry itself, whichever comes last.
+	end := expires.AddDays(max(streamlined, 0))
+	if end.Before(graceEnd) {
+		end = graceEnd
+	}
+	return end
+}
+
+func renewedOn(cs *standing.Cred) date.Date {
+	if cs.RenewedBy == nil {
+		return date.Date{}
+	}
+	return cs.RenewedBy.Issued
 }
 
 // StatusAttrs returns the attributes from which site.js computes a

@@ -25,10 +25,24 @@ type Info struct {
 	// program's locale, "en" when it has none. Pages carry it in
 	// data-locale, for the script that rewrites dates.
 	Locale string
+
+	// Shards is set when the site publishes its credentials in shards
+	// ([site] verification = "shards"): one verification page, the
+	// lookup's, shows every credential from the shard of its id.
+	Shards *Shards
 	// Signing is set when the build signs Open Badges 3.0 credentials
 	// (build --signing-key); nil otherwise, and the pages then offer no
 	// signed credential.
 	Signing *Signing
+}
+
+// Shards describes the credential shards: every credential's JSON in
+// ShardDir<key>.json.gz, its key credid.ShardKey(id, Bits).
+type Shards struct {
+	Bits int
+	// Dir is the shards' link path (Base + ShardDir), which the
+	// verification page fetches from.
+	Dir string
 }
 
 // Signing describes the signed credentials a build publishes.
@@ -265,11 +279,18 @@ type Credential struct {
 	JSONLD            template.JS
 	Private           bool // holder not public, or partner unlisted
 	Issuer, IssuerURL string
-	AsOf              string
-	GraceDays         int
-	StreamlinedDays   int
-	StatusAttrs       template.HTMLAttr // see StatusAttrs
-	JSON              []byte
+	// AsOf is the build's as-of date. The default theme does not show
+	// it: a page that did would change every day (see StatusSince).
+	AsOf string
+	// StatusSince is the first day of Status: the page says "Active
+	// since ...", a fact of the record that stays true, so the page
+	// changes only when its status does. The as-of date itself is in
+	// one file, api/v1/as-of.json.
+	StatusSince     string
+	GraceDays       int
+	StreamlinedDays int
+	StatusAttrs     template.HTMLAttr // see StatusAttrs
+	JSON            []byte
 }
 
 // ProgramPage is the program overview: tracks and tiers.
