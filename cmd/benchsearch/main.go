@@ -51,7 +51,7 @@ var queries = []benchQuery{
 	{"one word", "tanaka", nil},
 	{"one word", "zimmer", nil},
 	{"prefix", "sil", nil},
-	{"fuzzy", "granit", nil},
+	{"fuzzy", "granote", nil},
 	{"fuzzy", "kowalsky", nil},
 	{"fuzzy", "helthcare", nil},
 	{"multi-word", "harbor consulting", nil},
@@ -74,6 +74,7 @@ func main() {
 	asOf := flag.String("as-of", "2026-11-22", "as-of `DATE`")
 	siteDir := flag.String("site", "", "a built site `DIR` (accredit build) for Pagefind")
 	pagefind := flag.String("pagefind", "", "the pagefind `binary`; empty: skip Pagefind")
+	keep := flag.String("keep", "", "write the index to `DIR` and keep it (default: a temporary folder)")
 	flag.Parse()
 	if *root == "" {
 		log.Fatal("usage: benchsearch -root DIR [-site DIR -pagefind BIN]")
@@ -117,11 +118,13 @@ func main() {
 	}
 	took := time.Since(start)
 	runtime.ReadMemStats(&ms1)
-	dir, err := os.MkdirTemp("", "benchsearch-")
-	if err != nil {
-		log.Fatal(err)
+	dir := *keep
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "benchsearch-"); err != nil {
+			log.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
 	}
-	defer os.RemoveAll(dir)
 	var total int64
 	for name, data := range files {
 		path := filepath.Join(dir, filepath.FromSlash(name))

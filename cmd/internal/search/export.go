@@ -38,12 +38,16 @@ import (
 //	             filters of any query need no other file; the cards of
 //	             each term's best documents, and of all its documents
 //	             when it has at most AllCards
-//	x/<n>.bin    the facet tuples of shard n's common terms (InlineTuples)
+//	x/<n>/<k>.bin  the facet values of shard n's k-th common term
+//	             (more than InlineTuples documents)
 //	d/<n>.bin    the dictionary: every term with its document frequency
 //	             per field, front-coded, no postings; read only for a word
 //	             that matches nothing as typed (typos, "did you mean")
-//	v/<f>/<n>.bin  the documents holding value n of facet f, with their
-//	             facet tuples: a filter with no words starts from these
+//	v/<f>/<n>.bin  value n of facet f: the number of documents holding
+//	             it, the facet counts over them and the first FirstDocs:
+//	             a filter with no words starts from these
+//	w/<f>/<n>.bin  every document holding value n of facet f with its facet
+//	             values: read only when filters of several facets meet
 //	c/<n>.bin    the cards of documents n*CardGroup to (n+1)*CardGroup-1
 //
 // A one-word search, as typed, costs meta.bin once and one shard; several
@@ -57,7 +61,7 @@ import (
 // payload.
 const (
 	// ShardBytes is where a term shard is cut, in bytes before compression.
-	ShardBytes = 32 << 10
+	ShardBytes = 16 << 10
 	// DictBytes is where a dictionary file is cut.
 	DictBytes = 24 << 10
 	// CardGroup is the number of cards per card file.
@@ -72,7 +76,7 @@ const (
 	AllCards = 24
 	// InlineTuples is the document frequency up to which a term's facet
 	// tuples ride in its shard.
-	InlineTuples = 2000
+	InlineTuples = 200
 	// Version is the index format's version, checked by the client.
 	Version = 4
 )
@@ -92,6 +96,7 @@ type Meta struct {
 	CardGroup  int               `json:"cardGroup"`
 	Facets     []MetaFacet       `json:"facets"`
 	Example    string            `json:"example"`
+	FirstDocs  int               `json:"firstDocs"`
 }
 
 // MetaFacet is one facet: its values in the order the UI lists them, and
@@ -106,14 +111,12 @@ type MetaFacet struct {
 // Shard is a term shard's header. Per field (Fields order) and term: the
 // document frequency (0: the term is not in that field), idf, and where
 // its postings start in the payload (one more offset at the end). Tuples
-// locates each term's facet tuples in the payload: the number of
-// distinct tuples, each tuple as, per facet, the number of values then
-// the value numbers, and then a tuple number for every document the term
-// matches in any field, in document order.
+// locates each term's facet values in the payload, for every document
+// the term matches in any field, in document order (appendTuples).
 //
-// A term with more than InlineTuples documents keeps its tuples in the
-// shard's side file x/<n>.bin instead (XTuples: offsets in its payload,
-// -1 for a term whose tuples are inline) and its facet counts here
+// A term with more than InlineTuples documents keeps its tuples in a
+// side file of its own, x/<n>/<k>.bin (XTuples: k, -1 for a term whose
+// tuples are inline) and its facet counts here
 // (Counts: per facet the number of values, then (value, count) pairs;
 // -1 for the others), so that a one-word query of a common word stays
 // small and only a query that needs per-document values reads the side
@@ -128,6 +131,19 @@ type Shard struct {
 	Counts  []int           `json:"counts"`
 	Cards   map[string]Card `json:"cards"`
 }
+
+// ValueFile is v/<f>/<n>.bin's header: how many documents hold value n
+// of facet f, the facet counts over them (per facet, value and count
+// pairs), and the first FirstDocs of them in rank order. A filter on one
+// value needs nothing else.
+type ValueFile struct {
+	Docs   int     `json:"docs"`
+	Counts [][]int `json:"counts"`
+	First  []int   `json:"first"`
+}
+
+// FirstDocs is the number of documents a value file lists.
+const FirstDocs = 50
 
 type posting struct {
 	doc int
@@ -204,35 +220,43 @@ func (ix *Index) facetTable() *facetTable {
 	return ft
 }
 
-// appendTuples appends the facet tuples of docs (in order) to b: the
-// distinct tuples, then each document's tuple number.
+// appendTuples appends the facet values of docs (in order) to b, one
+// facet after the other: the facet's distinct value sets among docs
+// (each as its number of values, then the value numbers), then, when
+// there are several, each document's set number. Column by column, a
+// facet whose values repeat (a person's country, a partner's tier)
+// compresses to little.
 func (ft *facetTable) appendTuples(b []byte, docs []int) []byte {
-	num := map[string]int{}
-	var order []string
 	ids := make([]int, len(docs))
 	var key []byte
-	for i, d := range docs {
-		key = key[:0]
-		for fi := range Facets {
-			key = binary.AppendUvarint(key, uint64(len(ft.docs[d][fi])))
+	for fi := range Facets {
+		num := map[string]int{}
+		var sets [][]int
+		for i, d := range docs {
+			key = key[:0]
 			for _, v := range ft.docs[d][fi] {
 				key = binary.AppendUvarint(key, uint64(v))
 			}
+			n, ok := num[string(key)]
+			if !ok {
+				n = len(sets)
+				num[string(key)] = n
+				sets = append(sets, ft.docs[d][fi])
+			}
+			ids[i] = n
 		}
-		n, ok := num[string(key)]
-		if !ok {
-			n = len(order)
-			num[string(key)] = n
-			order = append(order, string(key))
+		b = binary.AppendUvarint(b, uint64(len(sets)))
+		for _, set := range sets {
+			b = binary.AppendUvarint(b, uint64(len(set)))
+			for _, v := range set {
+				b = binary.AppendUvarint(b, uint64(v))
+			}
 		}
-		ids[i] = n
-	}
-	b = binary.AppendUvarint(b, uint64(len(order)))
-	for _, k := range order {
-		b = append(b, k...)
-	}
-	for _, n := range ids {
-		b = binary.AppendUvarint(b, uint64(n))
+		if len(sets) > 1 {
+			for _, n := range ids {
+				b = binary.AppendUvarint(b, uint64(n))
+			}
+		}
 	}
 	return b
 }
@@ -277,7 +301,7 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	ft := ix.facetTable()
 	files := map[string][]byte{}
 	meta := Meta{Version: Version, Docs: len(ix.Docs), Fields: Fields, ExactBoost: ExactBoost, Sat: sat, Shards: []string{}, Dicts: []string{},
-		CardGroup: CardGroup, Folds: clientFolds(), Classes: clientClasses(), Facets: ft.meta}
+		CardGroup: CardGroup, Folds: clientFolds(), Classes: clientClasses(), Facets: ft.meta, FirstDocs: FirstDocs}
 	for fi := range Fields {
 		meta.Boosts = append(meta.Boosts, boost(fi))
 	}
@@ -311,7 +335,7 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	}
 	// Shards are independent: both cores encode and compress them.
 	shards := make([][]byte, len(cuts))
-	sides := make([][]byte, len(cuts))
+	sides := make([][][]byte, len(cuts))
 	errs := make([]error, len(cuts))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -332,8 +356,8 @@ func (ix *Index) Export() (map[string][]byte, error) {
 			return nil, errs[i]
 		}
 		files[fmt.Sprintf("t/%d.bin", i)] = shards[i]
-		if sides[i] != nil {
-			files[fmt.Sprintf("x/%d.bin", i)] = sides[i]
+		for k, side := range sides[i] {
+			files[fmt.Sprintf("x/%d/%d.bin", i, k)] = side
 		}
 	}
 
@@ -386,7 +410,13 @@ func (ix *Index) Export() (map[string][]byte, error) {
 		return nil, err
 	}
 
-	// Facet values' documents, for filters without words.
+	// Facet values' documents, for filters without words: per value, its
+	// facet counts and first documents (v/), and every document with its
+	// facet values (w/), read only when several filters meet.
+	tally := make([][]int, len(ft.meta))
+	for fi, m := range ft.meta {
+		tally[fi] = make([]int, len(m.Values))
+	}
 	for fi, mf := range ft.meta {
 		byValue := make([][]int, len(mf.Values))
 		for d := range ix.Docs {
@@ -402,7 +432,28 @@ func (ix *Index) Export() (map[string][]byte, error) {
 				prev = d
 			}
 			b = ft.appendTuples(b, docs)
-			if files[fmt.Sprintf("v/%d/%d.bin", fi, v)], err = container(map[string]int{"docs": len(docs)}, b); err != nil {
+			if files[fmt.Sprintf("w/%d/%d.bin", fi, v)], err = container(map[string]int{"docs": len(docs)}, b); err != nil {
+				return nil, err
+			}
+			vf := ValueFile{Docs: len(docs), First: docs[:min(len(docs), FirstDocs)]}
+			for _, d := range docs {
+				for g := range Facets {
+					for _, x := range ft.docs[d][g] {
+						tally[g][x]++
+					}
+				}
+			}
+			for g := range Facets {
+				pairs := []int{}
+				for x, k := range tally[g] {
+					if k > 0 {
+						pairs = append(pairs, x, k)
+						tally[g][x] = 0
+					}
+				}
+				vf.Counts = append(vf.Counts, pairs)
+			}
+			if files[fmt.Sprintf("v/%d/%d.bin", fi, v)], err = container(vf, nil); err != nil {
 				return nil, err
 			}
 		}
@@ -622,7 +673,7 @@ func boost(fi int) float64 {
 	return 1
 }
 
-func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard, side []byte, err error) {
+func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte, sides [][]byte, err error) {
 	nf := len(Fields)
 	sh := Shard{Cards: map[string]Card{}, DF: make([][]int, nf), IDF: make([][]float64, nf), Post: make([][]int, nf)}
 	var payload []byte
@@ -649,7 +700,6 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard, side [
 		}
 		sh.Post[fi] = append(sh.Post[fi], len(payload))
 	}
-	var xpayload []byte
 	tally := make([][]int, len(ft.meta))
 	for fi, m := range ft.meta {
 		tally[fi] = make([]int, len(m.Values))
@@ -663,8 +713,12 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard, side [
 			payload = ft.appendTuples(payload, docs)
 		} else {
 			sh.Tuples = append(sh.Tuples, -1)
-			sh.XTuples = append(sh.XTuples, len(xpayload))
-			xpayload = ft.appendTuples(xpayload, docs)
+			side, err := container(map[string]int{}, ft.appendTuples(nil, docs))
+			if err != nil {
+				return nil, nil, err
+			}
+			sh.XTuples = append(sh.XTuples, len(sides))
+			sides = append(sides, side)
 			sh.Counts = append(sh.Counts, len(payload))
 			for _, d := range docs {
 				for fi := range Facets {
@@ -730,13 +784,8 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard, side [
 			sh.Cards[strconv.Itoa(b.doc)] = ix.Docs[b.doc].Card
 		}
 	}
-	if xpayload != nil {
-		if side, err = container(map[string]int{}, xpayload); err != nil {
-			return nil, nil, err
-		}
-	}
 	shard, err = container(sh, payload)
-	return shard, side, err
+	return shard, sides, err
 }
 
 // A scored document.

@@ -339,7 +339,9 @@ var parityQueries = []search.Query{
 	{Text: "us"}, {Text: "norge"},
 	// Nothing matches: "did you mean".
 	{Text: "qqqq"}, {Text: "kes"}, {Text: "skarvik xqzv"}, {Text: "kestrel skarvik"}, {Text: "brx"},
-	// Filters with no words, several facets.
+	// Filters with no words: one value, one facet, several facets.
+	{Text: "", Filters: map[string][]string{"country": {"DE"}}}, {Text: "", Filters: map[string][]string{"type": {"person"}}},
+	{Text: "", Filters: map[string][]string{"type": {"partner"}, "tier": {"platinum"}}},
 	{Text: "", Filters: map[string][]string{"tier": {"gold"}, "type": {"partner"}, "country": {"DE", "US"}}},
 }
 

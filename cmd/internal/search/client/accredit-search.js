@@ -330,21 +330,23 @@ function counts(shard, off) {
   return out;
 }
 
-// tuples decodes the facet tuples at off in payload for docs (in order):
-// it sets out[d] to d's tuple (per facet, its value numbers).
+// tuples decodes the facet values at off in payload for docs (in
+// order), a facet at a time (appendTuples in export.go): it sets out[d]
+// to d's values, per facet, as value numbers.
 function tuples(payload, off, docs, out) {
   const at = { i: off };
-  const table = [];
-  for (let n = uvarint(payload, at); n > 0; n--) {
-    const t = [];
-    for (let f = 0; f < FACETS; f++) {
+  const rows = docs.map(() => []);
+  for (let f = 0; f < FACETS; f++) {
+    const sets = [];
+    for (let n = uvarint(payload, at); n > 0; n--) {
       const vs = [];
       for (let k = uvarint(payload, at); k > 0; k--) vs.push(uvarint(payload, at));
-      t.push(vs);
+      sets.push(vs);
     }
-    table.push(t);
+    if (sets.length > 1) for (const r of rows) r.push(sets[uvarint(payload, at)]);
+    else for (const r of rows) r.push(sets[0] ?? []);
   }
-  for (const d of docs) out.set(d, table[uvarint(payload, at)]);
+  docs.forEach((d, i) => out.set(d, rows[i]));
 }
 
 // termDocs returns the documents term k of a shard matches in any field,
@@ -364,8 +366,8 @@ function termDocs(shard, k) {
 async function termTuples(shard, k, out) {
   const docs = termDocs(shard, k);
   if (shard.tuples[k] >= 0) return tuples(shard.payload, shard.tuples[k], docs, out);
-  const side = await loadContainer(`x/${shard.index}.bin`);
-  tuples(side.payload, shard.xtuples[k], docs, out);
+  const side = await loadContainer(`x/${shard.index}/${shard.xtuples[k]}.bin`);
+  tuples(side.payload, 0, docs, out);
 }
 
 // fuzziness is the number of edits forgiven in a word of n characters.
@@ -595,43 +597,54 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
   }
   const suggestions = parts.length > 0 && docs.length === 0 ? await suggest(meta, parts) : [];
 
-  let hits, facetCounts;
-  const single = parts.length === 1 && parts[0].expansions.length === 1 ? parts[0].expansions[0] : null;
-  if (active.length === 0 && (docs === null || docs.length === 0)) {
-    facetCounts = docs === null ? meta.facets.map((f) => new Map(f.counts.map((c, v) => [v, c]))) : meta.facets.map(() => new Map());
-    hits = docs;
-  } else if (active.length === 0 && single && single[0].counts[single[1]] >= 0) {
-    // A common word's counts, stored with it.
-    facetCounts = counts(single[0], single[0].counts[single[1]]);
-    hits = docs;
-  } else {
+  // tally counts facet values over the matching documents (a facet's
+  // counts take every filter but its own into account) and returns the
+  // documents that pass every filter.
+  const tally = async () => {
     // Every matching document's facet values: from the word with the
     // fewest documents (each matching document is among them), or, with
     // no words, from the documents of each chosen filter value.
     const tupleOf = new Map();
-    let universe;
+    let universe, own = null;
     if (docs !== null) {
       const rarest = [...parts].sort((a, b) => a.docs.length - b.docs.length)[0];
       await Promise.all(rarest.expansions.map(([s, k]) => termTuples(s, k, tupleOf)));
       universe = docs;
     } else {
-      const files = await Promise.all(active.flatMap((a) => [...a.accept].filter((v) => v >= 0).map((v) => loadContainer(`v/${a.fi}/${v}.bin`))));
+      // The documents of the chosen values of the facet with the fewest:
+      // every result is among them, and every document that fails only
+      // another facet's filter.
+      const size = (a) => [...a.accept].reduce((n, v) => n + (meta.facets[a.fi].counts[v] ?? 0), 0);
+      const driver = [...active].sort((a, b) => size(a) - size(b))[0];
       const all = new Set();
-      for (const c of files) {
-        const at = { i: 0 }, list = [];
-        let d = 0;
-        for (let n = 0; n < c.header.docs; n++) { d += uvarint(c.payload, at); list.push(d); all.add(d); }
-        tuples(c.payload, at.i, list, tupleOf);
+      const load = async (a) => {
+        const files = await Promise.all([...a.accept].filter((v) => v >= 0).map((v) => loadContainer(`w/${a.fi}/${v}.bin`)));
+        for (const c of files) {
+          const at = { i: 0 }, list = [];
+          let d = 0;
+          for (let n = 0; n < c.header.docs; n++) { d += uvarint(c.payload, at); list.push(d); all.add(d); }
+          tuples(c.payload, at.i, list, tupleOf);
+        }
+      };
+      // The driver's own counts need the documents that fail only its
+      // filter: the stored counts of the one other value chosen, or the
+      // other facets' documents.
+      const others = active.filter((a) => a !== driver);
+      if (others.length === 1 && others[0].accept.size === 1 && [...others[0].accept][0] >= 0) {
+        const v = [...others[0].accept][0];
+        own = loadContainer(`v/${others[0].fi}/${v}.bin`).then((c) => ({ fi: driver.fi, counts: c.header.counts[driver.fi] }));
+        await load(driver);
+      } else {
+        await Promise.all(active.map(load));
       }
       universe = [...all].sort((a, b) => a - b);
     }
-    const oks = active.map((a) => ({ fi: a.fi, accept: a.accept }));
     const tallies = meta.facets.map((f) => new Uint32Array(f.values.length));
-    hits = [];
+    const pass = [];
     for (const d of universe) {
       const t = tupleOf.get(d);
       let fails = -1, out = false;
-      for (const o of oks) {
+      for (const o of active) {
         if (t[o.fi].some((v) => o.accept.has(v))) continue;
         if (fails !== -1) { out = true; break; }
         fails = o.fi;
@@ -641,14 +654,54 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
         if (fails !== -1 && fails !== fi) continue;
         for (const v of t[fi]) tallies[fi][v]++;
       }
-      if (fails === -1) hits.push(d);
+      if (fails === -1) pass.push(d);
     }
-    facetCounts = tallies.map((t) => new Map([...t.entries()].filter(([, c]) => c > 0)));
+    const fc = tallies.map((t) => new Map([...t.entries()].filter(([, c]) => c > 0)));
     // With one facet chosen and no words, that facet's counts are the
     // whole directory's.
     if (docs === null && active.length === 1) {
-      facetCounts[active[0].fi] = new Map(meta.facets[active[0].fi].counts.map((c, v) => [v, c]));
+      fc[active[0].fi] = new Map(meta.facets[active[0].fi].counts.map((c, v) => [v, c]));
     }
+    if (own) {
+      const o = await own;
+      const m = new Map();
+      for (let i = 0; i < o.counts.length; i += 2) m.set(o.counts[i], o.counts[i + 1]);
+      fc[o.fi] = m;
+    }
+    return { pass, fc };
+  };
+
+  let hits, facetCounts, counting = null;
+  const single = parts.length === 1 && parts[0].expansions.length === 1 ? parts[0].expansions[0] : null;
+  if (active.length === 0 && (docs === null || docs.length === 0)) {
+    facetCounts = docs === null ? meta.facets.map((f) => new Map(f.counts.map((c, v) => [v, c]))) : meta.facets.map(() => new Map());
+    hits = docs;
+  } else if (active.length === 0 && single && single[0].counts[single[1]] >= 0) {
+    // A common word's counts, stored with it.
+    facetCounts = counts(single[0], single[0].counts[single[1]]);
+    hits = docs;
+  } else if (docs === null && active.length === 1 && active[0].accept.size === 1 && [...active[0].accept][0] >= 0 &&
+    limit <= (meta.firstDocs ?? 0)) {
+    // One value chosen, no words: its stored counts and first documents.
+    const a = active[0], v = [...a.accept][0];
+    const c = (await loadContainer(`v/${a.fi}/${v}.bin`)).header;
+    facetCounts = c.counts.map((pairs) => {
+      const m = new Map();
+      for (let i = 0; i < pairs.length; i += 2) m.set(pairs[i], pairs[i + 1]);
+      return m;
+    });
+    facetCounts[a.fi] = new Map(meta.facets[a.fi].counts.map((n, x) => [x, n]));
+    hits = c.first.slice(0, Math.max(0, limit));
+    hits.total = c.docs;
+  } else if (active.length === 0) {
+    // No filters: every match is a result, and the cards can come while
+    // the counts are made.
+    hits = docs;
+    counting = tally();
+  } else {
+    const t = await tally();
+    hits = t.pass;
+    facetCounts = t.fc;
   }
 
   let total, top;
@@ -657,7 +710,7 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
     top = [];
     for (let d = 0; d < Math.min(meta.docs, Math.max(0, limit)); d++) top.push(d);
   } else {
-    total = hits.length;
+    total = hits.total ?? hits.length;
     if (score !== null) hits.sort((a, b) => score[b] - score[a] || a - b);
     top = hits.slice(0, Math.max(0, limit));
   }
@@ -670,6 +723,7 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
     const card = inline.get(d) ?? loaded.get(Math.floor(d / meta.cardGroup))[d % meta.cardGroup];
     return score === null ? { ...card } : { ...card, score: score[d] };
   });
+  if (counting) facetCounts = (await counting).fc;
 
   const facets = {};
   meta.facets.forEach((f, fi) => {
