@@ -221,17 +221,23 @@ func (ix *Index) facetTable() *facetTable {
 }
 
 // appendTuples appends the facet values of docs (in order) to b, one
-// facet after the other: the facet's distinct value sets among docs
-// (each as its number of values, then the value numbers), then, when
-// there are several, each document's set number. Column by column, a
-// facet whose values repeat (a person's country, a partner's tier)
-// compresses to little.
+// facet after the other: the facet's distinct value sets among docs, the
+// most frequent first (each as its number of values, then the value
+// numbers), then, when there are several, how each document's set is
+// found: 0 and a set number per document, or f+1 and, per set of an
+// earlier facet f, the set it implies (a region follows from the
+// countries). Column by column, a facet whose values repeat (a person's
+// country, a partner's tier) compresses to little.
 func (ft *facetTable) appendTuples(b []byte, docs []int) []byte {
-	ids := make([]int, len(docs))
+	ids := make([][]int, len(Facets))
+	nsets := make([]int, len(Facets))
+	derived := make([]bool, len(Facets))
 	var key []byte
 	for fi := range Facets {
 		num := map[string]int{}
 		var sets [][]int
+		var freq []int
+		raw := make([]int, len(docs))
 		for i, d := range docs {
 			key = key[:0]
 			for _, v := range ft.docs[d][fi] {
@@ -242,23 +248,85 @@ func (ft *facetTable) appendTuples(b []byte, docs []int) []byte {
 				n = len(sets)
 				num[string(key)] = n
 				sets = append(sets, ft.docs[d][fi])
+				freq = append(freq, 0)
 			}
-			ids[i] = n
+			raw[i] = n
+			freq[n]++
 		}
+		// Most frequent first: small numbers, one byte each.
+		order := make([]int, len(sets))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(x, y int) int { return -cmp.Compare(freq[x], freq[y]) })
+		renum := make([]int, len(sets))
+		for i, o := range order {
+			renum[o] = i
+		}
+		ids[fi] = make([]int, len(docs))
+		for i, n := range raw {
+			ids[fi][i] = renum[n]
+		}
+		nsets[fi] = len(sets)
 		b = binary.AppendUvarint(b, uint64(len(sets)))
-		for _, set := range sets {
-			b = binary.AppendUvarint(b, uint64(len(set)))
-			for _, v := range set {
+		for _, o := range order {
+			b = binary.AppendUvarint(b, uint64(len(sets[o])))
+			for _, v := range sets[o] {
 				b = binary.AppendUvarint(b, uint64(v))
 			}
 		}
-		if len(sets) > 1 {
-			for _, n := range ids {
+		if len(sets) <= 1 {
+			continue
+		}
+		from := -1
+		var m []int
+		for g := range fi {
+			if derived[g] || nsets[g] <= 1 {
+				continue
+			}
+			if mm, ok := follows(ids[fi], ids[g], nsets[g]); ok {
+				from, m = g, mm
+				break
+			}
+		}
+		if from >= 0 {
+			derived[fi] = true
+			b = binary.AppendUvarint(b, uint64(from+1))
+			for _, n := range m {
 				b = binary.AppendUvarint(b, uint64(n))
 			}
+			continue
+		}
+		b = binary.AppendUvarint(b, 0)
+		for _, n := range ids[fi] {
+			b = binary.AppendUvarint(b, uint64(n))
 		}
 	}
 	return b
+}
+
+// follows reports whether the set numbers in ids are a function of those
+// in from, and returns that function.
+func follows(ids, from []int, n int) ([]int, bool) {
+	m := make([]int, n)
+	for i := range m {
+		m[i] = -1
+	}
+	for d, f := range from {
+		switch m[f] {
+		case -1:
+			m[f] = ids[d]
+		case ids[d]:
+		default:
+			return nil, false
+		}
+	}
+	for i := range m {
+		if m[i] < 0 {
+			m[i] = 0
+		}
+	}
+	return m, true
 }
 
 // union returns the documents t matches in any field, in order.

@@ -336,6 +336,7 @@ function counts(shard, off) {
 function tuples(payload, off, docs, out) {
   const at = { i: off };
   const rows = docs.map(() => []);
+  const ids = [], nsets = [];
   for (let f = 0; f < FACETS; f++) {
     const sets = [];
     for (let n = uvarint(payload, at); n > 0; n--) {
@@ -343,8 +344,21 @@ function tuples(payload, off, docs, out) {
       for (let k = uvarint(payload, at); k > 0; k--) vs.push(uvarint(payload, at));
       sets.push(vs);
     }
-    if (sets.length > 1) for (const r of rows) r.push(sets[uvarint(payload, at)]);
-    else for (const r of rows) r.push(sets[0] ?? []);
+    const col = new Uint32Array(docs.length);
+    if (sets.length > 1) {
+      const mode = uvarint(payload, at);
+      if (mode === 0) {
+        for (let i = 0; i < docs.length; i++) col[i] = uvarint(payload, at);
+      } else {
+        // Implied by an earlier facet's set.
+        const from = ids[mode - 1], map = [];
+        for (let k = 0; k < nsets[mode - 1]; k++) map.push(uvarint(payload, at));
+        for (let i = 0; i < docs.length; i++) col[i] = map[from[i]];
+      }
+    }
+    ids.push(col);
+    nsets.push(sets.length);
+    for (let i = 0; i < docs.length; i++) rows[i].push(sets[col[i]] ?? []);
   }
   docs.forEach((d, i) => out.set(d, rows[i]));
 }
