@@ -112,11 +112,19 @@ func main() {
 	runtime.GC()
 	runtime.ReadMemStats(&ms0)
 	start := time.Now()
-	files, err := search.Files(docs, labels)
+	ix, err := search.New(docs, labels)
 	if err != nil {
 		log.Fatal(err)
 	}
+	indexed := time.Since(start)
+	files, err := ix.Export()
+	if err != nil {
+		log.Fatal(err)
+	}
+	files[search.ClientFile] = search.Client
+	ix.Close()
 	took := time.Since(start)
+	fmt.Printf("bleve index %s, export %s\n", indexed.Round(time.Millisecond), (took - indexed).Round(time.Millisecond))
 	runtime.ReadMemStats(&ms1)
 	dir := *keep
 	if dir == "" {

@@ -611,8 +611,8 @@ func (ix *Index) terms() ([]*term, []float64, error) {
 		if err != nil {
 			return 0, err
 		}
-		n, err := strconv.Atoi(ext)
-		if err != nil || n < 0 || n >= len(ix.Docs) {
+		n, ok := ix.num[ext]
+		if !ok {
 			return 0, fmt.Errorf("search: unexpected document id %q", ext)
 		}
 		num[string(id)] = n

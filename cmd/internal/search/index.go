@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -35,6 +34,7 @@ type Index struct {
 	analyzer analysis.Analyzer
 	Docs     []*Doc
 	Labels   Labels
+	num      map[string]int // document id -> Num
 }
 
 // New indexes docs with bleve, in memory.
@@ -77,7 +77,7 @@ func New(docs []*Doc, labels Labels) (*Index, error) {
 	}
 	b := idx.NewBatch()
 	for _, d := range docs {
-		if err := b.Index(docKey(d.Num), map[string]any{"name": d.Name, "text": d.Text}); err != nil {
+		if err := b.Index(d.ID, fields(d)); err != nil {
 			return nil, err
 		}
 	}
@@ -88,15 +88,55 @@ func New(docs []*Doc, labels Labels) (*Index, error) {
 	if an == nil {
 		return nil, fmt.Errorf("search: analyzer %q not registered", analyzer)
 	}
-	return &Index{bleve: idx, analyzer: an, Docs: docs, Labels: labels}, nil
+	ix := &Index{bleve: idx, analyzer: an}
+	ix.setDocs(docs, labels)
+	return ix, nil
+}
+
+func fields(d *Doc) map[string]any { return map[string]any{"name": d.Name, "text": d.Text} }
+
+func (ix *Index) setDocs(docs []*Doc, labels Labels) {
+	ix.Docs, ix.Labels = docs, labels
+	ix.num = make(map[string]int, len(docs))
+	for _, d := range docs {
+		ix.num[d.ID] = d.Num
+	}
+}
+
+// Update brings the index to docs with one bleve batch of the documents
+// that changed: new or edited ones indexed again, removed ones deleted.
+// bleve keys documents by id, not by number, so that a document that only
+// moved in rank order (its partner's tier changed, a name before it was
+// edited) costs nothing. It returns the number of documents in the batch.
+func (ix *Index) Update(docs []*Doc, labels Labels) (int, error) {
+	old := make(map[string]*Doc, len(ix.Docs))
+	for _, d := range ix.Docs {
+		old[d.ID] = d
+	}
+	b := ix.bleve.NewBatch()
+	for _, d := range docs {
+		if o := old[d.ID]; o == nil || o.Name != d.Name || o.Text != d.Text {
+			if err := b.Index(d.ID, fields(d)); err != nil {
+				return 0, err
+			}
+		}
+		delete(old, d.ID)
+	}
+	for id := range old {
+		b.Delete(id)
+	}
+	n := b.Size()
+	if n > 0 {
+		if err := ix.bleve.Batch(b); err != nil {
+			return 0, err
+		}
+	}
+	ix.setDocs(docs, labels)
+	return n, nil
 }
 
 // Close releases the index.
 func (ix *Index) Close() error { return ix.bleve.Close() }
-
-// docKey is a document's bleve id: its number, zero-padded so that
-// sorting ids sorts numbers (the tie-break of equal scores).
-func docKey(n int) string { return fmt.Sprintf("%08d", n) }
 
 // Analyze returns the terms bleve makes of s.
 func (ix *Index) Analyze(s string) []string {
@@ -247,14 +287,13 @@ func (ix *Index) Search(q Query) (*Result, error) {
 				bq = bleve.NewConjunctionQuery(qs...)
 			}
 			req := bleve.NewSearchRequestOptions(bq, len(ix.Docs), 0, false)
-			req.SortBy([]string{"-_score", "_id"})
 			res, err := ix.bleve.Search(req)
 			if err != nil {
 				return nil, err
 			}
 			for _, h := range res.Hits {
-				n, err := strconv.Atoi(h.ID)
-				if err != nil || n < 0 || n >= len(ix.Docs) {
+				n, ok := ix.num[h.ID]
+				if !ok {
 					return nil, fmt.Errorf("search: bleve returned unknown document %q", h.ID)
 				}
 				matches = append(matches, Hit{Card: ix.Docs[n].Card, Score: h.Score * Boost(ix.Docs[n].Static), Num: n})

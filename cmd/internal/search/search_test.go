@@ -411,3 +411,59 @@ func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// An index brought up to date by Update answers as one built afresh from
+// the same documents, and its export is one the client reads alike.
+func TestUpdate(t *testing.T) {
+	st := exampleSite(t)
+	docs, labels := search.Docs(st)
+	ix, err := search.New(docs, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	// Edit: rename a person (a move in rank order), drop a partner's
+	// document, add a person.
+	edited, _ := search.Docs(st)
+	var next []*search.Doc
+	for _, d := range edited {
+		switch {
+		case d.ID == "skarvik-data":
+			continue
+		case strings.HasPrefix(d.ID, "kestrel-peak/") && d.Name != "":
+			d.Name = "Aaron Zephyrine " + d.Name
+			d.Card.Name = d.Name
+		}
+		next = append(next, d)
+	}
+	extra := *next[len(next)-1]
+	extra.ID, extra.Name = extra.ID+"-new", "Quintessa Vellacourt"
+	extra.Card.ID, extra.Card.Name = extra.ID, extra.Name
+	next = append(next, &extra)
+	slices.SortStableFunc(next, func(a, b *search.Doc) int { return strings.Compare(a.Name, b.Name) })
+	for i, d := range next {
+		d.Num = i
+	}
+	n, err := ix.Update(next, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 || n > 40 {
+		t.Errorf("the batch holds %d documents", n)
+	}
+	fresh, err := search.New(next, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	for _, q := range []string{"zephyrine", "quintessa", "skarvik", "kestrel", "data", "aaron z", "kestral", ""} {
+		got, err := ix.Search(search.Query{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := fresh.Search(search.Query{Text: q})
+		if got.Total != want.Total || !sameRanking(got.Results, want.Results) || jsonString(got.Facets) != jsonString(want.Facets) {
+			t.Errorf("%q: updated index total %d %s, fresh %d %s", q, got.Total, ranking(got.Results), want.Total, ranking(want.Results))
+		}
+	}
+}
