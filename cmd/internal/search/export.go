@@ -165,10 +165,15 @@ type term struct {
 type facetTable struct {
 	meta []MetaFacet
 	docs [][nFacets][]int
+	// set numbers every distinct value set of a facet: set[d][fi] is
+	// document d's, nsets[fi] how many the facet has.
+	set    [][nFacets]int32
+	nsets  [nFacets]int
+	locals sync.Pool // *[nFacets][]int32, every entry -1
 }
 
 func (ix *Index) facetTable() *facetTable {
-	ft := &facetTable{docs: make([][nFacets][]int, len(ix.Docs))}
+	ft := &facetTable{docs: make([][nFacets][]int, len(ix.Docs)), set: make([][nFacets]int32, len(ix.Docs))}
 	tierRank := map[string]int{}
 	for _, d := range ix.Docs {
 		for _, v := range d.Facets[fTier] {
@@ -202,6 +207,7 @@ func (ix *Index) facetTable() *facetTable {
 			mf.Labels = append(mf.Labels, ix.Label(name, v))
 		}
 		mf.Counts = make([]int, len(mf.Values))
+		setNum := map[string]int32{}
 		for di, d := range ix.Docs {
 			set := []int{}
 			for _, v := range d.Facets[fi] {
@@ -214,8 +220,26 @@ func (ix *Index) facetTable() *facetTable {
 			for _, v := range set {
 				mf.Counts[v]++
 			}
+			key := fmt.Sprint(set)
+			n, ok := setNum[key]
+			if !ok {
+				n = int32(len(setNum))
+				setNum[key] = n
+			}
+			ft.set[di][fi] = n
 		}
+		ft.nsets[fi] = len(setNum)
 		ft.meta = append(ft.meta, mf)
+	}
+	ft.locals.New = func() any {
+		var buf [nFacets][]int32
+		for fi := range buf {
+			buf[fi] = make([]int32, ft.nsets[fi])
+			for i := range buf[fi] {
+				buf[fi][i] = -1
+			}
+		}
+		return &buf
 	}
 	return ft
 }
@@ -232,25 +256,30 @@ func (ft *facetTable) appendTuples(b []byte, docs []int) []byte {
 	ids := make([][]int, len(Facets))
 	nsets := make([]int, len(Facets))
 	derived := make([]bool, len(Facets))
-	var key []byte
+	buf := ft.locals.Get().(*[nFacets][]int32)
+	defer ft.locals.Put(buf)
 	for fi := range Facets {
-		num := map[string]int{}
+		// Local set numbers by the global ones, without a map per call:
+		// a buffer of -1s, put back as it was found.
+		local := buf[fi]
+		defer func() {
+			for _, d := range docs {
+				local[ft.set[d][fi]] = -1
+			}
+		}()
 		var sets [][]int
 		var freq []int
 		raw := make([]int, len(docs))
 		for i, d := range docs {
-			key = key[:0]
-			for _, v := range ft.docs[d][fi] {
-				key = binary.AppendUvarint(key, uint64(v))
-			}
-			n, ok := num[string(key)]
-			if !ok {
-				n = len(sets)
-				num[string(key)] = n
+			g := ft.set[d][fi]
+			n := local[g]
+			if n < 0 {
+				n = int32(len(sets))
+				local[g] = n
 				sets = append(sets, ft.docs[d][fi])
 				freq = append(freq, 0)
 			}
-			raw[i] = n
+			raw[i] = int(n)
 			freq[n]++
 		}
 		// Most frequent first: small numbers, one byte each.
