@@ -51,8 +51,9 @@ import (
 //	c/<n>.bin    the cards of documents n*CardGroup to (n+1)*CardGroup-1
 //
 // A one-word search, as typed, costs meta.bin once and one shard; several
-// words cost one shard each, and card files for best results that no
-// shard carries: three round trips. A word with a typo costs the
+// words cost one shard each, then the facet values of the rarest word
+// and card files for best results that no shard carries, together: three
+// round trips (with filters, the cards wait for the facet values: four). A word with a typo costs the
 // dictionary file of its first character and the shards of its
 // candidates.
 //
