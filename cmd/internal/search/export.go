@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -434,25 +435,14 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	// Shards are independent: both cores encode and compress them.
 	shards := make([][]byte, len(cuts))
 	sides := make([][][]byte, len(cuts))
-	errs := make([]error, len(cuts))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range max(1, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := range next {
-				shards[i], sides[i], errs[i] = ix.shard(cuts[i], sat, ft)
-			}
-		})
+	err = parallel(len(cuts), func(i int) (err error) {
+		shards[i], sides[i], err = ix.shard(cuts[i], sat, ft)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	for i := range cuts {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for i := range cuts {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
 		files[fmt.Sprintf("t/%d.bin", i)] = shards[i]
 		for k, side := range sides[i] {
 			files[fmt.Sprintf("x/%d/%d.bin", i, k)] = side
@@ -511,10 +501,11 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	// Facet values' documents, for filters without words: per value, its
 	// facet counts and first documents (v/), and every document with its
 	// facet values (w/), read only when several filters meet.
-	tally := make([][]int, len(ft.meta))
-	for fi, m := range ft.meta {
-		tally[fi] = make([]int, len(m.Values))
+	type value struct {
+		fi, v int
+		docs  []int
 	}
+	var values []value
 	for fi, mf := range ft.meta {
 		byValue := make([][]int, len(mf.Values))
 		for d := range ix.Docs {
@@ -523,56 +514,95 @@ func (ix *Index) Export() (map[string][]byte, error) {
 			}
 		}
 		for v, docs := range byValue {
-			var b []byte
-			prev := 0
-			for _, d := range docs {
-				b = binary.AppendUvarint(b, uint64(d-prev))
-				prev = d
-			}
-			b = ft.appendTuples(b, docs)
-			if files[fmt.Sprintf("w/%d/%d.bin", fi, v)], err = container(map[string]int{"docs": len(docs)}, b); err != nil {
-				return nil, err
-			}
-			vf := ValueFile{Docs: len(docs), First: docs[:min(len(docs), FirstDocs)]}
-			for _, d := range docs {
-				for g := range Facets {
-					for _, x := range ft.docs[d][g] {
-						tally[g][x]++
-					}
-				}
-			}
+			values = append(values, value{fi, v, docs})
+		}
+	}
+	vfiles := make([][2][]byte, len(values))
+	err = parallel(len(values), func(i int) (err error) {
+		docs := values[i].docs
+		var b []byte
+		prev := 0
+		for _, d := range docs {
+			b = binary.AppendUvarint(b, uint64(d-prev))
+			prev = d
+		}
+		b = ft.appendTuples(b, docs)
+		if vfiles[i][1], err = container(map[string]int{"docs": len(docs)}, b); err != nil {
+			return err
+		}
+		vf := ValueFile{Docs: len(docs), First: docs[:min(len(docs), FirstDocs)]}
+		tally := make([][]int, len(ft.meta))
+		for g, m := range ft.meta {
+			tally[g] = make([]int, len(m.Values))
+		}
+		for _, d := range docs {
 			for g := range Facets {
-				pairs := []int{}
-				for x, k := range tally[g] {
-					if k > 0 {
-						pairs = append(pairs, x, k)
-						tally[g][x] = 0
-					}
+				for _, x := range ft.docs[d][g] {
+					tally[g][x]++
 				}
-				vf.Counts = append(vf.Counts, pairs)
-			}
-			if files[fmt.Sprintf("v/%d/%d.bin", fi, v)], err = container(vf, nil); err != nil {
-				return nil, err
 			}
 		}
+		for g := range Facets {
+			pairs := []int{}
+			for x, k := range tally[g] {
+				if k > 0 {
+					pairs = append(pairs, x, k)
+				}
+			}
+			vf.Counts = append(vf.Counts, pairs)
+		}
+		vfiles[i][0], err = container(vf, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, x := range values {
+		files[fmt.Sprintf("v/%d/%d.bin", x.fi, x.v)] = vfiles[i][0]
+		files[fmt.Sprintf("w/%d/%d.bin", x.fi, x.v)] = vfiles[i][1]
 	}
 	if files["meta.bin"], err = container(meta, nil); err != nil {
 		return nil, err
 	}
 
-	// Card groups.
-	for start := 0; start < len(ix.Docs); start += CardGroup {
+	// Card groups, on every core: thousands of small files.
+	groups := make([][]byte, (len(ix.Docs)+CardGroup-1)/CardGroup)
+	err = parallel(len(groups), func(g int) error {
 		var cards []Card
-		for _, d := range ix.Docs[start:min(start+CardGroup, len(ix.Docs))] {
+		for _, d := range ix.Docs[g*CardGroup : min((g+1)*CardGroup, len(ix.Docs))] {
 			cards = append(cards, d.Card)
 		}
 		js, err := json.Marshal(cards)
-		if err != nil {
-			return nil, err
-		}
-		files[fmt.Sprintf("c/%d.bin", start/CardGroup)] = gz(js)
+		groups[g] = gz(js)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for g, data := range groups {
+		files[fmt.Sprintf("c/%d.bin", g)] = data
 	}
 	return files, nil
+}
+
+// parallel runs f(0) to f(n-1) on every core and returns the first error.
+func parallel(n int, f func(i int) error) error {
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // example is a query for the search box's placeholder that finds
