@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -101,6 +102,21 @@ func (ix *Index) setDocs(docs []*Doc, labels Labels) {
 	for _, d := range docs {
 		ix.num[d.ID] = d.Num
 	}
+}
+
+// Same reports whether docs and labels are the index's own, in the same
+// order: an edit that changed nothing the search shows (a private
+// person, a page of content, a layout) needs no new files.
+func (ix *Index) Same(docs []*Doc, labels Labels) bool {
+	if len(docs) != len(ix.Docs) || !reflect.DeepEqual(labels, ix.Labels) {
+		return false
+	}
+	for i, d := range docs {
+		if !reflect.DeepEqual(d, ix.Docs[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // Update brings the index to docs with one bleve batch of the documents

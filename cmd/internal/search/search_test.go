@@ -444,6 +444,12 @@ func TestUpdate(t *testing.T) {
 	for i, d := range next {
 		d.Num = i
 	}
+	if again, _ := search.Docs(st); !ix.Same(again, labels) {
+		t.Error("the same site's documents are not the same")
+	}
+	if ix.Same(next, labels) {
+		t.Error("edited documents are the same")
+	}
 	n, err := ix.Update(next, labels)
 	if err != nil {
 		t.Fatal(err)

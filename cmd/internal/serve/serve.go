@@ -130,6 +130,10 @@ func (s *Server) indexer(ctx context.Context) {
 		docs, labels := search.Docs(cur.st)
 		s.mu.RUnlock()
 		what := "built"
+		if s.ix != nil && s.ix.Same(docs, labels) {
+			s.logf("search index current: the edit changed nothing it holds")
+			continue
+		}
 		if s.ix == nil {
 			ix, err := search.New(docs, labels)
 			if err != nil {
