@@ -87,7 +87,7 @@ func main() {
 		fail(fmt.Errorf("accredit serve printed no address"))
 	}
 	indexed := make(chan time.Time, 64) // when serve logs a new search index
-	firstIndex := make(chan struct{})    // closed once the startup index is done
+	firstIndex := make(chan struct{})   // closed once the startup index is done
 	go func() {
 		seen := false
 		for lines.Scan() {
