@@ -21,8 +21,13 @@ the site's search/ folder, so administrators can see what customers find.
 Every word of QUERY must match a partner or a public person (names weigh
 most; partners are also found by specialty, industry, city, country and
 description, people by partner and certification); the last word matches
-as a prefix. Accents and case do not matter. Without a query, search
-browses the directory in its order: tier, then name.
+as a prefix, a whole word first. Accents and case do not matter; a
+country is found by its code and its names (DE, Germany, Deutschland). A
+word that matches nothing as typed matches the words within one edit (4
+to 7 letters) or two (8 and more) with the same first letter. Results
+rank by BM25 times a static rank (tier, certified people). Without a
+query, search browses the directory in its order: tier, certified
+people, then name. When nothing matches, search suggests queries to try.
 
 --filter FACET=VALUE keeps results with that value; repeat it to accept
 several values of a facet (any of them) or to combine facets (all of
@@ -32,7 +37,7 @@ them). The facets are type (partner, person), tier, certification
 The output lists the total, the results with their scores and, per facet,
 the values with their counts. A facet's counts take every filter but its
 own into account. --format json prints the same object as the JavaScript
-client's search(): {"total", "results", "facets"}.
+client's search(): {"total", "results", "facets", "fuzzy", "suggest"}.
 
 Exit status: 0 results found, 1 none found (or the program has errors),
 2 usage or I/O error.`,
@@ -122,6 +127,12 @@ func printSearch(env *base.Env, ix *search.Index, r *search.Result) {
 		fmt.Fprintln(w, "1 result")
 	} else {
 		fmt.Fprintf(w, "%d results\n", r.Total)
+	}
+	if len(r.Fuzzy) > 0 && r.Total > 0 {
+		printLine(w, "(typos forgiven in: %s)", strings.Join(r.Fuzzy, ", "))
+	}
+	if len(r.Suggest) > 0 {
+		printLine(w, "did you mean: %s", strings.Join(r.Suggest, " | "))
 	}
 	for i, h := range r.Results {
 		detail := h.Location

@@ -35,7 +35,38 @@ import (
 	"github.com/accredit/accredit/cmd/internal/standing"
 )
 
-var queries = []string{"granite", "harbor consulting", "data migration", "berlin", "sao paulo", "tanaka", "sil", "kowalski anna", "healthcare integration", "zimmer"}
+// A benchQuery is one query shape: words, and filters as the UI sends them.
+type benchQuery struct {
+	Shape   string              `json:"shape"`
+	Text    string              `json:"text"`
+	Filters map[string][]string `json:"filters,omitempty"`
+}
+
+// queries cover every shape the budgets name: one word, a prefix, a typo
+// (fuzzy), several words, filters with and without words, a country by
+// name and by code.
+var queries = []benchQuery{
+	{"one word", "granite", nil},
+	{"one word", "berlin", nil},
+	{"one word", "tanaka", nil},
+	{"one word", "zimmer", nil},
+	{"prefix", "sil", nil},
+	{"fuzzy", "granote", nil},
+	{"fuzzy", "kowalsky", nil},
+	{"fuzzy", "helthcare", nil},
+	{"multi-word", "harbor consulting", nil},
+	{"multi-word", "data migration", nil},
+	{"multi-word", "sao paulo", nil},
+	{"multi-word", "kowalski anna", nil},
+	{"multi-word", "healthcare integration", nil},
+	{"filtered", "consulting", map[string][]string{"country": {"DE"}}},
+	{"filtered", "data migration", map[string][]string{"country": {"DE"}}},
+	{"filtered", "", map[string][]string{"tier": {"gold"}, "type": {"partner"}}},
+	{"filtered", "integration", map[string][]string{"type": {"partner"}, "tier": {"platinum", "gold"}}},
+	{"country", "germany", nil},
+	{"country", "deutschland", nil},
+	{"country", "de", nil},
+}
 
 func main() {
 	log.SetFlags(0)
@@ -43,6 +74,7 @@ func main() {
 	asOf := flag.String("as-of", "2026-11-22", "as-of `DATE`")
 	siteDir := flag.String("site", "", "a built site `DIR` (accredit build) for Pagefind")
 	pagefind := flag.String("pagefind", "", "the pagefind `binary`; empty: skip Pagefind")
+	keep := flag.String("keep", "", "write the index to `DIR` and keep it (default: a temporary folder)")
 	flag.Parse()
 	if *root == "" {
 		log.Fatal("usage: benchsearch -root DIR [-site DIR -pagefind BIN]")
@@ -80,17 +112,52 @@ func main() {
 	runtime.GC()
 	runtime.ReadMemStats(&ms0)
 	start := time.Now()
-	files, err := search.Files(docs, labels)
+	ix, err := search.New(docs, labels)
 	if err != nil {
 		log.Fatal(err)
 	}
+	indexed := time.Since(start)
+	files, err := ix.Export()
+	if err != nil {
+		log.Fatal(err)
+	}
+	files[search.ClientFile] = search.Client
 	took := time.Since(start)
-	runtime.ReadMemStats(&ms1)
-	dir, err := os.MkdirTemp("", "benchsearch-")
+	fmt.Printf("bleve index %s, export %s\n", indexed.Round(time.Millisecond), (took - indexed).Round(time.Millisecond))
+	// What serve does after an edit to one person: a bleve batch of the
+	// changed document, then the export.
+	edited := make([]*search.Doc, len(docs))
+	for i, d := range docs {
+		c := *d
+		edited[i] = &c
+	}
+	for _, d := range edited {
+		if d.Type == "person" {
+			d.Name += " Bench"
+			d.Card.Name = d.Name
+			break
+		}
+	}
+	start = time.Now()
+	n, err := ix.Update(edited, labels)
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
+	updated := time.Since(start)
+	if _, err := ix.Files(); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("serve's update after one edit: bleve batch of %d document(s) %s, export %s, %s in all\n", n,
+		updated.Round(time.Millisecond), (time.Since(start) - updated).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+	ix.Close()
+	runtime.ReadMemStats(&ms1)
+	dir := *keep
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "benchsearch-"); err != nil {
+			log.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+	}
 	var total int64
 	for name, data := range files {
 		path := filepath.Join(dir, filepath.FromSlash(name))
@@ -116,6 +183,7 @@ func main() {
 		log.Fatalf("node: %v", err)
 	}
 	var rows []struct {
+		Shape        string   `json:"shape"`
 		Query        string   `json:"query"`
 		Total        int      `json:"total"`
 		Files        int      `json:"files"`
@@ -131,10 +199,23 @@ func main() {
 	if err := json.Unmarshal(out, &rows); err != nil {
 		log.Fatalf("node output: %v\n%s", err, out)
 	}
-	fmt.Printf("\n%-24s %7s  %-28s  %-22s  %s\n", "query", "total", "as first query (+module)", "after the others", "CPU/query (warm, Node)")
+	fmt.Printf("\n%-10s %-34s %7s  %-28s  %-22s  %s\n", "shape", "query", "total", "as first query (+module)", "after the others", "CPU/query (warm, Node)")
+	worst := map[string][4]float64{} // per shape: first KiB, first requests, second KiB, second requests
+	var shapes []string
 	for _, r := range rows {
-		fmt.Printf("%-24q %7d  %6.1f KiB in %d requests     %6.1f KiB in %d requests   %.2f ms\n", r.Query, r.Total,
-			float64(r.Bytes+moduleGz)/1024, r.Files+1, float64(r.SessionBytes)/1024, r.SessionFiles, r.CPU)
+		first := float64(r.Bytes+moduleGz) / 1024
+		fmt.Printf("%-10s %-34s %7d  %6.1f KiB in %d requests     %6.1f KiB in %d requests   %.2f ms\n", r.Shape, r.Query, r.Total,
+			first, r.Files+1, float64(r.SessionBytes)/1024, r.SessionFiles, r.CPU)
+		w, ok := worst[r.Shape]
+		if !ok {
+			shapes = append(shapes, r.Shape)
+		}
+		worst[r.Shape] = [4]float64{max(w[0], first), max(w[1], float64(r.Files+1)), max(w[2], float64(r.SessionBytes)/1024), max(w[3], float64(r.SessionFiles))}
+	}
+	fmt.Printf("\nworst per shape: first query KiB / requests; a query after the others KiB / requests\n")
+	for _, sh := range shapes {
+		w := worst[sh]
+		fmt.Printf("%-10s %6.1f KiB %2.0f req   %6.1f KiB %2.0f req\n", sh, w[0], w[1], w[2], w[3])
 	}
 
 	if *pagefind != "" && *siteDir != "" {
@@ -165,7 +246,11 @@ func main() {
 		}
 		harness := filepath.Join(dir, "pagefind.mjs")
 		os.WriteFile(harness, []byte(pagefindHarness), 0o644)
-		js, _ := json.Marshal(queries)
+		var texts []string
+		for _, q := range queries {
+			texts = append(texts, q.Text)
+		}
+		js, _ := json.Marshal(texts)
 		cmd = exec.Command("node", harness, out, string(js))
 		cmd.Stderr = os.Stderr
 		res, err := cmd.Output()
@@ -262,16 +347,18 @@ const read = fs.readFile;
 fs.readFile = async (...a) => { const b = await read(...a); if (!/\.js($|\?)/.test(String(a[0]))) { files++; bytes += b.length; } return b; };
 syncBuiltinESMExports();
 const rows = [];
+const opts = (q) => ({ filters: q.filters ?? {} });
+const label = (q) => q.text + Object.entries(q.filters ?? {}).map(([k, v]) => " " + k + "=" + v.join(",")).join("");
 for (const [i, q] of queries.entries()) {
   files = 0; bytes = 0;
   const c = await import(pathToFileURL(dir + "/accredit-search.js").href + "?fresh=" + i);
   const t0 = performance.now();
-  const r = await c.search(q);
-  rows.push({ query: q, total: r.total, files, bytes, cold: performance.now() - t0, top: r.results.map((x) => x.name) });
+  const r = await c.search(q.text, opts(q));
+  rows.push({ shape: q.shape, query: label(q), total: r.total, files, bytes, cold: performance.now() - t0, top: r.results.map((x) => x.name) });
 }
 for (const [i, q] of queries.entries()) {
   const c = await import(pathToFileURL(dir + "/accredit-search.js").href + "?partners");
-  const r = await c.search(q, { filters: { type: ["partner"] }, limit: 1e9 });
+  const r = await c.search(q.text, { filters: { ...(q.filters ?? {}), type: ["partner"] }, limit: 1e9 });
   rows[i].partnersTotal = r.total;
   rows[i].topPartners = r.results.slice(0, 10).map((x) => x.name);
   rows[i].allPartners = r.results.map((x) => x.name);
@@ -280,14 +367,14 @@ const s = await import(pathToFileURL(dir + "/accredit-search.js").href + "?sessi
 await s.search("warm up");
 for (const [i, q] of queries.entries()) {
   files = 0; bytes = 0;
-  await s.search(q);
+  await s.search(q.text, opts(q));
   rows[i].sessionFiles = files; rows[i].sessionBytes = bytes;
 }
 for (const [i, q] of queries.entries()) {
   const times = [];
   for (let k = 0; k < 7; k++) {
     const u0 = process.cpuUsage();
-    await s.search(q);
+    await s.search(q.text, opts(q));
     const u = process.cpuUsage(u0);
     times.push((u.user + u.system) / 1000);
   }

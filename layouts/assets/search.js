@@ -5,7 +5,7 @@
 // Results come as one types; facet checkboxes narrow them (any value of a
 // facet, every facet); the query and filters live in the page's URL, so a
 // search can be shared or bookmarked.
-import { search, info } from "../search/accredit-search.js";
+import { search, info, example } from "../search/accredit-search.js";
 
 const section = document.getElementById("search");
 const LIMIT = 24;
@@ -25,6 +25,14 @@ async function start() {
   const body = section.querySelector(".search-body");
   const empty = section.querySelector(".search-empty");
   const meta = await info();
+  // The placeholder's example is one the index answers.
+  const ex = await example();
+  if (ex) input.placeholder = `e.g. ${ex}`;
+  // What to try when nothing matches, under the (empty) results.
+  const empty = document.createElement("div");
+  empty.className = "search-empty";
+  empty.hidden = true;
+  list.after(empty);
   section.hidden = false;
   const order = staticOrder();
 
@@ -95,14 +103,46 @@ async function start() {
     list.hidden = !active;
     empty.hidden = !active || res.total > 0;
     count.textContent = active
-      ? `${res.total} ${res.total === 1 ? "result" : "results"}${res.total > LIMIT ? `, showing the first ${LIMIT}` : ""}`
+      ? `${res.total} ${res.total === 1 ? "result" : "results"}${res.total > LIMIT ? `, showing the first ${LIMIT}` : ""}` +
+        (res.fuzzy.length && res.total ? `, including close spellings of ${res.fuzzy.map((w) => `“${w}”`).join(", ")}` : "")
       : `${meta.docs} partners and people in the directory`;
+    emptyState(active && res.total === 0, res, q);
     for (const b of boxes.values()) {
       const n = res.facets[b.facet]?.[b.value] ?? 0;
       b.n.textContent = String(n);
       b.li.hidden = n === 0 && !b.box.checked;
     }
     list.replaceChildren(...(active ? res.results.map(resultItem) : []));
+  }
+  // emptyState says what to try: a suggested query, fewer filters,
+  // other words.
+  function emptyState(show, res, q) {
+    empty.hidden = !show;
+    empty.replaceChildren();
+    if (!show) return;
+    const p = document.createElement("p");
+    if (res.suggest.length) {
+      p.append("Did you mean ");
+      res.suggest.forEach((s, i) => {
+        if (i > 0) p.append(i === res.suggest.length - 1 ? " or " : ", ");
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "search-suggest";
+        b.textContent = s;
+        b.addEventListener("click", () => { input.value = s; input.focus(); run(); });
+        p.append(b);
+      });
+      p.append("?");
+      empty.append(p);
+    }
+    const tips = document.createElement("p");
+    const chosen = Object.keys(filters).length;
+    tips.textContent = chosen && q.trim()
+      ? "Nothing matches these words with the filters chosen: clear a filter, or try fewer or other words."
+      : chosen
+        ? "No partner or person has all the values chosen: clear a filter."
+        : `Nothing matches “${q.trim()}”. Check the spelling, try fewer words, or search for a partner, a person, a city, a country or a specialty${ex ? ` (e.g. ${ex})` : ""}.`;
+    empty.append(tips);
   }
   function soon() {
     clearTimeout(timer);

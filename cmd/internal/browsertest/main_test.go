@@ -311,6 +311,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("keyboard", testKeyboard)
 	t.Run("search", testSearch)
 	t.Run("search-corpus", testSearchCorpus)
+	t.Run("search-forgives", testSearchForgives)
 	t.Run("clean", testClean)
 	t.Run("axe", testAxe)
 	t.Run("screenshots", testScreenshots)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -200,5 +201,95 @@ func testSearchCorpus(t *testing.T) {
 		if got[i].Total != r.Total {
 			t.Errorf("%q: the browser finds %d, bleve %d", q, got[i].Total, r.Total)
 		}
+	}
+}
+
+// testSearchForgives types what customers type: a typo, a country by code
+// and by its own name, words that match nothing; and the placeholder's
+// own example.
+func testSearchForgives(t *testing.T) {
+	ix := goIndex(t)
+	tb := newTab(t)
+	tb.open(t, "")
+	waitFor[bool](t, tb, `!document.getElementById("search").hidden`)
+	typeIn := func(q string) {
+		t.Helper()
+		eval[string](t, tb, `document.getElementById("search-q").value = ""`)
+		if err := chromedp.Do(tb.ctx, chromedp.Focus(chromedp.ID("search-q")), chromedp.SendKeys(chromedp.ID("search-q"), q)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// shows waits for the page to show bleve's answer to q and returns it.
+	shows := func(q string) *search.Result {
+		t.Helper()
+		r, err := ix.Search(search.Query{Text: q, Limit: 24})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prefix := fmt.Sprintf("%d result", r.Total)
+		got := waitFor[ui](t, tb, `(() => { const u = `+uiState+`; return u.count.startsWith(`+strconv.Quote(prefix)+`) && u.url.includes("q=") ? u : null; })()`)
+		var names []string
+		for _, h := range r.Results {
+			names = append(names, h.Name)
+		}
+		if strings.Join(got.Names, "|") != strings.Join(names, "|") {
+			t.Errorf("%q: the page lists\n\t%q\nbleve ranks\n\t%q", q, got.Names, names)
+		}
+		return r
+	}
+
+	// The placeholder's example finds something.
+	ph := eval[string](t, tb, `document.getElementById("search-q").placeholder`)
+	ex, ok := strings.CutPrefix(ph, "e.g. ")
+	if !ok {
+		t.Fatalf("placeholder %q gives no example", ph)
+	}
+	typeIn(ex)
+	if r := shows(ex); r.Total == 0 {
+		t.Errorf("the placeholder's example %q finds nothing", ex)
+	}
+
+	// One typo.
+	typeIn("Kestral")
+	if r := shows("Kestral"); r.Total == 0 || len(r.Fuzzy) == 0 {
+		t.Errorf("Kestral: %d results, fuzzy %v", r.Total, r.Fuzzy)
+	}
+	if c := eval[string](t, tb, `document.querySelector("#search .search-count").textContent`); !strings.Contains(c, "kestral") {
+		t.Errorf("the count line %q does not say the spelling was forgiven", c)
+	}
+
+	// A country by code and by its own name: the partner in DE.
+	for _, q := range []string{"DE", "Deutschland", "Germany"} {
+		typeIn(q)
+		r := shows(q)
+		if !slices.ContainsFunc(r.Results[:min(3, len(r.Results))], func(h search.Hit) bool { return h.ID == "bruckner-datenwerk" }) {
+			t.Errorf("%s: the partner in DE is not among the first three: %v", q, r.Results)
+		}
+	}
+
+	// Nothing matches: "did you mean", and a click on it searches.
+	typeIn("skarvik xqzv")
+	shows("skarvik xqzv")
+	sugg := waitFor[[]string](t, tb, `(() => { const e = document.querySelector("#search .search-empty"); return e && !e.hidden ? [...e.querySelectorAll("button")].map((b) => b.textContent).concat([e.textContent]) : null; })()`)
+	if len(sugg) < 2 || sugg[0] != "skarvik" || !strings.Contains(sugg[len(sugg)-1], "Did you mean") {
+		t.Fatalf("the empty state shows %q", sugg)
+	}
+	if err := chromedp.Do(tb.ctx, chromedp.Click(`#search .search-empty button`)); err != nil {
+		t.Fatal(err)
+	}
+	shows("skarvik")
+	if eval[bool](t, tb, `!document.querySelector("#search .search-empty").hidden`) {
+		t.Error("the empty state stays once there are results")
+	}
+
+	// Nothing near: the empty state still says what to try.
+	typeIn("qqqqqq")
+	shows("qqqqqq")
+	msg := waitFor[string](t, tb, `(() => { const e = document.querySelector("#search .search-empty"); return e && !e.hidden ? e.textContent : null; })()`)
+	if !strings.Contains(msg, "spelling") || !strings.Contains(msg, "fewer words") {
+		t.Errorf("the empty state says %q", msg)
+	}
+	if p := tb.takeProblems(); len(p) > 0 {
+		t.Errorf("problems while searching:\n%s", strings.Join(p, "\n"))
 	}
 }

@@ -24,6 +24,12 @@ func Files(docs []*Doc, labels Labels) (map[string][]byte, error) {
 		return nil, err
 	}
 	defer ix.Close()
+	return ix.Files()
+}
+
+// Files returns every file of build/search/ for the index, the client
+// included, keyed by path below search/.
+func (ix *Index) Files() (map[string][]byte, error) {
 	files, err := ix.Export()
 	if err != nil {
 		return nil, err

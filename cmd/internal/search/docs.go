@@ -2,6 +2,7 @@ package search
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 
@@ -10,6 +11,8 @@ import (
 	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/site"
 )
+
+//go:generate go run ./internal/countrygen country_table.go
 
 // Facets are the facet names, in the order the UI shows them.
 var Facets = []string{"type", "tier", "certification", "country", "region", "specialty", "industry"}
@@ -38,6 +41,12 @@ type Doc struct {
 	Facets [nFacets][]string
 	Rank   int // tier rank; higher is better; -1 << 30 without a tier
 	Card   Card
+	// Static is the document's static rank, 0 to StaticLevels-1: its
+	// tier's place among the program's tiers and how many certified
+	// people (a partner) or credentials (a person) it has. A document's
+	// text score is multiplied by Boost(Static), so that among equal or
+	// close text scores the stronger partner comes first.
+	Static int
 
 	key string // Name folded, for sorting
 }
@@ -86,7 +95,12 @@ func Docs(st *site.Site) ([]*Doc, Labels) {
 				regions = appendNew(regions, l.Region)
 				labels["region"][l.Region] = l.Region
 			}
-			cities = append(cities, l.City, countryName(l.Country))
+			// A country is found by its code, its English name and its own
+			// name: DE, Germany, Deutschland.
+			cities = append(cities, l.City, countryName(l.Country), l.Country)
+			if n := nativeNames[l.Country]; n != "" {
+				cities = append(cities, n)
+			}
 		}
 		for _, id := range e.Certifications {
 			track, level, _ := strings.Cut(id, "/")
@@ -142,13 +156,63 @@ func Docs(st *site.Site) ([]*Doc, Labels) {
 	for _, d := range docs {
 		d.key = foldName(d.Name)
 	}
+	staticRanks(docs)
 	slices.SortFunc(docs, func(a, b *Doc) int {
-		return cmp.Or(-cmp.Compare(a.Rank, b.Rank), cmp.Compare(a.key, b.key), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Type, b.Type), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(-cmp.Compare(a.Rank, b.Rank), -cmp.Compare(certified(a), certified(b)), cmp.Compare(a.key, b.key), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Type, b.Type), cmp.Compare(a.ID, b.ID))
 	})
 	for i, d := range docs {
 		d.Num = i
 	}
 	return docs, labels
+}
+
+// StaticLevels is the number of static ranks; StaticStep is what one
+// level adds to a document's score factor (Boost).
+const (
+	StaticLevels = 16
+	StaticStep   = 1.0 / 30
+)
+
+// Boost is the factor a document's text score is multiplied by: 1 for
+// the lowest static rank, 1.5 for the highest. Half a text score's
+// spread from document length alone, it lifts a Platinum partner with
+// many certified people over a Registered one with one person for the
+// same words, and never a text match over a name match (NameBoost).
+func Boost(static int) float64 { return 1 + float64(static)*StaticStep }
+
+// certified is what a document's static rank counts besides its tier: a
+// partner's certified people, a person's credentials.
+func certified(d *Doc) int {
+	if d.Type == "partner" {
+		return d.Card.Certified
+	}
+	return len(d.Card.Credentials)
+}
+
+// staticRanks sets every document's Static: half from its tier's place
+// among the tiers present (none: 0), half from certified(d) on a log
+// scale that is full at 31 people (a person: at 4 credentials).
+func staticRanks(docs []*Doc) {
+	var ranks []int
+	for _, d := range docs {
+		if d.Rank != -1<<30 && !slices.Contains(ranks, d.Rank) {
+			ranks = append(ranks, d.Rank)
+		}
+	}
+	slices.Sort(ranks)
+	for _, d := range docs {
+		tier := 0.0
+		if i := slices.Index(ranks, d.Rank); i >= 0 {
+			tier = float64(i+1) / float64(len(ranks))
+		}
+		c := float64(certified(d))
+		full := 32.0
+		if d.Type == "person" {
+			full = 5
+		}
+		share := min(1, math.Log2(1+c)/math.Log2(full))
+		d.Static = int(math.Round(tier*float64(StaticLevels/2) + share*float64(StaticLevels/2-1)))
+	}
 }
 
 func foldName(s string) string { return strings.ToLower(foldString(s)) }

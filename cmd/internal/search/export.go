@@ -7,9 +7,10 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,51 +24,81 @@ import (
 // The static index (build/search/), every file gzip-compressed by us so
 // that its size over the wire does not depend on the host:
 //
-//	meta.bin     document count, fields and boosts, BM25 factors, the first
-//	             term of each shard, bleve's fold table and word-break
-//	             classes (all of Unicode, for the client's analysis), every
-//	             facet's values and labels, and the facet counts of the
-//	             whole directory
+//	meta.bin     document count, fields and boosts, BM25 factors (each
+//	             already times a document's static Boost), the first term
+//	             of each shard and of each dictionary file, bleve's fold
+//	             table and word-break classes (all of Unicode, for the
+//	             client's analysis), every facet's values and labels, the
+//	             facet counts of the whole directory, and an example query
+//	             that finds something (the search box's placeholder)
 //	t/<n>.bin    a term shard: terms in order with, per field, document
 //	             frequency, idf and postings (doc delta, factor varints);
-//	             the facet counts of each term's documents and of each
-//	             prefix the shard answers for; the cards of each term's
-//	             best documents
-//	f.bin        one column per facet: a varint set number per document,
-//	             and the distinct value sets; fetched only by searches whose
-//	             counts cannot come from the shards (several words, filters)
+//	             per term, the facet values of each document it matches
+//	             (a table of distinct value tuples, then a tuple number
+//	             per document, in document order), so that counts and
+//	             filters of any query need no other file; the cards of
+//	             each term's best documents, and of all its documents
+//	             when it has at most AllCards
+//	x/<n>/<k>.bin  the facet values of shard n's k-th common term
+//	             (more than InlineTuples documents)
+//	d/<n>.bin    the dictionary: every term with its document frequency
+//	             per field, front-coded, no postings; read only for a word
+//	             that matches nothing as typed (typos, "did you mean")
+//	v/<f>/<n>.bin  value n of facet f: the number of documents holding
+//	             it, the facet counts over them and the first FirstDocs:
+//	             a filter with no words starts from these
+//	w/<f>/<n>.bin  every document holding value n of facet f with its facet
+//	             values: read only when filters of several facets meet
 //	c/<n>.bin    the cards of documents n*CardGroup to (n+1)*CardGroup-1
 //
-// A one-word search, as typed, costs meta.bin once and one shard: its
-// matches, scores, facet counts and best cards are all in the shard.
+// A one-word search, as typed, costs meta.bin once and one shard; several
+// words cost one shard each, then the facet values of the rarest word
+// and card files for best results that no shard carries, together: three
+// round trips (with filters, the cards wait for the facet values: four). A word with a typo costs the
+// dictionary file of its first character and the shards of its
+// candidates.
 //
-// A container (meta, shards, f.bin) is a little-endian uint32 header
-// length, the JSON header, then the binary payload.
+// A container (meta, shards, dictionary and value files) is a
+// little-endian uint32 header length, the JSON header, then the binary
+// payload.
 const (
 	// ShardBytes is where a term shard is cut, in bytes before compression.
-	ShardBytes = 32 << 10
+	ShardBytes = 16 << 10
+	// DictBytes is where a dictionary file is cut.
+	DictBytes = 24 << 10
 	// CardGroup is the number of cards per card file.
 	CardGroup = 32
 	// TopCards is the number of best documents per term whose cards ride
 	// along in the term's shard, so that a one-word query needs no card
 	// file.
 	TopCards = 10
+	// AllCards is the document frequency up to which a term carries the
+	// cards of all its documents: a query of several words whose rarest
+	// word is that rare needs no card file.
+	AllCards = 24
+	// InlineTuples is the document frequency up to which a term's facet
+	// tuples ride in its shard.
+	InlineTuples = 200
 	// Version is the index format's version, checked by the client.
-	Version = 3
+	Version = 4
 )
 
 // Meta is meta.bin's header.
 type Meta struct {
-	Version   int               `json:"version"`
-	Docs      int               `json:"docs"`
-	Fields    []string          `json:"fields"`
-	Boosts    []float64         `json:"boosts"`
-	Sat       []float64         `json:"sat"`
-	Shards    []string          `json:"shards"`
-	Folds     map[string]string `json:"folds"`
-	Classes   []int             `json:"classes"`
-	CardGroup int               `json:"cardGroup"`
-	Facets    []MetaFacet       `json:"facets"`
+	Version    int               `json:"version"`
+	Docs       int               `json:"docs"`
+	Fields     []string          `json:"fields"`
+	Boosts     []float64         `json:"boosts"`
+	ExactBoost float64           `json:"exactBoost"`
+	Sat        []float64         `json:"sat"`
+	Shards     []string          `json:"shards"`
+	Dicts      []string          `json:"dicts"`
+	Folds      map[string]string `json:"folds"`
+	Classes    []int             `json:"classes"`
+	CardGroup  int               `json:"cardGroup"`
+	Facets     []MetaFacet       `json:"facets"`
+	Example    string            `json:"example"`
+	FirstDocs  int               `json:"firstDocs"`
 }
 
 // MetaFacet is one facet: its values in the order the UI lists them, and
@@ -79,61 +110,42 @@ type MetaFacet struct {
 	Counts []int    `json:"counts"`
 }
 
-// Columns is f.bin's header: per facet, the distinct value sets (set 0 is
-// empty) and where its column is in the payload.
-type Columns struct {
-	Facets []Column `json:"facets"`
-}
-
-// Column locates one facet's column, or says how it follows from an
-// earlier facet's: set number Map[n] where that facet has set number n.
-type Column struct {
-	Sets   [][]int `json:"sets"`
-	Offset int     `json:"offset"`
-	Length int     `json:"length"`
-	From   int     `json:"from"`
-	Map    []int   `json:"map,omitempty"`
-}
-
-// follows reports whether the set numbers in ids are a function of those
-// in from, and returns that function.
-func follows(ids, from []int, n int) ([]int, bool) {
-	m := make([]int, n)
-	for i := range m {
-		m[i] = -1
-	}
-	for d, f := range from {
-		switch m[f] {
-		case -1:
-			m[f] = ids[d]
-		case ids[d]:
-		default:
-			return nil, false
-		}
-	}
-	for i := range m {
-		if m[i] < 0 {
-			m[i] = 0
-		}
-	}
-	return m, true
-}
-
 // Shard is a term shard's header. Per field (Fields order) and term: the
 // document frequency (0: the term is not in that field), idf, and where
-// its postings start in the payload (one more offset at the end). Counts
-// locates, per term, its facet counts in the payload; Prefixes, those of
-// each prefix of two or more terms whose lookup starts in this shard.
-// Counts are, per facet, the number of values then (value, count) pairs.
+// its postings start in the payload (one more offset at the end). Tuples
+// locates each term's facet values in the payload, for every document
+// the term matches in any field, in document order (appendTuples).
+//
+// A term with more than InlineTuples documents keeps its tuples in a
+// side file of its own, x/<n>/<k>.bin (XTuples: k, -1 for a term whose
+// tuples are inline) and its facet counts here
+// (Counts: per facet the number of values, then (value, count) pairs;
+// -1 for the others), so that a one-word query of a common word stays
+// small and only a query that needs per-document values reads the side
+// file.
 type Shard struct {
-	Terms    []string        `json:"terms"`
-	DF       [][]int         `json:"df"`
-	IDF      [][]float64     `json:"idf"`
-	Post     [][]int         `json:"post"`
-	Counts   []int           `json:"counts"`
-	Prefixes map[string]int  `json:"prefixes"`
-	Cards    map[string]Card `json:"cards"`
+	Terms   []string        `json:"terms"`
+	DF      [][]int         `json:"df"`
+	IDF     [][]float64     `json:"idf"`
+	Post    [][]int         `json:"post"`
+	Tuples  []int           `json:"tuples"`
+	XTuples []int           `json:"xtuples"`
+	Counts  []int           `json:"counts"`
+	Cards   map[string]Card `json:"cards"`
 }
+
+// ValueFile is v/<f>/<n>.bin's header: how many documents hold value n
+// of facet f, the facet counts over them (per facet, value and count
+// pairs), and the first FirstDocs of them in rank order. A filter on one
+// value needs nothing else.
+type ValueFile struct {
+	Docs   int     `json:"docs"`
+	Counts [][]int `json:"counts"`
+	First  []int   `json:"first"`
+}
+
+// FirstDocs is the number of documents a value file lists.
+const FirstDocs = 50
 
 type posting struct {
 	doc int
@@ -155,10 +167,15 @@ type term struct {
 type facetTable struct {
 	meta []MetaFacet
 	docs [][nFacets][]int
+	// set numbers every distinct value set of a facet: set[d][fi] is
+	// document d's, nsets[fi] how many the facet has.
+	set    [][nFacets]int32
+	nsets  [nFacets]int
+	locals sync.Pool // *[nFacets][]int32, every entry -1
 }
 
 func (ix *Index) facetTable() *facetTable {
-	ft := &facetTable{docs: make([][nFacets][]int, len(ix.Docs))}
+	ft := &facetTable{docs: make([][nFacets][]int, len(ix.Docs)), set: make([][nFacets]int32, len(ix.Docs))}
 	tierRank := map[string]int{}
 	for _, d := range ix.Docs {
 		for _, v := range d.Facets[fTier] {
@@ -192,6 +209,7 @@ func (ix *Index) facetTable() *facetTable {
 			mf.Labels = append(mf.Labels, ix.Label(name, v))
 		}
 		mf.Counts = make([]int, len(mf.Values))
+		setNum := map[string]int32{}
 		for di, d := range ix.Docs {
 			set := []int{}
 			for _, v := range d.Facets[fi] {
@@ -204,69 +222,172 @@ func (ix *Index) facetTable() *facetTable {
 			for _, v := range set {
 				mf.Counts[v]++
 			}
+			key := fmt.Sprint(set)
+			n, ok := setNum[key]
+			if !ok {
+				n = int32(len(setNum))
+				setNum[key] = n
+			}
+			ft.set[di][fi] = n
 		}
+		ft.nsets[fi] = len(setNum)
 		ft.meta = append(ft.meta, mf)
+	}
+	ft.locals.New = func() any {
+		var buf [nFacets][]int32
+		for fi := range buf {
+			buf[fi] = make([]int32, ft.nsets[fi])
+			for i := range buf[fi] {
+				buf[fi][i] = -1
+			}
+		}
+		return &buf
 	}
 	return ft
 }
 
-// counter counts facet values over the documents of some terms, each
-// document once, without allocating per call.
-type counter struct {
-	ft    *facetTable
-	seen  []int32
-	stamp int32
-	tally [][]int
-}
-
-func (ft *facetTable) counter(docs int) *counter {
-	c := &counter{ft: ft, seen: make([]int32, docs)}
-	for _, m := range ft.meta {
-		c.tally = append(c.tally, make([]int, len(m.Values)))
-	}
-	return c
-}
-
-// counts appends to b the facet counts of the documents any of ts
-// matches in any field: per facet, the number of values, then (value,
-// count) pairs.
-func (c *counter) counts(b []byte, ts []*term) []byte {
-	c.stamp++
-	for _, t := range ts {
-		for _, f := range t.fields {
-			if f == nil {
+// appendTuples appends the facet values of docs (in order) to b, one
+// facet after the other: the facet's distinct value sets among docs, the
+// most frequent first (each as its number of values, then the value
+// numbers), then, when there are several, how each document's set is
+// found: 0 and a set number per document, or f+1 and, per set of an
+// earlier facet f, the set it implies (a region follows from the
+// countries). Column by column, a facet whose values repeat (a person's
+// country, a partner's tier) compresses to little.
+func (ft *facetTable) appendTuples(b []byte, docs []int) []byte {
+	ids := make([][]int, len(Facets))
+	nsets := make([]int, len(Facets))
+	derived := make([]bool, len(Facets))
+	buf := ft.locals.Get().(*[nFacets][]int32)
+	defer ft.locals.Put(buf)
+	for fi := range Facets {
+		// Local set numbers by the global ones, without a map per call:
+		// a buffer of -1s, put back as it was found.
+		local := buf[fi]
+		defer func() {
+			for _, d := range docs {
+				local[ft.set[d][fi]] = -1
+			}
+		}()
+		var sets [][]int
+		var freq []int
+		raw := make([]int, len(docs))
+		for i, d := range docs {
+			g := ft.set[d][fi]
+			n := local[g]
+			if n < 0 {
+				n = int32(len(sets))
+				local[g] = n
+				sets = append(sets, ft.docs[d][fi])
+				freq = append(freq, 0)
+			}
+			raw[i] = int(n)
+			freq[n]++
+		}
+		// Most frequent first: small numbers, one byte each.
+		order := make([]int, len(sets))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(x, y int) int { return -cmp.Compare(freq[x], freq[y]) })
+		renum := make([]int, len(sets))
+		for i, o := range order {
+			renum[o] = i
+		}
+		ids[fi] = make([]int, len(docs))
+		for i, n := range raw {
+			ids[fi][i] = renum[n]
+		}
+		nsets[fi] = len(sets)
+		b = binary.AppendUvarint(b, uint64(len(sets)))
+		for _, o := range order {
+			b = binary.AppendUvarint(b, uint64(len(sets[o])))
+			for _, v := range sets[o] {
+				b = binary.AppendUvarint(b, uint64(v))
+			}
+		}
+		if len(sets) <= 1 {
+			continue
+		}
+		from := -1
+		var m []int
+		for g := range fi {
+			if derived[g] || nsets[g] <= 1 {
 				continue
 			}
-			for _, p := range f.post {
-				if c.seen[p.doc] == c.stamp {
-					continue
-				}
-				c.seen[p.doc] = c.stamp
-				for fi := range Facets {
-					for _, v := range c.ft.docs[p.doc][fi] {
-						c.tally[fi][v]++
-					}
-				}
+			if mm, ok := follows(ids[fi], ids[g], nsets[g]); ok {
+				from, m = g, mm
+				break
 			}
 		}
-	}
-	for fi := range Facets {
-		n := 0
-		for _, k := range c.tally[fi] {
-			if k > 0 {
-				n++
+		if from >= 0 {
+			derived[fi] = true
+			b = binary.AppendUvarint(b, uint64(from+1))
+			for _, n := range m {
+				b = binary.AppendUvarint(b, uint64(n))
 			}
+			continue
 		}
-		b = binary.AppendUvarint(b, uint64(n))
-		for v, k := range c.tally[fi] {
-			if k > 0 {
-				b = binary.AppendUvarint(b, uint64(v))
-				b = binary.AppendUvarint(b, uint64(k))
-				c.tally[fi][v] = 0
-			}
+		b = binary.AppendUvarint(b, 0)
+		for _, n := range ids[fi] {
+			b = binary.AppendUvarint(b, uint64(n))
 		}
 	}
 	return b
+}
+
+// follows reports whether the set numbers in ids are a function of those
+// in from, and returns that function.
+func follows(ids, from []int, n int) ([]int, bool) {
+	m := make([]int, n)
+	for i := range m {
+		m[i] = -1
+	}
+	for d, f := range from {
+		switch m[f] {
+		case -1:
+			m[f] = ids[d]
+		case ids[d]:
+		default:
+			return nil, false
+		}
+	}
+	for i := range m {
+		if m[i] < 0 {
+			m[i] = 0
+		}
+	}
+	return m, true
+}
+
+// union returns the documents t matches in any field, in order.
+func (t *term) union() []int {
+	var out []int
+	for _, f := range t.fields {
+		if f == nil {
+			continue
+		}
+		if out == nil {
+			for _, p := range f.post {
+				out = append(out, p.doc)
+			}
+			continue
+		}
+		merged := make([]int, 0, len(out)+len(f.post))
+		i := 0
+		for _, p := range f.post {
+			for i < len(out) && out[i] < p.doc {
+				merged = append(merged, out[i])
+				i++
+			}
+			if i < len(out) && out[i] == p.doc {
+				i++
+			}
+			merged = append(merged, p.doc)
+		}
+		out = append(merged, out[i:]...)
+	}
+	return out
 }
 
 // Export walks bleve's term dictionaries and postings and returns the
@@ -278,9 +399,13 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	}
 	ft := ix.facetTable()
 	files := map[string][]byte{}
-	meta := Meta{Version: Version, Docs: len(ix.Docs), Fields: Fields, Sat: sat, Shards: []string{}, CardGroup: CardGroup, Folds: clientFolds(), Classes: clientClasses(), Facets: ft.meta}
+	meta := Meta{Version: Version, Docs: len(ix.Docs), Fields: Fields, ExactBoost: ExactBoost, Sat: sat, Shards: []string{}, Dicts: []string{},
+		CardGroup: CardGroup, Folds: clientFolds(), Classes: clientClasses(), Facets: ft.meta, FirstDocs: FirstDocs}
 	for fi := range Fields {
 		meta.Boosts = append(meta.Boosts, boost(fi))
+	}
+	if meta.Example, err = ix.example(); err != nil {
+		return nil, err
 	}
 
 	// Term shards, cut by bytes.
@@ -291,7 +416,7 @@ func (ix *Index) Export() (map[string][]byte, error) {
 		n := len(t.text) + 64
 		for _, f := range t.fields {
 			if f != nil {
-				n += 3 * len(f.post)
+				n += 4 * len(f.post)
 			}
 		}
 		if size > 0 && size+n > ShardBytes {
@@ -307,105 +432,207 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	for _, c := range cuts {
 		meta.Shards = append(meta.Shards, c[0].text)
 	}
-
-	// Prefixes of two or more terms, each with the range of terms it
-	// expands to (terms are sorted, so the range is contiguous), filed in
-	// the shard where the client starts looking for it.
-	type span struct{ lo, hi int }
-	spans := map[string]*span{}
-	var order []string
-	for i, t := range terms {
-		for j := 1; j <= len(t.text); j++ {
-			if j < len(t.text) && !utf8.RuneStart(t.text[j]) {
-				continue
-			}
-			p := t.text[:j]
-			if sp := spans[p]; sp != nil {
-				sp.hi = i + 1
-			} else {
-				spans[p] = &span{i, i + 1}
-				order = append(order, p)
-			}
-		}
-	}
-	// Only the encoded counts are kept: holding every prefix's document
-	// list at once cost gigabytes at 10,000 partners x 10 people.
-	prefixes := make([]map[string][]byte, len(cuts))
-	for i := range prefixes {
-		prefixes[i] = map[string][]byte{}
-	}
-	c := ft.counter(len(ix.Docs))
-	for _, p := range order {
-		sp := spans[p]
-		if sp.hi-sp.lo < 2 {
-			continue
-		}
-		prefixes[shardOf(meta.Shards, p)][p] = c.counts(nil, terms[sp.lo:sp.hi])
-	}
-	for i, c := range cuts {
-		data, err := ix.shard(c, sat, ft, prefixes[i])
-		if err != nil {
-			return nil, err
-		}
-		files[fmt.Sprintf("t/%d.bin", i)] = data
-	}
-
-	// Facet columns. A facet whose value set follows from an earlier
-	// facet's (a region from the countries) is stored as that mapping
-	// instead of a column of its own.
-	var cols Columns
-	var payload []byte
-	ids := make([][]int, len(Facets)) // per facet, each document's set number
-	for fi := range Facets {
-		col := Column{Sets: [][]int{{}}, From: -1}
-		setNum := map[string]int{"[]": 0}
-		ids[fi] = make([]int, len(ix.Docs))
-		for di := range ix.Docs {
-			set := ft.docs[di][fi]
-			key := fmt.Sprint(set)
-			n, ok := setNum[key]
-			if !ok {
-				n = len(col.Sets)
-				setNum[key] = n
-				col.Sets = append(col.Sets, set)
-			}
-			ids[fi][di] = n
-		}
-		for from := range fi {
-			if m, ok := follows(ids[fi], ids[from], len(cols.Facets[from].Sets)); ok && cols.Facets[from].From < 0 {
-				col.From, col.Map = from, m
-				break
-			}
-		}
-		if col.From < 0 {
-			col.Offset = len(payload)
-			for _, n := range ids[fi] {
-				payload = binary.AppendUvarint(payload, uint64(n))
-			}
-			col.Length = len(payload) - col.Offset
-		}
-		cols.Facets = append(cols.Facets, col)
-	}
-	if files["f.bin"], err = container(cols, payload); err != nil {
+	// Shards are independent: both cores encode and compress them.
+	shards := make([][]byte, len(cuts))
+	sides := make([][][]byte, len(cuts))
+	err = parallel(len(cuts), func(i int) (err error) {
+		shards[i], sides[i], err = ix.shard(cuts[i], sat, ft)
+		return err
+	})
+	if err != nil {
 		return nil, err
+	}
+	for i := range cuts {
+		files[fmt.Sprintf("t/%d.bin", i)] = shards[i]
+		for k, side := range sides[i] {
+			files[fmt.Sprintf("x/%d/%d.bin", i, k)] = side
+		}
+	}
+
+	// The dictionary, front-coded: per term the bytes it shares with the
+	// one before, its other bytes, and its document frequency per field.
+	var dict []byte
+	prev, count := "", 0
+	flush := func() error {
+		if count == 0 {
+			return nil
+		}
+		data, err := container(map[string]int{"terms": count}, dict)
+		if err != nil {
+			return err
+		}
+		files[fmt.Sprintf("d/%d.bin", len(meta.Dicts)-1)] = data
+		dict, prev, count = nil, "", 0
+		return nil
+	}
+	for _, t := range terms {
+		if len(dict) > DictBytes {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+		if count == 0 {
+			meta.Dicts = append(meta.Dicts, t.text)
+		}
+		shared := 0
+		for shared < len(prev) && shared < len(t.text) && prev[shared] == t.text[shared] {
+			shared++
+		}
+		for shared > 0 && !utf8.RuneStart(t.text[shared]) {
+			shared-- // whole characters, as the client decodes them
+		}
+		dict = binary.AppendUvarint(dict, uint64(shared))
+		dict = binary.AppendUvarint(dict, uint64(len(t.text)-shared))
+		dict = append(dict, t.text[shared:]...)
+		for _, f := range t.fields {
+			n := 0
+			if f != nil {
+				n = len(f.post)
+			}
+			dict = binary.AppendUvarint(dict, uint64(n))
+		}
+		prev = t.text
+		count++
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+
+	// Facet values' documents, for filters without words: per value, its
+	// facet counts and first documents (v/), and every document with its
+	// facet values (w/), read only when several filters meet.
+	type value struct {
+		fi, v int
+		docs  []int
+	}
+	var values []value
+	for fi, mf := range ft.meta {
+		byValue := make([][]int, len(mf.Values))
+		for d := range ix.Docs {
+			for _, v := range ft.docs[d][fi] {
+				byValue[v] = append(byValue[v], d)
+			}
+		}
+		for v, docs := range byValue {
+			values = append(values, value{fi, v, docs})
+		}
+	}
+	vfiles := make([][2][]byte, len(values))
+	err = parallel(len(values), func(i int) (err error) {
+		docs := values[i].docs
+		var b []byte
+		prev := 0
+		for _, d := range docs {
+			b = binary.AppendUvarint(b, uint64(d-prev))
+			prev = d
+		}
+		b = ft.appendTuples(b, docs)
+		if vfiles[i][1], err = container(map[string]int{"docs": len(docs)}, b); err != nil {
+			return err
+		}
+		vf := ValueFile{Docs: len(docs), First: docs[:min(len(docs), FirstDocs)]}
+		tally := make([][]int, len(ft.meta))
+		for g, m := range ft.meta {
+			tally[g] = make([]int, len(m.Values))
+		}
+		for _, d := range docs {
+			for g := range Facets {
+				for _, x := range ft.docs[d][g] {
+					tally[g][x]++
+				}
+			}
+		}
+		for g := range Facets {
+			pairs := []int{}
+			for x, k := range tally[g] {
+				if k > 0 {
+					pairs = append(pairs, x, k)
+				}
+			}
+			vf.Counts = append(vf.Counts, pairs)
+		}
+		vfiles[i][0], err = container(vf, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, x := range values {
+		files[fmt.Sprintf("v/%d/%d.bin", x.fi, x.v)] = vfiles[i][0]
+		files[fmt.Sprintf("w/%d/%d.bin", x.fi, x.v)] = vfiles[i][1]
 	}
 	if files["meta.bin"], err = container(meta, nil); err != nil {
 		return nil, err
 	}
 
-	// Card groups.
-	for start := 0; start < len(ix.Docs); start += CardGroup {
+	// Card groups, on every core: thousands of small files.
+	groups := make([][]byte, (len(ix.Docs)+CardGroup-1)/CardGroup)
+	err = parallel(len(groups), func(g int) error {
 		var cards []Card
-		for _, d := range ix.Docs[start:min(start+CardGroup, len(ix.Docs))] {
+		for _, d := range ix.Docs[g*CardGroup : min((g+1)*CardGroup, len(ix.Docs))] {
 			cards = append(cards, d.Card)
 		}
 		js, err := json.Marshal(cards)
-		if err != nil {
-			return nil, err
-		}
-		files[fmt.Sprintf("c/%d.bin", start/CardGroup)] = gz(js)
+		groups[g] = gz(js)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for g, data := range groups {
+		files[fmt.Sprintf("c/%d.bin", g)] = data
 	}
 	return files, nil
+}
+
+// parallel runs f(0) to f(n-1) on every core and returns the first error.
+func parallel(n int, f func(i int) error) error {
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// example is a query for the search box's placeholder that finds
+// something: the best partner's first specialty and city, or less.
+func (ix *Index) example() (string, error) {
+	for _, d := range ix.Docs {
+		if d.Type != "partner" {
+			continue
+		}
+		var tries []string
+		if len(d.Facets[fSpecialty]) > 0 {
+			city := strings.TrimSpace(strings.SplitN(d.Card.Location, ",", 2)[0])
+			if city != "" {
+				tries = append(tries, d.Facets[fSpecialty][0]+" "+city)
+			}
+			tries = append(tries, d.Facets[fSpecialty][0])
+		}
+		tries = append(tries, d.Name)
+		for _, q := range tries {
+			r, err := ix.Search(Query{Text: q, Limit: 1})
+			if err != nil {
+				return "", err
+			}
+			if r.Total > 0 && len(r.Fuzzy) == 0 {
+				return q, nil
+			}
+		}
+		break
+	}
+	return "", nil
 }
 
 // shardOf is the shard where the client starts looking for a term: the
@@ -444,8 +671,8 @@ func (ix *Index) terms() ([]*term, []float64, error) {
 		if err != nil {
 			return 0, err
 		}
-		n, err := strconv.Atoi(ext)
-		if err != nil || n < 0 || n >= len(ix.Docs) {
+		n, ok := ix.num[ext]
+		if !ok {
 			return 0, fmt.Errorf("search: unexpected document id %q", ext)
 		}
 		num[string(id)] = n
@@ -454,6 +681,7 @@ func (ix *Index) terms() ([]*term, []float64, error) {
 	type satKey struct {
 		field      int
 		freq, norm uint64
+		static     int
 	}
 	satNum := map[satKey]int{}
 	var keys []satKey
@@ -507,7 +735,7 @@ func (ix *Index) terms() ([]*term, []float64, error) {
 					dict.Close()
 					return nil, nil, err
 				}
-				k := satKey{fi, tfd.Freq, math.Float64bits(tfd.Norm)}
+				k := satKey{fi, tfd.Freq, math.Float64bits(tfd.Norm), ix.Docs[n].Static}
 				s, ok := satNum[k]
 				if !ok {
 					s = len(keys)
@@ -535,7 +763,7 @@ func (ix *Index) terms() ([]*term, []float64, error) {
 	}
 	slices.SortFunc(order, func(a, b int) int {
 		ka, kb := keys[a], keys[b]
-		return cmp.Or(cmp.Compare(ka.field, kb.field), cmp.Compare(ka.freq, kb.freq), cmp.Compare(math.Float64frombits(ka.norm), math.Float64frombits(kb.norm)))
+		return cmp.Or(cmp.Compare(ka.field, kb.field), cmp.Compare(ka.freq, kb.freq), cmp.Compare(math.Float64frombits(ka.norm), math.Float64frombits(kb.norm)), cmp.Compare(ka.static, kb.static))
 	})
 	renum := make([]int, len(keys))
 	sat := make([]float64, len(keys))
@@ -545,7 +773,7 @@ func (ix *Index) terms() ([]*term, []float64, error) {
 		tf := math.Sqrt(float64(k.freq))
 		norm := math.Float64frombits(k.norm)
 		fieldLength := 1 / (norm * norm)
-		sat[i] = (tf * search.BM25_k1) / (tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*fieldLength/avgs[k.field])))
+		sat[i] = (tf * search.BM25_k1) / (tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*fieldLength/avgs[k.field]))) * Boost(k.static)
 	}
 	for _, t := range byText {
 		for _, ft := range t.fields {
@@ -573,9 +801,9 @@ func boost(fi int) float64 {
 	return 1
 }
 
-func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable, prefixes map[string][]byte) ([]byte, error) {
+func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte, sides [][]byte, err error) {
 	nf := len(Fields)
-	sh := Shard{Cards: map[string]Card{}, DF: make([][]int, nf), IDF: make([][]float64, nf), Post: make([][]int, nf), Prefixes: map[string]int{}}
+	sh := Shard{Cards: map[string]Card{}, DF: make([][]int, nf), IDF: make([][]float64, nf), Post: make([][]int, nf)}
 	var payload []byte
 	for _, t := range ts {
 		sh.Terms = append(sh.Terms, t.text)
@@ -600,20 +828,63 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable, prefixes map[s
 		}
 		sh.Post[fi] = append(sh.Post[fi], len(payload))
 	}
-	c := ft.counter(len(ix.Docs))
-	for _, t := range ts {
-		sh.Counts = append(sh.Counts, len(payload))
-		payload = c.counts(payload, []*term{t})
+	tally := make([][]int, len(ft.meta))
+	for fi, m := range ft.meta {
+		tally[fi] = make([]int, len(m.Values))
 	}
-	for _, p := range slices.Sorted(maps.Keys(prefixes)) {
-		sh.Prefixes[p] = len(payload)
-		payload = append(payload, prefixes[p]...)
+	for _, t := range ts {
+		docs := t.union()
+		if len(docs) <= InlineTuples {
+			sh.Tuples = append(sh.Tuples, len(payload))
+			sh.XTuples = append(sh.XTuples, -1)
+			sh.Counts = append(sh.Counts, -1)
+			payload = ft.appendTuples(payload, docs)
+		} else {
+			sh.Tuples = append(sh.Tuples, -1)
+			side, err := container(map[string]int{}, ft.appendTuples(nil, docs))
+			if err != nil {
+				return nil, nil, err
+			}
+			sh.XTuples = append(sh.XTuples, len(sides))
+			sides = append(sides, side)
+			sh.Counts = append(sh.Counts, len(payload))
+			for _, d := range docs {
+				for fi := range Facets {
+					for _, v := range ft.docs[d][fi] {
+						tally[fi][v]++
+					}
+				}
+			}
+			for fi := range Facets {
+				n := 0
+				for _, k := range tally[fi] {
+					if k > 0 {
+						n++
+					}
+				}
+				payload = binary.AppendUvarint(payload, uint64(n))
+				for v, k := range tally[fi] {
+					if k > 0 {
+						payload = binary.AppendUvarint(payload, uint64(v))
+						payload = binary.AppendUvarint(payload, uint64(k))
+						tally[fi][v] = 0
+					}
+				}
+			}
+		}
+		if len(docs) <= AllCards {
+			for _, d := range docs {
+				sh.Cards[strconv.Itoa(d)] = ix.Docs[d].Card
+			}
+		}
 	}
 	// The cards of each term's best documents for the term alone, scored
 	// as the client scores one word: fields summed, times the share of
-	// fields that matched. Scores are kept by document number, not in a
-	// map, and only the best TopCards are kept in order (a term such as
-	// "consulting" matches tens of thousands of documents).
+	// fields that matched (the whole-word clause of a last word doubles
+	// each field's share and adds ExactBoost, which orders the same).
+	// Scores are kept by document number, not in a map, and only the
+	// best TopCards are kept in order (a term such as "consulting"
+	// matches tens of thousands of documents).
 	score := make([]float64, len(ix.Docs))
 	matched := make([]int, len(ix.Docs))
 	var touched []int
@@ -641,7 +912,8 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable, prefixes map[s
 			sh.Cards[strconv.Itoa(b.doc)] = ix.Docs[b.doc].Card
 		}
 	}
-	return container(sh, payload)
+	shard, err = container(sh, payload)
+	return shard, sides, err
 }
 
 // A scored document.

@@ -2,9 +2,12 @@ package search
 
 import (
 	"cmp"
+	"context"
 	"fmt"
+	"reflect"
 	"slices"
-	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -32,6 +35,7 @@ type Index struct {
 	analyzer analysis.Analyzer
 	Docs     []*Doc
 	Labels   Labels
+	num      map[string]int // document id -> Num
 }
 
 // New indexes docs with bleve, in memory.
@@ -74,7 +78,7 @@ func New(docs []*Doc, labels Labels) (*Index, error) {
 	}
 	b := idx.NewBatch()
 	for _, d := range docs {
-		if err := b.Index(docKey(d.Num), map[string]any{"name": d.Name, "text": d.Text}); err != nil {
+		if err := b.Index(d.ID, fields(d)); err != nil {
 			return nil, err
 		}
 	}
@@ -85,15 +89,70 @@ func New(docs []*Doc, labels Labels) (*Index, error) {
 	if an == nil {
 		return nil, fmt.Errorf("search: analyzer %q not registered", analyzer)
 	}
-	return &Index{bleve: idx, analyzer: an, Docs: docs, Labels: labels}, nil
+	ix := &Index{bleve: idx, analyzer: an}
+	ix.setDocs(docs, labels)
+	return ix, nil
+}
+
+func fields(d *Doc) map[string]any { return map[string]any{"name": d.Name, "text": d.Text} }
+
+func (ix *Index) setDocs(docs []*Doc, labels Labels) {
+	ix.Docs, ix.Labels = docs, labels
+	ix.num = make(map[string]int, len(docs))
+	for _, d := range docs {
+		ix.num[d.ID] = d.Num
+	}
+}
+
+// Same reports whether docs and labels are the index's own, in the same
+// order: an edit that changed nothing the search shows (a private
+// person, a page of content, a layout) needs no new files.
+func (ix *Index) Same(docs []*Doc, labels Labels) bool {
+	if len(docs) != len(ix.Docs) || !reflect.DeepEqual(labels, ix.Labels) {
+		return false
+	}
+	for i, d := range docs {
+		if !reflect.DeepEqual(d, ix.Docs[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Update brings the index to docs with one bleve batch of the documents
+// that changed: new or edited ones indexed again, removed ones deleted.
+// bleve keys documents by id, not by number, so that a document that only
+// moved in rank order (its partner's tier changed, a name before it was
+// edited) costs nothing. It returns the number of documents in the batch.
+func (ix *Index) Update(docs []*Doc, labels Labels) (int, error) {
+	old := make(map[string]*Doc, len(ix.Docs))
+	for _, d := range ix.Docs {
+		old[d.ID] = d
+	}
+	b := ix.bleve.NewBatch()
+	for _, d := range docs {
+		if o := old[d.ID]; o == nil || o.Name != d.Name || o.Text != d.Text {
+			if err := b.Index(d.ID, fields(d)); err != nil {
+				return 0, err
+			}
+		}
+		delete(old, d.ID)
+	}
+	for id := range old {
+		b.Delete(id)
+	}
+	n := b.Size()
+	if n > 0 {
+		if err := ix.bleve.Batch(b); err != nil {
+			return 0, err
+		}
+	}
+	ix.setDocs(docs, labels)
+	return n, nil
 }
 
 // Close releases the index.
 func (ix *Index) Close() error { return ix.bleve.Close() }
-
-// docKey is a document's bleve id: its number, zero-padded so that
-// sorting ids sorts numbers (the tie-break of equal scores).
-func docKey(n int) string { return fmt.Sprintf("%08d", n) }
 
 // Analyze returns the terms bleve makes of s.
 func (ix *Index) Analyze(s string) []string {
@@ -117,6 +176,13 @@ type Result struct {
 	Total   int                       `json:"total"`
 	Results []Hit                     `json:"results"`
 	Facets  map[string]map[string]int `json:"facets"`
+	// Fuzzy are the words that matched nothing as typed and were looked
+	// up with typos forgiven (Fuzziness).
+	Fuzzy []string `json:"fuzzy"`
+	// Suggest holds queries to try when the words match nothing: the
+	// query with each unknown word replaced by the nearest word of the
+	// index (or left out), else each word on its own.
+	Suggest []string `json:"suggest"`
 }
 
 // Hit is one result.
@@ -126,10 +192,46 @@ type Hit struct {
 	Num   int     `json:"-"`
 }
 
+// ExactBoost weighs a last word that is a whole word of the index over
+// the longer words it is a prefix of: "de" finds partners in DE before
+// people named Derek.
+const ExactBoost = 3.0
+
+// FuzzyPrefix is the number of leading characters a forgiven typo leaves
+// alone (bleve's FuzzyQuery prefix): the client looks candidates up in
+// the dictionary file of the word's first character only.
+const FuzzyPrefix = 1
+
+// Fuzziness is the number of edits (insertion, deletion, substitution,
+// transposition of neighbours) forgiven in a word of n characters: none
+// below 4, one up to 7, two from 8.
+func Fuzziness(n int) int {
+	switch {
+	case n < 4:
+		return 0
+	case n < 8:
+		return 1
+	}
+	return 2
+}
+
+// wordKind is how a word of the query is matched.
+type wordKind int
+
+const (
+	wordExact  wordKind = iota // a whole word of the index (every word but the last)
+	wordPrefix                 // the last word: any word it begins, the whole word weighing ExactBoost more
+	wordFuzzy                  // unknown as typed: the words within Fuzziness edits
+	wordNone                   // unknown, and too short to forgive
+)
+
 // Search runs q with bleve. Every word must match; the last one matches
-// as a prefix, so results come as one types. An empty text browses in
-// rank order. Filters and facet counts are applied over bleve's matches:
-// a facet's counts take every filter but its own into account, so that
+// as a prefix, so results come as one types, with a whole-word match
+// ahead. A word that matches nothing as typed matches the words of the
+// index within Fuzziness edits (bleve's FuzzyQuery). An empty text
+// browses in rank order. Scores are bleve's times each document's
+// Boost. Filters and facet counts are applied over bleve's matches: a
+// facet's counts take every filter but its own into account, so that
 // other values of a facet stay visible once one is chosen.
 func (ix *Index) Search(q Query) (*Result, error) {
 	if q.Limit <= 0 {
@@ -140,6 +242,10 @@ func (ix *Index) Search(q Query) (*Result, error) {
 			return nil, fmt.Errorf("unknown facet %q (facets: %v)", k, Facets)
 		}
 	}
+	out := &Result{Facets: map[string]map[string]int{}, Results: []Hit{}, Fuzzy: []string{}, Suggest: []string{}}
+	for _, f := range Facets {
+		out.Facets[f] = map[string]int{}
+	}
 	terms := ix.Analyze(q.Text)
 	var matches []Hit
 	if len(terms) == 0 {
@@ -147,49 +253,75 @@ func (ix *Index) Search(q Query) (*Result, error) {
 			matches = append(matches, Hit{Card: d.Card, Num: d.Num})
 		}
 	} else {
-		var qs []query.Query
-		for i, t := range terms {
-			var either []query.Query
-			for _, f := range Fields {
-				boost := 1.0
-				if f == "name" {
-					boost = NameBoost
-				}
-				if i == len(terms)-1 {
-					pq := bleve.NewPrefixQuery(t)
-					pq.SetField(f)
-					pq.SetBoost(boost)
-					either = append(either, pq)
-				} else {
-					tq := bleve.NewTermQuery(t)
-					tq.SetField(f)
-					tq.SetBoost(boost)
-					either = append(either, tq)
-				}
-			}
-			qs = append(qs, bleve.NewDisjunctionQuery(either...))
-		}
-		var bq query.Query = qs[0]
-		if len(qs) > 1 {
-			bq = bleve.NewConjunctionQuery(qs...)
-		}
-		req := bleve.NewSearchRequestOptions(bq, len(ix.Docs), 0, false)
-		req.SortBy([]string{"-_score", "_id"})
-		res, err := ix.bleve.Search(req)
+		r, err := ix.reader()
 		if err != nil {
 			return nil, err
 		}
-		for _, h := range res.Hits {
-			n, err := strconv.Atoi(h.ID)
-			if err != nil || n < 0 || n >= len(ix.Docs) {
-				return nil, fmt.Errorf("search: bleve returned unknown document %q", h.ID)
+		defer r.Close()
+		kinds := make([]wordKind, len(terms))
+		none := false
+		var qs []query.Query
+		for i, t := range terms {
+			kinds[i] = ix.kind(r, t, i == len(terms)-1)
+			if kinds[i] == wordFuzzy {
+				out.Fuzzy = append(out.Fuzzy, t)
 			}
-			matches = append(matches, Hit{Card: ix.Docs[n].Card, Score: h.Score, Num: n})
+			var either []query.Query
+			for fi, f := range Fields {
+				switch kinds[i] {
+				case wordExact:
+					tq := bleve.NewTermQuery(t)
+					tq.SetField(f)
+					tq.SetBoost(boost(fi))
+					either = append(either, tq)
+				case wordPrefix:
+					pq := bleve.NewPrefixQuery(t)
+					pq.SetField(f)
+					pq.SetBoost(boost(fi))
+					tq := bleve.NewTermQuery(t)
+					tq.SetField(f)
+					tq.SetBoost(boost(fi) * ExactBoost)
+					either = append(either, pq, tq)
+				case wordFuzzy:
+					fq := bleve.NewFuzzyQuery(t)
+					fq.SetFuzziness(Fuzziness(utf8.RuneCountInString(t)))
+					fq.SetPrefix(FuzzyPrefix)
+					fq.SetField(f)
+					fq.SetBoost(boost(fi))
+					either = append(either, fq)
+				case wordNone:
+					none = true
+				}
+			}
+			if !none {
+				qs = append(qs, bleve.NewDisjunctionQuery(either...))
+			}
 		}
-	}
-	out := &Result{Facets: map[string]map[string]int{}, Results: []Hit{}}
-	for _, f := range Facets {
-		out.Facets[f] = map[string]int{}
+		if !none {
+			var bq query.Query = qs[0]
+			if len(qs) > 1 {
+				bq = bleve.NewConjunctionQuery(qs...)
+			}
+			req := bleve.NewSearchRequestOptions(bq, len(ix.Docs), 0, false)
+			res, err := ix.bleve.Search(req)
+			if err != nil {
+				return nil, err
+			}
+			for _, h := range res.Hits {
+				n, ok := ix.num[h.ID]
+				if !ok {
+					return nil, fmt.Errorf("search: bleve returned unknown document %q", h.ID)
+				}
+				matches = append(matches, Hit{Card: ix.Docs[n].Card, Score: h.Score * Boost(ix.Docs[n].Static), Num: n})
+			}
+			slices.SortStableFunc(matches, func(a, b Hit) int { return cmp.Or(-cmp.Compare(a.Score, b.Score), cmp.Compare(a.Num, b.Num)) })
+		}
+		if len(matches) == 0 {
+			out.Suggest, err = ix.suggest(r, terms, kinds)
+			if err != nil {
+				return nil, err
+			}
+		}
 	}
 	for _, h := range matches {
 		d := ix.Docs[h.Num]
@@ -224,6 +356,156 @@ func (ix *Index) Search(q Query) (*Result, error) {
 		}
 	}
 	return out, nil
+}
+
+func (ix *Index) reader() (bindex.IndexReader, error) {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
+
+// kind tells how word t is matched: as typed if some field has it (the
+// last word: some word it begins), else with typos forgiven if it is long
+// enough.
+func (ix *Index) kind(r bindex.IndexReader, t string, last bool) wordKind {
+	known, exact := wordExact, false
+	if last {
+		known = wordPrefix
+	}
+	for _, f := range Fields {
+		if last {
+			d, err := r.FieldDictPrefix(f, []byte(t))
+			if err == nil {
+				e, err := d.Next()
+				d.Close()
+				if err == nil && e != nil {
+					exact = true
+				}
+			}
+		} else if n, err := r.TermFieldReader(context.Background(), []byte(t), f, false, false, false); err == nil {
+			exact = exact || n.Count() > 0
+			n.Close()
+		}
+	}
+	switch {
+	case exact:
+		return known
+	case Fuzziness(utf8.RuneCountInString(t)) > 0:
+		return wordFuzzy
+	}
+	return wordNone
+}
+
+// suggest returns the queries to try when terms match nothing: each word
+// that matched nothing as typed replaced by the nearest word of the index
+// that begins with the same character (the fewest edits, up to
+// Fuzziness+1; then the most documents; then the first in order), or left
+// out when there is none. When every word is known (they just never
+// occur together), each word on its own, as long as there are several.
+func (ix *Index) suggest(r bindex.IndexReader, terms []string, kinds []wordKind) ([]string, error) {
+	var words []string
+	changed := false
+	for i, t := range terms {
+		if kinds[i] == wordExact || kinds[i] == wordPrefix {
+			words = append(words, t)
+			continue
+		}
+		changed = true
+		best, err := ix.nearest(r, t)
+		if err != nil {
+			return nil, err
+		}
+		if best != "" {
+			words = append(words, best)
+		}
+	}
+	if changed {
+		if len(words) == 0 {
+			return []string{}, nil
+		}
+		return []string{strings.Join(words, " ")}, nil
+	}
+	if len(words) < 2 {
+		return []string{}, nil
+	}
+	return slices.Compact(slices.Clone(words)), nil
+}
+
+// nearest is the word of the index nearest to t, as suggest chooses it,
+// or "".
+func (ix *Index) nearest(r bindex.IndexReader, t string) (string, error) {
+	max := Fuzziness(utf8.RuneCountInString(t)) + 1
+	first, _ := utf8.DecodeRuneInString(t)
+	df := map[string]uint64{}
+	for _, f := range Fields {
+		d, err := r.FieldDictPrefix(f, []byte(string(first)))
+		if err != nil {
+			return "", err
+		}
+		for {
+			e, err := d.Next()
+			if err != nil {
+				d.Close()
+				return "", err
+			}
+			if e == nil {
+				break
+			}
+			df[e.Term] += e.Count
+		}
+		d.Close()
+	}
+	best, bestD, bestDF := "", max+1, uint64(0)
+	for w, n := range df {
+		d := Distance(t, w, max)
+		if d > max {
+			continue
+		}
+		if d < bestD || d == bestD && (n > bestDF || n == bestDF && w < best) {
+			best, bestD, bestDF = w, d, n
+		}
+	}
+	return best, nil
+}
+
+// Distance is the number of edits between a and b as bleve's fuzzy
+// matching counts them (vellum's Levenshtein automaton with
+// transpositions: insertions, deletions, substitutions and swaps of
+// neighbours, each 1, over characters), or max+1 when it exceeds max.
+func Distance(a, b string, max int) int {
+	x, y := []rune(a), []rune(b)
+	if d := len(x) - len(y); d > max || -d > max {
+		return max + 1
+	}
+	prev2 := make([]int, len(y)+1)
+	prev := make([]int, len(y)+1)
+	cur := make([]int, len(y)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(x); i++ {
+		cur[0] = i
+		low := cur[0]
+		for j := 1; j <= len(y); j++ {
+			c := 1
+			if x[i-1] == y[j-1] {
+				c = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			low = min(low, v)
+		}
+		if low > max {
+			return max + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return min(prev[len(y)], max+1)
 }
 
 func anyIn(have, want []string) bool {

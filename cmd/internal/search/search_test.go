@@ -116,6 +116,44 @@ func TestSearch(t *testing.T) {
 		{name: "folded", q: search.Query{Text: "BRUCKNER"}, first: "bruckner-datenwerk", minimum: 1},
 		{name: "accent typed", q: search.Query{Text: "brückner datenw"}, first: "bruckner-datenwerk", minimum: 1},
 		{name: "no match", q: search.Query{Text: "zzzzqqq"}},
+		{name: "typo", q: search.Query{Text: "Kestral"}, first: "kestrel-peak", minimum: 2,
+			check: func(t *testing.T, r *search.Result) {
+				if !slices.Equal(r.Fuzzy, []string{"kestral"}) {
+					t.Errorf("fuzzy %q", r.Fuzzy)
+				}
+			}},
+		{name: "typo in a surname", q: search.Query{Text: "rahmann"}, minimum: 1,
+			check: func(t *testing.T, r *search.Result) {
+				if !strings.Contains(r.Results[0].ID, "rahman") {
+					t.Errorf("first %s", r.Results[0].ID)
+				}
+			}},
+		{name: "short words keep no typo", q: search.Query{Text: "kes"}, first: "kestrel-peak", minimum: 1},
+		{name: "country name", q: search.Query{Text: "Germany"}, first: "bruckner-datenwerk", minimum: 1},
+		{name: "country's own name", q: search.Query{Text: "Deutschland"}, first: "bruckner-datenwerk", minimum: 1},
+		{name: "country code", q: search.Query{Text: "DE"}, minimum: 1,
+			check: func(t *testing.T, r *search.Result) {
+				// A whole word comes before the longer words it begins:
+				// the partner in DE before Derek and Delgado.
+				at := func(id string) int {
+					return slices.IndexFunc(r.Results, func(h search.Hit) bool { return strings.HasPrefix(h.ID, id) })
+				}
+				if de, derek := at("bruckner-datenwerk"), at("kestrel-peak/derek"); de < 0 || derek >= 0 && derek < de {
+					t.Errorf("the partner in DE is at %d, Derek at %d: %s", de, derek, ranking(r.Results))
+				}
+			}},
+		{name: "did you mean", q: search.Query{Text: "skarvik xqzv"},
+			check: func(t *testing.T, r *search.Result) {
+				if !slices.Equal(r.Suggest, []string{"skarvik"}) {
+					t.Errorf("suggest %q", r.Suggest)
+				}
+			}},
+		{name: "words that never meet", q: search.Query{Text: "kestrel skarvik"},
+			check: func(t *testing.T, r *search.Result) {
+				if !slices.Equal(r.Suggest, []string{"kestrel", "skarvik"}) {
+					t.Errorf("suggest %q", r.Suggest)
+				}
+			}},
 		{name: "filter type", q: search.Query{Text: "data", Filters: map[string][]string{"type": {"partner"}}}, first: "skarvik-data", minimum: 2,
 			check: func(t *testing.T, r *search.Result) {
 				for _, h := range r.Results {
@@ -167,6 +205,43 @@ func TestSearch(t *testing.T) {
 	}
 	if _, err := ix.Search(search.Query{Filters: map[string][]string{"colour": {"red"}}}); err == nil {
 		t.Error("an unknown facet is accepted")
+	}
+}
+
+// The static rank lifts a stronger partner among close text scores, and
+// never a text match over a name match.
+func TestStaticRank(t *testing.T) {
+	docs, _ := search.Docs(exampleSite(t))
+	for _, d := range docs {
+		if d.Static < 0 || d.Static >= search.StaticLevels {
+			t.Fatalf("%s: static rank %d", d.ID, d.Static)
+		}
+	}
+	if b := search.Boost(search.StaticLevels - 1); b > search.NameBoost/2 || b < 1.3 {
+		t.Errorf("the highest boost is %v", b)
+	}
+	byID := map[string]*search.Doc{}
+	for _, d := range docs {
+		byID[d.ID] = d
+	}
+	if byID["kestrel-peak"].Static <= byID["skarvik-data"].Static {
+		t.Errorf("Platinum kestrel-peak ranks %d, Registered skarvik-data %d", byID["kestrel-peak"].Static, byID["skarvik-data"].Static)
+	}
+}
+
+func TestDistance(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		max  int
+		want int
+	}{
+		{"kestral", "kestrel", 2, 1}, {"rahmann", "rahman", 2, 1}, {"ab", "ba", 2, 1}, {"abc", "abc", 0, 0},
+		{"gómez", "gomez", 2, 1}, {"integraton", "integration", 2, 1}, {"ca", "abc", 3, 3}, {"kitten", "sitting", 1, 2},
+		{"", "abc", 5, 3}, {"東京", "東", 1, 1},
+	} {
+		if got := search.Distance(tc.a, tc.b, tc.max); got != tc.want {
+			t.Errorf("Distance(%q, %q, %d) = %d, want %d", tc.a, tc.b, tc.max, got, tc.want)
+		}
 	}
 }
 
@@ -255,6 +330,19 @@ var parityQueries = []search.Query{
 	{Text: "", Filters: map[string][]string{"country": {"US"}, "type": {"partner"}}},
 	{Text: "a", Filters: map[string][]string{"certification": {"sales/foundation"}}},
 	{Text: "", Limit: 25}, {Text: "zzzz"}, {Text: "the"}, {Text: "partner program"},
+	// Typos (FuzzyQuery), in the last word and before it, with filters.
+	{Text: "kestral"}, {Text: "rahmann"}, {Text: "sklarvik"}, {Text: "skarvik integraton"},
+	{Text: "kestral peak"}, {Text: "datenwrek"}, {Text: "brucknre"}, {Text: "intergation", Filters: map[string][]string{"type": {"partner"}}},
+	{Text: "migraton", Filters: map[string][]string{"country": {"DE"}, "type": {"partner"}}},
+	// Countries by code, English name and own name; a two-letter word.
+	{Text: "de"}, {Text: "DE"}, {Text: "germany"}, {Text: "deutschland"}, {Text: "Deutschland", Filters: map[string][]string{"type": {"partner"}}},
+	{Text: "us"}, {Text: "norge"},
+	// Nothing matches: "did you mean".
+	{Text: "qqqq"}, {Text: "kes"}, {Text: "skarvik xqzv"}, {Text: "kestrel skarvik"}, {Text: "brx"},
+	// Filters with no words: one value, one facet, several facets.
+	{Text: "", Filters: map[string][]string{"country": {"DE"}}}, {Text: "", Filters: map[string][]string{"type": {"person"}}},
+	{Text: "", Filters: map[string][]string{"type": {"partner"}, "tier": {"platinum"}}},
+	{Text: "", Filters: map[string][]string{"tier": {"gold"}, "type": {"partner"}, "country": {"DE", "US"}}},
 }
 
 func TestClientParity(t *testing.T) {
@@ -282,6 +370,9 @@ func TestClientParity(t *testing.T) {
 		}
 		if !sameRanking(g.Results, want.Results) {
 			t.Errorf("%s: client ranks\n\t%s\nbleve ranks\n\t%s", name, ranking(g.Results), ranking(want.Results))
+		}
+		if jsonString(g.Fuzzy) != jsonString(want.Fuzzy) || jsonString(g.Suggest) != jsonString(want.Suggest) {
+			t.Errorf("%s: client fuzzy %v suggest %v, bleve fuzzy %v suggest %v", name, g.Fuzzy, g.Suggest, want.Fuzzy, want.Suggest)
 		}
 		if jsonString(g.Facets) != jsonString(want.Facets) {
 			t.Errorf("%s: client facets %s\nbleve facets %s", name, jsonString(g.Facets), jsonString(want.Facets))
@@ -319,4 +410,66 @@ func ranking(hs []search.Hit) string {
 func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// An index brought up to date by Update answers as one built afresh from
+// the same documents, and its export is one the client reads alike.
+func TestUpdate(t *testing.T) {
+	st := exampleSite(t)
+	docs, labels := search.Docs(st)
+	ix, err := search.New(docs, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	// Edit: rename a person (a move in rank order), drop a partner's
+	// document, add a person.
+	edited, _ := search.Docs(st)
+	var next []*search.Doc
+	for _, d := range edited {
+		switch {
+		case d.ID == "skarvik-data":
+			continue
+		case strings.HasPrefix(d.ID, "kestrel-peak/") && d.Name != "":
+			d.Name = "Aaron Zephyrine " + d.Name
+			d.Card.Name = d.Name
+		}
+		next = append(next, d)
+	}
+	extra := *next[len(next)-1]
+	extra.ID, extra.Name = extra.ID+"-new", "Quintessa Vellacourt"
+	extra.Card.ID, extra.Card.Name = extra.ID, extra.Name
+	next = append(next, &extra)
+	slices.SortStableFunc(next, func(a, b *search.Doc) int { return strings.Compare(a.Name, b.Name) })
+	for i, d := range next {
+		d.Num = i
+	}
+	if again, _ := search.Docs(st); !ix.Same(again, labels) {
+		t.Error("the same site's documents are not the same")
+	}
+	if ix.Same(next, labels) {
+		t.Error("edited documents are the same")
+	}
+	n, err := ix.Update(next, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 || n > 40 {
+		t.Errorf("the batch holds %d documents", n)
+	}
+	fresh, err := search.New(next, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	for _, q := range []string{"zephyrine", "quintessa", "skarvik", "kestrel", "data", "aaron z", "kestral", ""} {
+		got, err := ix.Search(search.Query{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := fresh.Search(search.Query{Text: q})
+		if got.Total != want.Total || !sameRanking(got.Results, want.Results) || jsonString(got.Facets) != jsonString(want.Facets) {
+			t.Errorf("%q: updated index total %d %s, fresh %d %s", q, got.Total, ranking(got.Results), want.Total, ranking(want.Results))
+		}
+	}
 }

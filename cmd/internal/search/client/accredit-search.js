@@ -11,22 +11,27 @@
 //     limit: 10,
 //   });
 //
-// Every word must match; the last one matches as a prefix. Words are
+// Every word must match; the last one matches as a prefix, a whole word
+// ahead of the longer words it begins. A word that matches nothing as
+// typed matches the words within one edit (4 to 7 letters) or two (8 and
+// more) that begin with the same letter, as bleve's FuzzyQuery; when
+// nothing matches, `suggest` holds queries to try. Words are
 // folded and split exactly as bleve does at build time (ASCII folding,
 // Unicode word boundaries, lower case, with bleve's tables for all of
 // Unicode), and results are ranked by the
-// same BM25 scores, ties by the directory's order (tier, then name). An
+// same BM25 scores times each document's static rank (tier, certified
+// people), ties by the directory's order (tier, then name). An
 // empty query browses in that order. A facet's counts take every filter
 // but its own into account, so other values of a chosen facet stay
 // visible. See content/docs/search.md.
 
 const base = new URL("./", import.meta.url);
-const VERSION = 3;
+const VERSION = 4;
 
 let metaPromise = null;
-let columnsPromise = null;
 const shardPromises = new Map();
 const cardPromises = new Map();
+const filePromises = new Map();
 
 // fetchBin returns a file's bytes, gunzipped. The index's files are
 // compressed at build time; a host that already decoded them (by
@@ -70,34 +75,38 @@ function loadMeta() {
   return metaPromise;
 }
 
-// loadColumns fetches every document's facet values, which only searches
-// of several words or with filters need.
-function loadColumns(meta) {
-  if (!columnsPromise) {
-    columnsPromise = fetchBin("f.bin").then((buf) => {
-      const { header, payload } = container(buf);
-      const cols = [];
-      for (const f of header.facets) {
-        const col = new Uint32Array(meta.docs);
-        if (f.from >= 0) {
-          // This facet follows from an earlier one (a region from the countries).
-          const from = cols[f.from].column;
-          for (let d = 0; d < meta.docs; d++) col[d] = f.map[from[d]];
-        } else {
-          let p = f.offset;
-          for (let d = 0; d < meta.docs; d++) {
-            let b = payload[p++], v = b & 0x7f;
-            for (let shift = 7; b & 0x80; shift += 7) { b = payload[p++]; v |= (b & 0x7f) << shift; }
-            col[d] = v;
-          }
-        }
-        cols.push({ sets: f.sets, column: col });
-      }
-      return cols;
-    });
-    columnsPromise.catch(() => { columnsPromise = null; });
+// loadContainer fetches a container file once (dictionary, side and
+// facet value files).
+function loadContainer(path) {
+  let p = filePromises.get(path);
+  if (!p) {
+    p = fetchBin(path).then(container);
+    p.catch(() => filePromises.delete(path));
+    filePromises.set(path, p);
   }
-  return columnsPromise;
+  return p;
+}
+
+// loadDict returns the dictionary file i as [term, df per field] pairs.
+function loadDict(meta, i) {
+  return loadContainer(`d/${i}.bin`).then((c) => {
+    if (c.entries) return c.entries;
+    const at = { i: 0 }, p = c.payload, nf = meta.fields.length, out = [];
+    let prev = new Uint8Array(0);
+    for (let n = 0; n < c.header.terms; n++) {
+      const shared = uvarint(p, at), len = uvarint(p, at);
+      const bytes = new Uint8Array(shared + len);
+      bytes.set(prev.subarray(0, shared));
+      bytes.set(p.subarray(at.i, at.i + len), shared);
+      at.i += len;
+      const df = [];
+      for (let f = 0; f < nf; f++) df.push(uvarint(p, at));
+      out.push([utf8.decode(bytes), df]);
+      prev = bytes;
+    }
+    c.entries = out;
+    return out;
+  });
 }
 
 function loadShard(i) {
@@ -108,6 +117,7 @@ function loadShard(i) {
       header.payload = payload;
       header.byTerm = new Map(header.terms.map((t, k) => [t, k]));
       header.nfacets = FACETS;
+      header.index = i;
       return header;
     });
     p.catch(() => shardPromises.delete(i));
@@ -320,42 +330,171 @@ function counts(shard, off) {
   return out;
 }
 
-// word scores one word of the query in every field: a disjunction, as in
-// bleve, whose score is the sum over the fields that match times the
-// share of fields that match (coord). A field's score for a term is BM25
-// times idf and the field's boost (the query's norm is the same for every
-// document, so it is left out). The last word matches as a prefix: in
-// each field, a disjunction over the words that start with it, with its
-// own coord.
-async function word(meta, term, isPrefix) {
+// tuples decodes the facet values at off in payload for docs (in
+// order), a facet at a time (appendTuples in export.go): it sets out[d]
+// to d's values, per facet, as value numbers.
+function tuples(payload, off, docs, out) {
+  const at = { i: off };
+  const rows = docs.map(() => []);
+  const ids = [], nsets = [];
+  for (let f = 0; f < FACETS; f++) {
+    const sets = [];
+    for (let n = uvarint(payload, at); n > 0; n--) {
+      const vs = [];
+      for (let k = uvarint(payload, at); k > 0; k--) vs.push(uvarint(payload, at));
+      sets.push(vs);
+    }
+    const col = new Uint32Array(docs.length);
+    if (sets.length > 1) {
+      const mode = uvarint(payload, at);
+      if (mode === 0) {
+        for (let i = 0; i < docs.length; i++) col[i] = uvarint(payload, at);
+      } else {
+        // Implied by an earlier facet's set.
+        const from = ids[mode - 1], map = [];
+        for (let k = 0; k < nsets[mode - 1]; k++) map.push(uvarint(payload, at));
+        for (let i = 0; i < docs.length; i++) col[i] = map[from[i]];
+      }
+    }
+    ids.push(col);
+    nsets.push(sets.length);
+    for (let i = 0; i < docs.length; i++) rows[i].push(sets[col[i]] ?? []);
+  }
+  docs.forEach((d, i) => out.set(d, rows[i]));
+}
+
+// termDocs returns the documents term k of a shard matches in any field,
+// in order.
+function termDocs(shard, k) {
+  const set = new Set();
+  for (let f = 0; f < shard.df.length; f++) {
+    const p = shard.payload, end = shard.post[f][k + 1], at = { i: shard.post[f][k] };
+    let doc = 0;
+    while (at.i < end) { doc += uvarint(p, at); uvarint(p, at); set.add(doc); }
+  }
+  return [...set].sort((a, b) => a - b);
+}
+
+// termTuples adds the facet tuples of every document of term k to out,
+// from the shard or its side file.
+async function termTuples(shard, k, out) {
+  const docs = termDocs(shard, k);
+  if (shard.tuples[k] >= 0) return tuples(shard.payload, shard.tuples[k], docs, out);
+  const side = await loadContainer(`x/${shard.index}/${shard.xtuples[k]}.bin`);
+  tuples(side.payload, 0, docs, out);
+}
+
+// fuzziness is the number of edits forgiven in a word of n characters.
+const fuzziness = (n) => (n < 4 ? 0 : n < 8 ? 1 : 2);
+
+// distance counts edits as bleve's fuzzy matching does (insertion,
+// deletion, substitution, swap of neighbours; over characters), or
+// returns max + 1 once it is past max. As Distance in index.go.
+export function distance(a, b, max) {
+  const x = Array.from(a), y = Array.from(b);
+  if (Math.abs(x.length - y.length) > max) return max + 1;
+  let prev2 = new Array(y.length + 1).fill(0), prev = [], cur = new Array(y.length + 1).fill(0);
+  for (let j = 0; j <= y.length; j++) prev.push(j);
+  for (let i = 1; i <= x.length; i++) {
+    cur[0] = i;
+    let low = i;
+    for (let j = 1; j <= y.length; j++) {
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      low = Math.min(low, v);
+    }
+    if (low > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return Math.min(prev[y.length], max + 1);
+}
+
+// neighbours returns the dictionary's words that begin with the first
+// character of term, each [word, df per field], from the dictionary files
+// that hold them.
+async function neighbours(meta, term) {
+  const first = Array.from(term)[0];
+  const from = shardOf({ shards: meta.dicts }, first);
+  const wanted = [from];
+  for (let i = from + 1; i < meta.dicts.length && meta.dicts[i].startsWith(first); i++) wanted.push(i);
+  const files = await Promise.all(wanted.map((i) => loadDict(meta, i)));
+  return files.flat().filter(([w]) => w.startsWith(first));
+}
+
+// word scores one word of the query in every field, as bleve's query for
+// it: a disjunction of clauses whose score is their sum times the share
+// of clauses that match (coord). A clause's score for a term is BM25
+// times idf and the field's boost (the query's norm is the same for
+// every document, so it is left out). A whole word is one term clause
+// per field. The last word is, per field, a prefix clause (a disjunction
+// over the words it begins, with its own coord) and a term clause for the
+// whole word weighing exactBoost more. A word that matches nothing so is
+// a fuzzy clause per field: a disjunction over the words within its
+// edits, each weighing 1 / (1 + edits).
+async function word(meta, term, last) {
   const first = shardOf(meta, term);
   const wanted = [first];
-  if (isPrefix) {
+  if (last) {
     for (let i = first + 1; i < meta.shards.length && meta.shards[i].startsWith(term); i++) wanted.push(i);
   }
-  const shards = await Promise.all(wanted.map(loadShard));
+  let shards = await Promise.all(wanted.map(loadShard));
+  const nf = meta.fields.length;
+  // clauses: per clause, its field, multi (coord over its terms) and terms [shard, k, weight].
+  const clauses = [];
   const expansions = [];
   for (const shard of shards) {
-    if (isPrefix) {
+    if (last) {
       shard.terms.forEach((t, k) => { if (t.startsWith(term)) expansions.push([shard, k]); });
     } else {
       const k = shard.byTerm.get(term);
       if (k !== undefined) expansions.push([shard, k]);
     }
   }
-  const n = meta.docs, nf = meta.fields.length;
-  const scores = new Float64Array(n), fields = new Uint8Array(n);
+  let kind = last ? "prefix" : "exact";
+  if (expansions.length === 0) kind = fuzziness(Array.from(term).length) > 0 ? "fuzzy" : "none";
+  if (kind === "exact") {
+    for (let f = 0; f < nf; f++) clauses.push({ f, multi: false, terms: expansions.map(([s, k]) => [s, k, 1]) });
+  } else if (kind === "prefix") {
+    const whole = expansions.filter(([s, k]) => s.terms[k] === term);
+    for (let f = 0; f < nf; f++) {
+      clauses.push({ f, multi: true, terms: expansions.map(([s, k]) => [s, k, 1]) });
+      clauses.push({ f, multi: false, terms: whole.map(([s, k]) => [s, k, meta.exactBoost]) });
+    }
+  } else if (kind === "fuzzy") {
+    const max = fuzziness(Array.from(term).length);
+    const cands = (await neighbours(meta, term)).map(([w, df]) => [w, df, distance(term, w, max)]).filter(([, , d]) => d <= max);
+    const need = [...new Set(cands.map(([w]) => shardOf(meta, w)))];
+    const loaded = await Promise.all(need.map(loadShard));
+    shards = loaded;
+    const byShard = new Map(need.map((i, n) => [i, loaded[n]]));
+    for (let f = 0; f < nf; f++) {
+      const ts = [];
+      for (const [w, df, d] of cands) {
+        if (df[f] === 0) continue;
+        const s = byShard.get(shardOf(meta, w));
+        ts.push([s, s.byTerm.get(w), 1 / (d + 1)]);
+      }
+      clauses.push({ f, multi: true, terms: ts, count: ts.length });
+    }
+    for (const [w] of cands) {
+      const s = byShard.get(shardOf(meta, w));
+      expansions.push([s, s.byTerm.get(w)]);
+    }
+  }
+  const n = meta.docs;
+  const scores = new Float64Array(n), matched = new Uint8Array(n);
   const sum = new Float64Array(n), cnt = new Uint32Array(n);
   const docs = [];
-  for (let f = 0; f < nf; f++) {
+  for (const c of clauses) {
     const touched = [];
     let exp = 0;
-    for (const [shard, k] of expansions) {
-      if (shard.df[f][k] === 0) continue;
+    for (const [shard, k, weight] of c.terms) {
+      if (shard.df[c.f][k] === 0) continue;
       exp++;
-      const w = meta.boosts[f] * shard.idf[f][k] * shard.idf[f][k];
-      const p = shard.payload, end = shard.post[f][k + 1], sat = meta.sat;
-      let i = shard.post[f][k], doc = 0;
+      const w = weight * meta.boosts[c.f] * shard.idf[c.f][k] * shard.idf[c.f][k];
+      const p = shard.payload, end = shard.post[c.f][k + 1], sat = meta.sat;
+      let i = shard.post[c.f][k], doc = 0;
       while (i < end) {
         // Two varints, inline: this loop is most of a search's time.
         let b = p[i++], v = b & 0x7f;
@@ -370,15 +509,41 @@ async function word(meta, term, isPrefix) {
       }
     }
     for (const d of touched) {
-      if (fields[d] === 0) docs.push(d);
-      scores[d] += isPrefix ? sum[d] * (cnt[d] / exp) : sum[d];
-      fields[d]++;
+      if (matched[d] === 0) docs.push(d);
+      scores[d] += c.multi ? sum[d] * (cnt[d] / exp) : sum[d];
+      matched[d]++;
       sum[d] = 0;
       cnt[d] = 0;
     }
   }
-  for (const d of docs) scores[d] *= fields[d] / nf;
-  return { term, scores, docs, shards, expansions };
+  for (const d of docs) scores[d] *= matched[d] / clauses.length;
+  return { term, kind, scores, docs, shards, expansions };
+}
+
+// suggest returns queries to try when the words match nothing, as
+// Index.suggest in index.go: each unknown word replaced by the nearest
+// word of the dictionary with the same first character (fewest edits up
+// to its fuzziness + 1, then most documents, then first in order) or left
+// out; with every word known, each word on its own.
+async function suggest(meta, parts) {
+  const words = [];
+  let changed = false;
+  for (const p of parts) {
+    if (p.kind === "exact" || p.kind === "prefix") { words.push(p.term); continue; }
+    changed = true;
+    const max = fuzziness(Array.from(p.term).length) + 1;
+    let best = "", bestD = max + 1, bestDF = 0;
+    for (const [w, df] of await neighbours(meta, p.term)) {
+      const d = distance(p.term, w, max);
+      if (d > max) continue;
+      const n = df.reduce((a, b) => a + b, 0);
+      if (d < bestD || (d === bestD && (n > bestDF || (n === bestDF && w < best)))) { best = w; bestD = d; bestDF = n; }
+    }
+    if (best !== "") words.push(best);
+  }
+  if (changed) return words.length === 0 ? [] : [words.join(" ")];
+  if (words.length < 2) return [];
+  return words.filter((w, i) => i === 0 || w !== words[i - 1]);
 }
 
 /** tokens returns the terms the index makes of text, as bleve does. */
@@ -400,9 +565,11 @@ export async function info() {
 }
 
 /**
- * search answers a query: {total, results, facets}. results are cards
- * ({type: "partner"|"person", id, name, url, tier, location, ...}), the
- * best first; facets maps each facet to {value: count}.
+ * search answers a query: {total, results, facets, fuzzy, suggest}.
+ * results are cards ({type: "partner"|"person", id, name, url, tier,
+ * location, ...}), the best first; facets maps each facet to {value:
+ * count}; fuzzy lists the words matched with typos forgiven; suggest,
+ * queries to try when the words match nothing.
  */
 export async function search(query = "", { filters = {}, limit = 10 } = {}) {
   const meta = await loadMeta();
@@ -419,9 +586,13 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
   if (terms.length > 0) {
     parts = await Promise.all(terms.map((t, i) => word(meta, t, i === terms.length - 1)));
   }
+  const fuzzy = parts.filter((p) => p.kind === "fuzzy").map((p) => p.term);
   // Matching documents and their scores; null: every document.
   let docs = null, score = null;
-  if (parts.length === 1) {
+  if (parts.some((p) => p.kind === "none")) {
+    docs = [];
+    score = new Float64Array(meta.docs);
+  } else if (parts.length === 1) {
     docs = parts[0].docs;
     score = parts[0].scores;
   } else if (parts.length > 1) {
@@ -438,45 +609,113 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
       if (all) { docs.push(d); score[d] = total; }
     }
   }
+  const suggestions = parts.length > 0 && docs.length === 0 ? await suggest(meta, parts) : [];
 
-  let hits, facetCounts;
-  if (active.length === 0 && parts.length <= 1) {
-    // Counts without a look at any document: the whole directory's, or
-    // those stored with the word (or the prefix) in its shard.
-    if (docs === null) {
-      facetCounts = meta.facets.map((f) => new Map(f.counts.map((c, v) => [v, c])));
+  // tally counts facet values over the matching documents (a facet's
+  // counts take every filter but its own into account) and returns the
+  // documents that pass every filter.
+  const tally = async () => {
+    // Every matching document's facet values: from the word with the
+    // fewest documents (each matching document is among them), or, with
+    // no words, from the documents of each chosen filter value.
+    const tupleOf = new Map();
+    let universe, own = null;
+    if (docs !== null) {
+      const rarest = [...parts].sort((a, b) => a.docs.length - b.docs.length)[0];
+      await Promise.all(rarest.expansions.map(([s, k]) => termTuples(s, k, tupleOf)));
+      universe = docs;
     } else {
-      const ex = parts[0].expansions;
-      const sh = parts[0].shards[0];
-      if (ex.length === 0) facetCounts = meta.facets.map(() => new Map());
-      else if (ex.length === 1) facetCounts = counts(ex[0][0], ex[0][0].counts[ex[0][1]]);
-      else if (sh.prefixes[parts[0].term] !== undefined) facetCounts = counts(sh, sh.prefixes[parts[0].term]);
+      // The documents of the chosen values of the facet with the fewest:
+      // every result is among them, and every document that fails only
+      // another facet's filter.
+      const size = (a) => [...a.accept].reduce((n, v) => n + (meta.facets[a.fi].counts[v] ?? 0), 0);
+      const driver = [...active].sort((a, b) => size(a) - size(b))[0];
+      const all = new Set();
+      const load = async (a) => {
+        const files = await Promise.all([...a.accept].filter((v) => v >= 0).map((v) => loadContainer(`w/${a.fi}/${v}.bin`)));
+        for (const c of files) {
+          const at = { i: 0 }, list = [];
+          let d = 0;
+          for (let n = 0; n < c.header.docs; n++) { d += uvarint(c.payload, at); list.push(d); all.add(d); }
+          tuples(c.payload, at.i, list, tupleOf);
+        }
+      };
+      // The driver's own counts need the documents that fail only its
+      // filter: the stored counts of the one other value chosen, or the
+      // other facets' documents.
+      const others = active.filter((a) => a !== driver);
+      if (others.length === 1 && others[0].accept.size === 1 && [...others[0].accept][0] >= 0) {
+        const v = [...others[0].accept][0];
+        own = loadContainer(`v/${others[0].fi}/${v}.bin`).then((c) => ({ fi: driver.fi, counts: c.header.counts[driver.fi] }));
+        await load(driver);
+      } else {
+        await Promise.all(active.map(load));
+      }
+      universe = [...all].sort((a, b) => a - b);
     }
-    if (facetCounts) hits = docs === null ? null : docs;
-  }
-  if (!facetCounts) {
-    // Count over every matching document: a facet's counts take every
-    // filter but its own into account.
-    const cols = await loadColumns(meta);
-    const oks = active.map((a) => ({ fi: a.fi, col: cols[a.fi].column, ok: cols[a.fi].sets.map((set) => set.some((v) => a.accept.has(v))) }));
     const tallies = meta.facets.map((f) => new Uint32Array(f.values.length));
-    hits = [];
-    const visit = (d) => {
-      let fails = -1;
-      for (const o of oks) {
-        if (o.ok[o.col[d]]) continue;
-        if (fails !== -1) return;
+    const pass = [];
+    for (const d of universe) {
+      const t = tupleOf.get(d);
+      let fails = -1, out = false;
+      for (const o of active) {
+        if (t[o.fi].some((v) => o.accept.has(v))) continue;
+        if (fails !== -1) { out = true; break; }
         fails = o.fi;
       }
-      for (let fi = 0; fi < cols.length; fi++) {
+      if (out) continue;
+      for (let fi = 0; fi < FACETS; fi++) {
         if (fails !== -1 && fails !== fi) continue;
-        for (const v of cols[fi].sets[cols[fi].column[d]]) tallies[fi][v]++;
+        for (const v of t[fi]) tallies[fi][v]++;
       }
-      if (fails === -1) hits.push(d);
-    };
-    if (docs === null) for (let d = 0; d < meta.docs; d++) visit(d);
-    else for (const d of docs) visit(d);
-    facetCounts = tallies.map((t) => new Map([...t.entries()].filter(([, c]) => c > 0)));
+      if (fails === -1) pass.push(d);
+    }
+    const fc = tallies.map((t) => new Map([...t.entries()].filter(([, c]) => c > 0)));
+    // With one facet chosen and no words, that facet's counts are the
+    // whole directory's.
+    if (docs === null && active.length === 1) {
+      fc[active[0].fi] = new Map(meta.facets[active[0].fi].counts.map((c, v) => [v, c]));
+    }
+    if (own) {
+      const o = await own;
+      const m = new Map();
+      for (let i = 0; i < o.counts.length; i += 2) m.set(o.counts[i], o.counts[i + 1]);
+      fc[o.fi] = m;
+    }
+    return { pass, fc };
+  };
+
+  let hits, facetCounts, counting = null;
+  const single = parts.length === 1 && parts[0].expansions.length === 1 ? parts[0].expansions[0] : null;
+  if (active.length === 0 && (docs === null || docs.length === 0)) {
+    facetCounts = docs === null ? meta.facets.map((f) => new Map(f.counts.map((c, v) => [v, c]))) : meta.facets.map(() => new Map());
+    hits = docs;
+  } else if (active.length === 0 && single && single[0].counts[single[1]] >= 0) {
+    // A common word's counts, stored with it.
+    facetCounts = counts(single[0], single[0].counts[single[1]]);
+    hits = docs;
+  } else if (docs === null && active.length === 1 && active[0].accept.size === 1 && [...active[0].accept][0] >= 0 &&
+    limit <= (meta.firstDocs ?? 0)) {
+    // One value chosen, no words: its stored counts and first documents.
+    const a = active[0], v = [...a.accept][0];
+    const c = (await loadContainer(`v/${a.fi}/${v}.bin`)).header;
+    facetCounts = c.counts.map((pairs) => {
+      const m = new Map();
+      for (let i = 0; i < pairs.length; i += 2) m.set(pairs[i], pairs[i + 1]);
+      return m;
+    });
+    facetCounts[a.fi] = new Map(meta.facets[a.fi].counts.map((n, x) => [x, n]));
+    hits = c.first.slice(0, Math.max(0, limit));
+    hits.total = c.docs;
+  } else if (active.length === 0) {
+    // No filters: every match is a result, and the cards can come while
+    // the counts are made.
+    hits = docs;
+    counting = tally();
+  } else {
+    const t = await tally();
+    hits = t.pass;
+    facetCounts = t.fc;
   }
 
   let total, top;
@@ -485,7 +724,7 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
     top = [];
     for (let d = 0; d < Math.min(meta.docs, Math.max(0, limit)); d++) top.push(d);
   } else {
-    total = hits.length;
+    total = hits.total ?? hits.length;
     if (score !== null) hits.sort((a, b) => score[b] - score[a] || a - b);
     top = hits.slice(0, Math.max(0, limit));
   }
@@ -498,6 +737,7 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
     const card = inline.get(d) ?? loaded.get(Math.floor(d / meta.cardGroup))[d % meta.cardGroup];
     return score === null ? { ...card } : { ...card, score: score[d] };
   });
+  if (counting) facetCounts = (await counting).fc;
 
   const facets = {};
   meta.facets.forEach((f, fi) => {
@@ -505,5 +745,10 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
     f.values.forEach((v, i) => { const c = facetCounts[fi].get(i); if (c > 0) out[v] = c; });
     facets[f.name] = out;
   });
-  return { total, results, facets };
+  return { total, results, facets, fuzzy, suggest: suggestions };
+}
+
+/** example is a query that finds something, for a search box's placeholder. */
+export async function example() {
+  return (await loadMeta()).example;
 }
