@@ -28,11 +28,9 @@ async function start() {
   // The placeholder's example is one the index answers.
   const ex = await example();
   if (ex) input.placeholder = `e.g. ${ex}`;
-  // What to try when nothing matches, under the (empty) results.
-  const empty = document.createElement("div");
-  empty.className = "search-empty";
-  empty.hidden = true;
-  list.after(empty);
+  // What to try when nothing matches: the advice above the page's own
+  // "Clear the search and filters".
+  const advice = empty.querySelector(".search-advice");
   section.hidden = false;
   const order = staticOrder();
 
@@ -118,8 +116,8 @@ async function start() {
   // other words.
   function emptyState(show, res, q) {
     empty.hidden = !show;
-    empty.replaceChildren();
     if (!show) return;
+    advice.replaceChildren();
     const p = document.createElement("p");
     if (res.suggest.length) {
       p.append("Did you mean ");
@@ -133,7 +131,7 @@ async function start() {
         p.append(b);
       });
       p.append("?");
-      empty.append(p);
+      advice.append(p);
     }
     const tips = document.createElement("p");
     const chosen = Object.keys(filters).length;
@@ -141,8 +139,8 @@ async function start() {
       ? "Nothing matches these words with the filters chosen: clear a filter, or try fewer or other words."
       : chosen
         ? "No partner or person has all the values chosen: clear a filter."
-        : `Nothing matches “${q.trim()}”. Check the spelling, try fewer words, or search for a partner, a person, a city, a country or a specialty${ex ? ` (e.g. ${ex})` : ""}.`;
-    empty.append(tips);
+        : `Nothing matches “${q.trim()}”. Check the spelling. Try fewer words, or search for a partner, a person, a city, a country or a specialty${ex ? ` (e.g. ${ex})` : ""}.`;
+    advice.append(tips);
   }
   function soon() {
     clearTimeout(timer);
