@@ -2,9 +2,10 @@ package publish
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
 	"sync"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/site"
@@ -99,8 +100,13 @@ func shard(st *site.Site, creds []*program.Credential, sc *site.Scratch, signed 
 	return json, ob3, err
 }
 
+// gzips compress shards with klauspost/compress at its default level:
+// a fifth of the time of the standard library's best, for about 3% more
+// bytes. A build compresses every shard to compare it with the last
+// build's (a million credentials are 4,096 shards, and signed ones as
+// many again), so this is most of what shards cost a rebuild.
 var gzips = sync.Pool{New: func() any {
-	w, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
+	w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
 	return w
 }}
 
