@@ -18,7 +18,7 @@ type Design struct {
 // Credential is one credential's badge: its design, dates and id.
 type Credential struct {
 	Design
-	Issued, Expires string // YYYY-MM-DD
+	Issued, Expires string // as the page writes them: "15 September 2026"
 	ID              string
 }
 
@@ -53,11 +53,15 @@ func AppendSVG(b []byte, c Credential) []byte {
 		h, _ = heads.LoadOrStore(c.Design, svgHead(c.Design))
 	}
 	b = append(b, h.([]byte)...)
-	b = append(b, `<text x="20" y="180" font-size="13">Issued `...)
+	// A line each: dates written as people read them ("15 September
+	// 2026") do not fit two to a line.
+	b = append(b, `<text x="20" y="171" font-size="12">Issued `...)
 	b = appendXML(b, c.Issued)
-	b = append(b, " · Expires "...)
-	b = appendXML(b, c.Expires)
-	b = append(b, `</text><text x="20" y="204" font-size="13" fill="#cfe3ef" font-family="`...)
+	if c.Expires != "" {
+		b = append(b, `</text><text x="20" y="187" font-size="12">Expires `...)
+		b = appendXML(b, c.Expires)
+	}
+	b = append(b, `</text><text x="20" y="205" font-size="12" fill="#cfe3ef" font-family="`...)
 	b = append(b, monoStack...)
 	b = append(b, `">ID `...)
 	b = appendXML(b, c.ID)

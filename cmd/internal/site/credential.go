@@ -210,7 +210,7 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 			return nil, err
 		}
 		sc.badge = badge.AppendSVG(sc.badge[:0], badge.Credential{Design: badge.Design{Issuer: info.Issuer, Name: cp.Name, Level: cp.LevelName},
-			Issued: c.Issued.String(), Expires: cs.Expires.String(), ID: c.ID})
+			Issued: date.Human(c.Issued, info.Locale), Expires: date.Human(cs.Expires, info.Locale), ID: c.ID})
 		cp.BadgeSVG = sc.badge
 		cp.LinkedIn = linkedIn(cp, info)
 	}
