@@ -219,7 +219,7 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 	j := CredentialJSON{
 		ID: c.ID, Holder: cp.Holder, Partner: cp.PartnerID, PartnerName: cp.PartnerName, Track: c.Track, TrackName: cp.TrackName,
 		Level: c.Level, LevelName: cp.LevelName, Name: cp.Name, Issuer: info.Issuer, Issued: c.Issued.String(),
-		Expires: cs.Expires.String(), Status: cp.Status, AsOf: cp.StatusSince, Renews: cp.Renews, RenewedBy: cp.RenewedBy,
+		Expires: cs.Expires.String(), Status: cp.Status, AsOf: info.Today, Renews: cp.Renews, RenewedBy: cp.RenewedBy,
 		GraceDays: info.GraceDays, StreamlinedDays: info.Streamlined, URL: cp.Canonical,
 		GrantedBy: cp.GrantedBy, Commit: cp.Commit, RecordedAtImport: cp.GrantImported,
 	}
@@ -260,8 +260,9 @@ func (st *Site) CredentialIn(c *program.Credential, sc *Scratch) (*Credential, e
 // StatusSince returns the first day of status for a credential with
 // these dates, by the rules of standing.Status (PROGRAM-FORMAT.md
 // section 8): the day the status began, which no later day changes. The
-// credential JSON's as_of and the verification page say it instead of
-// the build's date, so that a page changes only when its status does.
+// verification page says it instead of the build's date, so that a
+// page changes only when its status does. (The credential JSON's as_of
+// stays D, as PROGRAM-FORMAT.md says.)
 func StatusSince(status standing.Status, issued, expires, revoked, renewedOn date.Date, grace, streamlined int) date.Date {
 	graceEnd := expires.AddDays(max(grace, 0))
 	switch status {
