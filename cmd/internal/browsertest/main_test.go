@@ -24,6 +24,10 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/site"
+	"github.com/accredit/accredit/cmd/internal/standing"
 )
 
 // asOf is the build date of the example site.
@@ -50,12 +54,22 @@ type credential struct {
 	Issued          string `json:"issued"`
 	Expires         string `json:"expires"`
 	Status          string `json:"status"`
-	StatusSince     string `json:"as_of"` // the first day of Status
 	GraceDays       int    `json:"grace_days"`
 	StreamlinedDays int    `json:"streamlined_days"`
 	Revoked         string `json:"revoked"`
 	RenewedBy       string `json:"renewed_by"`
 	RenewedOn       string `json:"renewed_on"`
+}
+
+// since is the first day of the credential's status, which its page
+// says without JavaScript: by site.StatusSince from the JSON's dates
+// (whose as_of is the build's date D).
+func (c credential) since() string {
+	d := func(s string) date.Date {
+		v, _ := date.Parse(s)
+		return v
+	}
+	return site.StatusSince(standing.Status(c.Status), d(c.Issued), d(c.Expires), d(c.Revoked), d(c.RenewedOn), c.GraceDays, c.StreamlinedDays).String()
 }
 
 // browserNames are the binaries looked up on PATH, in order.

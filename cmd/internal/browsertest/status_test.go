@@ -228,7 +228,7 @@ func testStatus(t *testing.T) {
 			if want := labels[c.Status]; got.Text != want {
 				t.Errorf("/verify/%s/ without JavaScript shows %q, want the build's %q", c.ID, got.Text, want)
 			}
-			if want := "since " + c.StatusSince; c.StatusSince == "" || got.AsOf != want {
+			if want := "since " + c.since(); got.AsOf != want {
 				t.Errorf("/verify/%s/ without JavaScript: the as-of note reads %q, want %q", c.ID, got.AsOf, want)
 			}
 			checkBadge(t, got, c.Status)
