@@ -14,59 +14,21 @@ import (
 	"github.com/accredit/accredit/cmd/internal/safefs"
 )
 
-// private are the folders of a program that forms may never be written
-// into: its sources (committed, some published) and its default build
-// output. Any other site accredit built is found by its marker.
-var private = []string{"programs", "partners", "content", "layouts", ".git", "build"}
-
 // RefusedError is an --out that forms will not be written to.
-type RefusedError struct {
-	Out    string
-	Reason string
-}
+type RefusedError = publish.PrivateRefusedError
 
-func (e *RefusedError) Error() string {
-	return fmt.Sprintf("refusing to write the forms to %s: %s; exam forms are private", e.Out, e.Reason)
+func refused(out, reason string) error {
+	return &RefusedError{What: "the forms", Out: out, Reason: reason, Note: "exam forms are private"}
 }
 
 // Guard checks that out is a place for the private forms of an exam of
-// the program at root, before anything is read: not the root, not a
-// folder that holds it, not inside its sources or build/, not inside any
-// site accredit built (a folder holding publish.Marker, wherever build
-// --out put it), not a file, and not a folder with files in it. Paths are compared with symlinks
-// resolved (publish.Resolve), so no spelling of build/ gets through. It
-// returns out resolved.
+// the program at root, before anything is read: what
+// publish.GuardPrivate refuses, and a folder with files in it. It returns
+// out resolved.
 func Guard(root, out string) (string, error) {
-	abs, err := resolve(out)
+	abs, err := publish.GuardPrivate(root, out, refused)
 	if err != nil {
 		return "", err
-	}
-	rootAbs, err := resolve(root)
-	if err != nil {
-		return "", err
-	}
-	refuse := func(reason string) (string, error) { return "", &RefusedError{Out: out, Reason: reason} }
-	if abs == rootAbs {
-		return refuse("it is the program's root, which is committed")
-	}
-	if publish.Below(abs, rootAbs) {
-		return refuse("it holds the program's root")
-	}
-	for _, dir := range private {
-		if d := filepath.Join(rootAbs, dir); abs == d || publish.Below(d, abs) {
-			return refuse("it is inside the program's " + dir + "/ folder")
-		}
-	}
-	for d := abs; ; d = filepath.Dir(d) {
-		if fi, err := os.Lstat(filepath.Join(d, publish.Marker)); err == nil && fi.Mode().IsRegular() {
-			return refuse("it is inside a site accredit built (" + d + ")")
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	if fi, err := os.Lstat(abs); err == nil && !fi.IsDir() {
-		return refuse("it is a file, not a folder")
 	}
 	if err := emptyOrNew(abs); err != nil {
 		return "", err
@@ -103,15 +65,6 @@ func emptyOrNew(dir string) error {
 	return nil
 }
 
-func resolve(p string) (string, error) {
-	abs, err := publish.Resolve(p)
-	var d *publish.DanglingError
-	if errors.As(err, &d) {
-		return "", &RefusedError{Out: d.Path, Reason: "it is a symlink to nothing"}
-	}
-	return abs, err
-}
-
 // WriteDir writes files into dir (resolved by Guard), which must be new
 // or an empty folder: the files of an earlier draw, mixed with these,
 // would be imported with them. The files are written into a new folder
@@ -126,7 +79,7 @@ func WriteDir(dir string, files []File) error {
 		}
 	}
 	if fi, err := os.Lstat(dir); err == nil && !fi.IsDir() {
-		return &RefusedError{Out: dir, Reason: "it is not a folder"}
+		return refused(dir, "it is not a folder")
 	}
 	if err := emptyOrNew(dir); err != nil {
 		return err
