@@ -6,6 +6,15 @@
 //
 //	go run ./cmd/benchstart -bin /tmp/old,/tmp/new -runs 51 -- version
 //	go run ./cmd/benchstart -bin /tmp/new -cmds 'version;check --help'
+//	go run ./cmd/benchstart -bin /tmp/new -floor
+//
+// With -floor it also builds and measures two floors beside the
+// binaries: a hello world (the Go runtime alone), and a program that
+// does nothing but import every package outside this module that
+// cmd/accredit links (bleve, goldmark, go-git, json-gold, ...). Go runs
+// every linked package's init before main, so no accredit can start
+// faster than that second program: it is the floor our choice of
+// libraries sets, as opposed to what our own code adds.
 package main
 
 import (
@@ -13,6 +22,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -24,7 +34,22 @@ func main() {
 	runs := flag.Int("runs", 51, "runs of each command per binary, interleaved")
 	cmds := flag.String("cmds", "version;check --help", "semicolon-separated commands")
 	dir := flag.String("dir", ".", "working directory of the runs")
+	floor := flag.Bool("floor", false, "also measure a hello world and a program importing every library cmd/accredit links")
 	flag.Parse()
+	if *bins != "" && *floor {
+		tmp, err := os.MkdirTemp("", "benchstart")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		defer os.RemoveAll(tmp)
+		floors, err := buildFloors(tmp)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "benchstart:", err)
+			os.Exit(1)
+		}
+		*bins = strings.Join(floors, ",") + "," + *bins
+	}
 	if *bins == "" {
 		fmt.Fprintln(os.Stderr, "usage: benchstart -bin A[,B] [-runs N] [-cmds 'version;check --help'] [-dir DIR]")
 		os.Exit(2)
@@ -69,6 +94,62 @@ func run(bin string, args []string, dir string) (wall, cpu time.Duration, err er
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	return wall, cpu, err
+}
+
+// buildFloors writes and builds, under dir, the hello world and the
+// program that imports every non-internal package outside this module
+// that cmd/accredit links, and returns their paths.
+func buildFloors(dir string) ([]string, error) {
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", "./cmd/accredit").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list (run benchstart from the repository): %v", err)
+	}
+	mod, err := exec.Command("go", "list", "-m").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list -m: %v", err)
+	}
+	self := strings.TrimSpace(string(mod))
+	var b strings.Builder
+	b.WriteString("package main\n\nimport (\n")
+	n := 0
+	for _, p := range strings.Fields(string(out)) {
+		// Internal and vendored packages cannot be imported from here;
+		// the packages that import them are, and link them.
+		if p == self || strings.HasPrefix(p, self+"/") || strings.Contains(p, "/internal") || strings.HasPrefix(p, "vendor/") {
+			continue
+		}
+		fmt.Fprintf(&b, "\t_ %q\n", p)
+		n++
+	}
+	b.WriteString(")\n\nfunc main() {}\n")
+	progs := map[string]string{
+		"hello":           "package main\n\nimport \"os\"\n\nfunc main() { os.Stdout.WriteString(\"hello\\n\") }\n",
+		"libraries-floor": b.String(),
+	}
+	// The floor builds inside this module, so that it links the versions
+	// go.mod selects.
+	src, err := os.MkdirTemp("cmd", ".benchstart-floor")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(src)
+	var bins []string
+	for _, name := range []string{"hello", "libraries-floor"} {
+		d := filepath.Join(src, name)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(d, "main.go"), []byte(progs[name]), 0o644); err != nil {
+			return nil, err
+		}
+		bin := filepath.Join(dir, name)
+		if out, err := exec.Command("go", "build", "-o", bin, "./"+d).CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("building the %s floor: %v\n%s", name, err, out)
+		}
+		bins = append(bins, bin)
+	}
+	fmt.Printf("floors: hello world, and a program importing the %d library packages cmd/accredit links\n", n)
+	return bins, nil
 }
 
 func median(d []time.Duration) time.Duration {
