@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -83,6 +84,12 @@ func runVerify(env *base.Env, args []string) int {
 		cmdVerify.ShortUsage(env.Stderr)
 		return base.ExitUsage
 	}
+	// One credential and the few documents it names, each at most
+	// verifier.MaxDocument: the heap stays small, and collecting it
+	// would cost a short-lived process more than it frees. The limit
+	// still collects should a hostile document make it grow.
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(256 << 20)
 	now := time.Now()
 	if verifyProgram.asOf.set {
 		now = verifyProgram.asOf.d.Time()
