@@ -134,10 +134,14 @@ func DecodeList(encoded string) ([]byte, error) {
 		return nil, fmt.Errorf("encodedList: %v", err)
 	}
 	const max = 16 << 20
-	bits, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
+	// Sized for the list the spec requires, so that reading it does not
+	// grow a buffer from 512 bytes a dozen times.
+	var buf bytes.Buffer
+	buf.Grow(131072/8 + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(r, max+1)); err != nil {
 		return nil, fmt.Errorf("encodedList: %v", err)
 	}
+	bits := buf.Bytes()
 	if len(bits) > max {
 		return nil, errors.New("encodedList unpacks to more than 16 MiB")
 	}
