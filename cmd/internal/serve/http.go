@@ -109,6 +109,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if !found && cur.st.Info.Shards != nil && isCredentialPage(rel) {
+		// Shards mode: no credential has a page of its own, and the
+		// host's rule (_redirects, or 404.html) serves /verify/<ID>/ the
+		// one verification page, which reads the id from the address.
+		// serve does as _redirects says, so links and QR codes work here.
+		rel = "verify/index.html"
+		buf.Reset()
+		found, err = cur.ix.File(rel, &buf)
+	}
 	if !found {
 		s.file(w, gen, cur, "404.html", http.StatusNotFound)
 		return
@@ -118,6 +127,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.send(w, gen, rel, buf.Bytes(), http.StatusOK)
+}
+
+// isCredentialPage reports whether rel is a credential's verification
+// page, verify/<ID>/index.html, as _redirects's verify/* matches it.
+func isCredentialPage(rel string) bool {
+	id, ok := strings.CutPrefix(rel, "verify/")
+	if !ok {
+		return false
+	}
+	id, ok = strings.CutSuffix(id, "/index.html")
+	return ok && id != "" && !strings.Contains(id, "/")
 }
 
 // file serves a file of the site with a status (the not-found page).

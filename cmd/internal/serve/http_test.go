@@ -220,3 +220,44 @@ func TestSearchIndex(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestServeShardsMode: with [site] verification = "shards", a
+// credential's address is served the one verification page, as the
+// _redirects the build writes tells Netlify and Cloudflare Pages to; a
+// deeper path is still not found.
+func TestServeShardsMode(t *testing.T) {
+	root := example(t)
+	edit(t, root, "programs/program.toml", replace("[program]\n", "[site]\nverification = \"shards\"\n\n[program]\n"))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := New(Options{Root: root, AsOf: asOfDate(t)})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx, ln) }()
+	defer func() { cancel(); <-done }()
+	url := "http://" + ln.Addr().String()
+	waitFor(t, url+"/", func(status int, body string) bool { return status == http.StatusOK })
+
+	b, err := os.ReadFile(filepath.Join(root, "partners", "aster-nexus", "people", "arvind-joshi.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := firstID.FindSubmatch(b)
+	if m == nil {
+		t.Fatal("no credential id in arvind-joshi.toml")
+	}
+	_, page := get(t, url+"/verify/")
+	for _, path := range []string{"/verify/" + string(m[1]) + "/", "/verify/0000-0000-0000/"} {
+		status, body := get(t, url+path)
+		if status != http.StatusOK || body != page || !strings.Contains(body, "data-shards=") {
+			t.Errorf("%s: %d, want the verification page that reads shards:\n%.300s", path, status, body)
+		}
+	}
+	for _, path := range []string{"/verify/" + string(m[1]) + "/extra/", "/verify/" + string(m[1]) + "/badge.svg"} {
+		if status, _ := get(t, url+path); status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", path, status)
+		}
+	}
+}
