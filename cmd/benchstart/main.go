@@ -8,13 +8,15 @@
 //	go run ./cmd/benchstart -bin /tmp/new -cmds 'version;check --help'
 //	go run ./cmd/benchstart -bin /tmp/new -floor
 //
-// With -floor it also builds and measures two floors beside the
-// binaries: a hello world (the Go runtime alone), and a program that
-// does nothing but import every package outside this module that
-// cmd/accredit links (bleve, goldmark, go-git, json-gold, ...). Go runs
+// With -floor it also builds and measures three floors beside the
+// binaries: a hello world (the Go runtime alone); a program that does
+// nothing but import the packages our code imports from the libraries
+// the project requires (BurntSushi/toml, goldmark, bleve, go-git,
+// fsnotify, and json-gold, which issue 17 names); and one that imports
+// every package outside this module that cmd/accredit links. Go runs
 // every linked package's init before main, so no accredit can start
-// faster than that second program: it is the floor our choice of
-// libraries sets, as opposed to what our own code adds.
+// faster than those programs: they are the floors our libraries set, as
+// opposed to what our own code adds.
 package main
 
 import (
@@ -122,7 +124,24 @@ func buildFloors(dir string) ([]string, error) {
 		n++
 	}
 	b.WriteString(")\n\nfunc main() {}\n")
+	imp, err := exec.Command("go", "list", "-f", "{{join .Imports \"\\n\"}}", "./cmd/accredit", "./cmd/internal/...").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list: %v", err)
+	}
+	var r strings.Builder
+	r.WriteString("package main\n\nimport (\n")
+	seen := map[string]bool{}
+	for _, p := range strings.Fields(string(imp)) {
+		for _, lib := range required {
+			if (p == lib || strings.HasPrefix(p, lib+"/")) && !seen[p] {
+				seen[p] = true
+				fmt.Fprintf(&r, "\t_ %q\n", p)
+			}
+		}
+	}
+	r.WriteString(")\n\nfunc main() {}\n")
 	progs := map[string]string{
+		"required-floor":  r.String(),
 		"hello":           "package main\n\nimport \"os\"\n\nfunc main() { os.Stdout.WriteString(\"hello\\n\") }\n",
 		"libraries-floor": b.String(),
 	}
@@ -134,7 +153,7 @@ func buildFloors(dir string) ([]string, error) {
 	}
 	defer os.RemoveAll(src)
 	var bins []string
-	for _, name := range []string{"hello", "libraries-floor"} {
+	for _, name := range []string{"hello", "required-floor", "libraries-floor"} {
 		d := filepath.Join(src, name)
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, err
@@ -148,8 +167,19 @@ func buildFloors(dir string) ([]string, error) {
 		}
 		bins = append(bins, bin)
 	}
-	fmt.Printf("floors: hello world, and a program importing the %d library packages cmd/accredit links\n", n)
+	fmt.Printf("floors: hello world; the %d packages we import from the required libraries; all %d library packages cmd/accredit links\n", len(seen), n)
 	return bins, nil
+}
+
+// required are the libraries the project requires (README,
+// Dependencies) and json-gold, which issue 17 names for canonicalization.
+var required = []string{
+	"github.com/BurntSushi/toml",
+	"github.com/yuin/goldmark",
+	"github.com/blevesearch/bleve/v2",
+	"github.com/go-git/go-git/v5",
+	"github.com/fsnotify/fsnotify",
+	"github.com/piprate/json-gold",
 }
 
 func median(d []time.Duration) time.Duration {
