@@ -79,26 +79,39 @@ const (
 	// InlineTuples is the document frequency up to which a term's facet
 	// tuples ride in its shard.
 	InlineTuples = 200
+	// InlineDictBytes is the size (before compression) up to which the
+	// dictionary rides in meta.bin instead of d/ files.
+	InlineDictBytes = DictBytes
 	// Version is the index format's version, checked by the client.
-	Version = 4
+	Version = 5
 )
 
-// Meta is meta.bin's header.
+// limits are the constants above where tests change them: a small
+// program then takes the paths of a large one (side files of facet
+// values, card files, a dictionary in d/ files).
+var limits = struct{ inlineDict, inlineTuples, allCards, topCards int }{InlineDictBytes, InlineTuples, AllCards, TopCards}
+
+// Meta is meta.bin's header; its payload is the dictionary when it fits
+// (DictTerms).
 type Meta struct {
-	Version    int               `json:"version"`
-	Docs       int               `json:"docs"`
-	Fields     []string          `json:"fields"`
-	Boosts     []float64         `json:"boosts"`
-	ExactBoost float64           `json:"exactBoost"`
-	Sat        []float64         `json:"sat"`
-	Shards     []string          `json:"shards"`
-	Dicts      []string          `json:"dicts"`
-	Folds      map[string]string `json:"folds"`
-	Classes    []int             `json:"classes"`
-	CardGroup  int               `json:"cardGroup"`
-	Facets     []MetaFacet       `json:"facets"`
-	Example    string            `json:"example"`
-	FirstDocs  int               `json:"firstDocs"`
+	Version    int       `json:"version"`
+	Docs       int       `json:"docs"`
+	Fields     []string  `json:"fields"`
+	Boosts     []float64 `json:"boosts"`
+	ExactBoost float64   `json:"exactBoost"`
+	Sat        []float64 `json:"sat"`
+	Shards     []string  `json:"shards"`
+	Dicts      []string  `json:"dicts"`
+	// DictTerms is the number of terms of the dictionary in meta.bin's
+	// payload (0: the dictionary is in d/ files).
+	DictTerms    int               `json:"dictTerms"`
+	InlineTuples int               `json:"inlineTuples"`
+	Folds        map[string]string `json:"folds"`
+	Classes      []int             `json:"classes"`
+	CardGroup    int               `json:"cardGroup"`
+	Facets       []MetaFacet       `json:"facets"`
+	Example      string            `json:"example"`
+	FirstDocs    int               `json:"firstDocs"`
 }
 
 // MetaFacet is one facet: its values in the order the UI lists them, and
@@ -400,7 +413,7 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	ft := ix.facetTable()
 	files := map[string][]byte{}
 	meta := Meta{Version: Version, Docs: len(ix.Docs), Fields: Fields, ExactBoost: ExactBoost, Sat: sat, Shards: []string{}, Dicts: []string{},
-		CardGroup: CardGroup, Folds: clientFolds(), Classes: clientClasses(), Facets: ft.meta, FirstDocs: FirstDocs}
+		CardGroup: CardGroup, InlineTuples: limits.inlineTuples, Folds: clientFolds(), Classes: clientClasses(), Facets: ft.meta, FirstDocs: FirstDocs}
 	for fi := range Fields {
 		meta.Boosts = append(meta.Boosts, boost(fi))
 	}
@@ -450,26 +463,21 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	}
 
 	// The dictionary, front-coded: per term the bytes it shares with the
-	// one before, its other bytes, and its document frequency per field.
+	// one before, its other bytes, its document frequency per field and
+	// the number of documents it matches in any field (more than
+	// InlineTuples: its facet values are in a side file). When it fits one
+	// file it rides in meta.bin, so that the client knows every word, its
+	// shard and its side file before it fetches anything: a typo or a
+	// prefix costs only the shards of the words it stands for, and the
+	// facet values a query needs load beside them.
+	var dicts [][]byte
+	var counts []int
 	var dict []byte
 	prev, count := "", 0
-	flush := func() error {
-		if count == 0 {
-			return nil
-		}
-		data, err := container(map[string]int{"terms": count}, dict)
-		if err != nil {
-			return err
-		}
-		files[fmt.Sprintf("d/%d.bin", len(meta.Dicts)-1)] = data
-		dict, prev, count = nil, "", 0
-		return nil
-	}
 	for _, t := range terms {
 		if len(dict) > DictBytes {
-			if err := flush(); err != nil {
-				return nil, err
-			}
+			dicts, counts = append(dicts, dict), append(counts, count)
+			dict, prev, count = nil, "", 0
 		}
 		if count == 0 {
 			meta.Dicts = append(meta.Dicts, t.text)
@@ -491,11 +499,26 @@ func (ix *Index) Export() (map[string][]byte, error) {
 			}
 			dict = binary.AppendUvarint(dict, uint64(n))
 		}
+		dict = binary.AppendUvarint(dict, uint64(len(t.union())))
 		prev = t.text
 		count++
 	}
-	if err := flush(); err != nil {
-		return nil, err
+	if count > 0 {
+		dicts, counts = append(dicts, dict), append(counts, count)
+	}
+	var metaPayload []byte
+	if len(dicts) == 1 && len(dicts[0]) <= limits.inlineDict {
+		meta.Dicts = []string{}
+		meta.DictTerms = counts[0]
+		metaPayload = dicts[0]
+	} else {
+		for i, d := range dicts {
+			data, err := container(map[string]int{"terms": counts[i]}, d)
+			if err != nil {
+				return nil, err
+			}
+			files[fmt.Sprintf("d/%d.bin", i)] = data
+		}
 	}
 
 	// Facet values' documents, for filters without words: per value, its
@@ -561,7 +584,7 @@ func (ix *Index) Export() (map[string][]byte, error) {
 		files[fmt.Sprintf("v/%d/%d.bin", x.fi, x.v)] = vfiles[i][0]
 		files[fmt.Sprintf("w/%d/%d.bin", x.fi, x.v)] = vfiles[i][1]
 	}
-	if files["meta.bin"], err = container(meta, nil); err != nil {
+	if files["meta.bin"], err = container(meta, metaPayload); err != nil {
 		return nil, err
 	}
 
@@ -834,7 +857,7 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte,
 	}
 	for _, t := range ts {
 		docs := t.union()
-		if len(docs) <= InlineTuples {
+		if len(docs) <= limits.inlineTuples {
 			sh.Tuples = append(sh.Tuples, len(payload))
 			sh.XTuples = append(sh.XTuples, -1)
 			sh.Counts = append(sh.Counts, -1)
@@ -872,7 +895,7 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte,
 				}
 			}
 		}
-		if len(docs) <= AllCards {
+		if len(docs) <= limits.allCards {
 			for _, d := range docs {
 				sh.Cards[strconv.Itoa(d)] = ix.Docs[d].Card
 			}
@@ -905,7 +928,7 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte,
 		}
 		best = best[:0]
 		for _, d := range touched {
-			best = top(best, scored{d, score[d] * (float64(matched[d]) / float64(nf))}, TopCards)
+			best = top(best, scored{d, score[d] * (float64(matched[d]) / float64(nf))}, limits.topCards)
 			score[d], matched[d] = 0, 0
 		}
 		for _, b := range best {

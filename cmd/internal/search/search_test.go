@@ -345,8 +345,30 @@ var parityQueries = []search.Query{
 	{Text: "", Filters: map[string][]string{"tier": {"gold"}, "type": {"partner"}, "country": {"DE", "US"}}},
 }
 
+// TestClientParity runs every query in the client and in bleve: with
+// the dictionary in meta.bin (the client knows every file a query needs
+// at once) and in d/ files (it finds out from the shards), and with
+// limits so low that the example program takes a large one's paths
+// (facet values in side files, stored counts, card files).
 func TestClientParity(t *testing.T) {
 	ix := exampleIndex(t)
+	for _, tc := range []struct {
+		name   string
+		limits [4]int
+	}{
+		{"dictionary in meta", [4]int{search.InlineDictBytes, search.InlineTuples, search.AllCards, search.TopCards}},
+		{"dictionary files", [4]int{0, search.InlineTuples, search.AllCards, search.TopCards}},
+		{"large paths, dictionary in meta", [4]int{search.InlineDictBytes, 2, 1, 1}},
+		{"large paths, dictionary files", [4]int{0, 2, 1, 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer search.SetLimits(tc.limits[0], tc.limits[1], tc.limits[2], tc.limits[3])()
+			clientParity(t, ix)
+		})
+	}
+}
+
+func clientParity(t *testing.T, ix *search.Index) {
 	req := map[string]any{}
 	var qs []map[string]any
 	for _, q := range parityQueries {
