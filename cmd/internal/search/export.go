@@ -29,8 +29,10 @@ import (
 //	             of each shard and of each dictionary file, bleve's fold
 //	             table and word-break classes (all of Unicode, for the
 //	             client's analysis), every facet's values and labels, the
-//	             facet counts of the whole directory, and an example query
-//	             that finds something (the search box's placeholder)
+//	             facet counts of the whole directory, an example query
+//	             that finds something (the search box's placeholder), and,
+//	             as its payload, the dictionary when it fits one file
+//	             (InlineDictBytes)
 //	t/<n>.bin    a term shard: terms in order with, per field, document
 //	             frequency, idf and postings (doc delta, factor varints);
 //	             per term, the facet values of each document it matches
@@ -41,9 +43,11 @@ import (
 //	             when it has at most AllCards
 //	x/<n>/<k>.bin  the facet values of shard n's k-th common term
 //	             (more than InlineTuples documents)
-//	d/<n>.bin    the dictionary: every term with its document frequency
-//	             per field, front-coded, no postings; read only for a word
-//	             that matches nothing as typed (typos, "did you mean")
+//	d/<n>.bin    the dictionary, when meta.bin does not hold it: every
+//	             term with its document frequency per field and its
+//	             number of documents, front-coded, no postings; read only
+//	             for a word that matches nothing as typed (typos, "did you
+//	             mean")
 //	v/<f>/<n>.bin  value n of facet f: the number of documents holding
 //	             it, the facet counts over them and the first FirstDocs:
 //	             a filter with no words starts from these
@@ -51,12 +55,14 @@ import (
 //	             values: read only when filters of several facets meet
 //	c/<n>.bin    the cards of documents n*CardGroup to (n+1)*CardGroup-1
 //
-// A one-word search, as typed, costs meta.bin once and one shard; several
-// words cost one shard each, then the facet values of the rarest word
-// and card files for best results that no shard carries, together: three
-// round trips (with filters, the cards wait for the facet values: four). A word with a typo costs the
-// dictionary file of its first character and the shards of its
-// candidates.
+// With the dictionary in meta.bin, a one-word search (as typed, a
+// prefix or a typo) costs meta.bin once and the shards of the words it
+// stands for; several words, or filters, cost every word's shard and the
+// facet values of the rarest word at once, then card files for best
+// results that no shard carries. Without it, a word's shard says whether
+// it is known, a word with a typo costs the dictionary file of its first
+// character and the shards of its candidates, and the facet values wait
+// for the shards.
 //
 // A container (meta, shards, dictionary and value files) is a
 // little-endian uint32 header length, the JSON header, then the binary
