@@ -34,7 +34,8 @@ import (
 //	             as its payload, the dictionary when it fits one file
 //	             (InlineDictBytes)
 //	t/<n>.bin    a term shard: terms in order with, per field, document
-//	             frequency, idf and postings (doc delta, factor varints);
+//	             frequency, idf and postings (every doc delta, then every
+//	             factor number, varints);
 //	             per term, the facet values of each document it matches
 //	             (a table of distinct value tuples, then a tuple number
 //	             per document, in document order), so that counts and
@@ -714,6 +715,7 @@ func (ix *Index) terms() ([]*term, []float64, error) {
 	}
 	satNum := map[satKey]int{}
 	var keys []satKey
+	var uses []int // postings per factor
 	avgs := make([]float64, len(Fields))
 	byText := map[string]*term{}
 	ctx := context.Background()
@@ -770,7 +772,9 @@ func (ix *Index) terms() ([]*term, []float64, error) {
 					s = len(keys)
 					satNum[k] = s
 					keys = append(keys, k)
+					uses = append(uses, 0)
 				}
+				uses[s]++
 				ft.post = append(ft.post, posting{n, s})
 			}
 			tfr.Close()
@@ -785,14 +789,15 @@ func (ix *Index) terms() ([]*term, []float64, error) {
 		dict.Close()
 	}
 	// The factors in a fixed order, whatever order bleve's segments
-	// yielded them in, so that the same site gives the same bytes.
+	// yielded them in, so that the same site gives the same bytes: the
+	// most used first, so that most postings name theirs in one byte.
 	order := make([]int, len(keys))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int {
 		ka, kb := keys[a], keys[b]
-		return cmp.Or(cmp.Compare(ka.field, kb.field), cmp.Compare(ka.freq, kb.freq), cmp.Compare(math.Float64frombits(ka.norm), math.Float64frombits(kb.norm)), cmp.Compare(ka.static, kb.static))
+		return cmp.Or(-cmp.Compare(uses[a], uses[b]), cmp.Compare(ka.field, kb.field), cmp.Compare(ka.freq, kb.freq), cmp.Compare(math.Float64frombits(ka.norm), math.Float64frombits(kb.norm)), cmp.Compare(ka.static, kb.static))
 	})
 	renum := make([]int, len(keys))
 	sat := make([]float64, len(keys))
@@ -848,11 +853,15 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte,
 			}
 			sh.DF[fi] = append(sh.DF[fi], len(ft.post))
 			sh.IDF[fi] = append(sh.IDF[fi], ft.idf)
+			// Column by column, every document gap and then every
+			// factor: runs of small gaps compress better unbroken.
 			prev := 0
 			for _, p := range ft.post {
 				payload = binary.AppendUvarint(payload, uint64(p.doc-prev))
-				payload = binary.AppendUvarint(payload, uint64(p.sat))
 				prev = p.doc
+			}
+			for _, p := range ft.post {
+				payload = binary.AppendUvarint(payload, uint64(p.sat))
 			}
 		}
 		sh.Post[fi] = append(sh.Post[fi], len(payload))

@@ -388,9 +388,10 @@ function tuples(payload, off, docs, out) {
 function termDocs(shard, k) {
   const set = new Set();
   for (let f = 0; f < shard.df.length; f++) {
-    const p = shard.payload, end = shard.post[f][k + 1], at = { i: shard.post[f][k] };
+    // Postings are every document gap, then every factor.
+    const p = shard.payload, at = { i: shard.post[f][k] };
     let doc = 0;
-    while (at.i < end) { doc += uvarint(p, at); uvarint(p, at); set.add(doc); }
+    for (let n = shard.df[f][k]; n > 0; n--) { doc += uvarint(p, at); set.add(doc); }
   }
   return [...set].sort((a, b) => a - b);
 }
@@ -596,16 +597,19 @@ async function word(meta, term, last, plan) {
       if (shard.df[c.f][k] === 0) continue;
       exp++;
       const w = weight * meta.boosts[c.f] * shard.idf[c.f][k] * shard.idf[c.f][k];
-      const p = shard.payload, end = shard.post[c.f][k + 1], sat = meta.sat;
-      let i = shard.post[c.f][k], doc = 0;
-      while (i < end) {
+      const p = shard.payload, sat = meta.sat, n = shard.df[c.f][k];
+      // Every document gap, then every factor: j reads the factors
+      // from where the gaps end.
+      let i = shard.post[c.f][k], j = i, doc = 0;
+      for (let m = n; m > 0; m--) while (p[j++] & 0x80);
+      for (let m = n; m > 0; m--) {
         // Two varints, inline: this loop is most of a search's time.
         let b = p[i++], v = b & 0x7f;
         for (let shift = 7; b & 0x80; shift += 7) { b = p[i++]; v |= (b & 0x7f) << shift; }
         doc += v;
-        b = p[i++];
+        b = p[j++];
         v = b & 0x7f;
-        for (let shift = 7; b & 0x80; shift += 7) { b = p[i++]; v |= (b & 0x7f) << shift; }
+        for (let shift = 7; b & 0x80; shift += 7) { b = p[j++]; v |= (b & 0x7f) << shift; }
         if (cnt[doc] === 0) touched.push(doc);
         sum[doc] += w * sat[v];
         cnt[doc]++;
