@@ -110,7 +110,8 @@ type Meta struct {
 	Shards     []string  `json:"shards"`
 	Dicts      []string  `json:"dicts"`
 	// DictTerms is the number of terms of the dictionary in meta.bin's
-	// payload (0: the dictionary is in d/ files).
+	// payload when Dicts is empty (an index of no documents has none);
+	// otherwise the dictionary is in d/ files, Dicts their first terms.
 	DictTerms    int               `json:"dictTerms"`
 	InlineTuples int               `json:"inlineTuples"`
 	Folds        map[string]string `json:"folds"`

@@ -368,6 +368,27 @@ func TestClientParity(t *testing.T) {
 	}
 }
 
+// An index of no documents (a new program) answers every query with
+// nothing, in the client as in bleve.
+func TestClientEmptyIndex(t *testing.T) {
+	ix, err := search.New(nil, search.Labels{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	queries := []map[string]any{{"text": "data"}, {"text": ""}, {"text": "kestral peak"}, {"text": "", "filters": map[string][]string{"type": {"partner"}}}}
+	_, got := node(t, ix, map[string]any{"queries": queries})
+	for i, q := range queries {
+		want, err := ix.Search(search.Query{Text: q["text"].(string)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[i].Total != 0 || want.Total != 0 || len(got[i].Results) != 0 {
+			t.Errorf("%v: client total %d (%d results), bleve %d", q, got[i].Total, len(got[i].Results), want.Total)
+		}
+	}
+}
+
 func clientParity(t *testing.T, ix *search.Index) {
 	req := map[string]any{}
 	var qs []map[string]any

@@ -69,7 +69,7 @@ function loadMeta() {
       meta.foldMap = new Map(Object.entries(meta.folds));
       meta.classTable = classTable(meta.classes);
       meta.dict = null;
-      if (meta.dictTerms > 0) {
+      if (meta.dicts.length === 0) {
         // The whole dictionary: every word's shard, and its side file
         // of facet values (x/<shard>/<k>.bin, k counting the shard's
         // words that have one), as the exporter numbers them.
