@@ -1,7 +1,17 @@
 // Command benchsearch measures the directory's static search index: the
 // time bleve and the exporter take to build it, its files and bytes, and,
-// per query, the bytes and requests the JavaScript client fetches and the
-// CPU it spends in Node once the files are there. With -pagefind it
+// per query, the bytes and requests the JavaScript client fetches, the
+// sequential round trips they take, and the CPU it spends in Node once the
+// files are there.
+//
+// Requests count the module and every index file. Round trips are the
+// longest chain of requests that wait for one another: each index file
+// read takes a simulated latency, and a request waits for every one that
+// had finished when it started (files fetched together overlap). The
+// module is the first round trip and meta.bin, which the client fetches
+// once it runs, the second; the directory home preloads both together
+// (home.html), so a page's first query takes one round trip less
+// ("page"), and a query after others none of the two. With -pagefind it
 // indexes the same built site's partner pages with Pagefind and reports
 // Pagefind's build time, files and bytes beside ours.
 //
@@ -188,6 +198,7 @@ func main() {
 		Total        int      `json:"total"`
 		Files        int      `json:"files"`
 		Bytes        int      `json:"bytes"`
+		Rounds       int      `json:"rounds"`
 		CPU          float64  `json:"cpu"`
 		Top          []string `json:"top"`
 		TopPartners  []string `json:"topPartners"`
@@ -199,23 +210,23 @@ func main() {
 	if err := json.Unmarshal(out, &rows); err != nil {
 		log.Fatalf("node output: %v\n%s", err, out)
 	}
-	fmt.Printf("\n%-10s %-34s %7s  %-28s  %-22s  %s\n", "shape", "query", "total", "as first query (+module)", "after the others", "CPU/query (warm, Node)")
-	worst := map[string][4]float64{} // per shape: first KiB, first requests, second KiB, second requests
+	fmt.Printf("\n%-10s %-34s %7s  %-40s  %-22s  %s\n", "shape", "query", "total", "as first query (+module): round trips, page's", "after the others", "CPU/query (warm, Node)")
+	worst := map[string][5]float64{} // per shape: first KiB, first requests, first round trips, second KiB, second requests
 	var shapes []string
 	for _, r := range rows {
 		first := float64(r.Bytes+moduleGz) / 1024
-		fmt.Printf("%-10s %-34s %7d  %6.1f KiB in %d requests     %6.1f KiB in %d requests   %.2f ms\n", r.Shape, r.Query, r.Total,
-			first, r.Files+1, float64(r.SessionBytes)/1024, r.SessionFiles, r.CPU)
+		fmt.Printf("%-10s %-34s %7d  %6.1f KiB in %2d requests, %d rt (page %d)  %6.1f KiB in %d requests   %.2f ms\n", r.Shape, r.Query, r.Total,
+			first, r.Files+1, r.Rounds, r.Rounds-1, float64(r.SessionBytes)/1024, r.SessionFiles, r.CPU)
 		w, ok := worst[r.Shape]
 		if !ok {
 			shapes = append(shapes, r.Shape)
 		}
-		worst[r.Shape] = [4]float64{max(w[0], first), max(w[1], float64(r.Files+1)), max(w[2], float64(r.SessionBytes)/1024), max(w[3], float64(r.SessionFiles))}
+		worst[r.Shape] = [5]float64{max(w[0], first), max(w[1], float64(r.Files+1)), max(w[2], float64(r.Rounds)), max(w[3], float64(r.SessionBytes)/1024), max(w[4], float64(r.SessionFiles))}
 	}
-	fmt.Printf("\nworst per shape: first query KiB / requests; a query after the others KiB / requests\n")
+	fmt.Printf("\nworst per shape: first query KiB / requests / round trips (page's); a query after the others KiB / requests\n")
 	for _, sh := range shapes {
 		w := worst[sh]
-		fmt.Printf("%-10s %6.1f KiB %2.0f req   %6.1f KiB %2.0f req\n", sh, w[0], w[1], w[2], w[3])
+		fmt.Printf("%-10s %6.1f KiB %2.0f req %.0f rt (page %.0f)   %6.1f KiB %2.0f req\n", sh, w[0], w[1], w[2], w[2]-1, w[3], w[4])
 	}
 
 	if *pagefind != "" && *siteDir != "" {
@@ -340,21 +351,44 @@ import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 const dir = process.argv[2];
 const queries = JSON.parse(readFileSync(0, "utf8"));
-let files = 0, bytes = 0;
+let files = 0, bytes = 0, reqs = [];
 const read = fs.readFile;
 // Node's module loader reads the client through readFile too: count only
 // the index's files (the module's gzip size is added by the Go side).
-fs.readFile = async (...a) => { const b = await read(...a); if (!/\.js($|\?)/.test(String(a[0]))) { files++; bytes += b.length; } return b; };
+// Each index file takes LATENCY ms, so that the files a query fetches
+// together overlap and those it fetches after others do not.
+const LATENCY = 5;
+fs.readFile = async (...a) => {
+  if (/\.js($|\?)/.test(String(a[0]))) return read(...a);
+  const rec = { start: performance.now(), end: Infinity };
+  reqs.push(rec);
+  await new Promise((r) => setTimeout(r, LATENCY));
+  const b = await read(...a);
+  rec.end = performance.now();
+  files++; bytes += b.length;
+  return b;
+};
+// rounds is the longest chain of requests in reqs, the module first: a
+// request waited for every one that had finished when it started.
+const rounds = () => {
+  let most = 1;
+  for (const r of reqs) {
+    r.depth = 2;
+    for (const x of reqs) if (x !== r && x.end <= r.start) r.depth = Math.max(r.depth, x.depth + 1);
+    most = Math.max(most, r.depth);
+  }
+  return most;
+};
 syncBuiltinESMExports();
 const rows = [];
 const opts = (q) => ({ filters: q.filters ?? {} });
 const label = (q) => q.text + Object.entries(q.filters ?? {}).map(([k, v]) => " " + k + "=" + v.join(",")).join("");
 for (const [i, q] of queries.entries()) {
-  files = 0; bytes = 0;
+  files = 0; bytes = 0; reqs = [];
   const c = await import(pathToFileURL(dir + "/accredit-search.js").href + "?fresh=" + i);
   const t0 = performance.now();
   const r = await c.search(q.text, opts(q));
-  rows.push({ shape: q.shape, query: label(q), total: r.total, files, bytes, cold: performance.now() - t0, top: r.results.map((x) => x.name) });
+  rows.push({ shape: q.shape, query: label(q), total: r.total, files, bytes, rounds: rounds(), cold: performance.now() - t0, top: r.results.map((x) => x.name) });
 }
 for (const [i, q] of queries.entries()) {
   const c = await import(pathToFileURL(dir + "/accredit-search.js").href + "?partners");

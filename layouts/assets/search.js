@@ -31,6 +31,9 @@ async function start() {
   // What to try when nothing matches: the advice above the page's own
   // "Clear the search and filters".
   const advice = empty.querySelector(".search-advice");
+  // What the facets' numbers count: partners and people both, unless the
+  // "Show" facet keeps one kind (its own numbers are of each kind).
+  const counted = section.querySelector(".facets-counted");
   section.hidden = false;
   const order = staticOrder();
 
@@ -75,9 +78,11 @@ async function start() {
       label.textContent = v.label;
       const n = document.createElement("span");
       n.className = "n";
-      li.append(box, " ", label, " ", n);
+      const unit = document.createElement("span");
+      unit.className = "visually-hidden";
+      li.append(box, " ", label, " ", n, unit);
       ul.append(li);
-      boxes.set(id, { li, box, n, facet: f.name, value: v.value });
+      boxes.set(id, { li, box, n, unit, facet: f.name, value: v.value });
     }
     fs.append(ul);
     group.append(fs);
@@ -105,9 +110,12 @@ async function start() {
         (res.fuzzy.length && res.total ? `, including close spellings of ${res.fuzzy.map((w) => `“${w}”`).join(", ")}` : "")
       : `${meta.docs} partners and people in the directory`;
     emptyState(active && res.total === 0, res, q);
+    const kinds = countedKinds(filters.type);
+    if (counted) counted.textContent = `Numbers count matching ${kinds}.`;
     for (const b of boxes.values()) {
       const n = res.facets[b.facet]?.[b.value] ?? 0;
       b.n.textContent = String(n);
+      b.unit.textContent = b.facet === "type" ? "" : ` ${kinds}`;
       b.li.hidden = n === 0 && !b.box.checked;
     }
     list.replaceChildren(...(active ? res.results.map(resultItem) : []));
@@ -194,6 +202,14 @@ function staticOrder() {
 function ordered(f, order) {
   const at = (v) => order.get(f.name + "\0" + v.value) ?? Infinity;
   return f.values.map((v, i) => [v, i]).sort((a, b) => (at(a[0]) - at(b[0])) || (a[1] - b[1])).map((x) => x[0]);
+}
+
+// countedKinds names what a facet's number counts, given the values of
+// the "Show" (type) facet chosen.
+function countedKinds(types = []) {
+  if (types.length === 1 && types[0] === "partner") return "partners";
+  if (types.length === 1 && types[0] === "person") return "people";
+  return "partners and people";
 }
 
 function facetTitle(name) {

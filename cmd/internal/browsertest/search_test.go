@@ -108,6 +108,10 @@ func testSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	want(t, search.Query{Text: "datenw"})
+	// The panel says what its numbers count (issue 18): both kinds here.
+	if c := eval[string](t, tb, `document.querySelector("#search .facets-counted").textContent`); c != "Numbers count matching partners and people." {
+		t.Errorf("the filter panel's note says %q", c)
+	}
 
 	// A facet, chosen with the keyboard: Tab to the first checkbox, Space.
 	eval[string](t, tb, `document.getElementById("search-q").value = ""`)
@@ -133,6 +137,12 @@ func testSearch(t *testing.T) {
 	tb.open(t, "?q=data&type=partner")
 	waitFor[bool](t, tb, `!document.getElementById("search").hidden`)
 	want(t, search.Query{Text: "data", Filters: map[string][]string{"type": {"partner"}}})
+	if c := eval[string](t, tb, `document.querySelector("#search .facets-counted").textContent`); c != "Numbers count matching partners." {
+		t.Errorf("with only partners shown, the filter panel's note says %q", c)
+	}
+	if u := eval[string](t, tb, `[...document.querySelectorAll("#search .search-facet li:not([hidden])")].find((li) => li.querySelector("input").name !== "type").querySelector(".n + .visually-hidden").textContent`); u != " partners" {
+		t.Errorf("a count's unit for screen readers is %q", u)
+	}
 	if v := eval[string](t, tb, `document.getElementById("search-q").value`); v != "data" {
 		t.Errorf("the search box holds %q after loading ?q=data", v)
 	}

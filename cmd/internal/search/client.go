@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	_ "embed"
 	"fmt"
 
@@ -8,10 +9,40 @@ import (
 )
 
 // Client is the JavaScript module that queries the exported index,
-// written as search/accredit-search.js beside it.
-//
+// written as search/accredit-search.js beside it: clientSource without
+// its comments, which are a third of its bytes over the wire (the API is
+// described in content/docs/search.md).
+var Client = stripComments(clientSource)
+
 //go:embed client/accredit-search.js
-var Client []byte
+var clientSource []byte
+
+// stripComments removes the lines of a JavaScript source that are only a
+// comment: // lines, and /* */ blocks that begin and end a line. The
+// client has no template literal over several lines, so every such line
+// is a comment in JavaScript too. The first line stays, to say what the
+// file is.
+func stripComments(src []byte) []byte {
+	lines := bytes.SplitAfter(src, []byte("\n"))
+	out := make([]byte, 0, len(src))
+	block := false
+	for i, l := range lines {
+		t := bytes.TrimSpace(l)
+		switch {
+		case i == 0:
+		case block:
+			block = !bytes.HasSuffix(t, []byte("*/"))
+			continue
+		case bytes.HasPrefix(t, []byte("//")):
+			continue
+		case bytes.HasPrefix(t, []byte("/*")):
+			block = !bytes.HasSuffix(t, []byte("*/")) || len(t) < 4
+			continue
+		}
+		out = append(out, l...)
+	}
+	return out
+}
 
 // ClientFile is the client's name in the search folder.
 const ClientFile = "accredit-search.js"

@@ -29,10 +29,13 @@ import (
 //	             of each shard and of each dictionary file, bleve's fold
 //	             table and word-break classes (all of Unicode, for the
 //	             client's analysis), every facet's values and labels, the
-//	             facet counts of the whole directory, and an example query
-//	             that finds something (the search box's placeholder)
+//	             facet counts of the whole directory, an example query
+//	             that finds something (the search box's placeholder), and,
+//	             as its payload, the dictionary when it fits one file
+//	             (InlineDictBytes)
 //	t/<n>.bin    a term shard: terms in order with, per field, document
-//	             frequency, idf and postings (doc delta, factor varints);
+//	             frequency, idf and postings (every doc delta, then every
+//	             factor number, varints);
 //	             per term, the facet values of each document it matches
 //	             (a table of distinct value tuples, then a tuple number
 //	             per document, in document order), so that counts and
@@ -41,9 +44,11 @@ import (
 //	             when it has at most AllCards
 //	x/<n>/<k>.bin  the facet values of shard n's k-th common term
 //	             (more than InlineTuples documents)
-//	d/<n>.bin    the dictionary: every term with its document frequency
-//	             per field, front-coded, no postings; read only for a word
-//	             that matches nothing as typed (typos, "did you mean")
+//	d/<n>.bin    the dictionary, when meta.bin does not hold it: every
+//	             term with its document frequency per field and its
+//	             number of documents, front-coded, no postings; read only
+//	             for a word that matches nothing as typed (typos, "did you
+//	             mean")
 //	v/<f>/<n>.bin  value n of facet f: the number of documents holding
 //	             it, the facet counts over them and the first FirstDocs:
 //	             a filter with no words starts from these
@@ -51,12 +56,14 @@ import (
 //	             values: read only when filters of several facets meet
 //	c/<n>.bin    the cards of documents n*CardGroup to (n+1)*CardGroup-1
 //
-// A one-word search, as typed, costs meta.bin once and one shard; several
-// words cost one shard each, then the facet values of the rarest word
-// and card files for best results that no shard carries, together: three
-// round trips (with filters, the cards wait for the facet values: four). A word with a typo costs the
-// dictionary file of its first character and the shards of its
-// candidates.
+// With the dictionary in meta.bin, a one-word search (as typed, a
+// prefix or a typo) costs meta.bin once and the shards of the words it
+// stands for; several words, or filters, cost every word's shard and the
+// facet values of the rarest word at once, then card files for best
+// results that no shard carries. Without it, a word's shard says whether
+// it is known, a word with a typo costs the dictionary file of its first
+// character and the shards of its candidates, and the facet values wait
+// for the shards.
 //
 // A container (meta, shards, dictionary and value files) is a
 // little-endian uint32 header length, the JSON header, then the binary
@@ -79,26 +86,40 @@ const (
 	// InlineTuples is the document frequency up to which a term's facet
 	// tuples ride in its shard.
 	InlineTuples = 200
+	// InlineDictBytes is the size (before compression) up to which the
+	// dictionary rides in meta.bin instead of d/ files.
+	InlineDictBytes = DictBytes
 	// Version is the index format's version, checked by the client.
-	Version = 4
+	Version = 5
 )
 
-// Meta is meta.bin's header.
+// limits are the constants above where tests change them: a small
+// program then takes the paths of a large one (side files of facet
+// values, card files, a dictionary in d/ files).
+var limits = struct{ inlineDict, inlineTuples, allCards, topCards int }{InlineDictBytes, InlineTuples, AllCards, TopCards}
+
+// Meta is meta.bin's header; its payload is the dictionary when it fits
+// (DictTerms).
 type Meta struct {
-	Version    int               `json:"version"`
-	Docs       int               `json:"docs"`
-	Fields     []string          `json:"fields"`
-	Boosts     []float64         `json:"boosts"`
-	ExactBoost float64           `json:"exactBoost"`
-	Sat        []float64         `json:"sat"`
-	Shards     []string          `json:"shards"`
-	Dicts      []string          `json:"dicts"`
-	Folds      map[string]string `json:"folds"`
-	Classes    []int             `json:"classes"`
-	CardGroup  int               `json:"cardGroup"`
-	Facets     []MetaFacet       `json:"facets"`
-	Example    string            `json:"example"`
-	FirstDocs  int               `json:"firstDocs"`
+	Version    int       `json:"version"`
+	Docs       int       `json:"docs"`
+	Fields     []string  `json:"fields"`
+	Boosts     []float64 `json:"boosts"`
+	ExactBoost float64   `json:"exactBoost"`
+	Sat        []float64 `json:"sat"`
+	Shards     []string  `json:"shards"`
+	Dicts      []string  `json:"dicts"`
+	// DictTerms is the number of terms of the dictionary in meta.bin's
+	// payload when Dicts is empty (an index of no documents has none);
+	// otherwise the dictionary is in d/ files, Dicts their first terms.
+	DictTerms    int               `json:"dictTerms"`
+	InlineTuples int               `json:"inlineTuples"`
+	Folds        map[string]string `json:"folds"`
+	Classes      []int             `json:"classes"`
+	CardGroup    int               `json:"cardGroup"`
+	Facets       []MetaFacet       `json:"facets"`
+	Example      string            `json:"example"`
+	FirstDocs    int               `json:"firstDocs"`
 }
 
 // MetaFacet is one facet: its values in the order the UI lists them, and
@@ -400,7 +421,7 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	ft := ix.facetTable()
 	files := map[string][]byte{}
 	meta := Meta{Version: Version, Docs: len(ix.Docs), Fields: Fields, ExactBoost: ExactBoost, Sat: sat, Shards: []string{}, Dicts: []string{},
-		CardGroup: CardGroup, Folds: clientFolds(), Classes: clientClasses(), Facets: ft.meta, FirstDocs: FirstDocs}
+		CardGroup: CardGroup, InlineTuples: limits.inlineTuples, Folds: clientFolds(), Classes: clientClasses(), Facets: ft.meta, FirstDocs: FirstDocs}
 	for fi := range Fields {
 		meta.Boosts = append(meta.Boosts, boost(fi))
 	}
@@ -450,26 +471,21 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	}
 
 	// The dictionary, front-coded: per term the bytes it shares with the
-	// one before, its other bytes, and its document frequency per field.
+	// one before, its other bytes, its document frequency per field and
+	// the number of documents it matches in any field (more than
+	// InlineTuples: its facet values are in a side file). When it fits one
+	// file it rides in meta.bin, so that the client knows every word, its
+	// shard and its side file before it fetches anything: a typo or a
+	// prefix costs only the shards of the words it stands for, and the
+	// facet values a query needs load beside them.
+	var dicts [][]byte
+	var counts []int
 	var dict []byte
 	prev, count := "", 0
-	flush := func() error {
-		if count == 0 {
-			return nil
-		}
-		data, err := container(map[string]int{"terms": count}, dict)
-		if err != nil {
-			return err
-		}
-		files[fmt.Sprintf("d/%d.bin", len(meta.Dicts)-1)] = data
-		dict, prev, count = nil, "", 0
-		return nil
-	}
 	for _, t := range terms {
 		if len(dict) > DictBytes {
-			if err := flush(); err != nil {
-				return nil, err
-			}
+			dicts, counts = append(dicts, dict), append(counts, count)
+			dict, prev, count = nil, "", 0
 		}
 		if count == 0 {
 			meta.Dicts = append(meta.Dicts, t.text)
@@ -491,11 +507,26 @@ func (ix *Index) Export() (map[string][]byte, error) {
 			}
 			dict = binary.AppendUvarint(dict, uint64(n))
 		}
+		dict = binary.AppendUvarint(dict, uint64(len(t.union())))
 		prev = t.text
 		count++
 	}
-	if err := flush(); err != nil {
-		return nil, err
+	if count > 0 {
+		dicts, counts = append(dicts, dict), append(counts, count)
+	}
+	var metaPayload []byte
+	if len(dicts) == 1 && len(dicts[0]) <= limits.inlineDict {
+		meta.Dicts = []string{}
+		meta.DictTerms = counts[0]
+		metaPayload = dicts[0]
+	} else {
+		for i, d := range dicts {
+			data, err := container(map[string]int{"terms": counts[i]}, d)
+			if err != nil {
+				return nil, err
+			}
+			files[fmt.Sprintf("d/%d.bin", i)] = data
+		}
 	}
 
 	// Facet values' documents, for filters without words: per value, its
@@ -561,7 +592,7 @@ func (ix *Index) Export() (map[string][]byte, error) {
 		files[fmt.Sprintf("v/%d/%d.bin", x.fi, x.v)] = vfiles[i][0]
 		files[fmt.Sprintf("w/%d/%d.bin", x.fi, x.v)] = vfiles[i][1]
 	}
-	if files["meta.bin"], err = container(meta, nil); err != nil {
+	if files["meta.bin"], err = container(meta, metaPayload); err != nil {
 		return nil, err
 	}
 
@@ -685,6 +716,7 @@ func (ix *Index) terms() ([]*term, []float64, error) {
 	}
 	satNum := map[satKey]int{}
 	var keys []satKey
+	var uses []int // postings per factor
 	avgs := make([]float64, len(Fields))
 	byText := map[string]*term{}
 	ctx := context.Background()
@@ -741,7 +773,9 @@ func (ix *Index) terms() ([]*term, []float64, error) {
 					s = len(keys)
 					satNum[k] = s
 					keys = append(keys, k)
+					uses = append(uses, 0)
 				}
+				uses[s]++
 				ft.post = append(ft.post, posting{n, s})
 			}
 			tfr.Close()
@@ -756,14 +790,15 @@ func (ix *Index) terms() ([]*term, []float64, error) {
 		dict.Close()
 	}
 	// The factors in a fixed order, whatever order bleve's segments
-	// yielded them in, so that the same site gives the same bytes.
+	// yielded them in, so that the same site gives the same bytes: the
+	// most used first, so that most postings name theirs in one byte.
 	order := make([]int, len(keys))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int {
 		ka, kb := keys[a], keys[b]
-		return cmp.Or(cmp.Compare(ka.field, kb.field), cmp.Compare(ka.freq, kb.freq), cmp.Compare(math.Float64frombits(ka.norm), math.Float64frombits(kb.norm)), cmp.Compare(ka.static, kb.static))
+		return cmp.Or(-cmp.Compare(uses[a], uses[b]), cmp.Compare(ka.field, kb.field), cmp.Compare(ka.freq, kb.freq), cmp.Compare(math.Float64frombits(ka.norm), math.Float64frombits(kb.norm)), cmp.Compare(ka.static, kb.static))
 	})
 	renum := make([]int, len(keys))
 	sat := make([]float64, len(keys))
@@ -819,11 +854,15 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte,
 			}
 			sh.DF[fi] = append(sh.DF[fi], len(ft.post))
 			sh.IDF[fi] = append(sh.IDF[fi], ft.idf)
+			// Column by column, every document gap and then every
+			// factor: runs of small gaps compress better unbroken.
 			prev := 0
 			for _, p := range ft.post {
 				payload = binary.AppendUvarint(payload, uint64(p.doc-prev))
-				payload = binary.AppendUvarint(payload, uint64(p.sat))
 				prev = p.doc
+			}
+			for _, p := range ft.post {
+				payload = binary.AppendUvarint(payload, uint64(p.sat))
 			}
 		}
 		sh.Post[fi] = append(sh.Post[fi], len(payload))
@@ -834,7 +873,7 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte,
 	}
 	for _, t := range ts {
 		docs := t.union()
-		if len(docs) <= InlineTuples {
+		if len(docs) <= limits.inlineTuples {
 			sh.Tuples = append(sh.Tuples, len(payload))
 			sh.XTuples = append(sh.XTuples, -1)
 			sh.Counts = append(sh.Counts, -1)
@@ -872,7 +911,7 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte,
 				}
 			}
 		}
-		if len(docs) <= AllCards {
+		if len(docs) <= limits.allCards {
 			for _, d := range docs {
 				sh.Cards[strconv.Itoa(d)] = ix.Docs[d].Card
 			}
@@ -905,7 +944,7 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte,
 		}
 		best = best[:0]
 		for _, d := range touched {
-			best = top(best, scored{d, score[d] * (float64(matched[d]) / float64(nf))}, TopCards)
+			best = top(best, scored{d, score[d] * (float64(matched[d]) / float64(nf))}, limits.topCards)
 			score[d], matched[d] = 0, 0
 		}
 		for _, b := range best {

@@ -30,3 +30,17 @@ func TestTop(t *testing.T) {
 		}
 	}
 }
+
+func TestStripComments(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"// head\nconst a = 1; // kept\n  // gone\nf();\n", "// head\nconst a = 1; // kept\nf();\n"},
+		{"// head\n/**\n * doc\n */\nexport function f() {}\n", "// head\nexport function f() {}\n"},
+		{"// head\n  /* one line */\nx();\n/*\n*/\ny();\n", "// head\nx();\ny();\n"},
+		{"// head\nconst u = \"http://x\";\n", "// head\nconst u = \"http://x\";\n"},
+		{"// head\n/* open\n still\n end */ \nz();", "// head\nz();"},
+	} {
+		if got := string(stripComments([]byte(tc.in))); got != tc.want {
+			t.Errorf("stripComments(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

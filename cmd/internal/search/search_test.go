@@ -345,8 +345,51 @@ var parityQueries = []search.Query{
 	{Text: "", Filters: map[string][]string{"tier": {"gold"}, "type": {"partner"}, "country": {"DE", "US"}}},
 }
 
+// TestClientParity runs every query in the client and in bleve: with
+// the dictionary in meta.bin (the client knows every file a query needs
+// at once) and in d/ files (it finds out from the shards), and with
+// limits so low that the example program takes a large one's paths
+// (facet values in side files, stored counts, card files).
 func TestClientParity(t *testing.T) {
 	ix := exampleIndex(t)
+	for _, tc := range []struct {
+		name   string
+		limits [4]int
+	}{
+		{"dictionary in meta", [4]int{search.InlineDictBytes, search.InlineTuples, search.AllCards, search.TopCards}},
+		{"dictionary files", [4]int{0, search.InlineTuples, search.AllCards, search.TopCards}},
+		{"large paths, dictionary in meta", [4]int{search.InlineDictBytes, 2, 1, 1}},
+		{"large paths, dictionary files", [4]int{0, 2, 1, 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer search.SetLimits(tc.limits[0], tc.limits[1], tc.limits[2], tc.limits[3])()
+			clientParity(t, ix)
+		})
+	}
+}
+
+// An index of no documents (a new program) answers every query with
+// nothing, in the client as in bleve.
+func TestClientEmptyIndex(t *testing.T) {
+	ix, err := search.New(nil, search.Labels{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	queries := []map[string]any{{"text": "data"}, {"text": ""}, {"text": "kestral peak"}, {"text": "", "filters": map[string][]string{"type": {"partner"}}}}
+	_, got := node(t, ix, map[string]any{"queries": queries})
+	for i, q := range queries {
+		want, err := ix.Search(search.Query{Text: q["text"].(string)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[i].Total != 0 || want.Total != 0 || len(got[i].Results) != 0 {
+			t.Errorf("%v: client total %d (%d results), bleve %d", q, got[i].Total, len(got[i].Results), want.Total)
+		}
+	}
+}
+
+func clientParity(t *testing.T, ix *search.Index) {
 	req := map[string]any{}
 	var qs []map[string]any
 	for _, q := range parityQueries {

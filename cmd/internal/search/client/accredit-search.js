@@ -26,7 +26,7 @@
 // visible. See content/docs/search.md.
 
 const base = new URL("./", import.meta.url);
-const VERSION = 4;
+const VERSION = 5;
 
 let metaPromise = null;
 const shardPromises = new Map();
@@ -64,10 +64,24 @@ function container(buf) {
 function loadMeta() {
   if (!metaPromise) {
     metaPromise = fetchBin("meta.bin").then((buf) => {
-      const { header: meta } = container(buf);
+      const { header: meta, payload } = container(buf);
       if (meta.version !== VERSION) throw new Error(`accredit-search: index version ${meta.version}, client ${VERSION}`);
       meta.foldMap = new Map(Object.entries(meta.folds));
       meta.classTable = classTable(meta.classes);
+      meta.dict = null;
+      if (meta.dicts.length === 0) {
+        // The whole dictionary: every word's shard, and its side file
+        // of facet values (x/<shard>/<k>.bin, k counting the shard's
+        // words that have one), as the exporter numbers them.
+        meta.dict = parseDict(payload, meta.dictTerms, meta.fields.length);
+        let s = 0, side = 0;
+        for (const e of meta.dict) {
+          if (s + 1 < meta.shards.length && e.w === meta.shards[s + 1]) { s++; side = 0; }
+          e.shard = s;
+          e.side = e.docs > meta.inlineTuples ? side++ : -1;
+        }
+        meta.dictIndex = new Map(meta.dict.map((e, i) => [e.w, i]));
+      }
       return meta;
     });
     metaPromise.catch(() => { metaPromise = null; });
@@ -87,25 +101,31 @@ function loadContainer(path) {
   return p;
 }
 
-// loadDict returns the dictionary file i as [term, df per field] pairs.
+// parseDict decodes n front-coded dictionary entries: {w: the word, df:
+// its document frequency per field, docs: the documents it matches in
+// any field}.
+function parseDict(p, n, nf) {
+  const at = { i: 0 }, out = [];
+  let prev = new Uint8Array(0);
+  for (; n > 0; n--) {
+    const shared = uvarint(p, at), len = uvarint(p, at);
+    const bytes = new Uint8Array(shared + len);
+    bytes.set(prev.subarray(0, shared));
+    bytes.set(p.subarray(at.i, at.i + len), shared);
+    at.i += len;
+    const df = [];
+    for (let f = 0; f < nf; f++) df.push(uvarint(p, at));
+    out.push({ w: utf8.decode(bytes), df, docs: uvarint(p, at) });
+    prev = bytes;
+  }
+  return out;
+}
+
+// loadDict returns the entries of dictionary file i (parseDict).
 function loadDict(meta, i) {
   return loadContainer(`d/${i}.bin`).then((c) => {
-    if (c.entries) return c.entries;
-    const at = { i: 0 }, p = c.payload, nf = meta.fields.length, out = [];
-    let prev = new Uint8Array(0);
-    for (let n = 0; n < c.header.terms; n++) {
-      const shared = uvarint(p, at), len = uvarint(p, at);
-      const bytes = new Uint8Array(shared + len);
-      bytes.set(prev.subarray(0, shared));
-      bytes.set(p.subarray(at.i, at.i + len), shared);
-      at.i += len;
-      const df = [];
-      for (let f = 0; f < nf; f++) df.push(uvarint(p, at));
-      out.push([utf8.decode(bytes), df]);
-      prev = bytes;
-    }
-    c.entries = out;
-    return out;
+    c.entries ??= parseDict(c.payload, c.header.terms, meta.fields.length);
+    return c.entries;
   });
 }
 
@@ -368,9 +388,10 @@ function tuples(payload, off, docs, out) {
 function termDocs(shard, k) {
   const set = new Set();
   for (let f = 0; f < shard.df.length; f++) {
-    const p = shard.payload, end = shard.post[f][k + 1], at = { i: shard.post[f][k] };
+    // Postings are every document gap, then every factor.
+    const p = shard.payload, at = { i: shard.post[f][k] };
     let doc = 0;
-    while (at.i < end) { doc += uvarint(p, at); uvarint(p, at); set.add(doc); }
+    for (let n = shard.df[f][k]; n > 0; n--) { doc += uvarint(p, at); set.add(doc); }
   }
   return [...set].sort((a, b) => a - b);
 }
@@ -382,6 +403,36 @@ async function termTuples(shard, k, out) {
   if (shard.tuples[k] >= 0) return tuples(shard.payload, shard.tuples[k], docs, out);
   const side = await loadContainer(`x/${shard.index}/${shard.xtuples[k]}.bin`);
   tuples(side.payload, 0, docs, out);
+}
+
+// unionCounts returns the facet counts of a word's documents (the union
+// of its index words' documents) from the counts stored with the index
+// word of the most documents and the facet values of the documents
+// outside it (often none: "de" and "deutschland" find the same), or null
+// when that index word has no stored counts.
+async function unionCounts(p) {
+  const lists = p.expansions.map(([s, k]) => termDocs(s, k));
+  let big = 0;
+  lists.forEach((l, i) => { if (l.length > lists[big].length) big = i; });
+  const [bs, bk] = p.expansions[big];
+  if (!(bs.counts[bk] >= 0)) return null;
+  const fc = counts(bs, bs.counts[bk]);
+  const inBig = new Set(lists[big]);
+  const extra = new Set(), from = [];
+  lists.forEach((l, i) => {
+    if (i === big) return;
+    const out = l.filter((d) => !inBig.has(d));
+    if (out.length === 0) return;
+    from.push(p.expansions[i]);
+    for (const d of out) extra.add(d);
+  });
+  const tupleOf = new Map();
+  await Promise.all(from.map(([s, k]) => termTuples(s, k, tupleOf)));
+  for (const d of extra) {
+    const t = tupleOf.get(d);
+    for (let fi = 0; fi < FACETS; fi++) for (const v of t[fi]) fc[fi].set(v, (fc[fi].get(v) ?? 0) + 1);
+  }
+  return fc;
 }
 
 // fuzziness is the number of edits forgiven in a word of n characters.
@@ -410,17 +461,60 @@ export function distance(a, b, max) {
   return Math.min(prev[y.length], max + 1);
 }
 
-// neighbours returns the dictionary's words that begin with the first
-// character of term, each [word, df per field], from the dictionary files
-// that hold them.
+// lowerBound is the first entry of the dictionary not before term.
+function lowerBound(dict, term) {
+  let lo = 0, hi = dict.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compare(dict[mid].w, term) < 0) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+// neighbours returns the dictionary's entries (parseDict) whose words
+// begin with the first character of term: from meta.bin's dictionary, or
+// from the dictionary files that hold them.
 async function neighbours(meta, term) {
   const first = Array.from(term)[0];
+  if (meta.dict) {
+    const out = [];
+    for (let i = lowerBound(meta.dict, first); i < meta.dict.length && meta.dict[i].w.startsWith(first); i++) out.push(meta.dict[i]);
+    return out;
+  }
   const from = shardOf({ shards: meta.dicts }, first);
   const wanted = [from];
   for (let i = from + 1; i < meta.dicts.length && meta.dicts[i].startsWith(first); i++) wanted.push(i);
   const files = await Promise.all(wanted.map((i) => loadDict(meta, i)));
-  return files.flat().filter(([w]) => w.startsWith(first));
+  return files.flat().filter((e) => e.w.startsWith(first));
 }
+
+// lookup tells from meta.bin's dictionary how a word of the query
+// matches (as index.go's kind) and which words of the index it stands
+// for, each {e: entry, dist: edits}, before any shard is fetched. Without
+// that dictionary it returns null: word() finds out from the shards.
+function lookup(meta, term, last) {
+  if (!meta.dict) return null;
+  const d = meta.dict, words = [];
+  if (last) {
+    for (let i = lowerBound(d, term); i < d.length && d[i].w.startsWith(term); i++) words.push({ e: d[i], dist: 0 });
+    if (words.length) return { kind: "prefix", words };
+  } else {
+    const i = meta.dictIndex.get(term);
+    if (i !== undefined) return { kind: "exact", words: [{ e: d[i], dist: 0 }] };
+  }
+  const max = fuzziness(Array.from(term).length);
+  if (max === 0) return { kind: "none", words };
+  const first = Array.from(term)[0];
+  for (let i = lowerBound(d, first); i < d.length && d[i].w.startsWith(first); i++) {
+    const dist = distance(term, d[i].w, max);
+    if (dist <= max) words.push({ e: d[i], dist });
+  }
+  return { kind: "fuzzy", words };
+}
+
+// sideFile is the path of a dictionary entry's facet values, or null when
+// they ride in its shard.
+const sideFile = (e) => (e.side >= 0 ? `x/${e.shard}/${e.side}.bin` : null);
 
 // word scores one word of the query in every field, as bleve's query for
 // it: a disjunction of clauses whose score is their sum times the share
@@ -432,27 +526,52 @@ async function neighbours(meta, term) {
 // whole word weighing exactBoost more. A word that matches nothing so is
 // a fuzzy clause per field: a disjunction over the words within its
 // edits, each weighing 1 / (1 + edits).
-async function word(meta, term, last) {
-  const first = shardOf(meta, term);
-  const wanted = [first];
-  if (last) {
-    for (let i = first + 1; i < meta.shards.length && meta.shards[i].startsWith(term); i++) wanted.push(i);
-  }
-  let shards = await Promise.all(wanted.map(loadShard));
+async function word(meta, term, last, plan) {
   const nf = meta.fields.length;
-  // clauses: per clause, its field, multi (coord over its terms) and terms [shard, k, weight].
-  const clauses = [];
-  const expansions = [];
-  for (const shard of shards) {
+  // found: the words of the index this one stands for, [shard, k, edits].
+  let kind, shards, found = [];
+  if (plan) {
+    kind = plan.kind;
+    const need = [...new Set(plan.words.map(({ e }) => e.shard))];
+    const loaded = await Promise.all(need.map(loadShard));
+    const byShard = new Map(need.map((i, n) => [i, loaded[n]]));
+    shards = loaded;
+    for (const { e, dist } of plan.words) {
+      const s = byShard.get(e.shard);
+      found.push([s, s.byTerm.get(e.w), dist]);
+    }
+  } else {
+    const first = shardOf(meta, term);
+    const wanted = [first];
     if (last) {
-      shard.terms.forEach((t, k) => { if (t.startsWith(term)) expansions.push([shard, k]); });
-    } else {
-      const k = shard.byTerm.get(term);
-      if (k !== undefined) expansions.push([shard, k]);
+      for (let i = first + 1; i < meta.shards.length && meta.shards[i].startsWith(term); i++) wanted.push(i);
+    }
+    shards = await Promise.all(wanted.map(loadShard));
+    for (const shard of shards) {
+      if (last) {
+        shard.terms.forEach((t, k) => { if (t.startsWith(term)) found.push([shard, k, 0]); });
+      } else {
+        const k = shard.byTerm.get(term);
+        if (k !== undefined) found.push([shard, k, 0]);
+      }
+    }
+    kind = last ? "prefix" : "exact";
+    if (found.length === 0) kind = fuzziness(Array.from(term).length) > 0 ? "fuzzy" : "none";
+    if (kind === "fuzzy") {
+      const max = fuzziness(Array.from(term).length);
+      const cands = (await neighbours(meta, term)).map((e) => [e.w, distance(term, e.w, max)]).filter(([, d]) => d <= max);
+      const need = [...new Set(cands.map(([w]) => shardOf(meta, w)))];
+      shards = await Promise.all(need.map(loadShard));
+      const byShard = new Map(need.map((i, n) => [i, shards[n]]));
+      for (const [w, d] of cands) {
+        const s = byShard.get(shardOf(meta, w));
+        found.push([s, s.byTerm.get(w), d]);
+      }
     }
   }
-  let kind = last ? "prefix" : "exact";
-  if (expansions.length === 0) kind = fuzziness(Array.from(term).length) > 0 ? "fuzzy" : "none";
+  const expansions = found.map(([s, k]) => [s, k]);
+  // clauses: per clause, its field, multi (coord over its terms) and terms [shard, k, weight].
+  const clauses = [];
   if (kind === "exact") {
     for (let f = 0; f < nf; f++) clauses.push({ f, multi: false, terms: expansions.map(([s, k]) => [s, k, 1]) });
   } else if (kind === "prefix") {
@@ -462,24 +581,9 @@ async function word(meta, term, last) {
       clauses.push({ f, multi: false, terms: whole.map(([s, k]) => [s, k, meta.exactBoost]) });
     }
   } else if (kind === "fuzzy") {
-    const max = fuzziness(Array.from(term).length);
-    const cands = (await neighbours(meta, term)).map(([w, df]) => [w, df, distance(term, w, max)]).filter(([, , d]) => d <= max);
-    const need = [...new Set(cands.map(([w]) => shardOf(meta, w)))];
-    const loaded = await Promise.all(need.map(loadShard));
-    shards = loaded;
-    const byShard = new Map(need.map((i, n) => [i, loaded[n]]));
     for (let f = 0; f < nf; f++) {
-      const ts = [];
-      for (const [w, df, d] of cands) {
-        if (df[f] === 0) continue;
-        const s = byShard.get(shardOf(meta, w));
-        ts.push([s, s.byTerm.get(w), 1 / (d + 1)]);
-      }
-      clauses.push({ f, multi: true, terms: ts, count: ts.length });
-    }
-    for (const [w] of cands) {
-      const s = byShard.get(shardOf(meta, w));
-      expansions.push([s, s.byTerm.get(w)]);
+      const ts = found.filter(([s, k]) => s.df[f][k] !== 0).map(([s, k, d]) => [s, k, 1 / (d + 1)]);
+      clauses.push({ f, multi: true, terms: ts });
     }
   }
   const n = meta.docs;
@@ -493,16 +597,19 @@ async function word(meta, term, last) {
       if (shard.df[c.f][k] === 0) continue;
       exp++;
       const w = weight * meta.boosts[c.f] * shard.idf[c.f][k] * shard.idf[c.f][k];
-      const p = shard.payload, end = shard.post[c.f][k + 1], sat = meta.sat;
-      let i = shard.post[c.f][k], doc = 0;
-      while (i < end) {
+      const p = shard.payload, sat = meta.sat, n = shard.df[c.f][k];
+      // Every document gap, then every factor: j reads the factors
+      // from where the gaps end.
+      let i = shard.post[c.f][k], j = i, doc = 0;
+      for (let m = n; m > 0; m--) while (p[j++] & 0x80);
+      for (let m = n; m > 0; m--) {
         // Two varints, inline: this loop is most of a search's time.
         let b = p[i++], v = b & 0x7f;
         for (let shift = 7; b & 0x80; shift += 7) { b = p[i++]; v |= (b & 0x7f) << shift; }
         doc += v;
-        b = p[i++];
+        b = p[j++];
         v = b & 0x7f;
-        for (let shift = 7; b & 0x80; shift += 7) { b = p[i++]; v |= (b & 0x7f) << shift; }
+        for (let shift = 7; b & 0x80; shift += 7) { b = p[j++]; v |= (b & 0x7f) << shift; }
         if (cnt[doc] === 0) touched.push(doc);
         sum[doc] += w * sat[v];
         cnt[doc]++;
@@ -517,7 +624,10 @@ async function word(meta, term, last) {
     }
   }
   for (const d of docs) scores[d] *= matched[d] / clauses.length;
-  return { term, kind, scores, docs, shards, expansions };
+  // est: at least as many documents as the word matches, known before
+  // its shards with meta.bin's dictionary.
+  const est = plan ? plan.words.reduce((n, { e }) => n + e.docs, 0) : docs.length;
+  return { term, kind, scores, docs, shards, expansions, est };
 }
 
 // suggest returns queries to try when the words match nothing, as
@@ -533,7 +643,7 @@ async function suggest(meta, parts) {
     changed = true;
     const max = fuzziness(Array.from(p.term).length) + 1;
     let best = "", bestD = max + 1, bestDF = 0;
-    for (const [w, df] of await neighbours(meta, p.term)) {
+    for (const { w, df } of await neighbours(meta, p.term)) {
       const d = distance(p.term, w, max);
       if (d > max) continue;
       const n = df.reduce((a, b) => a + b, 0);
@@ -582,9 +692,19 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
     active.push({ fi, accept });
   });
 
+  // With meta.bin's dictionary, every file the words need is known now:
+  // their shards, and, when the documents' facet values will be needed
+  // (several words, or filters), the side files of the rarest word's
+  // index words. All of them are fetched at once.
+  const plans = terms.map((t, i) => lookup(meta, t, i === terms.length - 1));
+  if (meta.dict && terms.length > 0 && (terms.length > 1 || active.length > 0) && !plans.some((p) => p.kind === "none")) {
+    const est = plans.map((p) => p.words.reduce((n, { e }) => n + e.docs, 0));
+    const rarest = plans[est.indexOf(Math.min(...est))];
+    for (const { e } of rarest.words) if (sideFile(e)) loadContainer(sideFile(e)).catch(() => {});
+  }
   let parts = [];
   if (terms.length > 0) {
-    parts = await Promise.all(terms.map((t, i) => word(meta, t, i === terms.length - 1)));
+    parts = await Promise.all(terms.map((t, i) => word(meta, t, i === terms.length - 1, plans[i])));
   }
   const fuzzy = parts.filter((p) => p.kind === "fuzzy").map((p) => p.term);
   // Matching documents and their scores; null: every document.
@@ -621,7 +741,12 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
     const tupleOf = new Map();
     let universe, own = null;
     if (docs !== null) {
-      const rarest = [...parts].sort((a, b) => a.docs.length - b.docs.length)[0];
+      // The first of the fewest, as the prefetch above chose it.
+      const rarest = parts.reduce((a, p) => (p.est < a.est ? p : a));
+      if (active.length === 0 && parts.length === 1) {
+        const u = await unionCounts(rarest);
+        if (u) return { pass: docs, fc: u };
+      }
       await Promise.all(rarest.expansions.map(([s, k]) => termTuples(s, k, tupleOf)));
       universe = docs;
     } else {
