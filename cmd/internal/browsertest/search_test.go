@@ -237,7 +237,11 @@ func testSearchForgives(t *testing.T) {
 			t.Fatal(err)
 		}
 		prefix := fmt.Sprintf("%d result", r.Total)
-		got := waitFor[ui](t, tb, `(() => { const u = `+uiState+`; return u.count.startsWith(`+strconv.Quote(prefix)+`) && u.url.includes("q=") ? u : null; })()`)
+		// The address and the count change in one task, after the answer
+		// to what was typed last: an earlier answer (to the previous
+		// query, or to a prefix of this one while it was being typed)
+		// may start with the same count.
+		got := waitFor[ui](t, tb, `(() => { const u = `+uiState+`; return u.count.startsWith(`+strconv.Quote(prefix)+`) && new URLSearchParams(u.url).get("q") === `+strconv.Quote(q)+` ? u : null; })()`)
 		var names []string
 		for _, h := range r.Results {
 			names = append(names, h.Name)
