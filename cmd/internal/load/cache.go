@@ -102,6 +102,8 @@ func OpenCache(path string, salt []byte) *Cache {
 			c.old[rel] = e
 		}
 	}
+	// The next run's entries are mostly this one's.
+	c.new = make(map[string]cacheEntry, len(c.old))
 	return c
 }
 
