@@ -640,7 +640,7 @@ func (l *loader) decode(j *job) {
 			}
 		}
 	}
-	f := &file{rel: j.rel}
+	f := &file{rel: j.rel, owned: !overlaid}
 	f.privateKey(data)
 	defer func() {
 		l.diags.Append(f.out)
