@@ -15,6 +15,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/frontmatter"
 	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/safefs"
 )
 
 // Cache keeps decoded people and partners between runs, keyed by each
@@ -33,10 +34,20 @@ import (
 // clock tick can leave its time as it was. A tool that rewrites a file
 // and then restores its old time and size defeats this check; set
 // ACCREDIT_CACHE=off after one.
+//
+// It keeps the listing of each folder too (safefs.Listing): a folder
+// whose device, inode and modification and change times are unchanged
+// is not listed again, only its files described, as a listing does (a
+// file edited in place leaves its folder as it was). Setting a folder's
+// time back sets its change time, so this check has no such hole; a
+// folder changed within two seconds of the load is listed next time.
 type Cache struct {
 	path string
 	salt []byte
 
+	// listsReady is closed once the folders' listings are read, which
+	// come first in the file, for the listing of the program to use.
+	listsReady chan struct{}
 	// ready is closed once the cache file is read: OpenCache reads it
 	// while the load lists the program's folders, which need no cache
 	// (at 10,000 partners a 36 MB file, a fifth of a warm check's wall
@@ -47,6 +58,11 @@ type Cache struct {
 	old   map[string]cacheEntry
 	new   map[string]cacheEntry
 	dirty bool
+
+	// The listings of the program's folders, by path: a folder whose
+	// stamp is unchanged is not listed again (safefs.Listing says why
+	// that is safe). oldLists is read after listsReady only.
+	oldLists, newLists map[string]*safefs.Listing
 }
 
 type cacheEntry struct {
@@ -75,13 +91,14 @@ func statOf(fi fs.FileInfo, now time.Time) fileStat {
 	return fileStat{size: fi.Size(), mtime: mt.UnixNano()}
 }
 
-const cacheMagic = "accredit-cache-2\n"
+const cacheMagic = "accredit-cache-3\n"
 
 // OpenCache reads the cache file at path, in the background: the cache
 // waits for the file on its first use. salt identifies the decoder (the
 // binary): entries written by another build never match.
 func OpenCache(path string, salt []byte) *Cache {
-	c := &Cache{path: path, salt: salt, ready: make(chan struct{}), old: map[string]cacheEntry{}, new: map[string]cacheEntry{}}
+	c := &Cache{path: path, salt: salt, listsReady: make(chan struct{}), ready: make(chan struct{}),
+		old: map[string]cacheEntry{}, new: map[string]cacheEntry{}, oldLists: map[string]*safefs.Listing{}, newLists: map[string]*safefs.Listing{}}
 	go func() {
 		defer close(c.ready)
 		c.read()
@@ -92,6 +109,12 @@ func OpenCache(path string, salt []byte) *Cache {
 // read reads the cache file; an unreadable or foreign one leaves the
 // cache empty.
 func (c *Cache) read() {
+	lists := c.listsReady
+	defer func() {
+		if lists != nil {
+			close(lists)
+		}
+	}()
 	data, err := os.ReadFile(c.path)
 	if err != nil || !bytes.HasPrefix(data, []byte(cacheMagic)) {
 		return
@@ -101,6 +124,17 @@ func (c *Cache) read() {
 		return
 	}
 	n := d.count()
+	c.oldLists = make(map[string]*safefs.Listing, n)
+	for ; n > 0 && !d.bad; n-- {
+		rel, l := d.str(), d.listing()
+		if !d.bad {
+			c.oldLists[rel] = l
+		}
+	}
+	c.newLists = make(map[string]*safefs.Listing, len(c.oldLists))
+	close(lists)
+	lists = nil
+	n = d.count()
 	// Sized once for the entries the file holds (at most one per 18
 	// bytes, so a damaged count cannot ask for more): a cache of 100,000
 	// files otherwise grows its map a dozen times.
@@ -121,6 +155,26 @@ func (c *Cache) read() {
 	}
 	// The next run's entries are mostly this one's.
 	c.new = make(map[string]cacheEntry, len(c.old))
+}
+
+// listing returns the listing of the folder rel kept by the last run,
+// or nil.
+func (c *Cache) listing(rel string) *safefs.Listing {
+	if c.listsReady != nil {
+		<-c.listsReady
+	}
+	return c.oldLists[rel] // read-only while loading
+}
+
+// putListing keeps the listing of the folder rel for the next run.
+func (c *Cache) putListing(rel string, l *safefs.Listing) {
+	if c.listsReady != nil {
+		<-c.listsReady
+	}
+	c.mu.Lock()
+	c.newLists[rel] = l
+	c.dirty = c.dirty || c.oldLists[rel] != l
+	c.mu.Unlock()
 }
 
 // wait waits until the cache file is read.
@@ -163,7 +217,8 @@ func (c *Cache) put(rel string, h [16]byte, st fileStat, payload []byte, changed
 // NewCache returns an empty cache that lives in memory only (Save does
 // nothing): for loading two revisions of one program in one run.
 func NewCache(salt []byte) *Cache {
-	return &Cache{salt: salt, old: map[string]cacheEntry{}, new: map[string]cacheEntry{}}
+	return &Cache{salt: salt, old: map[string]cacheEntry{}, new: map[string]cacheEntry{},
+		oldLists: map[string]*safefs.Listing{}, newLists: map[string]*safefs.Listing{}}
 }
 
 // Reuse makes what the last load decoded available to the next one: a
@@ -182,7 +237,7 @@ func (c *Cache) Save() error {
 		return nil
 	}
 	c.wait()
-	if !c.dirty && len(c.new) == len(c.old) {
+	if !c.dirty && len(c.new) == len(c.old) && len(c.newLists) == len(c.oldLists) {
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
@@ -197,6 +252,13 @@ func (c *Cache) Save() error {
 	io.WriteString(w, cacheMagic)
 	e := &enc{}
 	e.bytes(c.salt)
+	e.int(len(c.newLists))
+	for rel, l := range c.newLists {
+		e.str(rel)
+		e.listing(l)
+		w.Write(e.b)
+		e.b = e.b[:0]
+	}
 	e.int(len(c.new))
 	w.Write(e.b)
 	for rel, ent := range c.new {

@@ -2,12 +2,14 @@ package load
 
 import (
 	"encoding/binary"
+	"io/fs"
 	"maps"
 	"slices"
 	"unsafe"
 
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/safefs"
 )
 
 // A small binary codec for the records the cache keeps: people and
@@ -37,6 +39,18 @@ func (e *enc) strs(ss []string) {
 	}
 }
 func (e *enc) pos(p program.Pos) { e.int(p.Line); e.int(p.Col) }
+
+func (e *enc) listing(l *safefs.Listing) {
+	e.int(int(l.Stamp.Dev))
+	e.int(int(l.Stamp.Ino))
+	e.int(int(l.Stamp.Mtime))
+	e.int(int(l.Stamp.Ctime))
+	e.int(len(l.Names))
+	for i, n := range l.Names {
+		e.str(n)
+		e.int(int(l.Types[i]))
+	}
+}
 
 type dec struct {
 	b   []byte
@@ -93,6 +107,16 @@ func (d *dec) view() []byte {
 	b := d.b[:n:n]
 	d.b = d.b[n:]
 	return b
+}
+
+func (d *dec) listing() *safefs.Listing {
+	l := &safefs.Listing{Stamp: safefs.Stamp{Dev: uint64(d.int()), Ino: uint64(d.int()), Mtime: int64(d.int()), Ctime: int64(d.int())}}
+	n := d.count()
+	l.Names, l.Types = make([]string, n), make([]fs.FileMode, n)
+	for i := range n {
+		l.Names[i], l.Types[i] = d.str(), fs.FileMode(d.int())
+	}
+	return l
 }
 
 func (d *dec) date() date.Date { return date.FromRaw(int32(d.int())) }
