@@ -255,12 +255,8 @@ func describe(fd int, l *Listing, lstat func(string) (fs.FileInfo, error)) ([]fs
 	es := make([]fs.DirEntry, len(l.Names))
 	for i, n := range l.Names {
 		e := &dirent{name: n, typ: l.Types[i], lstat: lstat}
-		if e.typ.IsRegular() {
-			fi := &fileInfo{name: n}
-			if unix.Fstatat(fd, n, &fi.st, unix.AT_SYMLINK_NOFOLLOW) != nil || fi.st.Mode&unix.S_IFMT != unix.S_IFREG {
-				return nil, false
-			}
-			e.info = fi
+		if e.typ.IsRegular() && !e.describe(fd) {
+			return nil, false
 		}
 		es[i] = e
 	}
