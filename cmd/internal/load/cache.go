@@ -68,7 +68,7 @@ type Cache struct {
 type cacheEntry struct {
 	hash    [16]byte
 	stat    fileStat // zero when not recorded
-	payload []byte
+	payload string
 }
 
 // fileStat is what says a file is unchanged without reading it.
@@ -119,7 +119,9 @@ func (c *Cache) read() {
 	if err != nil || !bytes.HasPrefix(data, []byte(cacheMagic)) {
 		return
 	}
-	d := &dec{b: data[len(cacheMagic):]}
+	// One string for the whole file: every string and payload decoded
+	// from it is a substring (see dec).
+	d := &dec{s: string(data[len(cacheMagic):])}
 	if string(d.bytes()) != string(c.salt) {
 		return
 	}
@@ -138,17 +140,17 @@ func (c *Cache) read() {
 	// Sized once for the entries the file holds (at most one per 18
 	// bytes, so a damaged count cannot ask for more): a cache of 100,000
 	// files otherwise grows its map a dozen times.
-	c.old = make(map[string]cacheEntry, min(n, len(d.b)/18))
+	c.old = make(map[string]cacheEntry, min(n, len(d.s)/18))
 	for ; n > 0 && !d.bad; n-- {
 		rel := d.str()
 		var e cacheEntry
-		if len(d.b) < 16 {
+		if len(d.s) < 16 {
 			break
 		}
-		copy(e.hash[:], d.b)
-		d.b = d.b[16:]
+		copy(e.hash[:], d.s)
+		d.s = d.s[16:]
 		e.stat.size, e.stat.mtime = int64(d.int()), int64(d.int())
-		e.payload = d.view() // data is ours alone and never written
+		e.payload = d.str()
 		if !d.bad {
 			c.old[rel] = e
 		}
@@ -192,7 +194,7 @@ func (c *Cache) hash(data []byte) (h [16]byte) {
 	return h
 }
 
-func (c *Cache) get(rel string, h [16]byte) ([]byte, bool) {
+func (c *Cache) get(rel string, h [16]byte) (string, bool) {
 	c.wait()
 	e, ok := c.old[rel] // read-only while loading
 	return e.payload, ok && e.hash == h
@@ -206,7 +208,7 @@ func (c *Cache) unchanged(rel string, st fileStat) (cacheEntry, bool) {
 	return e, ok && st != (fileStat{}) && e.stat == st
 }
 
-func (c *Cache) put(rel string, h [16]byte, st fileStat, payload []byte, changed bool) {
+func (c *Cache) put(rel string, h [16]byte, st fileStat, payload string, changed bool) {
 	c.wait()
 	c.mu.Lock()
 	c.new[rel] = cacheEntry{h, st, payload}
@@ -267,7 +269,7 @@ func (c *Cache) Save() error {
 		e.b = append(e.b, ent.hash[:]...)
 		e.int(int(ent.stat.size))
 		e.int(int(ent.stat.mtime))
-		e.bytes(ent.payload)
+		e.str(ent.payload)
 		w.Write(e.b)
 	}
 	if err := w.Flush(); err != nil {
@@ -281,7 +283,7 @@ func (c *Cache) Save() error {
 }
 
 // encodeResult turns a decoded file into a cache payload.
-func encodeResult(f *file, result any) []byte {
+func encodeResult(f *file, result any) string {
 	e := &enc{}
 	e.int(len(f.out))
 	for _, d := range f.out {
@@ -301,7 +303,7 @@ func encodeResult(f *file, result any) []byte {
 	default:
 		e.b = append(e.b, 0)
 	}
-	return e.b
+	return string(e.b)
 }
 
 var errBadPayload = errors.New("bad cache payload")
@@ -309,17 +311,17 @@ var errBadPayload = errors.New("bad cache payload")
 // decodeResult rebuilds a file's result and diagnostics from a payload;
 // data is the file's content, indexed only if a position is asked for,
 // or nil for read to read it then.
-func decodeResult(rel string, data, payload []byte, read func() []byte) (any, []diag.Diagnostic, error) {
-	d := &dec{b: payload}
+func decodeResult(rel string, data []byte, payload string, read func() []byte) (any, []diag.Diagnostic, error) {
+	d := &dec{s: payload}
 	ds := make([]diag.Diagnostic, d.count())
 	for i := range ds {
 		ds[i] = diag.Diagnostic{File: rel, Line: d.int(), Col: d.int(), Severity: diag.Error, Rule: d.str(), Msg: d.str()}
 	}
-	if len(d.b) == 0 {
+	if len(d.s) == 0 {
 		return nil, nil, errBadPayload
 	}
-	kind := d.b[0]
-	d.b = d.b[1:]
+	kind := d.s[0]
+	d.s = d.s[1:]
 	var result any
 	switch kind {
 	case 1:

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unsafe"
 
 	"github.com/BurntSushi/toml"
 
@@ -22,12 +21,6 @@ type file struct {
 	rel string
 	src *program.Source
 	out []diag.Diagnostic // the file's own diagnostics, cached with it
-	// owned says the bytes decoded are the loader's own read of the
-	// file, which nothing writes again: the decoder may take them as its
-	// string without a copy (and the strings it returns, which are
-	// slices of that string, then share them). A caller's bytes (an
-	// overlay, Person) are copied, since the caller may reuse them.
-	owned bool
 
 	byStripped map[string][]int // index entries not yet matched, by path without indices
 }
@@ -62,11 +55,7 @@ func (f *file) decodeTOML(data []byte, offset int, v any) bool {
 		return false
 	}
 	f.src = program.NewSource(f.rel, offset, tomlpos.Scan(data), nil)
-	text := string(data)
-	if f.owned && len(data) > 0 {
-		text = unsafe.String(&data[0], len(data))
-	}
-	md, err := toml.Decode(text, v)
+	md, err := toml.Decode(string(data), v)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {

@@ -659,7 +659,7 @@ func (l *loader) decode(j *job) {
 			}
 		}
 	}
-	f := &file{rel: j.rel, owned: !overlaid}
+	f := &file{rel: j.rel}
 	f.privateKey(data)
 	defer func() {
 		l.diags.Append(f.out)
