@@ -2,9 +2,9 @@ package check
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/accredit/accredit/cmd/internal/program"
 )
@@ -15,11 +15,13 @@ import (
 // pass. A certification relies on every attempt of a cycle that ends in a
 // pass it could use; its waive silences those attempts' errors.
 func attempts(c *Context) {
-	for _, pa := range c.partners() {
-		for _, pe := range pa.People {
-			c.personAttempts(pe)
+	c.eachPartner(func(c *Context) func(*program.Partner) {
+		return func(pa *program.Partner) {
+			for _, pe := range pa.People {
+				c.personAttempts(pe)
+			}
 		}
-	}
+	})
 }
 
 type violation struct {
@@ -36,20 +38,33 @@ func (c *Context) personAttempts(pe *program.Person) {
 	cycle := make([]int, len(pe.Exams)) // cycle number of each attempt, by Attempt.Index
 	var vs []violation
 	n := 0
-	byExam := map[string][]*program.Attempt{}
+	// The attempts by exam id, then by date, each exam's in file order on
+	// the same date: one sorted slice, not a map per person.
+	var sorted []*program.Attempt
 	for _, a := range pe.Exams {
 		if a.Date.Valid() && c.P.Exam(a.Exam) != nil {
-			byExam[a.Exam] = append(byExam[a.Exam], a)
+			sorted = append(sorted, a)
 		}
 	}
-	for _, id := range slices.Sorted(maps.Keys(byExam)) {
+	slices.SortStableFunc(sorted, func(x, y *program.Attempt) int {
+		if c := strings.Compare(x.Exam, y.Exam); c != 0 {
+			return c
+		}
+		return x.Date.Compare(y.Date)
+	})
+	for len(sorted) > 0 {
+		id := sorted[0].Exam
+		k := 1
+		for k < len(sorted) && sorted[k].Exam == id {
+			k++
+		}
+		as := sorted[:k]
+		sorted = sorted[k:]
 		e := c.P.Exam(id)
 		l := c.P.Level(e.Level)
 		if l == nil {
 			continue
 		}
-		as := byExam[id]
-		slices.SortStableFunc(as, func(x, y *program.Attempt) int { return x.Date.Compare(y.Date) })
 		pass := c.P.PassingScore(e)
 		inCycle := 0
 		n++

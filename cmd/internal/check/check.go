@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/diag"
@@ -112,6 +113,36 @@ func (c *Context) credentials(f func(*program.Credential)) {
 			}
 		}
 	}
+}
+
+// eachPartner runs a rule over the checked partners on all cores, in
+// chunks: the rule that checks every grant is most of a check's rules
+// (10,000 partners: 0.7 s of 0.9), and alone on one core it set the
+// wall time of the whole. start is called once per worker with a Context
+// of the worker's own (a Context keeps caches: distinct's lists,
+// didYouMean's ids), and returns what checks one partner.
+func (c *Context) eachPartner(start func(c *Context) func(*program.Partner)) {
+	partners := c.partners()
+	const chunk = 64 // partners a worker takes at a time
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), (len(partners)+chunk-1)/chunk) {
+		wc := *c
+		wc.lists, wc.ids = nil, nil
+		wg.Go(func() {
+			f := start(&wc)
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= len(partners) {
+					return
+				}
+				for _, pa := range partners[lo:min(lo+chunk, len(partners))] {
+					f(pa)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // Run checks p at asOf and returns the diagnostics of every rule.

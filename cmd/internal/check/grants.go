@@ -15,26 +15,36 @@ import (
 // answers to the recertify options instead (prerequisites do not apply).
 // Each is reported at the credential's [[certifications]] header.
 func grants(c *Context) {
-	var ix *results // the results of the person whose credentials are checked
-	c.credentials(func(cr *program.Credential) {
-		ce := c.P.CertificationOf(cr)
-		if ce == nil || !cr.Issued.Valid() {
-			return // unknown-reference, missing-field or invalid-value already
+	c.eachPartner(func(c *Context) func(*program.Partner) {
+		ix := &results{} // the results of the person whose credentials are checked, reused
+		return func(pa *program.Partner) {
+			for _, pe := range pa.People {
+				for _, cr := range pe.Certifications {
+					grant(c, ix, cr)
+				}
+			}
 		}
-		if ix == nil || ix.person != cr.Person {
-			ix = c.resultsOf(cr.Person)
-		}
-		if cr.Renews != "" {
-			c.renewal(cr, ce, ix)
-			return
-		}
-		c.prerequisites(cr, ce)
-		w := grantWindow(cr.Issued, c.P.Policy.ResultValidDays)
-		for _, miss := range c.missing(ix, &ce.Requirements, w) {
-			c.grant(cr, miss.rule, "%s", miss.msg)
-		}
-		c.relied(cr, ix, &ce.Requirements, w)
 	})
+}
+
+func grant(c *Context, ix *results, cr *program.Credential) {
+	ce := c.P.CertificationOf(cr)
+	if ce == nil || !cr.Issued.Valid() {
+		return // unknown-reference, missing-field or invalid-value already
+	}
+	if ix.person != cr.Person {
+		c.resultsOf(ix, cr.Person)
+	}
+	if cr.Renews != "" {
+		c.renewal(cr, ce, ix)
+		return
+	}
+	c.prerequisites(cr, ce)
+	w := grantWindow(cr.Issued, c.P.Policy.ResultValidDays)
+	for _, miss := range c.missing(ix, &ce.Requirements, w) {
+		c.grant(cr, miss.rule, "%s", miss.msg)
+	}
+	c.relied(cr, ix, &ce.Requirements, w)
 }
 
 func (c *Context) prerequisites(cr *program.Credential, ce *program.Certification) {

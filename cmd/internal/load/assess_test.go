@@ -38,7 +38,7 @@ func FuzzPersonAssess(f *testing.F) {
 		}
 		e := &enc{}
 		encodePerson(e, p)
-		back := decodePerson(&dec{b: e.b}, fl.rel)
+		back := decodePerson(&dec{s: string(e.b)}, fl.rel)
 		for _, pair := range []struct{ a, b any }{
 			{p.Assessments, back.Assessments}, {p.Evidence, back.Evidence}, {p.Exams, back.Exams},
 		} {

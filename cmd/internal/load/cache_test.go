@@ -62,6 +62,7 @@ func TestCacheStat(t *testing.T) {
 	}
 	load() // cold
 	c := OpenCache(path, salt)
+	c.wait()
 	for rel, want := range map[string]bool{
 		"partners/a/people/x.toml": true,
 		"partners/a/partner.md":    true,
@@ -133,7 +134,9 @@ func TestCacheKeysFileAsRead(t *testing.T) {
 	if err := c.Save(); err != nil {
 		t.Fatal(err)
 	}
-	if got := OpenCache(path, salt).old["partners/a/people/y.toml"].stat; got.size != int64(len(edited)) {
+	c = OpenCache(path, salt)
+	c.wait()
+	if got := c.old["partners/a/people/y.toml"].stat; got.size != int64(len(edited)) {
 		t.Errorf("cached with size %d, want %d: the file as read", got.size, len(edited))
 	}
 }

@@ -69,7 +69,21 @@ var unmarshaler = reflect.TypeFor[toml.Unmarshaler]()
 // below returns the type that holds the keys of a value of type t: the
 // struct behind pointers and slices, a map, or nil for a leaf (a string,
 // a date, anything that decodes itself).
+// Asked for every key of every file, it is remembered by type: asking
+// a type whether it implements an interface walks its methods.
 func below(t reflect.Type) reflect.Type {
+	if b, ok := belowCache.Load(t); ok {
+		b, _ := b.(reflect.Type)
+		return b
+	}
+	b := belowOf(t)
+	belowCache.Store(t, b)
+	return b
+}
+
+var belowCache sync.Map // reflect.Type -> reflect.Type, or nil for a leaf
+
+func belowOf(t reflect.Type) reflect.Type {
 	for {
 		if t.Implements(unmarshaler) || reflect.PointerTo(t).Implements(unmarshaler) {
 			return nil

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -216,4 +217,48 @@ func joinPath(dir, name string) string {
 		return name
 	}
 	return dir + "/" + name
+}
+
+// readDirSinceFast lists the folder name through one openat2, or takes
+// prev's names when the folder's stamp (its fstat) is prev's. reused
+// says the entries are prev's; stamp is the folder's now, zero when too
+// recent to trust. ok is false when the portable way must list it.
+func (d *Dir) readDirSinceFast(name string, prev *Listing, now time.Time) (es []fs.DirEntry, stamp Stamp, reused, ok bool, err error) {
+	fd, oerr := d.openBeneath(name, unix.O_RDONLY|unix.O_DIRECTORY)
+	if oerr != nil {
+		return nil, Stamp{}, false, false, nil
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if fstat(fd, &st) == nil {
+		stamp = Stamp{Dev: st.Dev, Ino: st.Ino, Mtime: st.Mtim.Nano(), Ctime: st.Ctim.Nano()}
+		if !stamp.trusted(now) {
+			stamp = Stamp{}
+		}
+	}
+	lstat := func(entry string) (fs.FileInfo, error) { return d.Stat(joinPath(name, entry)) }
+	if prev.usable(stamp) {
+		if es, ok := describe(fd, prev, lstat); ok {
+			return es, stamp, true, true, nil
+		}
+	}
+	es, err = getdents(fd, name, lstat)
+	return es, stamp, false, true, err
+}
+
+// describe makes the entries of a listing kept, each regular file
+// described by fstatat as getdents describes it. ok is false when a file
+// is no longer what the listing says (which its folder's stamp rules
+// out, but a listing kept is only ever a hint): the folder is then
+// listed again.
+func describe(fd int, l *Listing, lstat func(string) (fs.FileInfo, error)) ([]fs.DirEntry, bool) {
+	es := make([]fs.DirEntry, len(l.Names))
+	for i, n := range l.Names {
+		e := &dirent{name: n, typ: l.Types[i], lstat: lstat}
+		if e.typ.IsRegular() && !e.describe(fd) {
+			return nil, false
+		}
+		es[i] = e
+	}
+	return es, true
 }

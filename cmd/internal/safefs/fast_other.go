@@ -2,7 +2,10 @@
 
 package safefs
 
-import "io/fs"
+import (
+	"io/fs"
+	"time"
+)
 
 // Elsewhere than Linux, no fast path: every read goes through os.Root
 // (safefs.go), a Lstat first.
@@ -15,3 +18,7 @@ func (d *Dir) readFast(string, fs.DirEntry, int64) ([]byte, fs.FileInfo, bool) {
 }
 
 func (d *Dir) readDirFast(string) ([]fs.DirEntry, bool, error) { return nil, false, nil }
+
+func (d *Dir) readDirSinceFast(string, *Listing, time.Time) ([]fs.DirEntry, Stamp, bool, bool, error) {
+	return nil, Stamp{}, false, false, nil
+}
