@@ -231,8 +231,50 @@ func TestCacheHitIsTheSameSignature(t *testing.T) {
 	if h, m := s4.Stats(); h != 0 || m != 1 {
 		t.Errorf("corrupt cache: %d hits, %d misses", h, m)
 	}
+	if d := s4.Cache.Dropped(); d != 1 {
+		t.Errorf("corrupt cache: %d entries dropped, want 1", d)
+	}
 	if !bytes.Equal(again, cold) {
 		t.Error("signed anew, the document differs")
+	}
+}
+
+// TestCacheSaveKeepsWhatWasUsed: Save keeps the entries a run looked up
+// or made, drops the others, and leaves the file alone when a run used
+// every entry and made none.
+func TestCacheSaveKeepsWhatWasUsed(t *testing.T) {
+	path := t.TempDir() + "/sig"
+	at := date.New(2025, 1, 15).Time()
+	a, _ := testBadge().Unsigned()
+	other := testBadge()
+	other.Holder = "John Roe"
+	b, _ := other.Unsigned()
+	run := func(docs ...[]byte) (hits, misses int64) {
+		c := OpenCache(path)
+		s := &Signer{Key: testKey, VerificationMethod: testVM, Cache: c}
+		for _, d := range docs {
+			if _, err := s.Sign(d, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+		return s.Stats()
+	}
+	if h, m := run(a, b); h != 0 || m != 2 {
+		t.Fatalf("cold: %d hits, %d misses", h, m)
+	}
+	before, _ := os.Stat(path)
+	if h, m := run(a, b); h != 2 || m != 0 {
+		t.Fatalf("warm: %d hits, %d misses", h, m)
+	}
+	if after, _ := os.Stat(path); !os.SameFile(before, after) {
+		t.Error("a run that used every entry and made none rewrote the cache")
+	}
+	run(a) // b unused: dropped
+	if h, m := run(a, b); h != 1 || m != 1 {
+		t.Errorf("after a run without b: %d hits, %d misses, want 1 and 1", h, m)
 	}
 }
 
