@@ -314,8 +314,7 @@ func (s *Signer) AppendSign(dst, unsigned []byte, created time.Time) ([]byte, er
 		keyHashes.Put(h)
 		if e, ok := s.Cache.get(k); ok {
 			s.hits.Add(1)
-			p.ProofValue = "z" + base58Encode(e.sig[:])
-			return AppendWithProof(dst, unsigned, p)
+			return appendSigned(dst, unsigned, p, e.sig[:])
 		}
 	}
 	s.misses.Add(1)
@@ -330,6 +329,5 @@ func (s *Signer) AppendSign(dst, unsigned []byte, created time.Time) ([]byte, er
 		copy(e.sig[:], sig)
 		s.Cache.put(k, e)
 	}
-	p.ProofValue = "z" + base58Encode(sig)
-	return AppendWithProof(dst, unsigned, p)
+	return appendSigned(dst, unsigned, p, sig)
 }

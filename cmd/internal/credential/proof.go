@@ -148,6 +148,19 @@ func AppendWithProof(dst, unsigned []byte, p Proof) ([]byte, error) {
 	return append(dst, "}]}\n"...), nil
 }
 
+// appendSigned is AppendWithProof with the proof's value the signature
+// sig: "z" and its base58, written in place (no character of either
+// needs escaping).
+func appendSigned(dst, unsigned []byte, p Proof, sig []byte) ([]byte, error) {
+	p.ProofValue = ""
+	dst, err := AppendWithProof(dst, unsigned, p)
+	if err != nil {
+		return dst, err
+	}
+	dst = append(dst[:len(dst)-len("}]}\n")], `,"proofValue":"z`...)
+	return append(appendBase58(dst, sig), "\"}]}\n"...), nil
+}
+
 // A VerifyError says why a proof does not verify.
 type VerifyError struct{ Reason string }
 

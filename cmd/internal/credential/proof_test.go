@@ -211,6 +211,14 @@ func TestCacheHitIsTheSameSignature(t *testing.T) {
 	if !bytes.Equal(cold, warm) {
 		t.Error("the cached signature differs")
 	}
+	// Both are what Sign and WithProof make, the plain way.
+	p, err := Sign(u, NewProof(testVM, at), testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain, _ := WithProof(u, p); !bytes.Equal(plain, cold) {
+		t.Errorf("Signer.Sign:\n%s\nSign and WithProof:\n%s", cold, plain)
+	}
 	// Another key, another created, another document: misses.
 	s3 := &Signer{Key: ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, 32)), VerificationMethod: testVM, Cache: OpenCache(path)}
 	s3.Sign(u, at)
