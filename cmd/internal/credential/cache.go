@@ -87,7 +87,7 @@ func OpenCache(path string) *Cache {
 	if path == "" {
 		return c
 	}
-	data, err := os.ReadFile(path)
+	data, err := readCache(path)
 	if err != nil || !bytes.HasPrefix(data, []byte(sigCacheMagic)) {
 		return c
 	}

@@ -71,7 +71,7 @@ func OpenGzipCache(path string) *GzipCache {
 	if path == "" {
 		return c
 	}
-	data, err := os.ReadFile(path)
+	data, err := readCache(path)
 	if err != nil || !bytes.HasPrefix(data, []byte(gzCacheMagic)) {
 		return c
 	}
