@@ -72,7 +72,8 @@ Bitstring Status Lists (api/v1/status/<n>.json). FILE is the private key
 accredit keygen wrote; it must be the key that [[signing_keys]] lists as
 valid on the as-of date, or build stops (exit 2). Signatures are kept in
 the user's cache directory (as the decode cache is, and off with it), so
-that a build signs only the credentials that changed. Without a key,
+that a build signs only the credentials that changed; in shards mode the
+signed credentials' compressed shards are kept there too. Without a key,
 build writes no .ob3.json, with a warning when the program lists
 [[signing_keys]].
 
