@@ -205,8 +205,11 @@ func (s *signing) files(st *site.Site) (map[string][]byte, error) {
 	}
 	p, info := st.P, st.Info
 	out := map[string][]byte{}
+	// The revoked bits of each list that holds a credential; the lists
+	// themselves (128 KB each, 256 of them) are made one at a time
+	// below, while the rest of the build holds its heap.
 	type list struct {
-		l       *credential.StatusList
+		revoked []int
 		changed date.Date
 	}
 	lists := map[int]*list{}
@@ -214,12 +217,12 @@ func (s *signing) files(st *site.Site) (map[string][]byte, error) {
 		slot := s.slots[c.ID]
 		l := lists[slot.List]
 		if l == nil {
-			l = &list{l: credential.NewStatusList(statusURL(info, slot.List), s.did, date.Date{})}
+			l = &list{}
 			lists[slot.List] = l
 		}
 		// A revocation after D is not public yet (as on its page).
 		if c.Revoked.Valid() && !c.Revoked.After(s.asOf) {
-			l.l.Revoke(slot.Index)
+			l.revoked = append(l.revoked, slot.Index)
 			if c.Revoked.After(l.changed) {
 				l.changed = c.Revoked
 			}
@@ -232,8 +235,11 @@ func (s *signing) files(st *site.Site) (map[string][]byte, error) {
 		if !from.Valid() || from.Before(s.key.From) {
 			from = s.key.From
 		}
-		l.l.ValidFrom = from
-		u, err := l.l.Unsigned(s.cache)
+		sl := credential.NewStatusList(statusURL(info, n), s.did, from)
+		for _, i := range l.revoked {
+			sl.Revoke(i)
+		}
+		u, err := sl.Unsigned(s.cache)
 		if err != nil {
 			return nil, err
 		}
