@@ -72,7 +72,8 @@ Bitstring Status Lists (api/v1/status/<n>.json). FILE is the private key
 accredit keygen wrote; it must be the key that [[signing_keys]] lists as
 valid on the as-of date, or build stops (exit 2). Signatures are kept in
 the user's cache directory (as the decode cache is, and off with it), so
-that a build signs only the credentials that changed. Without a key,
+that a build signs only the credentials that changed; in shards mode the
+signed credentials' compressed shards are kept there too. Without a key,
 build writes no .ob3.json, with a warning when the program lists
 [[signing_keys]].
 
@@ -225,7 +226,16 @@ func runBuild(env *base.Env, args []string) int {
 	opts := publish.Options{Extra: func() (map[string][]byte, error) { return search.SiteFiles(st) }}
 	if sig != nil {
 		st.Info.Signing = &site.Signing{DID: sig.did, DIDURL: sig.didURL}
-		opts.Signed = func(c *program.Credential, cp *site.Credential) ([]byte, error) { return sig.credential(st, c, cp) }
+		opts.Signed = func(dst []byte, c *program.Credential, cp *site.Credential) ([]byte, error) {
+			return sig.credential(dst, st, c, cp)
+		}
+		if st.Info.Shards != nil {
+			// Kept beside the signatures: a rebuild compresses only the
+			// shards whose signed credentials changed.
+			if path := cacheFile(env, buildProgram.root, ".ob3shards"); path != "" {
+				opts.SignedShards = publish.OpenGzipCache(path)
+			}
+		}
 		opts.Extra = func() (map[string][]byte, error) {
 			files, err := search.SiteFiles(st)
 			if err != nil {
@@ -260,7 +270,12 @@ func runBuild(env *base.Env, args []string) int {
 	if sig != nil {
 		sig.save()
 		hits, misses := sig.signer.Stats()
-		printLine(env.Stderr, "signed %d credentials and status lists with %s (%d signed anew, %d from the cache)", hits+misses, sig.signer.VerificationMethod, misses, hits)
+		printLine(env.Stderr, "signed %d credentials and status lists with %s (%d signed anew, %d from the cache%s)", hits+misses, sig.signer.VerificationMethod, misses, hits, dropped(sig.dropped()))
+		if c := opts.SignedShards; c != nil {
+			c.Save() // best effort, as the signatures
+			hits, compressed, corrupt := c.Stats()
+			printLine(env.Stderr, "signed credentials' shards: %d compressed, %d from the cache%s", compressed, hits, dropped(corrupt))
+		}
 	}
 	writeFallbacks(env, theme.Fallbacks(), *buildVerbose)
 	return base.ExitOK
@@ -346,4 +361,13 @@ func isTerminal(w any) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// dropped says how many cache entries failed their checksum (and were
+// made anew), when any did.
+func dropped(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d cache entries failed their checksum and were made anew", n)
 }

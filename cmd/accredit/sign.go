@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/accredit/accredit/cmd/internal/base"
@@ -38,8 +39,13 @@ type signing struct {
 	asOf   date.Date
 
 	did, didURL, didFile string
-	slots                map[string]credential.Slot
 	achievements         map[string]credential.Achievement // by track/level
+
+	// Made on a goroutine of their own (see prepare): slots and cache,
+	// and the signer's Cache.
+	prepared chan struct{}
+	prepErr  error
+	slots    map[string]credential.Slot
 }
 
 // signingKeyFile returns the key file a build signs with: --signing-key,
@@ -103,22 +109,35 @@ func newSigning(env *base.Env, root string, p *program.Program, asOf date.Date, 
 	if err != nil {
 		return nil, err
 	}
-	var ins []credential.StatusInput
+	ins := make([]credential.StatusInput, 0, len(p.Credentials))
 	for _, c := range p.Credentials {
 		ins = append(ins, credential.StatusInput{ID: c.ID, Issued: c.Issued})
 	}
-	slots, err := credential.AssignStatus(ins)
-	if err != nil {
-		return nil, err
-	}
-	var cache *credential.Cache
-	if path := cacheFile(env, root, ".signatures"); path != "" {
-		cache = credential.OpenCache(path)
-	}
-	s := &signing{key: key, cache: cache, asOf: asOf, did: did, didURL: didURL, didFile: didFile, slots: slots,
-		signer: &credential.Signer{Key: priv, VerificationMethod: did + "#" + key.ID, Cache: cache}}
+	s := &signing{key: key, asOf: asOf, did: did, didURL: didURL, didFile: didFile, prepared: make(chan struct{}),
+		signer: &credential.Signer{Key: priv, VerificationMethod: did + "#" + key.ID}}
 	s.achievements = achievements(p)
+	// Placing 200,000 credentials in the status lists and reading their
+	// signatures take a second, which the build spends computing the
+	// site meanwhile, on the other core.
+	cachePath := cacheFile(env, root, ".signatures")
+	go func() {
+		defer close(s.prepared)
+		if s.slots, s.prepErr = credential.AssignStatus(ins); s.prepErr != nil {
+			return
+		}
+		if cachePath != "" {
+			s.cache = credential.OpenCache(cachePath)
+			s.signer.Cache = s.cache
+		}
+	}()
 	return s, nil
+}
+
+// prepare waits until the status lists and the signatures of newSigning
+// are ready; it returns why they could not be.
+func (s *signing) prepare() error {
+	<-s.prepared
+	return s.prepErr
 }
 
 func keyDates(k *program.SigningKey) string {
@@ -141,9 +160,16 @@ func statusURL(info *site.Info, n int) string {
 	return info.SiteURL + "api/v1/status/" + strconv.Itoa(n) + ".json"
 }
 
-// credential returns the signed Open Badges credential of c, whose page
-// data is cp: called on every worker of the build.
-func (s *signing) credential(st *site.Site, c *program.Credential, cp *site.Credential) ([]byte, error) {
+// unsignedBufs hold the workers' unsigned documents, a credential at a
+// time.
+var unsignedBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// credential appends to dst the signed Open Badges credential of c,
+// whose page data is cp: called on every worker of the build.
+func (s *signing) credential(dst []byte, st *site.Site, c *program.Credential, cp *site.Credential) ([]byte, error) {
+	if err := s.prepare(); err != nil {
+		return dst, err
+	}
 	info := st.Info
 	a, ok := s.achievements[c.Key()]
 	if !ok {
@@ -161,20 +187,29 @@ func (s *signing) credential(st *site.Site, c *program.Credential, cp *site.Cred
 		Achievement: a,
 		Status:      credential.StatusEntry{List: statusURL(info, slot.List), Index: slot.Index},
 	}
-	u, err := b.Unsigned()
+	ub := unsignedBufs.Get().(*[]byte)
+	defer unsignedBufs.Put(ub)
+	u, err := b.AppendUnsigned((*ub)[:0])
+	*ub = u
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
-	return s.signer.Sign(u, s.created(c.Issued))
+	return s.signer.AppendSign(dst, u, s.created(c.Issued))
 }
 
 // files returns the signed status lists (api/v1/status/<n>.json, each
 // list that holds a credential) and the DID document.
 func (s *signing) files(st *site.Site) (map[string][]byte, error) {
+	if err := s.prepare(); err != nil {
+		return nil, err
+	}
 	p, info := st.P, st.Info
 	out := map[string][]byte{}
+	// The revoked bits of each list that holds a credential; the lists
+	// themselves (128 KB each, 256 of them) are made one at a time
+	// below, while the rest of the build holds its heap.
 	type list struct {
-		l       *credential.StatusList
+		revoked []int
 		changed date.Date
 	}
 	lists := map[int]*list{}
@@ -182,12 +217,12 @@ func (s *signing) files(st *site.Site) (map[string][]byte, error) {
 		slot := s.slots[c.ID]
 		l := lists[slot.List]
 		if l == nil {
-			l = &list{l: credential.NewStatusList(statusURL(info, slot.List), s.did, date.Date{})}
+			l = &list{}
 			lists[slot.List] = l
 		}
 		// A revocation after D is not public yet (as on its page).
 		if c.Revoked.Valid() && !c.Revoked.After(s.asOf) {
-			l.l.Revoke(slot.Index)
+			l.revoked = append(l.revoked, slot.Index)
 			if c.Revoked.After(l.changed) {
 				l.changed = c.Revoked
 			}
@@ -200,8 +235,11 @@ func (s *signing) files(st *site.Site) (map[string][]byte, error) {
 		if !from.Valid() || from.Before(s.key.From) {
 			from = s.key.From
 		}
-		l.l.ValidFrom = from
-		u, err := l.l.Unsigned(s.cache)
+		sl := credential.NewStatusList(statusURL(info, n), s.did, from)
+		for _, i := range l.revoked {
+			sl.Revoke(i)
+		}
+		u, err := sl.Unsigned(s.cache)
 		if err != nil {
 			return nil, err
 		}
@@ -240,9 +278,18 @@ func (s *signing) files(st *site.Site) (map[string][]byte, error) {
 // save keeps the signatures for the next build: best effort, as the
 // decode cache, since the cache only saves time.
 func (s *signing) save() {
-	if s.cache != nil {
+	if s.prepare() == nil && s.cache != nil {
 		s.cache.Save()
 	}
+}
+
+// dropped is the number of signature cache entries that failed their
+// checksum (see credential.Cache.Dropped).
+func (s *signing) dropped() int {
+	if s.prepare() != nil {
+		return 0
+	}
+	return s.cache.Dropped()
 }
 
 // achievements returns the Achievement of every certification: its

@@ -45,71 +45,6 @@ type StatusEntry struct {
 	Index int
 }
 
-// The JSON of an OpenBadgeCredential. Field order is the document's
-// member order: the same badge is always the same bytes.
-type obCredential struct {
-	Context          []string      `json:"@context"`
-	ID               string        `json:"id"`
-	Type             []string      `json:"type"`
-	Name             string        `json:"name"`
-	Issuer           obProfile     `json:"issuer"`
-	ValidFrom        string        `json:"validFrom"`
-	ValidUntil       string        `json:"validUntil,omitempty"`
-	CredentialSubj   obSubject     `json:"credentialSubject"`
-	CredentialStatus obStatusEntry `json:"credentialStatus"`
-	Proof            []Proof       `json:"proof,omitempty"`
-}
-
-type obProfile struct {
-	ID   string   `json:"id"`
-	Type []string `json:"type"`
-	Name string   `json:"name"`
-	URL  string   `json:"url,omitempty"`
-}
-
-type obSubject struct {
-	Type        []string      `json:"type"`
-	Name        string        `json:"name"`
-	Identifier  []obIdentity  `json:"identifier"`
-	Achievement obAchievement `json:"achievement"`
-}
-
-// obIdentity names the holder as Open Badges 3.0 does without an e-mail
-// or a DID: by name, in plain text (hashed: false).
-type obIdentity struct {
-	Type         string `json:"type"`
-	IdentityHash string `json:"identityHash"`
-	IdentityType string `json:"identityType"`
-	Hashed       bool   `json:"hashed"`
-}
-
-type obAchievement struct {
-	ID              string     `json:"id"`
-	Type            []string   `json:"type"`
-	AchievementType string     `json:"achievementType"`
-	Name            string     `json:"name"`
-	Description     string     `json:"description"`
-	Criteria        obCriteria `json:"criteria"`
-	Image           *obImage   `json:"image,omitempty"`
-}
-
-type obCriteria struct {
-	Narrative string `json:"narrative"`
-}
-
-type obImage struct {
-	ID   string `json:"id"`
-	Type string `json:"type"`
-}
-
-type obStatusEntry struct {
-	ID                   string `json:"id"`
-	Type                 string `json:"type"`
-	StatusPurpose        string `json:"statusPurpose"`
-	StatusListIndex      string `json:"statusListIndex"`
-	StatusListCredential string `json:"statusListCredential"`
-}
-
 // dateTime writes a date as the start of that day in UTC, as VC 2.0's
 // validFrom and validUntil want a date-time.
 func dateTime(d date.Date) string { return d.String() + "T00:00:00Z" }
@@ -117,47 +52,78 @@ func dateTime(d date.Date) string { return d.String() + "T00:00:00Z" }
 // Unsigned returns the badge's OpenBadgeCredential without a proof, as
 // compact JSON and a newline.
 func (b *Badge) Unsigned() ([]byte, error) {
-	switch {
-	case b.URL == "" || b.Issuer.DID == "" || b.Achievement.ID == "" || b.Status.List == "":
-		return nil, errors.New("badge: a URL, issuer DID, achievement id or status list is missing")
-	case !b.ValidFrom.Valid():
-		return nil, errors.New("badge: no issue date")
-	case b.Status.Index < 0:
-		return nil, errors.New("badge: negative status index")
-	}
-	c := obCredential{
-		Context: []string{ContextVC, ContextOB},
-		ID:      b.URL,
-		Type:    []string{"VerifiableCredential", "OpenBadgeCredential"},
-		Name:    b.Name,
-		Issuer:  obProfile{ID: b.Issuer.DID, Type: []string{"Profile"}, Name: b.Issuer.Name, URL: b.Issuer.URL},
-		// The issue date is the first instant of the day in UTC.
-		ValidFrom: dateTime(b.ValidFrom),
-		CredentialSubj: obSubject{
-			Type:       []string{"AchievementSubject"},
-			Name:       b.Holder,
-			Identifier: []obIdentity{{Type: "IdentityObject", IdentityHash: b.Holder, IdentityType: "name", Hashed: false}},
-			Achievement: obAchievement{
-				ID: b.Achievement.ID, Type: []string{"Achievement"}, AchievementType: "Certification",
-				Name: b.Achievement.Name, Description: b.Achievement.Description,
-				Criteria: obCriteria{Narrative: b.Achievement.Narrative},
-			},
-		},
-		CredentialStatus: statusEntry(b.Status),
-	}
-	if b.ValidUntil.Valid() {
-		c.ValidUntil = dateTime(b.ValidUntil)
-	}
-	if b.Achievement.Image != "" {
-		c.CredentialSubj.Achievement.Image = &obImage{ID: b.Achievement.Image, Type: "Image"}
-	}
-	return marshal(c)
+	return b.AppendUnsigned(make([]byte, 0, 2048)) // a badge is about 1.5 KB
 }
 
-func statusEntry(s StatusEntry) obStatusEntry {
-	i := strconv.Itoa(s.Index)
-	return obStatusEntry{ID: s.List + "#" + i, Type: "BitstringStatusListEntry", StatusPurpose: "revocation",
-		StatusListIndex: i, StatusListCredential: s.List}
+// AppendUnsigned appends Unsigned's JSON to dst. Members are in a fixed
+// order, so the same badge is always the same bytes: the signature
+// cache is keyed by them. It writes what encoding/json writes of the
+// document (badge_test.go holds that reference, as structs, and checks
+// the two agree).
+func (b *Badge) AppendUnsigned(dst []byte) ([]byte, error) {
+	switch {
+	case b.URL == "" || b.Issuer.DID == "" || b.Achievement.ID == "" || b.Status.List == "":
+		return dst, errors.New("badge: a URL, issuer DID, achievement id or status list is missing")
+	case !b.ValidFrom.Valid():
+		return dst, errors.New("badge: no issue date")
+	case b.Status.Index < 0:
+		return dst, errors.New("badge: negative status index")
+	}
+	dst = append(dst, `{"@context":[`...)
+	dst = appendJSONString(dst, ContextVC)
+	dst = append(dst, ',')
+	dst = appendJSONString(dst, ContextOB)
+	dst = append(dst, ']')
+	dst = appendMember(dst, false, "id", b.URL)
+	dst = append(dst, `,"type":["VerifiableCredential","OpenBadgeCredential"]`...)
+	dst = appendMember(dst, false, "name", b.Name)
+	dst = append(dst, `,"issuer":{`...)
+	dst = appendMember(dst, true, "id", b.Issuer.DID)
+	dst = append(dst, `,"type":["Profile"]`...)
+	dst = appendMember(dst, false, "name", b.Issuer.Name)
+	if b.Issuer.URL != "" {
+		dst = appendMember(dst, false, "url", b.Issuer.URL)
+	}
+	// The issue date is the first instant of the day in UTC.
+	dst = append(dst, `},"validFrom":"`...)
+	dst = appendDateTime(dst, b.ValidFrom)
+	if b.ValidUntil.Valid() {
+		dst = append(dst, `","validUntil":"`...)
+		dst = appendDateTime(dst, b.ValidUntil)
+	}
+	dst = append(dst, `","credentialSubject":{"type":["AchievementSubject"]`...)
+	// Named by name alone, in plain text (hashed: false): Open Badges
+	// 3.0's way without an e-mail or a DID.
+	dst = appendMember(dst, false, "name", b.Holder)
+	dst = append(dst, `,"identifier":[{"type":"IdentityObject"`...)
+	dst = appendMember(dst, false, "identityHash", b.Holder)
+	dst = append(dst, `,"identityType":"name","hashed":false}],"achievement":{`...)
+	a := &b.Achievement
+	dst = appendMember(dst, true, "id", a.ID)
+	dst = append(dst, `,"type":["Achievement"],"achievementType":"Certification"`...)
+	dst = appendMember(dst, false, "name", a.Name)
+	dst = appendMember(dst, false, "description", a.Description)
+	dst = append(dst, `,"criteria":{`...)
+	dst = appendMember(dst, true, "narrative", a.Narrative)
+	dst = append(dst, '}')
+	if a.Image != "" {
+		dst = append(dst, `,"image":{`...)
+		dst = appendMember(dst, true, "id", a.Image)
+		dst = append(dst, `,"type":"Image"}`...)
+	}
+	i := strconv.Itoa(b.Status.Index)
+	dst = append(dst, `}},"credentialStatus":{"id":`...)
+	dst = appendJSONString(dst, b.Status.List)
+	dst = append(append(append(dst[:len(dst)-1], '#'), i...), '"') // inside the quotes
+	dst = append(dst, `,"type":"BitstringStatusListEntry","statusPurpose":"revocation"`...)
+	dst = appendMember(dst, false, "statusListIndex", i)
+	dst = appendMember(dst, false, "statusListCredential", b.Status.List)
+	return append(dst, "}}\n"...), nil
+}
+
+// appendDateTime appends dateTime(d) without its quotes.
+func appendDateTime(dst []byte, d date.Date) []byte {
+	return append(append(dst, d.String()...), "T00:00:00Z"...)
 }
 
 // marshal is compact JSON with a newline, with <, > and & as they are:

@@ -7,7 +7,9 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"hash"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -33,9 +35,17 @@ import (
 // written by someone holding it. ACCREDIT_CACHE=off signs everything.
 type Cache struct {
 	path string
-	mu   sync.Mutex
-	old  map[[32]byte]cacheEntry
-	new  map[[32]byte]cacheEntry
+	// The file's entries as read, in place: entry i at i*entrySize.
+	// old indexes them by key and is only read once OpenCache returns,
+	// so that lookups from every worker take no lock; used marks those
+	// this run looked up, the ones Save keeps.
+	data    []byte
+	old     map[[32]byte]int32
+	used    []atomic.Bool
+	dropped int // entries that failed their checksum
+
+	mu  sync.Mutex
+	new map[[32]byte]cacheEntry // signed by this run
 	// Encoded status lists by the hash of their bits: gzip takes
 	// milliseconds for each list of 2^20 bits, hashing them tens of
 	// microseconds.
@@ -72,12 +82,12 @@ const entrySize = 32 + 64 + 64 + 8
 // OpenCache reads the signature cache at path; an unreadable or foreign
 // file is an empty cache. path "" keeps the cache in memory only.
 func OpenCache(path string) *Cache {
-	c := &Cache{path: path, old: map[[32]byte]cacheEntry{}, new: map[[32]byte]cacheEntry{},
+	c := &Cache{path: path, new: map[[32]byte]cacheEntry{},
 		oldLists: map[[32]byte]string{}, newLists: map[[32]byte]string{}}
 	if path == "" {
 		return c
 	}
-	data, err := os.ReadFile(path)
+	data, err := readCache(path)
 	if err != nil || !bytes.HasPrefix(data, []byte(sigCacheMagic)) {
 		return c
 	}
@@ -91,18 +101,20 @@ func OpenCache(path string) *Cache {
 	}
 	n := binary.BigEndian.Uint64(data)
 	data = data[8:]
-	if n > uint64(len(data)/entrySize) {
+	if n > uint64(len(data)/entrySize) || n > math.MaxInt32 {
 		return c
 	}
 	lists := data[n*entrySize:]
-	for data = data[:n*entrySize]; len(data) >= entrySize; data = data[entrySize:] {
-		var k [32]byte
-		var e cacheEntry
-		copy(k[:], data)
-		copy(e.hashData[:], data[32:])
-		copy(e.sig[:], data[96:])
-		if sum := entrySum(k, e); bytes.Equal(sum[:], data[160:entrySize]) {
-			c.old[k] = e
+	c.data = data[:n*entrySize]
+	c.old = make(map[[32]byte]int32, n)
+	c.used = make([]atomic.Bool, n)
+	for i := range int(n) {
+		e := c.data[i*entrySize : (i+1)*entrySize]
+		// The checksum follows the key, hashData and signature it sums.
+		if sum := sha256.Sum256(e[:160]); bytes.Equal(sum[:8], e[160:]) {
+			c.old[[32]byte(e[:32])] = int32(i)
+		} else {
+			c.dropped++
 		}
 	}
 	// Then the lists: key, length, text, checksum.
@@ -111,16 +123,29 @@ func OpenCache(path string) *Cache {
 		copy(k[:], lists)
 		l := int(binary.BigEndian.Uint32(lists[32:]))
 		if l > len(lists)-36-8 {
+			c.dropped++
 			break
 		}
 		text := lists[36 : 36+l]
 		sum := sha256.Sum256(append(k[:], text...))
 		if bytes.Equal(sum[:8], lists[36+l:36+l+8]) {
 			c.oldLists[k] = string(text)
+		} else {
+			c.dropped++
 		}
 		lists = lists[36+l+8:]
 	}
 	return c
+}
+
+// Dropped returns the number of entries of the file that failed their
+// checksum when it was read: each such document is signed anew (a miss
+// of Signer.Stats), which this number explains.
+func (c *Cache) Dropped() int {
+	if c == nil {
+		return 0
+	}
+	return c.dropped
 }
 
 // EncodeList is the package's EncodeList through the cache.
@@ -147,26 +172,26 @@ func (c *Cache) EncodeList(bits []byte) (string, error) {
 	return s, nil
 }
 
+// entrySum is the checksum of an entry: the first 8 bytes of SHA-256
+// of the entry's key, hashData and signature, as they are in the file.
 func entrySum(k [32]byte, e cacheEntry) [8]byte {
-	h := sha256.New()
-	h.Write(k[:])
-	h.Write(e.hashData[:])
-	h.Write(e.sig[:])
-	var s [8]byte
-	copy(s[:], h.Sum(nil))
-	return s
+	var b [160]byte
+	copy(b[:], k[:])
+	copy(b[32:], e.hashData[:])
+	copy(b[96:], e.sig[:])
+	sum := sha256.Sum256(b[:])
+	return [8]byte(sum[:8])
 }
 
 func (c *Cache) get(k [32]byte) (cacheEntry, bool) {
+	if i, ok := c.old[k]; ok {
+		c.used[i].Store(true)
+		d := c.data[int(i)*entrySize:]
+		return cacheEntry{hashData: [64]byte(d[32:96]), sig: [64]byte(d[96:160])}, true
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.old[k]
-	if !ok {
-		e, ok = c.new[k]
-	}
-	if ok {
-		c.new[k] = e
-	}
+	e, ok := c.new[k]
 	return e, ok
 }
 
@@ -177,21 +202,22 @@ func (c *Cache) put(k [32]byte, e cacheEntry) {
 }
 
 // Save writes the entries this run used, atomically: the signatures of
-// credentials no longer published are dropped.
+// credentials no longer published are dropped. A run that signed
+// nothing, used every entry and every list writes nothing.
 func (c *Cache) Save() error {
 	if c.path == "" {
 		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.new) == len(c.old) && len(c.newLists) == len(c.oldLists) {
-		same := true
-		for k := range c.new {
-			if _, ok := c.old[k]; !ok {
-				same = false
-				break
-			}
+	kept := 0
+	for i := range c.used {
+		if c.used[i].Load() {
+			kept++
 		}
+	}
+	if len(c.new) == 0 && kept == len(c.old) && c.dropped == 0 && len(c.newLists) == len(c.oldLists) {
+		same := true
 		for k := range c.newLists {
 			if _, ok := c.oldLists[k]; !ok {
 				same = false
@@ -213,7 +239,12 @@ func (c *Cache) Save() error {
 	w := bufio.NewWriterSize(tmp, 1<<20)
 	io.WriteString(w, sigCacheMagic)
 	w.Write(cacheSalt[:])
-	w.Write(binary.BigEndian.AppendUint64(nil, uint64(len(c.new))))
+	w.Write(binary.BigEndian.AppendUint64(nil, uint64(kept+len(c.new))))
+	for _, i := range c.old {
+		if c.used[i].Load() {
+			w.Write(c.data[int(i)*entrySize : int(i+1)*entrySize])
+		}
+	}
 	for k, e := range c.new {
 		sum := entrySum(k, e)
 		w.Write(k[:])
@@ -254,28 +285,42 @@ func (s *Signer) Stats() (hits, misses int64) { return s.hits.Load(), s.misses.L
 // Sign returns the unsigned document (JSON) with its proof, made at
 // created.
 func (s *Signer) Sign(unsigned []byte, created time.Time) ([]byte, error) {
+	return s.AppendSign(make([]byte, 0, len(unsigned)+300), unsigned, created)
+}
+
+// keyHashes keep the hashes of cache keys for reuse: one a worker.
+var keyHashes = sync.Pool{New: func() any { return sha256.New() }}
+
+// AppendSign appends to dst what Sign returns. With the document in the
+// cache, that is one SHA-256 of the document and a map lookup: neither
+// canonicalization nor Ed25519.
+func (s *Signer) AppendSign(dst, unsigned []byte, created time.Time) ([]byte, error) {
 	if len(s.Key) != ed25519.PrivateKeySize {
-		return nil, errors.New("sign: no key")
+		return dst, errors.New("sign: no key")
 	}
 	p := NewProof(s.VerificationMethod, created)
 	var k [32]byte
 	if s.Cache != nil {
-		h := sha256.New()
+		h := keyHashes.Get().(hash.Hash)
+		h.Reset()
 		h.Write(cacheSalt[:])
-		h.Write(s.Key.Public().(ed25519.PublicKey))
-		h.Write([]byte(p.VerificationMethod + "\x00" + p.Created + "\x00"))
+		h.Write(s.Key[32:]) // the public key
+		io.WriteString(h, p.VerificationMethod)
+		h.Write([]byte{0})
+		io.WriteString(h, p.Created)
+		h.Write([]byte{0})
 		h.Write(unsigned)
 		h.Sum(k[:0])
+		keyHashes.Put(h)
 		if e, ok := s.Cache.get(k); ok {
 			s.hits.Add(1)
-			p.ProofValue = "z" + base58Encode(e.sig[:])
-			return WithProof(unsigned, p)
+			return appendSigned(dst, unsigned, p, e.sig[:])
 		}
 	}
 	s.misses.Add(1)
 	hd, err := HashData(unsigned, p)
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
 	sig := ed25519.Sign(s.Key, hd)
 	if s.Cache != nil {
@@ -284,6 +329,5 @@ func (s *Signer) Sign(unsigned []byte, created time.Time) ([]byte, error) {
 		copy(e.sig[:], sig)
 		s.Cache.put(k, e)
 	}
-	p.ProofValue = "z" + base58Encode(sig)
-	return WithProof(unsigned, p)
+	return appendSigned(dst, unsigned, p, sig)
 }

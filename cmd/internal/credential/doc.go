@@ -17,11 +17,15 @@
 //	secret.go      finding private keys in files (check's private-key)
 //	proof.go       Sign and Verify (eddsa-rdfc-2022)
 //	badge.go       the OpenBadgeCredential
+//	jsonenc.go     JSON strings as encoding/json writes them, by hand
 //	statuslist.go  status list indices and BitstringStatusListCredential
 //	did.go         did:web DIDs and DID documents
 //	cache.go       signatures kept between builds
 //
 // Canonicalization takes milliseconds per credential, signing tens of
 // microseconds: Signer keeps every signature in a Cache keyed by the
-// exact bytes signed, so a build canonicalizes only what changed.
+// exact bytes signed, so a build canonicalizes only what changed. A
+// warm build then costs, per credential, writing its JSON by hand (the
+// appenders of jsonenc.go, checked against encoding/json), one SHA-256
+// of it and a map lookup: the proof is spliced into those bytes.
 package credential

@@ -155,14 +155,19 @@ var base58Index = func() (t [256]int8) {
 // byte is a '1'. Every proofValue is one, 200,000 a build: the number is
 // kept in limbs of base 58^5 and fed 32 bits at a time (base58Slow,
 // on big.Int, is the reference the tests compare it with).
-func base58Encode(b []byte) string {
+func base58Encode(b []byte) string { return string(appendBase58(nil, b)) }
+
+// appendBase58 appends base58Encode(b) to dst; for a signature (64
+// bytes), without allocating.
+func appendBase58(dst, b []byte) []byte {
 	const limbBase = 58 * 58 * 58 * 58 * 58 // 656,356,768 < 2^32
 	zeros := 0
 	for zeros < len(b) && b[zeros] == 0 {
 		zeros++
 	}
 	rest := b[zeros:]
-	limbs := make([]uint32, 0, len(rest)*138/500+2) // little-endian
+	var limbArray [32]uint32
+	limbs := limbArray[:0] // little-endian
 	feed := func(v uint64, shift uint) {
 		carry := v
 		for i := range limbs {
@@ -183,11 +188,11 @@ func base58Encode(b []byte) string {
 	for i := head; i < len(rest); i += 4 {
 		feed(uint64(rest[i])<<24|uint64(rest[i+1])<<16|uint64(rest[i+2])<<8|uint64(rest[i+3]), 32)
 	}
-	out := make([]byte, 0, zeros+len(limbs)*5)
 	for range zeros {
-		out = append(out, '1')
+		dst = append(dst, '1')
 	}
-	digits := make([]byte, 0, len(limbs)*5)
+	var digitArray [160]byte
+	digits := digitArray[:0]
 	for i, l := range limbs { // least significant first
 		for j := 0; j < 5; j++ {
 			if i == len(limbs)-1 && l == 0 {
@@ -198,9 +203,9 @@ func base58Encode(b []byte) string {
 		}
 	}
 	for i := len(digits) - 1; i >= 0; i-- {
-		out = append(out, digits[i])
+		dst = append(dst, digits[i])
 	}
-	return string(out)
+	return dst
 }
 
 // base58Slow is base58Encode on big.Int: plainly right, and slow.

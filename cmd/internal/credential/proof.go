@@ -119,22 +119,46 @@ func Sign(unsigned []byte, p Proof, key ed25519.PrivateKey) (Proof, error) {
 // member: an array, as the Open Badges 3.0 schema wants it (and which
 // Data Integrity verifiers read as a set of one proof).
 func WithProof(unsigned []byte, p Proof) ([]byte, error) {
+	return AppendWithProof(make([]byte, 0, len(unsigned)+300), unsigned, p)
+}
+
+// AppendWithProof appends WithProof's document to dst. The proof is
+// spliced into the unsigned JSON as it is, not decoded and encoded
+// again: the document's bytes are those signed, and the proof is
+// written as encoding/json writes it (proof_test.go checks both against
+// encoding/json's encoding of the whole document).
+func AppendWithProof(dst, unsigned []byte, p Proof) ([]byte, error) {
 	u := bytes.TrimRight(unsigned, "\n")
-	if len(u) < 2 || u[len(u)-1] != '}' {
-		return nil, errors.New("the document is not a JSON object")
+	if len(u) < 2 || u[0] != '{' || u[len(u)-1] != '}' {
+		return dst, errors.New("the document is not a JSON object")
 	}
-	pj, err := json.Marshal([]Proof{p})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 0, len(u)+len(pj)+12)
-	out = append(out, u[:len(u)-1]...)
+	dst = append(dst, u[:len(u)-1]...)
 	if len(bytes.TrimSpace(u[1:len(u)-1])) > 0 {
-		out = append(out, ',')
+		dst = append(dst, ',')
 	}
-	out = append(out, `"proof":`...)
-	out = append(out, pj...)
-	return append(out, "}\n"...), nil
+	dst = append(dst, `"proof":[{`...)
+	dst = appendMember(dst, true, "type", p.Type)
+	dst = appendMember(dst, false, "cryptosuite", p.Cryptosuite)
+	dst = appendMember(dst, false, "created", p.Created)
+	dst = appendMember(dst, false, "verificationMethod", p.VerificationMethod)
+	dst = appendMember(dst, false, "proofPurpose", p.ProofPurpose)
+	if p.ProofValue != "" {
+		dst = appendMember(dst, false, "proofValue", p.ProofValue)
+	}
+	return append(dst, "}]}\n"...), nil
+}
+
+// appendSigned is AppendWithProof with the proof's value the signature
+// sig: "z" and its base58, written in place (no character of either
+// needs escaping).
+func appendSigned(dst, unsigned []byte, p Proof, sig []byte) ([]byte, error) {
+	p.ProofValue = ""
+	dst, err := AppendWithProof(dst, unsigned, p)
+	if err != nil {
+		return dst, err
+	}
+	dst = append(dst[:len(dst)-len("}]}\n")], `,"proofValue":"z`...)
+	return append(appendBase58(dst, sig), "\"}]}\n"...), nil
 }
 
 // A VerifyError says why a proof does not verify.

@@ -211,6 +211,14 @@ func TestCacheHitIsTheSameSignature(t *testing.T) {
 	if !bytes.Equal(cold, warm) {
 		t.Error("the cached signature differs")
 	}
+	// Both are what Sign and WithProof make, the plain way.
+	p, err := Sign(u, NewProof(testVM, at), testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain, _ := WithProof(u, p); !bytes.Equal(plain, cold) {
+		t.Errorf("Signer.Sign:\n%s\nSign and WithProof:\n%s", cold, plain)
+	}
 	// Another key, another created, another document: misses.
 	s3 := &Signer{Key: ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, 32)), VerificationMethod: testVM, Cache: OpenCache(path)}
 	s3.Sign(u, at)
@@ -231,8 +239,50 @@ func TestCacheHitIsTheSameSignature(t *testing.T) {
 	if h, m := s4.Stats(); h != 0 || m != 1 {
 		t.Errorf("corrupt cache: %d hits, %d misses", h, m)
 	}
+	if d := s4.Cache.Dropped(); d != 1 {
+		t.Errorf("corrupt cache: %d entries dropped, want 1", d)
+	}
 	if !bytes.Equal(again, cold) {
 		t.Error("signed anew, the document differs")
+	}
+}
+
+// TestCacheSaveKeepsWhatWasUsed: Save keeps the entries a run looked up
+// or made, drops the others, and leaves the file alone when a run used
+// every entry and made none.
+func TestCacheSaveKeepsWhatWasUsed(t *testing.T) {
+	path := t.TempDir() + "/sig"
+	at := date.New(2025, 1, 15).Time()
+	a, _ := testBadge().Unsigned()
+	other := testBadge()
+	other.Holder = "John Roe"
+	b, _ := other.Unsigned()
+	run := func(docs ...[]byte) (hits, misses int64) {
+		c := OpenCache(path)
+		s := &Signer{Key: testKey, VerificationMethod: testVM, Cache: c}
+		for _, d := range docs {
+			if _, err := s.Sign(d, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+		return s.Stats()
+	}
+	if h, m := run(a, b); h != 0 || m != 2 {
+		t.Fatalf("cold: %d hits, %d misses", h, m)
+	}
+	before, _ := os.Stat(path)
+	if h, m := run(a, b); h != 2 || m != 0 {
+		t.Fatalf("warm: %d hits, %d misses", h, m)
+	}
+	if after, _ := os.Stat(path); !os.SameFile(before, after) {
+		t.Error("a run that used every entry and made none rewrote the cache")
+	}
+	run(a) // b unused: dropped
+	if h, m := run(a, b); h != 1 || m != 1 {
+		t.Errorf("after a run without b: %d hits, %d misses, want 1 and 1", h, m)
 	}
 }
 

@@ -184,7 +184,7 @@ func (ix *Index) shardFile(rel string, buf *bytes.Buffer) (bool, error) {
 	if len(creds) == 0 {
 		return false, nil
 	}
-	b, _, err := shard(st, creds, new(site.Scratch), nil)
+	b, _, err := (&writer{}).shard(st, creds, new(site.Scratch), &shardBufs{}) // unsigned
 	buf.Write(b)
 	return true, err
 }

@@ -83,11 +83,19 @@ type Options struct {
 	// Extra makes more files (the search index), keyed by path below
 	// out. It runs on one worker while the others render pages.
 	Extra func() (map[string][]byte, error)
-	// Signed, when set, returns a credential's signed Open Badges 3.0
-	// credential, written beside its JSON as api/v1/credentials/<ID>.ob3.json.
-	// It is called on every worker, with the page data of the credential.
-	Signed func(c *program.Credential, cp *site.Credential) ([]byte, error)
+	// Signed, when set, appends to dst a credential's signed Open Badges
+	// 3.0 credential, written beside its JSON as
+	// api/v1/credentials/<ID>.ob3.json (or, in shards mode, into the
+	// signed credentials' shards). It is called on every worker, with
+	// the page data of the credential.
+	Signed SignedFunc
+	// SignedShards, when not nil, keeps the compressed shards of signed
+	// credentials between builds (shards mode): see GzipCache.
+	SignedShards *GzipCache
 }
+
+// SignedFunc appends a credential's signed credential to dst.
+type SignedFunc func(dst []byte, c *program.Credential, cp *site.Credential) ([]byte, error)
 
 // WriteWith is Write with options.
 func WriteWith(st *site.Site, theme *render.Theme, out string, opts Options) (Stats, error) {
@@ -212,7 +220,7 @@ func (b *Build) Write(st *site.Site, theme *render.Theme, opts Options) (Stats, 
 		return Stats{}, fmt.Errorf("publish: the build was started for %d credentials, the site has %d", len(b.creds), len(st.P.Credentials))
 	}
 	w := b.w
-	w.theme, w.progress, w.extra, w.signed = theme, opts.Progress, opts.Extra, opts.Signed
+	w.theme, w.progress, w.extra, w.signed, w.signedShards = theme, opts.Progress, opts.Extra, opts.Signed, opts.SignedShards
 	stats, err := b.write(st)
 	if err == nil {
 		// Last: a folder with the marker is a complete site.
@@ -241,7 +249,9 @@ type writer struct {
 	theme    *render.Theme
 	progress Progress
 	extra    func() (map[string][]byte, error)
-	signed   func(*program.Credential, *site.Credential) ([]byte, error)
+	signed   SignedFunc
+	// signedShards compresses the signed credentials' shards.
+	signedShards *GzipCache
 
 	made               sync.Map // folders created, by relative path
 	files, dirs, pages atomic.Int64
@@ -357,6 +367,7 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 		tasks = append(tasks, func(buf *bytes.Buffer) error {
 			sc := scratch.Get().(*site.Scratch)
 			defer scratch.Put(sc)
+			var ob3 []byte // the signed credentials', one at a time
 			<-ready
 			if b.foldersErr != nil {
 				return b.foldersErr
@@ -385,8 +396,8 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 					return err
 				}
 				if w.signed != nil {
-					ob3, err := w.signed(c, cp)
-					if err != nil {
+					var err error
+					if ob3, err = w.signed(ob3[:0], c, cp); err != nil {
 						return fmt.Errorf("credential %s: signing: %w", c.ID, err)
 					}
 					if err := w.file("api/v1/credentials/"+c.ID+".ob3.json", ob3, false); err != nil {

@@ -41,12 +41,13 @@ func (w *writer) shardTasks(st *site.Site) []task {
 		tasks = append(tasks, func(buf *bytes.Buffer) error {
 			sc := scratch.Get().(*site.Scratch)
 			defer scratch.Put(sc)
+			var sb shardBufs // reused from shard to shard of the task
 			for _, creds := range group {
 				if len(creds) == 0 {
 					continue
 				}
 				key, _ := st.ShardOf(creds[0])
-				json, ob3, err := shard(st, creds, sc, w.signed)
+				json, ob3, err := w.shard(st, creds, sc, &sb)
 				if err != nil {
 					return err
 				}
@@ -65,14 +66,21 @@ func (w *writer) shardTasks(st *site.Site) []task {
 	return tasks
 }
 
-// shard returns the gzipped JSON shard of creds, and with signed the
-// shard of their signed credentials.
-func shard(st *site.Site, creds []*program.Credential, sc *site.Scratch, signed func(*program.Credential, *site.Credential) ([]byte, error)) (json, ob3 []byte, err error) {
-	rec := append(make([]byte, 0, 512*len(creds)), '{')
+// shardBufs hold a shard's uncompressed JSON: a few hundred KB each,
+// which a task reuses rather than allocating (and the collector
+// clearing) anew for every shard.
+type shardBufs struct{ rec, sig []byte }
+
+// shard returns the gzipped JSON shard of creds, and when the build
+// signs, the shard of their signed credentials (through the cache of
+// those, which a rebuild mostly finds unchanged).
+func (w *writer) shard(st *site.Site, creds []*program.Credential, sc *site.Scratch, sb *shardBufs) (json, ob3 []byte, err error) {
+	rec := append(sb.rec[:0], '{')
 	var sig []byte
-	if signed != nil {
-		sig = append(make([]byte, 0, 2048*len(creds)), '{')
+	if w.signed != nil {
+		sig = append(sb.sig[:0], '{')
 	}
+	defer func() { sb.rec, sb.sig = rec, sig }()
 	for j, c := range creds {
 		cp, err := st.CredentialIn(c, sc)
 		if err != nil {
@@ -82,23 +90,30 @@ func shard(st *site.Site, creds []*program.Credential, sc *site.Scratch, signed 
 			rec = append(rec, ',')
 		}
 		rec = site.ShardRecord(rec, cp)
-		if signed != nil {
-			o, err := signed(c, cp)
-			if err != nil {
-				return nil, nil, fmt.Errorf("credential %s: signing: %w", c.ID, err)
-			}
+		if w.signed != nil {
 			if j > 0 {
 				sig = append(sig, ',')
 			}
-			sig = append(append(append(append(sig, '"'), c.ID...), `":`...), bytes.TrimSpace(o)...)
+			sig = append(append(append(sig, '"'), c.ID...), `":`...)
+			n := len(sig)
+			if sig, err = w.signed(sig, c, cp); err != nil {
+				return nil, nil, fmt.Errorf("credential %s: signing: %w", c.ID, err)
+			}
+			for len(sig) > n && isSpace(sig[len(sig)-1]) {
+				sig = sig[:len(sig)-1] // the document's newline
+			}
 		}
 	}
-	if json, err = gzipped(append(rec, "}\n"...)); err != nil || signed == nil {
+	rec = append(rec, "}\n"...)
+	if json, err = gzipped(rec); err != nil || w.signed == nil {
 		return json, nil, err
 	}
-	ob3, err = gzipped(append(sig, "}\n"...))
+	sig = append(sig, "}\n"...)
+	ob3, err = w.signedShards.gzip(sig)
 	return json, ob3, err
 }
+
+func isSpace(b byte) bool { return b == ' ' || b == '\n' || b == '\r' || b == '\t' }
 
 // gzips compress shards with klauspost/compress at its default level:
 // a fifth of the time of the standard library's best, for about 3% more

@@ -43,8 +43,8 @@ func exampleSite(t *testing.T, mode, asOf string) (*site.Site, *render.Theme) {
 
 // fakeSigned stands in for a signed credential: shards mode only
 // stores it.
-func fakeSigned(c *prog.Credential, _ *site.Credential) ([]byte, error) {
-	return []byte(`{"id":"urn:test:` + c.ID + `"}` + "\n"), nil
+func fakeSigned(dst []byte, c *prog.Credential, _ *site.Credential) ([]byte, error) {
+	return append(dst, `{"id":"urn:test:`+c.ID+`"}`+"\n"...), nil
 }
 
 // TestShards: in shards mode every credential is in the shard its id
@@ -166,6 +166,54 @@ func TestShards(t *testing.T) {
 		if ok, err := ixs.File(rel, &buf); !ok || err != nil || !bytes.Equal(buf.Bytes(), raw) {
 			t.Errorf("Index.File(%q) = %v, %v, or other bytes than the build's", rel, ok, err)
 		}
+	}
+}
+
+// TestSignedShardsCache: a build with a warm cache of the signed
+// shards writes the same bytes as one that compressed them (every file
+// kept), compressing none; a signed credential that changes misses.
+func TestSignedShardsCache(t *testing.T) {
+	st, theme := exampleSite(t, prog.VerifyShards, "2026-11-22")
+	out := filepath.Join(t.TempDir(), "site")
+	cachePath := filepath.Join(t.TempDir(), "ob3shards")
+	build := func(signed publish.SignedFunc) (publish.Stats, [3]int) {
+		t.Helper()
+		c := publish.OpenGzipCache(cachePath)
+		stats, err := publish.WriteWith(st, theme, out, publish.Options{Signed: signed, SignedShards: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+		h, m, k := c.Stats()
+		return stats, [3]int{h, m, k}
+	}
+	_, cold := build(fakeSigned)
+	shards := cold[1]
+	if cold[0] != 0 || shards == 0 || cold[2] != 0 {
+		t.Fatalf("cold: %v (hits, compressed, corrupt)", cold)
+	}
+	stats, warm := build(fakeSigned)
+	if warm != [3]int{shards, 0, 0} {
+		t.Errorf("warm: %v, want [%d 0 0]", warm, shards)
+	}
+	if stats.Written != 0 {
+		t.Errorf("warm: %d files written, want every file kept", stats.Written)
+	}
+	one := st.P.Credentials[0].ID
+	_, edited := build(func(dst []byte, c *prog.Credential, cp *site.Credential) ([]byte, error) {
+		if c.ID == one {
+			return append(dst, `{"id":"urn:test:changed"}`+"\n"...), nil
+		}
+		return fakeSigned(dst, c, cp)
+	})
+	if edited != [3]int{shards - 1, 1, 0} {
+		t.Errorf("one credential changed: %v, want [%d 1 0]", edited, shards-1)
+	}
+	signed, err := verifier.SignedFromShards(verifier.Site{Dir: out}.Read, one)
+	if err != nil || string(signed) != `{"id":"urn:test:changed"}` {
+		t.Errorf("SignedFromShards(%s) = %s, %v", one, signed, err)
 	}
 }
 
