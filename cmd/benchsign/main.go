@@ -19,8 +19,10 @@
 package main
 
 import (
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -87,7 +89,7 @@ func main() {
 
 	// verify of one credential, from the site folder, in a folder that
 	// holds no program (a third party's view).
-	id := first(filepath.Join(out, "api", "v1", "credentials"), ".ob3.json")
+	id := signedID(out)
 	empty := filepath.Join(tmp, "elsewhere")
 	os.Mkdir(empty, 0o755)
 	var vs []run
@@ -163,6 +165,39 @@ func count(dir, suffix string) int {
 		}
 	}
 	return n
+}
+
+// signedID returns the id of a signed credential of the site at out: a
+// file of its own in pages mode, the first id of a signed shard in
+// shards mode.
+func signedID(out string) string {
+	dir := filepath.Join(out, "api", "v1", "credentials")
+	if _, err := os.Stat(filepath.Join(dir, "shards.json")); err != nil {
+		return first(dir, ".ob3.json")
+	}
+	shards := filepath.Join(dir, "ob3")
+	es, err := os.ReadDir(shards)
+	if err != nil || len(es) == 0 {
+		fail(fmt.Errorf("shards mode, but no signed shard in %s: did the build sign?", shards))
+	}
+	f, err := os.Open(filepath.Join(shards, es[0].Name()))
+	if err != nil {
+		fail(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		fail(err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.NewDecoder(zr).Decode(&m); err != nil {
+		fail(fmt.Errorf("%s: %v", es[0].Name(), err))
+	}
+	for id := range m {
+		return id
+	}
+	fail(fmt.Errorf("%s holds no credential", es[0].Name()))
+	return ""
 }
 
 func first(dir, suffix string) string {
