@@ -154,16 +154,22 @@ func (x *Index) Touched(partners []string, cache string) {
 		return
 	}
 	defer d.Close()
-	for _, name := range partners {
-		e, ok := x.dirs[name]
-		if !ok {
-			continue
+	// One look a folder (an import names a partner once a file), on all
+	// cores: thousands of folders after a large import.
+	partners = slices.Compact(slices.Sorted(slices.Values(partners)))
+	mtimes := make([]int64, len(partners))
+	parallel(len(partners), func(i int) error {
+		fi, err := lstat(d, "partners/"+partners[i]+"/people")
+		if err == nil && fi.IsDir() && keep(fi.ModTime().UnixNano(), recent) {
+			mtimes[i] = fi.ModTime().UnixNano()
 		}
-		e.mtime = 0
-		if fi, err := lstat(d, "partners/"+name+"/people"); err == nil && fi.IsDir() && keep(fi.ModTime().UnixNano(), recent) {
-			e.mtime = fi.ModTime().UnixNano()
+		return nil
+	})
+	for i, name := range partners {
+		if e, ok := x.dirs[name]; ok {
+			e.mtime = mtimes[i]
+			x.dirs[name] = e
 		}
-		x.dirs[name] = e
 	}
 	x.save(cache)
 }
