@@ -101,6 +101,13 @@ func BuildIndex(root, cache string, reuse bool) (*Index, error) {
 			return nil, err
 		}
 	}
+	keys := 0
+	for _, e := range entries {
+		for _, pe := range e.people {
+			keys += 1 + len(pe.ids)
+		}
+	}
+	x.byKey = make(map[string][]string, keys) // grown a dozen times otherwise
 	for i, name := range names {
 		e := entries[i]
 		x.dirs[name] = e
@@ -115,7 +122,10 @@ func BuildIndex(root, cache string, reuse bool) (*Index, error) {
 		}
 	}
 	for k, files := range x.byKey {
-		x.byKey[k] = slices.Compact(slices.Sorted(slices.Values(files)))
+		if len(files) > 1 { // most keys name one file
+			slices.Sort(files)
+			x.byKey[k] = slices.Compact(files)
+		}
 	}
 	if cache != "" && changed {
 		x.save(cache) // best effort: the index only saves time
@@ -144,16 +154,22 @@ func (x *Index) Touched(partners []string, cache string) {
 		return
 	}
 	defer d.Close()
-	for _, name := range partners {
-		e, ok := x.dirs[name]
-		if !ok {
-			continue
+	// One look a folder (an import names a partner once a file), on all
+	// cores: thousands of folders after a large import.
+	partners = slices.Compact(slices.Sorted(slices.Values(partners)))
+	mtimes := make([]int64, len(partners))
+	parallel(len(partners), func(i int) error {
+		fi, err := lstat(d, "partners/"+partners[i]+"/people")
+		if err == nil && fi.IsDir() && keep(fi.ModTime().UnixNano(), recent) {
+			mtimes[i] = fi.ModTime().UnixNano()
 		}
-		e.mtime = 0
-		if fi, err := d.Stat("partners/" + name + "/people"); err == nil && fi.IsDir() && keep(fi.ModTime().UnixNano(), recent) {
-			e.mtime = fi.ModTime().UnixNano()
+		return nil
+	})
+	for i, name := range partners {
+		if e, ok := x.dirs[name]; ok {
+			e.mtime = mtimes[i]
+			x.dirs[name] = e
 		}
-		x.dirs[name] = e
 	}
 	x.save(cache)
 }
@@ -180,7 +196,7 @@ func (x *Index) ByCredential(id string) []string {
 // files are read through d: a link is an error naming it.
 func indexDir(d *safefs.Dir, partner string, old dirEntry, recent int64) (e dirEntry, fresh bool, err error) {
 	dir := "partners/" + partner + "/people"
-	fi, err := d.Stat(dir)
+	fi, err := lstat(d, dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return dirEntry{}, old.mtime != 0 || len(old.people) > 0, nil
 	}

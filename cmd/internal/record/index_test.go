@@ -109,3 +109,60 @@ func FuzzReadIndex(f *testing.F) {
 		}
 	})
 }
+
+// TestTouched: after an import renamed files in people folders, Touched
+// stores each folder's new time once (the partners named as often as
+// files were written), so that the next run reads none of them again;
+// a partner the index does not know is not added.
+func TestTouched(t *testing.T) {
+	root := t.TempDir()
+	cache := filepath.Join(t.TempDir(), "idx")
+	write(t, root, map[string]string{
+		"partners/a/people/x.toml": "email = \"x@example.com\"\n",
+		"partners/a/people/y.toml": "email = \"y@example.com\"\n",
+		"partners/b/people/z.toml": "email = \"z@example.com\"\n",
+	})
+	makeOld(t, root, "a")
+	makeOld(t, root, "b")
+	x, err := BuildIndex(root, cache, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An import's writes: renamed over, which changes the folder's time.
+	for _, rel := range []string{"partners/a/people/x.toml", "partners/a/people/y.toml"} {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		os.WriteFile(p+".tmp", []byte("email = \"changed@example.com\"\n"), 0o644)
+		os.Rename(p+".tmp", p)
+	}
+	// As if the write was a while ago (a time to keep), and not the time
+	// the index stored.
+	later := time.Now().Add(-time.Minute).Truncate(time.Second).Add(456)
+	if err := os.Chtimes(filepath.Join(root, "partners", "a", "people"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(root, "partners", "a", "people"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := readIndex(cache)["b"]
+	x.Touched([]string{"a", "a", "zzz", "a"}, cache)
+	stored := readIndex(cache)
+	if got := stored["a"].mtime; got != fi.ModTime().UnixNano() {
+		t.Errorf("partner a stored with time %d, want the folder's %d", got, fi.ModTime().UnixNano())
+	}
+	if got := stored["b"]; got.mtime != before.mtime || len(got.people) != 1 {
+		t.Errorf("partner b, untouched, changed: %+v, was %+v", got, before)
+	}
+	if _, ok := stored["zzz"]; ok {
+		t.Error("a partner the index does not know was added")
+	}
+	// The next run trusts the stored entry: the e-mails the importer did
+	// not change are still found without reading the folder.
+	x, err = BuildIndex(root, cache, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := x.ByEmail("x@example.com"); !slices.Equal(got, []string{"partners/a/people/x.toml"}) {
+		t.Errorf("ByEmail after Touched = %v: the folder was read again", got)
+	}
+}

@@ -219,7 +219,7 @@ func (j *journal) temp(rel string) string {
 
 // remove removes rel's temporary file, if any.
 func (j *journal) remove(d *safefs.Dir, rel string) error {
-	err := d.Within(path.Dir(rel), func(r *os.Root) error { return r.Remove(j.temp(rel)) })
+	err := inFolder(d, rel, func(f *safefs.Folder, _ string) error { return f.Remove(j.temp(rel)) })
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -231,20 +231,44 @@ func (j *journal) remove(d *safefs.Dir, rel string) error {
 // rather than write through it, but the link is someone's, and so is
 // what it points to. A temporary file already gone was renamed.
 func (j *journal) rename(d *safefs.Dir, rel string) error {
-	err := d.Within(path.Dir(rel), func(r *os.Root) error {
-		if _, err := r.Lstat(j.temp(rel)); err != nil {
+	err := inFolder(d, rel, func(f *safefs.Folder, base string) error {
+		if _, err := f.Lstat(j.temp(rel)); err != nil {
 			return err
 		}
-		if fi, err := r.Lstat(path.Base(rel)); err == nil {
+		if fi, err := f.Lstat(base); err == nil {
 			if err := safefs.Check(fi); err != nil {
 				return &FileError{Path: rel, Err: err}
 			}
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
-		return r.Rename(j.temp(rel), path.Base(rel))
+		return f.Rename(j.temp(rel), base)
 	})
 	return AsFileError(err)
+}
+
+// lstat is d.Stat(rel) through safefs.Folder: three system calls on
+// Linux where Dir.Stat walks the path again, for callers that describe
+// thousands of files in as many folders.
+func lstat(d *safefs.Dir, rel string) (fs.FileInfo, error) {
+	var fi fs.FileInfo
+	err := inFolder(d, rel, func(f *safefs.Folder, base string) (err error) {
+		fi, err = f.Lstat(base)
+		return err
+	})
+	return fi, err
+}
+
+// inFolder runs fn with rel's folder open, reached through no link
+// (safefs.Folder: one walk for the few calls on the file), and rel's
+// name in it.
+func inFolder(d *safefs.Dir, rel string, fn func(f *safefs.Folder, base string) error) error {
+	f, err := d.OpenFolder(path.Dir(rel))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return fn(f, path.Base(rel))
 }
 
 // save writes the journal whole under name: to a temporary name first,
@@ -265,8 +289,20 @@ func (j *journal) save(name string) error {
 // target in its folder reached through no link. A target that is not a
 // regular file (a link, a FIFO) is refused.
 func (j *journal) stage(d *safefs.Dir, rel string, f File) error {
+	dir := path.Dir(rel)
+	folder, err := d.OpenFolder(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := ensureDir(d, dir); err != nil {
+			return fmt.Errorf("writing %s: %w", rel, err)
+		}
+		folder, err = d.OpenFolder(dir)
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", rel, AsFileError(err))
+	}
+	defer folder.Close()
 	perm := f.Perm
-	fi, err := d.Stat(rel)
+	fi, err := folder.Lstat(path.Base(rel))
 	switch {
 	case err == nil:
 		if err := safefs.Check(fi); err != nil {
@@ -276,36 +312,15 @@ func (j *journal) stage(d *safefs.Dir, rel string, f File) error {
 			perm = fi.Mode().Perm()
 		}
 	case errors.Is(err, fs.ErrNotExist):
-		if err := ensureDir(d, path.Dir(rel)); err != nil {
-			return fmt.Errorf("writing %s: %w", rel, err)
-		}
 		if perm == 0 {
 			perm = 0o644
 		}
 	default:
 		return fmt.Errorf("writing %s: %w", rel, AsFileError(err))
 	}
-	err = d.Within(path.Dir(rel), func(r *os.Root) error {
-		name := j.temp(rel)
-		// O_EXCL: a file or link already there is an error, not a way
-		// to write elsewhere.
-		tmp, err := r.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
-		if err != nil {
-			return err
-		}
-		_, err = tmp.Write(f.Data)
-		if err == nil {
-			err = tmp.Chmod(perm) // whatever the umask
-		}
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			r.Remove(name)
-		}
-		return err
-	})
-	if err != nil {
+	// Create is O_EXCL: a file or link already there is an error, not a
+	// way to write elsewhere; on an error no temporary file is left.
+	if err := folder.Create(j.temp(rel), f.Data, perm); err != nil {
 		return fmt.Errorf("writing %s: %w", rel, AsFileError(err))
 	}
 	hook("staged-file")
@@ -317,7 +332,12 @@ func (j *journal) stage(d *safefs.Dir, rel string, f File) error {
 // link swapped in nor a file grown huge meanwhile is followed or read
 // whole.
 func unchanged(d *safefs.Dir, rel string, base *Base) error {
-	fi, err := d.Stat(rel)
+	folder, err := d.OpenFolder(path.Dir(rel))
+	var fi fs.FileInfo
+	if err == nil {
+		defer folder.Close()
+		fi, err = folder.Lstat(path.Base(rel))
+	}
 	if err == nil {
 		if err := safefs.Check(fi); err != nil {
 			return &FileError{Path: rel, Err: err}
@@ -338,7 +358,7 @@ func unchanged(d *safefs.Dir, rel string, base *Base) error {
 		}
 	default:
 		var data []byte
-		data, err = d.ReadFileLimit(rel, base.size)
+		data, err = folder.ReadFileLimit(path.Base(rel), base.size)
 		switch {
 		case errors.As(err, &tl) || errors.Is(err, fs.ErrNotExist):
 			changed = true
