@@ -316,7 +316,9 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 	tasks = append(tasks, func(*bytes.Buffer) error {
 		for _, pa := range st.P.Partners {
 			if pa.Listed && pa.Logo != nil {
-				if err := w.file("partners/"+pa.ID+"/"+pa.Logo.File, pa.Logo.Data, false); err != nil {
+				// Its folder too: the partner's page, which makes it, is
+				// another task and may not have run yet.
+				if err := w.file("partners/"+pa.ID+"/"+pa.Logo.File, pa.Logo.Data, true); err != nil {
 					return err
 				}
 			}
