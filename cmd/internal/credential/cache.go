@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"github.com/accredit/accredit/cmd/internal/mapfile"
 	"hash"
 	"io"
 	"math"
@@ -87,7 +88,7 @@ func OpenCache(path string) *Cache {
 	if path == "" {
 		return c
 	}
-	data, err := readCache(path)
+	data, err := mapfile.Read(path)
 	if err != nil || !bytes.HasPrefix(data, []byte(sigCacheMagic)) {
 		return c
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"github.com/accredit/accredit/cmd/internal/mapfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -71,7 +72,7 @@ func OpenGzipCache(path string) *GzipCache {
 	if path == "" {
 		return c
 	}
-	data, err := readCache(path)
+	data, err := mapfile.Read(path)
 	if err != nil || !bytes.HasPrefix(data, []byte(gzCacheMagic)) {
 		return c
 	}
