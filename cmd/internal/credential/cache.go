@@ -11,8 +11,6 @@ import (
 	"hash"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -229,45 +227,30 @@ func (c *Cache) Save() error {
 			return nil
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(c.path), ".signatures-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	io.WriteString(w, sigCacheMagic)
-	w.Write(cacheSalt[:])
-	w.Write(binary.BigEndian.AppendUint64(nil, uint64(kept+len(c.new))))
-	for _, i := range c.old {
-		if c.used[i].Load() {
-			w.Write(c.data[int(i)*entrySize : int(i+1)*entrySize])
+	return mapfile.Replace(c.path, func(w *bufio.Writer) {
+		io.WriteString(w, sigCacheMagic)
+		w.Write(cacheSalt[:])
+		w.Write(binary.BigEndian.AppendUint64(nil, uint64(kept+len(c.new))))
+		for _, i := range c.old {
+			if c.used[i].Load() {
+				w.Write(c.data[int(i)*entrySize : int(i+1)*entrySize])
+			}
 		}
-	}
-	for k, e := range c.new {
-		sum := entrySum(k, e)
-		w.Write(k[:])
-		w.Write(e.hashData[:])
-		w.Write(e.sig[:])
-		w.Write(sum[:])
-	}
-	for k, text := range c.newLists {
-		sum := sha256.Sum256(append(k[:], text...))
-		w.Write(k[:])
-		w.Write(binary.BigEndian.AppendUint32(nil, uint32(len(text))))
-		io.WriteString(w, text)
-		w.Write(sum[:8])
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), c.path)
+		for k, e := range c.new {
+			sum := entrySum(k, e)
+			w.Write(k[:])
+			w.Write(e.hashData[:])
+			w.Write(e.sig[:])
+			w.Write(sum[:])
+		}
+		for k, text := range c.newLists {
+			sum := sha256.Sum256(append(k[:], text...))
+			w.Write(k[:])
+			w.Write(binary.BigEndian.AppendUint32(nil, uint32(len(text))))
+			io.WriteString(w, text)
+			w.Write(sum[:8])
+		}
+	})
 }
 
 // Signer signs documents with one key, through a cache.

@@ -5,10 +5,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"errors"
+	"github.com/accredit/accredit/cmd/internal/mapfile"
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -242,44 +242,29 @@ func (c *Cache) Save() error {
 	if !c.dirty && len(c.new) == len(c.old) && len(c.newLists) == len(c.oldLists) {
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(c.path), ".cache-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	io.WriteString(w, cacheMagic)
-	e := &enc{}
-	e.bytes(c.salt)
-	e.int(len(c.newLists))
-	for rel, l := range c.newLists {
-		e.str(rel)
-		e.listing(l)
+	return mapfile.Replace(c.path, func(w *bufio.Writer) {
+		io.WriteString(w, cacheMagic)
+		e := &enc{}
+		e.bytes(c.salt)
+		e.int(len(c.newLists))
+		for rel, l := range c.newLists {
+			e.str(rel)
+			e.listing(l)
+			w.Write(e.b)
+			e.b = e.b[:0]
+		}
+		e.int(len(c.new))
 		w.Write(e.b)
-		e.b = e.b[:0]
-	}
-	e.int(len(c.new))
-	w.Write(e.b)
-	for rel, ent := range c.new {
-		e.b = e.b[:0]
-		e.str(rel)
-		e.b = append(e.b, ent.hash[:]...)
-		e.int(int(ent.stat.size))
-		e.int(int(ent.stat.mtime))
-		e.str(ent.payload)
-		w.Write(e.b)
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), c.path)
+		for rel, ent := range c.new {
+			e.b = e.b[:0]
+			e.str(rel)
+			e.b = append(e.b, ent.hash[:]...)
+			e.int(int(ent.stat.size))
+			e.int(int(ent.stat.mtime))
+			e.str(ent.payload)
+			w.Write(e.b)
+		}
+	})
 }
 
 // encodeResult turns a decoded file into a cache payload.

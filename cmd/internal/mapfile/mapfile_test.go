@@ -1,6 +1,7 @@
 package mapfile
 
 import (
+	"bufio"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -24,5 +25,32 @@ func TestRead(t *testing.T) {
 	}
 	if _, err := Read(filepath.Join(dir, "missing")); !os.IsNotExist(err) {
 		t.Errorf("a missing file: %v, want not-exist", err)
+	}
+}
+
+// TestReplace: the new content replaces the old whole, a mapping of the
+// old file keeps what it mapped, and no temporary file is left behind.
+func TestReplace(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "sub", "cache")
+	if err := Replace(p, func(w *bufio.Writer) { w.WriteString("old") }); err != nil {
+		t.Fatal(err)
+	}
+	old, err := Read(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Replace(p, func(w *bufio.Writer) { w.WriteString("new content") }); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(p); string(got) != "new content" {
+		t.Errorf("after Replace: %q", got)
+	}
+	if string(old) != "old" {
+		t.Errorf("the mapping of the replaced file now reads %q", old)
+	}
+	es, _ := os.ReadDir(filepath.Dir(p))
+	if len(es) != 1 {
+		t.Errorf("left in the folder: %v", es)
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"encoding/binary"
 	"github.com/accredit/accredit/cmd/internal/mapfile"
 	"io"
-	"os"
-	"path/filepath"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -161,35 +159,20 @@ func (c *GzipCache) Save() error {
 	if len(c.new) == 0 && kept == len(c.old) && c.corrupt.Load() == 0 && c.broken == 0 {
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(c.path), ".gzip-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	io.WriteString(w, gzCacheMagic)
-	w.Write(gzCacheSalt[:])
-	for _, s := range c.old {
-		if c.used[s.index].Load() {
-			w.Write(c.data[s.off-36 : s.off+s.len+32])
+	return mapfile.Replace(c.path, func(w *bufio.Writer) {
+		io.WriteString(w, gzCacheMagic)
+		w.Write(gzCacheSalt[:])
+		for _, s := range c.old {
+			if c.used[s.index].Load() {
+				w.Write(c.data[s.off-36 : s.off+s.len+32])
+			}
 		}
-	}
-	for k, gz := range c.new {
-		entry := binary.BigEndian.AppendUint32(append(make([]byte, 0, 36+len(gz)), k[:]...), uint32(len(gz)))
-		entry = append(entry, gz...)
-		sum := sha256.Sum256(entry)
-		w.Write(entry)
-		w.Write(sum[:])
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), c.path)
+		for k, gz := range c.new {
+			entry := binary.BigEndian.AppendUint32(append(make([]byte, 0, 36+len(gz)), k[:]...), uint32(len(gz)))
+			entry = append(entry, gz...)
+			sum := sha256.Sum256(entry)
+			w.Write(entry)
+			w.Write(sum[:])
+		}
+	})
 }
