@@ -90,6 +90,9 @@ func runVerify(env *base.Env, args []string) int {
 	// still collects should a hostile document make it grow.
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(256 << 20)
+	// The checks' set-up (the schema, the JSON-LD contexts) runs on
+	// another core while this one reads program.toml and the credential.
+	go verifier.Prepare()
 	now := time.Now()
 	if verifyProgram.asOf.set {
 		now = verifyProgram.asOf.d.Time()

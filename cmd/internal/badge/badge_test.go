@@ -157,7 +157,8 @@ func TestPNGLinesStayInside(t *testing.T) {
 			lines            int
 		}{{60, 40, OGWidth - 80 - 530, 3}, {38, 26, SquareSize - 72, 4}} {
 			lines, size := Fit(Text{S: tc.d.Name, Metrics: Bold(), Size: room.size, MinSize: room.min, Width: room.width, MaxLines: room.lines})
-			face, _ := opentype.NewFace(boldFont, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
+			f, _ := fonts()
+			face, _ := opentype.NewFace(f.bold, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
 			for _, l := range lines {
 				if w := float64(font.MeasureString(face, l)) / 64; w > room.width {
 					t.Errorf("%s: %q is %.1f px wide in the PNG, room %.0f", tc.name, l, w, room.width)

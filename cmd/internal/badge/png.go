@@ -8,6 +8,7 @@ import (
 	"image/draw"
 	"image/png"
 	"strings"
+	"sync"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gobold"
@@ -120,27 +121,29 @@ type faceKey struct {
 	size float64
 }
 
-var (
-	regularFont, boldFont *sfnt.Font
-	fontErr               error
-)
+type fontPair struct{ regular, bold *sfnt.Font }
 
-func init() {
-	// Parsed once: the PNGs of every design share them (an sfnt.Font is
-	// safe for concurrent use; the faces made from it are not, and each
-	// canvas makes its own).
-	if regularFont, fontErr = opentype.Parse(goregular.TTF); fontErr == nil {
-		boldFont, fontErr = opentype.Parse(gobold.TTF)
+// fonts parses the embedded fonts once, on first use (every command links
+// this package; only a build draws): the PNGs of every design share them
+// (an sfnt.Font is safe for concurrent use; the faces made from it are
+// not, and each canvas makes its own).
+var fonts = sync.OnceValues(func() (fontPair, error) {
+	regular, err := opentype.Parse(goregular.TTF)
+	if err != nil {
+		return fontPair{}, err
 	}
-}
+	bold, err := opentype.Parse(gobold.TTF)
+	return fontPair{regular, bold}, err
+})
 
 func newCanvas(w, h int) (*canvas, error) {
-	if fontErr != nil {
-		return nil, fmt.Errorf("badge: the embedded Go fonts: %w", fontErr)
+	f, err := fonts()
+	if err != nil {
+		return nil, fmt.Errorf("badge: the embedded Go fonts: %w", err)
 	}
 	// The rasterizer grows to each shape's bounds (begin).
 	return &canvas{img: image.NewRGBA(image.Rect(0, 0, w, h)), z: vector.NewRasterizer(1, 1),
-		regular: regularFont, bold: boldFont, faces: map[faceKey]font.Face{}}, nil
+		regular: f.regular, bold: f.bold, faces: map[faceKey]font.Face{}}, nil
 }
 
 func (c *canvas) fill(col color.RGBA) {

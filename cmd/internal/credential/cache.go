@@ -60,10 +60,11 @@ const sigCacheMagic = "accredit-signatures-2\n"
 
 // cacheSalt changes whenever what a signature depends on besides the
 // document could: the contexts, the canonicalization library.
-var cacheSalt = func() [32]byte {
+var cacheSalt = sync.OnceValue(func() [32]byte {
 	h := sha256.New()
 	h.Write([]byte(sigCacheMagic))
-	h.Write(ContextHash[:])
+	ch := ContextHash()
+	h.Write(ch[:])
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, m := range bi.Deps {
 			if m.Path == "github.com/piprate/json-gold" {
@@ -74,7 +75,7 @@ var cacheSalt = func() [32]byte {
 	var s [32]byte
 	h.Sum(s[:0])
 	return s
-}()
+})
 
 const entrySize = 32 + 64 + 64 + 8
 
@@ -91,7 +92,7 @@ func OpenCache(path string) *Cache {
 		return c
 	}
 	data = data[len(sigCacheMagic):]
-	if len(data) < 32 || !bytes.Equal(data[:32], cacheSalt[:]) {
+	if salt := cacheSalt(); len(data) < 32 || !bytes.Equal(data[:32], salt[:]) {
 		return c
 	}
 	data = data[32:]
@@ -229,7 +230,8 @@ func (c *Cache) Save() error {
 	}
 	return mapfile.Replace(c.path, func(w *bufio.Writer) {
 		io.WriteString(w, sigCacheMagic)
-		w.Write(cacheSalt[:])
+		salt := cacheSalt()
+		w.Write(salt[:])
 		w.Write(binary.BigEndian.AppendUint64(nil, uint64(kept+len(c.new))))
 		for _, i := range c.old {
 			if c.used[i].Load() {
@@ -287,7 +289,8 @@ func (s *Signer) AppendSign(dst, unsigned []byte, created time.Time) ([]byte, er
 	if s.Cache != nil {
 		h := keyHashes.Get().(hash.Hash)
 		h.Reset()
-		h.Write(cacheSalt[:])
+		salt := cacheSalt()
+		h.Write(salt[:])
 		h.Write(s.Key[32:]) // the public key
 		io.WriteString(h, p.VerificationMethod)
 		h.Write([]byte{0})

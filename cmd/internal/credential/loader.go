@@ -6,6 +6,8 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/piprate/json-gold/ld"
@@ -35,24 +37,27 @@ var contextFile = map[string]string{
 	ContextDID:      "did-v1.jsonld",
 }
 
-// contexts returns the parsed contexts, read once (on first use: every
-// command links this package, few canonicalize); json-gold may keep and
-// share what a loader returns, and never modifies it.
-var contexts = sync.OnceValue(func() map[string]any {
-	m := map[string]any{}
+// contexts holds each context, parsed on first use (every command links
+// this package, few canonicalize, and a credential names two of the
+// five); json-gold may keep and share what a loader returns, and never
+// modifies it.
+var contexts = func() map[string]func() any {
+	m := map[string]func() any{}
 	for url, name := range contextFile {
-		b, err := contextFiles.ReadFile(contextsFolder + name)
-		if err != nil {
-			panic("credential: embedded context missing: " + name) // a build error, not input
-		}
-		doc, err := ld.DocumentFromReader(bytes.NewReader(b))
-		if err != nil {
-			panic("credential: embedded context " + name + ": " + err.Error())
-		}
-		m[url] = doc
+		m[url] = sync.OnceValue(func() any {
+			b, err := contextFiles.ReadFile(contextsFolder + name)
+			if err != nil {
+				panic("credential: embedded context missing: " + name) // a build error, not input
+			}
+			doc, err := ld.DocumentFromReader(bytes.NewReader(b))
+			if err != nil {
+				panic("credential: embedded context " + name + ": " + err.Error())
+			}
+			return doc
+		})
 	}
 	return m
-})
+}()
 
 // Loader is a json-gold DocumentLoader that serves the embedded contexts
 // and refuses every other URL: a document naming any other context
@@ -61,16 +66,28 @@ type Loader struct{}
 
 // LoadDocument implements ld.DocumentLoader.
 func (Loader) LoadDocument(u string) (*ld.RemoteDocument, error) {
-	doc, ok := contexts()[u]
+	doc, ok := contexts[u]
 	if !ok {
 		return nil, ld.NewJsonLdError(ld.LoadingDocumentFailed, fmt.Sprintf("context %s is not one accredit knows (it never fetches a context)", u))
 	}
-	return &ld.RemoteDocument{DocumentURL: u, Document: doc}, nil
+	return &ld.RemoteDocument{DocumentURL: u, Document: doc()}, nil
+}
+
+// Prepare does ahead what the first canonicalization of a credential
+// would: it parses the contexts an Open Badge names and has json-gold
+// compile its URL pattern (on first use, behind a lock). A process that
+// verifies one credential calls it on an idle core while it reads its
+// input, so that the checks find both ready.
+func Prepare() {
+	contexts[ContextVC]()
+	contexts[ContextOB]()
+	canonicalize(map[string]any{"@context": []any{ContextVC, ContextOB}, "type": []any{"VerifiableCredential", "OpenBadgeCredential"},
+		"issuer": "https://example.org/", "credentialSubject": map[string]any{"type": []any{"AchievementSubject"}}})
 }
 
 // ContextHash is a digest of every embedded context: a cached signature
 // is valid only for the contexts it was made with.
-var ContextHash = func() [32]byte {
+var ContextHash = sync.OnceValue(func() [32]byte {
 	h := sha256.New()
 	for _, url := range []string{ContextVC, ContextOB, ContextDI, ContextMultikey, ContextDID} {
 		b, _ := contextFiles.ReadFile(contextsFolder + contextFile[url])
@@ -80,7 +97,7 @@ var ContextHash = func() [32]byte {
 	var s [32]byte
 	h.Sum(s[:0])
 	return s
-}()
+})
 
 // Canonicalize returns the canonical N-Quads (RDFC-1.0) of a JSON-LD
 // document given as JSON. A property that no context defines is an error
@@ -97,12 +114,8 @@ func Canonicalize(doc []byte) ([]byte, error) {
 }
 
 func canonicalize(v any) ([]byte, error) {
-	proc := ld.NewJsonLdProcessor()
-	opts := ld.NewJsonLdOptions("")
-	opts.DocumentLoader = Loader{}
-	opts.SafeMode = true
-	opts.ProcessingMode = ld.JsonLd_1_1
-	ds, err := proc.ToRDF(v, opts)
+	opts := options()
+	ds, err := toRDF(v, opts)
 	if err != nil {
 		return nil, fmt.Errorf("canonicalize: %w", err)
 	}
@@ -110,7 +123,7 @@ func canonicalize(v any) ([]byte, error) {
 	// the dataset made above.
 	opts.Algorithm = canonicalization
 	opts.Format = nquadsFormat
-	out, err := ld.NewJsonLdApi().Normalize(ds.(*ld.RDFDataset), opts)
+	out, err := ld.NewJsonLdApi().Normalize(ds, opts)
 	if err != nil {
 		return nil, fmt.Errorf("canonicalize: %w", err)
 	}
@@ -119,4 +132,129 @@ func canonicalize(v any) ([]byte, error) {
 		return nil, fmt.Errorf("canonicalize: unexpected result %T", out)
 	}
 	return []byte(s), nil
+}
+
+// options are json-gold's options for accredit's documents: the embedded
+// contexts only, JSON-LD 1.1, and safe mode.
+func options() *ld.JsonLdOptions {
+	opts := ld.NewJsonLdOptions("")
+	opts.DocumentLoader = Loader{}
+	opts.SafeMode = true
+	opts.ProcessingMode = ld.JsonLd_1_1
+	return opts
+}
+
+// activeContexts memoizes JSON-LD's context processing (json-gold's
+// Context.Parse) of a document's @context when it only names contexts by
+// URL, as every credential, status list and proof configuration does:
+// by the JSON of the list. Processing the Open Badges context is a third
+// of canonicalizing a credential, and a signature costs two (the proof
+// configuration names the same contexts). A processed context is never
+// modified: expansion makes new ones from it.
+var activeContexts sync.Map // JSON of the @context -> *ld.Context
+
+// contextOptions are the options the memoized contexts keep, never
+// changed after.
+var contextOptions = sync.OnceValue(options)
+
+// toRDF is json-gold's JsonLdProcessor.ToRDF (expansion, then the
+// dataset) of a document, with the document's own @context processed as
+// the first step of expansion does, but once per distinct list of
+// context URLs (activeContexts). Expanding the rest of the document from
+// that active context is what expansion does after its first step;
+// TestToRDFIsJSONGold holds the two to the same N-Quads.
+func toRDF(v any, opts *ld.JsonLdOptions) (*ld.RDFDataset, error) {
+	if iri, ok := v.(string); ok && strings.Contains(iri, ":") {
+		// A string that is an IRI names the document (expansion's
+		// second step): Loader serves only the embedded contexts.
+		rd, err := opts.DocumentLoader.LoadDocument(iri)
+		if err != nil {
+			return nil, err
+		}
+		v = rd.Document
+		if opts.Base == "" {
+			opts.Base = rd.DocumentURL
+		}
+	}
+	active := ld.NewContext(nil, opts)
+	if doc, ok := v.(map[string]any); ok {
+		if local, ok := doc["@context"]; ok {
+			var err error
+			if active, err = activeContext(local); err != nil {
+				return nil, err
+			}
+			rest := make(map[string]any, len(doc)-1)
+			for k, x := range doc {
+				if k != "@context" {
+					rest[k] = x
+				}
+			}
+			v = rest
+		}
+	}
+	api := ld.NewJsonLdApi()
+	expanded, err := api.Expand(active, "", v, opts, false, nil)
+	if err != nil {
+		return nil, err
+	}
+	// The last step of the expansion algorithm, as JsonLdProcessor's.
+	m, isMap := expanded.(map[string]any)
+	if isMap && len(m) == 0 {
+		expanded = nil
+	}
+	if g, ok := m["@graph"]; isMap && ok && len(m) == 1 {
+		expanded = g
+	} else if expanded == nil {
+		expanded = []any{}
+	}
+	list, ok := expanded.([]any)
+	if !ok {
+		list = []any{expanded}
+	}
+	return api.ToRDF(list, opts)
+}
+
+// activeContext returns the processed local context, from activeContexts
+// when it is a list of URLs.
+func activeContext(local any) (*ld.Context, error) {
+	key, memo := contextKey(local)
+	if memo {
+		if c, ok := activeContexts.Load(key); ok {
+			return c.(*ld.Context), nil
+		}
+	}
+	c, err := ld.NewContext(nil, contextOptions()).Parse(local)
+	if err != nil {
+		return nil, err
+	}
+	if memo {
+		activeContexts.Store(key, c)
+	}
+	return c, nil
+}
+
+// contextKey is the key of a @context of URLs in activeContexts: each
+// URL with its length before it, unambiguous whatever the URLs hold,
+// and a list marked as one. memo is false for any other context (an
+// inline one: a document's own, unbounded) and for long lists.
+func contextKey(local any) (key string, memo bool) {
+	switch c := local.(type) {
+	case string:
+		return strconv.Itoa(len(c)) + ":" + c, true
+	case []any:
+		if len(c) > 8 {
+			return "", false
+		}
+		b := []byte("list")
+		for _, x := range c {
+			s, ok := x.(string)
+			if !ok {
+				return "", false
+			}
+			b = append(strconv.AppendInt(append(b, ' '), int64(len(s)), 10), ':')
+			b = append(b, s...)
+		}
+		return string(b), true
+	}
+	return "", false
 }

@@ -48,7 +48,7 @@ const gzCacheMagic = "accredit-gzip-1\n"
 
 // gzCacheSalt changes with what the compressed bytes depend on besides
 // the content: the library and its level (gzipped).
-var gzCacheSalt = func() [32]byte {
+var gzCacheSalt = sync.OnceValue(func() [32]byte {
 	h := sha256.New()
 	h.Write([]byte(gzCacheMagic + "klauspost/compress gzip.DefaultCompression\n"))
 	if bi, ok := debug.ReadBuildInfo(); ok {
@@ -61,7 +61,7 @@ var gzCacheSalt = func() [32]byte {
 	var s [32]byte
 	h.Sum(s[:0])
 	return s
-}()
+})
 
 // OpenGzipCache reads the cache at path; an unreadable or foreign file is
 // an empty cache. path "" keeps it in memory only.
@@ -75,7 +75,7 @@ func OpenGzipCache(path string) *GzipCache {
 		return c
 	}
 	rest := data[len(gzCacheMagic):]
-	if len(rest) < 32 || !bytes.Equal(rest[:32], gzCacheSalt[:]) {
+	if salt := gzCacheSalt(); len(rest) < 32 || !bytes.Equal(rest[:32], salt[:]) {
 		return c
 	}
 	c.data = data
@@ -161,7 +161,8 @@ func (c *GzipCache) Save() error {
 	}
 	return mapfile.Replace(c.path, func(w *bufio.Writer) {
 		io.WriteString(w, gzCacheMagic)
-		w.Write(gzCacheSalt[:])
+		salt := gzCacheSalt()
+		w.Write(salt[:])
 		for _, s := range c.old {
 			if c.used[s.index].Load() {
 				w.Write(c.data[s.off-36 : s.off+s.len+32])

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"sync"
 
 	"github.com/accredit/accredit/cmd/internal/site"
 )
@@ -11,8 +12,9 @@ import (
 // Client is the JavaScript module that queries the exported index,
 // written as search/accredit-search.js beside it: clientSource without
 // its comments, which are a third of its bytes over the wire (the API is
-// described in content/docs/search.md).
-var Client = stripComments(clientSource)
+// described in content/docs/search.md). It is made on first use: every
+// command links this package, and only a build writes the module.
+var Client = sync.OnceValue(func() []byte { return stripComments(clientSource) })
 
 //go:embed client/accredit-search.js
 var clientSource []byte
@@ -65,7 +67,7 @@ func (ix *Index) Files() (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	files[ClientFile] = Client
+	files[ClientFile] = Client()
 	return files, nil
 }
 

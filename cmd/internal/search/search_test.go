@@ -259,7 +259,7 @@ func node(t *testing.T, ix *search.Index, req any) (tokens [][]string, results [
 	if err != nil {
 		t.Fatal(err)
 	}
-	files[search.ClientFile] = search.Client
+	files[search.ClientFile] = search.Client()
 	dir := t.TempDir()
 	for name, data := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
