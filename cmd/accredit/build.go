@@ -99,8 +99,12 @@ var (
 
 // buildMemory is the heap a build aims to stay within, unless GOMEMLIMIT
 // says otherwise. At 10,000 partners x 10 people it holds about 350 MB
-// live; the rest is what 200,000 pages allocate on their way out.
-const buildMemory = 1200 << 20
+// live, and GOGC's 200% stays well below it; at a million credentials it
+// holds about 1.5 GB, and the limit, not GOGC, says when to collect. A
+// limit below what a program holds live makes the collector run without
+// end (a third of a million-credential build's CPU went to it at 1.2 GB);
+// the budget for that build is 4 GiB of memory in all.
+const buildMemory = 3 << 30
 
 // tuneGC lets a build collect garbage less often than the default, with a
 // soft memory limit as a bound: a build holds the whole program and

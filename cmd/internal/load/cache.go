@@ -321,13 +321,7 @@ func decodeResult(rel string, data []byte, payload string, read func() []byte) (
 		off := d.int()
 		p := decodePartner(d)
 		if data == nil {
-			p.Src = program.NewLazySource(rel, off, func() []byte {
-				doc, err := frontmatter.Split(read())
-				if err != nil {
-					return nil
-				}
-				return doc.Front
-			})
+			p.Src = program.NewLazySource(rel, off, frontOf(read))
 		} else {
 			doc, err := frontmatter.Split(data)
 			if err != nil {

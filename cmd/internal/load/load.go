@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/frontmatter"
 	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/safefs"
 	"github.com/accredit/accredit/cmd/internal/tomlpos"
@@ -610,12 +611,7 @@ func (l *loader) decode(j *job) {
 			// Only the folder and the path: the closure lives as long
 			// as the record, the loader and its cache must not.
 			// The load's folder is closed by then: open the root again.
-			root, rel, limit := l.prog.Root, j.rel, limits[j.kind]
-			read := func() []byte {
-				b, _ := safefs.ReadFileAt(root, rel, limit)
-				return b
-			}
-			if res, ds, err := decodeResult(j.rel, nil, e.payload, read); err == nil {
+			if res, ds, err := decodeResult(j.rel, nil, e.payload, l.reread(j)); err == nil {
 				j.result = res
 				l.diags.Append(ds)
 				l.cache.put(j.rel, e.hash, st, e.payload, false)
@@ -666,6 +662,16 @@ func (l *loader) decode(j *job) {
 		if cacheable {
 			l.cache.put(j.rel, h, st, encodeResult(f, j.result), true)
 		}
+		if l.disk && !overlaid {
+			// The file's own checks have run: its positions are read
+			// again should a later check report on it.
+			switch r := j.result.(type) {
+			case *program.Person:
+				r.Src.Reread(l.reread(j))
+			case *program.Partner:
+				r.Src.Reread(frontOf(l.reread(j)))
+			}
+		}
 	}()
 	switch j.kind {
 	case kindProgram:
@@ -688,6 +694,30 @@ func (l *loader) decode(j *job) {
 		if lg := f.logo(data, j.id); lg != nil {
 			j.result = lg
 		}
+	}
+}
+
+// reread returns a function that reads a job's file again, for the
+// positions of a record whose Source was made without them. The closure
+// holds the folder and the path only: it lives as long as the record,
+// and the loader and its cache must not. The load's folder is closed by
+// then: it opens the root again.
+func (l *loader) reread(j *job) func() []byte {
+	root, rel, limit := l.prog.Root, j.rel, limits[j.kind]
+	return func() []byte {
+		b, _ := safefs.ReadFileAt(root, rel, limit)
+		return b
+	}
+}
+
+// frontOf is read's front matter: the TOML of a partner.md.
+func frontOf(read func() []byte) func() []byte {
+	return func() []byte {
+		doc, err := frontmatter.Split(read())
+		if err != nil {
+			return nil
+		}
+		return doc.Front
 	}
 }
 

@@ -235,3 +235,43 @@ func TestLoadFS(t *testing.T) {
 		t.Errorf("LoadFS without program.toml: %v, want ErrNoProgram", err)
 	}
 }
+
+// TestPositionsReread: a record decoded afresh drops its positions once
+// its own checks have run (Source.Reread), and a later check that asks
+// for one gets the line of the key in the file, read again: a person's
+// TOML, and a partner's front matter after its "---" line.
+func TestPositionsReread(t *testing.T) {
+	root := filepath.Join("..", "..", "..")
+	p, _, err := Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lineOf := func(rel, prefix string) int {
+		b, err := os.ReadFile(filepath.Join(root, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, prefix) {
+				return i + 1
+			}
+		}
+		t.Fatalf("%s: no line starts with %q", rel, prefix)
+		return 0
+	}
+	people := 0
+	for _, pa := range p.Partners {
+		if got, want := pa.Src.At("name").Line, lineOf(pa.Src.File, "name ="); got != want {
+			t.Errorf("%s: name at line %d, want %d", pa.Src.File, got, want)
+		}
+		for _, pe := range pa.People {
+			if got, want := pe.Src.At("email").Line, lineOf(pe.Src.File, "email ="); got != want {
+				t.Errorf("%s: email at line %d, want %d", pe.Src.File, got, want)
+			}
+			people++
+		}
+	}
+	if people == 0 {
+		t.Fatal("the example program has no people")
+	}
+}

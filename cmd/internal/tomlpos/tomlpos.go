@@ -24,6 +24,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Pos is a 1-based line and column (column counted in bytes).
@@ -78,9 +79,12 @@ type Span struct {
 	Start, End int
 }
 
-// Index maps paths to positions, in document order.
+// Index maps paths to positions, in document order. Lookup is safe for
+// concurrent use: a record's checks run on every core, and an index made
+// on first use (program.Source) is first asked by several at once.
 type Index struct {
 	Entries []Entry
+	once    sync.Once // makes byPath
 	byPath  map[string]int
 }
 
@@ -98,14 +102,14 @@ func (x *Index) Lookup(path string) (Pos, bool) {
 		}
 		return Pos{}, false
 	}
-	if x.byPath == nil {
+	x.once.Do(func() {
 		x.byPath = make(map[string]int, len(x.Entries))
 		for i, e := range x.Entries {
 			if _, dup := x.byPath[e.Path]; !dup {
 				x.byPath[e.Path] = i
 			}
 		}
-	}
+	})
 	i, ok := x.byPath[path]
 	if !ok {
 		return Pos{}, false
