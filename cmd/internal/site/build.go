@@ -528,12 +528,39 @@ func (st *Site) paged(rel, heading, intro string, ps []*program.Partner, facets 
 			if i < n-1 {
 				l.Pager.Next = st.Info.Base + url(i+1)
 			}
-			for j := range n {
-				l.Pager.Pages = append(l.Pager.Pages, Link{Label: strconv.Itoa(j + 1), URL: st.Info.Base + url(j), Current: j == i})
+			l.Pager.Number, l.Pager.Count = i+1, n
+			for _, j := range pagerWindow(i, n) {
+				if j < 0 {
+					l.Pager.Pages = append(l.Pager.Pages, Link{Label: "…", Gap: true})
+				} else {
+					l.Pager.Pages = append(l.Pager.Pages, Link{Label: strconv.Itoa(j + 1), URL: st.Info.Base + url(j), Current: j == i})
+				}
 			}
 		}
 		l.Crumbs = []Link{{Label: "Directory", URL: st.Info.Base}}
 		out = append(out, l)
+	}
+	return out
+}
+
+// pagerWindow returns the pages (from 0) a Pager of n pages shows on page
+// i: the first, the last, and those within PagerWindow of i, with -1
+// where pages are left out. A gap of one page shows that page instead:
+// "…" would take its place for nothing.
+func pagerWindow(i, n int) []int {
+	var out []int
+	last := -1
+	for j := range n {
+		if j != 0 && j != n-1 && (j < i-PagerWindow || j > i+PagerWindow) {
+			continue
+		}
+		switch {
+		case j == last+2:
+			out = append(out, last+1)
+		case j > last+2:
+			out = append(out, -1)
+		}
+		out, last = append(out, j), j
 	}
 	return out
 }

@@ -70,6 +70,7 @@ type Day struct {
 type Link struct {
 	Label, URL string
 	Current    bool
+	Gap        bool // pages left out of a Pager's window: no URL
 }
 
 // Page is what every HTML page has.
@@ -156,11 +157,24 @@ type List struct {
 	Facets  []Facet
 }
 
-// Pager links the pages of a long list.
+// Pager links the pages of a long list: the previous and the next, and
+// a window of page numbers (PagerWindow), not every page: a list of a
+// thousand pages linking each from each is a million links, and was most
+// of a million-credential site's bytes.
 type Pager struct {
 	Prev, Next string
-	Pages      []Link
+	// Number is the current page, from 1, of Count; both 0 for a list
+	// of one page.
+	Number, Count int
+	// Pages are the first and the last page, and the pages within
+	// PagerWindow of the current one, in order; a Link with Gap stands
+	// for the pages left out between two of them.
+	Pages []Link
 }
+
+// PagerWindow is how many pages on each side of the current one a Pager
+// links.
+const PagerWindow = 2
 
 // PartnerPage is one listed partner's profile.
 type PartnerPage struct {
