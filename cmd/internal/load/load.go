@@ -233,7 +233,7 @@ func (l *loader) plan() ([]*job, error) {
 	parts := make([][]*job, len(names))
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(names)) {
+	for range min(ioWorkers(), len(names)) {
 		wg.Go(func() {
 			for i := int(next.Add(1)) - 1; i < len(names); i = int(next.Add(1)) - 1 {
 				parts[i] = l.planPartner(nil, names[i])
@@ -568,9 +568,17 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// ioWorkers is how many goroutines list folders and read files: more
+// than the cores, because a file not in the page cache (a large program
+// not read since the machine started) keeps its goroutine waiting on the
+// disk, and with one goroutine per core the cores then wait too, and the
+// disk serves one small read at a time. The runtime still runs only
+// GOMAXPROCS of them at once.
+func ioWorkers() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
+
 // run decodes every job on all cores.
 func (l *loader) run(jobs []*job) {
-	workers := runtime.GOMAXPROCS(0)
+	workers := ioWorkers()
 	ch := make(chan *job, 256)
 	var wg sync.WaitGroup
 	for range workers {
