@@ -434,6 +434,7 @@ func (f *file) person(data []byte, id string) any {
 			f.errAt(at+".revoked", "invalid-value", "revoked %s is before issued %s", c.Revoked, c.Issued)
 		}
 	}
+	p.Detach() // the file's text is not kept for the record's strings
 	return p
 }
 
