@@ -79,10 +79,9 @@ func (Loader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 // verifies one credential calls it on an idle core while it reads its
 // input, so that the checks find both ready.
 func Prepare() {
-	contexts[ContextVC]()
-	contexts[ContextOB]()
-	canonicalize(map[string]any{"@context": []any{ContextVC, ContextOB}, "type": []any{"VerifiableCredential", "OpenBadgeCredential"},
-		"issuer": "https://example.org/", "credentialSubject": map[string]any{"type": []any{"AchievementSubject"}}})
+	activeContext([]any{ContextVC})            // a status list's
+	activeContext([]any{ContextVC, ContextOB}) // an Open Badge's
+	ld.IsURL("https://example.org/")
 }
 
 // ContextHash is a digest of every embedded context: a cached signature
@@ -151,7 +150,7 @@ func options() *ld.JsonLdOptions {
 // of canonicalizing a credential, and a signature costs two (the proof
 // configuration names the same contexts). A processed context is never
 // modified: expansion makes new ones from it.
-var activeContexts sync.Map // JSON of the @context -> *ld.Context
+var activeContexts sync.Map // contextKey -> *memoContext
 
 // contextOptions are the options the memoized contexts keep, never
 // changed after.
@@ -215,22 +214,25 @@ func toRDF(v any, opts *ld.JsonLdOptions) (*ld.RDFDataset, error) {
 }
 
 // activeContext returns the processed local context, from activeContexts
-// when it is a list of URLs.
+// when it is a list of URLs. Callers asking for the same list at once
+// (a verify's two proofs, and Prepare) wait for one processing.
 func activeContext(local any) (*ld.Context, error) {
 	key, memo := contextKey(local)
-	if memo {
-		if c, ok := activeContexts.Load(key); ok {
-			return c.(*ld.Context), nil
-		}
+	if !memo {
+		return ld.NewContext(nil, contextOptions()).Parse(local)
 	}
-	c, err := ld.NewContext(nil, contextOptions()).Parse(local)
-	if err != nil {
-		return nil, err
-	}
-	if memo {
-		activeContexts.Store(key, c)
-	}
-	return c, nil
+	e, _ := activeContexts.LoadOrStore(key, &memoContext{})
+	m := e.(*memoContext)
+	m.once.Do(func() { m.ctx, m.err = ld.NewContext(nil, contextOptions()).Parse(local) })
+	return m.ctx, m.err
+}
+
+// memoContext is one processed context of activeContexts, or the error
+// processing it gave (a URL Loader refuses: the same error every time).
+type memoContext struct {
+	once sync.Once
+	ctx  *ld.Context
+	err  error
 }
 
 // contextKey is the key of a @context of URLs in activeContexts: each
