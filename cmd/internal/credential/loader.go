@@ -146,7 +146,7 @@ func options() *ld.JsonLdOptions {
 // activeContexts memoizes JSON-LD's context processing (json-gold's
 // Context.Parse) of a document's @context when it only names contexts by
 // URL, as every credential, status list and proof configuration does:
-// by the JSON of the list. Processing the Open Badges context is a third
+// by the list of URLs (contextKey). Processing the Open Badges context is a third
 // of canonicalizing a credential, and a signature costs two (the proof
 // configuration names the same contexts). A processed context is never
 // modified: expansion makes new ones from it.
