@@ -90,6 +90,7 @@ func runCheck(env *base.Env, args []string) int {
 		cmdCheck.ShortUsage(env.Stderr)
 		return base.ExitUsage
 	}
+	tuneGCPercent(300)
 	res, err := loadAndCheck(env, checkProgram.root, checkProgram.date())
 	if err != nil {
 		env.Errorf(cmdCheck, "%v", err)
