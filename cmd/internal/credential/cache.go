@@ -11,7 +11,6 @@ import (
 	"hash"
 	"io"
 	"math"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -61,20 +60,8 @@ const sigCacheMagic = "accredit-signatures-2\n"
 // cacheSalt changes whenever what a signature depends on besides the
 // document could: the contexts, the canonicalization library.
 var cacheSalt = sync.OnceValue(func() [32]byte {
-	h := sha256.New()
-	h.Write([]byte(sigCacheMagic))
 	ch := ContextHash()
-	h.Write(ch[:])
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, m := range bi.Deps {
-			if m.Path == "github.com/piprate/json-gold" {
-				h.Write([]byte(m.Version))
-			}
-		}
-	}
-	var s [32]byte
-	h.Sum(s[:0])
-	return s
+	return mapfile.Salt(append([]byte(sigCacheMagic), ch[:]...), "github.com/piprate/json-gold")
 })
 
 const entrySize = 32 + 64 + 64 + 8

@@ -54,3 +54,18 @@ func TestReplace(t *testing.T) {
 		t.Errorf("left in the folder: %v", es)
 	}
 }
+
+// TestSalt: the salt follows what entries depend on, and a module the
+// binary does not link changes nothing.
+func TestSalt(t *testing.T) {
+	a, b := Salt([]byte("format-1\n")), Salt([]byte("format-2\n"))
+	if a == b {
+		t.Error("two formats share a salt")
+	}
+	if c := Salt([]byte("format-1\n"), "example.com/not/linked"); c != a {
+		t.Error("a module the binary does not link changed the salt")
+	}
+	if a != Salt([]byte("format-1\n")) {
+		t.Error("the salt is not the same twice")
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"github.com/accredit/accredit/cmd/internal/mapfile"
 	"io"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 )
@@ -49,18 +48,7 @@ const gzCacheMagic = "accredit-gzip-1\n"
 // gzCacheSalt changes with what the compressed bytes depend on besides
 // the content: the library and its level (gzipped).
 var gzCacheSalt = sync.OnceValue(func() [32]byte {
-	h := sha256.New()
-	h.Write([]byte(gzCacheMagic + "klauspost/compress gzip.DefaultCompression\n"))
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, m := range bi.Deps {
-			if m.Path == "github.com/klauspost/compress" {
-				h.Write([]byte(m.Version))
-			}
-		}
-	}
-	var s [32]byte
-	h.Sum(s[:0])
-	return s
+	return mapfile.Salt([]byte(gzCacheMagic+"klauspost/compress gzip.DefaultCompression\n"), "github.com/klauspost/compress")
 })
 
 // OpenGzipCache reads the cache at path; an unreadable or foreign file is
