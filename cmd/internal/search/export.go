@@ -415,15 +415,17 @@ func (t *term) union() []int {
 // Export walks bleve's term dictionaries and postings and returns the
 // static index's files, keyed by path below search/.
 func (ix *Index) Export() (map[string][]byte, error) {
-	ix.memo = &gzMemo{old: ix.lastGz}
-	defer func() {
-		last := map[[32]byte][]byte{}
-		ix.memo.new.Range(func(k, v any) bool {
-			last[k.([32]byte)] = v.([]byte)
-			return true
-		})
-		ix.memo, ix.lastGz = nil, last
-	}()
+	if ix.reexport {
+		ix.memo = &gzMemo{old: ix.lastGz}
+		defer func() {
+			last := map[[32]byte][]byte{}
+			ix.memo.new.Range(func(k, v any) bool {
+				last[k.([32]byte)] = v.([]byte)
+				return true
+			})
+			ix.memo, ix.lastGz = nil, last
+		}()
+	}
 	terms, sat, err := ix.terms()
 	if err != nil {
 		return nil, err

@@ -40,11 +40,18 @@ type Index struct {
 	Labels   Labels
 	num      map[string]int // document id -> Num
 
-	// The compressed files of the last Export, and those of the one
-	// running (gzMemo).
-	lastGz map[[32]byte][]byte
-	memo   *gzMemo
+	// With reexport (KeepExports), the compressed files of the last
+	// Export, and those of the one running (gzMemo).
+	reexport bool
+	lastGz   map[[32]byte][]byte
+	memo     *gzMemo
 }
+
+// KeepExports makes each Export keep its compressed files for the next
+// one, which compresses only the files whose bytes changed: for an index
+// exported after every edit (serve). A build exports once, and neither
+// hashes its files nor keeps them.
+func (ix *Index) KeepExports() { ix.reexport = true }
 
 // New indexes docs with bleve, in memory.
 func New(docs []*Doc, labels Labels) (*Index, error) {

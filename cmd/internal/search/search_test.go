@@ -516,3 +516,53 @@ func TestUpdate(t *testing.T) {
 		}
 	}
 }
+
+// An index that keeps its exports (serve's) exports, after an edit, the
+// same bytes as one that compresses every file again.
+func TestKeepExports(t *testing.T) {
+	st := exampleSite(t)
+	docs, labels := search.Docs(st)
+	var ixs [2]*search.Index
+	for i := range ixs {
+		ix, err := search.New(docs, labels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		if i == 0 {
+			ix.KeepExports()
+		}
+		if _, err := ix.Files(); err != nil {
+			t.Fatal(err)
+		}
+		ixs[i] = ix
+	}
+	edited, _ := search.Docs(st)
+	for _, d := range edited {
+		if strings.HasPrefix(d.ID, "kestrel-peak/") && d.Name != "" {
+			d.Text += " zephyrine"
+		}
+	}
+	var got [2]map[string][]byte
+	for i, ix := range ixs {
+		if _, err := ix.Update(edited, labels); err != nil {
+			t.Fatal(err)
+		}
+		files, err := ix.Files()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[i] = files
+	}
+	if len(got[0]) != len(got[1]) {
+		t.Fatalf("%d files kept, %d compressed anew", len(got[0]), len(got[1]))
+	}
+	for name, b := range got[1] {
+		if !bytes.Equal(got[0][name], b) {
+			t.Errorf("%s differs between the index that keeps its exports and the one that does not", name)
+		}
+	}
+	if r, _ := ixs[0].Search(search.Query{Text: "zephyrine"}); r.Total == 0 {
+		t.Error("the edit is not in the index")
+	}
+}

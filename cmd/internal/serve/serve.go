@@ -140,6 +140,7 @@ func (s *Server) indexer(ctx context.Context) {
 				s.logf("search index: %v", err)
 				continue
 			}
+			ix.KeepExports()
 			s.ix = ix
 		} else {
 			n, err := s.ix.Update(docs, labels)
