@@ -5,7 +5,9 @@
 // syntax errors, unknown keys, missing keys, values of the wrong type or
 // out of range, and ids that do not match their file names. Files are
 // decoded in parallel with BurntSushi/toml (strict: every key it does not
-// decode is reported) and indexed by tomlpos for positions. Rules that
+// decode is reported) and indexed by tomlpos for positions; a file in the
+// plain part of TOML that records are written in is decoded and indexed
+// by package tomlrec instead, in one pass and to the same result. Rules that
 // span records (references, duplicates, requirements) are package check's.
 //
 // The loader reads only regular files inside the root, through package
