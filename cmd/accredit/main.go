@@ -13,6 +13,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/base"
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/tomlrec"
 )
 
 // commands lists the subcommands; each file adds its own in an init func.
@@ -84,7 +85,18 @@ func run(env *base.Env, args []string) int {
 		return code
 	}
 	rootNotFound = c.ResolveRoot()
-	return c.Run(env, rest)
+	code = c.Run(env, rest)
+	if env.Getenv != nil && env.Getenv("ACCREDIT_STATS") != "" {
+		printStats(env.Stderr)
+	}
+	return code
+}
+
+// printStats says how the command's TOML files were decoded: the fast
+// path is never taken or left silently.
+func printStats(w io.Writer) {
+	fast, slow := tomlrec.Stats()
+	fmt.Fprintf(w, "accredit: %d TOML documents decoded by tomlrec, %d by BurntSushi/toml (outside tomlrec's subset, or with an error)\n", fast, slow)
 }
 
 // unknownCommand is the one line for a command accredit does not have:
