@@ -456,3 +456,31 @@ func ExampleDecode() {
 	// <nil> Ana Lima WJV0-GVSR-KTKF 2026-08-13
 	// line 1: a multi-line string: outside the fast subset of TOML
 }
+
+// BenchmarkDecode compares the two decoders on the example program's
+// people files, positions included (tomlpos.Scan for BurntSushi/toml).
+func BenchmarkDecode(b *testing.B) {
+	people, _ := filepath.Glob(filepath.Join("..", "..", "..", "partners", "*", "people", "*.toml"))
+	var docs []string
+	for _, p := range people {
+		if data, err := os.ReadFile(p); err == nil {
+			docs = append(docs, string(data))
+		}
+	}
+	b.Run("tomlrec", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			if _, err := tomlrec.Decode(docs[i%len(docs)], &program.Person{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("BurntSushi", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			doc := docs[i%len(docs)]
+			if _, err := toml.Decode(doc, &program.Person{}); err != nil {
+				b.Fatal(err)
+			}
+			tomlpos.Scan([]byte(doc))
+		}
+	})
+}
