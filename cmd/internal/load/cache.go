@@ -200,6 +200,15 @@ func (c *Cache) get(rel string, h [16]byte) (string, bool) {
 	return e.payload, ok && e.hash == h
 }
 
+// known reports whether the cache has an entry for rel: a file it has
+// none of is read, and need not be described first (on a cold cache the
+// listing describes no file, as safefs.ReadDirSince documents).
+func (c *Cache) known(rel string) bool {
+	c.wait()
+	_, ok := c.old[rel]
+	return ok
+}
+
 // unchanged returns the entry of rel when st, recorded, is its recorded
 // stat.
 func (c *Cache) unchanged(rel string, st fileStat) (cacheEntry, bool) {

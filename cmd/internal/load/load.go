@@ -607,7 +607,7 @@ func (l *loader) decode(j *job) {
 	cacheable := l.cache != nil && (j.kind == kindPerson || j.kind == kindPartner)
 	// A file the cache saw, of the same size and time: not read at all.
 	var st fileStat
-	if cacheable && !overlaid && l.disk {
+	if cacheable && !overlaid && l.disk && l.cache.known(j.rel) {
 		// The listing's Lstat (on Linux, where safefs lists with one),
 		// not asked again: through the boundary, every person file cost
 		// its folder reopened (10,000 partners: a second of a warm check

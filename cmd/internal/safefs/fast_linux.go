@@ -102,15 +102,11 @@ func (d *Dir) openBeneath(name string, flags int) (int, error) {
 }
 
 // listedRegular is the listing's word on a file, when the listing was
-// this package's on Linux: its fstatat, done while listing, for the
-// decode cache. Anything else is no word.
-func listedRegular(entry fs.DirEntry) *unix.Stat_t {
-	if e, ok := entry.(*dirent); ok && e.info != nil && e.typ.IsRegular() {
-		if fi, ok := e.info.(*fileInfo); ok {
-			return &fi.st
-		}
-	}
-	return nil
+// this package's on Linux: the type getdents gave, or its fstatat.
+// Anything else is no word.
+func listedRegular(entry fs.DirEntry) bool {
+	e, ok := entry.(*dirent)
+	return ok && e.typ.IsRegular()
 }
 
 // readFast reads the regular file name through one openat2. A file
@@ -127,7 +123,7 @@ func (d *Dir) readFast(name string, entry fs.DirEntry, limit int64) (data []byte
 	if !fs.ValidPath(name) || name == "." {
 		return nil, nil, false
 	}
-	if listedRegular(entry) == nil && !d.regularBeneath(name) {
+	if !listedRegular(entry) && !d.regularBeneath(name) {
 		return nil, nil, false
 	}
 	fd, err := d.openBeneath(name, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOCTTY)
@@ -177,7 +173,7 @@ func (d *Dir) readDirFast(name string) (es []fs.DirEntry, ok bool, err error) {
 		return nil, false, nil
 	}
 	defer unix.Close(fd)
-	es, err = getdents(fd, name, func(entry string) (fs.FileInfo, error) { return d.Stat(joinPath(name, entry)) })
+	es, err = getdents(fd, name, func(entry string) (fs.FileInfo, error) { return d.Stat(joinPath(name, entry)) }, true)
 	return es, true, err
 }
 
@@ -242,7 +238,11 @@ func (d *Dir) readDirSinceFast(name string, prev *Listing, now time.Time) (es []
 			return es, stamp, true, true, nil
 		}
 	}
-	es, err = getdents(fd, name, lstat)
+	// A folder the caller kept no listing of is new to its cache, and so
+	// are its files, likely: they will be read, and the read's fstat
+	// describes them. A file the cache does know asks Info, which
+	// describes it then.
+	es, err = getdents(fd, name, lstat, prev != nil)
 	return es, stamp, false, true, err
 }
 

@@ -148,7 +148,7 @@ func TestReadListedSwapped(t *testing.T) {
 			}
 			entry := es[0]
 			listed, _ := entry.Info()
-			if entry.Name() != "ann.toml" || listedRegular(entry) == nil {
+			if entry.Name() != "ann.toml" || !listedRegular(entry) {
 				t.Fatalf("listing gave %v, no fstatat of ann.toml", entry)
 			}
 			if err := sw.swap(filepath.Join(dir, "people", "ann.toml")); err != nil {

@@ -54,8 +54,10 @@ func (s Stamp) trusted(now time.Time) bool {
 // described (as ReadDir describes them, for the decode cache); else the
 // folder is listed. It returns the listing to keep for next time, whose
 // stamp is zero when the folder changed too recently to be trusted (now
-// is when the caller began). Where there is no fast path it is ReadDir,
-// and its listings are never trusted.
+// is when the caller began). With no prev, the folder is new to the
+// caller's cache and so, likely, are its files: they are not described
+// while listing, and an Info asks then. Where there is no fast path it
+// is ReadDir, and its listings are never trusted.
 func (d *Dir) ReadDirSince(name string, prev *Listing, now time.Time) ([]fs.DirEntry, *Listing, error) {
 	if !fs.ValidPath(name) {
 		return nil, nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}

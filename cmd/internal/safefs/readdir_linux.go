@@ -27,14 +27,14 @@ func readDir(f *os.File, lstat func(string) (fs.FileInfo, error)) ([]fs.DirEntry
 	}
 	var out []fs.DirEntry
 	var lerr error
-	cerr := rc.Control(func(fd uintptr) { out, lerr = getdents(int(fd), f.Name(), lstat) })
+	cerr := rc.Control(func(fd uintptr) { out, lerr = getdents(int(fd), f.Name(), lstat, true) })
 	if cerr != nil {
 		return nil, cerr
 	}
 	return out, lerr
 }
 
-func getdents(fd int, name string, lstat func(string) (fs.FileInfo, error)) ([]fs.DirEntry, error) {
+func getdents(fd int, name string, lstat func(string) (fs.FileInfo, error), describeFiles bool) ([]fs.DirEntry, error) {
 	buf := make([]byte, 32<<10)
 	var out []fs.DirEntry
 	for {
@@ -66,7 +66,7 @@ func getdents(fd int, name string, lstat func(string) (fs.FileInfo, error)) ([]f
 				e := &dirent{name: s, lstat: lstat}
 				if m, ok := direntType(typ); ok {
 					e.typ = m
-					if m.IsRegular() {
+					if m.IsRegular() && describeFiles {
 						e.describe(fd)
 					}
 				} else {
