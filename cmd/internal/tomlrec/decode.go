@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -51,18 +52,34 @@ func Decode(s string, v any) (*tomlpos.Index, error) {
 	}
 	// v is restored on a decline. A shallow copy is enough: the decoder
 	// never writes through a pointer it did not make, and appends to a
-	// slice only past the length the copy keeps.
-	saved := reflect.New(root.Type()).Elem()
-	saved.Set(root)
+	// slice only past the length the copy keeps. Most values come zero,
+	// and need no copy.
+	var saved reflect.Value
+	if !root.IsZero() {
+		saved = reflect.New(root.Type()).Elem()
+		saved.Set(root)
+	}
 	d := decoder{s: s, line: 1}
 	if err := d.document(root, sch); err != nil {
-		root.Set(saved)
+		if saved.IsValid() {
+			root.Set(saved)
+		} else {
+			root.SetZero()
+		}
 		declined.Add(1)
 		return nil, err
 	}
 	fast.Add(1)
+	// Every path is cut from one string: one allocation a document.
+	all := d.paths.String()
+	for i, sp := range d.spans {
+		d.entries[i].Path = all[sp.start:sp.end]
+	}
 	return &tomlpos.Index{Entries: d.entries}, nil
 }
+
+// span is a path's place in decoder.paths.
+type span struct{ start, end int }
 
 type decoder struct {
 	s         string
@@ -71,6 +88,8 @@ type decoder struct {
 	lineStart int // offset of the line's first byte, for columns
 
 	entries []tomlpos.Entry
+	spans   []span // each entry's path in paths
+	paths   strings.Builder
 	arrays  [64]int // [[tables]] read so far, by field number
 }
 
@@ -81,9 +100,27 @@ func (d *decoder) newline(n int) {
 	d.lineStart = d.i
 }
 
-// entry records a key or header read at offset at.
-func (d *decoder) entry(path string, at int, header bool, k tomlpos.Kind) {
-	d.entries = append(d.entries, tomlpos.Entry{Path: path, Pos: tomlpos.Pos{Line: d.line, Col: at - d.lineStart + 1}, Header: header, Kind: k})
+// entry records a key or header read at offset at, whose path is
+// table.key, or key[index] for an index of 0 or more, and returns the
+// path's span.
+func (d *decoder) entry(table span, key string, index int, at int, header bool, k tomlpos.Kind) span {
+	start := d.paths.Len()
+	if table.end > table.start {
+		// The builder's String shares its bytes: no copy, and a growth
+		// leaves the old bytes readable.
+		d.paths.WriteString(d.paths.String()[table.start:table.end])
+		d.paths.WriteByte('.')
+	}
+	d.paths.WriteString(key)
+	if index >= 0 {
+		d.paths.WriteByte('[')
+		d.paths.WriteString(strconv.Itoa(index))
+		d.paths.WriteByte(']')
+	}
+	sp := span{start, d.paths.Len()}
+	d.spans = append(d.spans, sp)
+	d.entries = append(d.entries, tomlpos.Entry{Pos: tomlpos.Pos{Line: d.line, Col: at - d.lineStart + 1}, Header: header, Kind: k})
+	return sp
 }
 
 func (d *decoder) decline(format string, args ...any) error {
@@ -97,9 +134,11 @@ func (d *decoder) document(root reflect.Value, sch *schema) error {
 		return err
 	}
 	d.entries = make([]tomlpos.Entry, 0, min(lines, 1024))
+	d.spans = make([]span, 0, min(lines, 1024))
+	d.paths.Grow(min(len(d.s), 64<<10)) // about what record files need
 	var (
 		cur      = root // the table keys go to
-		curPath  = ""   // its path, as tomlpos writes it
+		curPath  span   // its path, as tomlpos writes it
 		curSch   = sch
 		rootDefs uint64 // the keys and [tables] defined at the top
 		tableDef uint64 // the keys defined in the current [table]
@@ -234,7 +273,7 @@ func (d *decoder) bareKey() (string, error) {
 
 // header reads [name] or [[name]] and returns the table it opens, with
 // its path.
-func (d *decoder) header(root reflect.Value, sch *schema, rootDefs *uint64) (reflect.Value, string, *schema, error) {
+func (d *decoder) header(root reflect.Value, sch *schema, rootDefs *uint64) (reflect.Value, span, *schema, error) {
 	at := d.i
 	array := len(d.s) > d.i+1 && d.s[d.i+1] == '['
 	if array {
@@ -245,7 +284,7 @@ func (d *decoder) header(root reflect.Value, sch *schema, rootDefs *uint64) (ref
 	d.spaces()
 	name, err := d.bareKey()
 	if err != nil {
-		return reflect.Value{}, "", nil, err
+		return reflect.Value{}, span{}, nil, err
 	}
 	d.spaces()
 	closing := "]"
@@ -253,12 +292,12 @@ func (d *decoder) header(root reflect.Value, sch *schema, rootDefs *uint64) (ref
 		closing = "]]"
 	}
 	if len(d.s)-d.i < len(closing) || d.s[d.i:d.i+len(closing)] != closing {
-		return reflect.Value{}, "", nil, d.decline("a header other than [name] or [[name]]")
+		return reflect.Value{}, span{}, nil, d.decline("a header other than [name] or [[name]]")
 	}
 	d.i += len(closing)
 	f, n := sch.find(name)
 	if f == nil {
-		return reflect.Value{}, "", nil, d.decline("unknown table %q", name)
+		return reflect.Value{}, span{}, nil, d.decline("unknown table %q", name)
 	}
 	fv := root.FieldByIndex(f.index)
 	switch {
@@ -273,28 +312,27 @@ func (d *decoder) header(root reflect.Value, sch *schema, rootDefs *uint64) (ref
 			elem = fv.Index(fv.Len() - 1)
 		}
 		*rootDefs |= 1 << n
-		path := name + "[" + strconv.Itoa(d.arrays[n]) + "]"
+		path := d.entry(span{}, name, d.arrays[n], at, true, tomlpos.ArrayTable)
 		d.arrays[n]++
-		d.entry(path, at, true, tomlpos.ArrayTable)
 		return elem, path, f.sub, nil
 	case !array && f.kind == kTable:
 		if *rootDefs&(1<<n) != 0 {
-			return reflect.Value{}, "", nil, d.decline("table %q defined twice", name)
+			return reflect.Value{}, span{}, nil, d.decline("table %q defined twice", name)
 		}
 		*rootDefs |= 1 << n
-		d.entry(name, at, true, tomlpos.Table)
+		path := d.entry(span{}, name, -1, at, true, tomlpos.Table)
 		if f.ptr {
 			p := reflect.New(fv.Type().Elem())
 			fv.Set(p)
-			return p.Elem(), name, f.sub, nil
+			return p.Elem(), path, f.sub, nil
 		}
-		return fv, name, f.sub, nil
+		return fv, path, f.sub, nil
 	}
-	return reflect.Value{}, "", nil, d.decline("header of the wrong kind for %q", name)
+	return reflect.Value{}, span{}, nil, d.decline("header of the wrong kind for %q", name)
 }
 
 // keyValue reads key = value into table t, at path table.
-func (d *decoder) keyValue(t reflect.Value, table string, sch *schema, defs *uint64) error {
+func (d *decoder) keyValue(t reflect.Value, table span, sch *schema, defs *uint64) error {
 	at := d.i
 	key, err := d.bareKey()
 	if err != nil {
@@ -314,12 +352,8 @@ func (d *decoder) keyValue(t reflect.Value, table string, sch *schema, defs *uin
 		return d.decline("key %q defined twice", key)
 	}
 	*defs |= 1 << n
-	path := key
-	if table != "" {
-		path = table + "." + key
-	}
 	fv := t.FieldByIndex(f.index)
-	d.entry(path, at, false, kinds[f.kind])
+	path := d.entry(table, key, -1, at, false, kinds[f.kind])
 	switch f.kind {
 	case kString:
 		s, err := d.str()
@@ -516,7 +550,7 @@ func (d *decoder) strings() ([]string, error) {
 }
 
 // ints reads a one-line inline table of integers, { a = 1, b = 2 }.
-func (d *decoder) ints(path string) (map[string]int, error) {
+func (d *decoder) ints(path span) (map[string]int, error) {
 	if d.i >= len(d.s) || d.s[d.i] != '{' {
 		return nil, d.decline("not an inline table")
 	}
@@ -548,7 +582,7 @@ func (d *decoder) ints(path string) (map[string]int, error) {
 			return nil, d.decline("key %q defined twice", k)
 		}
 		m[k] = int(n)
-		d.entry(path+"."+k, at, false, tomlpos.Integer)
+		d.entry(path, k, -1, at, false, tomlpos.Integer)
 		d.spaces()
 		if d.i >= len(d.s) {
 			return nil, d.decline("an unterminated inline table")
