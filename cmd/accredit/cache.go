@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/accredit/accredit/cmd/internal/base"
 	"github.com/accredit/accredit/cmd/internal/load"
@@ -48,8 +49,11 @@ func cacheFile(env *base.Env, root, ext string) string {
 	return filepath.Join(dir, "accredit", hex.EncodeToString(key[:12])+ext)
 }
 
-// binaryHash identifies this build of accredit.
-func binaryHash() []byte {
+// binaryHash identifies this build of accredit (read once a run: it
+// hashes the whole executable).
+var binaryHash = sync.OnceValue(hashBinary)
+
+func hashBinary() []byte {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil

@@ -3,15 +3,20 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"slices"
+	"time"
 
 	"github.com/accredit/accredit/cmd/internal/base"
 	"github.com/accredit/accredit/cmd/internal/check"
+	"github.com/accredit/accredit/cmd/internal/checkcache"
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/history"
 	"github.com/accredit/accredit/cmd/internal/load"
 	"github.com/accredit/accredit/cmd/internal/program"
+	"github.com/accredit/accredit/cmd/internal/safefs"
 	"github.com/accredit/accredit/cmd/internal/standing"
 )
 
@@ -91,30 +96,86 @@ func runCheck(env *base.Env, args []string) int {
 		return base.ExitUsage
 	}
 	tuneGCPercent(300)
-	res, err := loadAndCheck(env, checkProgram.root, checkProgram.date())
-	if err != nil {
-		env.Errorf(cmdCheck, "%v", err)
-		return base.ExitUsage
-	}
+	var r checkcache.Result
 	if *checkGit {
+		res, err := loadAndCheck(env, checkProgram.root, checkProgram.date())
+		if err != nil {
+			env.Errorf(cmdCheck, "%v", err)
+			return base.ExitUsage
+		}
 		if _, err := res.audit(checkProgram.root, *checkSince); err != nil {
 			env.Errorf(cmdCheck, "--git: %v", err)
 			return base.ExitUsage
 		}
+		r = checkcache.Result{Files: res.Program.Files, Diags: res.Diags}
+	} else {
+		var err error
+		if r, err = checkOrReuse(env, checkProgram.root, checkProgram.date()); err != nil {
+			env.Errorf(cmdCheck, "%v", err)
+			return base.ExitUsage
+		}
 	}
-	if err := diag.Write(env.Stdout, format, res.Diags); err != nil {
+	if err := diag.Write(env.Stdout, format, r.Diags); err != nil {
 		env.Errorf(cmdCheck, "%v", err)
 		return base.ExitUsage
 	}
 	if format == diag.Text {
-		fmt.Fprintln(env.Stderr, diag.Summary(res.Diags, res.Program.Files))
+		fmt.Fprintln(env.Stderr, diag.Summary(r.Diags, r.Files))
 	}
-	errs, warns := diag.Count(res.Diags)
+	errs, warns := diag.Count(r.Diags)
 	if errs > 0 || (*checkStrict && warns > 0) {
 		return base.ExitProblems
 	}
 	return base.ExitOK
 }
+
+// checkOrReuse checks the program at root, or returns the last check's
+// result when no file of the program changed since (package
+// checkcache). The last result is looked for with the manifest of the
+// files it was computed from; the walk that compares them takes the
+// new manifest on the way, before the program is loaded, so that a file
+// changed while loading never stands for the result. A first check with
+// no caches at all (a fresh clone in CI) takes no manifest: nothing
+// will read it.
+func checkOrReuse(env *base.Env, root string, asOf date.Date) (checkcache.Result, error) {
+	path, salt := cacheFile(env, root, ".check"), binaryHash()
+	if path == "" || salt == nil {
+		res, err := loadAndCheck(env, root, asOf)
+		if err != nil {
+			return checkcache.Result{}, err
+		}
+		return checkcache.Result{Files: res.Program.Files, Diags: res.Diags}, nil
+	}
+	key := append(slices.Clip(salt), asOf.String()...)
+	now := checkNow()
+	var m *checkcache.Manifest
+	kept := false
+	if last, lastM, ok := checkcache.Load(path, key); ok {
+		var same bool
+		if m, same, kept = lastM.Refresh(root, now); same {
+			return last, nil
+		}
+	} else if _, err := os.Stat(cacheFile(env, root, ".cache")); err == nil {
+		m, kept = checkcache.Take(root, now)
+	}
+	var listed func(string) ([]fs.DirEntry, *safefs.Listing, bool)
+	if m != nil {
+		listed = m.Listed // the walk's listings: no folder is listed twice
+	}
+	res, err := loadAndCheckWith(env, root, asOf, listed)
+	if err != nil {
+		return checkcache.Result{}, err
+	}
+	r := checkcache.Result{Files: res.Program.Files, Diags: res.Diags}
+	if kept {
+		checkcache.Save(path, key, r, m) // best effort: it only saves time
+	}
+	return r, nil
+}
+
+// checkNow is the time check's result cache counts a change as recent
+// from (a test moves it past the racy window of the files it writes).
+var checkNow = time.Now
 
 // checked is a program loaded, its standing computed, and checked.
 type checked struct {
@@ -127,6 +188,12 @@ type checked struct {
 // loadAndCheck runs the first stages of the pipeline: load, standing, check.
 // The error is for a program that cannot be read at all.
 func loadAndCheck(env *base.Env, root string, asOf date.Date) (*checked, error) {
+	return loadAndCheckWith(env, root, asOf, nil)
+}
+
+// loadAndCheckWith is loadAndCheck with folders listed beforehand (see
+// load.Options.Listed).
+func loadAndCheckWith(env *base.Env, root string, asOf date.Date, listed func(string) ([]fs.DirEntry, *safefs.Listing, bool)) (*checked, error) {
 	if _, err := os.Stat(root); err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -135,7 +202,7 @@ func loadAndCheck(env *base.Env, root string, asOf date.Date) (*checked, error) 
 		return nil, err
 	}
 	cache := openCache(env, root)
-	p, ds, err := load.LoadWith(root, load.Options{Cache: cache})
+	p, ds, err := load.LoadWith(root, load.Options{Cache: cache, Listed: listed})
 	if err != nil {
 		return nil, explainRoot(err)
 	}

@@ -1,7 +1,8 @@
 // Command benchcheck measures "accredit check" (or "accredit build") on a
 // generated program: wall time, CPU time (user+sys) and peak memory,
-// cold (no decode cache) and warm (cache primed), as the median of
-// several runs.
+// cold (no decode cache), warm (decode cache primed, no last result)
+// and reuse (check's last result kept, nothing changed: package
+// checkcache), as the median of several runs.
 //
 // With -bin, it compares binaries built beforehand (an older commit's
 // and this tree's, say) in the same session: each round runs every
@@ -52,7 +53,7 @@ func main() {
 	asOf := flag.String("as-of", "2026-11-22", "the as-of date to check at")
 	bins := flag.String("bin", "", "comma-separated accredit binaries to compare (default: build ./cmd/accredit)")
 	command := flag.String("cmd", "check", "the command measured: check or build (build writes its site to a temporary folder, removed after each run)")
-	modes := flag.String("modes", "cold,warm", "comma-separated modes: cold (empty decode cache), warm (primed cache)")
+	modes := flag.String("modes", "cold,warm,reuse", "comma-separated modes: cold (empty decode cache), warm (primed decode cache, no last result), reuse (check's last result kept)")
 	withReport := flag.Bool("report", false, "measure report --format json and html against check")
 	rootList := flag.String("roots", "", "comma-separated programs, one per -bin binary, in place of -root")
 	flag.Parse()
@@ -106,19 +107,32 @@ func main() {
 	warm := make([]string, len(binaries))
 	for i, bin := range binaries {
 		warm[i] = filepath.Join(tmp, fmt.Sprintf("warm-%d", i))
-		if strings.Contains(*modes, "warm") {
+		if strings.Contains(*modes, "warm") || strings.Contains(*modes, "reuse") {
 			b.root = roots[i]
 			b.run(bin, warm[i]) // prime
 		}
 	}
 	for _, mode := range strings.Split(*modes, ",") {
 		got := make([][]sample, len(binaries))
+		if mode == "reuse" {
+			for i, bin := range binaries {
+				b.root = roots[i]
+				b.run(bin, warm[i]) // keeps the result and its manifest
+			}
+		}
 		for r := range *runs {
 			for k := range binaries {
 				i := (k + r) % len(binaries)
 				cache := warm[i]
-				if mode == "cold" {
+				switch mode {
+				case "cold":
 					cache = filepath.Join(tmp, fmt.Sprintf("cold-%d-%d", i, r))
+				case "warm":
+					// The decode cache only: check's last result goes.
+					old, _ := filepath.Glob(filepath.Join(cache, "accredit", "*.check"))
+					for _, f := range old {
+						os.Remove(f)
+					}
 				}
 				b.root = roots[i]
 				sm := b.run(binaries[i], cache)

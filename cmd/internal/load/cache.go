@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -175,8 +176,14 @@ func (c *Cache) putListing(rel string, l *safefs.Listing) {
 	}
 	c.mu.Lock()
 	c.newLists[rel] = l
-	c.dirty = c.dirty || c.oldLists[rel] != l
+	c.dirty = c.dirty || !sameListing(c.oldLists[rel], l)
 	c.mu.Unlock()
+}
+
+// sameListing reports whether a listing is the one kept: the same, or
+// equal (another walk, checkcache's, listed the folder).
+func sameListing(a, b *safefs.Listing) bool {
+	return a == b || a != nil && b != nil && a.Stamp == b.Stamp && slices.Equal(a.Names, b.Names) && slices.Equal(a.Types, b.Types)
 }
 
 // wait waits until the cache file is read.

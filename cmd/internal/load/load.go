@@ -48,6 +48,11 @@ type Options struct {
 	// not on disk yet is added (a person file only). Commands check an
 	// edit this way before they write it.
 	Overlay map[string][]byte
+	// Listed, when set, gives folders as listed just before the load
+	// (check's manifest walk, package checkcache): entries sorted by name,
+	// regular files described, and the folder's Listing. A folder it
+	// has is not listed again.
+	Listed func(rel string) ([]fs.DirEntry, *safefs.Listing, bool)
 }
 
 // LoadWith is Load with options.
@@ -98,7 +103,7 @@ func LoadFS(fsys fs.FS, name string, opts Options) (*program.Program, []diag.Dia
 // load reads the program in fsys; disk says fsys is a folder on disk,
 // whose files' sizes and times the cache may trust.
 func load(fsys fs.FS, root string, disk bool, opts Options) (*program.Program, []diag.Diagnostic, error) {
-	l := &loader{fsys: fsys, prog: &program.Program{Root: root}, cache: opts.Cache, only: opts.Only, overlay: opts.Overlay, disk: disk, now: clock()}
+	l := &loader{fsys: fsys, prog: &program.Program{Root: root}, cache: opts.Cache, only: opts.Only, overlay: opts.Overlay, prelisted: opts.Listed, disk: disk, now: clock()}
 	jobs, err := l.plan()
 	if err != nil {
 		return nil, nil, err
@@ -192,6 +197,8 @@ type loader struct {
 
 	only    func(partner, person string) bool
 	overlay map[string][]byte
+	// prelisted is Options.Listed.
+	prelisted func(rel string) ([]fs.DirEntry, *safefs.Listing, bool)
 
 	unread map[string]bool // definition files refused while planning
 
@@ -435,11 +442,22 @@ func (l *loader) readDir(rel string) ([]fs.DirEntry, error) {
 	if !ok || l.cache == nil || !l.disk {
 		return fs.ReadDir(l.fsys, rel)
 	}
-	es, lst, err := d.ReadDirSince(rel, l.cache.listing(rel), l.now)
+	es, lst, err := l.listDir(d, rel)
 	if err == nil && lst.Stamp != (safefs.Stamp{}) {
 		l.cache.putListing(rel, lst)
 	}
 	return es, err
+}
+
+// listDir lists a folder: as listed just before the load, when it was,
+// else through the cache's listing.
+func (l *loader) listDir(d *safefs.Dir, rel string) ([]fs.DirEntry, *safefs.Listing, error) {
+	if l.prelisted != nil {
+		if es, lst, ok := l.prelisted(rel); ok {
+			return es, lst, nil
+		}
+	}
+	return d.ReadDirSince(rel, l.cache.listing(rel), l.now)
 }
 
 // files returns the regular files of a folder whose names end with

@@ -219,7 +219,7 @@ func joinPath(dir, name string) string {
 // prev's names when the folder's stamp (its fstat) is prev's. reused
 // says the entries are prev's; stamp is the folder's now, zero when too
 // recent to trust. ok is false when the portable way must list it.
-func (d *Dir) readDirSinceFast(name string, prev *Listing, now time.Time) (es []fs.DirEntry, stamp Stamp, reused, ok bool, err error) {
+func (d *Dir) readDirSinceFast(name string, prev *Listing, now time.Time, describeFiles bool) (es []fs.DirEntry, stamp Stamp, reused, ok bool, err error) {
 	fd, oerr := d.openBeneath(name, unix.O_RDONLY|unix.O_DIRECTORY)
 	if oerr != nil {
 		return nil, Stamp{}, false, false, nil
@@ -238,11 +238,7 @@ func (d *Dir) readDirSinceFast(name string, prev *Listing, now time.Time) (es []
 			return es, stamp, true, true, nil
 		}
 	}
-	// A folder the caller kept no listing of is new to its cache, and so
-	// are its files, likely: they will be read, and the read's fstat
-	// describes them. A file the cache does know asks Info, which
-	// describes it then.
-	es, err = getdents(fd, name, lstat, prev != nil)
+	es, err = getdents(fd, name, lstat, describeFiles)
 	return es, stamp, false, true, err
 }
 

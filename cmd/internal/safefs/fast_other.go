@@ -19,6 +19,6 @@ func (d *Dir) readFast(string, fs.DirEntry, int64) ([]byte, fs.FileInfo, bool) {
 
 func (d *Dir) readDirFast(string) ([]fs.DirEntry, bool, error) { return nil, false, nil }
 
-func (d *Dir) readDirSinceFast(string, *Listing, time.Time) ([]fs.DirEntry, Stamp, bool, bool, error) {
+func (d *Dir) readDirSinceFast(string, *Listing, time.Time, bool) ([]fs.DirEntry, Stamp, bool, bool, error) {
 	return nil, Stamp{}, false, false, nil
 }

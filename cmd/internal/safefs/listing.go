@@ -59,10 +59,25 @@ func (s Stamp) trusted(now time.Time) bool {
 // while listing, and an Info asks then. Where there is no fast path it
 // is ReadDir, and its listings are never trusted.
 func (d *Dir) ReadDirSince(name string, prev *Listing, now time.Time) ([]fs.DirEntry, *Listing, error) {
+	// A folder the caller kept no listing of is new to its cache, and so
+	// are its files, likely: they will be read, and the read's fstat
+	// describes them. A file the cache does know asks Info, which
+	// describes it then.
+	return d.readDirSince(name, prev, now, prev != nil)
+}
+
+// ReadDirStamped lists the folder name, each regular file described, as
+// ReadDir does, and returns its Listing too, to hand to ReadDirSince
+// next time.
+func (d *Dir) ReadDirStamped(name string, now time.Time) ([]fs.DirEntry, *Listing, error) {
+	return d.readDirSince(name, nil, now, true)
+}
+
+func (d *Dir) readDirSince(name string, prev *Listing, now time.Time, describeFiles bool) ([]fs.DirEntry, *Listing, error) {
 	if !fs.ValidPath(name) {
 		return nil, nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}
 	}
-	if es, stamp, reused, ok, err := d.readDirSinceFast(name, prev, now); ok {
+	if es, stamp, reused, ok, err := d.readDirSinceFast(name, prev, now, describeFiles); ok {
 		if reused {
 			return es, prev, nil // sorted already
 		}

@@ -1,0 +1,322 @@
+// Package checkcache keeps the last result of `accredit check` with a
+// manifest of everything it was computed from, so that a check of a
+// program that has not changed since prints that result again instead
+// of loading and checking a hundred thousand records, as `go test`
+// reports a package's cached result.
+//
+// In: the program root, the result (the number of files and the
+// diagnostics) and a key (the accredit binary's hash, the as-of date).
+// Out: the result, when every input is provably as it was.
+//
+// The manifest covers every folder and file below programs/, partners/,
+// content/ and layouts/, a superset of what the loader reads: each
+// folder's stamp and names (safefs.Listing: its device, inode and
+// modification and change times), and each regular file's size,
+// inode, and modification and change times. A file edited in place
+// changes its change time, which no tool can set back; one replaced by
+// a rename is another inode; an entry added, removed, renamed or swapped
+// for a link changes its folder's times. A tree that was absent must
+// still be. As git's index does, a manifest taken while a folder or file
+// had changed within safefs.RacyWindow is not kept, since a second
+// change within the same clock tick could leave every time as it was.
+// Where safefs has no stamps (other systems than Linux) nothing is kept.
+//
+// The result is only ever a copy of what a full check printed for the
+// same key and the same files; any doubt (an unreadable or damaged
+// file, a folder that cannot be listed) is a miss, and the caller checks
+// in full.
+package checkcache
+
+import (
+	"bufio"
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/mapfile"
+	"github.com/accredit/accredit/cmd/internal/safefs"
+)
+
+// Trees are the folders of the root a check reads.
+var Trees = []string{"programs", "partners", "content", "layouts"}
+
+// Result is what check prints: the diagnostics and the number of files.
+type Result struct {
+	Files int
+	Diags []diag.Diagnostic
+}
+
+// Manifest is the state of the trees when a result was computed.
+type Manifest struct {
+	Absent  []string // trees that did not exist
+	Folders []Folder // sorted by path
+
+	// listed are the entries the walk that took the manifest read, for
+	// the load that follows it (Listed); not kept in the file.
+	listed map[string][]fs.DirEntry
+}
+
+// Listed returns a folder's entries as the walk that took m listed them
+// (sorted, regular files described) and its listing: the load that
+// follows need not list it again. ok is false for a folder the walk did
+// not list, or a manifest read from a file.
+func (m *Manifest) Listed(rel string) (es []fs.DirEntry, l *safefs.Listing, ok bool) {
+	es, ok = m.listed[rel]
+	if !ok {
+		return nil, nil, false
+	}
+	i, found := slices.BinarySearchFunc(m.Folders, rel, func(f Folder, p string) int { return strings.Compare(f.Path, p) })
+	if !found {
+		return nil, nil, false
+	}
+	return es, m.Folders[i].Listing, true
+}
+
+// Folder is one folder: its listing and the stamps of its regular files,
+// in the listing's order.
+type Folder struct {
+	Path    string
+	Listing *safefs.Listing
+	Files   []Stamp // one per regular entry of Listing, in order
+}
+
+// Stamp describes a regular file.
+type Stamp struct {
+	Size, Mtime, Ctime int64
+	Ino                uint64
+}
+
+// workers lists folders in parallel: most of the time is system calls.
+const workers = 16
+
+// Take walks root's trees and returns their manifest; ok is false when
+// it cannot vouch for them (a change too recent, no stamps here, an
+// error), and a result is then not worth keeping with it.
+func Take(root string, now time.Time) (m *Manifest, ok bool) {
+	m, _, ok = walk(root, nil, now)
+	return m, ok
+}
+
+// Refresh walks root's trees as Take does, with the listings of m, and
+// reports besides whether they are still as m describes them.
+func (m *Manifest) Refresh(root string, now time.Time) (next *Manifest, same, ok bool) {
+	return walk(root, m, now)
+}
+
+// walk takes the manifest of root's trees, comparing each folder and
+// file with last's (when not nil).
+func walk(root string, last *Manifest, now time.Time) (m *Manifest, same, ok bool) {
+	d, err := safefs.Open(root)
+	if err != nil {
+		return nil, false, false
+	}
+	defer d.Close()
+	prev := map[string]*Folder{}
+	if last != nil {
+		for i := range last.Folders {
+			prev[last.Folders[i].Path] = &last.Folders[i]
+		}
+	}
+	m = &Manifest{listed: map[string][]fs.DirEntry{}}
+	var level []string
+	for _, t := range Trees {
+		fi, err := d.Stat(t)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			m.Absent = append(m.Absent, t)
+		case err != nil || !fi.IsDir():
+			return nil, false, false
+		default:
+			level = append(level, t)
+		}
+	}
+	same = last != nil && slices.Equal(m.Absent, last.Absent)
+	limit := now.Add(-safefs.RacyWindow).UnixNano()
+	var mu sync.Mutex
+	for len(level) > 0 {
+		folders := make([]Folder, len(level))
+		subs := make([][]string, len(level))
+		bad := parallel(len(level), func(i int) bool {
+			p := prev[level[i]]
+			var (
+				es  []fs.DirEntry
+				l   *safefs.Listing
+				err error
+			)
+			if p != nil {
+				es, l, err = d.ReadDirSince(level[i], p.Listing, now)
+			} else {
+				es, l, err = d.ReadDirStamped(level[i], now)
+			}
+			if err != nil || l == nil || l.Stamp == (safefs.Stamp{}) {
+				return false
+			}
+			f := Folder{Path: level[i], Listing: l}
+			for _, e := range es {
+				switch {
+				case e.IsDir():
+					subs[i] = append(subs[i], path.Join(level[i], e.Name()))
+				case e.Type().IsRegular():
+					st, ok := stampOf(e)
+					if !ok || st.Mtime >= limit || st.Ctime >= limit {
+						return false
+					}
+					f.Files = append(f.Files, st)
+				}
+			}
+			folders[i] = f
+			mu.Lock()
+			m.listed[level[i]] = es
+			mu.Unlock()
+			// The same folder: its listing kept (its names and types
+			// unchanged) and every file's stamp as it was.
+			if p == nil || l != p.Listing || !slices.Equal(f.Files, p.Files) {
+				mu.Lock()
+				same = false
+				mu.Unlock()
+			}
+			return true
+		})
+		if bad {
+			return nil, false, false
+		}
+		m.Folders = append(m.Folders, folders...)
+		level = slices.Concat(subs...)
+	}
+	// A folder that is gone is one the walk did not reach.
+	if last != nil && len(m.Folders) != len(last.Folders) {
+		same = false
+	}
+	slices.SortFunc(m.Folders, func(a, b Folder) int { return strings.Compare(a.Path, b.Path) })
+	return m, same, true
+}
+
+// parallel runs fn for 0..n-1 on workers goroutines and reports whether
+// any returned false; after one does, the rest are skipped.
+func parallel(n int, fn func(i int) bool) (bad bool) {
+	var (
+		mu   sync.Mutex
+		next int
+		wg   sync.WaitGroup
+	)
+	for range min(workers, n) {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				i := next
+				next++
+				stop := bad
+				mu.Unlock()
+				if i >= n || stop {
+					return
+				}
+				if !fn(i) {
+					mu.Lock()
+					bad = true
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return bad
+}
+
+// Save writes the result with its key and manifest to path, replacing
+// what was there; an error only means the next check runs in full.
+func Save(path string, key []byte, r Result, m *Manifest) error {
+	return mapfile.Replace(path, func(w *bufio.Writer) {
+		e := encoder{w: w}
+		e.str(magic)
+		e.str(string(key))
+		e.int(int64(r.Files))
+		e.uint(uint64(len(r.Diags)))
+		for _, d := range r.Diags {
+			e.str(d.File)
+			e.int(int64(d.Line))
+			e.int(int64(d.Col))
+			e.int(int64(d.Severity))
+			e.str(d.Rule)
+			e.str(d.Msg)
+			e.str(d.Cause)
+		}
+		e.uint(uint64(len(m.Absent)))
+		for _, t := range m.Absent {
+			e.str(t)
+		}
+		e.uint(uint64(len(m.Folders)))
+		for _, f := range m.Folders {
+			e.str(f.Path)
+			s := f.Listing.Stamp
+			e.uint(s.Dev)
+			e.uint(s.Ino)
+			e.int(s.Mtime)
+			e.int(s.Ctime)
+			e.uint(uint64(len(f.Listing.Names)))
+			for i, name := range f.Listing.Names {
+				e.str(name)
+				e.uint(uint64(f.Listing.Types[i]))
+			}
+			e.uint(uint64(len(f.Files)))
+			for _, st := range f.Files {
+				e.int(st.Size)
+				e.int(st.Mtime)
+				e.int(st.Ctime)
+				e.uint(st.Ino)
+			}
+		}
+	})
+}
+
+const magic = "accredit-check-1"
+
+// Load reads what Save wrote under key; ok is false for anything else.
+func Load(path string, key []byte) (Result, *Manifest, bool) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Result{}, nil, false
+	}
+	d := &decoder{s: string(data)}
+	if d.str() != magic || d.str() != string(key) {
+		return Result{}, nil, false
+	}
+	var r Result
+	r.Files = int(d.int())
+	n := d.count()
+	r.Diags = make([]diag.Diagnostic, 0, n)
+	for ; n > 0 && !d.bad; n-- {
+		r.Diags = append(r.Diags, diag.Diagnostic{File: d.str(), Line: int(d.int()), Col: int(d.int()),
+			Severity: diag.Severity(d.int()), Rule: d.str(), Msg: d.str(), Cause: d.str()})
+	}
+	m := &Manifest{}
+	for n := d.count(); n > 0 && !d.bad; n-- {
+		m.Absent = append(m.Absent, d.str())
+	}
+	n = d.count()
+	m.Folders = make([]Folder, 0, n)
+	for ; n > 0 && !d.bad; n-- {
+		f := Folder{Path: d.str(), Listing: &safefs.Listing{}}
+		f.Listing.Stamp = safefs.Stamp{Dev: d.uint(), Ino: d.uint(), Mtime: d.int(), Ctime: d.int()}
+		k := d.count()
+		f.Listing.Names = make([]string, 0, k)
+		f.Listing.Types = make([]fs.FileMode, 0, k)
+		for ; k > 0 && !d.bad; k-- {
+			f.Listing.Names = append(f.Listing.Names, d.str())
+			f.Listing.Types = append(f.Listing.Types, fs.FileMode(d.uint()))
+		}
+		for k := d.count(); k > 0 && !d.bad; k-- {
+			f.Files = append(f.Files, Stamp{Size: d.int(), Mtime: d.int(), Ctime: d.int(), Ino: d.uint()})
+		}
+		m.Folders = append(m.Folders, f)
+	}
+	if d.bad || d.s != "" {
+		return Result{}, nil, false
+	}
+	return r, m, true
+}

@@ -1,0 +1,172 @@
+package checkcache
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/safefs"
+)
+
+func TestSaveLoad(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.check")
+	r := Result{Files: 3, Diags: []diag.Diagnostic{{File: "a.toml", Line: 2, Col: 1, Severity: diag.Warning, Rule: "expiring", Msg: "m", Cause: "c"}}}
+	m := &Manifest{Absent: []string{"layouts"}, Folders: []Folder{{Path: "programs", Listing: &safefs.Listing{Stamp: safefs.Stamp{Dev: 1, Ino: 2, Mtime: -3, Ctime: 4}, Names: []string{"a", "b"}, Types: []fs.FileMode{0, fs.ModeDir}}, Files: []Stamp{{Size: 1, Mtime: 2, Ctime: 3, Ino: 4}}}}}
+	if err := Save(path, []byte("key"), r, m); err != nil {
+		t.Fatal(err)
+	}
+	r2, m2, ok := Load(path, []byte("key"))
+	if !ok || !reflect.DeepEqual(r, r2) || !reflect.DeepEqual(m, m2) {
+		t.Fatalf("Load = %v %+v %+v", ok, r2, m2)
+	}
+	if _, _, ok := Load(path, []byte("other")); ok {
+		t.Error("loaded under another key")
+	}
+}
+
+// later is a time past the racy window of files written by the tests.
+func later() time.Time { return time.Now().Add(2 * safefs.RacyWindow) }
+
+func write(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// program writes a small program tree and returns its root.
+func program(t *testing.T) string {
+	root := t.TempDir()
+	write(t, filepath.Join(root, "programs", "program.toml"), "[program]\n")
+	write(t, filepath.Join(root, "programs", "tracks", "sales.toml"), "name = \"Sales\"\n")
+	write(t, filepath.Join(root, "partners", "acme", "partner.md"), "+++\nname = \"Acme\"\n+++\n")
+	write(t, filepath.Join(root, "partners", "acme", "people", "ann.toml"), "name = \"Ann\"\n")
+	write(t, filepath.Join(root, "partners", "acme", "people", "bob.toml"), "name = \"Bob\"\n")
+	write(t, filepath.Join(root, "content", "about.md"), "# About\n")
+	return root
+}
+
+// TestRefresh: every kind of change to the trees is seen, and nothing
+// else is.
+func TestRefresh(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("stamps are read on Linux only")
+	}
+	people := filepath.Join("partners", "acme", "people")
+	for _, tc := range []struct {
+		name   string
+		change func(t *testing.T, root string)
+	}{
+		{"nothing", nil},
+		{"edit in place, same size, time set back", func(t *testing.T, root string) {
+			p := filepath.Join(root, people, "ann.toml")
+			fi, _ := os.Stat(p)
+			write(t, p, "name = \"Anx\"\n")
+			os.Chtimes(p, fi.ModTime(), fi.ModTime())
+		}},
+		{"edit by rename", func(t *testing.T, root string) {
+			p := filepath.Join(root, people, "ann.toml")
+			write(t, p+".tmp", "name = \"Ann\"\n")
+			os.Rename(p+".tmp", p)
+		}},
+		{"file added", func(t *testing.T, root string) { write(t, filepath.Join(root, people, "cat.toml"), "name = \"Cat\"\n") }},
+		{"file removed", func(t *testing.T, root string) { os.Remove(filepath.Join(root, people, "bob.toml")) }},
+		{"file renamed", func(t *testing.T, root string) {
+			os.Rename(filepath.Join(root, people, "bob.toml"), filepath.Join(root, people, "rob.toml"))
+		}},
+		{"link swapped in", func(t *testing.T, root string) {
+			p := filepath.Join(root, people, "bob.toml")
+			os.Remove(p)
+			os.Symlink(filepath.Join(root, people, "ann.toml"), p)
+		}},
+		{"folder added", func(t *testing.T, root string) { os.Mkdir(filepath.Join(root, "partners", "beta"), 0o755) }},
+		{"folder removed", func(t *testing.T, root string) { os.RemoveAll(filepath.Join(root, "programs", "tracks")) }},
+		{"tree appears", func(t *testing.T, root string) { write(t, filepath.Join(root, "layouts", "base.html"), "x") }},
+		{"tree removed", func(t *testing.T, root string) { os.RemoveAll(filepath.Join(root, "content")) }},
+		{"tree becomes a link", func(t *testing.T, root string) {
+			os.RemoveAll(filepath.Join(root, "content"))
+			os.Symlink(t.TempDir(), filepath.Join(root, "content"))
+		}},
+		{"deep file edited", func(t *testing.T, root string) {
+			write(t, filepath.Join(root, "programs", "tracks", "sales.toml"), "name = \"Sales!\"\n")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := program(t)
+			m, ok := Take(root, later())
+			if !ok {
+				t.Fatal("Take: not ok")
+			}
+			if tc.change != nil {
+				tc.change(t, root)
+			}
+			next, same, ok := m.Refresh(root, later())
+			if want := tc.change == nil; same != want {
+				t.Fatalf("Refresh: same = %v, want %v", same, want)
+			}
+			if tc.name == "tree becomes a link" {
+				if ok {
+					t.Fatal("Refresh through a link: ok")
+				}
+				return
+			}
+			if !ok {
+				t.Fatal("Refresh: not ok")
+			}
+			// The new manifest stands for the tree as it is now.
+			if _, same, _ := next.Refresh(root, later()); !same {
+				t.Error("the refreshed manifest does not match its own tree")
+			}
+		})
+	}
+}
+
+// TestRacy: a manifest taken while a file or folder had just changed
+// cannot vouch for it.
+func TestRacy(t *testing.T) {
+	root := program(t)
+	if _, ok := Take(root, time.Now()); ok {
+		t.Error("Take vouched for files written just now")
+	}
+}
+
+// TestDamaged: a cache file cut short or altered anywhere is a miss,
+// never a panic.
+func TestDamaged(t *testing.T) {
+	root := program(t)
+	m, ok := Take(root, later())
+	if !ok {
+		t.Skip("no stamps here")
+	}
+	path := filepath.Join(t.TempDir(), "x.check")
+	r := Result{Files: 6, Diags: []diag.Diagnostic{{File: "a", Line: 1, Col: 1, Rule: "r", Msg: "m"}}}
+	if err := Save(path, []byte("k"), r, m); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	for i := range data {
+		for _, cut := range []bool{true, false} {
+			b := slices.Clone(data)
+			if cut {
+				b = b[:i]
+			} else {
+				b[i] ^= 0xff
+			}
+			os.WriteFile(path, b, 0o644)
+			if r2, m2, ok := Load(path, []byte("k")); ok && cut {
+				t.Fatalf("loaded a file cut at %d", i)
+			} else if ok && reflect.DeepEqual(r2, r) && reflect.DeepEqual(m2, m) {
+				t.Fatalf("byte %d altered, same result", i)
+			}
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package checkcache
+
+import (
+	"bufio"
+	"encoding/binary"
+)
+
+// encoder writes varints and length-prefixed strings.
+type encoder struct {
+	w   *bufio.Writer
+	buf [binary.MaxVarintLen64]byte
+}
+
+func (e *encoder) int(v int64)   { e.w.Write(binary.AppendVarint(e.buf[:0], v)) }
+func (e *encoder) uint(v uint64) { e.w.Write(binary.AppendUvarint(e.buf[:0], v)) }
+func (e *encoder) str(s string) {
+	e.uint(uint64(len(s)))
+	e.w.WriteString(s)
+}
+
+// decoder reads what encoder wrote from one string; every string it
+// returns is a substring. Anything malformed sets bad and reads zeros.
+type decoder struct {
+	s   string
+	bad bool
+}
+
+func (d *decoder) int() int64 {
+	v, n := binary.Varint([]byte(d.s[:min(len(d.s), binary.MaxVarintLen64)]))
+	if n <= 0 {
+		d.bad, d.s = true, ""
+		return 0
+	}
+	d.s = d.s[n:]
+	return v
+}
+
+func (d *decoder) uint() uint64 {
+	v, n := binary.Uvarint([]byte(d.s[:min(len(d.s), binary.MaxVarintLen64)]))
+	if n <= 0 {
+		d.bad, d.s = true, ""
+		return 0
+	}
+	d.s = d.s[n:]
+	return v
+}
+
+// count reads a number of items to come, each at least a byte long: a
+// damaged count cannot ask for more than the file holds.
+func (d *decoder) count() int {
+	n := d.uint()
+	if n > uint64(len(d.s)) {
+		d.bad, d.s = true, ""
+		return 0
+	}
+	return int(n)
+}
+
+func (d *decoder) str() string {
+	n := d.uint()
+	if n > uint64(len(d.s)) {
+		d.bad, d.s = true, ""
+		return ""
+	}
+	s := d.s[:n]
+	d.s = d.s[n:]
+	return s
+}
