@@ -170,3 +170,57 @@ func TestDamaged(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryDiagnosticField: a field added to diag.Diagnostic and not to
+// the file would print a result short of it.
+func TestEveryDiagnosticField(t *testing.T) {
+	var d diag.Diagnostic
+	v := reflect.ValueOf(&d).Elem()
+	for i := range v.NumField() {
+		switch f := v.Field(i); f.Kind() {
+		case reflect.String:
+			f.SetString("field " + v.Type().Field(i).Name)
+		case reflect.Int:
+			f.SetInt(int64(i + 1))
+		default:
+			t.Fatalf("diag.Diagnostic.%s is a %s: teach Save and Load", v.Type().Field(i).Name, f.Kind())
+		}
+	}
+	path := filepath.Join(t.TempDir(), "x.check")
+	r := Result{Files: 1, Diags: []diag.Diagnostic{d}}
+	if err := Save(path, nil, r, &Manifest{}); err != nil {
+		t.Fatal(err)
+	}
+	if r2, _, ok := Load(path, nil); !ok || !reflect.DeepEqual(r2, r) {
+		t.Errorf("Load = %v, %+v, want %+v", ok, r2, r)
+	}
+}
+
+// FuzzLoad: any file is a result or a miss, never a panic, and what is
+// loaded saves and loads back the same.
+func FuzzLoad(f *testing.F) {
+	dir := f.TempDir()
+	path := filepath.Join(dir, "seed.check")
+	m := &Manifest{Absent: []string{"layouts"}, Folders: []Folder{{Path: "partners", Listing: &safefs.Listing{Names: []string{"a"}, Types: []fs.FileMode{0}}, Files: []Stamp{{Size: 1}}}}}
+	if err := Save(path, []byte("k"), Result{Files: 2, Diags: []diag.Diagnostic{{File: "f", Msg: "m"}}}, m); err != nil {
+		f.Fatal(err)
+	}
+	seed, _ := os.ReadFile(path)
+	f.Add(seed)
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		in := filepath.Join(t.TempDir(), "x.check")
+		os.WriteFile(in, data, 0o600)
+		r, m, ok := Load(in, []byte("k"))
+		if !ok {
+			return
+		}
+		out := filepath.Join(t.TempDir(), "y.check")
+		if err := Save(out, []byte("k"), r, m); err != nil {
+			t.Fatal(err)
+		}
+		if r2, m2, ok := Load(out, []byte("k")); !ok || !reflect.DeepEqual(r2, r) || !reflect.DeepEqual(m2, m) {
+			t.Fatalf("saved back, loaded as %v %+v %+v, want %+v %+v", ok, r2, m2, r, m)
+		}
+	})
+}
