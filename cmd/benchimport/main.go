@@ -7,7 +7,7 @@
 // parsed. The people's files are restored after every run.
 //
 //	go run ./cmd/genprogram -partners 10000 -people 10 -out /tmp/big
-//	go run ./cmd/benchimport -root /tmp/big -rows 10000 -runs 5
+//	go run ./cmd/benchimport -root /tmp/big -rows 10000 -runs 5 [-before /tmp/accredit-old]
 package main
 
 import (
@@ -37,6 +37,7 @@ func main() {
 	runs := flag.Int("runs", 5, "runs")
 	by := flag.String("by", "email", "match people by email or by id (partner and person columns)")
 	keep := flag.String("csv", "", "also keep the export at this path")
+	before := flag.String("before", "", "also measure this accredit binary (an older build), in the same rounds")
 	flag.Parse()
 	if *root == "" || (*by != "email" && *by != "id") {
 		fmt.Fprintln(os.Stderr, "usage: benchimport -root DIR [-rows N] [-runs N] [-by email|id]")
@@ -70,13 +71,23 @@ func main() {
 	}
 	defer restore()
 	fmt.Printf("accredit import of %d rows (matched by %s) into %s, %d runs\n", *rows, *by, *root, *runs)
-	var first, again, firstCPU, againCPU []time.Duration
+	var first, again, firstCPU, againCPU, old, oldCPU []time.Duration
 	for range *runs {
+		if *before != "" {
+			// The older build first in each round, on the same files and
+			// with the same e-mail index.
+			restore()
+			w, c := run(*before, *root, csvPath)
+			old, oldCPU = append(old, w), append(oldCPU, c)
+		}
 		restore()
 		w, c := run(bin, *root, csvPath)
 		first, firstCPU = append(first, w), append(firstCPU, c)
 		w, c = run(bin, *root, csvPath)
 		again, againCPU = append(again, w), append(againCPU, c)
+	}
+	if *before != "" {
+		report("before", old, oldCPU)
 	}
 	report("import", first, firstCPU)
 	report("again", again, againCPU)
