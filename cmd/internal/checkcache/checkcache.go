@@ -97,7 +97,8 @@ const workers = 16
 
 // Take walks root's trees and returns their manifest; ok is false when
 // it cannot vouch for them (a change too recent, no stamps here, an
-// error), and a result is then not worth keeping with it.
+// error), and a result is then not worth keeping with it. A manifest
+// that is not ok may still be there, for its listings (Listed).
 func Take(root string, now time.Time) (m *Manifest, ok bool) {
 	m, _, ok = walk(root, nil, now)
 	return m, ok
@@ -138,6 +139,10 @@ func walk(root string, last *Manifest, now time.Time) (m *Manifest, same, ok boo
 	}
 	same = last != nil && slices.Equal(m.Absent, last.Absent)
 	limit := now.Add(-safefs.RacyWindow).UnixNano()
+	// A change too recent to vouch for does not stop the walk: its
+	// listings still serve the load that follows, only the manifest is
+	// not kept.
+	racy := false
 	var mu sync.Mutex
 	for len(level) > 0 {
 		folders := make([]Folder, len(level))
@@ -154,9 +159,10 @@ func walk(root string, last *Manifest, now time.Time) (m *Manifest, same, ok boo
 			} else {
 				es, l, err = d.ReadDirStamped(level[i], now)
 			}
-			if err != nil || l == nil || l.Stamp == (safefs.Stamp{}) {
+			if err != nil || l == nil {
 				return false
 			}
+			recent := l.Stamp == (safefs.Stamp{})
 			f := Folder{Path: level[i], Listing: l}
 			for _, e := range es {
 				switch {
@@ -164,15 +170,17 @@ func walk(root string, last *Manifest, now time.Time) (m *Manifest, same, ok boo
 					subs[i] = append(subs[i], path.Join(level[i], e.Name()))
 				case e.Type().IsRegular():
 					st, ok := stampOf(e)
-					if !ok || st.Mtime >= limit || st.Ctime >= limit {
+					if !ok {
 						return false
 					}
+					recent = recent || st.Mtime >= limit || st.Ctime >= limit
 					f.Files = append(f.Files, st)
 				}
 			}
 			folders[i] = f
 			mu.Lock()
 			m.listed[level[i]] = es
+			racy = racy || recent
 			mu.Unlock()
 			// The same folder: its listing kept (its names and types
 			// unchanged) and every file's stamp as it was.
@@ -194,7 +202,7 @@ func walk(root string, last *Manifest, now time.Time) (m *Manifest, same, ok boo
 		same = false
 	}
 	slices.SortFunc(m.Folders, func(a, b Folder) int { return strings.Compare(a.Path, b.Path) })
-	return m, same, true
+	return m, same && !racy, !racy
 }
 
 // parallel runs fn for 0..n-1 on workers goroutines and reports whether
