@@ -243,6 +243,18 @@ func (i *fileInfo) Size() int64 {
 	return int64(len(b))
 }
 
+// BlobID is a regular file's git object id, so that the decode cache of
+// package load finds the file's entry without reading the blob (see
+// load.BlobID). The tree that names it was read and checked against its
+// own name like every object, and an entry learns the id only from a load
+// that read the blob, which is checked against the id the same way.
+func (i *fileInfo) BlobID() (id [20]byte, ok bool) {
+	if i.dir || i.link {
+		return id, false
+	}
+	return i.hash, true
+}
+
 func (i *fileInfo) Name() string { return i.name }
 func (i *fileInfo) Mode() fs.FileMode {
 	if i.dir {
