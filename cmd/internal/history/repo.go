@@ -66,6 +66,10 @@ type Repo struct {
 	// a second revision reads only the files that differ from the first.
 	blobMu sync.Mutex
 	blobs  map[plumbing.Hash][]byte
+	// trees keeps the folders listed through FS, by the tree's hash
+	// (treefs.go), for the same reason: two revisions of a program share
+	// all but a few of their ten thousand folders.
+	trees map[plumbing.Hash][]dirent
 	// shallow lists the commits whose parents a shallow clone cut off.
 	shallow map[plumbing.Hash]bool
 }
@@ -117,7 +121,7 @@ func Open(root string) (*Repo, error) {
 		st.Close()
 		return nil, fmt.Errorf("%s: the git repository is damaged: %w", root, err)
 	}
-	r := &Repo{git: g, st: st, packs: ps, blobs: map[plumbing.Hash][]byte{}, shallow: map[plumbing.Hash]bool{}}
+	r := &Repo{git: g, st: st, packs: ps, blobs: map[plumbing.Hash][]byte{}, trees: map[plumbing.Hash][]dirent{}, shallow: map[plumbing.Hash]bool{}}
 	r.objects = verifiedStorer{st, r}
 	if rel != "." {
 		r.prefix = filepath.ToSlash(rel) + "/"

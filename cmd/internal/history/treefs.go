@@ -51,11 +51,14 @@ func (r *Repo) FS(h plumbing.Hash) (*FS, error) {
 	return &FS{r: r, root: root, when: c.Committer.When, dirs: map[string][]dirent{}}, nil
 }
 
-// readDir returns a folder's entries, sorted by name.
+// readDir returns a folder's entries, sorted by name. The lock is not
+// held while a tree is read, so that the loader's workers list folders
+// in parallel; two that list one folder at once read it twice, no more.
 func (f *FS) readDir(name string) ([]dirent, error) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	if es, ok := f.dirs[name]; ok {
+	es, ok := f.dirs[name]
+	f.mu.Unlock()
+	if ok {
 		return es, nil
 	}
 	var h plumbing.Hash
@@ -65,7 +68,7 @@ func (f *FS) readDir(name string) ([]dirent, error) {
 			return nil, nil
 		}
 	} else {
-		parent, err := f.readDirLocked(path.Dir(name))
+		parent, err := f.readDir(path.Dir(name))
 		if err != nil {
 			return nil, err
 		}
@@ -81,11 +84,29 @@ func (f *FS) readDir(name string) ([]dirent, error) {
 		}
 		h = e.hash
 	}
-	raw, err := f.r.raw(plumbing.TreeObject, h)
+	es, err := f.r.tree(h)
 	if err != nil {
 		return nil, err
 	}
-	var es []dirent
+	f.mu.Lock()
+	f.dirs[name] = es
+	f.mu.Unlock()
+	return es, nil
+}
+
+// tree returns the entries of the tree h, sorted by name: read once per
+// repository, then shared (read-only) by every revision's FS.
+func (r *Repo) tree(h plumbing.Hash) ([]dirent, error) {
+	r.blobMu.Lock()
+	es, ok := r.trees[h]
+	r.blobMu.Unlock()
+	if ok {
+		return es, nil
+	}
+	raw, err := r.raw(plumbing.TreeObject, h)
+	if err != nil {
+		return nil, err
+	}
 	for len(raw) > 0 {
 		// The mode, which next folds into special: a link is listed, a
 		// submodule is not.
@@ -99,15 +120,10 @@ func (f *FS) readDir(name string) ([]dirent, error) {
 		}
 	}
 	slices.SortFunc(es, func(a, b dirent) int { return strings.Compare(a.name, b.name) })
-	f.dirs[name] = es
+	r.blobMu.Lock()
+	r.trees[h] = es
+	r.blobMu.Unlock()
 	return es, nil
-}
-
-// readDirLocked is readDir for a caller holding f.mu.
-func (f *FS) readDirLocked(name string) ([]dirent, error) {
-	f.mu.Unlock()
-	defer f.mu.Lock()
-	return f.readDir(name)
 }
 
 var errNotDir = &fs.PathError{Op: "readdir", Err: fs.ErrInvalid}
