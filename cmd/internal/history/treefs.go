@@ -97,9 +97,9 @@ func (f *FS) readDir(name string) ([]dirent, error) {
 // tree returns the entries of the tree h, sorted by name: read once per
 // repository, then shared (read-only) by every revision's FS.
 func (r *Repo) tree(h plumbing.Hash) ([]dirent, error) {
-	r.blobMu.Lock()
+	r.treeMu.Lock()
 	es, ok := r.trees[h]
-	r.blobMu.Unlock()
+	r.treeMu.Unlock()
 	if ok {
 		return es, nil
 	}
@@ -120,9 +120,9 @@ func (r *Repo) tree(h plumbing.Hash) ([]dirent, error) {
 		}
 	}
 	slices.SortFunc(es, func(a, b dirent) int { return strings.Compare(a.name, b.name) })
-	r.blobMu.Lock()
+	r.treeMu.Lock()
 	r.trees[h] = es
-	r.blobMu.Unlock()
+	r.treeMu.Unlock()
 	return es, nil
 }
 
@@ -175,7 +175,9 @@ func (f *FS) Open(name string) (fs.File, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	return &file{info: f.info(e, name), data: b}, nil
+	info := f.fileInfo(e, name)
+	info.size = int64(len(b))
+	return &file{info: info, data: b}, nil
 }
 
 // ReadFile returns a file's content.
@@ -234,8 +236,10 @@ func (f *FS) Stat(name string) (fs.FileInfo, error) {
 	return f.info(e, name), nil
 }
 
-func (f *FS) info(e dirent, name string) fs.FileInfo {
-	return &fileInfo{name: path.Base(name), dir: e.dir, link: e.link, when: f.when, fs: f, hash: e.hash}
+func (f *FS) info(e dirent, name string) fs.FileInfo { return f.fileInfo(e, name) }
+
+func (f *FS) fileInfo(e dirent, name string) *fileInfo {
+	return &fileInfo{name: path.Base(name), dir: e.dir, link: e.link, when: f.when, fs: f, hash: e.hash, size: -1}
 }
 
 type fileInfo struct {
@@ -245,12 +249,17 @@ type fileInfo struct {
 	when time.Time
 	fs   *FS
 	hash plumbing.Hash
+	size int64 // -1 until known
 }
 
-// Size reads the blob: listing a folder of thousands of files must not.
+// Size reads the blob, unless the file was opened: listing a folder of
+// thousands of files must not.
 func (i *fileInfo) Size() int64 {
 	if i.dir {
 		return 0
+	}
+	if i.size >= 0 {
+		return i.size
 	}
 	b, err := i.fs.r.blob(i.hash)
 	if err != nil {
