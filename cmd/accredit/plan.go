@@ -43,8 +43,9 @@ Formats:
              "renewed": [...], "revoked": [...], "removed": [...],
              "tiers": [{"partner", "from", "to"}], "diagnostics": [...]}
 
-Files decoded for the head are reused for the base when unchanged, and the
-decode cache of check serves both.
+Files decoded for the head are reused for the base when unchanged: the
+decode cache of check, which serves both, finds a file of a revision by
+its git blob id, without reading it.
 
 Exit status: 0 head has no errors, 1 head has errors, 2 usage error, a
 revision that does not resolve, or a root outside git.`,
@@ -75,8 +76,10 @@ func runPlan(env *base.Env, args []string) int {
 		cmdPlan.ShortUsage(env.Stderr)
 		return base.ExitUsage
 	}
-	// As check: its heap is two programs, and collecting a third as
-	// often saves a tenth of a warm plan's CPU.
+	// As check: its heap is two programs. Measured at 10,000 partners
+	// x 10 people, warm: 5.6-5.8 s of CPU instead of 5.6-6.3 s, about
+	// 680 MB at peak instead of 630 MB; cold: the same CPU, 1.7 GB at
+	// peak instead of 1.2 GB, within the 3 GiB soft limit.
 	tuneGCPercent(300)
 	p, err := makePlan(env, planProgram.root, *planBase, *planHead, planProgram.date())
 	if err != nil {

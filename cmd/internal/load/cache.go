@@ -41,6 +41,10 @@ import (
 // file edited in place leaves its folder as it was). Setting a folder's
 // time back sets its change time, so this check has no such hole; a
 // folder changed within two seconds of the load is listed next time.
+//
+// A file of a git tree (accredit plan) has no time to trust but has a
+// name: an entry also keeps its file's blob id, by which a load from git
+// finds it without reading it (see BlobID).
 type Cache struct {
 	path string
 	salt []byte
