@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -136,40 +137,47 @@ func makePlan(env *base.Env, root, baseRev, headRev string, asOf date.Date) (*pl
 	}
 	cache.Save() // best effort, as check: the head is what is checked next
 	cache.Reuse()
-	// The head is checked while the base loads: a load spends much of its
-	// time on one core (listing, assembling, linking), and so does check
-	// between its rules.
-	checked := make(chan struct{})
-	go func() {
-		defer close(checked)
-		head.check(asOf)
-	}()
+	// The head is checked, and the change's commits audited, while the
+	// base loads: a load spends much of its time on one core (listing,
+	// assembling, linking), and so does check between its rules. The
+	// audit needs the head's records only, which nothing changes now.
+	var wg sync.WaitGroup
+	wg.Go(func() { head.check(asOf) })
+	var (
+		files            []history.FileChange
+		res              *history.AuditResult
+		filesErr, audErr error
+	)
+	wg.Go(func() {
+		if files, filesErr = r.Changed(from, headH); filesErr != nil {
+			return
+		}
+		// With the rosters of the chain of trust: what the base holds
+		// was audited when it was merged.
+		res, audErr = r.Audit(history.AuditOptions{Head: headH.String(), Since: from.String(), P: head.P, Judge: true})
+	})
 	old, err := loadSide(r, from, cache)
 	if err == nil {
 		old.check(asOf)
 	}
-	<-checked
+	wg.Wait()
 	if err != nil {
 		return nil, err
+	}
+	if filesErr != nil {
+		return nil, filesErr
 	}
 	p := plan.Compute(old.Side, head.Side, asOf)
 	p.Base, p.Head = from.String()[:7], headH.String()[:7]
-	files, err := r.Changed(from, headH)
-	if err != nil {
-		return nil, err
-	}
 	for _, f := range files {
 		if f.File != "programs/program.toml" {
 			p.Files = append(p.Files, plan.FileChange{File: f.File, Change: f.Change})
 		}
 	}
-	// The audit of the change's commits, with the rosters of the chain of
-	// trust: what the base holds was audited when it was merged.
-	res, err := r.Audit(history.AuditOptions{Head: headH.String(), Since: from.String(), P: head.P, Judge: true})
-	if errors.Is(err, history.ErrIncomplete) {
-		p.AddAudit([]diag.Diagnostic{history.Incomplete(err)})
-	} else if err != nil {
-		return nil, err
+	if errors.Is(audErr, history.ErrIncomplete) {
+		p.AddAudit([]diag.Diagnostic{history.Incomplete(audErr)})
+	} else if audErr != nil {
+		return nil, audErr
 	} else {
 		p.AddAudit(res.Diags)
 	}
