@@ -184,7 +184,7 @@ func makePlan(env *base.Env, root, baseRev, headRev string, asOf date.Date) (*pl
 	return p, nil
 }
 
-// treeFS is what side loads a revision through: the tree itself, whose
+// treeFS is what loadSide loads a revision through: the tree itself, whose
 // files say their blob ids, so that the decode cache serves every file
 // it has seen without reading it. A test hides the ids, to compare with
 // the path that reads and hashes every file.
