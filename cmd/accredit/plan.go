@@ -78,7 +78,7 @@ func runPlan(env *base.Env, args []string) int {
 		return base.ExitUsage
 	}
 	// As check: its heap is two programs. Measured at 10,000 partners
-	// x 10 people, warm: 5.6-5.8 s of CPU instead of 5.6-6.3 s, about
+	// x 10 people, warm: 5.2-5.8 s of CPU instead of 5.4-6.3 s, about
 	// 680 MB at peak instead of 630 MB; cold: the same CPU, 1.7 GB at
 	// peak instead of 1.2 GB, within the 3 GiB soft limit.
 	tuneGCPercent(300)
