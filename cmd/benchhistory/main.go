@@ -16,6 +16,11 @@
 //     go run ./cmd/genprogram -partners 1000 -people 10 -out /tmp/p1k
 //     go run ./cmd/genprogram -partners 10000 -people 10 -out /tmp/p10k
 //     go run ./cmd/benchhistory -history /tmp/p1k -plan /tmp/p10k
+//
+// With -before BIN (an accredit built from another revision, such as
+// main), plan is measured with both binaries in the same run, their runs
+// alternating so that other work on the machine weighs on both alike,
+// and their outputs must agree.
 package main
 
 import (
@@ -45,6 +50,7 @@ func main() {
 		plan    = flag.String("plan", "", "a generated program `DIR` to plan a change of")
 		runs    = flag.Int("runs", 3, "runs per measurement")
 		work    = flag.String("work", "", "keep the generated repositories in `DIR` (default: a temporary folder)")
+		before  = flag.String("before", "", "with -plan, also measure the accredit `BIN` (built from another revision), alternating with this one")
 		walk    = flag.String("walk", "", "internal: walk the repository `DIR` and print what was found")
 		profile = flag.String("cpuprofile", "", "write a CPU profile of the audit (in the -walk child) to `FILE`, and its allocations to FILE.allocs")
 	)
@@ -54,7 +60,7 @@ func main() {
 		return
 	}
 	if *hist == "" && *plan == "" {
-		fmt.Fprintln(os.Stderr, "usage: benchhistory [-history DIR [-commits N] [-cpuprofile FILE]] [-plan DIR] [-runs N] [-work DIR]")
+		fmt.Fprintln(os.Stderr, "usage: benchhistory [-history DIR [-commits N] [-cpuprofile FILE]] [-plan DIR [-before BIN]] [-runs N] [-work DIR]")
 		os.Exit(2)
 	}
 	tmp := *work
@@ -99,11 +105,41 @@ func main() {
 			fail(fmt.Errorf("go build: %v\n%s", err, out))
 		}
 		args := []string{"plan", "--root", repo, "--base", "HEAD~1", "--head", "HEAD", "--as-of", "2026-11-22", "--format", "json"}
-		measureEnv("accredit plan, cold (ACCREDIT_CACHE=off)", *runs, repo, []string{"ACCREDIT_CACHE=off"}, bin, args...)
-		cache := filepath.Join(tmp, "cache")
-		run(repo, []string{"XDG_CACHE_HOME=" + cache}, bin, args...) // prime
-		measureEnv("accredit plan, warm decode cache", *runs, repo, []string{"XDG_CACHE_HOME=" + cache}, bin, args...)
-		out, _ := exec.Command(bin, append(args[:len(args)-1], "text")...).Output()
+		bins := []struct{ label, bin string }{{"", bin}}
+		if *before != "" {
+			bins = []struct{ label, bin string }{{"before: ", *before}, {"after:  ", bin}}
+		}
+		var cold, warm []subject
+		for i, bb := range bins {
+			label, b := bb.label, bb.bin
+			// A cache of its own: the cache file is one per program, and
+			// another binary's (another salt) is no cache at all.
+			cache := []string{"XDG_CACHE_HOME=" + filepath.Join(tmp, "cache", fmt.Sprint(i))}
+			cold = append(cold, subject{label + "accredit plan, cold (ACCREDIT_CACHE=off)", []string{"ACCREDIT_CACHE=off"}, b})
+			warm = append(warm, subject{label + "accredit plan, warm decode cache", cache, b})
+			run(repo, cache, b, args...) // prime
+		}
+		measureEach(*runs, repo, cold, args...)
+		measureEach(*runs, repo, warm, args...)
+		var first []byte
+		for i, bb := range bins {
+			cmd := exec.Command(bb.bin, args...)
+			cmd.Env = append(os.Environ(), warm[i].env...)
+			out, err := cmd.Output()
+			if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 1) {
+				fail(err)
+			}
+			if first != nil && !bytes.Equal(out, first) {
+				fail(fmt.Errorf("the plans of -before and of this revision differ"))
+			}
+			first = out
+		}
+		if *before != "" {
+			fmt.Println("plan: before and after print the same JSON")
+		}
+		cmd := exec.Command(bin, append(args[:len(args)-1], "text")...)
+		cmd.Env = append(os.Environ(), warm[len(warm)-1].env...)
+		out, _ := cmd.Output()
 		if lines := strings.Split(strings.TrimSpace(string(out)), "\n"); len(lines) > 0 {
 			fmt.Printf("plan says: %s\n", lines[len(lines)-1])
 		}
@@ -168,21 +204,39 @@ func measure(name string, runs int, dir string, bin string, args ...string) {
 }
 
 func measureEnv(name string, runs int, dir string, env []string, bin string, args ...string) {
-	var walls, cpus []time.Duration
-	var rss []int64
-	var out string
+	measureEach(runs, dir, []subject{{name, env, bin}}, args...)
+}
+
+// subject is one command measured: a name, its environment and binary.
+type subject struct {
+	name string
+	env  []string
+	bin  string
+}
+
+// measureEach measures every subject runs times, their runs alternating.
+func measureEach(runs int, dir string, ss []subject, args ...string) {
+	walls := make([][]time.Duration, len(ss))
+	cpus := make([][]time.Duration, len(ss))
+	rss := make([][]int64, len(ss))
+	outs := make([]string, len(ss))
 	for range runs {
-		w, c, m, o := run(dir, env, bin, args...)
-		walls = append(walls, w)
-		cpus = append(cpus, c)
-		rss = append(rss, m)
-		out = o
+		for i, s := range ss {
+			w, c, m, o := run(dir, s.env, s.bin, args...)
+			walls[i] = append(walls[i], w)
+			cpus[i] = append(cpus[i], c)
+			rss[i] = append(rss[i], m)
+			outs[i] = o
+		}
 	}
-	slices.Sort(walls)
-	slices.Sort(cpus)
-	slices.Sort(rss)
-	fmt.Printf("%-45s wall median %6.2f s (min %.2f, max %.2f)   CPU (user+sys) median %6.2f s   peak RSS median %4d MiB   %s\n", name,
-		walls[len(walls)/2].Seconds(), walls[0].Seconds(), walls[len(walls)-1].Seconds(), cpus[len(cpus)/2].Seconds(), rss[len(rss)/2]>>10, out)
+	for i, s := range ss {
+		w, c, m := walls[i], cpus[i], rss[i]
+		slices.Sort(w)
+		slices.Sort(c)
+		slices.Sort(m)
+		fmt.Printf("%-53s wall median %6.2f s (min %.2f, max %.2f)   CPU (user+sys) median %6.2f s   peak RSS median %4d MiB   %s\n", s.name,
+			w[len(w)/2].Seconds(), w[0].Seconds(), w[len(w)-1].Seconds(), c[len(c)/2].Seconds(), m[len(m)/2]>>10, outs[i])
+	}
 }
 
 // run runs a command and returns its wall time, CPU time (user and

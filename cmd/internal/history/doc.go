@@ -21,7 +21,10 @@
 //     import), and for every revocation and waiver the commit that set it
 //     (hash, author name and e-mail, date).
 //   - FS: any revision's tree as an fs.FS, so that package load reads a
-//     program without a checkout (accredit plan).
+//     program without a checkout (accredit plan). Each regular file's
+//     FileInfo says its blob id (BlobID), by which load's decode cache
+//     finds the file unread; trees are parsed once per Repo and shared
+//     by the revisions, blobs are not kept.
 //
 // go-git's path-filtered Log is far too slow for this (it diffs whole
 // trees per commit), hence the hand-written walk over raw tree objects:

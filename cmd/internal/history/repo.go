@@ -62,10 +62,14 @@ type Repo struct {
 	// mu serialises go-git's reads: its packfile readers seek a shared
 	// file descriptor and are not safe for concurrent use.
 	mu sync.Mutex
-	// blobs keeps the content of blobs read through FS, by hash, so that
-	// a second revision reads only the files that differ from the first.
-	blobMu sync.Mutex
-	blobs  map[plumbing.Hash][]byte
+	// trees keeps the folders listed through FS, by the tree's hash
+	// (treefs.go): two revisions of a program share all but a few of
+	// their ten thousand folders. Blobs are not kept: the decode cache
+	// finds a file of a second revision by its blob id, unread (see
+	// fileInfo.BlobID), and keeping them all held a copy of the program's
+	// text for the whole run (100,000 people files at 10,000 partners).
+	treeMu sync.Mutex
+	trees  map[plumbing.Hash][]dirent
 	// shallow lists the commits whose parents a shallow clone cut off.
 	shallow map[plumbing.Hash]bool
 }
@@ -117,7 +121,7 @@ func Open(root string) (*Repo, error) {
 		st.Close()
 		return nil, fmt.Errorf("%s: the git repository is damaged: %w", root, err)
 	}
-	r := &Repo{git: g, st: st, packs: ps, blobs: map[plumbing.Hash][]byte{}, shallow: map[plumbing.Hash]bool{}}
+	r := &Repo{git: g, st: st, packs: ps, trees: map[plumbing.Hash][]dirent{}, shallow: map[plumbing.Hash]bool{}}
 	r.objects = verifiedStorer{st, r}
 	if rel != "." {
 		r.prefix = filepath.ToSlash(rel) + "/"
@@ -362,21 +366,9 @@ func (v verifiedStorer) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (p
 	return o, nil
 }
 
-// blob returns a blob's content, kept for later reads.
+// blob returns a blob's content.
 func (r *Repo) blob(h plumbing.Hash) ([]byte, error) {
-	r.blobMu.Lock()
-	b, ok := r.blobs[h]
-	r.blobMu.Unlock()
-	if ok {
-		return b, nil
-	}
-	b, err := r.raw(plumbing.BlobObject, h)
-	if err == nil {
-		r.blobMu.Lock()
-		r.blobs[h] = b
-		r.blobMu.Unlock()
-	}
-	return b, err
+	return r.raw(plumbing.BlobObject, h)
 }
 
 // info turns a go-git commit into a Commit.

@@ -51,11 +51,14 @@ func (r *Repo) FS(h plumbing.Hash) (*FS, error) {
 	return &FS{r: r, root: root, when: c.Committer.When, dirs: map[string][]dirent{}}, nil
 }
 
-// readDir returns a folder's entries, sorted by name.
+// readDir returns a folder's entries, sorted by name. The lock is not
+// held while a tree is read, so that the loader's workers list folders
+// in parallel; two that list one folder at once read it twice, no more.
 func (f *FS) readDir(name string) ([]dirent, error) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	if es, ok := f.dirs[name]; ok {
+	es, ok := f.dirs[name]
+	f.mu.Unlock()
+	if ok {
 		return es, nil
 	}
 	var h plumbing.Hash
@@ -65,7 +68,7 @@ func (f *FS) readDir(name string) ([]dirent, error) {
 			return nil, nil
 		}
 	} else {
-		parent, err := f.readDirLocked(path.Dir(name))
+		parent, err := f.readDir(path.Dir(name))
 		if err != nil {
 			return nil, err
 		}
@@ -81,11 +84,29 @@ func (f *FS) readDir(name string) ([]dirent, error) {
 		}
 		h = e.hash
 	}
-	raw, err := f.r.raw(plumbing.TreeObject, h)
+	es, err := f.r.tree(h)
 	if err != nil {
 		return nil, err
 	}
-	var es []dirent
+	f.mu.Lock()
+	f.dirs[name] = es
+	f.mu.Unlock()
+	return es, nil
+}
+
+// tree returns the entries of the tree h, sorted by name: read once per
+// repository, then shared (read-only) by every revision's FS.
+func (r *Repo) tree(h plumbing.Hash) ([]dirent, error) {
+	r.treeMu.Lock()
+	es, ok := r.trees[h]
+	r.treeMu.Unlock()
+	if ok {
+		return es, nil
+	}
+	raw, err := r.raw(plumbing.TreeObject, h)
+	if err != nil {
+		return nil, err
+	}
 	for len(raw) > 0 {
 		// The mode, which next folds into special: a link is listed, a
 		// submodule is not.
@@ -99,15 +120,10 @@ func (f *FS) readDir(name string) ([]dirent, error) {
 		}
 	}
 	slices.SortFunc(es, func(a, b dirent) int { return strings.Compare(a.name, b.name) })
-	f.dirs[name] = es
+	r.treeMu.Lock()
+	r.trees[h] = es
+	r.treeMu.Unlock()
 	return es, nil
-}
-
-// readDirLocked is readDir for a caller holding f.mu.
-func (f *FS) readDirLocked(name string) ([]dirent, error) {
-	f.mu.Unlock()
-	defer f.mu.Lock()
-	return f.readDir(name)
 }
 
 var errNotDir = &fs.PathError{Op: "readdir", Err: fs.ErrInvalid}
@@ -159,7 +175,9 @@ func (f *FS) Open(name string) (fs.File, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	return &file{info: f.info(e, name), data: b}, nil
+	info := f.fileInfo(e, name)
+	info.size = int64(len(b))
+	return &file{info: info, data: b}, nil
 }
 
 // ReadFile returns a file's content.
@@ -218,8 +236,10 @@ func (f *FS) Stat(name string) (fs.FileInfo, error) {
 	return f.info(e, name), nil
 }
 
-func (f *FS) info(e dirent, name string) fs.FileInfo {
-	return &fileInfo{name: path.Base(name), dir: e.dir, link: e.link, when: f.when, fs: f, hash: e.hash}
+func (f *FS) info(e dirent, name string) fs.FileInfo { return f.fileInfo(e, name) }
+
+func (f *FS) fileInfo(e dirent, name string) *fileInfo {
+	return &fileInfo{name: path.Base(name), dir: e.dir, link: e.link, when: f.when, fs: f, hash: e.hash, size: -1}
 }
 
 type fileInfo struct {
@@ -229,18 +249,35 @@ type fileInfo struct {
 	when time.Time
 	fs   *FS
 	hash plumbing.Hash
+	size int64 // -1 until known
 }
 
-// Size reads the blob: listing a folder of thousands of files must not.
+// Size reads the blob, unless the file was opened: listing a folder of
+// thousands of files must not.
 func (i *fileInfo) Size() int64 {
 	if i.dir {
 		return 0
+	}
+	if i.size >= 0 {
+		return i.size
 	}
 	b, err := i.fs.r.blob(i.hash)
 	if err != nil {
 		return 0
 	}
 	return int64(len(b))
+}
+
+// BlobID is a regular file's git object id, so that the decode cache of
+// package load finds the file's entry without reading the blob (see
+// load.BlobID). The tree that names it was read and checked against its
+// own name like every object, and an entry learns the id only from a load
+// that read the blob, which is checked against the id the same way.
+func (i *fileInfo) BlobID() (id [20]byte, ok bool) {
+	if i.dir || i.link {
+		return id, false
+	}
+	return i.hash, true
 }
 
 func (i *fileInfo) Name() string { return i.name }

@@ -1,6 +1,7 @@
 package history_test
 
 import (
+	"encoding/hex"
 	"errors"
 	"io/fs"
 	"os"
@@ -62,5 +63,91 @@ func TestFSSymlink(t *testing.T) {
 	want := "partners/acme/people/evil.toml unreadable-file\npartners/loop unreadable-file"
 	if strings.Join(got, "\n") != want {
 		t.Errorf("diagnostics:\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+	}
+}
+
+// Every regular file of a revision's FS says its blob id, as git names
+// it (git rev-parse REV:PATH), through Stat and ReadDir alike, and Size
+// is its length opened or not; folders and links say none.
+func TestFSBlobID(t *testing.T) {
+	g := newGitRepo(t)
+	files := program("")
+	files["partners/acme/people/ann.toml"] = person("Ann", cert(idA))
+	g.write(files)
+	if err := os.Symlink("ann.toml", filepath.Join(g.dir, "partners/acme/people/link.toml")); err != nil {
+		t.Fatal(err)
+	}
+	c := g.commit(dana, "files", nil)
+	r, err := history.Open(g.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	h, _ := r.Resolve(c)
+	fsys, err := r.FS(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type blobber interface{ BlobID() ([20]byte, bool) }
+	id := func(fi fs.FileInfo) (string, bool) {
+		b, ok := fi.(blobber)
+		if !ok {
+			t.Fatalf("%s: no BlobID", fi.Name())
+		}
+		v, ok := b.BlobID()
+		return hex.EncodeToString(v[:]), ok
+	}
+	n := 0
+	err = fs.WalkDir(fsys, ".", func(rel string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		listed, err := d.Info()
+		if err != nil {
+			return err
+		}
+		stat, err := fs.Stat(fsys, rel)
+		if err != nil {
+			return err
+		}
+		for _, fi := range []fs.FileInfo{listed, stat} {
+			got, ok := id(fi)
+			switch {
+			case d.IsDir() || d.Type()&fs.ModeSymlink != 0:
+				if ok {
+					t.Errorf("%s: BlobID %s, ok; want none", rel, got)
+				}
+			case !ok:
+				t.Errorf("%s: no BlobID", rel)
+			default:
+				if want := g.git("rev-parse", c+":"+rel); got != want {
+					t.Errorf("%s: BlobID %s, want %s", rel, got, want)
+				}
+				data, err := os.ReadFile(filepath.Join(g.dir, filepath.FromSlash(rel)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fi.Size() != int64(len(data)) {
+					t.Errorf("%s: Size %d, want %d", rel, fi.Size(), len(data))
+				}
+				n++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 10 {
+		t.Errorf("only %d files checked", n)
+	}
+	f, err := fsys.Open("partners/acme/people/ann.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	if got, _ := id(fi); got != g.git("rev-parse", c+":partners/acme/people/ann.toml") || fi.Size() != int64(len(files["partners/acme/people/ann.toml"])) {
+		t.Errorf("opened: BlobID %s, Size %d", got, fi.Size())
 	}
 }

@@ -42,6 +42,10 @@ import (
 // file edited in place leaves its folder as it was). Setting a folder's
 // time back sets its change time, so this check has no such hole; a
 // folder changed within two seconds of the load is listed next time.
+//
+// A file of a git tree (accredit plan) has no time to trust but has a
+// name: an entry also keeps its file's blob id, by which a load from git
+// finds it without reading it (see BlobID).
 type Cache struct {
 	path string
 	salt []byte
@@ -69,7 +73,36 @@ type Cache struct {
 type cacheEntry struct {
 	hash    [16]byte
 	stat    fileStat // zero when not recorded
+	blob    BlobID   // zero when not known
 	payload string
+}
+
+// BlobID is a file's git object id: the SHA-1 of "blob <size>\x00" and
+// its content. A file system that holds git objects (package history's
+// tree of a revision) says it through the fs.FileInfo of each regular
+// file, as a method
+//
+//	BlobID() (id [20]byte, ok bool)
+//
+// and the cache then finds a file's entry by that id, without reading
+// the file: an unchanged blob is neither inflated nor hashed again
+// (accredit plan loads two revisions that share all but a few files).
+//
+// That trusts the id as much as the content hash it stands for. An entry
+// learns a blob's id only from a load that read the blob, through a
+// reader that checks every object against its name with SHA-1 collision
+// detection (git's sha1dc, go-git's sha1cd): content made to collide
+// with other content is refused there, and no other way to give two
+// contents one SHA-1 is known (a second preimage). The id is checked
+// with the path, as the content hash is, and with the cache's salt (the
+// binary): a blob met under another path, or by another build, is
+// decoded anew.
+type BlobID [20]byte
+
+// blobber is the method a file system's fs.FileInfo offers to give its
+// file's blob id; ok is false for what is not a regular file.
+type blobber interface {
+	BlobID() (id [20]byte, ok bool)
 }
 
 // fileStat is what says a file is unchanged without reading it.
@@ -92,7 +125,7 @@ func statOf(fi fs.FileInfo, now time.Time) fileStat {
 	return fileStat{size: fi.Size(), mtime: mt.UnixNano()}
 }
 
-const cacheMagic = "accredit-cache-3\n"
+const cacheMagic = "accredit-cache-4\n"
 
 // OpenCache reads the cache file at path, in the background: the cache
 // waits for the file on its first use. salt identifies the decoder (the
@@ -151,6 +184,11 @@ func (c *Cache) read() {
 		copy(e.hash[:], d.s)
 		d.s = d.s[16:]
 		e.stat.size, e.stat.mtime = int64(d.int()), int64(d.int())
+		if b := d.str(); len(b) == len(e.blob) {
+			copy(e.blob[:], b)
+		} else if b != "" {
+			break
+		}
 		e.payload = d.str()
 		if !d.bad {
 			c.old[rel] = e
@@ -224,12 +262,79 @@ func (c *Cache) unchanged(rel string, st fileStat) (cacheEntry, bool) {
 	return e, ok && st != (fileStat{}) && e.stat == st
 }
 
-func (c *Cache) put(rel string, h [16]byte, st fileStat, payload string, changed bool) {
+// byBlob returns the entry of rel when id, known, is its blob's id.
+func (c *Cache) byBlob(rel string, id BlobID) (cacheEntry, bool) {
+	c.wait()
+	e, ok := c.old[rel] // read-only while loading
+	return e, ok && id != (BlobID{}) && e.blob == id
+}
+
+// put keeps e as rel's entry for the next run. What the last entry of
+// rel knew of the same content stays known: the blob id that a load from
+// git learnt (check, which reads the working tree, cannot tell it), and
+// the size and time on disk that check learnt (a load from git has none).
+// Both describe that content still: the one is the name of a blob that
+// holds it, the other a file on disk that held it when it was recorded.
+// A load from disk that could not trust its file's time (zero stat, no
+// blob) takes no time from the last entry.
+func (c *Cache) put(rel string, e cacheEntry, changed bool) {
 	c.wait()
 	c.mu.Lock()
-	c.new[rel] = cacheEntry{h, st, payload}
-	c.dirty = c.dirty || changed || c.old[rel].stat != st
+	o, ok := c.old[rel]
+	if ok && o.hash == e.hash {
+		if e.blob == (BlobID{}) {
+			e.blob = o.blob
+		} else if e.stat == (fileStat{}) {
+			e.stat = o.stat
+		}
+	}
+	c.new[rel] = e
+	c.dirty = c.dirty || changed || o.stat != e.stat || o.blob != e.blob
 	c.mu.Unlock()
+}
+
+// blobOf returns the blob id of a job's file when the file system holds
+// git objects and says it (see BlobID).
+func (l *loader) blobOf(j *job) (BlobID, bool) {
+	if l.disk {
+		return BlobID{}, false
+	}
+	fi, err := l.listed(j)
+	if err != nil || !fi.Mode().IsRegular() {
+		return BlobID{}, false
+	}
+	b, ok := fi.(blobber)
+	if !ok {
+		return BlobID{}, false
+	}
+	id, ok := b.BlobID()
+	return id, ok && id != BlobID{}
+}
+
+// fromBlob serves a job from the cache by its blob id, without reading
+// the file: its positions, should a diagnostic ask for one, are read
+// from the file system then.
+func (l *loader) fromBlob(j *job, id BlobID) bool {
+	e, ok := l.cache.byBlob(j.rel, id)
+	if !ok {
+		return false
+	}
+	fsys, rel, limit := l.fsys, j.rel, limits[j.kind]
+	read := func() []byte {
+		b, err := safefs.ReadFile(fsys, rel, limit)
+		if err != nil {
+			return nil
+		}
+		return b
+	}
+	res, ds, err := decodeResult(j.rel, nil, e.payload, read)
+	if err != nil {
+		return false
+	}
+	j.result = res
+	l.diags.Append(ds)
+	l.cache.put(j.rel, e, false)
+	return true
 }
 
 // NewCache returns an empty cache that lives in memory only (Save does
@@ -277,6 +382,11 @@ func (c *Cache) Save() error {
 			e.b = append(e.b, ent.hash[:]...)
 			e.int(int(ent.stat.size))
 			e.int(int(ent.stat.mtime))
+			if ent.blob == (BlobID{}) {
+				e.str("")
+			} else {
+				e.str(string(ent.blob[:]))
+			}
 			e.str(ent.payload)
 			w.Write(e.b)
 		}

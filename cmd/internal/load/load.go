@@ -640,9 +640,17 @@ func (l *loader) decode(j *job) {
 			if res, ds, err := decodeResult(j.rel, nil, e.payload, l.reread(j)); err == nil {
 				j.result = res
 				l.diags.Append(ds)
-				l.cache.put(j.rel, e.hash, st, e.payload, false)
+				l.cache.put(j.rel, e, false)
 				return
 			}
+		}
+	}
+	// A file of a git tree the cache saw, by its blob id: not read at all.
+	var blob BlobID
+	if cacheable && !overlaid {
+		var ok bool
+		if blob, ok = l.blobOf(j); ok && l.fromBlob(j, blob) {
+			return
 		}
 	}
 	var err error
@@ -676,7 +684,7 @@ func (l *loader) decode(j *job) {
 			if res, ds, err := decodeResult(j.rel, data, payload, nil); err == nil {
 				j.result = res
 				l.diags.Append(ds)
-				l.cache.put(j.rel, h, st, payload, false)
+				l.cache.put(j.rel, cacheEntry{h, st, blob, payload}, false)
 				return
 			}
 		}
@@ -686,7 +694,7 @@ func (l *loader) decode(j *job) {
 	defer func() {
 		l.diags.Append(f.out)
 		if cacheable {
-			l.cache.put(j.rel, h, st, encodeResult(f, j.result), true)
+			l.cache.put(j.rel, cacheEntry{h, st, blob, encodeResult(f, j.result)}, true)
 		}
 		if l.disk && !overlaid {
 			// The file's own checks have run: its positions are read
