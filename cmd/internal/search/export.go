@@ -75,7 +75,7 @@ const (
 	// DictBytes is where a dictionary file is cut.
 	DictBytes = 24 << 10
 	// CardGroup is the number of cards per card file.
-	CardGroup = 32
+	CardGroup = 16
 	// TopCards is the number of best documents per term whose cards ride
 	// along in the term's shard, so that a one-word query needs no card
 	// file.
@@ -87,17 +87,35 @@ const (
 	// InlineTuples is the document frequency up to which a term's facet
 	// tuples ride in its shard.
 	InlineTuples = 200
+	// PairCounts is the number of other common terms (more than
+	// InlineTuples documents, and more than this one) with which a
+	// common term stores the facet counts of the documents both match:
+	// those that go with it the most, as the words of a specialty
+	// ("healthcare integration") or of a name. A query of those two
+	// words then needs neither side file.
+	PairCounts = 8
 	// InlineDictBytes is the size (before compression) up to which the
 	// dictionary rides in meta.bin instead of d/ files.
 	InlineDictBytes = DictBytes
 	// Version is the index format's version, checked by the client.
-	Version = 5
+	Version = 6
 )
+
+// SideGroups are the facets of each side file of a common term's facet
+// values, x/<n>/<k>/<g>.bin, group g: a query with filters reads the
+// groups of its filters' facets first and the others only when some
+// document passes them. Type and tier, the usual filters, are a few
+// bytes; a region follows from the countries, so they travel together.
+var SideGroups = [][]int{{fType, fTier}, {fCert}, {fCountry, fRegion}, {fSpecialty, fIndustry}}
+
+// allFacets is every facet, in order: a term's inline values and a
+// value file's.
+var allFacets = []int{fType, fTier, fCert, fCountry, fRegion, fSpecialty, fIndustry}
 
 // limits are the constants above where tests change them: a small
 // program then takes the paths of a large one (side files of facet
 // values, card files, a dictionary in d/ files).
-var limits = struct{ inlineDict, inlineTuples, allCards, topCards int }{InlineDictBytes, InlineTuples, AllCards, TopCards}
+var limits = struct{ inlineDict, inlineTuples, allCards, topCards, pairs int }{InlineDictBytes, InlineTuples, AllCards, TopCards, PairCounts}
 
 // Meta is meta.bin's header; its payload is the dictionary when it fits
 // (DictTerms).
@@ -113,14 +131,16 @@ type Meta struct {
 	// DictTerms is the number of terms of the dictionary in meta.bin's
 	// payload when Dicts is empty (an index of no documents has none);
 	// otherwise the dictionary is in d/ files, Dicts their first terms.
-	DictTerms    int               `json:"dictTerms"`
-	InlineTuples int               `json:"inlineTuples"`
-	Folds        map[string]string `json:"folds"`
-	Classes      []int             `json:"classes"`
-	CardGroup    int               `json:"cardGroup"`
-	Facets       []MetaFacet       `json:"facets"`
-	Example      string            `json:"example"`
-	FirstDocs    int               `json:"firstDocs"`
+	DictTerms    int `json:"dictTerms"`
+	InlineTuples int `json:"inlineTuples"`
+	// Groups are the facets of each side file of a term (SideGroups).
+	Groups    [][]int           `json:"groups"`
+	Folds     map[string]string `json:"folds"`
+	Classes   []int             `json:"classes"`
+	CardGroup int               `json:"cardGroup"`
+	Facets    []MetaFacet       `json:"facets"`
+	Example   string            `json:"example"`
+	FirstDocs int               `json:"firstDocs"`
 }
 
 // MetaFacet is one facet: its values in the order the UI lists them, and
@@ -146,14 +166,18 @@ type MetaFacet struct {
 // small and only a query that needs per-document values reads the side
 // file.
 type Shard struct {
-	Terms   []string        `json:"terms"`
-	DF      [][]int         `json:"df"`
-	IDF     [][]float64     `json:"idf"`
-	Post    [][]int         `json:"post"`
-	Tuples  []int           `json:"tuples"`
-	XTuples []int           `json:"xtuples"`
-	Counts  []int           `json:"counts"`
-	Cards   map[string]Card `json:"cards"`
+	Terms   []string    `json:"terms"`
+	DF      [][]int     `json:"df"`
+	IDF     [][]float64 `json:"idf"`
+	Post    [][]int     `json:"post"`
+	Tuples  []int       `json:"tuples"`
+	XTuples []int       `json:"xtuples"`
+	Counts  []int       `json:"counts"`
+	// Pairs are, per common term, the facet counts of the documents it
+	// shares with each of its PairCounts terms: [term number, other
+	// term, offset of the counts in the payload] (encoded as Counts).
+	Pairs [][3]any        `json:"pairs"`
+	Cards map[string]Card `json:"cards"`
 }
 
 // ValueFile is v/<f>/<n>.bin's header: how many documents hold value n
@@ -182,6 +206,10 @@ type fieldTerm struct {
 type term struct {
 	text   string
 	fields []*fieldTerm // by Fields; nil where absent
+	docs   []int        // union(), once made
+	// pairs are the common terms this one stores its shared facet
+	// counts with (PairCounts), for a common term.
+	pairs []*term
 }
 
 // facetTable numbers every facet's values and gives each document its
@@ -268,21 +296,21 @@ func (ix *Index) facetTable() *facetTable {
 	return ft
 }
 
-// appendTuples appends the facet values of docs (in order) to b, one
-// facet after the other: the facet's distinct value sets among docs, the
+// appendTuples appends the values of facets (facet numbers, in order)
+// of docs (in order) to b, one facet after the other: the facet's distinct value sets among docs, the
 // most frequent first (each as its number of values, then the value
 // numbers), then, when there are several, how each document's set is
 // found: 0 and a set number per document, or f+1 and, per set of an
-// earlier facet f, the set it implies (a region follows from the
+// earlier facet f of facets, the set it implies (a region follows from the
 // countries). Column by column, a facet whose values repeat (a person's
 // country, a partner's tier) compresses to little.
-func (ft *facetTable) appendTuples(b []byte, docs []int) []byte {
+func (ft *facetTable) appendTuples(b []byte, docs []int, facets []int) []byte {
 	ids := make([][]int, len(Facets))
 	nsets := make([]int, len(Facets))
 	derived := make([]bool, len(Facets))
 	buf := ft.locals.Get().(*[nFacets][]int32)
 	defer ft.locals.Put(buf)
-	for fi := range Facets {
+	for at, fi := range facets {
 		// Local set numbers by the global ones, without a map per call:
 		// a buffer of -1s, put back as it was found.
 		local := buf[fi]
@@ -333,7 +361,7 @@ func (ft *facetTable) appendTuples(b []byte, docs []int) []byte {
 		}
 		from := -1
 		var m []int
-		for g := range fi {
+		for _, g := range facets[:at] {
 			if derived[g] || nsets[g] <= 1 {
 				continue
 			}
@@ -382,14 +410,22 @@ func follows(ids, from []int, n int) ([]int, bool) {
 	return m, true
 }
 
-// union returns the documents t matches in any field, in order.
+// union returns the documents t matches in any field, in order. The
+// slice is shared: callers must not change it.
 func (t *term) union() []int {
-	var out []int
+	if t.docs == nil {
+		t.docs = t.makeUnion()
+	}
+	return t.docs
+}
+
+func (t *term) makeUnion() []int {
+	out := []int{}
 	for _, f := range t.fields {
 		if f == nil {
 			continue
 		}
-		if out == nil {
+		if len(out) == 0 {
 			for _, p := range f.post {
 				out = append(out, p.doc)
 			}
@@ -431,9 +467,15 @@ func (ix *Index) Export() (map[string][]byte, error) {
 		return nil, err
 	}
 	ft := ix.facetTable()
+	// Every term's documents, made once here: the shards' goroutines
+	// read those of other shards' terms (pairs).
+	for _, t := range terms {
+		t.union()
+	}
+	pairTerms(terms, len(ix.Docs))
 	files := map[string][]byte{}
 	meta := Meta{Version: Version, Docs: len(ix.Docs), Fields: Fields, ExactBoost: ExactBoost, Sat: sat, Shards: []string{}, Dicts: []string{},
-		CardGroup: CardGroup, InlineTuples: limits.inlineTuples, Folds: clientFolds(), Classes: clientClasses(), Facets: ft.meta, FirstDocs: FirstDocs}
+		CardGroup: CardGroup, InlineTuples: limits.inlineTuples, Groups: SideGroups, Folds: clientFolds(), Classes: clientClasses(), Facets: ft.meta, FirstDocs: FirstDocs}
 	for fi := range Fields {
 		meta.Boosts = append(meta.Boosts, boost(fi))
 	}
@@ -478,7 +520,7 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	for i := range cuts {
 		files[fmt.Sprintf("t/%d.bin", i)] = shards[i]
 		for k, side := range sides[i] {
-			files[fmt.Sprintf("x/%d/%d.bin", i, k)] = side
+			files[fmt.Sprintf("x/%d/%d/%d.bin", i, k/len(SideGroups), k%len(SideGroups))] = side
 		}
 	}
 
@@ -569,7 +611,7 @@ func (ix *Index) Export() (map[string][]byte, error) {
 			b = binary.AppendUvarint(b, uint64(d-prev))
 			prev = d
 		}
-		b = ft.appendTuples(b, docs)
+		b = ft.appendTuples(b, docs, allFacets)
 		if vfiles[i][1], err = ix.container(map[string]int{"docs": len(docs)}, b); err != nil {
 			return err
 		}
@@ -865,7 +907,7 @@ func boost(fi int) float64 {
 
 func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte, sides [][]byte, err error) {
 	nf := len(Fields)
-	sh := Shard{Cards: map[string]Card{}, DF: make([][]int, nf), IDF: make([][]float64, nf), Post: make([][]int, nf)}
+	sh := Shard{Cards: map[string]Card{}, Pairs: [][3]any{}, DF: make([][]int, nf), IDF: make([][]float64, nf), Post: make([][]int, nf)}
 	var payload []byte
 	for _, t := range ts {
 		sh.Terms = append(sh.Terms, t.text)
@@ -898,44 +940,28 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte,
 	for fi, m := range ft.meta {
 		tally[fi] = make([]int, len(m.Values))
 	}
-	for _, t := range ts {
+	for k, t := range ts {
 		docs := t.union()
 		if len(docs) <= limits.inlineTuples {
 			sh.Tuples = append(sh.Tuples, len(payload))
 			sh.XTuples = append(sh.XTuples, -1)
 			sh.Counts = append(sh.Counts, -1)
-			payload = ft.appendTuples(payload, docs)
+			payload = ft.appendTuples(payload, docs, allFacets)
 		} else {
 			sh.Tuples = append(sh.Tuples, -1)
-			side, err := ix.container(map[string]int{}, ft.appendTuples(nil, docs))
-			if err != nil {
-				return nil, nil, err
+			sh.XTuples = append(sh.XTuples, len(sides)/len(SideGroups))
+			for _, g := range SideGroups {
+				side, err := ix.container(map[string]int{}, ft.appendTuples(nil, docs, g))
+				if err != nil {
+					return nil, nil, err
+				}
+				sides = append(sides, side)
 			}
-			sh.XTuples = append(sh.XTuples, len(sides))
-			sides = append(sides, side)
 			sh.Counts = append(sh.Counts, len(payload))
-			for _, d := range docs {
-				for fi := range Facets {
-					for _, v := range ft.docs[d][fi] {
-						tally[fi][v]++
-					}
-				}
-			}
-			for fi := range Facets {
-				n := 0
-				for _, k := range tally[fi] {
-					if k > 0 {
-						n++
-					}
-				}
-				payload = binary.AppendUvarint(payload, uint64(n))
-				for v, k := range tally[fi] {
-					if k > 0 {
-						payload = binary.AppendUvarint(payload, uint64(v))
-						payload = binary.AppendUvarint(payload, uint64(k))
-						tally[fi][v] = 0
-					}
-				}
+			payload = ft.appendCounts(payload, docs, tally)
+			for _, o := range t.pairs {
+				sh.Pairs = append(sh.Pairs, [3]any{k, o.text, len(payload)})
+				payload = ft.appendCounts(payload, intersect(docs, o.union()), tally)
 			}
 		}
 		if len(docs) <= limits.allCards {
@@ -980,6 +1006,115 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte,
 	}
 	shard, err = ix.container(sh, payload)
 	return shard, sides, err
+}
+
+// appendCounts appends the facet counts of docs to b: per facet, the
+// number of values held, then (value, count) pairs. tally is a zeroed
+// scratch table, per facet and value, and is left zeroed.
+func (ft *facetTable) appendCounts(b []byte, docs []int, tally [][]int) []byte {
+	for _, d := range docs {
+		for fi := range Facets {
+			for _, v := range ft.docs[d][fi] {
+				tally[fi][v]++
+			}
+		}
+	}
+	for fi := range Facets {
+		n := 0
+		for _, k := range tally[fi] {
+			if k > 0 {
+				n++
+			}
+		}
+		b = binary.AppendUvarint(b, uint64(n))
+		for v, k := range tally[fi] {
+			if k > 0 {
+				b = binary.AppendUvarint(b, uint64(v))
+				b = binary.AppendUvarint(b, uint64(k))
+				tally[fi][v] = 0
+			}
+		}
+	}
+	return b
+}
+
+// intersect returns the documents in both a and b (each in order).
+func intersect(a, b []int) []int {
+	var out []int
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// pairTerms chooses, for every common term (more than InlineTuples
+// documents), up to PairCounts common terms of more documents (or as
+// many and after it) that go with it more than chance would have them,
+// and sets its pairs: their shared counts ride in its shard
+// (Shard.Pairs). Ties go to the term first in order.
+func pairTerms(terms []*term, ndocs int) {
+	if limits.pairs <= 0 {
+		return
+	}
+	var common []*term
+	for _, t := range terms {
+		if len(t.union()) > limits.inlineTuples {
+			common = append(common, t)
+		}
+	}
+	// Per document, the common terms it holds; then, per common term,
+	// how many documents it shares with each other.
+	byDoc := make([][]int32, ndocs)
+	for i, t := range common {
+		for _, d := range t.union() {
+			byDoc[d] = append(byDoc[d], int32(i))
+		}
+	}
+	more := func(i, j int) bool { // common[j] comes after common[i]: more documents, or as many and later
+		a, b := len(common[i].union()), len(common[j].union())
+		return b > a || b == a && j > i
+	}
+	shared := make([]int, len(common))
+	var touched []int
+	for i, t := range common {
+		touched = touched[:0]
+		for _, d := range t.union() {
+			for _, j := range byDoc[d] {
+				if shared[j] == 0 && more(i, int(j)) {
+					touched = append(touched, int(j))
+				}
+				if more(i, int(j)) {
+					shared[j]++
+				}
+			}
+		}
+		// The words that go together more than chance, the most first
+		// (lift: the documents shared over those two words of their
+		// numbers would share if independent), but not one that holds
+		// every document of this one: the client then has the counts,
+		// stored with this word.
+		n := len(t.union())
+		lift := func(j int) float64 {
+			return float64(shared[j]) * float64(ndocs) / (float64(n) * float64(len(common[j].union())))
+		}
+		chosen := slices.DeleteFunc(slices.Clone(touched), func(j int) bool { return shared[j] == n || lift(j) <= 1 })
+		slices.SortFunc(chosen, func(a, b int) int { return cmp.Or(-cmp.Compare(lift(a), lift(b)), cmp.Compare(a, b)) })
+		for _, j := range chosen[:min(len(chosen), limits.pairs)] {
+			t.pairs = append(t.pairs, common[j])
+		}
+		for _, j := range touched {
+			shared[j] = 0
+		}
+	}
 }
 
 // A scored document.

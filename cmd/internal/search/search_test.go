@@ -354,15 +354,18 @@ func TestClientParity(t *testing.T) {
 	ix := exampleIndex(t)
 	for _, tc := range []struct {
 		name   string
-		limits [4]int
+		limits [5]int
 	}{
-		{"dictionary in meta", [4]int{search.InlineDictBytes, search.InlineTuples, search.AllCards, search.TopCards}},
-		{"dictionary files", [4]int{0, search.InlineTuples, search.AllCards, search.TopCards}},
-		{"large paths, dictionary in meta", [4]int{search.InlineDictBytes, 2, 1, 1}},
-		{"large paths, dictionary files", [4]int{0, 2, 1, 1}},
+		{"dictionary in meta", [5]int{search.InlineDictBytes, search.InlineTuples, search.AllCards, search.TopCards, search.PairCounts}},
+		{"dictionary files", [5]int{0, search.InlineTuples, search.AllCards, search.TopCards, search.PairCounts}},
+		{"large paths, dictionary in meta", [5]int{search.InlineDictBytes, 2, 1, 1, search.PairCounts}},
+		{"large paths, dictionary files", [5]int{0, 2, 1, 1, search.PairCounts}},
+		// Every pair of common words stores its counts, or none does.
+		{"large paths, every pair", [5]int{search.InlineDictBytes, 2, 1, 1, 1 << 20}},
+		{"large paths, no pairs", [5]int{search.InlineDictBytes, 2, 1, 1, 0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			defer search.SetLimits(tc.limits[0], tc.limits[1], tc.limits[2], tc.limits[3])()
+			defer search.SetLimits(tc.limits[0], tc.limits[1], tc.limits[2], tc.limits[3], tc.limits[4])()
 			clientParity(t, ix)
 		})
 	}
