@@ -40,11 +40,14 @@ import (
 //	             per term, the facet values of each document it matches
 //	             (a table of distinct value tuples, then a tuple number
 //	             per document, in document order), so that counts and
-//	             filters of any query need no other file; the cards of
-//	             each term's best documents, and of all its documents
-//	             when it has at most AllCards
-//	x/<n>/<k>.bin  the facet values of shard n's k-th common term
-//	             (more than InlineTuples documents)
+//	             filters of any query need no other file, or, for a
+//	             common term (more than InlineTuples documents), its
+//	             facet counts and those of the documents it shares with
+//	             each of up to PairCounts common terms that go with it;
+//	             the cards of each term's best documents, and of all its
+//	             documents when it has at most AllCards
+//	x/<n>/<k>/<g>.bin  the facet values of shard n's k-th common term,
+//	             of the facets of group g (SideGroups)
 //	d/<n>.bin    the dictionary, when meta.bin does not hold it: every
 //	             term with its document frequency per field and its
 //	             number of documents, front-coded, no postings; read only
@@ -56,12 +59,15 @@ import (
 //	w/<f>/<n>.bin  every document holding value n of facet f with its facet
 //	             values: read only when filters of several facets meet
 //	c/<n>.bin    the cards of documents n*CardGroup to (n+1)*CardGroup-1
+//	             (cardRow), as those in the shards
 //
 // With the dictionary in meta.bin, a one-word search (as typed, a
 // prefix or a typo) costs meta.bin once and the shards of the words it
 // stands for; several words, or filters, cost every word's shard and the
-// facet values of the rarest word at once, then card files for best
-// results that no shard carries. Without it, a word's shard says whether
+// facet values of the rarest word at once (with filters, only the groups
+// of the filters' facets; two common words none, since their shards may
+// hold their shared counts), then card files for best results that no
+// shard carries, and the other groups of facet values if needed. Without it, a word's shard says whether
 // it is known, a word with a typo costs the dictionary file of its first
 // character and the shards of its candidates, and the facet values wait
 // for the shards.
@@ -177,7 +183,7 @@ type Shard struct {
 	// shares with each of its PairCounts terms: [term number, other
 	// term, offset of the counts in the payload] (encoded as Counts).
 	Pairs [][3]any        `json:"pairs"`
-	Cards map[string]Card `json:"cards"`
+	Cards map[string]cardRow `json:"cards"`
 }
 
 // ValueFile is v/<f>/<n>.bin's header: how many documents hold value n
@@ -210,6 +216,10 @@ type term struct {
 	// pairs are the common terms this one stores its shared facet
 	// counts with (PairCounts), for a common term.
 	pairs []*term
+	// bits has a bit set for each document of a term others pair with:
+	// a pair's shared documents are those of the rarer term whose bit is
+	// set, found in time of the rarer (the other holds most of them).
+	bits []uint64
 }
 
 // facetTable numbers every facet's values and gives each document its
@@ -653,9 +663,9 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	// Card groups, on every core: thousands of small files.
 	groups := make([][]byte, (len(ix.Docs)+CardGroup-1)/CardGroup)
 	err = parallel(len(groups), func(g int) error {
-		var cards []Card
+		var cards []cardRow
 		for _, d := range ix.Docs[g*CardGroup : min((g+1)*CardGroup, len(ix.Docs))] {
-			cards = append(cards, d.Card)
+			cards = append(cards, row(d.Card))
 		}
 		js, err := json.Marshal(cards)
 		groups[g] = ix.gz(js)
@@ -907,7 +917,7 @@ func boost(fi int) float64 {
 
 func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte, sides [][]byte, err error) {
 	nf := len(Fields)
-	sh := Shard{Cards: map[string]Card{}, Pairs: [][3]any{}, DF: make([][]int, nf), IDF: make([][]float64, nf), Post: make([][]int, nf)}
+	sh := Shard{Cards: map[string]cardRow{}, Pairs: [][3]any{}, DF: make([][]int, nf), IDF: make([][]float64, nf), Post: make([][]int, nf)}
 	var payload []byte
 	for _, t := range ts {
 		sh.Terms = append(sh.Terms, t.text)
@@ -961,12 +971,12 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte,
 			payload = ft.appendCounts(payload, docs, tally)
 			for _, o := range t.pairs {
 				sh.Pairs = append(sh.Pairs, [3]any{k, o.text, len(payload)})
-				payload = ft.appendCounts(payload, intersect(docs, o.union()), tally)
+				payload = ft.appendCounts(payload, o.within(docs), tally)
 			}
 		}
 		if len(docs) <= limits.allCards {
 			for _, d := range docs {
-				sh.Cards[strconv.Itoa(d)] = ix.Docs[d].Card
+				sh.Cards[strconv.Itoa(d)] = row(ix.Docs[d].Card)
 			}
 		}
 	}
@@ -1001,7 +1011,7 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte,
 			score[d], matched[d] = 0, 0
 		}
 		for _, b := range best {
-			sh.Cards[strconv.Itoa(b.doc)] = ix.Docs[b.doc].Card
+			sh.Cards[strconv.Itoa(b.doc)] = row(ix.Docs[b.doc].Card)
 		}
 	}
 	shard, err = ix.container(sh, payload)
@@ -1038,19 +1048,12 @@ func (ft *facetTable) appendCounts(b []byte, docs []int, tally [][]int) []byte {
 	return b
 }
 
-// intersect returns the documents in both a and b (each in order).
-func intersect(a, b []int) []int {
+// within returns those of docs that t matches, from t.bits.
+func (t *term) within(docs []int) []int {
 	var out []int
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			out = append(out, a[i])
-			i++
-			j++
+	for _, d := range docs {
+		if t.bits[d/64]&(1<<(d%64)) != 0 {
+			out = append(out, d)
 		}
 	}
 	return out
@@ -1060,7 +1063,8 @@ func intersect(a, b []int) []int {
 // documents), up to PairCounts common terms of more documents (or as
 // many and after it) that go with it more than chance would have them,
 // and sets its pairs: their shared counts ride in its shard
-// (Shard.Pairs). Ties go to the term first in order.
+// (Shard.Pairs). Ties go to the term of fewer documents, then first in
+// order.
 func pairTerms(terms []*term, ndocs int) {
 	if limits.pairs <= 0 {
 		return
@@ -1071,30 +1075,31 @@ func pairTerms(terms []*term, ndocs int) {
 			common = append(common, t)
 		}
 	}
-	// Per document, the common terms it holds; then, per common term,
-	// how many documents it shares with each other.
+	// Fewest documents first (then in term order): a term pairs only
+	// with those after it.
+	slices.SortStableFunc(common, func(a, b *term) int { return cmp.Compare(len(a.union()), len(b.union())) })
+	// Per document, the common terms it holds, in that order; then, per
+	// common term, how many documents it shares with each after it. A
+	// document's terms before this one were counted already: next[d]
+	// is where this one sits among them.
 	byDoc := make([][]int32, ndocs)
 	for i, t := range common {
 		for _, d := range t.union() {
 			byDoc[d] = append(byDoc[d], int32(i))
 		}
 	}
-	more := func(i, j int) bool { // common[j] comes after common[i]: more documents, or as many and later
-		a, b := len(common[i].union()), len(common[j].union())
-		return b > a || b == a && j > i
-	}
+	next := make([]int32, ndocs)
 	shared := make([]int, len(common))
 	var touched []int
-	for i, t := range common {
+	for _, t := range common {
 		touched = touched[:0]
 		for _, d := range t.union() {
-			for _, j := range byDoc[d] {
-				if shared[j] == 0 && more(i, int(j)) {
+			next[d]++
+			for _, j := range byDoc[d][next[d]:] {
+				if shared[j] == 0 {
 					touched = append(touched, int(j))
 				}
-				if more(i, int(j)) {
-					shared[j]++
-				}
+				shared[j]++
 			}
 		}
 		// The words that go together more than chance, the most first
@@ -1110,11 +1115,41 @@ func pairTerms(terms []*term, ndocs int) {
 		slices.SortFunc(chosen, func(a, b int) int { return cmp.Or(-cmp.Compare(lift(a), lift(b)), cmp.Compare(a, b)) })
 		for _, j := range chosen[:min(len(chosen), limits.pairs)] {
 			t.pairs = append(t.pairs, common[j])
+			if o := common[j]; o.bits == nil {
+				o.bits = make([]uint64, (ndocs+63)/64)
+				for _, d := range o.union() {
+					o.bits[d/64] |= 1 << (d % 64)
+				}
+			}
 		}
 		for _, j := range touched {
 			shared[j] = 0
 		}
 	}
+}
+
+// cardRow is a card as the index stores it, its fields in Card's order
+// without their names: [type, id, name, url, tier, tierId, partner,
+// location, specialties, credentials, certified], the url 0 when it is
+// the one the id makes (/partners/<id>/, a person's
+// /partners/<partner>/#person-<person>). A fifth fewer bytes than the
+// JSON of Card, compressed; the client makes the Card back.
+type cardRow [11]any
+
+func row(c Card) cardRow {
+	var url any = c.URL
+	partner, person, isPerson := strings.Cut(c.ID, "/")
+	if c.Type == "partner" && c.URL == "/partners/"+c.ID+"/" || c.Type == "person" && isPerson && c.URL == "/partners/"+partner+"/#person-"+person {
+		url = 0
+	}
+	return cardRow{c.Type, c.ID, c.Name, url, c.Tier, c.TierID, c.Partner, c.Location, nonNil(c.Specialties), nonNil(c.Credentials), c.Certified}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // A scored document.

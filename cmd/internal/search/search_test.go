@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -337,6 +338,12 @@ var parityQueries = []search.Query{
 	// Countries by code, English name and own name; a two-letter word.
 	{Text: "de"}, {Text: "DE"}, {Text: "germany"}, {Text: "deutschland"}, {Text: "Deutschland", Filters: map[string][]string{"type": {"partner"}}},
 	{Text: "us"}, {Text: "norge"},
+	// Two common words (shared counts stored, or one holding the other's
+	// documents), and filters that no document passes, so that only the
+	// filtered facets' values are read.
+	{Text: "certified sales"}, {Text: "sales certified"}, {Text: "certified sales technical"},
+	{Text: "sales", Filters: map[string][]string{"tier": {"no-such-tier"}}},
+	{Text: "certified", Filters: map[string][]string{"type": {"partner"}, "country": {"DE"}}},
 	// Nothing matches: "did you mean".
 	{Text: "qqqq"}, {Text: "kes"}, {Text: "skarvik xqzv"}, {Text: "kestrel skarvik"}, {Text: "brx"},
 	// Filters with no words: one value, one facet, several facets.
@@ -400,6 +407,10 @@ func clientParity(t *testing.T, ix *search.Index) {
 	}
 	req["queries"] = qs
 	_, got := node(t, ix, req)
+	cards := map[string]search.Card{}
+	for _, d := range ix.Docs {
+		cards[d.ID] = d.Card
+	}
 	for i, q := range parityQueries {
 		q.Limit = max(q.Limit, 10)
 		want, err := ix.Search(q)
@@ -416,6 +427,13 @@ func clientParity(t *testing.T, ix *search.Index) {
 		}
 		if !sameRanking(g.Results, want.Results) {
 			t.Errorf("%s: client ranks\n\t%s\nbleve ranks\n\t%s", name, ranking(g.Results), ranking(want.Results))
+		}
+		// Every card as the index has it, whether from a shard or a card
+		// file.
+		for _, h := range g.Results {
+			if c, ok := cards[h.ID]; !ok || !reflect.DeepEqual(h.Card, c) {
+				t.Errorf("%s: client card %+v, index %+v", name, h.Card, c)
+			}
 		}
 		if jsonString(g.Fuzzy) != jsonString(want.Fuzzy) || jsonString(g.Suggest) != jsonString(want.Suggest) {
 			t.Errorf("%s: client fuzzy %v suggest %v, bleve fuzzy %v suggest %v", name, g.Fuzzy, g.Suggest, want.Fuzzy, want.Suggest)

@@ -147,6 +147,28 @@ function loadShard(i) {
   return p;
 }
 
+// card makes a result card of a stored row (cardRow in export.go):
+// the fields in order, the empty ones left out, the url made from the id
+// when the row has 0.
+const CARD = ["type", "id", "name", "url", "tier", "tierId", "partner", "location", "specialties", "credentials", "certified"];
+function card(row) {
+  const c = {};
+  CARD.forEach((k, i) => {
+    let v = row[i];
+    if (k === "url") {
+      if (v === 0) {
+        const at = row[1].indexOf("/");
+        v = row[0] === "partner" ? `/partners/${row[1]}/` : `/partners/${row[1].slice(0, at)}/#person-${row[1].slice(at + 1)}`;
+      }
+      c.url = v;
+      return;
+    }
+    if (v === "" || v === 0 || (Array.isArray(v) && v.length === 0)) return;
+    c[k] = v;
+  });
+  return c;
+}
+
 function loadCards(g) {
   let p = cardPromises.get(g);
   if (!p) {
@@ -906,11 +928,12 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
 
   const inline = new Map();
   for (const p of parts) for (const s of p.shards) for (const [d, c] of Object.entries(s.cards)) inline.set(+d, c);
+  // Rows, made cards only for the results below.
   const groups = [...new Set(top.filter((d) => !inline.has(d)).map((d) => Math.floor(d / meta.cardGroup)))];
   const loaded = new Map(await Promise.all(groups.map(async (g) => [g, await loadCards(g)])));
   const results = top.map((d) => {
-    const card = inline.get(d) ?? loaded.get(Math.floor(d / meta.cardGroup))[d % meta.cardGroup];
-    return score === null ? { ...card } : { ...card, score: score[d] };
+    const c = card(inline.get(d) ?? loaded.get(Math.floor(d / meta.cardGroup))[d % meta.cardGroup]);
+    return score === null ? c : { ...c, score: score[d] };
   });
   if (counting) facetCounts = await counting;
 
