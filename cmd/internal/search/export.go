@@ -182,7 +182,7 @@ type Shard struct {
 	// Pairs are, per common term, the facet counts of the documents it
 	// shares with each of its PairCounts terms: [term number, other
 	// term, offset of the counts in the payload] (encoded as Counts).
-	Pairs [][3]any        `json:"pairs"`
+	Pairs [][3]any           `json:"pairs"`
 	Cards map[string]cardRow `json:"cards"`
 }
 
