@@ -70,9 +70,9 @@ function loadMeta() {
       meta.classTable = classTable(meta.classes);
       meta.dict = null;
       if (meta.dicts.length === 0) {
-        // The whole dictionary: every word's shard, and its side file
-        // files of facet values (x/<shard>/<k>/<group>.bin, k counting the shard's
-        // words that have one), as the exporter numbers them.
+        // The whole dictionary: every word's shard, and its side files
+        // of facet values (x/<shard>/<k>/<group>.bin, k counting the
+        // shard's words that have them), as the exporter numbers them.
         meta.dict = parseDict(payload, meta.dictTerms, meta.fields.length);
         let s = 0, side = 0;
         for (const e of meta.dict) {
