@@ -2,7 +2,11 @@ package search_test
 
 import (
 	"bytes"
+	"compress/gzip"
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -249,6 +253,18 @@ func TestDistance(t *testing.T) {
 // node runs testdata/parity.mjs over the index files of ix.
 func node(t *testing.T, ix *search.Index, req any) (tokens [][]string, results []search.Result) {
 	t.Helper()
+	ans := runNode(t, ix, req)
+	return ans.Tokens, ans.Queries
+}
+
+type nodeAnswer struct {
+	Tokens  [][]string      `json:"tokens"`
+	Queries []search.Result `json:"queries"`
+	Files   [][]string      `json:"files"` // per query, the index files it read
+}
+
+func runNode(t *testing.T, ix *search.Index, req any) nodeAnswer {
+	t.Helper()
 	bin, err := exec.LookPath("node")
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -279,14 +295,11 @@ func node(t *testing.T, ix *search.Index, req any) (tokens [][]string, results [
 	if err != nil {
 		t.Fatalf("node: %v\n%s", err, stderr.String())
 	}
-	var ans struct {
-		Tokens  [][]string      `json:"tokens"`
-		Queries []search.Result `json:"queries"`
-	}
+	var ans nodeAnswer
 	if err := json.Unmarshal(out, &ans); err != nil {
 		t.Fatal(err)
 	}
-	return ans.Tokens, ans.Queries
+	return ans
 }
 
 // tokenStrings are what people type and what partners are named.
@@ -585,5 +598,111 @@ func TestKeepExports(t *testing.T) {
 	}
 	if r, _ := ixs[0].Search(search.Query{Text: "zephyrine"}); r.Total == 0 {
 		t.Error("the edit is not in the index")
+	}
+}
+
+// shards decodes the headers of an export's term shards.
+func shards(t *testing.T, files map[string][]byte) []search.Shard {
+	t.Helper()
+	var out []search.Shard
+	for i := 0; ; i++ {
+		data, ok := files[fmt.Sprintf("t/%d.bin", i)]
+		if !ok {
+			return out
+		}
+		r, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := binary.LittleEndian.Uint32(raw)
+		var sh search.Shard
+		if err := json.Unmarshal(raw[4:4+n], &sh); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, sh)
+	}
+}
+
+// The client reads only the files a query needs: two common words whose
+// shared counts a shard stores read no side file of facet values, and a
+// common word with a filter that no document passes reads only the side
+// file of the filtered facet's group. The answers are bleve's.
+func TestClientFetches(t *testing.T) {
+	ix := exampleIndex(t)
+	defer search.SetLimits(search.InlineDictBytes, 2, 1, 1, 1<<20)()
+	files, err := ix.Export()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var terms []string
+	var pairs [][2]string
+	common := ""
+	for _, sh := range shards(t, files) {
+		terms = append(terms, sh.Terms...)
+		for _, p := range sh.Pairs {
+			pairs = append(pairs, [2]string{sh.Terms[int(p[0].(float64))], p[1].(string)})
+		}
+		for k, x := range sh.XTuples {
+			if x >= 0 && common == "" {
+				common = sh.Terms[k]
+			}
+		}
+	}
+	// A last word is a prefix: it must begin no other word.
+	alone := func(w string) bool {
+		return !slices.ContainsFunc(terms, func(o string) bool { return o != w && strings.HasPrefix(o, w) })
+	}
+	pairQuery := ""
+	for _, p := range pairs {
+		if alone(p[1]) {
+			pairQuery = p[0] + " " + p[1]
+		} else if alone(p[0]) {
+			pairQuery = p[1] + " " + p[0]
+		} else {
+			continue
+		}
+		break
+	}
+	if pairQuery == "" || common == "" {
+		t.Fatalf("no pair of common words (%d pairs) or no common word (%q) in the example program", len(pairs), common)
+	}
+	queries := []search.Query{
+		{Text: pairQuery},
+		{Text: common, Filters: map[string][]string{"tier": {"no-such-tier"}}},
+	}
+	var req []map[string]any
+	for _, q := range queries {
+		req = append(req, map[string]any{"text": q.Text, "filters": q.Filters})
+	}
+	ans := runNode(t, ix, map[string]any{"queries": req, "fresh": true})
+	for i, q := range queries {
+		want, err := ix.Search(search.Query{Text: q.Text, Filters: q.Filters, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ans.Queries[i]
+		if got.Total != want.Total || !sameRanking(got.Results, want.Results) || jsonString(got.Facets) != jsonString(want.Facets) {
+			t.Errorf("%q: client %d %s %s, bleve %d %s %s", q.Text, got.Total, ranking(got.Results), jsonString(got.Facets), want.Total, ranking(want.Results), jsonString(want.Facets))
+		}
+		var sides []string
+		for _, f := range ans.Files[i] {
+			if strings.HasPrefix(f, "x/") {
+				sides = append(sides, f)
+			}
+		}
+		switch i {
+		case 0:
+			if len(sides) > 0 {
+				t.Errorf("%q read side files %v", q.Text, sides)
+			}
+		case 1:
+			if len(sides) != 1 || !strings.HasSuffix(sides[0], "/0.bin") {
+				t.Errorf("%q with a filter no document passes read side files %v, want only the type and tier group", q.Text, sides)
+			}
+		}
 	}
 }
