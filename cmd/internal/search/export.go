@@ -58,7 +58,8 @@ import (
 //	             a filter with no words starts from these
 //	w/<f>/<n>.bin  every document holding value n of facet f with its facet
 //	             values: read only when filters of several facets meet
-//	c/<n>.bin    the cards of documents n*CardGroup to (n+1)*CardGroup-1
+//	c/<n>.bin    the cards of documents n*g to (n+1)*g-1, g the card group
+//	             (CardGroup, or more for a large index: cardGroup)
 //	             (cardRow), as those in the shards
 //
 // With the dictionary in meta.bin, a one-word search (as typed, a
@@ -80,8 +81,15 @@ const (
 	ShardBytes = 16 << 10
 	// DictBytes is where a dictionary file is cut.
 	DictBytes = 24 << 10
-	// CardGroup is the number of cards per card file.
+	// CardGroup is the number of cards per card file: a result whose
+	// card no shard carries costs its file, about 0.65 KiB compressed.
+	// Past CardFiles files, the groups double instead, so that a large
+	// directory does not multiply its files (a static host limits them):
+	// 32 cards at 100,000 partners, as many files as before cards were
+	// rows, and fewer than before at a million credentials.
 	CardGroup = 16
+	// CardFiles is the number of card files past which groups grow.
+	CardFiles = 8192
 	// TopCards is the number of best documents per term whose cards ride
 	// along in the term's shard, so that a one-word query needs no card
 	// file.
@@ -485,7 +493,7 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	pairTerms(terms, len(ix.Docs))
 	files := map[string][]byte{}
 	meta := Meta{Version: Version, Docs: len(ix.Docs), Fields: Fields, ExactBoost: ExactBoost, Sat: sat, Shards: []string{}, Dicts: []string{},
-		CardGroup: CardGroup, InlineTuples: limits.inlineTuples, Groups: SideGroups, Folds: clientFolds(), Classes: clientClasses(), Facets: ft.meta, FirstDocs: FirstDocs}
+		CardGroup: cardGroup(len(ix.Docs)), InlineTuples: limits.inlineTuples, Groups: SideGroups, Folds: clientFolds(), Classes: clientClasses(), Facets: ft.meta, FirstDocs: FirstDocs}
 	for fi := range Fields {
 		meta.Boosts = append(meta.Boosts, boost(fi))
 	}
@@ -661,10 +669,11 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	}
 
 	// Card groups, on every core: thousands of small files.
-	groups := make([][]byte, (len(ix.Docs)+CardGroup-1)/CardGroup)
+	cg := meta.CardGroup
+	groups := make([][]byte, (len(ix.Docs)+cg-1)/cg)
 	err = parallel(len(groups), func(g int) error {
 		var cards []cardRow
-		for _, d := range ix.Docs[g*CardGroup : min((g+1)*CardGroup, len(ix.Docs))] {
+		for _, d := range ix.Docs[g*cg : min((g+1)*cg, len(ix.Docs))] {
 			cards = append(cards, row(d.Card))
 		}
 		js, err := json.Marshal(cards)
@@ -678,6 +687,16 @@ func (ix *Index) Export() (map[string][]byte, error) {
 		files[fmt.Sprintf("c/%d.bin", g)] = data
 	}
 	return files, nil
+}
+
+// cardGroup is the number of cards per card file for n documents:
+// CardGroup, doubled until there are at most CardFiles files.
+func cardGroup(n int) int {
+	g := CardGroup
+	for (n+g-1)/g > CardFiles {
+		g *= 2
+	}
+	return g
 }
 
 // parallel runs f(0) to f(n-1) on every core and returns the first error.

@@ -95,3 +95,13 @@ func TestPairTerms(t *testing.T) {
 		t.Errorf("with no pairs allowed, x pairs with %v", names(x.pairs))
 	}
 }
+
+func TestCardGroup(t *testing.T) {
+	for _, tc := range []struct{ docs, want int }{
+		{0, CardGroup}, {21595, 16}, {CardFiles * 16, 16}, {CardFiles*16 + 1, 32}, {157012, 32}, {350000, 64},
+	} {
+		if got := cardGroup(tc.docs); got != tc.want {
+			t.Errorf("cardGroup(%d) = %d, want %d", tc.docs, got, tc.want)
+		}
+	}
+}
