@@ -189,7 +189,8 @@ type Shard struct {
 	Counts  []int       `json:"counts"`
 	// Pairs are, per common term, the facet counts of the documents it
 	// shares with each of its PairCounts terms: [term number, other
-	// term, offset of the counts in the payload] (encoded as Counts).
+	// term, offset of the counts in the payload], a count for each
+	// value of the term's own Counts, in their order (appendShared).
 	Pairs [][3]any           `json:"pairs"`
 	Cards map[string]cardRow `json:"cards"`
 }
@@ -689,6 +690,51 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	return files, nil
 }
 
+// values returns, per facet, the values docs hold, in order. tally is
+// a zeroed scratch table, per facet and value, and is left zeroed.
+func (ft *facetTable) values(docs []int, tally [][]int) [][]int {
+	out := make([][]int, len(Facets))
+	for _, d := range docs {
+		for fi := range Facets {
+			for _, v := range ft.docs[d][fi] {
+				if tally[fi][v] == 0 {
+					tally[fi][v] = 1
+					out[fi] = append(out[fi], v)
+				}
+			}
+		}
+	}
+	for fi, vs := range out {
+		slices.Sort(vs)
+		for _, v := range vs {
+			tally[fi][v] = 0
+		}
+	}
+	return out
+}
+
+// appendShared appends the facet counts of docs, a subset of the
+// documents that hold values (per facet, in order), to b: per facet,
+// the count of each of those values, zeros included. Without the value
+// numbers, two fifths fewer bytes than appendCounts for a pair of
+// words. tally is a zeroed scratch table and is left zeroed.
+func (ft *facetTable) appendShared(b []byte, docs []int, values [][]int, tally [][]int) []byte {
+	for _, d := range docs {
+		for fi := range Facets {
+			for _, v := range ft.docs[d][fi] {
+				tally[fi][v]++
+			}
+		}
+	}
+	for fi, vs := range values {
+		for _, v := range vs {
+			b = binary.AppendUvarint(b, uint64(tally[fi][v]))
+			tally[fi][v] = 0
+		}
+	}
+	return b
+}
+
 // cardGroup is the number of cards per card file for n documents:
 // CardGroup, doubled until there are at most CardFiles files.
 func cardGroup(n int) int {
@@ -987,10 +1033,14 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte,
 				sides = append(sides, side)
 			}
 			sh.Counts = append(sh.Counts, len(payload))
+			var own [][]int
+			if len(t.pairs) > 0 {
+				own = ft.values(docs, tally)
+			}
 			payload = ft.appendCounts(payload, docs, tally)
 			for _, o := range t.pairs {
 				sh.Pairs = append(sh.Pairs, [3]any{k, o.text, len(payload)})
-				payload = ft.appendCounts(payload, o.within(docs), tally)
+				payload = ft.appendShared(payload, o.within(docs), own, tally)
 			}
 		}
 		if len(docs) <= limits.allCards {

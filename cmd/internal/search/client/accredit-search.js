@@ -436,11 +436,21 @@ async function termTuples(meta, shard, k, out, groups = meta.groups.map((_, g) =
 }
 
 // pairCounts returns the facet counts stored for the documents two
-// index words share (Shard.pairs), or null.
+// index words share (Shard.pairs: a count for each value of the stored
+// counts of the word that keeps them, in order), or null.
 function pairCounts([s1, k1], [s2, k2]) {
   for (const [s, k, other] of [[s1, k1, s2.terms[k2]], [s2, k2, s1.terms[k1]]]) {
     const off = s.pairs.get(`${k}\u0000${other}`);
-    if (off !== undefined) return counts(s, off);
+    if (off === undefined) continue;
+    const at = { i: off };
+    return counts(s, s.counts[k]).map((own) => {
+      const m = new Map();
+      for (const v of own.keys()) {
+        const n = uvarint(s.payload, at);
+        if (n > 0) m.set(v, n);
+      }
+      return m;
+    });
   }
   return null;
 }
