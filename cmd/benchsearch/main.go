@@ -85,6 +85,7 @@ func main() {
 	siteDir := flag.String("site", "", "a built site `DIR` (accredit build) for Pagefind")
 	pagefind := flag.String("pagefind", "", "the pagefind `binary`; empty: skip Pagefind")
 	keep := flag.String("keep", "", "write the index to `DIR` and keep it (default: a temporary folder)")
+	verbose := flag.Bool("v", false, "list the files each query reads, first and after the others, with their bytes")
 	flag.Parse()
 	if *root == "" {
 		log.Fatal("usage: benchsearch -root DIR [-site DIR -pagefind BIN]")
@@ -206,6 +207,8 @@ func main() {
 		Partners     int      `json:"partnersTotal"`
 		SessionBytes int      `json:"sessionBytes"`
 		SessionFiles int      `json:"sessionFiles"`
+		Read         []string `json:"read"`
+		SessionRead  []string `json:"sessionRead"`
 	}
 	if err := json.Unmarshal(out, &rows); err != nil {
 		log.Fatalf("node output: %v\n%s", err, out)
@@ -220,6 +223,9 @@ func main() {
 		w, ok := worst[r.Shape]
 		if !ok {
 			shapes = append(shapes, r.Shape)
+		}
+		if *verbose {
+			fmt.Printf("    first: %s\n    after: %s\n", strings.Join(r.Read, " "), strings.Join(r.SessionRead, " "))
 		}
 		worst[r.Shape] = [5]float64{max(w[0], first), max(w[1], float64(r.Files+1)), max(w[2], float64(r.Rounds)), max(w[3], float64(r.SessionBytes)/1024), max(w[4], float64(r.SessionFiles))}
 	}
@@ -351,7 +357,7 @@ import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 const dir = process.argv[2];
 const queries = JSON.parse(readFileSync(0, "utf8"));
-let files = 0, bytes = 0, reqs = [];
+let files = 0, bytes = 0, reqs = [], read_ = [];
 const read = fs.readFile;
 // Node's module loader reads the client through readFile too: count only
 // the index's files (the module's gzip size is added by the Go side).
@@ -366,6 +372,7 @@ fs.readFile = async (...a) => {
   const b = await read(...a);
   rec.end = performance.now();
   files++; bytes += b.length;
+  read_.push(String(a[0]).slice(String(a[0]).indexOf(dir) + dir.length + 1) + ":" + b.length);
   return b;
 };
 // rounds is the longest chain of requests in reqs, the module first: a
@@ -384,11 +391,11 @@ const rows = [];
 const opts = (q) => ({ filters: q.filters ?? {} });
 const label = (q) => q.text + Object.entries(q.filters ?? {}).map(([k, v]) => " " + k + "=" + v.join(",")).join("");
 for (const [i, q] of queries.entries()) {
-  files = 0; bytes = 0; reqs = [];
+  files = 0; bytes = 0; reqs = []; read_ = [];
   const c = await import(pathToFileURL(dir + "/accredit-search.js").href + "?fresh=" + i);
   const t0 = performance.now();
   const r = await c.search(q.text, opts(q));
-  rows.push({ shape: q.shape, query: label(q), total: r.total, files, bytes, rounds: rounds(), cold: performance.now() - t0, top: r.results.map((x) => x.name) });
+  rows.push({ shape: q.shape, query: label(q), total: r.total, files, bytes, rounds: rounds(), cold: performance.now() - t0, top: r.results.map((x) => x.name), read: [...read_] });
 }
 for (const [i, q] of queries.entries()) {
   const c = await import(pathToFileURL(dir + "/accredit-search.js").href + "?partners");
@@ -400,9 +407,9 @@ for (const [i, q] of queries.entries()) {
 const s = await import(pathToFileURL(dir + "/accredit-search.js").href + "?session");
 await s.search("warm up");
 for (const [i, q] of queries.entries()) {
-  files = 0; bytes = 0;
+  files = 0; bytes = 0; read_ = [];
   await s.search(q.text, opts(q));
-  rows[i].sessionFiles = files; rows[i].sessionBytes = bytes;
+  rows[i].sessionFiles = files; rows[i].sessionBytes = bytes; rows[i].sessionRead = [...read_];
 }
 for (const [i, q] of queries.entries()) {
   const times = [];

@@ -40,11 +40,14 @@ import (
 //	             per term, the facet values of each document it matches
 //	             (a table of distinct value tuples, then a tuple number
 //	             per document, in document order), so that counts and
-//	             filters of any query need no other file; the cards of
-//	             each term's best documents, and of all its documents
-//	             when it has at most AllCards
-//	x/<n>/<k>.bin  the facet values of shard n's k-th common term
-//	             (more than InlineTuples documents)
+//	             filters of any query need no other file, or, for a
+//	             common term (more than InlineTuples documents), its
+//	             facet counts and those of the documents it shares with
+//	             each of up to PairCounts common terms that go with it;
+//	             the cards of each term's best documents, and of all its
+//	             documents when it has at most AllCards
+//	x/<n>/<k>/<g>.bin  the facet values of shard n's k-th common term,
+//	             of the facets of group g (SideGroups)
 //	d/<n>.bin    the dictionary, when meta.bin does not hold it: every
 //	             term with its document frequency per field and its
 //	             number of documents, front-coded, no postings; read only
@@ -55,13 +58,17 @@ import (
 //	             a filter with no words starts from these
 //	w/<f>/<n>.bin  every document holding value n of facet f with its facet
 //	             values: read only when filters of several facets meet
-//	c/<n>.bin    the cards of documents n*CardGroup to (n+1)*CardGroup-1
+//	c/<n>.bin    the cards of documents n*g to (n+1)*g-1, g the card group
+//	             (CardGroup, or more for a large index: cardGroup)
+//	             (cardRow), as those in the shards
 //
 // With the dictionary in meta.bin, a one-word search (as typed, a
 // prefix or a typo) costs meta.bin once and the shards of the words it
 // stands for; several words, or filters, cost every word's shard and the
-// facet values of the rarest word at once, then card files for best
-// results that no shard carries. Without it, a word's shard says whether
+// facet values of the rarest word at once (with filters, only the groups
+// of the filters' facets; two common words none, since their shards may
+// hold their shared counts), then card files for best results that no
+// shard carries, and the other groups of facet values if needed. Without it, a word's shard says whether
 // it is known, a word with a typo costs the dictionary file of its first
 // character and the shards of its candidates, and the facet values wait
 // for the shards.
@@ -74,8 +81,15 @@ const (
 	ShardBytes = 16 << 10
 	// DictBytes is where a dictionary file is cut.
 	DictBytes = 24 << 10
-	// CardGroup is the number of cards per card file.
-	CardGroup = 32
+	// CardGroup is the number of cards per card file: a result whose
+	// card no shard carries costs its file, about 0.65 KiB compressed.
+	// Past CardFiles files, the groups double instead, so that a large
+	// directory does not multiply its files (a static host limits them):
+	// 32 cards at 100,000 partners, as many files as before cards were
+	// rows, and fewer than before at a million credentials.
+	CardGroup = 16
+	// CardFiles is the number of card files past which groups grow.
+	CardFiles = 8192
 	// TopCards is the number of best documents per term whose cards ride
 	// along in the term's shard, so that a one-word query needs no card
 	// file.
@@ -87,17 +101,35 @@ const (
 	// InlineTuples is the document frequency up to which a term's facet
 	// tuples ride in its shard.
 	InlineTuples = 200
+	// PairCounts is the number of other common terms (more than
+	// InlineTuples documents, and more than this one) with which a
+	// common term stores the facet counts of the documents both match:
+	// those that go with it the most, as the words of a specialty
+	// ("healthcare integration") or of a name. A query of those two
+	// words then needs neither side file.
+	PairCounts = 8
 	// InlineDictBytes is the size (before compression) up to which the
 	// dictionary rides in meta.bin instead of d/ files.
 	InlineDictBytes = DictBytes
 	// Version is the index format's version, checked by the client.
-	Version = 5
+	Version = 6
 )
+
+// SideGroups are the facets of each side file of a common term's facet
+// values, x/<n>/<k>/<g>.bin, group g: a query with filters reads the
+// groups of its filters' facets first and the others only when some
+// document passes them. Type and tier, the usual filters, are a few
+// bytes; a region follows from the countries, so they travel together.
+var SideGroups = [][]int{{fType, fTier}, {fCert}, {fCountry, fRegion}, {fSpecialty, fIndustry}}
+
+// allFacets is every facet, in order: a term's inline values and a
+// value file's.
+var allFacets = []int{fType, fTier, fCert, fCountry, fRegion, fSpecialty, fIndustry}
 
 // limits are the constants above where tests change them: a small
 // program then takes the paths of a large one (side files of facet
 // values, card files, a dictionary in d/ files).
-var limits = struct{ inlineDict, inlineTuples, allCards, topCards int }{InlineDictBytes, InlineTuples, AllCards, TopCards}
+var limits = struct{ inlineDict, inlineTuples, allCards, topCards, pairs int }{InlineDictBytes, InlineTuples, AllCards, TopCards, PairCounts}
 
 // Meta is meta.bin's header; its payload is the dictionary when it fits
 // (DictTerms).
@@ -113,14 +145,16 @@ type Meta struct {
 	// DictTerms is the number of terms of the dictionary in meta.bin's
 	// payload when Dicts is empty (an index of no documents has none);
 	// otherwise the dictionary is in d/ files, Dicts their first terms.
-	DictTerms    int               `json:"dictTerms"`
-	InlineTuples int               `json:"inlineTuples"`
-	Folds        map[string]string `json:"folds"`
-	Classes      []int             `json:"classes"`
-	CardGroup    int               `json:"cardGroup"`
-	Facets       []MetaFacet       `json:"facets"`
-	Example      string            `json:"example"`
-	FirstDocs    int               `json:"firstDocs"`
+	DictTerms    int `json:"dictTerms"`
+	InlineTuples int `json:"inlineTuples"`
+	// Groups are the facets of each side file of a term (SideGroups).
+	Groups    [][]int           `json:"groups"`
+	Folds     map[string]string `json:"folds"`
+	Classes   []int             `json:"classes"`
+	CardGroup int               `json:"cardGroup"`
+	Facets    []MetaFacet       `json:"facets"`
+	Example   string            `json:"example"`
+	FirstDocs int               `json:"firstDocs"`
 }
 
 // MetaFacet is one facet: its values in the order the UI lists them, and
@@ -146,14 +180,19 @@ type MetaFacet struct {
 // small and only a query that needs per-document values reads the side
 // file.
 type Shard struct {
-	Terms   []string        `json:"terms"`
-	DF      [][]int         `json:"df"`
-	IDF     [][]float64     `json:"idf"`
-	Post    [][]int         `json:"post"`
-	Tuples  []int           `json:"tuples"`
-	XTuples []int           `json:"xtuples"`
-	Counts  []int           `json:"counts"`
-	Cards   map[string]Card `json:"cards"`
+	Terms   []string    `json:"terms"`
+	DF      [][]int     `json:"df"`
+	IDF     [][]float64 `json:"idf"`
+	Post    [][]int     `json:"post"`
+	Tuples  []int       `json:"tuples"`
+	XTuples []int       `json:"xtuples"`
+	Counts  []int       `json:"counts"`
+	// Pairs are, per common term, the facet counts of the documents it
+	// shares with each of its PairCounts terms: [term number, other
+	// term, offset of the counts in the payload], a count for each
+	// value of the term's own Counts, in their order (appendShared).
+	Pairs [][3]any           `json:"pairs"`
+	Cards map[string]cardRow `json:"cards"`
 }
 
 // ValueFile is v/<f>/<n>.bin's header: how many documents hold value n
@@ -182,6 +221,14 @@ type fieldTerm struct {
 type term struct {
 	text   string
 	fields []*fieldTerm // by Fields; nil where absent
+	docs   []int        // union(), once made
+	// pairs are the common terms this one stores its shared facet
+	// counts with (PairCounts), for a common term.
+	pairs []*term
+	// bits has a bit set for each document of a term others pair with:
+	// a pair's shared documents are those of the rarer term whose bit is
+	// set, found in time of the rarer (the other holds most of them).
+	bits []uint64
 }
 
 // facetTable numbers every facet's values and gives each document its
@@ -193,7 +240,9 @@ type facetTable struct {
 	// document d's, nsets[fi] how many the facet has.
 	set    [][nFacets]int32
 	nsets  [nFacets]int
-	locals sync.Pool // *[nFacets][]int32, every entry -1
+	sets   [nFacets][][]int // by set number, its values
+	locals sync.Pool        // *[nFacets][]int32, every entry -1
+	zeros  sync.Pool        // *[nFacets][]int32, every entry 0
 }
 
 func (ix *Index) facetTable() *facetTable {
@@ -249,11 +298,19 @@ func (ix *Index) facetTable() *facetTable {
 			if !ok {
 				n = int32(len(setNum))
 				setNum[key] = n
+				ft.sets[fi] = append(ft.sets[fi], set)
 			}
 			ft.set[di][fi] = n
 		}
 		ft.nsets[fi] = len(setNum)
 		ft.meta = append(ft.meta, mf)
+	}
+	ft.zeros.New = func() any {
+		var buf [nFacets][]int32
+		for fi := range buf {
+			buf[fi] = make([]int32, ft.nsets[fi])
+		}
+		return &buf
 	}
 	ft.locals.New = func() any {
 		var buf [nFacets][]int32
@@ -268,21 +325,21 @@ func (ix *Index) facetTable() *facetTable {
 	return ft
 }
 
-// appendTuples appends the facet values of docs (in order) to b, one
-// facet after the other: the facet's distinct value sets among docs, the
+// appendTuples appends the values of facets (facet numbers, in order)
+// of docs (in order) to b, one facet after the other: the facet's distinct value sets among docs, the
 // most frequent first (each as its number of values, then the value
 // numbers), then, when there are several, how each document's set is
 // found: 0 and a set number per document, or f+1 and, per set of an
-// earlier facet f, the set it implies (a region follows from the
+// earlier facet f of facets, the set it implies (a region follows from the
 // countries). Column by column, a facet whose values repeat (a person's
 // country, a partner's tier) compresses to little.
-func (ft *facetTable) appendTuples(b []byte, docs []int) []byte {
+func (ft *facetTable) appendTuples(b []byte, docs []int, facets []int) []byte {
 	ids := make([][]int, len(Facets))
 	nsets := make([]int, len(Facets))
 	derived := make([]bool, len(Facets))
 	buf := ft.locals.Get().(*[nFacets][]int32)
 	defer ft.locals.Put(buf)
-	for fi := range Facets {
+	for at, fi := range facets {
 		// Local set numbers by the global ones, without a map per call:
 		// a buffer of -1s, put back as it was found.
 		local := buf[fi]
@@ -333,7 +390,7 @@ func (ft *facetTable) appendTuples(b []byte, docs []int) []byte {
 		}
 		from := -1
 		var m []int
-		for g := range fi {
+		for _, g := range facets[:at] {
 			if derived[g] || nsets[g] <= 1 {
 				continue
 			}
@@ -382,14 +439,22 @@ func follows(ids, from []int, n int) ([]int, bool) {
 	return m, true
 }
 
-// union returns the documents t matches in any field, in order.
+// union returns the documents t matches in any field, in order. The
+// slice is shared: callers must not change it.
 func (t *term) union() []int {
-	var out []int
+	if t.docs == nil {
+		t.docs = t.makeUnion()
+	}
+	return t.docs
+}
+
+func (t *term) makeUnion() []int {
+	out := []int{}
 	for _, f := range t.fields {
 		if f == nil {
 			continue
 		}
-		if out == nil {
+		if len(out) == 0 {
 			for _, p := range f.post {
 				out = append(out, p.doc)
 			}
@@ -431,9 +496,15 @@ func (ix *Index) Export() (map[string][]byte, error) {
 		return nil, err
 	}
 	ft := ix.facetTable()
+	// Every term's documents, made once here: the shards' goroutines
+	// read those of other shards' terms (pairs).
+	for _, t := range terms {
+		t.union()
+	}
+	pairTerms(terms, len(ix.Docs))
 	files := map[string][]byte{}
 	meta := Meta{Version: Version, Docs: len(ix.Docs), Fields: Fields, ExactBoost: ExactBoost, Sat: sat, Shards: []string{}, Dicts: []string{},
-		CardGroup: CardGroup, InlineTuples: limits.inlineTuples, Folds: clientFolds(), Classes: clientClasses(), Facets: ft.meta, FirstDocs: FirstDocs}
+		CardGroup: cardGroup(len(ix.Docs)), InlineTuples: limits.inlineTuples, Groups: SideGroups, Folds: clientFolds(), Classes: clientClasses(), Facets: ft.meta, FirstDocs: FirstDocs}
 	for fi := range Fields {
 		meta.Boosts = append(meta.Boosts, boost(fi))
 	}
@@ -478,7 +549,7 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	for i := range cuts {
 		files[fmt.Sprintf("t/%d.bin", i)] = shards[i]
 		for k, side := range sides[i] {
-			files[fmt.Sprintf("x/%d/%d.bin", i, k)] = side
+			files[fmt.Sprintf("x/%d/%d/%d.bin", i, k/len(SideGroups), k%len(SideGroups))] = side
 		}
 	}
 
@@ -569,7 +640,7 @@ func (ix *Index) Export() (map[string][]byte, error) {
 			b = binary.AppendUvarint(b, uint64(d-prev))
 			prev = d
 		}
-		b = ft.appendTuples(b, docs)
+		b = ft.appendTuples(b, docs, allFacets)
 		if vfiles[i][1], err = ix.container(map[string]int{"docs": len(docs)}, b); err != nil {
 			return err
 		}
@@ -578,13 +649,7 @@ func (ix *Index) Export() (map[string][]byte, error) {
 		for g, m := range ft.meta {
 			tally[g] = make([]int, len(m.Values))
 		}
-		for _, d := range docs {
-			for g := range Facets {
-				for _, x := range ft.docs[d][g] {
-					tally[g][x]++
-				}
-			}
-		}
+		ft.count(docs, tally)
 		for g := range Facets {
 			pairs := []int{}
 			for x, k := range tally[g] {
@@ -609,11 +674,12 @@ func (ix *Index) Export() (map[string][]byte, error) {
 	}
 
 	// Card groups, on every core: thousands of small files.
-	groups := make([][]byte, (len(ix.Docs)+CardGroup-1)/CardGroup)
+	cg := meta.CardGroup
+	groups := make([][]byte, (len(ix.Docs)+cg-1)/cg)
 	err = parallel(len(groups), func(g int) error {
-		var cards []Card
-		for _, d := range ix.Docs[g*CardGroup : min((g+1)*CardGroup, len(ix.Docs))] {
-			cards = append(cards, d.Card)
+		var cards []cardRow
+		for _, d := range ix.Docs[g*cg : min((g+1)*cg, len(ix.Docs))] {
+			cards = append(cards, row(d.Card))
 		}
 		js, err := json.Marshal(cards)
 		groups[g] = ix.gz(js)
@@ -626,6 +692,48 @@ func (ix *Index) Export() (map[string][]byte, error) {
 		files[fmt.Sprintf("c/%d.bin", g)] = data
 	}
 	return files, nil
+}
+
+// values returns, per facet, the values docs hold, in order. tally is
+// a zeroed scratch table, per facet and value, and is left zeroed.
+func (ft *facetTable) values(docs []int, tally [][]int) [][]int {
+	ft.count(docs, tally)
+	out := make([][]int, len(Facets))
+	for fi := range Facets {
+		for v, k := range tally[fi] {
+			if k > 0 {
+				out[fi] = append(out[fi], v)
+				tally[fi][v] = 0
+			}
+		}
+	}
+	return out
+}
+
+// appendShared appends the facet counts of docs, a subset of the
+// documents that hold values (per facet, in order), to b: per facet,
+// the count of each of those values, zeros included. Without the value
+// numbers, two fifths fewer bytes than appendCounts for a pair of
+// words. tally is a zeroed scratch table and is left zeroed.
+func (ft *facetTable) appendShared(b []byte, docs []int, values [][]int, tally [][]int) []byte {
+	ft.count(docs, tally)
+	for fi, vs := range values {
+		for _, v := range vs {
+			b = binary.AppendUvarint(b, uint64(tally[fi][v]))
+			tally[fi][v] = 0
+		}
+	}
+	return b
+}
+
+// cardGroup is the number of cards per card file for n documents:
+// CardGroup, doubled until there are at most CardFiles files.
+func cardGroup(n int) int {
+	g := CardGroup
+	for (n+g-1)/g > CardFiles {
+		g *= 2
+	}
+	return g
 }
 
 // parallel runs f(0) to f(n-1) on every core and returns the first error.
@@ -865,7 +973,7 @@ func boost(fi int) float64 {
 
 func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte, sides [][]byte, err error) {
 	nf := len(Fields)
-	sh := Shard{Cards: map[string]Card{}, DF: make([][]int, nf), IDF: make([][]float64, nf), Post: make([][]int, nf)}
+	sh := Shard{Cards: map[string]cardRow{}, Pairs: [][3]any{}, DF: make([][]int, nf), IDF: make([][]float64, nf), Post: make([][]int, nf)}
 	var payload []byte
 	for _, t := range ts {
 		sh.Terms = append(sh.Terms, t.text)
@@ -898,49 +1006,37 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte,
 	for fi, m := range ft.meta {
 		tally[fi] = make([]int, len(m.Values))
 	}
-	for _, t := range ts {
+	for k, t := range ts {
 		docs := t.union()
 		if len(docs) <= limits.inlineTuples {
 			sh.Tuples = append(sh.Tuples, len(payload))
 			sh.XTuples = append(sh.XTuples, -1)
 			sh.Counts = append(sh.Counts, -1)
-			payload = ft.appendTuples(payload, docs)
+			payload = ft.appendTuples(payload, docs, allFacets)
 		} else {
 			sh.Tuples = append(sh.Tuples, -1)
-			side, err := ix.container(map[string]int{}, ft.appendTuples(nil, docs))
-			if err != nil {
-				return nil, nil, err
+			sh.XTuples = append(sh.XTuples, len(sides)/len(SideGroups))
+			for _, g := range SideGroups {
+				side, err := ix.container(map[string]int{}, ft.appendTuples(nil, docs, g))
+				if err != nil {
+					return nil, nil, err
+				}
+				sides = append(sides, side)
 			}
-			sh.XTuples = append(sh.XTuples, len(sides))
-			sides = append(sides, side)
 			sh.Counts = append(sh.Counts, len(payload))
-			for _, d := range docs {
-				for fi := range Facets {
-					for _, v := range ft.docs[d][fi] {
-						tally[fi][v]++
-					}
-				}
+			var own [][]int
+			if len(t.pairs) > 0 {
+				own = ft.values(docs, tally)
 			}
-			for fi := range Facets {
-				n := 0
-				for _, k := range tally[fi] {
-					if k > 0 {
-						n++
-					}
-				}
-				payload = binary.AppendUvarint(payload, uint64(n))
-				for v, k := range tally[fi] {
-					if k > 0 {
-						payload = binary.AppendUvarint(payload, uint64(v))
-						payload = binary.AppendUvarint(payload, uint64(k))
-						tally[fi][v] = 0
-					}
-				}
+			payload = ft.appendCounts(payload, docs, tally)
+			for _, o := range t.pairs {
+				sh.Pairs = append(sh.Pairs, [3]any{k, o.text, len(payload)})
+				payload = ft.appendShared(payload, o.within(docs), own, tally)
 			}
 		}
 		if len(docs) <= limits.allCards {
 			for _, d := range docs {
-				sh.Cards[strconv.Itoa(d)] = ix.Docs[d].Card
+				sh.Cards[strconv.Itoa(d)] = row(ix.Docs[d].Card)
 			}
 		}
 	}
@@ -975,11 +1071,178 @@ func (ix *Index) shard(ts []*term, sat []float64, ft *facetTable) (shard []byte,
 			score[d], matched[d] = 0, 0
 		}
 		for _, b := range best {
-			sh.Cards[strconv.Itoa(b.doc)] = ix.Docs[b.doc].Card
+			sh.Cards[strconv.Itoa(b.doc)] = row(ix.Docs[b.doc].Card)
 		}
 	}
 	shard, err = ix.container(sh, payload)
 	return shard, sides, err
+}
+
+// count adds the facet values of docs to tally (per facet and value):
+// per facet, how many documents hold each value set, then each set's
+// values, since documents share a few sets (a partner's people its
+// country, its specialties).
+func (ft *facetTable) count(docs []int, tally [][]int) {
+	buf := ft.zeros.Get().(*[nFacets][]int32)
+	defer ft.zeros.Put(buf)
+	for fi := range Facets {
+		per := buf[fi]
+		var touched []int32
+		for _, d := range docs {
+			n := ft.set[d][fi]
+			if per[n] == 0 {
+				touched = append(touched, n)
+			}
+			per[n]++
+		}
+		for _, n := range touched {
+			for _, v := range ft.sets[fi][n] {
+				tally[fi][v] += int(per[n])
+			}
+			per[n] = 0
+		}
+	}
+}
+
+// appendCounts appends the facet counts of docs to b: per facet, the
+// number of values held, then (value, count) pairs. tally is a zeroed
+// scratch table, per facet and value, and is left zeroed.
+func (ft *facetTable) appendCounts(b []byte, docs []int, tally [][]int) []byte {
+	ft.count(docs, tally)
+	for fi := range Facets {
+		n := 0
+		for _, k := range tally[fi] {
+			if k > 0 {
+				n++
+			}
+		}
+		b = binary.AppendUvarint(b, uint64(n))
+		for v, k := range tally[fi] {
+			if k > 0 {
+				b = binary.AppendUvarint(b, uint64(v))
+				b = binary.AppendUvarint(b, uint64(k))
+				tally[fi][v] = 0
+			}
+		}
+	}
+	return b
+}
+
+// within returns those of docs that t matches, from t.bits.
+func (t *term) within(docs []int) []int {
+	var out []int
+	for _, d := range docs {
+		if t.bits[d/64]&(1<<(d%64)) != 0 {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// pairTerms chooses, for every common term (more than InlineTuples
+// documents), up to PairCounts common terms of more documents (or as
+// many and after it) that go with it more than chance would have them,
+// and sets its pairs: their shared counts ride in its shard
+// (Shard.Pairs). Ties go to the term of fewer documents, then first in
+// order.
+func pairTerms(terms []*term, ndocs int) {
+	if limits.pairs <= 0 {
+		return
+	}
+	var common []*term
+	for _, t := range terms {
+		if len(t.union()) > limits.inlineTuples {
+			common = append(common, t)
+		}
+	}
+	// Fewest documents first (then in term order): a term pairs only
+	// with those after it.
+	slices.SortStableFunc(common, func(a, b *term) int { return cmp.Compare(len(a.union()), len(b.union())) })
+	// Per document, the common terms it holds, in that order; then, per
+	// common term, how many documents it shares with each after it. A
+	// document's terms before this one were counted already: next[d]
+	// is where this one sits among them.
+	// One array for all documents' lists (start[d] to start[d+1]), not
+	// a slice each.
+	start := make([]int, ndocs+1)
+	for _, t := range common {
+		for _, d := range t.union() {
+			start[d+1]++
+		}
+	}
+	for d := range ndocs {
+		start[d+1] += start[d]
+	}
+	all := make([]int32, start[ndocs])
+	next := slices.Clone(start[:ndocs])
+	for i, t := range common {
+		for _, d := range t.union() {
+			all[next[d]] = int32(i)
+			next[d]++
+		}
+	}
+	copy(next, start[:ndocs])
+	shared := make([]int, len(common))
+	var touched []int
+	for _, t := range common {
+		touched = touched[:0]
+		for _, d := range t.union() {
+			next[d]++
+			for _, j := range all[next[d]:start[d+1]] {
+				if shared[j] == 0 {
+					touched = append(touched, int(j))
+				}
+				shared[j]++
+			}
+		}
+		// The words that go together more than chance, the most first
+		// (lift: the documents shared over those two words of their
+		// numbers would share if independent), but not one that holds
+		// every document of this one: the client then has the counts,
+		// stored with this word.
+		n := len(t.union())
+		lift := func(j int) float64 {
+			return float64(shared[j]) * float64(ndocs) / (float64(n) * float64(len(common[j].union())))
+		}
+		chosen := slices.DeleteFunc(slices.Clone(touched), func(j int) bool { return shared[j] == n || lift(j) <= 1 })
+		slices.SortFunc(chosen, func(a, b int) int { return cmp.Or(-cmp.Compare(lift(a), lift(b)), cmp.Compare(a, b)) })
+		for _, j := range chosen[:min(len(chosen), limits.pairs)] {
+			t.pairs = append(t.pairs, common[j])
+			if o := common[j]; o.bits == nil {
+				o.bits = make([]uint64, (ndocs+63)/64)
+				for _, d := range o.union() {
+					o.bits[d/64] |= 1 << (d % 64)
+				}
+			}
+		}
+		for _, j := range touched {
+			shared[j] = 0
+		}
+	}
+}
+
+// cardRow is a card as the index stores it, its fields in Card's order
+// without their names: [type, id, name, url, tier, tierId, partner,
+// location, specialties, credentials, certified], the url 0 when it is
+// the one the id makes (/partners/<id>/, a person's
+// /partners/<partner>/#person-<person>). A fifth fewer bytes than the
+// JSON of Card, compressed; the client makes the Card back.
+type cardRow [11]any
+
+func row(c Card) cardRow {
+	var url any = c.URL
+	partner, person, isPerson := strings.Cut(c.ID, "/")
+	if c.Type == "partner" && c.URL == "/partners/"+c.ID+"/" || c.Type == "person" && isPerson && c.URL == "/partners/"+partner+"/#person-"+person {
+		url = 0
+	}
+	return cardRow{c.Type, c.ID, c.Name, url, c.Tier, c.TierID, c.Partner, c.Location, nonNil(c.Specialties), nonNil(c.Credentials), c.Certified}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // A scored document.

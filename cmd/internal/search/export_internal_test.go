@@ -44,3 +44,64 @@ func TestStripComments(t *testing.T) {
 		}
 	}
 }
+
+func span(from, to int) []int {
+	var out []int
+	for d := from; d < to; d++ {
+		out = append(out, d)
+	}
+	return out
+}
+
+// A common term pairs with the more common terms that go with it more
+// than chance, not with one that holds all its documents (its own
+// counts serve), and not with a rare term.
+func TestPairTerms(t *testing.T) {
+	defer func(old int, pairs int) { limits.inlineTuples, limits.pairs = old, pairs }(limits.inlineTuples, limits.pairs)
+	limits.inlineTuples, limits.pairs = 5, 8
+	mk := func(text string, docs []int) *term { return &term{text: text, docs: docs} }
+	a := mk("a", span(0, 30))
+	b := mk("b", span(0, 60))                           // holds all of a
+	c := mk("c", span(20, 70))                          // 10 of a's: lift 0.67
+	d := mk("d", append(span(0, 25), span(80, 100)...)) // 25 of a's: lift 1.85
+	e := mk("e", append(span(0, 10), span(50, 90)...))  // 10 of a's
+	r := mk("r", span(0, 2))                            // rare
+	pairTerms([]*term{a, b, c, d, e, r}, 100)
+	names := func(ts []*term) []string {
+		var out []string
+		for _, t := range ts {
+			out = append(out, t.text)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		t    *term
+		want []string
+	}{
+		{a, []string{"d"}}, {c, []string{"b"}}, {r, nil},
+	} {
+		if got := names(tc.t.pairs); !slices.Equal(got, tc.want) {
+			t.Errorf("%s pairs with %v, want %v", tc.t.text, got, tc.want)
+		}
+	}
+	// The documents a shares with d, from d's bits.
+	if got, want := d.within(a.union()), span(0, 25); !slices.Equal(got, want) {
+		t.Errorf("a and d share %v, want %v", got, want)
+	}
+	limits.pairs = 0
+	x := mk("x", span(0, 30))
+	pairTerms([]*term{x, mk("y", append(span(0, 25), span(80, 100)...))}, 100)
+	if len(x.pairs) != 0 {
+		t.Errorf("with no pairs allowed, x pairs with %v", names(x.pairs))
+	}
+}
+
+func TestCardGroup(t *testing.T) {
+	for _, tc := range []struct{ docs, want int }{
+		{0, CardGroup}, {21595, 16}, {CardFiles * 16, 16}, {CardFiles*16 + 1, 32}, {157012, 32}, {350000, 64},
+	} {
+		if got := cardGroup(tc.docs); got != tc.want {
+			t.Errorf("cardGroup(%d) = %d, want %d", tc.docs, got, tc.want)
+		}
+	}
+}

@@ -2,11 +2,16 @@ package search_test
 
 import (
 	"bytes"
+	"compress/gzip"
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -248,6 +253,18 @@ func TestDistance(t *testing.T) {
 // node runs testdata/parity.mjs over the index files of ix.
 func node(t *testing.T, ix *search.Index, req any) (tokens [][]string, results []search.Result) {
 	t.Helper()
+	ans := runNode(t, ix, req)
+	return ans.Tokens, ans.Queries
+}
+
+type nodeAnswer struct {
+	Tokens  [][]string      `json:"tokens"`
+	Queries []search.Result `json:"queries"`
+	Files   [][]string      `json:"files"` // per query, the index files it read
+}
+
+func runNode(t *testing.T, ix *search.Index, req any) nodeAnswer {
+	t.Helper()
 	bin, err := exec.LookPath("node")
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -278,14 +295,11 @@ func node(t *testing.T, ix *search.Index, req any) (tokens [][]string, results [
 	if err != nil {
 		t.Fatalf("node: %v\n%s", err, stderr.String())
 	}
-	var ans struct {
-		Tokens  [][]string      `json:"tokens"`
-		Queries []search.Result `json:"queries"`
-	}
+	var ans nodeAnswer
 	if err := json.Unmarshal(out, &ans); err != nil {
 		t.Fatal(err)
 	}
-	return ans.Tokens, ans.Queries
+	return ans
 }
 
 // tokenStrings are what people type and what partners are named.
@@ -337,6 +351,12 @@ var parityQueries = []search.Query{
 	// Countries by code, English name and own name; a two-letter word.
 	{Text: "de"}, {Text: "DE"}, {Text: "germany"}, {Text: "deutschland"}, {Text: "Deutschland", Filters: map[string][]string{"type": {"partner"}}},
 	{Text: "us"}, {Text: "norge"},
+	// Two common words (shared counts stored, or one holding the other's
+	// documents), and filters that no document passes, so that only the
+	// filtered facets' values are read.
+	{Text: "certified sales"}, {Text: "sales certified"}, {Text: "certified sales technical"},
+	{Text: "sales", Filters: map[string][]string{"tier": {"no-such-tier"}}},
+	{Text: "certified", Filters: map[string][]string{"type": {"partner"}, "country": {"DE"}}},
 	// Nothing matches: "did you mean".
 	{Text: "qqqq"}, {Text: "kes"}, {Text: "skarvik xqzv"}, {Text: "kestrel skarvik"}, {Text: "brx"},
 	// Filters with no words: one value, one facet, several facets.
@@ -354,15 +374,18 @@ func TestClientParity(t *testing.T) {
 	ix := exampleIndex(t)
 	for _, tc := range []struct {
 		name   string
-		limits [4]int
+		limits [5]int
 	}{
-		{"dictionary in meta", [4]int{search.InlineDictBytes, search.InlineTuples, search.AllCards, search.TopCards}},
-		{"dictionary files", [4]int{0, search.InlineTuples, search.AllCards, search.TopCards}},
-		{"large paths, dictionary in meta", [4]int{search.InlineDictBytes, 2, 1, 1}},
-		{"large paths, dictionary files", [4]int{0, 2, 1, 1}},
+		{"dictionary in meta", [5]int{search.InlineDictBytes, search.InlineTuples, search.AllCards, search.TopCards, search.PairCounts}},
+		{"dictionary files", [5]int{0, search.InlineTuples, search.AllCards, search.TopCards, search.PairCounts}},
+		{"large paths, dictionary in meta", [5]int{search.InlineDictBytes, 2, 1, 1, search.PairCounts}},
+		{"large paths, dictionary files", [5]int{0, 2, 1, 1, search.PairCounts}},
+		// Every pair of common words stores its counts, or none does.
+		{"large paths, every pair", [5]int{search.InlineDictBytes, 2, 1, 1, 1 << 20}},
+		{"large paths, no pairs", [5]int{search.InlineDictBytes, 2, 1, 1, 0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			defer search.SetLimits(tc.limits[0], tc.limits[1], tc.limits[2], tc.limits[3])()
+			defer search.SetLimits(tc.limits[0], tc.limits[1], tc.limits[2], tc.limits[3], tc.limits[4])()
 			clientParity(t, ix)
 		})
 	}
@@ -397,6 +420,10 @@ func clientParity(t *testing.T, ix *search.Index) {
 	}
 	req["queries"] = qs
 	_, got := node(t, ix, req)
+	cards := map[string]search.Card{}
+	for _, d := range ix.Docs {
+		cards[d.ID] = d.Card
+	}
 	for i, q := range parityQueries {
 		q.Limit = max(q.Limit, 10)
 		want, err := ix.Search(q)
@@ -413,6 +440,13 @@ func clientParity(t *testing.T, ix *search.Index) {
 		}
 		if !sameRanking(g.Results, want.Results) {
 			t.Errorf("%s: client ranks\n\t%s\nbleve ranks\n\t%s", name, ranking(g.Results), ranking(want.Results))
+		}
+		// Every card as the index has it, whether from a shard or a card
+		// file.
+		for _, h := range g.Results {
+			if c, ok := cards[h.ID]; !ok || !reflect.DeepEqual(h.Card, c) {
+				t.Errorf("%s: client card %+v, index %+v", name, h.Card, c)
+			}
 		}
 		if jsonString(g.Fuzzy) != jsonString(want.Fuzzy) || jsonString(g.Suggest) != jsonString(want.Suggest) {
 			t.Errorf("%s: client fuzzy %v suggest %v, bleve fuzzy %v suggest %v", name, g.Fuzzy, g.Suggest, want.Fuzzy, want.Suggest)
@@ -564,5 +598,111 @@ func TestKeepExports(t *testing.T) {
 	}
 	if r, _ := ixs[0].Search(search.Query{Text: "zephyrine"}); r.Total == 0 {
 		t.Error("the edit is not in the index")
+	}
+}
+
+// shards decodes the headers of an export's term shards.
+func shards(t *testing.T, files map[string][]byte) []search.Shard {
+	t.Helper()
+	var out []search.Shard
+	for i := 0; ; i++ {
+		data, ok := files[fmt.Sprintf("t/%d.bin", i)]
+		if !ok {
+			return out
+		}
+		r, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := binary.LittleEndian.Uint32(raw)
+		var sh search.Shard
+		if err := json.Unmarshal(raw[4:4+n], &sh); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, sh)
+	}
+}
+
+// The client reads only the files a query needs: two common words whose
+// shared counts a shard stores read no side file of facet values, and a
+// common word with a filter that no document passes reads only the side
+// file of the filtered facet's group. The answers are bleve's.
+func TestClientFetches(t *testing.T) {
+	ix := exampleIndex(t)
+	defer search.SetLimits(search.InlineDictBytes, 2, 1, 1, 1<<20)()
+	files, err := ix.Export()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var terms []string
+	var pairs [][2]string
+	common := ""
+	for _, sh := range shards(t, files) {
+		terms = append(terms, sh.Terms...)
+		for _, p := range sh.Pairs {
+			pairs = append(pairs, [2]string{sh.Terms[int(p[0].(float64))], p[1].(string)})
+		}
+		for k, x := range sh.XTuples {
+			if x >= 0 && common == "" {
+				common = sh.Terms[k]
+			}
+		}
+	}
+	// A last word is a prefix: it must begin no other word.
+	alone := func(w string) bool {
+		return !slices.ContainsFunc(terms, func(o string) bool { return o != w && strings.HasPrefix(o, w) })
+	}
+	pairQuery := ""
+	for _, p := range pairs {
+		if alone(p[1]) {
+			pairQuery = p[0] + " " + p[1]
+		} else if alone(p[0]) {
+			pairQuery = p[1] + " " + p[0]
+		} else {
+			continue
+		}
+		break
+	}
+	if pairQuery == "" || common == "" {
+		t.Fatalf("no pair of common words (%d pairs) or no common word (%q) in the example program", len(pairs), common)
+	}
+	queries := []search.Query{
+		{Text: pairQuery},
+		{Text: common, Filters: map[string][]string{"tier": {"no-such-tier"}}},
+	}
+	var req []map[string]any
+	for _, q := range queries {
+		req = append(req, map[string]any{"text": q.Text, "filters": q.Filters})
+	}
+	ans := runNode(t, ix, map[string]any{"queries": req, "fresh": true})
+	for i, q := range queries {
+		want, err := ix.Search(search.Query{Text: q.Text, Filters: q.Filters, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ans.Queries[i]
+		if got.Total != want.Total || !sameRanking(got.Results, want.Results) || jsonString(got.Facets) != jsonString(want.Facets) {
+			t.Errorf("%q: client %d %s %s, bleve %d %s %s", q.Text, got.Total, ranking(got.Results), jsonString(got.Facets), want.Total, ranking(want.Results), jsonString(want.Facets))
+		}
+		var sides []string
+		for _, f := range ans.Files[i] {
+			if strings.HasPrefix(f, "x/") {
+				sides = append(sides, f)
+			}
+		}
+		switch i {
+		case 0:
+			if len(sides) > 0 {
+				t.Errorf("%q read side files %v", q.Text, sides)
+			}
+		case 1:
+			if len(sides) != 1 || !strings.HasSuffix(sides[0], "/0.bin") {
+				t.Errorf("%q with a filter no document passes read side files %v, want only the type and tier group", q.Text, sides)
+			}
+		}
 	}
 }

@@ -26,7 +26,7 @@
 // visible. See content/docs/search.md.
 
 const base = new URL("./", import.meta.url);
-const VERSION = 5;
+const VERSION = 6;
 
 let metaPromise = null;
 const shardPromises = new Map();
@@ -70,9 +70,9 @@ function loadMeta() {
       meta.classTable = classTable(meta.classes);
       meta.dict = null;
       if (meta.dicts.length === 0) {
-        // The whole dictionary: every word's shard, and its side file
-        // of facet values (x/<shard>/<k>.bin, k counting the shard's
-        // words that have one), as the exporter numbers them.
+        // The whole dictionary: every word's shard, and its side files
+        // of facet values (x/<shard>/<k>/<group>.bin, k counting the
+        // shard's words that have them), as the exporter numbers them.
         meta.dict = parseDict(payload, meta.dictTerms, meta.fields.length);
         let s = 0, side = 0;
         for (const e of meta.dict) {
@@ -136,6 +136,7 @@ function loadShard(i) {
       const { header, payload } = container(buf);
       header.payload = payload;
       header.byTerm = new Map(header.terms.map((t, k) => [t, k]));
+      header.pairs = new Map(header.pairs.map(([k, other, off]) => [`${k}\u0000${other}`, off]));
       header.nfacets = FACETS;
       header.index = i;
       return header;
@@ -144,6 +145,28 @@ function loadShard(i) {
     shardPromises.set(i, p);
   }
   return p;
+}
+
+// card makes a result card of a stored row (cardRow in export.go):
+// the fields in order, the empty ones left out, the url made from the id
+// when the row has 0.
+const CARD = ["type", "id", "name", "url", "tier", "tierId", "partner", "location", "specialties", "credentials", "certified"];
+function card(row) {
+  const c = {};
+  CARD.forEach((k, i) => {
+    let v = row[i];
+    if (k === "url") {
+      if (v === 0) {
+        const at = row[1].indexOf("/");
+        v = row[0] === "partner" ? `/partners/${row[1]}/` : `/partners/${row[1].slice(0, at)}/#person-${row[1].slice(at + 1)}`;
+      }
+      c.url = v;
+      return;
+    }
+    if (v === "" || v === 0 || (Array.isArray(v) && v.length === 0)) return;
+    c[k] = v;
+  });
+  return c;
 }
 
 function loadCards(g) {
@@ -350,14 +373,21 @@ function counts(shard, off) {
   return out;
 }
 
-// tuples decodes the facet values at off in payload for docs (in
-// order), a facet at a time (appendTuples in export.go): it sets out[d]
-// to d's values, per facet, as value numbers.
-function tuples(payload, off, docs, out) {
+const ALL = [0, 1, 2, 3, 4, 5, 6];
+
+// tuples decodes the values of facets (facet numbers, in order) at off
+// in payload for docs (in order), a facet at a time (appendTuples in
+// export.go): it sets out[d][f] to d's values of facet f, as value
+// numbers.
+function tuples(payload, off, docs, out, facets = ALL) {
   const at = { i: off };
-  const rows = docs.map(() => []);
+  const rows = docs.map((d) => {
+    let r = out.get(d);
+    if (!r) { r = new Array(FACETS); out.set(d, r); }
+    return r;
+  });
   const ids = [], nsets = [];
-  for (let f = 0; f < FACETS; f++) {
+  for (const f of facets) {
     const sets = [];
     for (let n = uvarint(payload, at); n > 0; n--) {
       const vs = [];
@@ -376,11 +406,10 @@ function tuples(payload, off, docs, out) {
         for (let i = 0; i < docs.length; i++) col[i] = map[from[i]];
       }
     }
-    ids.push(col);
-    nsets.push(sets.length);
-    for (let i = 0; i < docs.length; i++) rows[i].push(sets[col[i]] ?? []);
+    ids[f] = col;
+    nsets[f] = sets.length;
+    for (let i = 0; i < docs.length; i++) rows[i][f] = sets[col[i]] ?? [];
   }
-  docs.forEach((d, i) => out.set(d, rows[i]));
 }
 
 // termDocs returns the documents term k of a shard matches in any field,
@@ -396,13 +425,34 @@ function termDocs(shard, k) {
   return [...set].sort((a, b) => a - b);
 }
 
-// termTuples adds the facet tuples of every document of term k to out,
-// from the shard or its side file.
-async function termTuples(shard, k, out) {
+// termTuples adds the facet values of every document of term k to out:
+// every facet from the shard, or those of the side file groups listed
+// (meta.groups; all by default).
+async function termTuples(meta, shard, k, out, groups = meta.groups.map((_, g) => g)) {
   const docs = termDocs(shard, k);
   if (shard.tuples[k] >= 0) return tuples(shard.payload, shard.tuples[k], docs, out);
-  const side = await loadContainer(`x/${shard.index}/${shard.xtuples[k]}.bin`);
-  tuples(side.payload, 0, docs, out);
+  const sides = await Promise.all(groups.map((g) => loadContainer(`x/${shard.index}/${shard.xtuples[k]}/${g}.bin`)));
+  sides.forEach((side, i) => tuples(side.payload, 0, docs, out, meta.groups[groups[i]]));
+}
+
+// pairCounts returns the facet counts stored for the documents two
+// index words share (Shard.pairs: a count for each value of the stored
+// counts of the word that keeps them, in order), or null.
+function pairCounts([s1, k1], [s2, k2]) {
+  for (const [s, k, other] of [[s1, k1, s2.terms[k2]], [s2, k2, s1.terms[k1]]]) {
+    const off = s.pairs.get(`${k}\u0000${other}`);
+    if (off === undefined) continue;
+    const at = { i: off };
+    return counts(s, s.counts[k]).map((own) => {
+      const m = new Map();
+      for (const v of own.keys()) {
+        const n = uvarint(s.payload, at);
+        if (n > 0) m.set(v, n);
+      }
+      return m;
+    });
+  }
+  return null;
 }
 
 // unionCounts returns the facet counts of a word's documents (the union
@@ -410,7 +460,7 @@ async function termTuples(shard, k, out) {
 // word of the most documents and the facet values of the documents
 // outside it (often none: "de" and "deutschland" find the same), or null
 // when that index word has no stored counts.
-async function unionCounts(p) {
+async function unionCounts(meta, p) {
   const lists = p.expansions.map(([s, k]) => termDocs(s, k));
   let big = 0;
   lists.forEach((l, i) => { if (l.length > lists[big].length) big = i; });
@@ -427,7 +477,7 @@ async function unionCounts(p) {
     for (const d of out) extra.add(d);
   });
   const tupleOf = new Map();
-  await Promise.all(from.map(([s, k]) => termTuples(s, k, tupleOf)));
+  await Promise.all(from.map(([s, k]) => termTuples(meta, s, k, tupleOf)));
   for (const d of extra) {
     const t = tupleOf.get(d);
     for (let fi = 0; fi < FACETS; fi++) for (const v of t[fi]) fc[fi].set(v, (fc[fi].get(v) ?? 0) + 1);
@@ -512,9 +562,9 @@ function lookup(meta, term, last) {
   return { kind: "fuzzy", words };
 }
 
-// sideFile is the path of a dictionary entry's facet values, or null when
-// they ride in its shard.
-const sideFile = (e) => (e.side >= 0 ? `x/${e.shard}/${e.side}.bin` : null);
+// sideFiles are the paths of a dictionary entry's side files of facet
+// values, of the groups listed, or none when they ride in its shard.
+const sideFiles = (e, groups) => (e.side >= 0 ? groups.map((g) => `x/${e.shard}/${e.side}/${g}.bin`) : []);
 
 // word scores one word of the query in every field, as bleve's query for
 // it: a disjunction of clauses whose score is their sum times the share
@@ -695,12 +745,18 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
   // With meta.bin's dictionary, every file the words need is known now:
   // their shards, and, when the documents' facet values will be needed
   // (several words, or filters), the side files of the rarest word's
-  // index words. All of them are fetched at once.
+  // index words: with filters, the groups of the filters' facets (the
+  // others wait to know whether any document passes); without, every
+  // group, but for two common words, which may find their shared counts
+  // in their shards. All of them are fetched at once.
   const plans = terms.map((t, i) => lookup(meta, t, i === terms.length - 1));
+  const filterGroups = meta.groups.map((g, i) => i).filter((i) => active.some((a) => meta.groups[i].includes(a.fi)));
   if (meta.dict && terms.length > 0 && (terms.length > 1 || active.length > 0) && !plans.some((p) => p.kind === "none")) {
     const est = plans.map((p) => p.words.reduce((n, { e }) => n + e.docs, 0));
     const rarest = plans[est.indexOf(Math.min(...est))];
-    for (const { e } of rarest.words) if (sideFile(e)) loadContainer(sideFile(e)).catch(() => {});
+    const pair = active.length === 0 && plans.length === 2 && plans.every((p) => p.words.length === 1 && p.words[0].e.side >= 0);
+    const groups = active.length > 0 ? filterGroups : pair ? [] : meta.groups.map((_, g) => g);
+    for (const { e } of rarest.words) for (const f of sideFiles(e, groups)) loadContainer(f).catch(() => {});
   }
   let parts = [];
   if (terms.length > 0) {
@@ -733,21 +789,37 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
 
   // tally counts facet values over the matching documents (a facet's
   // counts take every filter but its own into account) and returns the
-  // documents that pass every filter.
+  // documents that pass every filter, and, as a promise, the counts: a
+  // facet without a filter counts only the documents that pass, so its
+  // values are fetched (beside the cards) only when some do.
   const tally = async () => {
     // Every matching document's facet values: from the word with the
     // fewest documents (each matching document is among them), or, with
     // no words, from the documents of each chosen filter value.
     const tupleOf = new Map();
-    let universe, own = null;
+    let universe, own = null, rest = async () => {};
     if (docs !== null) {
       // The first of the fewest, as the prefetch above chose it.
       const rarest = parts.reduce((a, p) => (p.est < a.est ? p : a));
       if (active.length === 0 && parts.length === 1) {
-        const u = await unionCounts(rarest);
+        const u = await unionCounts(meta, rarest);
         if (u) return { pass: docs, fc: u };
       }
-      await Promise.all(rarest.expansions.map(([s, k]) => termTuples(s, k, tupleOf)));
+      if (active.length === 0 && parts.every((p) => p.expansions.length === 1)) {
+        // Every match is a document of one common word (the others hold
+        // all of its documents): its stored counts are the answer. Or
+        // two words that go together stored their shared counts.
+        for (const p of parts) {
+          const [s, k] = p.expansions[0];
+          if (p.docs.length === docs.length && s.counts[k] >= 0) return { pass: docs, fc: counts(s, s.counts[k]) };
+        }
+        const u = parts.length === 2 ? pairCounts(parts[0].expansions[0], parts[1].expansions[0]) : null;
+        if (u) return { pass: docs, fc: u };
+      }
+      const groups = active.length > 0 ? filterGroups : meta.groups.map((_, g) => g);
+      await Promise.all(rarest.expansions.map(([s, k]) => termTuples(meta, s, k, tupleOf, groups)));
+      const others = meta.groups.map((_, g) => g).filter((g) => !groups.includes(g));
+      rest = () => Promise.all(rarest.expansions.map(([s, k]) => termTuples(meta, s, k, tupleOf, others)));
       universe = docs;
     } else {
       // The documents of the chosen values of the facet with the fewest:
@@ -778,8 +850,9 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
       }
       universe = [...all].sort((a, b) => a - b);
     }
-    const tallies = meta.facets.map((f) => new Uint32Array(f.values.length));
-    const pass = [];
+    // Which filters each document fails: none (it passes), one (it
+    // counts for that facet only) or more (it counts nowhere).
+    const pass = [], failsOne = [];
     for (const d of universe) {
       const t = tupleOf.get(d);
       let fails = -1, out = false;
@@ -789,24 +862,31 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
         fails = o.fi;
       }
       if (out) continue;
-      for (let fi = 0; fi < FACETS; fi++) {
-        if (fails !== -1 && fails !== fi) continue;
-        for (const v of t[fi]) tallies[fi][v]++;
+      if (fails === -1) pass.push(d); else failsOne.push([d, fails]);
+    }
+    const fc = (async () => {
+      if (pass.length > 0) await rest();
+      const tallies = meta.facets.map((f) => new Uint32Array(f.values.length));
+      for (const d of pass) {
+        const t = tupleOf.get(d);
+        for (let fi = 0; fi < FACETS; fi++) for (const v of t[fi]) tallies[fi][v]++;
       }
-      if (fails === -1) pass.push(d);
-    }
-    const fc = tallies.map((t) => new Map([...t.entries()].filter(([, c]) => c > 0)));
-    // With one facet chosen and no words, that facet's counts are the
-    // whole directory's.
-    if (docs === null && active.length === 1) {
-      fc[active[0].fi] = new Map(meta.facets[active[0].fi].counts.map((c, v) => [v, c]));
-    }
-    if (own) {
-      const o = await own;
-      const m = new Map();
-      for (let i = 0; i < o.counts.length; i += 2) m.set(o.counts[i], o.counts[i + 1]);
-      fc[o.fi] = m;
-    }
+      for (const [d, fi] of failsOne) for (const v of tupleOf.get(d)[fi]) tallies[fi][v]++;
+      const fc = tallies.map((t) => new Map([...t.entries()].filter(([, c]) => c > 0)));
+      // With one facet chosen and no words, that facet's counts are the
+      // whole directory's.
+      if (docs === null && active.length === 1) {
+        fc[active[0].fi] = new Map(meta.facets[active[0].fi].counts.map((c, v) => [v, c]));
+      }
+      if (own) {
+        const o = await own;
+        const m = new Map();
+        for (let i = 0; i < o.counts.length; i += 2) m.set(o.counts[i], o.counts[i + 1]);
+        fc[o.fi] = m;
+      }
+      return fc;
+    })();
+    fc.catch(() => {});
     return { pass, fc };
   };
 
@@ -836,11 +916,13 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
     // No filters: every match is a result, and the cards can come while
     // the counts are made.
     hits = docs;
-    counting = tally();
+    counting = tally().then((t) => t.fc);
   } else {
+    // The cards can come while the counts of the facets without a
+    // filter are made.
     const t = await tally();
     hits = t.pass;
-    facetCounts = t.fc;
+    counting = t.fc;
   }
 
   let total, top;
@@ -856,13 +938,14 @@ export async function search(query = "", { filters = {}, limit = 10 } = {}) {
 
   const inline = new Map();
   for (const p of parts) for (const s of p.shards) for (const [d, c] of Object.entries(s.cards)) inline.set(+d, c);
+  // Rows, made cards only for the results below.
   const groups = [...new Set(top.filter((d) => !inline.has(d)).map((d) => Math.floor(d / meta.cardGroup)))];
   const loaded = new Map(await Promise.all(groups.map(async (g) => [g, await loadCards(g)])));
   const results = top.map((d) => {
-    const card = inline.get(d) ?? loaded.get(Math.floor(d / meta.cardGroup))[d % meta.cardGroup];
-    return score === null ? { ...card } : { ...card, score: score[d] };
+    const c = card(inline.get(d) ?? loaded.get(Math.floor(d / meta.cardGroup))[d % meta.cardGroup]);
+    return score === null ? c : { ...c, score: score[d] };
   });
-  if (counting) facetCounts = (await counting).fc;
+  if (counting) facetCounts = await counting;
 
   const facets = {};
   meta.facets.forEach((f, fi) => {
