@@ -148,21 +148,30 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (checkcache.Result
 	}
 	key := append(slices.Clip(salt), asOf.String()...)
 	now := checkNow()
-	var m *checkcache.Manifest
-	kept := false
+	var (
+		m     *checkcache.Manifest
+		kept  bool
+		cache *load.Cache
+	)
 	if last, lastM, ok := checkcache.Load(path, key); ok {
 		var same bool
 		if m, same, kept = lastM.Refresh(root, now); same {
 			return last, nil
 		}
+		cache = openCache(env, root)
 	} else if _, err := os.Stat(cacheFile(env, root, ".cache")); err == nil {
-		m, kept = checkcache.Take(root, now)
+		// The decode cache's listings spare the walk listing every
+		// folder again, as they spare the load.
+		cache = openCache(env, root)
+		m, kept = checkcache.Take(root, now, cache.Listing)
+	} else {
+		cache = openCache(env, root)
 	}
 	var listed func(string) ([]fs.DirEntry, *safefs.Listing, bool)
 	if m != nil {
 		listed = m.Listed // the walk's listings: no folder is listed twice
 	}
-	res, err := loadAndCheckWith(env, root, asOf, listed)
+	res, err := loadAndCheckWith(env, root, asOf, cache, listed)
 	if err != nil {
 		return checkcache.Result{}, err
 	}
@@ -188,12 +197,13 @@ type checked struct {
 // loadAndCheck runs the first stages of the pipeline: load, standing, check.
 // The error is for a program that cannot be read at all.
 func loadAndCheck(env *base.Env, root string, asOf date.Date) (*checked, error) {
-	return loadAndCheckWith(env, root, asOf, nil)
+	return loadAndCheckWith(env, root, asOf, nil, nil)
 }
 
-// loadAndCheckWith is loadAndCheck with folders listed beforehand (see
+// loadAndCheckWith is loadAndCheck with the decode cache opened already
+// (nil: opened here) and folders listed beforehand (see
 // load.Options.Listed).
-func loadAndCheckWith(env *base.Env, root string, asOf date.Date, listed func(string) ([]fs.DirEntry, *safefs.Listing, bool)) (*checked, error) {
+func loadAndCheckWith(env *base.Env, root string, asOf date.Date, cache *load.Cache, listed func(string) ([]fs.DirEntry, *safefs.Listing, bool)) (*checked, error) {
 	if _, err := os.Stat(root); err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -201,7 +211,9 @@ func loadAndCheckWith(env *base.Env, root string, asOf date.Date, listed func(st
 		}
 		return nil, err
 	}
-	cache := openCache(env, root)
+	if cache == nil {
+		cache = openCache(env, root)
+	}
 	p, ds, err := load.LoadWith(root, load.Options{Cache: cache, Listed: listed})
 	if err != nil {
 		return nil, explainRoot(err)

@@ -98,21 +98,25 @@ const workers = 16
 // Take walks root's trees and returns their manifest; ok is false when
 // it cannot vouch for them (a change too recent, no stamps here, an
 // error), and a result is then not worth keeping with it. A manifest
-// that is not ok may still be there, for its listings (Listed).
-func Take(root string, now time.Time) (m *Manifest, ok bool) {
-	m, _, ok = walk(root, nil, now)
+// that is not ok may still be there, for its listings (Listed). kept,
+// when not nil, gives the listing a folder had when last listed (the
+// decode cache keeps them): a folder whose stamp is still its listing's
+// is not listed again, only its files described.
+func Take(root string, now time.Time, kept func(rel string) *safefs.Listing) (m *Manifest, ok bool) {
+	m, _, ok = walk(root, nil, now, kept)
 	return m, ok
 }
 
 // Refresh walks root's trees as Take does, with the listings of m, and
 // reports besides whether they are still as m describes them.
 func (m *Manifest) Refresh(root string, now time.Time) (next *Manifest, same, ok bool) {
-	return walk(root, m, now)
+	return walk(root, m, now, nil)
 }
 
 // walk takes the manifest of root's trees, comparing each folder and
-// file with last's (when not nil).
-func walk(root string, last *Manifest, now time.Time) (m *Manifest, same, ok bool) {
+// file with last's (when not nil); kept gives other listings to start
+// from.
+func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.Listing) (m *Manifest, same, ok bool) {
 	d, err := safefs.Open(root)
 	if err != nil {
 		return nil, false, false
@@ -154,9 +158,12 @@ func walk(root string, last *Manifest, now time.Time) (m *Manifest, same, ok boo
 				l   *safefs.Listing
 				err error
 			)
-			if p != nil {
+			switch {
+			case p != nil:
 				es, l, err = d.ReadDirSince(level[i], p.Listing, now)
-			} else {
+			case kept != nil && kept(level[i]) != nil:
+				es, l, err = d.ReadDirSince(level[i], kept(level[i]), now)
+			default:
 				es, l, err = d.ReadDirStamped(level[i], now)
 			}
 			if err != nil || l == nil {

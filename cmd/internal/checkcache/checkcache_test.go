@@ -102,7 +102,7 @@ func TestRefresh(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := program(t)
-			m, ok := Take(root, later())
+			m, ok := Take(root, later(), nil)
 			if !ok {
 				t.Fatal("Take: not ok")
 			}
@@ -134,7 +134,7 @@ func TestRefresh(t *testing.T) {
 // cannot vouch for it.
 func TestRacy(t *testing.T) {
 	root := program(t)
-	if _, ok := Take(root, time.Now()); ok {
+	if _, ok := Take(root, time.Now(), nil); ok {
 		t.Error("Take vouched for files written just now")
 	}
 }
@@ -143,7 +143,7 @@ func TestRacy(t *testing.T) {
 // never a panic.
 func TestDamaged(t *testing.T) {
 	root := program(t)
-	m, ok := Take(root, later())
+	m, ok := Take(root, later(), nil)
 	if !ok {
 		t.Skip("no stamps here")
 	}

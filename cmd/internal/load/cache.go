@@ -198,6 +198,16 @@ func (c *Cache) read() {
 	c.new = make(map[string]cacheEntry, len(c.old))
 }
 
+// Listing returns the listing of the folder rel kept by the last run, or
+// nil; for a walk of the program's folders that comes before the load
+// (checkcache's).
+func (c *Cache) Listing(rel string) *safefs.Listing {
+	if c == nil {
+		return nil
+	}
+	return c.listing(rel)
+}
+
 // listing returns the listing of the folder rel kept by the last run,
 // or nil.
 func (c *Cache) listing(rel string) *safefs.Listing {
