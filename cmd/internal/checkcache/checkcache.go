@@ -170,7 +170,7 @@ func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.
 				return false
 			}
 			recent := l.Stamp == (safefs.Stamp{})
-			f := Folder{Path: level[i], Listing: l}
+			f := Folder{Path: level[i], Listing: l, Files: make([]Stamp, 0, len(es))}
 			for _, e := range es {
 				switch {
 				case e.IsDir():
