@@ -220,8 +220,10 @@ func (w window) bounds(n int, at func(int) date.Date, result bool) (lo, hi int) 
 // passAttempts returns a person's passing attempts of e with valid dates,
 // oldest first, indexed on first use.
 func (ix *results) passAttempts(c *Context, e *program.Exam) []*program.Attempt {
-	if as, ok := ix.attempts[e.ID]; ok {
-		return as
+	for _, x := range ix.attempts {
+		if x.exam == e.ID {
+			return x.as
+		}
 	}
 	pass := c.P.PassingScore(e)
 	as := []*program.Attempt{}
@@ -231,10 +233,7 @@ func (ix *results) passAttempts(c *Context, e *program.Exam) []*program.Attempt 
 		}
 	}
 	slices.SortStableFunc(as, func(x, y *program.Attempt) int { return x.Date.Compare(y.Date) })
-	if ix.attempts == nil {
-		ix.attempts = map[string][]*program.Attempt{}
-	}
-	ix.attempts[e.ID] = as
+	ix.attempts = append(ix.attempts, examAttempts{e.ID, as})
 	return as
 }
 

@@ -1,5 +1,7 @@
 package program
 
+import "strings"
+
 // lookups index the program's records by id. Where ids are duplicated (an
 // error that check reports), the first record in file order wins.
 type lookups struct {
@@ -10,7 +12,8 @@ type lookups struct {
 	evidence    map[string]*Kind
 	tiers       map[string]*Tier
 	courses     map[string]*Course
-	certs       map[string]*Certification // "track/level"
+	certs       map[string]*Certification    // "track/level"
+	certsOf     map[[2]string]*Certification // the same, by track and level
 	partners    map[string]*Partner
 	creds       map[string]*Credential
 
@@ -48,6 +51,7 @@ func (p *Program) Link() {
 	l.tracks = map[string]*Track{}
 	l.courses = map[string]*Course{}
 	l.certs = map[string]*Certification{}
+	l.certsOf = map[[2]string]*Certification{}
 	for _, t := range p.Tracks {
 		first(l.tracks, t.ID, t)
 		for _, c := range t.Courses {
@@ -57,6 +61,9 @@ func (p *Program) Link() {
 		for i, c := range t.Certifications {
 			c.Track, c.Index = t, i
 			first(l.certs, c.Key(), c)
+			if k := [2]string{t.ID, c.Level}; !strings.Contains(t.ID, "/") && !strings.Contains(c.Level, "/") && l.certsOf[k] == nil {
+				l.certsOf[k] = c
+			}
 		}
 	}
 	l.exams = map[string]*Exam{}
@@ -103,6 +110,12 @@ func (p *Program) Certification(key string) *Certification { return p.certs[key]
 
 // CertificationOf returns the certification a credential grants, or nil.
 func (p *Program) CertificationOf(c *Credential) *Certification {
+	// Asked for every credential by every rule: looked up by its two
+	// parts, with no key made. A part holding a slash is an error
+	// reported elsewhere; its key is made, to match as "track/level" does.
+	if !strings.Contains(c.Track, "/") && !strings.Contains(c.Level, "/") {
+		return p.certsOf[[2]string{c.Track, c.Level}]
+	}
 	return p.certs[c.Track+"/"+c.Level]
 }
 
