@@ -150,23 +150,21 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (checkcache.Result
 	key := append(slices.Clip(salt), asOf.String()...)
 	now := checkNow()
 	var (
-		m     *checkcache.Manifest
-		kept  bool
-		cache *load.Cache
+		m    *checkcache.Manifest
+		kept bool
 	)
-	if last, lastM, ok := checkcache.Load(path, key); ok {
+	last, lastM, found := checkcache.Load(path, key)
+	if found {
 		var same bool
 		if m, same, kept = lastM.Refresh(root, now); same {
 			return last, nil
 		}
-		cache = openCache(env, root)
-	} else if _, err := os.Stat(cacheFile(env, root, ".cache")); err == nil {
+	}
+	cache := openCache(env, root)
+	if _, err := os.Stat(cacheFile(env, root, ".cache")); !found && err == nil {
 		// The decode cache's listings spare the walk listing every
 		// folder again, as they spare the load.
-		cache = openCache(env, root)
 		m, kept = checkcache.Take(root, now, cache.Listing)
-	} else {
-		cache = openCache(env, root)
 	}
 	var listed func(string) ([]fs.DirEntry, *safefs.Listing, bool)
 	if m != nil {
