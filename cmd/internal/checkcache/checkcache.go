@@ -43,8 +43,8 @@ import (
 	"github.com/accredit/accredit/cmd/internal/safefs"
 )
 
-// Trees are the folders of the root a check reads.
-var Trees = []string{"programs", "partners", "content", "layouts"}
+// trees are the folders of the root a check reads.
+var trees = []string{"programs", "partners", "content", "layouts"}
 
 // Result is what check prints: the diagnostics and the number of files.
 type Result struct {
@@ -130,7 +130,7 @@ func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.
 	}
 	m = &Manifest{listed: map[string][]fs.DirEntry{}}
 	var level []string
-	for _, t := range Trees {
+	for _, t := range trees {
 		fi, err := d.Stat(t)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
