@@ -59,7 +59,13 @@ type Manifest struct {
 
 	// listed are the entries the walk that took the manifest read, for
 	// the load that follows it (Listed); not kept in the file.
-	listed map[string][]fs.DirEntry
+	listed map[string]walked
+}
+
+// walked is a folder as the walk listed it.
+type walked struct {
+	es []fs.DirEntry
+	l  *safefs.Listing
 }
 
 // Listed returns a folder's entries as the walk that took m listed them
@@ -67,15 +73,8 @@ type Manifest struct {
 // follows need not list it again. ok is false for a folder the walk did
 // not list, or a manifest read from a file.
 func (m *Manifest) Listed(rel string) (es []fs.DirEntry, l *safefs.Listing, ok bool) {
-	es, ok = m.listed[rel]
-	if !ok {
-		return nil, nil, false
-	}
-	i, found := slices.BinarySearchFunc(m.Folders, rel, func(f Folder, p string) int { return strings.Compare(f.Path, p) })
-	if !found {
-		return nil, nil, false
-	}
-	return es, m.Folders[i].Listing, true
+	w, ok := m.listed[rel]
+	return w.es, w.l, ok
 }
 
 // Folder is one folder: its listing and the stamps of its regular files,
@@ -128,7 +127,7 @@ func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.
 			prev[last.Folders[i].Path] = &last.Folders[i]
 		}
 	}
-	m = &Manifest{listed: map[string][]fs.DirEntry{}}
+	m = &Manifest{listed: map[string]walked{}}
 	var level []string
 	for _, t := range trees {
 		fi, err := d.Stat(t)
@@ -186,7 +185,7 @@ func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.
 			}
 			folders[i] = f
 			mu.Lock()
-			m.listed[level[i]] = es
+			m.listed[level[i]] = walked{es, l}
 			racy = racy || recent
 			mu.Unlock()
 			// The same folder: its listing kept (its names and types

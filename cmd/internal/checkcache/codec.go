@@ -25,13 +25,13 @@ type decoder struct {
 	bad bool
 }
 
+// int reads a signed varint: zig-zag over uint, as binary.Varint.
 func (d *decoder) int() int64 {
-	v, n := binary.Varint([]byte(d.s[:min(len(d.s), binary.MaxVarintLen64)]))
-	if n <= 0 {
-		d.bad, d.s = true, ""
-		return 0
+	u := d.uint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
 	}
-	d.s = d.s[n:]
 	return v
 }
 

@@ -271,6 +271,22 @@ func (d *decoder) bareKey() (string, error) {
 	return k, nil
 }
 
+// keyEquals reads a bare key, the equals sign and the spaces around it;
+// a dotted or quoted key declines there.
+func (d *decoder) keyEquals() (string, error) {
+	k, err := d.bareKey()
+	if err != nil {
+		return "", err
+	}
+	d.spaces()
+	if d.i >= len(d.s) || d.s[d.i] != '=' {
+		return "", d.decline("a key other than a bare one")
+	}
+	d.i++
+	d.spaces()
+	return k, nil
+}
+
 // header reads [name] or [[name]] and returns the table it opens, with
 // its path.
 func (d *decoder) header(root reflect.Value, sch *schema, rootDefs *uint64) (reflect.Value, span, *schema, error) {
@@ -334,16 +350,10 @@ func (d *decoder) header(root reflect.Value, sch *schema, rootDefs *uint64) (ref
 // keyValue reads key = value into table t, at path table.
 func (d *decoder) keyValue(t reflect.Value, table span, sch *schema, defs *uint64) error {
 	at := d.i
-	key, err := d.bareKey()
+	key, err := d.keyEquals()
 	if err != nil {
 		return err
 	}
-	d.spaces()
-	if d.i >= len(d.s) || d.s[d.i] != '=' {
-		return d.decline("a key other than a bare one")
-	}
-	d.i++
-	d.spaces()
 	f, n := sch.find(key)
 	if f == nil {
 		return d.decline("unknown key %q", key)
@@ -564,16 +574,10 @@ func (d *decoder) ints(path span) (map[string]int, error) {
 	for {
 		d.spaces()
 		at := d.i
-		k, err := d.bareKey()
+		k, err := d.keyEquals()
 		if err != nil {
 			return nil, err
 		}
-		d.spaces()
-		if d.i >= len(d.s) || d.s[d.i] != '=' {
-			return nil, d.decline("a key other than a bare one")
-		}
-		d.i++
-		d.spaces()
 		n, err := d.integer()
 		if err != nil {
 			return nil, err
