@@ -157,7 +157,18 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (checkcache.Result
 	if found {
 		var same bool
 		if m, same, kept = lastM.Refresh(root, now); same {
+			checkStats = "the last result reused: no file changed"
 			return last, nil
+		}
+		if m != nil {
+			if ids, ok := m.ChangedPartners(lastM); ok {
+				if r, ok := checkEdit(root, asOf, &last, ids, m); ok {
+					if kept {
+						checkcache.Save(path, key, r, m) // best effort
+					}
+					return r, nil
+				}
+			}
 		}
 	}
 	cache := openCache(env, root)
@@ -175,10 +186,58 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (checkcache.Result
 		return checkcache.Result{}, err
 	}
 	r := checkcache.Result{Files: res.Program.Files, Diags: res.Diags}
+	checkStats = "checked in full"
 	if kept {
+		r.Partners = checkcache.Summaries(res.Program)
 		checkcache.Save(path, key, r, m) // best effort: it only saves time
 	}
 	return r, nil
+}
+
+// checkStats says how the last check came by its result, for
+// ACCREDIT_STATS.
+var checkStats string
+
+// checkEdit checks again, after an edit to the partner folders ids,
+// only the folders the edit can change, and keeps the rest of the last
+// result (checkcache.Scope says which, and why that is exact). ok is
+// false when the edit reaches too far for that to pay (the caller then
+// checks in full).
+func checkEdit(root string, asOf date.Date, last *checkcache.Result, ids []string, m *checkcache.Manifest) (r checkcache.Result, ok bool) {
+	// The credential ids the changed folders hold and name now.
+	changed := make([]checkcache.Partner, len(ids))
+	for i, id := range ids {
+		changed[i] = checkcache.Partner{ID: id}
+		if pa, _, _ := load.Partner(root, id); pa != nil {
+			changed[i] = checkcache.SummaryOf(pa, 0)
+		}
+	}
+	recheck, loaded := last.Scope(changed)
+	// Loaded without the decode cache, whose reading alone costs more
+	// than decoding a few folders: past a quarter of the program, a
+	// full check with it is faster.
+	if len(loaded) > max(16, len(last.Partners)/4) {
+		return r, false
+	}
+	p, ds, err := load.LoadWith(root, load.Options{
+		Only:   func(partner, _ string) bool { return loaded[partner] },
+		Listed: m.Listed,
+	})
+	if err != nil {
+		return r, false // the full check says why
+	}
+	st := standing.Compute(p)
+	var fresh diag.List
+	fresh.Append(ds)
+	var partners []*program.Partner
+	for _, pa := range p.Partners {
+		if recheck[pa.ID] {
+			partners = append(partners, pa)
+		}
+	}
+	fresh.Append(check.RunPartners(p, st, asOf, partners))
+	checkStats = fmt.Sprintf("%d of %d partner folders checked again (%d loaded), after an edit to %d", len(recheck), len(last.Partners), len(loaded), len(ids))
+	return last.Merge(recheck, loaded, fresh.Sorted(), p.Files, checkcache.Summaries(p)), true
 }
 
 // checkNow is the time check's result cache counts a change as recent

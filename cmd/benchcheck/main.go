@@ -1,8 +1,9 @@
 // Command benchcheck measures "accredit check" (or "accredit build") on a
 // generated program: wall time, CPU time (user+sys) and peak memory,
-// cold (no decode cache), warm (decode cache primed, no last result)
-// and reuse (check's last result kept, nothing changed: package
-// checkcache), as the median of several runs.
+// cold (no decode cache), warm (decode cache primed, no last result),
+// reuse (check's last result kept, nothing changed: package checkcache)
+// and edit (the same, with one person's file edited before each run, as
+// an administrator's change is checked), as the median of several runs.
 //
 // With -bin, it compares binaries built beforehand (an older commit's
 // and this tree's, say) in the same session: each round runs every
@@ -53,7 +54,7 @@ func main() {
 	asOf := flag.String("as-of", "2026-11-22", "the as-of date to check at")
 	bins := flag.String("bin", "", "comma-separated accredit binaries to compare (default: build ./cmd/accredit)")
 	command := flag.String("cmd", "check", "the command measured: check or build (build writes its site to a temporary folder, removed after each run)")
-	modes := flag.String("modes", "cold,warm,reuse", "comma-separated modes: cold (empty decode cache), warm (primed decode cache, no last result), reuse (check's last result kept)")
+	modes := flag.String("modes", "cold,warm,reuse,edit", "comma-separated modes: cold (empty decode cache), warm (primed decode cache, no last result), reuse (check's last result kept), edit (as reuse, with one person's file edited before each run)")
 	withReport := flag.Bool("report", false, "measure report --format json and html against check")
 	rootList := flag.String("roots", "", "comma-separated programs, one per -bin binary, in place of -root")
 	flag.Parse()
@@ -71,6 +72,7 @@ func main() {
 		fail(err)
 	}
 	defer os.RemoveAll(tmp)
+	defer restore()
 	var binaries []string
 	if *bins == "" {
 		bin := filepath.Join(tmp, "accredit")
@@ -107,14 +109,14 @@ func main() {
 	warm := make([]string, len(binaries))
 	for i, bin := range binaries {
 		warm[i] = filepath.Join(tmp, fmt.Sprintf("warm-%d", i))
-		if strings.Contains(*modes, "warm") || strings.Contains(*modes, "reuse") {
+		if strings.Contains(*modes, "warm") || strings.Contains(*modes, "reuse") || strings.Contains(*modes, "edit") {
 			b.root = roots[i]
 			b.run(bin, warm[i]) // prime
 		}
 	}
 	for _, mode := range strings.Split(*modes, ",") {
 		got := make([][]sample, len(binaries))
-		if mode == "reuse" {
+		if mode == "reuse" || mode == "edit" {
 			for i, bin := range binaries {
 				b.root = roots[i]
 				b.run(bin, warm[i]) // keeps the result and its manifest
@@ -133,6 +135,10 @@ func main() {
 					for _, f := range old {
 						os.Remove(f)
 					}
+				case "edit":
+					// An administrator's edit: one person's file, written
+					// again with a line more than at the last run.
+					editPerson(roots[i], r)
 				}
 				b.root = roots[i]
 				sm := b.run(binaries[i], cache)
@@ -160,6 +166,38 @@ func main() {
 			}
 			fmt.Println()
 		}
+	}
+}
+
+// edited holds the person files editPerson changed, as they were, to
+// put back when the benchmark ends.
+var edited = map[string][]byte{}
+
+// editPerson edits the first person file of root: its content as it
+// was, and a comment line naming the run.
+func editPerson(root string, run int) {
+	files, _ := filepath.Glob(filepath.Join(root, "partners", "*", "people", "*.toml"))
+	if len(files) == 0 {
+		fail(fmt.Errorf("%s: no person file to edit", root))
+	}
+	f := files[0]
+	orig, ok := edited[f]
+	if !ok {
+		var err error
+		if orig, err = os.ReadFile(f); err != nil {
+			fail(err)
+		}
+		edited[f] = orig
+	}
+	if err := os.WriteFile(f, fmt.Appendf(slices.Clip(orig), "# edited before run %d\n", run+1), 0o644); err != nil {
+		fail(err)
+	}
+}
+
+// restore puts back the files editPerson changed.
+func restore() {
+	for f, data := range edited {
+		os.WriteFile(f, data, 0o644)
 	}
 }
 
@@ -229,6 +267,7 @@ func maxOf(ss []sample, f func(sample) time.Duration) time.Duration {
 }
 
 func fail(err error) {
+	restore()
 	fmt.Fprintln(os.Stderr, "benchcheck:", err)
 	os.Exit(1)
 }

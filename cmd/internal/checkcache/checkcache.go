@@ -46,10 +46,13 @@ import (
 // trees are the folders of the root a check reads.
 var trees = []string{"programs", "partners", "content", "layouts"}
 
-// Result is what check prints: the diagnostics and the number of files.
+// Result is what check prints: the diagnostics and the number of files;
+// and what an edit to some partner folders needs to check only those
+// again (see Scope).
 type Result struct {
-	Files int
-	Diags []diag.Diagnostic
+	Files    int
+	Diags    []diag.Diagnostic
+	Partners []Partner // sorted by ID
 }
 
 // Manifest is the state of the trees when a result was computed.
@@ -60,6 +63,10 @@ type Manifest struct {
 	// listed are the entries the walk that took the manifest read, for
 	// the load that follows it (Listed); not kept in the file.
 	listed map[string]walked
+	// changed are the folders that differ from the manifest Refresh
+	// compared with (see Partners): new, gone, or with other names or
+	// file stamps.
+	changed []string
 }
 
 // walked is a folder as the walk listed it.
@@ -193,6 +200,7 @@ func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.
 			if p == nil || l != p.Listing || !slices.Equal(f.Files, p.Files) {
 				mu.Lock()
 				same = false
+				m.changed = append(m.changed, level[i])
 				mu.Unlock()
 			}
 			return true
@@ -204,8 +212,13 @@ func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.
 		level = slices.Concat(subs...)
 	}
 	// A folder that is gone is one the walk did not reach.
-	if last != nil && len(m.Folders) != len(last.Folders) {
-		same = false
+	if last != nil {
+		for _, f := range last.Folders {
+			if _, ok := m.listed[f.Path]; !ok {
+				same = false
+				m.changed = append(m.changed, f.Path)
+			}
+		}
 	}
 	slices.SortFunc(m.Folders, func(a, b Folder) int { return strings.Compare(a.Path, b.Path) })
 	return m, same && !racy, !racy
@@ -285,10 +298,17 @@ func Save(path string, key []byte, r Result, m *Manifest) error {
 				e.uint(st.Ino)
 			}
 		}
+		e.uint(uint64(len(r.Partners)))
+		for _, p := range r.Partners {
+			e.str(p.ID)
+			e.int(int64(p.Files))
+			e.strs(p.Held)
+			e.strs(p.Named)
+		}
 	})
 }
 
-const magic = "accredit-check-1"
+const magic = "accredit-check-2"
 
 // Load reads what Save wrote under key; ok is false for anything else.
 func Load(path string, key []byte) (Result, *Manifest, bool) {
@@ -328,6 +348,13 @@ func Load(path string, key []byte) (Result, *Manifest, bool) {
 			f.Files = append(f.Files, Stamp{Size: d.int(), Mtime: d.int(), Ctime: d.int(), Ino: d.uint()})
 		}
 		m.Folders = append(m.Folders, f)
+	}
+	n = d.count()
+	if n > 0 {
+		r.Partners = make([]Partner, 0, n)
+	}
+	for ; n > 0 && !d.bad; n-- {
+		r.Partners = append(r.Partners, Partner{ID: d.str(), Files: int(d.int()), Held: d.strs(), Named: d.strs()})
 	}
 	if d.bad || d.s != "" {
 		return Result{}, nil, false

@@ -16,7 +16,8 @@ import (
 
 func TestSaveLoad(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.check")
-	r := Result{Files: 3, Diags: []diag.Diagnostic{{File: "a.toml", Line: 2, Col: 1, Severity: diag.Warning, Rule: "expiring", Msg: "m", Cause: "c"}}}
+	r := Result{Files: 3, Diags: []diag.Diagnostic{{File: "a.toml", Line: 2, Col: 1, Severity: diag.Warning, Rule: "expiring", Msg: "m", Cause: "c"}},
+		Partners: []Partner{{ID: "acme", Files: 2, Held: []string{"A", "B"}, Named: []string{"A"}}, {ID: "empty", Files: 1}}}
 	m := &Manifest{Absent: []string{"layouts"}, Folders: []Folder{{Path: "programs", Listing: &safefs.Listing{Stamp: safefs.Stamp{Dev: 1, Ino: 2, Mtime: -3, Ctime: 4}, Names: []string{"a", "b"}, Types: []fs.FileMode{0, fs.ModeDir}}, Files: []Stamp{{Size: 1, Mtime: 2, Ctime: 3, Ino: 4}}}}}
 	if err := Save(path, []byte("key"), r, m); err != nil {
 		t.Fatal(err)
@@ -43,8 +44,8 @@ func write(t *testing.T, path, data string) {
 	}
 }
 
-// program writes a small program tree and returns its root.
-func program(t *testing.T) string {
+// tree writes a small program tree and returns its root.
+func tree(t *testing.T) string {
 	root := t.TempDir()
 	write(t, filepath.Join(root, "programs", "program.toml"), "[program]\n")
 	write(t, filepath.Join(root, "programs", "tracks", "sales.toml"), "name = \"Sales\"\n")
@@ -101,7 +102,7 @@ func TestRefresh(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			root := program(t)
+			root := tree(t)
 			m, ok := Take(root, later(), nil)
 			if !ok {
 				t.Fatal("Take: not ok")
@@ -133,7 +134,7 @@ func TestRefresh(t *testing.T) {
 // TestRacy: a manifest taken while a file or folder had just changed
 // cannot vouch for it.
 func TestRacy(t *testing.T) {
-	root := program(t)
+	root := tree(t)
 	if _, ok := Take(root, time.Now(), nil); ok {
 		t.Error("Take vouched for files written just now")
 	}
@@ -142,7 +143,7 @@ func TestRacy(t *testing.T) {
 // TestDamaged: a cache file cut short or altered anywhere is a miss,
 // never a panic.
 func TestDamaged(t *testing.T) {
-	root := program(t)
+	root := tree(t)
 	m, ok := Take(root, later(), nil)
 	if !ok {
 		t.Skip("no stamps here")

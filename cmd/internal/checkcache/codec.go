@@ -18,6 +18,13 @@ func (e *encoder) str(s string) {
 	e.w.WriteString(s)
 }
 
+func (e *encoder) strs(ss []string) {
+	e.uint(uint64(len(ss)))
+	for _, s := range ss {
+		e.str(s)
+	}
+}
+
 // decoder reads what encoder wrote from one string; every string it
 // returns is a substring. Anything malformed sets bad and reads zeros.
 type decoder struct {
@@ -65,4 +72,17 @@ func (d *decoder) str() string {
 	s := d.s[:n]
 	d.s = d.s[n:]
 	return s
+}
+
+// strs reads what encoder.strs wrote; nil for none.
+func (d *decoder) strs() []string {
+	n := d.count()
+	if n == 0 {
+		return nil
+	}
+	ss := make([]string, 0, n)
+	for ; n > 0 && !d.bad; n-- {
+		ss = append(ss, d.str())
+	}
+	return ss
 }

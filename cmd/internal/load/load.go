@@ -612,10 +612,17 @@ func (l *loader) run(jobs []*job) {
 	close(ch)
 	wg.Wait()
 	n := 0
+	l.prog.PartnerFiles = map[string]int{}
 	for _, j := range jobs {
-		if j.kind != kindOther {
-			n++
+		switch j.kind {
+		case kindOther:
+			continue
+		case kindPartner:
+			l.prog.PartnerFiles[j.id]++
+		case kindPerson, kindMetrics, kindLogo:
+			l.prog.PartnerFiles[jobs[j.partner].id]++
 		}
+		n++
 	}
 	l.prog.Files = n
 }

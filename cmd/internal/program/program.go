@@ -178,6 +178,10 @@ type Program struct {
 
 	Src   *Source // programs/program.toml
 	Files int     // number of files read
+	// PartnerFiles is how many of them each partner folder holds, by
+	// the folder's name: check takes in an edit to a few folders with
+	// the count of the others kept from its last result.
+	PartnerFiles map[string]int
 	// Unread holds the definition files (programs/program.toml, a track
 	// or exam file, by path) that are there but could not be read or
 	// decoded: rules do not report references into them, which the
