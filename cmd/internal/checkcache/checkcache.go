@@ -93,10 +93,7 @@ type Folder struct {
 }
 
 // Stamp describes a regular file.
-type Stamp struct {
-	Size, Mtime, Ctime int64
-	Ino                uint64
-}
+type Stamp = safefs.FileStamp
 
 // workers lists folders in parallel: most of the time is system calls.
 const workers = 16

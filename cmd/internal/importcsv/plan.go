@@ -229,7 +229,7 @@ func planFile(d *safefs.Dir, root, rel string, rows []Row, create bool) (res fil
 		res.problems = append(res.problems, Problem{r.Line, fmt.Sprintf(format, args...)})
 	}
 	fpath := filepath.Join(root, filepath.FromSlash(rel))
-	old, err := record.ReadPersonIn(d, rel)
+	old, base, err := record.ReadPersonBase(d, rel)
 	var fe *record.FileError
 	if errors.As(err, &fe) {
 		res.err = err
@@ -309,7 +309,6 @@ func planFile(d *safefs.Dir, root, rel string, rows []Row, create bool) (res fil
 	if len(added) == 0 || len(res.problems) > 0 {
 		return res
 	}
-	base := record.BaseOf(old)
 	if person != nil {
 		// A new file: nothing to keep, and nothing before the edit.
 		base, pe = record.NoFile(), nil

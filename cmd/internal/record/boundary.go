@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"time"
 
 	"github.com/accredit/accredit/cmd/internal/load"
 	"github.com/accredit/accredit/cmd/internal/safefs"
@@ -51,6 +52,17 @@ func ReadPerson(root, rel string) ([]byte, error) {
 func ReadPersonIn(d *safefs.Dir, rel string) ([]byte, error) {
 	data, err := d.ReadFileLimit(rel, PersonLimit)
 	return data, AsFileError(err)
+}
+
+// ReadPersonBase is ReadPersonIn, with the Base a write of the file
+// checks it against (see BaseRead).
+func ReadPersonBase(d *safefs.Dir, rel string) ([]byte, *Base, error) {
+	start := time.Now()
+	data, fi, err := d.ReadFileStat(rel, PersonLimit)
+	if err != nil {
+		return nil, nil, AsFileError(err)
+	}
+	return data, BaseRead(data, fi, start), nil
 }
 
 // ensureDir makes the folder dir (/-separated, relative to d) and any

@@ -3,7 +3,11 @@
 // adds keys at the end of an existing [[table]], and writes a set of files
 // all or nothing, journaled so that a killed write is finished or undone
 // by the next (Write, Recover), and compare-and-swap, so that a file
-// changed since it was read is never overwritten.
+// changed since it was read is never overwritten: each file is compared
+// with what its writer read as its temporary file is staged, by its
+// content, or by its stamp (size, inode, modification and change times)
+// when it was read at least safefs.RacyWindow after its last change
+// (BaseRead), as git's index trusts a file's stat.
 //
 // In: a file's bytes and the keys to add. Out: the same bytes with the new
 // lines spliced in and every other byte as it was: comments, blank lines,

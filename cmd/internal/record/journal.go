@@ -41,10 +41,29 @@ type Base struct {
 	Absent bool // there was no file: it must not exist when written
 
 	size int64 // the file is read back with this cap: larger, it changed
+	// stamp, when stamped, is the file's as it was read, at least
+	// safefs.RacyWindow after its last change: a file that still has it
+	// holds what was read, and is not read again to be compared.
+	stamp   safefs.FileStamp
+	stamped bool
 }
 
 // BaseOf is the base of a file read as data.
 func BaseOf(data []byte) *Base { return &Base{Sum: sha256.Sum256(data), size: int64(len(data))} }
+
+// BaseRead is the base of a file read as data, described by fi (the
+// Stat of the file opened to read it), the read started at start. Its
+// stamp stands for its content only if the file had not changed within
+// safefs.RacyWindow of the read: a second change in the same tick of
+// the file system's clock could leave every time as it was.
+func BaseRead(data []byte, fi fs.FileInfo, start time.Time) *Base {
+	b := BaseOf(data)
+	limit := start.Add(-safefs.RacyWindow).UnixNano()
+	if st, ok := safefs.StampOf(fi); ok && st.Size == int64(len(data)) && st.Mtime < limit && st.Ctime < limit {
+		b.stamp, b.stamped = st, true
+	}
+	return b
+}
 
 // NoFile is the base of a file that did not exist.
 func NoFile() *Base { return &Base{Absent: true} }
@@ -104,16 +123,13 @@ func Write(root string, files []File) error {
 		}
 		os.Remove(filepath.Join(dir, journalName))
 	}
-	// Thousands of files (an import) are written on all cores.
+	// Thousands of files (an import) are written on all cores; each is
+	// checked against its base as its temporary file is staged.
 	if err := parallel(len(files), func(i int) error { return j.stage(d, j.Files[i], files[i]) }); err != nil {
 		undo()
 		return err
 	}
 	hook("staged")
-	if err := parallel(len(files), func(i int) error { return unchanged(d, j.Files[i], files[i].Base) }); err != nil {
-		undo()
-		return err
-	}
 	if err := os.Rename(filepath.Join(dir, journalName), filepath.Join(dir, commitName)); err != nil {
 		undo()
 		return err
@@ -121,7 +137,7 @@ func Write(root string, files []File) error {
 	hook("committed")
 	var done atomic.Int64
 	err = parallel(len(files), func(i int) error {
-		if err := j.rename(d, j.Files[i]); err != nil {
+		if err := j.rename(d, j.Files[i], false); err != nil {
 			return err
 		}
 		done.Add(1)
@@ -229,11 +245,14 @@ func (j *journal) remove(d *safefs.Dir, rel string) error {
 // rename renames rel's temporary file over rel, unless rel is (now) a
 // link, a folder or a special file: rename(2) would replace a link
 // rather than write through it, but the link is someone's, and so is
-// what it points to. A temporary file already gone was renamed.
-func (j *journal) rename(d *safefs.Dir, rel string) error {
+// what it points to. When recovering, a temporary file already gone
+// was renamed: that is looked at first (ErrNotExist).
+func (j *journal) rename(d *safefs.Dir, rel string, recovering bool) error {
 	err := inFolder(d, rel, func(f *safefs.Folder, base string) error {
-		if _, err := f.Lstat(j.temp(rel)); err != nil {
-			return err
+		if recovering {
+			if _, err := f.Lstat(j.temp(rel)); err != nil {
+				return err
+			}
 		}
 		if fi, err := f.Lstat(base); err == nil {
 			if err := safefs.Check(fi); err != nil {
@@ -324,25 +343,16 @@ func (j *journal) stage(d *safefs.Dir, rel string, f File) error {
 		return fmt.Errorf("writing %s: %w", rel, AsFileError(err))
 	}
 	hook("staged-file")
-	return nil
+	return unchanged(folder, rel, fi, err, f.Base)
 }
 
-// unchanged checks a file against the base its writer read: it is read
-// back through safefs, capped at the size it had, so that neither a
-// link swapped in nor a file grown huge meanwhile is followed or read
-// whole.
-func unchanged(d *safefs.Dir, rel string, base *Base) error {
-	folder, err := d.OpenFolder(path.Dir(rel))
-	var fi fs.FileInfo
-	if err == nil {
-		defer folder.Close()
-		fi, err = folder.Lstat(path.Base(rel))
-	}
-	if err == nil {
-		if err := safefs.Check(fi); err != nil {
-			return &FileError{Path: rel, Err: err}
-		}
-	}
+// unchanged checks a file against the base its writer read, from fi
+// and err, its Lstat in folder (a regular file, if any: stage refused
+// anything else). A file whose stamp is still the one it was read with
+// holds what was read (see BaseRead); any other is read back through
+// safefs, capped at the size it had, so that neither a link swapped in
+// nor a file grown huge meanwhile is followed or read whole.
+func unchanged(folder *safefs.Folder, rel string, fi fs.FileInfo, err error, base *Base) error {
 	if base == nil {
 		return AsFileError(ignoreNotExist(err))
 	}
@@ -356,6 +366,7 @@ func unchanged(d *safefs.Dir, rel string, base *Base) error {
 		if !changed {
 			return AsFileError(err)
 		}
+	case base.stamped && stampIs(fi, base.stamp):
 	default:
 		var data []byte
 		data, err = folder.ReadFileLimit(path.Base(rel), base.size)
@@ -372,6 +383,11 @@ func unchanged(d *safefs.Dir, rel string, base *Base) error {
 		return &ChangedError{Path: rel}
 	}
 	return nil
+}
+
+func stampIs(fi fs.FileInfo, want safefs.FileStamp) bool {
+	st, ok := safefs.StampOf(fi)
+	return ok && st == want
 }
 
 func ignoreNotExist(err error) error {
@@ -437,7 +453,7 @@ func Recover(root string) (*Recovered, error) {
 		for _, rel := range j.Files {
 			if !forward {
 				err = j.remove(d, rel)
-			} else if err = j.rename(d, rel); errors.Is(err, fs.ErrNotExist) {
+			} else if err = j.rename(d, rel, true); errors.Is(err, fs.ErrNotExist) {
 				err = nil // renamed already
 			}
 			if err != nil {

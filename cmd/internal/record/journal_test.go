@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/accredit/accredit/cmd/internal/lock"
+	"github.com/accredit/accredit/cmd/internal/safefs"
 )
 
 // noTemps fails if anything but the program's own files is left under
@@ -76,6 +78,67 @@ func TestWriteChanged(t *testing.T) {
 	os.Remove(files[0].Path)
 	if err := Write(root, files[:1]); !errors.As(err, &ch) {
 		t.Errorf("a file removed meanwhile: Write = %v, want a ChangedError", err)
+	}
+	noTemps(t, root)
+}
+
+// TestWriteStamped: a base read with the file's stamp (BaseRead) spares
+// reading the file again only while the stamp is the file's: a file
+// edited in place with the same size, or replaced by a rename, is read
+// and compared, and one whose content changed is not overwritten.
+func TestWriteStamped(t *testing.T) {
+	root := t.TempDir()
+	d, err := safefs.Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	// read reads the files as an import does, as if RacyWindow after
+	// their last change (a test cannot set a change time back).
+	read := func(files []File) {
+		for i, f := range files {
+			rel, _ := filepath.Rel(root, f.Path)
+			data, base, err := ReadPersonBase(d, filepath.ToSlash(rel))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fi, _ := os.Lstat(f.Path)
+			files[i].Base = BaseRead(data, fi, time.Now().Add(2*safefs.RacyWindow))
+			if base == nil || files[i].Base.Sum != base.Sum {
+				t.Fatalf("ReadPersonBase(%s) = %v", rel, base)
+			}
+			if !files[i].Base.stamped {
+				t.Fatalf("%s: no stamp", rel)
+			}
+		}
+	}
+	files := people(t, root, 4)
+	read(files)
+	if err := Write(root, files); err != nil {
+		t.Fatalf("Write of files as read: %v", err)
+	}
+	// Edited in place, the same size: another change time.
+	files = people(t, root, 4)
+	read(files)
+	os.WriteFile(files[1].Path, []byte("odd 1\n"), 0o644)
+	var ch *ChangedError
+	if err := Write(root, files); !errors.As(err, &ch) || !strings.HasSuffix(ch.Path, "x1.toml") {
+		t.Fatalf("an edit in place of the same size: Write = %v, want a ChangedError naming x1.toml", err)
+	}
+	// Replaced by a rename with the same bytes: another inode, read
+	// again, and the same.
+	files = people(t, root, 4)
+	read(files)
+	tmp := files[2].Path + ".tmp"
+	os.WriteFile(tmp, []byte("old 2\n"), 0o644)
+	os.Rename(tmp, files[2].Path)
+	if err := Write(root, files); err != nil {
+		t.Fatalf("a file replaced by the same bytes: Write = %v", err)
+	}
+	// A base read within the racy window has no stamp.
+	fi, _ := os.Lstat(files[0].Path)
+	if b := BaseRead([]byte("new 0\n"), fi, time.Now()); b.stamped {
+		t.Error("a file changed just now has a stamp")
 	}
 	noTemps(t, root)
 }

@@ -41,6 +41,16 @@ type Stamp struct {
 // RacyWindow is how recent a change must be for a time not to be trusted.
 const RacyWindow = 2 * time.Second
 
+// FileStamp identifies a regular file's content as its inode does. A
+// file edited in place changes its change time, which no tool can set
+// back; one replaced by a rename is another inode. So a file whose
+// FileStamp is as it was when it was read, at least RacyWindow after
+// its change time, still holds what was read (see StampOf).
+type FileStamp struct {
+	Size, Mtime, Ctime int64
+	Ino                uint64
+}
+
 // trusted reports whether s may stand for its folder's names next time,
 // the folder having been listed at now.
 func (s Stamp) trusted(now time.Time) bool {

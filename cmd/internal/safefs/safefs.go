@@ -408,6 +408,12 @@ func (d *Dir) ReadFileLimit(name string, limit int64) ([]byte, error) {
 	return b, err
 }
 
+// ReadFileStat is ReadFileLimit, with the Stat of the file it read (of
+// the open file: see StampOf).
+func (d *Dir) ReadFileStat(name string, limit int64) ([]byte, fs.FileInfo, error) {
+	return d.readFile(name, nil, limit)
+}
+
 // readFile reads a regular file of at most limit bytes, the fast way
 // where there is one, and returns its Stat. entry is the file's entry
 // in its folder's listing, or nil.
