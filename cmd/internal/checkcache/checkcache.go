@@ -25,6 +25,13 @@
 // same key and the same files; any doubt (an unreadable or damaged
 // file, a folder that cannot be listed) is a miss, and the caller checks
 // in full.
+//
+// When only partner folders changed, the manifest says which
+// (ChangedPartners), and the result's summary of every partner folder
+// (Partner: its files and the credential ids it holds and names) says
+// which others the change can reach (Scope): the caller checks those
+// again and keeps the rest of the result (Merge). edit.go says why that
+// is exactly what a full check would print.
 package checkcache
 
 import (
