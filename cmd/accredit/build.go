@@ -22,7 +22,7 @@ import (
 )
 
 var cmdBuild = &base.Command{
-	UsageLine: "build [--root DIR] [--as-of DATE] [--out DIR] [--git] [--signing-key FILE] [--verbose]",
+	UsageLine: "build [--root DIR] [--as-of DATE] [--out DIR] [--git] [--signing-key FILE] [--shard K/M] [--verbose]",
 	Short:     "check the program and publish its static site",
 	Long: `Build runs every check first and, when no error is found, writes the
 program's public site: the partner directory with its browse pages, a
@@ -77,6 +77,13 @@ signed credentials' compressed shards are kept there too. Without a key,
 build writes no .ob3.json, with a warning when the program lists
 [[signing_keys]].
 
+With --shard K/M (shards mode only), build writes one part of the site,
+as job K (from 0) of M jobs of a CI matrix: the verification shards whose
+index i has i mod M = K, with their signed credentials, and in job 0
+also everything else. Each job checks the whole program. The M folders
+hold disjoint files (but for the marker, the same in each); copied into
+one, they are byte for byte the site one build writes.
+
 The default theme is built in; files in the program's layouts/ folder
 replace its files one by one. accredit renders pages on its own template
 executor, about three times faster than html/template; a template that
@@ -95,6 +102,7 @@ var (
 	buildGit     = cmdBuild.Flag.Bool("git", false, "audit the git history first, as check --git, and publish nothing on an audit error")
 	buildVerbose = cmdBuild.Flag.Bool("verbose", false, "list why templates render on html/template")
 	buildKey     = cmdBuild.Flag.String("signing-key", "", "sign Open Badges 3.0 credentials with the private key in `FILE` (default $ACCREDIT_SIGNING_KEY_FILE)")
+	buildPart    = &partFlag{}
 )
 
 // buildMemory is the heap a build aims to stay within, unless GOMEMLIMIT
@@ -131,6 +139,7 @@ func tuneGCPercent(percent int) {
 }
 
 func init() {
+	cmdBuild.Flag.Var(buildPart, "shard", "write part `K/M` of the site: job K (from 0) of M (shards mode)")
 	cmdBuild.Run = runBuild
 	register(cmdBuild)
 }
@@ -217,6 +226,9 @@ func runBuild(env *base.Env, args []string) int {
 		if !chosen {
 			printLine(env.Stderr, "accredit build: notice: %d credentials, more than %d: verification is published in shards (one verification page reads every credential from api/v1/credentials/shards/); set [site] verification in programs/program.toml to choose", len(res.Program.Credentials), program.ShardsAbove)
 		}
+	case buildPart.part.M > 1:
+		env.Errorf(cmdBuild, "--shard %s: a build splits into parts in shards mode only (set [site] verification = \"shards\" in programs/program.toml): nothing was written", buildPart)
+		return base.ExitUsage
 	}
 	b, err := publish.Start(dest, creds)
 	if err != nil {
@@ -271,6 +283,7 @@ func runBuild(env *base.Env, args []string) int {
 		}
 	}
 	opts.Progress = progress
+	opts.Part = buildPart.part
 	stats, err := b.Write(st, theme, opts)
 	if progress != nil {
 		fmt.Fprint(env.Stderr, "\r\033[K")
@@ -279,7 +292,11 @@ func runBuild(env *base.Env, args []string) int {
 		env.Errorf(cmdBuild, "%v (the previous site is unchanged)", err)
 		return base.ExitUsage
 	}
-	printLine(env.Stderr, "built %s: %s", out, stats)
+	if p := buildPart.part; p.M > 1 {
+		printLine(env.Stderr, "built %s, job %d of %d (%s): %s", out, p.K, p.M, jobWrites(p.K), stats)
+	} else {
+		printLine(env.Stderr, "built %s: %s", out, stats)
+	}
 	if sig != nil {
 		sig.save()
 		hits, misses := sig.signer.Stats()
@@ -383,4 +400,13 @@ func dropped(n int) string {
 		return ""
 	}
 	return fmt.Sprintf("; %d cache entries failed their checksum and were made anew", n)
+}
+
+// jobWrites says what a job of a build split by --shard writes beside
+// its shards.
+func jobWrites(k int) string {
+	if k == 0 {
+		return "its shards, and every file that is not a shard"
+	}
+	return "its shards only"
 }

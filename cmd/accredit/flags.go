@@ -4,9 +4,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/accredit/accredit/cmd/internal/date"
 	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/publish"
 )
 
 // programFlags are the flags every command that reads a program shares.
@@ -97,3 +100,29 @@ func (e errInvalidChoice) Error() string {
 	}
 	return s
 }
+
+// partFlag is build's --shard K/M: job K (from 0) of M.
+type partFlag struct{ part publish.Part }
+
+func (f *partFlag) String() string {
+	if f.part.M == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", f.part.K, f.part.M)
+}
+
+func (f *partFlag) Set(s string) error {
+	k, m, ok := strings.Cut(s, "/")
+	kn, err1 := strconv.Atoi(k)
+	mn, err2 := strconv.Atoi(m)
+	p := publish.Part{K: kn, M: mn}
+	if !ok || err1 != nil || err2 != nil || mn < 1 || mn > maxParts || !p.Valid() {
+		return fmt.Errorf("want K/M, job K of M jobs counted from 0 (0/4 to 3/4), with M from 1 to %d", maxParts)
+	}
+	f.part = p
+	return nil
+}
+
+// maxParts bounds --shard's M: more jobs than shards would leave some
+// with nothing to write (a million credentials are 4,096 shards).
+const maxParts = 4096

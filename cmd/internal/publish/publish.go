@@ -92,7 +92,32 @@ type Options struct {
 	// SignedShards, when not nil, keeps the compressed shards of signed
 	// credentials between builds (shards mode): see GzipCache.
 	SignedShards *GzipCache
+	// Part, when its M is over 1, writes one part of a build split into
+	// M jobs (shards mode only): see Part.
+	Part Part
 }
+
+// Part is job K (from 0) of a build split into M jobs, as the jobs of a
+// CI matrix, each writing its own folder: job K writes the shards whose
+// index i has i mod M = K (with their signed credentials, and so signs
+// only those), and job 0 also everything that is not a shard (pages,
+// lists, search index, assets, the shard index). The M folders hold
+// disjoint files but for the marker (.accredit-site, the same bytes in
+// each), and copied into one they are, byte for byte, the site one
+// build writes. Every job loads and checks the whole program.
+type Part struct{ K, M int }
+
+// Valid reports whether p names a job of its build (or is whole).
+func (p Part) Valid() bool { return p.M == 0 || p.M >= 1 && p.K >= 0 && p.K < p.M }
+
+// whole reports whether p is the whole build.
+func (p Part) whole() bool { return p.M <= 1 }
+
+// site reports whether p writes the files that are not shards.
+func (p Part) site() bool { return p.whole() || p.K == 0 }
+
+// owns reports whether p writes the shard of index i.
+func (p Part) owns(i int) bool { return p.whole() || i%p.M == p.K }
 
 // SignedFunc appends a credential's signed credential to dst.
 type SignedFunc func(dst []byte, c *program.Credential, cp *site.Credential) ([]byte, error)
@@ -219,8 +244,12 @@ func (b *Build) Write(st *site.Site, theme *render.Theme, opts Options) (Stats, 
 		b.Abort()
 		return Stats{}, fmt.Errorf("publish: the build was started for %d credentials, the site has %d", len(b.creds), len(st.P.Credentials))
 	}
+	if !opts.Part.Valid() || !opts.Part.whole() && st.Info.Shards == nil {
+		b.Abort()
+		return Stats{}, fmt.Errorf("publish: part %d of %d: a build splits into parts in shards mode only", opts.Part.K, opts.Part.M)
+	}
 	w := b.w
-	w.theme, w.progress, w.extra, w.signed, w.signedShards = theme, opts.Progress, opts.Extra, opts.Signed, opts.SignedShards
+	w.theme, w.progress, w.extra, w.signed, w.signedShards, w.part = theme, opts.Progress, opts.Extra, opts.Signed, opts.SignedShards, opts.Part
 	stats, err := b.write(st)
 	if err == nil {
 		// Last: a folder with the marker is a complete site.
@@ -252,6 +281,7 @@ type writer struct {
 	signed   SignedFunc
 	// signedShards compresses the signed credentials' shards.
 	signedShards *GzipCache
+	part         Part
 
 	made               sync.Map // folders created, by relative path
 	files, dirs, pages atomic.Int64
@@ -354,8 +384,13 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 		})
 	}
 	if st.Info.Shards != nil {
+		if !w.part.site() {
+			tasks = nil // job 0 of the build writes them (Part)
+		}
 		tasks = append(tasks, w.shardTasks(st)...)
-		tasks = append(tasks, func(*bytes.Buffer) error { return w.file("_redirects", redirects(st), false) })
+		if w.part.site() {
+			tasks = append(tasks, func(*bytes.Buffer) error { return w.file("_redirects", redirects(st), false) })
+		}
 	}
 	// Credentials in chunks, so a worker renders many without a task each,
 	// once Start's goroutine has made their folders.

@@ -32,10 +32,20 @@ func buckets(st *site.Site) [][]*program.Credential {
 }
 
 // shardTasks writes every shard that holds a credential (an empty one
-// is no file: its ids are not found) and the shard index.
+// is no file: its ids are not found) and the shard index; of a part of
+// a build (Part), the shards it owns, and the index in job 0.
 func (w *writer) shardTasks(st *site.Site) []task {
-	bs := buckets(st)
-	tasks := []task{func(*bytes.Buffer) error { return w.file(site.ShardIndex, st.ShardIndexJSON(w.signed != nil), true) }}
+	all := buckets(st)
+	var bs [][]*program.Credential
+	for i, b := range all {
+		if w.part.owns(i) {
+			bs = append(bs, b)
+		}
+	}
+	var tasks []task
+	if w.part.site() {
+		tasks = append(tasks, func(*bytes.Buffer) error { return w.file(site.ShardIndex, st.ShardIndexJSON(w.signed != nil), true) })
+	}
 	for i := 0; i < len(bs); i += shardsPerTask {
 		group := bs[i:min(len(bs), i+shardsPerTask)]
 		tasks = append(tasks, func(buf *bytes.Buffer) error {
