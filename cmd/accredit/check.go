@@ -37,6 +37,13 @@ Formats:
 Warnings (bank-coverage, review-stale, expiring) do not fail the check
 unless --strict is given.
 
+Check keeps its result in the user's cache directory, with the sizes and
+times of the files it read (ACCREDIT_CACHE=off keeps nothing). Run again
+at the same date with no file changed, it prints that result without
+loading the program; after an edit inside partners/<id>/ folders, it
+checks again only the folders the edit can reach. Either way it prints
+exactly what a full check would.
+
 With --git, check also audits the repository's history (the root must be
 inside a git repository; the history is read with go-git, no git binary).
 Every change of every file of the program is judged, key by key, against
