@@ -203,7 +203,9 @@ func FuzzLoad(f *testing.F) {
 	dir := f.TempDir()
 	path := filepath.Join(dir, "seed.check")
 	m := &Manifest{Absent: []string{"layouts"}, Folders: []Folder{{Path: "partners", Listing: &safefs.Listing{Names: []string{"a"}, Types: []fs.FileMode{0}}, Files: []Stamp{{Size: 1}}}}}
-	if err := Save(path, []byte("k"), Result{Files: 2, Diags: []diag.Diagnostic{{File: "f", Msg: "m"}}}, m); err != nil {
+	r := Result{Files: 2, Diags: []diag.Diagnostic{{File: "f", Msg: "m"}},
+		Partners: []Partner{{ID: "acme", Files: 3, Held: []string{"A", "B"}, Named: []string{"A"}}, {ID: "b"}}}
+	if err := Save(path, []byte("k"), r, m); err != nil {
 		f.Fatal(err)
 	}
 	seed, _ := os.ReadFile(path)
