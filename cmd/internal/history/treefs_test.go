@@ -17,6 +17,23 @@ import (
 // A person file committed as a symlink (mode 120000) is listed as a link
 // by the revision's FS, cannot be read through it, and the loader refuses
 // it as it refuses a link on disk: accredit plan and check agree.
+// treeAt returns the files of the repository at dir at commit c; the
+// repository closes when the test ends.
+func treeAt(t *testing.T, dir, c string) fs.FS {
+	t.Helper()
+	r, err := history.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	h, _ := r.Resolve(c)
+	fsys, err := r.FS(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fsys
+}
+
 func TestFSSymlink(t *testing.T) {
 	g := newGitRepo(t)
 	files := program("")
@@ -32,16 +49,7 @@ func TestFSSymlink(t *testing.T) {
 	if mode := g.git("ls-files", "-s", "partners/acme/people/evil.toml"); !strings.HasPrefix(mode, "120000") {
 		t.Fatalf("not committed as a link: %s", mode)
 	}
-	r, err := history.Open(g.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	h, _ := r.Resolve(c)
-	fsys, err := r.FS(h)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fsys := treeAt(t, g.dir, c)
 	fi, err := fs.Stat(fsys, "partners/acme/people/evil.toml")
 	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
 		t.Errorf("Stat = %v, %v; want a link", fi, err)
@@ -78,16 +86,7 @@ func TestFSBlobID(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := g.commit(dana, "files", nil)
-	r, err := history.Open(g.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	h, _ := r.Resolve(c)
-	fsys, err := r.FS(h)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fsys := treeAt(t, g.dir, c)
 	type blobber interface{ BlobID() ([20]byte, bool) }
 	id := func(fi fs.FileInfo) (string, bool) {
 		b, ok := fi.(blobber)
@@ -98,7 +97,7 @@ func TestFSBlobID(t *testing.T) {
 		return hex.EncodeToString(v[:]), ok
 	}
 	n := 0
-	err = fs.WalkDir(fsys, ".", func(rel string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, ".", func(rel string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
