@@ -3,7 +3,7 @@ package record
 import (
 	"bytes"
 	"errors"
-	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -31,9 +31,46 @@ import (
 // index names is a candidate, confirmed by reading the file, and what it
 // does not name is looked for again without it.
 type Index struct {
-	root  string
-	byKey map[string][]string // e-mail or credential id -> files
-	dirs  map[string]dirEntry // by partner id
+	root string
+	dirs map[string]dirEntry // by partner id
+	// The look-ups, each built on its first use: an import by e-mail
+	// needs no credential ids, a grant no e-mails, and a large program's
+	// index holds hundreds of thousands of each.
+	emails, ids lookup
+}
+
+// lookup maps keys (e-mails or credential ids) to the files naming them.
+type lookup struct {
+	once  sync.Once
+	files map[string][]string
+}
+
+// get builds the look-up from the index's entries with keys (each
+// person's keys of this kind) on the first call, and reads key in it.
+func (l *lookup) get(x *Index, key string, keys func(pe *personEntry, add func(string))) []string {
+	l.once.Do(func() {
+		n := 0
+		for _, e := range x.dirs {
+			for i := range e.people {
+				keys(&e.people[i], func(string) { n++ })
+			}
+		}
+		l.files = make(map[string][]string, n) // grown a dozen times otherwise
+		for _, name := range slices.Sorted(maps.Keys(x.dirs)) {
+			e := x.dirs[name]
+			for i := range e.people {
+				rel := "partners/" + name + "/people/" + e.people[i].file
+				keys(&e.people[i], func(k string) { l.files[k] = append(l.files[k], rel) })
+			}
+		}
+		for k, files := range l.files {
+			if len(files) > 1 { // most keys name one file
+				slices.Sort(files)
+				l.files[k] = slices.Compact(files)
+			}
+		}
+	})
+	return l.files[key]
 }
 
 type dirEntry struct {
@@ -79,7 +116,7 @@ func BuildIndex(root, cache string, reuse bool) (*Index, error) {
 			return nil, &FileError{Path: "partners/" + name, Err: safefs.ErrSymlink}
 		}
 	}
-	x := &Index{root: root, byKey: map[string][]string{}, dirs: make(map[string]dirEntry, len(names))}
+	x := &Index{root: root, dirs: make(map[string]dirEntry, len(names))}
 	entries := make([]dirEntry, len(names))
 	changed := len(old) != len(names)
 	// On a file system with coarse times, a folder changed within the last
@@ -101,31 +138,8 @@ func BuildIndex(root, cache string, reuse bool) (*Index, error) {
 			return nil, err
 		}
 	}
-	keys := 0
-	for _, e := range entries {
-		for _, pe := range e.people {
-			keys += 1 + len(pe.ids)
-		}
-	}
-	x.byKey = make(map[string][]string, keys) // grown a dozen times otherwise
 	for i, name := range names {
-		e := entries[i]
-		x.dirs[name] = e
-		for _, pe := range e.people {
-			rel := "partners/" + name + "/people/" + pe.file
-			if pe.email != "" {
-				x.byKey[pe.email] = append(x.byKey[pe.email], rel)
-			}
-			for _, id := range pe.ids {
-				x.byKey[id] = append(x.byKey[id], rel)
-			}
-		}
-	}
-	for k, files := range x.byKey {
-		if len(files) > 1 { // most keys name one file
-			slices.Sort(files)
-			x.byKey[k] = slices.Compact(files)
-		}
+		x.dirs[name] = entries[i]
 	}
 	if cache != "" && changed {
 		x.save(cache) // best effort: the index only saves time
@@ -177,7 +191,11 @@ func (x *Index) Touched(partners []string, cache string) {
 // ByEmail returns the files of the people with an e-mail.
 func (x *Index) ByEmail(email string) []string {
 	if strings.Contains(email, "@") {
-		return x.byKey[strings.ToLower(email)]
+		return x.emails.get(x, strings.ToLower(email), func(pe *personEntry, add func(string)) {
+			if pe.email != "" {
+				add(pe.email)
+			}
+		})
 	}
 	return nil
 }
@@ -188,7 +206,11 @@ func (x *Index) ByCredential(id string) []string {
 	if strings.Contains(id, "@") {
 		return nil
 	}
-	return x.byKey[id]
+	return x.ids.get(x, id, func(pe *personEntry, add func(string)) {
+		for _, id := range pe.ids {
+			add(id)
+		}
+	})
 }
 
 // indexDir reads one partner's people unless its folder is unchanged
@@ -273,17 +295,25 @@ func credentialIDs(data []byte) []string {
 // "P <quoted file name> <quoted e-mail> <credential id>...".
 func readIndex(path string) map[string]dirEntry {
 	out := map[string]dirEntry{}
-	data, err := os.ReadFile(path)
+	text, err := readString(path)
 	if err != nil {
 		return out
 	}
-	lines := strings.Split(string(data), "\n")
-	if lines[0] != indexMagic {
+	first, text, _ := strings.Cut(text, "\n")
+	if first != indexMagic {
 		return out
 	}
 	bad := func() map[string]dirEntry { return map[string]dirEntry{} }
 	cur := ""
-	for _, l := range lines[1:] {
+	var e dirEntry
+	flush := func() {
+		if cur != "" {
+			out[cur] = e
+		}
+	}
+	for text != "" {
+		var l string
+		l, text, _ = strings.Cut(text, "\n")
 		if l == "" {
 			continue
 		}
@@ -296,8 +326,8 @@ func readIndex(path string) map[string]dirEntry {
 			if err1 != nil || err2 != nil {
 				return bad()
 			}
-			cur = name
-			out[cur] = dirEntry{mtime: n}
+			flush()
+			cur, e = name, dirEntry{mtime: n}
 		case "P":
 			qf, err1 := strconv.QuotedPrefix(rest)
 			if err1 != nil || cur == "" || len(rest) <= len(qf)+1 {
@@ -313,14 +343,31 @@ func readIndex(path string) map[string]dirEntry {
 			if ids := rest[len(qf)+1+len(qe):]; ids != "" {
 				pe.ids = strings.Fields(ids)
 			}
-			e := out[cur]
 			e.people = append(e.people, pe)
-			out[cur] = e
 		default:
 			return bad()
 		}
 	}
+	flush()
 	return out
+}
+
+// readString reads a file into a string with one copy: the index of a
+// large program is megabytes, and the entries keep parts of it.
+func readString(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var b strings.Builder
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
+		b.Grow(int(min(fi.Size(), 1<<30)) + 1)
+	}
+	if _, err := io.Copy(&b, f); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }
 
 // save writes the index atomically.
@@ -328,19 +375,34 @@ func (x *Index) save(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	b.WriteString(indexMagic + "\n")
+	n := len(indexMagic) + 1
+	for _, e := range x.dirs {
+		n += 64
+		for _, pe := range e.people {
+			n += 16 + len(pe.file) + len(pe.email) + 15*len(pe.ids)
+		}
+	}
+	b := make([]byte, 0, n)
+	b = append(b, indexMagic+"\n"...)
 	for _, name := range slices.Sorted(maps.Keys(x.dirs)) {
 		e := x.dirs[name]
-		fmt.Fprintf(&b, "D %d %s\n", e.mtime, strconv.Quote(name))
+		b = append(b, "D "...)
+		b = strconv.AppendInt(b, e.mtime, 10)
+		b = append(b, ' ')
+		b = strconv.AppendQuote(b, name)
+		b = append(b, '\n')
 		for _, pe := range e.people {
-			fmt.Fprintf(&b, "P %s %s", strconv.Quote(pe.file), strconv.Quote(pe.email))
+			b = append(b, "P "...)
+			b = strconv.AppendQuote(b, pe.file)
+			b = append(b, ' ')
+			b = strconv.AppendQuote(b, pe.email)
 			for _, id := range pe.ids {
-				b.WriteString(" " + id)
+				b = append(b, ' ')
+				b = append(b, id...)
 			}
-			b.WriteByte('\n')
+			b = append(b, '\n')
 		}
 	}
 	// People's e-mails are private: the index is readable by its owner only.
-	return writeAtomic(path, b.Bytes(), 0o600)
+	return writeAtomic(path, b, 0o600)
 }
