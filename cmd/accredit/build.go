@@ -402,11 +402,10 @@ func dropped(n int) string {
 	return fmt.Sprintf("; %d cache entries failed their checksum and were made anew", n)
 }
 
-// jobWrites says what a job of a build split by --shard writes beside
-// its shards.
+// jobWrites says what a job of a build split by --shard writes.
 func jobWrites(k int) string {
 	if k == 0 {
-		return "its shards, and every file that is not a shard"
+		return "its shards and partners, and every file that is neither"
 	}
-	return "its shards only"
+	return "its shards and partners only"
 }

@@ -35,8 +35,9 @@ func rawFiles(t *testing.T, dir string) map[string][]byte {
 
 // TestParts: a build split into M parts (--shard K/M) writes M folders
 // whose files are disjoint but for the marker, with every file that is
-// not a shard in job 0's only, and which together are, byte for byte,
-// the site of one build; the signed credentials' shards follow theirs.
+// neither a shard nor a partner's in job 0's only, and which together
+// are, byte for byte, the site of one build; the signed credentials'
+// shards follow theirs, and each part writes its share of the partners.
 // A part of a build in pages mode is refused.
 func TestParts(t *testing.T) {
 	const day = "2026-11-22"
@@ -59,23 +60,28 @@ func TestParts(t *testing.T) {
 			if _, err := publish.WriteWith(st, theme, out, opts(publish.Part{K: k, M: m})); err != nil {
 				t.Fatalf("part %d/%d: %v", k, m, err)
 			}
-			shards := 0
+			shards, partners := 0, 0
 			for name, data := range rawFiles(t, out) {
 				isShard := strings.HasPrefix(name, site.ShardDir) || strings.HasPrefix(name, site.OB3ShardDir)
+				isPartner := strings.HasPrefix(name, "partners/")
 				if isShard {
 					shards++
 				}
+				if isPartner && strings.HasSuffix(name, "/index.html") {
+					partners++
+				}
 				switch {
 				case name == publish.Marker:
-				case k != 0 && !isShard:
-					t.Errorf("part %d/%d writes %s, which is not a shard", k, m, name)
+				case k != 0 && !isShard && !isPartner:
+					t.Errorf("part %d/%d writes %s, which is neither a shard nor a partner's", k, m, name)
 				case got[name] != nil:
 					t.Errorf("part %d/%d writes %s again", k, m, name)
 				}
 				got[name] = data
 			}
-			if k != 0 && shards == 0 && m == 3 {
-				t.Errorf("part %d/%d writes no shard", k, m) // the example has more than 3
+			if m == 3 && (shards == 0 || partners == 0) {
+				// The example has more than 3 of each.
+				t.Errorf("part %d/%d writes %d shards and %d partner pages", k, m, shards, partners)
 			}
 		}
 		if len(got) != len(want) {

@@ -22,6 +22,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"maps"
 	"os"
@@ -100,10 +101,12 @@ type Options struct {
 // Part is job K (from 0) of a build split into M jobs, as the jobs of a
 // CI matrix, each writing its own folder: job K writes the shards whose
 // index i has i mod M = K (with their signed credentials, and so signs
-// only those), and job 0 also everything that is not a shard (pages,
-// lists, search index, assets, the shard index). The M folders hold
-// disjoint files but for the marker (.accredit-site, the same bytes in
-// each), and copied into one they are, byte for byte, the site one
+// only those) and the pages (and logos) of the partners whose id falls
+// to it (ownsPartner: a hash of the id, so that a partner added or
+// removed moves no other), and job 0 also everything else (the other
+// pages, lists, search index, assets, the shard index). The M folders
+// hold disjoint files but for the marker (.accredit-site, the same bytes
+// in each), and copied into one they are, byte for byte, the site one
 // build writes. Every job loads and checks the whole program.
 type Part struct{ K, M int }
 
@@ -118,6 +121,16 @@ func (p Part) site() bool { return p.whole() || p.K == 0 }
 
 // owns reports whether p writes the shard of index i.
 func (p Part) owns(i int) bool { return p.whole() || i%p.M == p.K }
+
+// ownsPartner reports whether p writes the pages of the partner id.
+func (p Part) ownsPartner(id string) bool {
+	if p.whole() {
+		return true
+	}
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return int(h.Sum32()%uint32(p.M)) == p.K
+}
 
 // SignedFunc appends a credential's signed credential to dst.
 type SignedFunc func(dst []byte, c *program.Credential, cp *site.Credential) ([]byte, error)
@@ -310,7 +323,22 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 			return w.file(path, buf.Bytes(), true)
 		})
 	}
-	eachPage(st, page)
+	// A part of a build writes its share of the partners' pages (Part);
+	// job 0 collects every other page with the files that are not a
+	// shard, and the rest of its tasks are dropped below.
+	var partnerTasks []task
+	eachPage(st, func(kind string, data any, path string) {
+		if p, ok := data.(*site.PartnerPage); ok && kind == "partner" && !w.part.whole() {
+			if w.part.ownsPartner(p.ID) {
+				n := len(tasks)
+				page(kind, data, path)
+				partnerTasks = append(partnerTasks, tasks[n:]...)
+				tasks = tasks[:n]
+			}
+			return
+		}
+		page(kind, data, path)
+	})
 
 	for _, name := range sortedKeys(st, w.theme.Assets) {
 		data := w.theme.Assets[name]
@@ -345,7 +373,7 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 	// Partners' logos, as checked.
 	tasks = append(tasks, func(*bytes.Buffer) error {
 		for _, pa := range st.P.Partners {
-			if pa.Listed && pa.Logo != nil {
+			if pa.Listed && pa.Logo != nil && w.part.whole() {
 				// Its folder too: the partner's page, which makes it, is
 				// another task and may not have run yet.
 				if err := w.file("partners/"+pa.ID+"/"+pa.Logo.File, pa.Logo.Data, true); err != nil {
@@ -386,6 +414,20 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 	if st.Info.Shards != nil {
 		if !w.part.site() {
 			tasks = nil // job 0 of the build writes them (Part)
+		}
+		if !w.part.whole() {
+			// Each part its partners' pages, and their logos beside them.
+			tasks = append(tasks, partnerTasks...)
+			tasks = append(tasks, func(*bytes.Buffer) error {
+				for _, pa := range st.P.Partners {
+					if pa.Listed && pa.Logo != nil && w.part.ownsPartner(pa.ID) {
+						if err := w.file("partners/"+pa.ID+"/"+pa.Logo.File, pa.Logo.Data, true); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
 		}
 		tasks = append(tasks, w.shardTasks(st)...)
 		if w.part.site() {
