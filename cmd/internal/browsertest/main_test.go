@@ -118,7 +118,6 @@ func runMain(m *testing.M) int {
 		chromedp.DisableGPU,
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(filepath.Join(tmp, "profile")),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
@@ -134,24 +133,41 @@ func runMain(m *testing.M) int {
 	if os.Geteuid() == 0 {
 		opts = append(opts, chromedp.NoSandbox) // Chromium refuses to start as root otherwise
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	// The first Do starts the browser and binds its life to browserCtx, so
-	// the start gets its timeout from a select, not from a context.
-	started := make(chan error, 1)
-	go func() { started <- chromedp.Do(browserCtx) }()
-	select {
-	case err := <-started:
-		if err != nil {
-			env.setupErr = fmt.Errorf("starting %s: %w", env.browser, err)
+	// A browser that dies while starting (seen on a loaded two-core
+	// machine, with every test binary of ./... running beside it) is
+	// started again, with a profile of its own, up to three times; what
+	// the tests then check is the site, not the start.
+	var browserCtx context.Context
+	for attempt := 1; ; attempt++ {
+		profile := chromedp.UserDataDir(filepath.Join(tmp, fmt.Sprintf("profile-%d", attempt)))
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(slices.Clip(opts), profile)...)
+		defer cancelAlloc()
+		ctx, cancelBrowser := chromedp.NewContext(allocCtx)
+		defer cancelBrowser()
+		// The first Do starts the browser and binds its life to ctx, so
+		// the start gets its timeout from a select, not from a context.
+		started := make(chan error, 1)
+		go func() { started <- chromedp.Do(ctx) }()
+		var err error
+		select {
+		case err = <-started:
+			if err != nil {
+				err = fmt.Errorf("starting %s (attempt %d of 3): %w", env.browser, attempt, err)
+			}
+		case <-time.After(30 * time.Second):
+			err = fmt.Errorf("starting %s (attempt %d of 3): no answer in 30s", env.browser, attempt)
+		}
+		if err == nil {
+			browserCtx = ctx
+			break
+		}
+		cancelBrowser()
+		cancelAlloc()
+		if attempt == 3 {
+			env.setupErr = err
 			return m.Run()
 		}
-	case <-time.After(30 * time.Second):
-		cancelBrowser()
-		env.setupErr = fmt.Errorf("starting %s: no answer in 30s", env.browser)
-		return m.Run()
+		fmt.Fprintln(os.Stderr, err)
 	}
 	env.ctx = browserCtx
 	return m.Run()
