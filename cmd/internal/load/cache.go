@@ -403,9 +403,16 @@ func (c *Cache) Save() error {
 	})
 }
 
+// encoders keeps the buffers of encodeResult: a cold load encodes a
+// payload for each of a hundred thousand files, and a buffer grown from
+// nothing each time costs more than the encoding.
+var encoders = sync.Pool{New: func() any { return &enc{b: make([]byte, 0, 4096)} }}
+
 // encodeResult turns a decoded file into a cache payload.
 func encodeResult(f *file, result any) string {
-	e := &enc{}
+	e := encoders.Get().(*enc)
+	defer encoders.Put(e) // after the payload is copied out of it
+	e.b = e.b[:0]
 	e.int(len(f.out))
 	for _, d := range f.out {
 		e.int(d.Line)
