@@ -275,3 +275,18 @@ func TestPositionsReread(t *testing.T) {
 		t.Fatal("the example program has no people")
 	}
 }
+
+// FuzzIsEmail: the plain form IsEmail accepts without parsing is
+// accepted by net/mail too; whatever it is, IsEmail answers as net/mail
+// alone does.
+func FuzzIsEmail(f *testing.F) {
+	for _, s := range []string{"jane@contoso.example", "j.doe+x@a-b.example", "a@b", "a..b@x.example", ".a@x.example", "a@-x.example",
+		"a@x..example", "a@x.example.", "Jane <jane@contoso.example>", "jane@", "@x", "ja ne@x.example", "a%b@x.y", "a_b@x.y", "\"a\"@x.y", "a@[1.2.3.4]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := IsEmail(s), parsedEmail(s); got != want {
+			t.Errorf("IsEmail(%q) = %v, net/mail alone says %v", s, got, want)
+		}
+	})
+}
