@@ -36,7 +36,9 @@ package checkcache
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -316,11 +318,30 @@ const magic = "accredit-check-2"
 
 // Load reads what Save wrote under key; ok is false for anything else.
 func Load(path string, key []byte) (Result, *Manifest, bool) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return Result{}, nil, false
 	}
-	d := &decoder{s: string(data)}
+	defer f.Close()
+	// The key first: a result for another day (a new --as-of) or
+	// another build is megabytes not worth reading.
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > 1<<31 {
+		return Result{}, nil, false
+	}
+	data := make([]byte, fi.Size())
+	head := min(len(data), 2*binary.MaxVarintLen64+len(magic)+len(key))
+	if _, err := io.ReadFull(f, data[:head]); err != nil {
+		return Result{}, nil, false
+	}
+	d := &decoder{s: string(data[:head])}
+	if d.str() != magic || d.str() != string(key) {
+		return Result{}, nil, false
+	}
+	if _, err := io.ReadFull(f, data[head:]); err != nil {
+		return Result{}, nil, false
+	}
+	d = &decoder{s: string(data)}
 	if d.str() != magic || d.str() != string(key) {
 		return Result{}, nil, false
 	}
