@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"slices"
 	"sync"
 	"time"
 
@@ -154,7 +153,7 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (checkcache.Result
 		}
 		return checkcache.Result{Files: res.Program.Files, Diags: res.Diags}, nil
 	}
-	key := append(slices.Clip(salt), asOf.String()...)
+	key, day := salt, asOf.String()
 	now := checkNow()
 	var (
 		m    *checkcache.Manifest
@@ -163,11 +162,15 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (checkcache.Result
 	last, lastM, found := checkcache.Load(path, key)
 	if found {
 		var same bool
-		if m, same, kept = lastM.Refresh(root, now); same {
+		m, same, kept = lastM.Refresh(root, now)
+		if ds, ok := last.On(day); same && ok {
 			checkStats = "the last result reused: no file changed"
-			return last, nil
+			if day != last.AsOf {
+				checkStats = "the last result reused: no file changed, and the last check worked out this day's"
+			}
+			return checkcache.Result{Files: last.Files, Diags: ds, AsOf: day}, nil
 		}
-		if m != nil {
+		if m != nil && day == last.AsOf {
 			if ids, ok := m.ChangedPartners(lastM); ok {
 				if r, ok := checkEdit(root, asOf, &last, ids, m); ok {
 					if kept {
@@ -179,7 +182,9 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (checkcache.Result
 		}
 	}
 	cache := openCache(env, root)
-	if _, err := os.Stat(cacheFile(env, root, ".cache")); !found && err == nil {
+	_, err := os.Stat(cacheFile(env, root, ".cache"))
+	warm := err == nil
+	if !found && warm {
 		// The decode cache's listings spare the walk listing every
 		// folder again, as they spare the load.
 		m, kept = checkcache.Take(root, now, cache.Listing)
@@ -188,11 +193,20 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (checkcache.Result
 	if m != nil {
 		listed = m.Listed // the walk's listings: no folder is listed twice
 	}
-	res, err := loadAndCheckWith(env, root, asOf, cache, listed)
+	// A check that is not the first here (the decode cache was there)
+	// works out the next days too: the dated rules alone, a fraction of
+	// the rules, so that the first check of each of those days need not
+	// load the program again while nothing changes. A first check (a
+	// fresh clone in CI) does not: nothing will ask.
+	later := 0
+	if kept && warm {
+		later = laterDays
+	}
+	res, err := loadAndCheckWith(env, root, asOf, cache, listed, later)
 	if err != nil {
 		return checkcache.Result{}, err
 	}
-	r := checkcache.Result{Files: res.Program.Files, Diags: res.Diags}
+	r := checkcache.Result{Files: res.Program.Files, Diags: res.Diags, AsOf: day, Later: res.Later}
 	checkStats = "checked in full"
 	if kept {
 		r.Partners = checkcache.Summaries(res.Program)
@@ -200,6 +214,10 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (checkcache.Result
 	}
 	return r, nil
 }
+
+// laterDays is how many days after its own a full check works out when
+// its result is kept: a weekend and a day.
+const laterDays = 3
 
 // checkStats says how the last check came by its result, for
 // ACCREDIT_STATS.
@@ -257,18 +275,21 @@ type checked struct {
 	Standing *standing.Standing
 	AsOf     date.Date
 	Diags    []diag.Diagnostic
+	Later    []checkcache.Day // the diagnostics of the days after AsOf asked for
 }
 
 // loadAndCheck runs the first stages of the pipeline: load, standing, check.
 // The error is for a program that cannot be read at all.
 func loadAndCheck(env *base.Env, root string, asOf date.Date) (*checked, error) {
-	return loadAndCheckWith(env, root, asOf, nil, nil)
+	return loadAndCheckWith(env, root, asOf, nil, nil, 0)
 }
 
 // loadAndCheckWith is loadAndCheck with the decode cache opened already
 // (nil: opened here) and folders listed beforehand (see
-// load.Options.Listed).
-func loadAndCheckWith(env *base.Env, root string, asOf date.Date, cache *load.Cache, listed func(string) ([]fs.DirEntry, *safefs.Listing, bool)) (*checked, error) {
+// load.Options.Listed), that also works out the diagnostics of the
+// later days after asOf (checked.Later): the rules that do not read the
+// as-of date once, and those that do once a day (check.RunDated).
+func loadAndCheckWith(env *base.Env, root string, asOf date.Date, cache *load.Cache, listed func(string) ([]fs.DirEntry, *safefs.Listing, bool), later int) (*checked, error) {
 	if _, err := os.Stat(root); err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -290,11 +311,33 @@ func loadAndCheckWith(env *base.Env, root string, asOf date.Date, cache *load.Ca
 		saved.Go(func() { cache.Save() }) // best effort: the cache only saves time
 	}
 	st := standing.Compute(p)
+	res := &checked{Program: p, Standing: st, AsOf: asOf}
 	var all diag.List
 	all.Append(ds)
-	all.Append(check.Run(p, st, asOf))
+	if later == 0 {
+		all.Append(check.Run(p, st, asOf))
+	} else {
+		var undated []diag.Diagnostic
+		dated := make([][]diag.Diagnostic, 1+later)
+		var wg sync.WaitGroup
+		wg.Go(func() { undated = check.RunUndated(p, st) })
+		for k := range dated {
+			wg.Go(func() { dated[k] = check.RunDated(p, st, asOf.AddDays(k)) })
+		}
+		wg.Wait()
+		all.Append(undated)
+		all.Append(dated[0])
+		for k := 1; k <= later; k++ {
+			var day diag.List
+			day.Append(ds)
+			day.Append(undated)
+			day.Append(dated[k])
+			res.Later = append(res.Later, checkcache.Day{AsOf: asOf.AddDays(k).String(), Diags: day.Sorted()})
+		}
+	}
 	saved.Wait()
-	return &checked{Program: p, Standing: st, AsOf: asOf, Diags: all.Sorted()}, nil
+	res.Diags = all.Sorted()
+	return res, nil
 }
 
 // audit runs the git rules of check --git and adds their diagnostics,

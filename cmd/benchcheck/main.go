@@ -54,7 +54,7 @@ func main() {
 	asOf := flag.String("as-of", "2026-11-22", "the as-of date to check at")
 	bins := flag.String("bin", "", "comma-separated accredit binaries to compare (default: build ./cmd/accredit)")
 	command := flag.String("cmd", "check", "the command measured: check or build (build writes its site to a temporary folder, removed after each run)")
-	modes := flag.String("modes", "cold,warm,reuse,edit", "comma-separated modes: cold (empty decode cache), warm (primed decode cache, no last result), reuse (check's last result kept), edit (as reuse, with one person's file edited before each run)")
+	modes := flag.String("modes", "cold,warm,reuse,edit,nextday", "comma-separated modes: cold (empty decode cache), warm (primed decode cache, no last result), reuse (check's last result kept), edit (as reuse, with one person's file edited before each run), nextday (the first check of the day after a warm full check, no file changed)")
 	withReport := flag.Bool("report", false, "measure report --format json and html against check")
 	rootList := flag.String("roots", "", "comma-separated programs, one per -bin binary, in place of -root")
 	flag.Parse()
@@ -109,7 +109,7 @@ func main() {
 	warm := make([]string, len(binaries))
 	for i, bin := range binaries {
 		warm[i] = filepath.Join(tmp, fmt.Sprintf("warm-%d", i))
-		if strings.Contains(*modes, "warm") || strings.Contains(*modes, "reuse") || strings.Contains(*modes, "edit") {
+		if strings.Contains(*modes, "warm") || strings.Contains(*modes, "reuse") || strings.Contains(*modes, "edit") || strings.Contains(*modes, "nextday") {
 			b.root = roots[i]
 			b.run(bin, warm[i]) // prime
 		}
@@ -139,9 +139,23 @@ func main() {
 					// An administrator's edit: one person's file, written
 					// again with a line more than at the last run.
 					editPerson(roots[i], r)
+				case "nextday":
+					// A full check with the decode cache warm (the last
+					// result gone), then the one measured: the next day's.
+					old, _ := filepath.Glob(filepath.Join(cache, "accredit", "*.check"))
+					for _, f := range old {
+						os.Remove(f)
+					}
+					b.root = roots[i]
+					b.run(binaries[i], cache)
 				}
 				b.root = roots[i]
+				day := b.asOf
+				if mode == "nextday" {
+					b.asOf = nextDay(day)
+				}
 				sm := b.run(binaries[i], cache)
+				b.asOf = day
 				got[i] = append(got[i], sm)
 				// Each run as it ends: a long session interrupted
 				// still has its figures.
@@ -167,6 +181,15 @@ func main() {
 			fmt.Println()
 		}
 	}
+}
+
+// nextDay is the day after day (YYYY-MM-DD).
+func nextDay(day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		fail(fmt.Errorf("-as-of %s: %v", day, err))
+	}
+	return t.AddDate(0, 0, 1).Format(time.DateOnly)
 }
 
 // edited holds the person files editPerson changed, as they were, to

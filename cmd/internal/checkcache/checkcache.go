@@ -5,8 +5,10 @@
 // reports a package's cached result.
 //
 // In: the program root, the result (the number of files and the
-// diagnostics) and a key (the accredit binary's hash, the as-of date).
-// Out: the result, when every input is provably as it was.
+// diagnostics of its as-of day, and of some later days: Result.Later)
+// and a key (the accredit binary's hash). Out: the result, when every
+// input is provably as it was; the caller takes the diagnostics of the
+// day it checks (Result.On), if the result has them.
 //
 // The manifest covers every folder and file below programs/, partners/,
 // content/ and layouts/, a superset of what the loader reads: each
@@ -62,6 +64,32 @@ type Result struct {
 	Files    int
 	Diags    []diag.Diagnostic
 	Partners []Partner // sorted by ID
+	// AsOf is the day (as-of date) of Diags; Later, the diagnostics of
+	// the same files on some of the days after it, worked out by the
+	// same check (check.RunDated), so that the first check of the next
+	// days need not load the program again while nothing changed.
+	AsOf  string
+	Later []Day
+}
+
+// Day is the diagnostics of a result's files on a later day.
+type Day struct {
+	AsOf  string
+	Diags []diag.Diagnostic
+}
+
+// On returns the diagnostics of r's files on the day asOf, and whether
+// r has them: Diags on AsOf, a Later day's on that day.
+func (r *Result) On(asOf string) ([]diag.Diagnostic, bool) {
+	if asOf == r.AsOf {
+		return r.Diags, true
+	}
+	for _, d := range r.Later {
+		if d.AsOf == asOf {
+			return d.Diags, true
+		}
+	}
+	return nil, false
 }
 
 // Manifest is the state of the trees when a result was computed.
@@ -269,15 +297,12 @@ func Save(path string, key []byte, r Result, m *Manifest) error {
 		e.str(magic)
 		e.str(string(key))
 		e.int(int64(r.Files))
-		e.uint(uint64(len(r.Diags)))
-		for _, d := range r.Diags {
-			e.str(d.File)
-			e.int(int64(d.Line))
-			e.int(int64(d.Col))
-			e.int(int64(d.Severity))
-			e.str(d.Rule)
-			e.str(d.Msg)
-			e.str(d.Cause)
+		e.str(r.AsOf)
+		e.diags(r.Diags)
+		e.uint(uint64(len(r.Later)))
+		for _, day := range r.Later {
+			e.str(day.AsOf)
+			e.diags(day.Diags)
 		}
 		e.uint(uint64(len(m.Absent)))
 		for _, t := range m.Absent {
@@ -314,7 +339,7 @@ func Save(path string, key []byte, r Result, m *Manifest) error {
 	})
 }
 
-const magic = "accredit-check-2"
+const magic = "accredit-check-3"
 
 // Load reads what Save wrote under key; ok is false for anything else.
 func Load(path string, key []byte) (Result, *Manifest, bool) {
@@ -347,17 +372,16 @@ func Load(path string, key []byte) (Result, *Manifest, bool) {
 	}
 	var r Result
 	r.Files = int(d.int())
-	n := d.count()
-	r.Diags = make([]diag.Diagnostic, 0, n)
-	for ; n > 0 && !d.bad; n-- {
-		r.Diags = append(r.Diags, diag.Diagnostic{File: d.str(), Line: int(d.int()), Col: int(d.int()),
-			Severity: diag.Severity(d.int()), Rule: d.str(), Msg: d.str(), Cause: d.str()})
+	r.AsOf = d.str()
+	r.Diags = d.diags()
+	for n := d.count(); n > 0 && !d.bad; n-- {
+		r.Later = append(r.Later, Day{AsOf: d.str(), Diags: d.diags()})
 	}
 	m := &Manifest{}
 	for n := d.count(); n > 0 && !d.bad; n-- {
 		m.Absent = append(m.Absent, d.str())
 	}
-	n = d.count()
+	n := d.count()
 	m.Folders = make([]Folder, 0, n)
 	for ; n > 0 && !d.bad; n-- {
 		f := Folder{Path: d.str(), Listing: &safefs.Listing{}}

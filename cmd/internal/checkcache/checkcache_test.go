@@ -17,7 +17,10 @@ import (
 func TestSaveLoad(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.check")
 	r := Result{Files: 3, Diags: []diag.Diagnostic{{File: "a.toml", Line: 2, Col: 1, Severity: diag.Warning, Rule: "expiring", Msg: "m", Cause: "c"}},
-		Partners: []Partner{{ID: "acme", Files: 2, Held: []string{"A", "B"}, Named: []string{"A"}}, {ID: "empty", Files: 1}}}
+		Partners: []Partner{{ID: "acme", Files: 2, Held: []string{"A", "B"}, Named: []string{"A"}}, {ID: "empty", Files: 1}},
+		AsOf:     "2026-11-22",
+		Later: []Day{{AsOf: "2026-11-23", Diags: []diag.Diagnostic{{File: "a.toml", Line: 2, Col: 1, Severity: diag.Warning, Rule: "expiring", Msg: "n"}}},
+			{AsOf: "2026-11-24", Diags: []diag.Diagnostic{}}}}
 	m := &Manifest{Absent: []string{"layouts"}, Folders: []Folder{{Path: "programs", Listing: &safefs.Listing{Stamp: safefs.Stamp{Dev: 1, Ino: 2, Mtime: -3, Ctime: 4}, Names: []string{"a", "b"}, Types: []fs.FileMode{0, fs.ModeDir}}, Files: []Stamp{{Size: 1, Mtime: 2, Ctime: 3, Ino: 4}}}}}
 	if err := Save(path, []byte("key"), r, m); err != nil {
 		t.Fatal(err)
@@ -28,6 +31,16 @@ func TestSaveLoad(t *testing.T) {
 	}
 	if _, _, ok := Load(path, []byte("other")); ok {
 		t.Error("loaded under another key")
+	}
+	for _, tc := range []struct {
+		day  string
+		msg  string
+		have bool
+	}{{"2026-11-22", "m", true}, {"2026-11-23", "n", true}, {"2026-11-24", "", true}, {"2026-11-25", "", false}, {"2026-11-21", "", false}} {
+		ds, ok := r2.On(tc.day)
+		if ok != tc.have || ok && tc.msg != "" && (len(ds) != 1 || ds[0].Msg != tc.msg) || ok && tc.msg == "" && len(ds) != 0 {
+			t.Errorf("On(%s) = %v, %v", tc.day, ds, ok)
+		}
 	}
 }
 
@@ -204,7 +217,8 @@ func FuzzLoad(f *testing.F) {
 	path := filepath.Join(dir, "seed.check")
 	m := &Manifest{Absent: []string{"layouts"}, Folders: []Folder{{Path: "partners", Listing: &safefs.Listing{Names: []string{"a"}, Types: []fs.FileMode{0}}, Files: []Stamp{{Size: 1}}}}}
 	r := Result{Files: 2, Diags: []diag.Diagnostic{{File: "f", Msg: "m"}},
-		Partners: []Partner{{ID: "acme", Files: 3, Held: []string{"A", "B"}, Named: []string{"A"}}, {ID: "b"}}}
+		Partners: []Partner{{ID: "acme", Files: 3, Held: []string{"A", "B"}, Named: []string{"A"}}, {ID: "b"}},
+		AsOf:     "2026-11-22", Later: []Day{{AsOf: "2026-11-23", Diags: []diag.Diagnostic{{File: "f", Msg: "n"}}}}}
 	if err := Save(path, []byte("k"), r, m); err != nil {
 		f.Fatal(err)
 	}

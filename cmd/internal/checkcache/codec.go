@@ -3,6 +3,8 @@ package checkcache
 import (
 	"bufio"
 	"encoding/binary"
+
+	"github.com/accredit/accredit/cmd/internal/diag"
 )
 
 // encoder writes varints and length-prefixed strings.
@@ -85,4 +87,27 @@ func (d *decoder) strs() []string {
 		ss = append(ss, d.str())
 	}
 	return ss
+}
+
+func (e *encoder) diags(ds []diag.Diagnostic) {
+	e.uint(uint64(len(ds)))
+	for _, d := range ds {
+		e.str(d.File)
+		e.int(int64(d.Line))
+		e.int(int64(d.Col))
+		e.int(int64(d.Severity))
+		e.str(d.Rule)
+		e.str(d.Msg)
+		e.str(d.Cause)
+	}
+}
+
+func (d *decoder) diags() []diag.Diagnostic {
+	n := d.count()
+	ds := make([]diag.Diagnostic, 0, n)
+	for ; n > 0 && !d.bad; n-- {
+		ds = append(ds, diag.Diagnostic{File: d.str(), Line: int(d.int()), Col: int(d.int()),
+			Severity: diag.Severity(d.int()), Rule: d.str(), Msg: d.str(), Cause: d.str()})
+	}
+	return ds
 }

@@ -263,7 +263,9 @@ func inFolders(file string, set map[string]bool) bool {
 // definitions' and the loaded folders') and r's of the folders not
 // loaded, and the Partner of every loaded folder as it is now.
 func (r *Result) Merge(recheck, loaded map[string]bool, fresh []diag.Diagnostic, loadedFiles int, now []Partner) Result {
-	out := Result{Files: loadedFiles}
+	// The later days' results (Later) are not kept: they were computed
+	// from the files before the edit.
+	out := Result{Files: loadedFiles, AsOf: r.AsOf}
 	for _, d := range r.Diags {
 		if !inFolders(d.File, recheck) {
 			out.Diags = append(out.Diags, d)

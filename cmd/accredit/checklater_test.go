@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/date"
+	"github.com/accredit/accredit/cmd/internal/safefs"
+)
+
+// TestCheckLaterDayIsFull is the differential test of the days a full
+// check works out beyond its own (checkcache.Result.Later): on each of
+// the next days, with no file changed, check prints from them exactly
+// what a check with every cache off prints, over three years of the
+// example program's dates, where credentials start, expire and come
+// within their notice periods and dates stop being in the future. A
+// changed file, or a day further on, is checked in full.
+func TestCheckLaterDayIsFull(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the result cache needs Linux's stamps")
+	}
+	root := t.TempDir()
+	for _, dir := range []string{"programs", "partners", "content", "layouts"} {
+		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(filepath.Join("../..", dir))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	defer func(f func() time.Time) { checkNow = f }(checkNow)
+	checkNow = func() time.Time { return time.Now().Add(2 * safefs.RacyWindow) }
+
+	check := func(day date.Date, cache bool) (string, string) {
+		t.Helper()
+		var stdout bytes.Buffer
+		env := &base.Env{Stdout: &stdout, Stderr: &stdout, Getenv: func(k string) string {
+			if k == "ACCREDIT_CACHE" && !cache {
+				return "off"
+			}
+			return ""
+		}}
+		checkStats = ""
+		run(env, []string{"check", "--root", root, "--as-of", day.String(), "--format", "text"})
+		return stdout.String(), checkStats
+	}
+	start, _ := date.Parse("2024-07-01")
+	check(start, true) // the first: no decode cache yet, so no later days
+	if _, stats := check(start.AddDays(1), true); stats != "checked in full" {
+		t.Fatalf("the day after a first check: %s, want checked in full", stats)
+	}
+	changed := 0
+	for day := start.AddDays(40); day.Before(start.AddDays(3 * 365)); day = day.AddDays(37) {
+		own, stats := check(day, true)
+		if stats != "checked in full" {
+			t.Fatalf("%s: %s, want checked in full", day, stats)
+		}
+		for k := 1; k <= laterDays; k++ {
+			got, stats := check(day.AddDays(k), true)
+			if !strings.Contains(stats, "worked out this day's") {
+				t.Fatalf("%s, %d days on: %s, want the day worked out by the last check", day, k, stats)
+			}
+			if want, _ := check(day.AddDays(k), false); got != want {
+				t.Fatalf("%s, %d days on: check printed\n%s\nwith every cache off:\n%s", day, k, got, want)
+			}
+			if got != own {
+				changed++
+			}
+		}
+		if _, stats := check(day.AddDays(laterDays+1), true); stats != "checked in full" {
+			t.Fatalf("%s, %d days on: %s, want checked in full", day, laterDays+1, stats)
+		}
+	}
+	t.Logf("%d later days printed other than their check's own", changed)
+	if changed < 5 {
+		t.Fatalf("only %d later days printed other than their check's own day: the test shows little", changed)
+	}
+
+	// A file changed since: checked in full, and right.
+	day, _ := date.Parse("2026-11-22")
+	check(day, true)
+	people, _ := filepath.Glob(filepath.Join(root, "partners/*/people/*.toml"))
+	data, _ := os.ReadFile(people[0])
+	if err := os.WriteFile(people[0], append(data, "# edited\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, stats := check(day.AddDays(1), true)
+	if stats != "checked in full" {
+		t.Fatalf("after an edit: %s, want checked in full", stats)
+	}
+	if want, _ := check(day.AddDays(1), false); got != want {
+		t.Fatalf("after an edit: check printed\n%s\nwith every cache off:\n%s", got, want)
+	}
+}
