@@ -163,14 +163,18 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (checkcache.Result
 	if found {
 		var same bool
 		m, same, kept = lastM.Refresh(root, now)
-		if ds, ok := last.On(day); same && ok {
+		ds, ok := last.On(day)
+		if same && ok {
 			checkStats = "the last result reused: no file changed"
 			if day != last.AsOf {
 				checkStats = "the last result reused: no file changed, and the last check worked out this day's"
 			}
 			return checkcache.Result{Files: last.Files, Diags: ds, AsOf: day}, nil
 		}
-		if m != nil && day == last.AsOf {
+		if m != nil && ok {
+			// An edit since, on the last check's day or one it worked
+			// out: that day's result is the one the edit changes.
+			last.AsOf, last.Diags, last.Later = day, ds, nil
 			if ids, ok := m.ChangedPartners(lastM); ok {
 				if r, ok := checkEdit(root, asOf, &last, ids, m); ok {
 					if kept {

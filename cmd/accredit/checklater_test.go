@@ -19,8 +19,10 @@ import (
 // the next days, with no file changed, check prints from them exactly
 // what a check with every cache off prints, over three years of the
 // example program's dates, where credentials start, expire and come
-// within their notice periods and dates stop being in the future. A
-// changed file, or a day further on, is checked in full.
+// within their notice periods and dates stop being in the future. An
+// edit to a person's file on such a day is checked again from that
+// day's result (checkEdit); a changed definition, or a day further on,
+// is checked in full.
 func TestCheckLaterDayIsFull(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the result cache needs Linux's stamps")
@@ -75,24 +77,46 @@ func TestCheckLaterDayIsFull(t *testing.T) {
 			t.Fatalf("%s, %d days on: %s, want checked in full", day, laterDays+1, stats)
 		}
 	}
+
+	// A person's file edited on a later day: that day's result is the
+	// one the partial re-check starts from.
+	for i, day := range []string{"2025-03-10", "2026-01-15", "2026-11-22"} {
+		d, _ := date.Parse(day)
+		check(d.AddDays(-1), true) // in full, d and the next day worked out
+		check(d, true)
+		people, _ := filepath.Glob(filepath.Join(root, "partners/*/people/*.toml"))
+		p := people[(i*7)%len(people)]
+		data, _ := os.ReadFile(p)
+		if err := os.WriteFile(p, append(data, "# edited\n"...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, stats := check(d.AddDays(2), true)
+		if !strings.Contains(stats, "checked again") {
+			t.Fatalf("an edit, two days after %s: %s, want the partial re-check", day, stats)
+		}
+		if want, _ := check(d.AddDays(2), false); got != want {
+			t.Fatalf("an edit, two days after %s: check printed\n%s\nwith every cache off:\n%s", day, got, want)
+		}
+	}
 	t.Logf("%d later days printed other than their check's own", changed)
 	if changed < 5 {
 		t.Fatalf("only %d later days printed other than their check's own day: the test shows little", changed)
 	}
 
-	// A file changed since: checked in full, and right.
+	// A definition changed on a later day: checked in full, and right.
 	day, _ := date.Parse("2026-11-22")
+	check(day.AddDays(-1), true)
 	check(day, true)
-	people, _ := filepath.Glob(filepath.Join(root, "partners/*/people/*.toml"))
-	data, _ := os.ReadFile(people[0])
-	if err := os.WriteFile(people[0], append(data, "# edited\n"...), 0o644); err != nil {
+	program := filepath.Join(root, "programs", "program.toml")
+	data, _ := os.ReadFile(program)
+	if err := os.WriteFile(program, append(data, "# edited\n"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	got, stats := check(day.AddDays(1), true)
 	if stats != "checked in full" {
-		t.Fatalf("after an edit: %s, want checked in full", stats)
+		t.Fatalf("after an edit to a definition: %s, want checked in full", stats)
 	}
 	if want, _ := check(day.AddDays(1), false); got != want {
-		t.Fatalf("after an edit: check printed\n%s\nwith every cache off:\n%s", got, want)
+		t.Fatalf("after an edit to a definition: check printed\n%s\nwith every cache off:\n%s", got, want)
 	}
 }
