@@ -22,6 +22,39 @@ var (
 	issuedLine   = regexp.MustCompile(`(?m)^issued = \d{4}-\d\d-\d\d$`)
 )
 
+// exampleCopy copies the example program's trees to a folder of the
+// test's, for check's caches, which live in another (XDG_CACHE_HOME);
+// files the test writes count as past the racy window (checkNow).
+func exampleCopy(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	for _, dir := range []string{"programs", "partners", "content", "layouts"} {
+		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(filepath.Join("../..", dir))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	f := checkNow
+	t.Cleanup(func() { checkNow = f })
+	checkNow = func() time.Time { return time.Now().Add(2 * safefs.RacyWindow) }
+	return root
+}
+
+// checkAt runs check on root at day, with its caches or with none, and
+// returns what it printed and how it came by it (checkStats).
+func checkAt(root, day string, cache bool) (out, how string) {
+	var stdout bytes.Buffer
+	env := &base.Env{Stdout: &stdout, Stderr: &stdout, Getenv: func(k string) string {
+		if k == "ACCREDIT_CACHE" && !cache {
+			return "off"
+		}
+		return ""
+	}}
+	checkStats = ""
+	run(env, []string{"check", "--root", root, "--as-of", day, "--format", "text"})
+	return stdout.String(), checkStats
+}
+
 // TestCheckEditIsFull is the differential test of check's partial
 // re-check (checkEdit, checkcache.Scope): after each of a long series of
 // random edits to the example program (ids duplicated across partners,
@@ -34,32 +67,14 @@ func TestCheckEditIsFull(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the result cache needs Linux's stamps")
 	}
-	root := t.TempDir()
-	for _, dir := range []string{"programs", "partners", "content", "layouts"} {
-		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(filepath.Join("../..", dir))); err != nil {
-			t.Fatal(err)
-		}
-	}
+	root := exampleCopy(t)
 	pristine := t.TempDir()
 	if err := os.CopyFS(pristine, os.DirFS(root)); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	defer func(f func() time.Time) { checkNow = f }(checkNow)
-	checkNow = func() time.Time { return time.Now().Add(2 * safefs.RacyWindow) }
-
 	check := func(cache bool) (string, string) {
 		t.Helper()
-		var stdout bytes.Buffer
-		env := &base.Env{Stdout: &stdout, Stderr: &stdout, Getenv: func(k string) string {
-			if k == "ACCREDIT_CACHE" && !cache {
-				return "off"
-			}
-			return ""
-		}}
-		checkStats = ""
-		run(env, []string{"check", "--root", root, "--as-of", "2026-11-22", "--format", "text"})
-		return stdout.String(), checkStats
+		return checkAt(root, "2026-11-22", cache)
 	}
 	check(true)
 	check(true) // the first manifest, with the decode cache there

@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/accredit/accredit/cmd/internal/base"
 	"github.com/accredit/accredit/cmd/internal/date"
-	"github.com/accredit/accredit/cmd/internal/safefs"
 )
 
 // TestCheckLaterDayIsFull is the differential test of the days a full
@@ -27,28 +23,9 @@ func TestCheckLaterDayIsFull(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the result cache needs Linux's stamps")
 	}
-	root := t.TempDir()
-	for _, dir := range []string{"programs", "partners", "content", "layouts"} {
-		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(filepath.Join("../..", dir))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	defer func(f func() time.Time) { checkNow = f }(checkNow)
-	checkNow = func() time.Time { return time.Now().Add(2 * safefs.RacyWindow) }
-
+	root := exampleCopy(t)
 	check := func(day date.Date, cache bool) (string, string) {
-		t.Helper()
-		var stdout bytes.Buffer
-		env := &base.Env{Stdout: &stdout, Stderr: &stdout, Getenv: func(k string) string {
-			if k == "ACCREDIT_CACHE" && !cache {
-				return "off"
-			}
-			return ""
-		}}
-		checkStats = ""
-		run(env, []string{"check", "--root", root, "--as-of", day.String(), "--format", "text"})
-		return stdout.String(), checkStats
+		return checkAt(root, day.String(), cache)
 	}
 	start, _ := date.Parse("2024-07-01")
 	check(start, true) // the first: no decode cache yet, so no later days
