@@ -348,8 +348,9 @@ func Load(path string, key []byte) (Result, *Manifest, bool) {
 		return Result{}, nil, false
 	}
 	defer f.Close()
-	// The key first: a result for another day (a new --as-of) or
-	// another build is megabytes not worth reading.
+	// The key first: a result of another build (the first check after
+	// an upgrade, or of a binary being measured against another) is
+	// megabytes not worth reading.
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() > 1<<31 {
 		return Result{}, nil, false
