@@ -313,9 +313,13 @@ type task func(buf *bytes.Buffer) error
 func (b *Build) write(st *site.Site) (Stats, error) {
 	w := b.w
 	inlineStyle(st, w.theme)
-	var tasks []task
-	page := func(kind string, data any, path string) {
-		tasks = append(tasks, func(buf *bytes.Buffer) error {
+	// The partners' pages and logos are tasks of their own: a part of a
+	// build writes its share of them (Part), and job 0 every other file
+	// that is not a shard; the rest of a later job's tasks are dropped
+	// below.
+	var tasks, partnerTasks []task
+	page := func(to *[]task, kind string, data any, path string) {
+		*to = append(*to, func(buf *bytes.Buffer) error {
 			if err := w.theme.Page(buf, kind, data); err != nil {
 				return fmt.Errorf("%s: %w", path, err)
 			}
@@ -323,21 +327,27 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 			return w.file(path, buf.Bytes(), true)
 		})
 	}
-	// A part of a build writes its share of the partners' pages (Part);
-	// job 0 collects every other page with the files that are not a
-	// shard, and the rest of its tasks are dropped below.
-	var partnerTasks []task
 	eachPage(st, func(kind string, data any, path string) {
-		if p, ok := data.(*site.PartnerPage); ok && kind == "partner" && !w.part.whole() {
+		if p, ok := data.(*site.PartnerPage); ok && kind == "partner" {
 			if w.part.ownsPartner(p.ID) {
-				n := len(tasks)
-				page(kind, data, path)
-				partnerTasks = append(partnerTasks, tasks[n:]...)
-				tasks = tasks[:n]
+				page(&partnerTasks, kind, data, path)
 			}
 			return
 		}
-		page(kind, data, path)
+		page(&tasks, kind, data, path)
+	})
+	// Partners' logos, as checked.
+	partnerTasks = append(partnerTasks, func(*bytes.Buffer) error {
+		for _, pa := range st.P.Partners {
+			if pa.Listed && pa.Logo != nil && w.part.ownsPartner(pa.ID) {
+				// Its folder too: the partner's page, which makes it, is
+				// another task and may not have run yet.
+				if err := w.file("partners/"+pa.ID+"/"+pa.Logo.File, pa.Logo.Data, true); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 
 	for _, name := range sortedKeys(st, w.theme.Assets) {
@@ -370,19 +380,6 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 			return w.file("api/v1/partners.json", b, true)
 		},
 	)
-	// Partners' logos, as checked.
-	tasks = append(tasks, func(*bytes.Buffer) error {
-		for _, pa := range st.P.Partners {
-			if pa.Listed && pa.Logo != nil && w.part.whole() {
-				// Its folder too: the partner's page, which makes it, is
-				// another task and may not have run yet.
-				if err := w.file("partners/"+pa.ID+"/"+pa.Logo.File, pa.Logo.Data, true); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
 	// One task per image: a PNG takes tens of milliseconds to draw.
 	for _, key := range slices.Sorted(maps.Keys(st.Badges)) {
 		bi := st.Badges[key]
@@ -411,24 +408,11 @@ func (b *Build) write(st *site.Site) (Stats, error) {
 			return nil
 		})
 	}
+	if !w.part.site() {
+		tasks = nil // job 0 of the build writes them (Part)
+	}
+	tasks = append(tasks, partnerTasks...)
 	if st.Info.Shards != nil {
-		if !w.part.site() {
-			tasks = nil // job 0 of the build writes them (Part)
-		}
-		if !w.part.whole() {
-			// Each part its partners' pages, and their logos beside them.
-			tasks = append(tasks, partnerTasks...)
-			tasks = append(tasks, func(*bytes.Buffer) error {
-				for _, pa := range st.P.Partners {
-					if pa.Listed && pa.Logo != nil && w.part.ownsPartner(pa.ID) {
-						if err := w.file("partners/"+pa.ID+"/"+pa.Logo.File, pa.Logo.Data, true); err != nil {
-							return err
-						}
-					}
-				}
-				return nil
-			})
-		}
 		tasks = append(tasks, w.shardTasks(st)...)
 		if w.part.site() {
 			tasks = append(tasks, func(*bytes.Buffer) error { return w.file("_redirects", redirects(st), false) })
