@@ -98,25 +98,22 @@ func main() {
 	}
 	report("import", first, firstCPU)
 	report("again", again, againCPU)
+	floorOf := func(what string, f func(map[string][]byte) (time.Duration, time.Duration)) {
+		var walls, cpus []time.Duration
+		for range *runs {
+			restore()
+			w, c := f(originals)
+			walls, cpus = append(walls, w), append(cpus, c)
+		}
+		report(what, walls, cpus)
+	}
 	// The floor: the same files read, written beside and renamed over,
 	// with nothing parsed, as the import's writes are.
-	var floor, floorCPU []time.Duration
-	for range *runs {
-		restore()
-		w, c := ioFloor(originals)
-		floor, floorCPU = append(floor, w), append(floorCPU, c)
-	}
-	report("floor", floor, floorCPU)
+	floorOf("floor", ioFloor)
 	// The part of the floor no write can overlap with the rest of an
 	// all-or-nothing import: renaming the staged files over the old ones
 	// (which frees their blocks), every temporary file already written.
-	var renames, renamesCPU []time.Duration
-	for range *runs {
-		restore()
-		w, c := renameFloor(originals)
-		renames, renamesCPU = append(renames, w), append(renamesCPU, c)
-	}
-	report("rename", renames, renamesCPU)
+	floorOf("rename", renameFloor)
 }
 
 // renameFloor writes each file to a temporary file beside it, untimed,
