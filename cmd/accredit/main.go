@@ -97,6 +97,9 @@ func run(env *base.Env, args []string) int {
 func printStats(w io.Writer) {
 	fast, slow := tomlrec.Stats()
 	fmt.Fprintf(w, "accredit: %d TOML documents decoded by tomlrec, %d by BurntSushi/toml (outside tomlrec's subset, or with an error)\n", fast, slow)
+	if s := load.Stats(); s != "" {
+		fmt.Fprintf(w, "accredit: %s\n", s)
+	}
 	if checkStats != "" {
 		fmt.Fprintf(w, "accredit: check: %s\n", checkStats)
 	}

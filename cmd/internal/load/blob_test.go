@@ -155,26 +155,26 @@ func TestCacheBlobID(t *testing.T) {
 	step("reverted", files(map[string]string{ax: x, ay: x, bx: x}), []string{ax})
 }
 
-// TestCachePutKeeps: an entry keeps the blob id and the time on disk of
-// the last one only for the same content.
+// TestCachePutKeeps: an entry from a git tree keeps the time on disk of
+// the last one of the same content; nothing else keeps anything.
 func TestCachePutKeeps(t *testing.T) {
-	h1, h2 := [16]byte{1}, [16]byte{2}
 	b1, b2 := BlobID{1}, BlobID{2}
 	st1, st2 := fileStat{1, 1}, fileStat{2, 2}
 	for _, tc := range []struct {
 		name     string
 		old, put cacheEntry
+		tree     bool
 		want     cacheEntry
 	}{
-		{"check of the same content keeps the blob id", cacheEntry{h1, st1, b1, "p"}, cacheEntry{h1, st2, BlobID{}, "p"}, cacheEntry{h1, st2, b1, "p"}},
-		{"check of other content drops it", cacheEntry{h1, st1, b1, "p"}, cacheEntry{h2, st2, BlobID{}, "q"}, cacheEntry{h2, st2, BlobID{}, "q"}},
-		{"racy check of the same content takes no time", cacheEntry{h1, st1, b1, "p"}, cacheEntry{h1, fileStat{}, BlobID{}, "p"}, cacheEntry{h1, fileStat{}, b1, "p"}},
-		{"git load of the same content keeps the time", cacheEntry{h1, st1, BlobID{}, "p"}, cacheEntry{h1, fileStat{}, b2, "p"}, cacheEntry{h1, st1, b2, "p"}},
-		{"git load of other content drops it", cacheEntry{h1, st1, b1, "p"}, cacheEntry{h2, fileStat{}, b2, "q"}, cacheEntry{h2, fileStat{}, b2, "q"}},
+		{"check of the same content takes its new time", cacheEntry{b1, st1, "p"}, cacheEntry{b1, st2, "p"}, false, cacheEntry{b1, st2, "p"}},
+		{"racy check of the same content takes no time", cacheEntry{b1, st1, "p"}, cacheEntry{b1, fileStat{}, "p"}, false, cacheEntry{b1, fileStat{}, "p"}},
+		{"check of other content", cacheEntry{b1, st1, "p"}, cacheEntry{b2, st2, "q"}, false, cacheEntry{b2, st2, "q"}},
+		{"git load of the same content keeps the time", cacheEntry{b1, st1, "p"}, cacheEntry{b1, fileStat{}, "p"}, true, cacheEntry{b1, st1, "p"}},
+		{"git load of other content drops it", cacheEntry{b1, st1, "p"}, cacheEntry{b2, fileStat{}, "q"}, true, cacheEntry{b2, fileStat{}, "q"}},
 	} {
 		c := NewCache([]byte("test"))
 		c.old["f"] = tc.old
-		c.put("f", tc.put, false)
+		c.put("f", tc.put, false, tc.tree)
 		if got := c.new["f"]; got != tc.want {
 			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
 		}

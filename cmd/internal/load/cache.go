@@ -3,38 +3,46 @@ package load
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
 	"errors"
-	"github.com/accredit/accredit/cmd/internal/mapfile"
 	"io"
 	"io/fs"
 	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/frontmatter"
+	"github.com/accredit/accredit/cmd/internal/mapfile"
 	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/safefs"
+	"github.com/pjbgf/sha1cd"
 )
 
 // Cache keeps decoded people and partners between runs, keyed by each
-// file's path and a hash of its content and of the accredit binary, so a
-// run decodes with TOML only the files that changed since the last one.
-// A program has these files by the thousand; everything else is always
-// decoded. A cache that cannot be read is empty; one that cannot be
-// written is skipped: it only ever saves time.
+// file's path and its content's git blob id (its SHA-1, with collision
+// detection), so a run decodes with TOML only the files that changed
+// since the last one. A program has these files by the thousand;
+// everything else is always decoded. A cache that cannot be read is
+// empty; one that cannot be written is skipped: it only ever saves time.
+// Entries written by another build of accredit (another salt) are never
+// read.
 //
-// An entry also keeps its file's size and modification time, as git's
-// index does: a file whose size and time are unchanged is not read at
-// all (at 100,000 people, reading and hashing them was most of a warm
-// load), and its text is read only if a diagnostic asks for a position.
-// Like git, a file changed in the two seconds before it was recorded is
-// read again next time, since a second change within the file system's
-// clock tick can leave its time as it was. A tool that rewrites a file
-// and then restores its old time and size defeats this check; set
-// ACCREDIT_CACHE=off after one.
+// A file is found in the cache without reading it in three ways:
+//
+//   - Its size and modification time are the entry's, as git's index
+//     does (at 100,000 people, reading and hashing them was most of a
+//     warm load); its text is read only if a diagnostic asks for a
+//     position. Like git, a file changed in the two seconds before it
+//     was recorded is read again next time, since a second change
+//     within the file system's clock tick can leave its time as it was.
+//     A tool that rewrites a file and then restores its old time and
+//     size defeats this check; set ACCREDIT_CACHE=off after one.
+//   - git's index vouches for its blob id (package gitindex): a fresh
+//     clone or checkout, as in CI, where every file has a new time but
+//     the checkout recorded each one's blob and stat.
+//   - A file of a git tree says its blob id (accredit plan): see BlobID.
 //
 // It keeps the listing of each folder too (safefs.Listing): a folder
 // whose device, inode and modification and change times are unchanged
@@ -42,10 +50,6 @@ import (
 // file edited in place leaves its folder as it was). Setting a folder's
 // time back sets its change time, so this check has no such hole; a
 // folder changed within two seconds of the load is listed next time.
-//
-// A file of a git tree (accredit plan) has no time to trust but has a
-// name: an entry also keeps its file's blob id, by which a load from git
-// finds it without reading it (see BlobID).
 type Cache struct {
 	path string
 	salt []byte
@@ -71,9 +75,8 @@ type Cache struct {
 }
 
 type cacheEntry struct {
-	hash    [16]byte
+	blob    BlobID   // of the content payload was decoded from
 	stat    fileStat // zero when not recorded
-	blob    BlobID   // zero when not known
 	payload string
 }
 
@@ -88,15 +91,14 @@ type cacheEntry struct {
 // the file: an unchanged blob is neither inflated nor hashed again
 // (accredit plan loads two revisions that share all but a few files).
 //
-// That trusts the id as much as the content hash it stands for. An entry
-// learns a blob's id only from a load that read the blob, through a
-// reader that checks every object against its name with SHA-1 collision
-// detection (git's sha1dc, go-git's sha1cd): content made to collide
+// The id is the cache's own key for content: an entry's is computed from
+// the bytes its payload was decoded from, with SHA-1 collision detection
+// (git's sha1dc, go-git's sha1cd), or taken from a reader that checks
+// every object against its name the same way. Content made to collide
 // with other content is refused there, and no other way to give two
 // contents one SHA-1 is known (a second preimage). The id is checked
-// with the path, as the content hash is, and with the cache's salt (the
-// binary): a blob met under another path, or by another build, is
-// decoded anew.
+// with the path and with the cache's salt (the binary): a blob met under
+// another path, or by another build, is decoded anew.
 type BlobID [20]byte
 
 // blobber is the method a file system's fs.FileInfo offers to give its
@@ -125,7 +127,7 @@ func statOf(fi fs.FileInfo, now time.Time) fileStat {
 	return fileStat{size: fi.Size(), mtime: mt.UnixNano()}
 }
 
-const cacheMagic = "accredit-cache-4\n"
+const cacheMagic = "accredit-cache-5\n"
 
 // OpenCache reads the cache file at path, in the background: the cache
 // waits for the file on its first use. salt identifies the decoder (the
@@ -178,17 +180,12 @@ func (c *Cache) read() {
 	for ; n > 0 && !d.bad; n-- {
 		rel := d.str()
 		var e cacheEntry
-		if len(d.s) < 16 {
+		if len(d.s) < len(e.blob) {
 			break
 		}
-		copy(e.hash[:], d.s)
-		d.s = d.s[16:]
+		copy(e.blob[:], d.s)
+		d.s = d.s[len(e.blob):]
 		e.stat.size, e.stat.mtime = int64(d.int()), int64(d.int())
-		if b := d.str(); len(b) == len(e.blob) {
-			copy(e.blob[:], b)
-		} else if b != "" {
-			break
-		}
 		e.payload = d.str()
 		if !d.bad {
 			c.old[rel] = e
@@ -241,18 +238,17 @@ func (c *Cache) wait() {
 	}
 }
 
-func (c *Cache) hash(data []byte) (h [16]byte) {
-	s := sha256.New()
-	s.Write(c.salt)
-	s.Write(data)
-	copy(h[:], s.Sum(nil))
-	return h
-}
-
-func (c *Cache) get(rel string, h [16]byte) (string, bool) {
-	c.wait()
-	e, ok := c.old[rel] // read-only while loading
-	return e.payload, ok && e.hash == h
+// blobIDOf returns git's name of a blob holding data, hashed with
+// collision detection; ok is false for content crafted to collide with
+// other content, which is then not cached.
+func blobIDOf(data []byte) (id BlobID, ok bool) {
+	d := sha1cd.New()
+	var head [32]byte
+	d.Write(append(strconv.AppendInt(append(head[:0], "blob "...), int64(len(data)), 10), 0))
+	d.Write(data)
+	s, collision := d.(sha1cd.CollisionResistantHash).CollisionResistantSum(id[:0])
+	copy(id[:], s)
+	return id, !collision
 }
 
 // known reports whether the cache has an entry for rel: a file it has
@@ -272,31 +268,25 @@ func (c *Cache) unchanged(rel string, st fileStat) (cacheEntry, bool) {
 	return e, ok && st != (fileStat{}) && e.stat == st
 }
 
-// byBlob returns the entry of rel when id, known, is its blob's id.
-func (c *Cache) byBlob(rel string, id BlobID) (cacheEntry, bool) {
+// get returns the entry of rel when id is its blob's id.
+func (c *Cache) get(rel string, id BlobID) (cacheEntry, bool) {
 	c.wait()
 	e, ok := c.old[rel] // read-only while loading
-	return e, ok && id != (BlobID{}) && e.blob == id
+	return e, ok && e.blob == id
 }
 
-// put keeps e as rel's entry for the next run. What the last entry of
-// rel knew of the same content stays known: the blob id that a load from
-// git learnt (check, which reads the working tree, cannot tell it), and
-// the size and time on disk that check learnt (a load from git has none).
-// Both describe that content still: the one is the name of a blob that
-// holds it, the other a file on disk that held it when it was recorded.
-// A load from disk that could not trust its file's time (zero stat, no
-// blob) takes no time from the last entry.
-func (c *Cache) put(rel string, e cacheEntry, changed bool) {
+// put keeps e as rel's entry for the next run. A load from a git tree
+// (tree true) has no time of its own: the size and time on disk that the
+// last entry of rel recorded of the same content stay, since they
+// describe a file that held it when it was recorded. A load from disk
+// that could not trust its file's time (zero stat) takes none from the
+// last entry.
+func (c *Cache) put(rel string, e cacheEntry, changed, tree bool) {
 	c.wait()
 	c.mu.Lock()
 	o, ok := c.old[rel]
-	if ok && o.hash == e.hash {
-		if e.blob == (BlobID{}) {
-			e.blob = o.blob
-		} else if e.stat == (fileStat{}) {
-			e.stat = o.stat
-		}
+	if tree && ok && o.blob == e.blob && e.stat == (fileStat{}) {
+		e.stat = o.stat
 	}
 	c.new[rel] = e
 	c.dirty = c.dirty || changed || o.stat != e.stat || o.blob != e.blob
@@ -323,19 +313,12 @@ func (l *loader) blobOf(j *job) (BlobID, bool) {
 
 // fromBlob serves a job from the cache by its blob id, without reading
 // the file: its positions, should a diagnostic ask for one, are read
-// from the file system then.
-func (l *loader) fromBlob(j *job, id BlobID) bool {
-	e, ok := l.cache.byBlob(j.rel, id)
+// then (read). st is the file's size and time on disk, when it has
+// trusted ones.
+func (l *loader) fromBlob(j *job, id BlobID, st fileStat, read func() []byte) bool {
+	e, ok := l.cache.get(j.rel, id)
 	if !ok {
 		return false
-	}
-	fsys, rel, limit := l.fsys, j.rel, limits[j.kind]
-	read := func() []byte {
-		b, err := safefs.ReadFile(fsys, rel, limit)
-		if err != nil {
-			return nil
-		}
-		return b
 	}
 	res, ds, err := decodeResult(j.rel, nil, e.payload, read)
 	if err != nil {
@@ -343,8 +326,21 @@ func (l *loader) fromBlob(j *job, id BlobID) bool {
 	}
 	j.result = res
 	l.diags.Append(ds)
-	l.cache.put(j.rel, e, false)
+	e.stat = st
+	l.cache.put(j.rel, e, false, !l.disk)
 	return true
+}
+
+// treeReader reads a job's file from a git tree, for its positions.
+func (l *loader) treeReader(j *job) func() []byte {
+	fsys, rel, limit := l.fsys, j.rel, limits[j.kind]
+	return func() []byte {
+		b, err := safefs.ReadFile(fsys, rel, limit)
+		if err != nil {
+			return nil
+		}
+		return b
+	}
 }
 
 // NewCache returns an empty cache that lives in memory only (Save does
@@ -389,14 +385,9 @@ func (c *Cache) Save() error {
 		for rel, ent := range c.new {
 			e.b = e.b[:0]
 			e.str(rel)
-			e.b = append(e.b, ent.hash[:]...)
+			e.b = append(e.b, ent.blob[:]...)
 			e.int(int(ent.stat.size))
 			e.int(int(ent.stat.mtime))
-			if ent.blob == (BlobID{}) {
-				e.str("")
-			} else {
-				e.str(string(ent.blob[:]))
-			}
 			e.str(ent.payload)
 			w.Write(e.b)
 		}

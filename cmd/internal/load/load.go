@@ -17,6 +17,7 @@ import (
 
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/frontmatter"
+	"github.com/accredit/accredit/cmd/internal/gitindex"
 	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/safefs"
 	"github.com/accredit/accredit/cmd/internal/tomlpos"
@@ -104,6 +105,17 @@ func LoadFS(fsys fs.FS, name string, opts Options) (*program.Program, []diag.Dia
 // whose files' sizes and times the cache may trust.
 func load(fsys fs.FS, root string, disk bool, opts Options) (*program.Program, []diag.Diagnostic, error) {
 	l := &loader{fsys: fsys, prog: &program.Program{Root: root}, cache: opts.Cache, only: opts.Only, overlay: opts.Overlay, prelisted: opts.Listed, disk: disk, now: clock()}
+	if disk {
+		// Read once, by the first file the cache has an entry of but
+		// whose time is not the entry's: never by a warm load in place.
+		l.index = sync.OnceValue(func() *gitindex.Index {
+			x, err := gitindex.Open(root)
+			if err != nil {
+				stats.setIndexErr(err)
+			}
+			return x
+		})
+	}
 	jobs, err := l.plan()
 	if err != nil {
 		return nil, nil, err
@@ -194,6 +206,9 @@ type loader struct {
 	cache *Cache
 	disk  bool      // fsys is a folder on disk (not a git tree)
 	now   time.Time // when the load started, for the cache's racy window
+	// index reads git's index of the worktree on disk that holds the
+	// program (see Cache); nil for a git tree.
+	index func() *gitindex.Index
 
 	only    func(partner, person string) bool
 	overlay map[string][]byte
@@ -637,7 +652,8 @@ func (l *loader) decode(j *job) {
 		// not asked again: through the boundary, every person file cost
 		// its folder reopened (10,000 partners: a second of a warm check
 		// of two).
-		if fi, err := l.listed(j); err == nil {
+		fi, err := l.listed(j)
+		if err == nil {
 			st = statOf(fi, l.now)
 		}
 		if e, ok := l.cache.unchanged(j.rel, st); ok {
@@ -647,16 +663,24 @@ func (l *loader) decode(j *job) {
 			if res, ds, err := decodeResult(j.rel, nil, e.payload, l.reread(j)); err == nil {
 				j.result = res
 				l.diags.Append(ds)
-				l.cache.put(j.rel, e, false)
+				l.cache.put(j.rel, e, false, false)
+				stats.unchanged.Add(1)
+				return
+			}
+		}
+		// A fresh checkout: every time is new, and git's index, written
+		// after the files, says what each holds.
+		if err == nil {
+			if id, ok := l.worktree().Blob(j.rel, fi); ok && l.fromBlob(j, id, st, l.reread(j)) {
+				stats.index.Add(1)
 				return
 			}
 		}
 	}
 	// A file of a git tree the cache saw, by its blob id: not read at all.
-	var blob BlobID
 	if cacheable && !overlaid {
-		var ok bool
-		if blob, ok = l.blobOf(j); ok && l.fromBlob(j, blob) {
+		if id, ok := l.blobOf(j); ok && l.fromBlob(j, id, fileStat{}, l.treeReader(j)) {
+			stats.tree.Add(1)
 			return
 		}
 	}
@@ -684,14 +708,18 @@ func (l *loader) decode(j *job) {
 		l.diags.Append(f.out)
 		return
 	}
-	var h [16]byte
+	var id BlobID
 	if cacheable {
-		h = l.cache.hash(data)
-		if payload, ok := l.cache.get(j.rel, h); ok {
-			if res, ds, err := decodeResult(j.rel, data, payload, nil); err == nil {
+		stats.read.Add(1)
+		var ok bool
+		if id, ok = blobIDOf(data); !ok {
+			cacheable = false // crafted to collide: decoded, never cached
+		} else if e, ok := l.cache.get(j.rel, id); ok {
+			if res, ds, err := decodeResult(j.rel, data, e.payload, nil); err == nil {
 				j.result = res
 				l.diags.Append(ds)
-				l.cache.put(j.rel, cacheEntry{h, st, blob, payload}, false)
+				e.stat = st
+				l.cache.put(j.rel, e, false, !l.disk)
 				return
 			}
 		}
@@ -701,7 +729,7 @@ func (l *loader) decode(j *job) {
 	defer func() {
 		l.diags.Append(f.out)
 		if cacheable {
-			l.cache.put(j.rel, cacheEntry{h, st, blob, encodeResult(f, j.result)}, true)
+			l.cache.put(j.rel, cacheEntry{id, st, encodeResult(f, j.result)}, true, !l.disk)
 		}
 		if l.disk && !overlaid {
 			// The file's own checks have run: its positions are read
@@ -760,6 +788,15 @@ func frontOf(read func() []byte) func() []byte {
 		}
 		return doc.Front
 	}
+}
+
+// worktree returns git's index of the worktree that holds the program,
+// or nil.
+func (l *loader) worktree() *gitindex.Index {
+	if l.index == nil {
+		return nil
+	}
+	return l.index()
 }
 
 // listed is the Lstat of a job's file: its listing's where it has one,

@@ -1,0 +1,180 @@
+package gitindex
+
+import (
+	"crypto/sha1"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+)
+
+// fakeInfo is a file's Lstat as the system gives it.
+type fakeInfo struct {
+	mode fs.FileMode
+	st   syscall.Stat_t
+}
+
+func (f *fakeInfo) Name() string       { return "f" }
+func (f *fakeInfo) Size() int64        { return f.st.Size }
+func (f *fakeInfo) Mode() fs.FileMode  { return f.mode }
+func (f *fakeInfo) ModTime() time.Time { return time.Unix(f.st.Mtim.Unix()) }
+func (f *fakeInfo) IsDir() bool        { return false }
+func (f *fakeInfo) Sys() any           { return &f.st }
+
+func TestBlob(t *testing.T) {
+	at := time.Unix(1_700_000_000, 123_456_789)
+	indexTime := at.Add(time.Hour)
+	base := Entry{Ctime: at, Mtime: at, Dev: 7, Ino: 42, Mode: 0o100644, UID: 1000, GID: 1000, Size: 12, Blob: [20]byte{1, 2, 3}}
+	file := func(change func(*fakeInfo)) *fakeInfo {
+		f := &fakeInfo{mode: 0o644}
+		f.st.Ctim = syscall.NsecToTimespec(at.UnixNano())
+		f.st.Mtim = f.st.Ctim
+		f.st.Dev, f.st.Ino, f.st.Mode, f.st.Uid, f.st.Gid, f.st.Size = 7, 42, syscall.S_IFREG|0o644, 1000, 1000, 12
+		if change != nil {
+			change(f)
+		}
+		return f
+	}
+	entry := func(change func(*Entry)) []Entry {
+		e := base
+		e.Name = "partners/acme/people/ada.toml"
+		if change != nil {
+			change(&e)
+		}
+		return []Entry{e}
+	}
+	later := syscall.NsecToTimespec(at.UnixNano() + 1)
+	for _, tc := range []struct {
+		name    string
+		entries []Entry
+		file    *fakeInfo
+		mtime   time.Time // the index's; indexTime when zero
+		want    bool
+	}{
+		{"as recorded", entry(nil), file(nil), time.Time{}, true},
+		{"as recorded, executable", entry(func(e *Entry) { e.Mode = 0o100755 }), file(func(f *fakeInfo) { f.st.Mode |= 0o111; f.mode |= 0o111 }), time.Time{}, true},
+		{"its 32 low bits of device, inode and size", entry(nil), file(func(f *fakeInfo) { f.st.Dev += 1 << 32; f.st.Ino += 1 << 32 }), time.Time{}, true},
+		{"written in the index's clock tick", entry(nil), file(nil), at, false},
+		{"written after the index", entry(nil), file(nil), at.Add(-time.Second), false},
+		{"another size", entry(nil), file(func(f *fakeInfo) { f.st.Size = 13 }), time.Time{}, false},
+		{"another modification time", entry(nil), file(func(f *fakeInfo) { f.st.Mtim = later }), time.Time{}, false},
+		{"another change time (its time set back)", entry(nil), file(func(f *fakeInfo) { f.st.Ctim = later }), time.Time{}, false},
+		{"another inode (replaced)", entry(nil), file(func(f *fakeInfo) { f.st.Ino = 43 }), time.Time{}, false},
+		{"another device", entry(nil), file(func(f *fakeInfo) { f.st.Dev = 8 }), time.Time{}, false},
+		{"another owner", entry(nil), file(func(f *fakeInfo) { f.st.Uid = 0 }), time.Time{}, false},
+		{"made executable", entry(nil), file(func(f *fakeInfo) { f.st.Mode |= 0o100; f.mode |= 0o100 }), time.Time{}, false},
+		{"a symbolic link in the index", entry(func(e *Entry) { e.Mode = 0o120000 }), file(nil), time.Time{}, false},
+		{"a submodule in the index", entry(func(e *Entry) { e.Mode = 0o160000 }), file(nil), time.Time{}, false},
+		{"not a regular file now", entry(nil), file(func(f *fakeInfo) { f.mode = fs.ModeSymlink }), time.Time{}, false},
+		{"skip-worktree", entry(func(e *Entry) { e.SkipWorktree = true }), file(nil), time.Time{}, false},
+		{"intent-to-add", entry(func(e *Entry) { e.IntentToAdd = true }), file(nil), time.Time{}, false},
+		{"a conflict's stage", entry(func(e *Entry) { e.Stage = 2 }), file(nil), time.Time{}, false},
+		{"stage 0 beside a conflict", append(entry(nil), entry(func(e *Entry) { e.Stage = 1 })...), file(nil), time.Time{}, false},
+		{"not tracked", entry(func(e *Entry) { e.Name = "partners/acme/people/bob.toml" }), file(nil), time.Time{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x := &Index{entries: tc.entries, mtime: tc.mtime}
+			if x.mtime.IsZero() {
+				x.mtime = indexTime
+			}
+			id, ok := x.Blob("partners/acme/people/ada.toml", tc.file)
+			if ok != tc.want || ok && id != base.Blob {
+				t.Fatalf("Blob = %x, %v; want ok %v", id, ok, tc.want)
+			}
+		})
+	}
+	var none *Index
+	if _, ok := none.Blob("a", file(nil)); ok {
+		t.Error("a nil index vouched for a file")
+	}
+}
+
+// blobID is git's name of a blob: git hash-object.
+func blobID(b []byte) [20]byte {
+	return sha1.Sum(append([]byte(fmt.Sprintf("blob %d\x00", len(b))), b...))
+}
+
+// TestOpen reads an index go-git wrote for real files, from a program root
+// in a folder of the worktree, and from a linked worktree's .git file.
+func TestOpen(t *testing.T) {
+	top := t.TempDir()
+	repo, err := git.PlainInit(top, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"program/partners/acme/people/ada.toml": "name = \"Ada\"\n",
+		"program/partners/acme/partner.md":      "+++\n+++\n",
+		"other/notes.txt":                       "not below the root\n",
+	}
+	old := time.Now().Add(-time.Hour)
+	for rel, text := range files {
+		p := filepath.Join(top, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// Older than the index, as a checkout's files are by the time
+		// it writes the index.
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := wt.Add(rel); err != nil {
+			t.Fatal(err)
+		}
+	}
+	root := filepath.Join(top, "program")
+	x, err := Open(root)
+	if err != nil || x == nil {
+		t.Fatalf("Open = %v, %v", x, err)
+	}
+	if len(x.entries) != 2 {
+		t.Fatalf("%d entries below the root, want 2", len(x.entries))
+	}
+	lstat := func(rel string) fs.FileInfo {
+		fi, err := os.Lstat(filepath.Join(root, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi
+	}
+	const ada = "partners/acme/people/ada.toml"
+	if id, ok := x.Blob(ada, lstat(ada)); !ok || id != blobID([]byte(files["program/"+ada])) {
+		t.Fatalf("Blob(%s) = %x, %v; want git's id", ada, id, ok)
+	}
+	// Edited in place, its time set back: its change time tells.
+	p := filepath.Join(root, ada)
+	if err := os.WriteFile(p, []byte("name = \"Eve\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(p, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := x.Blob(ada, lstat(ada)); ok {
+		t.Fatal("a file edited since the index was vouched for")
+	}
+
+	// A linked worktree: .git is a file naming the git directory.
+	linked := t.TempDir()
+	if err := os.WriteFile(filepath.Join(linked, ".git"), []byte("gitdir: "+filepath.Join(top, ".git")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if x, err := Open(linked); err != nil || x == nil || len(x.entries) != 3 {
+		t.Fatalf("Open(linked) = %v, %v", x, err)
+	}
+	// Outside any worktree: no index, no error.
+	if x, err := Open(t.TempDir()); x != nil || err != nil {
+		t.Fatalf("Open(outside) = %v, %v", x, err)
+	}
+}
