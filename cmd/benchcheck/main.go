@@ -1,9 +1,11 @@
 // Command benchcheck measures "accredit check" (or "accredit build") on a
 // generated program: wall time, CPU time (user+sys) and peak memory,
 // cold (no decode cache), warm (decode cache primed, no last result),
-// reuse (check's last result kept, nothing changed: package checkcache)
-// and edit (the same, with one person's file edited before each run, as
-// an administrator's change is checked), as the median of several runs.
+// reuse (check's last result kept, nothing changed: package checkcache),
+// edit (the same, with one person's file edited before each run, as
+// an administrator's change is checked) and checkout (decode cache
+// primed, every file written anew by git checkout before each run, as in
+// CI), as the median of several runs.
 //
 // With -bin, it compares binaries built beforehand (an older commit's
 // and this tree's, say) in the same session: each round runs every
@@ -17,6 +19,12 @@
 //	go run ./cmd/benchcheck -root /tmp/big -runs 5
 //	go run ./cmd/benchcheck -root /tmp/big -bin /tmp/acc-old,/tmp/acc-new -runs 7
 //	go run ./cmd/benchcheck -root /tmp/big -bin /tmp/acc-old,/tmp/acc-new -cmd build -runs 3
+//
+// Mode checkout needs a root whose program is committed at the top of a
+// git worktree, and the git command:
+//
+//	cd /tmp/big && git init -q && git add -A && git commit -qm program
+//	go run ./cmd/benchcheck -root /tmp/big -modes warm,checkout
 //
 // With -roots, each binary checks its own program, in the same rounds:
 // an older accredit on a program written for it against this tree's on
@@ -109,7 +117,7 @@ func main() {
 	warm := make([]string, len(binaries))
 	for i, bin := range binaries {
 		warm[i] = filepath.Join(tmp, fmt.Sprintf("warm-%d", i))
-		if strings.Contains(*modes, "warm") || strings.Contains(*modes, "reuse") || strings.Contains(*modes, "edit") || strings.Contains(*modes, "nextday") {
+		if strings.Contains(*modes, "warm") || strings.Contains(*modes, "reuse") || strings.Contains(*modes, "edit") || strings.Contains(*modes, "nextday") || strings.Contains(*modes, "checkout") {
 			b.root = roots[i]
 			b.run(bin, warm[i]) // prime
 		}
@@ -129,11 +137,14 @@ func main() {
 				switch mode {
 				case "cold":
 					cache = filepath.Join(tmp, fmt.Sprintf("cold-%d-%d", i, r))
-				case "warm":
+				case "warm", "checkout":
 					// The decode cache only: check's last result goes.
 					old, _ := filepath.Glob(filepath.Join(cache, "accredit", "*.check"))
 					for _, f := range old {
 						os.Remove(f)
+					}
+					if mode == "checkout" {
+						checkout(roots[i])
 					}
 				case "edit":
 					// An administrator's edit: one person's file, written
@@ -180,6 +191,21 @@ func main() {
 			}
 			fmt.Println()
 		}
+	}
+}
+
+// checkout writes every file of the program at root anew, as a fresh
+// clone in CI has them: new inodes and times, and git's index written
+// after them.
+func checkout(root string) {
+	for _, t := range []string{"programs", "partners", "content", "layouts"} {
+		if err := os.RemoveAll(filepath.Join(root, t)); err != nil {
+			fail(err)
+		}
+	}
+	cmd := exec.Command("git", "-C", root, "checkout", "-q", "--", ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		fail(fmt.Errorf("-modes checkout needs %s to be a git worktree with its program committed: git checkout: %v\n%s", root, err, out))
 	}
 }
 
