@@ -179,17 +179,23 @@ func runBuild(env *base.Env, args []string) int {
 		}
 	}
 	tuneGC()
-	res, err := loadAndCheck(env, buildProgram.root, buildProgram.date())
+	var (
+		res      *checked
+		audited  *history.AuditResult
+		auditErr error
+	)
+	if *buildGit {
+		res, audited, err, auditErr = loadCheckAndAudit(env, buildProgram.root, buildProgram.date(), "")
+	} else {
+		res, err = loadAndCheck(env, buildProgram.root, buildProgram.date())
+	}
 	if err != nil {
 		env.Errorf(cmdBuild, "%v", err)
 		return base.ExitUsage
 	}
-	var audited *history.AuditResult
-	if *buildGit {
-		if audited, err = res.audit(buildProgram.root, ""); err != nil {
-			env.Errorf(cmdBuild, "--git: %v", err)
-			return base.ExitUsage
-		}
+	if auditErr != nil {
+		env.Errorf(cmdBuild, "--git: %v", auditErr)
+		return base.ExitUsage
 	}
 	if errs, _ := diag.Count(res.Diags); errs > 0 {
 		var only []diag.Diagnostic

@@ -105,13 +105,13 @@ func runCheck(env *base.Env, args []string) int {
 	tuneGCPercent(300)
 	var r checkcache.Result
 	if *checkGit {
-		res, err := loadAndCheck(env, checkProgram.root, checkProgram.date())
+		res, _, err, auditErr := loadCheckAndAudit(env, checkProgram.root, checkProgram.date(), *checkSince)
 		if err != nil {
 			env.Errorf(cmdCheck, "%v", err)
 			return base.ExitUsage
 		}
-		if _, err := res.audit(checkProgram.root, *checkSince); err != nil {
-			env.Errorf(cmdCheck, "--git: %v", err)
+		if auditErr != nil {
+			env.Errorf(cmdCheck, "--git: %v", auditErr)
 			return base.ExitUsage
 		}
 		r = checkcache.Result{Files: res.Program.Files, Diags: res.Diags}
@@ -344,17 +344,42 @@ func loadAndCheckWith(env *base.Env, root string, asOf date.Date, cache *load.Ca
 	return res, nil
 }
 
-// audit runs the git rules of check --git and adds their diagnostics,
-// and returns the walk's result (nil when the history is incomplete, which
-// is a diagnostic, history-incomplete). The error is for a root outside
-// git or a revision that does not resolve.
-func (c *checked) audit(root, since string) (*history.AuditResult, error) {
-	r, err := history.Open(root)
-	if err != nil {
-		return nil, err
+// loadCheckAndAudit is loadAndCheck and the git rules of check --git
+// (audit): the program is loaded and checked while the audit walks the
+// history, which needs it only once the walk is done. err is
+// loadAndCheck's; auditErr the audit's.
+func loadCheckAndAudit(env *base.Env, root string, asOf date.Date, since string) (res *checked, audited *history.AuditResult, err, auditErr error) {
+	loaded := make(chan struct{})
+	go func() {
+		defer close(loaded)
+		res, err = loadAndCheck(env, root, asOf)
+	}()
+	prog := func() *program.Program {
+		<-loaded
+		if err != nil {
+			return nil
+		}
+		return res.Program
 	}
-	defer r.Close()
-	res, err := r.Audit(history.AuditOptions{Since: since, P: c.Program, Worktree: root})
+	r, auditErr := history.Open(root)
+	var walked *history.AuditResult
+	if auditErr == nil {
+		defer r.Close()
+		walked, auditErr = r.Audit(history.AuditOptions{Since: since, Load: prog, Worktree: root})
+	}
+	<-loaded
+	if err != nil {
+		return nil, nil, err, nil
+	}
+	audited, auditErr = res.addAudit(walked, auditErr)
+	return res, audited, nil, auditErr
+}
+
+// addAudit adds the diagnostics of an audit's result, or of its error
+// when the history is incomplete (history-incomplete: the result is then
+// nil). The error is for a root outside git or a revision that does not
+// resolve.
+func (c *checked) addAudit(res *history.AuditResult, err error) (*history.AuditResult, error) {
 	var ds []diag.Diagnostic
 	switch {
 	case errors.Is(err, history.ErrIncomplete):

@@ -28,6 +28,10 @@ type AuditOptions struct {
 	// P is the program the diagnostics are about: the working tree for
 	// check, the head revision for plan. Nil: provenance only.
 	P *program.Program
+	// Load, when P is nil, gives P once the walk of the history is done
+	// (nil: provenance only), so that the caller loads the program while
+	// the walk runs: the two take about as long on a large program.
+	Load func() *program.Program
 	// Worktree, when P was loaded from the working tree, is the folder
 	// it was loaded from: a credential in a file that differs from the
 	// head commit's is not judged (it has no commit yet). Empty: P is
@@ -166,6 +170,9 @@ func (r *Repo) Audit(opts AuditOptions) (*AuditResult, error) {
 			return nil, err
 		}
 	}
+	if a.opts.P == nil && a.opts.Load != nil {
+		a.opts.P = a.opts.Load()
+	}
 	for _, l := range chain {
 		w.main[l.hash] = true
 	}
@@ -188,7 +195,7 @@ func (r *Repo) Audit(opts AuditOptions) (*AuditResult, error) {
 		res.Prov = a.prov
 		res.Prov.Commits = len(chain)
 	}
-	if opts.P != nil {
+	if a.opts.P != nil {
 		a.report()
 	}
 	var l diag.List
@@ -292,7 +299,14 @@ func (a *auditor) explicitBaseline(chain []*link, all [][]event, start int) (int
 // pass judges the chain's changes from the baseline at index start. With
 // only set, it judges only the events only accepts.
 func (a *auditor) pass(chain []*link, all [][]event, start int, only func(event) bool, imported bool) error {
-	a.marks = map[string]*mark{}
+	// Sized for the largest commit's keys: a program's first commit (an
+	// import) can bring millions, and growing the map to them cost more
+	// than filling it. Many small commits grow it as usual.
+	n := 0
+	for _, evs := range all {
+		n = max(n, len(evs))
+	}
+	a.marks = make(map[string]*mark, n)
 	a.prov = &Provenance{Head: chain[len(chain)-1].hash, Granted: map[string]*Commit{}, Revoked: map[string]*Commit{}, Waived: map[string]*Commit{}, Imported: map[string]bool{}}
 	cur := trustOf(nil)
 	for i, l := range chain {
@@ -320,8 +334,18 @@ func (a *auditor) pass(chain []*link, all [][]event, start int, only func(event)
 			}
 		}
 		programOK := true
+		// A large commit's marks in one allocation; a small one's each
+		// in its own, so that a mark superseded later is freed alone.
+		var block []mark
+		if len(evs) >= parallelChanges {
+			block = make([]mark, len(evs))
+		}
 		for k, e := range evs {
-			m := &mark{ev: e, by: l.who}
+			m := &mark{}
+			if block != nil {
+				m = &block[k]
+			}
+			*m = mark{ev: e, by: l.who}
 			if old := a.marks[e.key]; old == nil || old.ev.gone {
 				m.absent = true
 			}

@@ -92,6 +92,15 @@ func reuse[K comparable, V any](m map[K]V) map[K]V {
 	return m
 }
 
+// reuseFor is reuse for a map about to hold n entries: one past what a
+// reused map holds is made at that size.
+func reuseFor[K comparable, V any](m map[K]V, n int) map[K]V {
+	if n > maxReused {
+		return make(map[K]V, n)
+	}
+	return reuse(m)
+}
+
 // maxMergeDepth bounds how deep provenance follows merges of merges.
 const maxMergeDepth = 8
 
@@ -286,31 +295,53 @@ func (w *walker) eventsOf(wk *worker, a, b plumbing.Hash, keep func(string) bool
 		}
 	}
 	defer wk.turn()
-	wk.before, wk.after = reuse(wk.before), reuse(wk.after)
-	before, after := wk.before, wk.after
-	var order, gone []string
-	for _, c := range changes {
-		vs, err := wk.values(w.r, c.path, c.from, c.fromSpecial)
-		if err != nil {
+	// Every side's values first: the maps are then made at their size.
+	// A commit that adds a whole program (an import) has millions of
+	// keys, and growing the maps to them was a third of its audit.
+	from, to := make([][]value, len(changes)), make([][]value, len(changes))
+	if len(changes) >= parallelChanges {
+		if err := w.valuesOnEveryCore(changes, from, to); err != nil {
 			return nil, err
 		}
-		for _, v := range vs {
+	} else {
+		for i, c := range changes {
+			var err error
+			if from[i], err = wk.values(w.r, c.path, c.from, c.fromSpecial); err != nil {
+				return nil, err
+			}
+			if to[i], err = wk.values(w.r, c.path, c.to, c.toSpecial); err != nil {
+				return nil, err
+			}
+		}
+	}
+	nb, na := 0, 0
+	for i := range changes {
+		nb, na = nb+len(from[i]), na+len(to[i])
+	}
+	wk.before, wk.after = reuseFor(wk.before, nb), reuseFor(wk.after, na)
+	before, after := wk.before, wk.after
+	order := make([]string, 0, na)
+	var gone []string
+	for i := range changes {
+		for _, v := range from[i] {
 			if _, dup := before[v.key]; !dup {
 				gone = append(gone, v.key)
 			}
 			before[v.key] = v
 		}
-		if vs, err = wk.values(w.r, c.path, c.to, c.toSpecial); err != nil {
-			return nil, err
-		}
-		for _, v := range vs {
+		for _, v := range to[i] {
 			if _, dup := after[v.key]; !dup {
 				order = append(order, v.key)
 			}
 			after[v.key] = v
 		}
 	}
+	// The walk keeps every commit's events: a small commit's grow as
+	// usual, to what its few changed keys need.
 	var evs []event
+	if len(order) >= parallelChanges {
+		evs = make([]event, 0, len(order))
+	}
 	for _, k := range order {
 		v := after[k]
 		if old, had := before[k]; !had || old.val != v.val {
@@ -378,6 +409,19 @@ func (wk *worker) values(r *Repo, file string, h plumbing.Hash, special bool) ([
 		wk.parsed[k] = vs
 		return vs, nil
 	}
+	vs, err := blobValues(r, file, h, special)
+	if err != nil {
+		return nil, err
+	}
+	wk.parsed[k] = vs
+	return vs, nil
+}
+
+// blobValues reads a version of a file and returns its values.
+func blobValues(r *Repo, file string, h plumbing.Hash, special bool) ([]value, error) {
+	if h.IsZero() {
+		return nil, nil
+	}
 	var b []byte
 	if !special {
 		var err error
@@ -385,9 +429,51 @@ func (wk *worker) values(r *Repo, file string, h plumbing.Hash, special bool) ([
 			return nil, err
 		}
 	}
-	vs := valuesOf(file, b, special, h.String())
-	wk.parsed[k] = vs
-	return vs, nil
+	return valuesOf(file, b, special, h.String()), nil
+}
+
+// parallelChanges is how many changed files a commit must have for its
+// files to be read and parsed on every core: a program's first commit
+// (an import of every record), which one worker of the walk would
+// otherwise parse alone while the others wait at the end of the walk.
+const parallelChanges = 1024
+
+// valuesOnEveryCore fills from and to with the values of each change's
+// two sides, on GOMAXPROCS goroutines. The worker's cache of parsed
+// blobs is left out: the next commit shares few of so many.
+func (w *walker) valuesOnEveryCore(changes []change, from, to [][]value) error {
+	var (
+		next atomic.Int64
+		mu   sync.Mutex
+		bad  error
+		wg   sync.WaitGroup
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(changes) {
+					return
+				}
+				c := changes[i]
+				var err error
+				if from[i], err = blobValues(w.r, c.path, c.from, c.fromSpecial); err == nil {
+					to[i], err = blobValues(w.r, c.path, c.to, c.toSpecial)
+				}
+				if err != nil {
+					mu.Lock()
+					if bad == nil {
+						bad = err
+					}
+					mu.Unlock()
+					next.Store(int64(len(changes))) // the others stop at their next file
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return bad
 }
 
 // attribute returns the commit that made each event of commit l. For an
