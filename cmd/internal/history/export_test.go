@@ -22,3 +22,11 @@ func SplitWalks() func() {
 func ReadObject(r *Repo, h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	return r.object(h)
 }
+
+// ParseOnEveryCore makes every commit's files parsed on all cores, however
+// few, and returns a function that restores the threshold.
+func ParseOnEveryCore() func() {
+	old := parallelChanges
+	parallelChanges = 1
+	return func() { parallelChanges = old }
+}

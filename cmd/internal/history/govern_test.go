@@ -11,6 +11,7 @@ import (
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/history"
 	"github.com/accredit/accredit/cmd/internal/load"
+	programpkg "github.com/accredit/accredit/cmd/internal/program"
 )
 
 const (
@@ -77,6 +78,34 @@ func auditAny(t *testing.T, dir string) []string {
 	var out []string
 	for _, d := range res.Diags {
 		out = append(out, d.String())
+	}
+	// The program given once the walk is done (check --git loads it
+	// meanwhile): the same audit.
+	res, err = r.Audit(history.AuditOptions{Load: func() *programpkg.Program { return p }, Worktree: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var late []string
+	for _, d := range res.Diags {
+		late = append(late, d.String())
+	}
+	if !slices.Equal(out, late) {
+		t.Errorf("with the program given by Load:\n%s\nwith P:\n%s", strings.Join(late, "\n"), strings.Join(out, "\n"))
+	}
+	// Every commit's files parsed on all cores, as an import commit's
+	// are: the same audit.
+	restore := history.ParseOnEveryCore()
+	res, err = r.Audit(history.AuditOptions{P: p, Worktree: dir})
+	restore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var split []string
+	for _, d := range res.Diags {
+		split = append(split, d.String())
+	}
+	if !slices.Equal(out, split) {
+		t.Errorf("with every commit parsed on all cores:\n%s\none worker a commit:\n%s", strings.Join(split, "\n"), strings.Join(out, "\n"))
 	}
 	return out
 }

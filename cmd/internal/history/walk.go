@@ -436,7 +436,7 @@ func blobValues(r *Repo, file string, h plumbing.Hash, special bool) ([]value, e
 // files to be read and parsed on every core: a program's first commit
 // (an import of every record), which one worker of the walk would
 // otherwise parse alone while the others wait at the end of the walk.
-const parallelChanges = 1024
+var parallelChanges = 1024
 
 // valuesOnEveryCore fills from and to with the values of each change's
 // two sides, on GOMAXPROCS goroutines. The worker's cache of parsed
