@@ -2,13 +2,12 @@ package load
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"io"
 	"io/fs"
-	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -151,13 +150,13 @@ func (c *Cache) read() {
 			close(lists)
 		}
 	}()
-	data, err := os.ReadFile(c.path)
-	if err != nil || !bytes.HasPrefix(data, []byte(cacheMagic)) {
+	// One string for the whole file, read with one copy: every string
+	// and payload decoded from it is a substring (see dec).
+	data, err := mapfile.ReadString(c.path)
+	if err != nil || !strings.HasPrefix(data, cacheMagic) {
 		return
 	}
-	// One string for the whole file: every string and payload decoded
-	// from it is a substring (see dec).
-	d := &dec{s: string(data[len(cacheMagic):])}
+	d := &dec{s: data[len(cacheMagic):]}
 	if string(d.bytes()) != string(c.salt) {
 		return
 	}

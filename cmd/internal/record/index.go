@@ -3,7 +3,6 @@ package record
 import (
 	"bytes"
 	"errors"
-	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/accredit/accredit/cmd/internal/credid"
 	"github.com/accredit/accredit/cmd/internal/load"
+	"github.com/accredit/accredit/cmd/internal/mapfile"
 	"github.com/accredit/accredit/cmd/internal/safefs"
 )
 
@@ -295,7 +295,7 @@ func credentialIDs(data []byte) []string {
 // "P <quoted file name> <quoted e-mail> <credential id>...".
 func readIndex(path string) map[string]dirEntry {
 	out := map[string]dirEntry{}
-	text, err := readString(path)
+	text, err := mapfile.ReadString(path)
 	if err != nil {
 		return out
 	}
@@ -350,24 +350,6 @@ func readIndex(path string) map[string]dirEntry {
 	}
 	flush()
 	return out
-}
-
-// readString reads a file into a string with one copy: the index of a
-// large program is megabytes, and the entries keep parts of it.
-func readString(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	var b strings.Builder
-	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
-		b.Grow(int(min(fi.Size(), 1<<30)) + 1)
-	}
-	if _, err := io.Copy(&b, f); err != nil {
-		return "", err
-	}
-	return b.String(), nil
 }
 
 // save writes the index atomically.
