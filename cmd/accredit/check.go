@@ -365,7 +365,13 @@ func loadCheckAndAudit(env *base.Env, root string, asOf date.Date, since string)
 	var walked *history.AuditResult
 	if auditErr == nil {
 		defer r.Close()
-		walked, auditErr = r.Audit(history.AuditOptions{Since: since, Load: prog, Worktree: root})
+		// The diffs of the commits an earlier audit here read are kept
+		// (a pull request's check reads its own commits only).
+		opts := history.AuditOptions{Since: since, Load: prog, Worktree: root}
+		if salt := binaryHash(); salt != nil {
+			opts.Cache, opts.Salt = cacheFile(env, root, ".audit"), salt
+		}
+		walked, auditErr = r.Audit(opts)
 	}
 	<-loaded
 	if err != nil {

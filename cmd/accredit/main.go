@@ -12,6 +12,7 @@ import (
 
 	"github.com/accredit/accredit/cmd/internal/base"
 	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/history"
 	"github.com/accredit/accredit/cmd/internal/load"
 	"github.com/accredit/accredit/cmd/internal/tomlrec"
 )
@@ -97,6 +98,9 @@ func run(env *base.Env, args []string) int {
 func printStats(w io.Writer) {
 	fast, slow := tomlrec.Stats()
 	fmt.Fprintf(w, "accredit: %d TOML documents decoded by tomlrec, %d by BurntSushi/toml (outside tomlrec's subset, or with an error)\n", fast, slow)
+	if s := history.Stats(); s != "" {
+		fmt.Fprintf(w, "accredit: %s\n", s)
+	}
 	if s := load.Stats(); s != "" {
 		fmt.Fprintf(w, "accredit: %s\n", s)
 	}

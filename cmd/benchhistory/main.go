@@ -5,9 +5,10 @@
 //     people files of a generated program is written with git fast-import;
 //     accredit's complete audit (package history, in a child process: the
 //     program at head loaded, every commit judged key by key, with
-//     collision-detecting hashes of what it reads) and "git log
-//     --first-parent --name-only" each walk it; wall time and peak RSS of
-//     each, median of -runs;
+//     collision-detecting hashes of what it reads), the same audit again
+//     with the diffs of every commit kept by an earlier one (a later
+//     check --git), and "git log --first-parent --name-only" each walk
+//     it; wall time and peak RSS of each, median of -runs;
 //
 //   - plan: a generated program is committed, then a change (grants,
 //     renewals, revocations, removals) on top; "accredit plan" between
@@ -53,10 +54,11 @@ func main() {
 		before  = flag.String("before", "", "with -plan, also measure the accredit `BIN` (built from another revision), alternating with this one")
 		walk    = flag.String("walk", "", "internal: walk the repository `DIR` and print what was found")
 		profile = flag.String("cpuprofile", "", "write a CPU profile of the audit (in the -walk child) to `FILE`, and its allocations to FILE.allocs")
+		diffs   = flag.String("diff-cache", "", "internal: with -walk, the audit's cache of diffs is the `FILE`")
 	)
 	flag.Parse()
 	if *walk != "" {
-		walkOnly(*walk, *profile)
+		walkOnly(*walk, *profile, *diffs)
 		return
 	}
 	if *hist == "" && *plan == "" {
@@ -91,6 +93,12 @@ func main() {
 			args = append(args, "-cpuprofile", abs)
 		}
 		measure("accredit audit (load + check --git's walk)", *runs, repo, self, args...)
+		// A later check --git: the diffs of every commit kept by the
+		// first (AuditOptions.Cache).
+		diffs := filepath.Join(tmp, "diffs")
+		os.Remove(diffs)
+		run(repo, nil, self, "-walk", repo, "-diff-cache", diffs) // fills it
+		measure("accredit audit, the diffs kept by an earlier one", *runs, repo, self, "-walk", repo, "-diff-cache", diffs)
 		measure("git log --first-parent --name-only", *runs, repo, "git", "log", "--first-parent", "--name-only", "--format=%H %an %ae %at")
 	}
 	if *plan != "" {
@@ -148,7 +156,7 @@ func main() {
 
 // walkOnly is the child process of the audit measurement: what check
 // --git does beyond check, on the program at the repository's head.
-func walkOnly(dir, profile string) {
+func walkOnly(dir, profile, diffs string) {
 	start := time.Now()
 	p, _, err := load.Load(dir)
 	if err != nil {
@@ -172,7 +180,7 @@ func walkOnly(dir, profile string) {
 		fail(err)
 	}
 	defer r.Close()
-	res, err := r.Audit(history.AuditOptions{P: p, Worktree: dir})
+	res, err := r.Audit(history.AuditOptions{P: p, Worktree: dir, Cache: diffs, Salt: []byte("benchhistory")})
 	if err != nil {
 		fail(err)
 	}

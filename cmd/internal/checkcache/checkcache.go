@@ -293,48 +293,48 @@ func parallel(n int, fn func(i int) bool) (bad bool) {
 // what was there; an error only means the next check runs in full.
 func Save(path string, key []byte, r Result, m *Manifest) error {
 	return mapfile.Replace(path, func(w *bufio.Writer) {
-		e := encoder{w: w}
-		e.str(magic)
-		e.str(string(key))
-		e.int(int64(r.Files))
-		e.str(r.AsOf)
-		e.diags(r.Diags)
-		e.uint(uint64(len(r.Later)))
+		e := mapfile.Encoder{W: w}
+		e.Str(magic)
+		e.Str(string(key))
+		e.Int(int64(r.Files))
+		e.Str(r.AsOf)
+		encodeDiags(&e, r.Diags)
+		e.Uint(uint64(len(r.Later)))
 		for _, day := range r.Later {
-			e.str(day.AsOf)
-			e.diags(day.Diags)
+			e.Str(day.AsOf)
+			encodeDiags(&e, day.Diags)
 		}
-		e.uint(uint64(len(m.Absent)))
+		e.Uint(uint64(len(m.Absent)))
 		for _, t := range m.Absent {
-			e.str(t)
+			e.Str(t)
 		}
-		e.uint(uint64(len(m.Folders)))
+		e.Uint(uint64(len(m.Folders)))
 		for _, f := range m.Folders {
-			e.str(f.Path)
+			e.Str(f.Path)
 			s := f.Listing.Stamp
-			e.uint(s.Dev)
-			e.uint(s.Ino)
-			e.int(s.Mtime)
-			e.int(s.Ctime)
-			e.uint(uint64(len(f.Listing.Names)))
+			e.Uint(s.Dev)
+			e.Uint(s.Ino)
+			e.Int(s.Mtime)
+			e.Int(s.Ctime)
+			e.Uint(uint64(len(f.Listing.Names)))
 			for i, name := range f.Listing.Names {
-				e.str(name)
-				e.uint(uint64(f.Listing.Types[i]))
+				e.Str(name)
+				e.Uint(uint64(f.Listing.Types[i]))
 			}
-			e.uint(uint64(len(f.Files)))
+			e.Uint(uint64(len(f.Files)))
 			for _, st := range f.Files {
-				e.int(st.Size)
-				e.int(st.Mtime)
-				e.int(st.Ctime)
-				e.uint(st.Ino)
+				e.Int(st.Size)
+				e.Int(st.Mtime)
+				e.Int(st.Ctime)
+				e.Uint(st.Ino)
 			}
 		}
-		e.uint(uint64(len(r.Partners)))
+		e.Uint(uint64(len(r.Partners)))
 		for _, p := range r.Partners {
-			e.str(p.ID)
-			e.int(int64(p.Files))
-			e.strs(p.Held)
-			e.strs(p.Named)
+			e.Str(p.ID)
+			e.Int(int64(p.Files))
+			e.Strs(p.Held)
+			e.Strs(p.Named)
 		}
 	})
 }
@@ -360,53 +360,53 @@ func Load(path string, key []byte) (Result, *Manifest, bool) {
 	if _, err := io.ReadFull(f, data[:head]); err != nil {
 		return Result{}, nil, false
 	}
-	d := &decoder{s: string(data[:head])}
-	if d.str() != magic || d.str() != string(key) {
+	d := &mapfile.Decoder{S: string(data[:head])}
+	if d.Str() != magic || d.Str() != string(key) {
 		return Result{}, nil, false
 	}
 	if _, err := io.ReadFull(f, data[head:]); err != nil {
 		return Result{}, nil, false
 	}
-	d = &decoder{s: string(data)}
-	if d.str() != magic || d.str() != string(key) {
+	d = &mapfile.Decoder{S: string(data)}
+	if d.Str() != magic || d.Str() != string(key) {
 		return Result{}, nil, false
 	}
 	var r Result
-	r.Files = int(d.int())
-	r.AsOf = d.str()
-	r.Diags = d.diags()
-	for n := d.count(); n > 0 && !d.bad; n-- {
-		r.Later = append(r.Later, Day{AsOf: d.str(), Diags: d.diags()})
+	r.Files = int(d.Int())
+	r.AsOf = d.Str()
+	r.Diags = decodeDiags(d)
+	for n := d.Count(); n > 0 && !d.Bad; n-- {
+		r.Later = append(r.Later, Day{AsOf: d.Str(), Diags: decodeDiags(d)})
 	}
 	m := &Manifest{}
-	for n := d.count(); n > 0 && !d.bad; n-- {
-		m.Absent = append(m.Absent, d.str())
+	for n := d.Count(); n > 0 && !d.Bad; n-- {
+		m.Absent = append(m.Absent, d.Str())
 	}
-	n := d.count()
+	n := d.Count()
 	m.Folders = make([]Folder, 0, n)
-	for ; n > 0 && !d.bad; n-- {
-		f := Folder{Path: d.str(), Listing: &safefs.Listing{}}
-		f.Listing.Stamp = safefs.Stamp{Dev: d.uint(), Ino: d.uint(), Mtime: d.int(), Ctime: d.int()}
-		k := d.count()
+	for ; n > 0 && !d.Bad; n-- {
+		f := Folder{Path: d.Str(), Listing: &safefs.Listing{}}
+		f.Listing.Stamp = safefs.Stamp{Dev: d.Uint(), Ino: d.Uint(), Mtime: d.Int(), Ctime: d.Int()}
+		k := d.Count()
 		f.Listing.Names = make([]string, 0, k)
 		f.Listing.Types = make([]fs.FileMode, 0, k)
-		for ; k > 0 && !d.bad; k-- {
-			f.Listing.Names = append(f.Listing.Names, d.str())
-			f.Listing.Types = append(f.Listing.Types, fs.FileMode(d.uint()))
+		for ; k > 0 && !d.Bad; k-- {
+			f.Listing.Names = append(f.Listing.Names, d.Str())
+			f.Listing.Types = append(f.Listing.Types, fs.FileMode(d.Uint()))
 		}
-		for k := d.count(); k > 0 && !d.bad; k-- {
-			f.Files = append(f.Files, Stamp{Size: d.int(), Mtime: d.int(), Ctime: d.int(), Ino: d.uint()})
+		for k := d.Count(); k > 0 && !d.Bad; k-- {
+			f.Files = append(f.Files, Stamp{Size: d.Int(), Mtime: d.Int(), Ctime: d.Int(), Ino: d.Uint()})
 		}
 		m.Folders = append(m.Folders, f)
 	}
-	n = d.count()
+	n = d.Count()
 	if n > 0 {
 		r.Partners = make([]Partner, 0, n)
 	}
-	for ; n > 0 && !d.bad; n-- {
-		r.Partners = append(r.Partners, Partner{ID: d.str(), Files: int(d.int()), Held: d.strs(), Named: d.strs()})
+	for ; n > 0 && !d.Bad; n-- {
+		r.Partners = append(r.Partners, Partner{ID: d.Str(), Files: int(d.Int()), Held: d.Strs(), Named: d.Strs()})
 	}
-	if d.bad || d.s != "" {
+	if d.Bad || d.S != "" {
 		return Result{}, nil, false
 	}
 	return r, m, true

@@ -16,6 +16,9 @@
 //     unsigned-change, history-incomplete). Trees are compared by entry
 //     hash, and only changed subtrees are read. A shallow clone stops the
 //     walk with ErrIncomplete: never a guess.
+//     The events of each diff of two trees are kept between runs
+//     (eventcache.go, AuditOptions.Cache): a later audit diffs only the
+//     commits it has not seen.
 //   - Provenance, from the same walk: for every credential id the commit
 //     that introduced it (or the baseline, for credentials recorded at
 //     import), and for every revocation and waiver the commit that set it

@@ -30,3 +30,7 @@ func ParseOnEveryCore() func() {
 	parallelChanges = 1
 	return func() { parallelChanges = old }
 }
+
+// DiffsComputed is how many diffs the audits with a cache have computed
+// so far (the rest they took from it).
+func DiffsComputed() int64 { return auditStats.misses.Load() }

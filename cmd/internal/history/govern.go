@@ -45,6 +45,11 @@ type AuditOptions struct {
 	// Prov is nil and an untraced credential is reported only in a file
 	// the change touches.
 	Judge bool
+	// Cache, when set, is the file that keeps the events of each diff
+	// of two trees between runs (eventcache.go), for the build of
+	// accredit that Salt names.
+	Cache string
+	Salt  []byte
 }
 
 // AuditResult is what one walk finds.
@@ -150,7 +155,7 @@ func (r *Repo) Audit(opts AuditOptions) (*AuditResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &walker{r: r, main: map[plumbing.Hash]bool{}, worker: newWorker()}
+	w := &walker{r: r, main: map[plumbing.Hash]bool{}, worker: newWorker(), cache: openEventCache(opts.Cache, opts.Salt)}
 	a := &auditor{w: w, opts: opts, rosters: map[string]*trust{}, verified: map[[2]string]error{}}
 	if opts.Since != "" {
 		if a.trusted, err = r.Ancestors(opts.Since); err != nil {
@@ -198,6 +203,7 @@ func (r *Repo) Audit(opts AuditOptions) (*AuditResult, error) {
 	if a.opts.P != nil {
 		a.report()
 	}
+	w.cache.save() // best effort: it only saves time
 	var l diag.List
 	l.Append(a.diags)
 	res.Diags = l.Sorted()

@@ -60,6 +60,11 @@ roles = ["grants", "partners"]
 
 // auditAny audits the program in dir whatever its own diagnostics (the
 // loader refuses some of the tricks below: the audit must see them too).
+// It audits it again the other ways an audit can run, which must agree:
+// the program given once the walk is done (check --git loads it
+// meanwhile); with the cache of diffs, filled, then read (computing
+// none), then damaged (computing them again); every commit's files
+// parsed on all cores, as an import commit's are.
 func auditAny(t *testing.T, dir string) []string {
 	t.Helper()
 	p, _, err := load.Load(dir)
@@ -71,42 +76,45 @@ func auditAny(t *testing.T, dir string) []string {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	res, err := r.Audit(history.AuditOptions{P: p, Worktree: dir})
-	if err != nil {
-		t.Fatal(err)
+	audit := func(opts history.AuditOptions) []string {
+		t.Helper()
+		opts.Worktree = dir
+		res, err := r.Audit(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, d := range res.Diags {
+			out = append(out, d.String())
+		}
+		return out
 	}
-	var out []string
-	for _, d := range res.Diags {
-		out = append(out, d.String())
+	out := audit(history.AuditOptions{P: p})
+	agrees := func(how string, got []string) {
+		t.Helper()
+		if !slices.Equal(out, got) {
+			t.Errorf("%s:\n%s\nplain audit:\n%s", how, strings.Join(got, "\n"), strings.Join(out, "\n"))
+		}
 	}
-	// The program given once the walk is done (check --git loads it
-	// meanwhile): the same audit.
-	res, err = r.Audit(history.AuditOptions{Load: func() *programpkg.Program { return p }, Worktree: dir})
-	if err != nil {
-		t.Fatal(err)
+	agrees("the program given by Load", audit(history.AuditOptions{Load: func() *programpkg.Program { return p }}))
+	cache := filepath.Join(t.TempDir(), "audit")
+	for _, run := range []string{"filling the cache", "from the cache", "damaged cache"} {
+		if run == "damaged cache" {
+			b, err := os.ReadFile(cache)
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(cache, b[:len(b)-3], 0o600)
+		}
+		computed := history.DiffsComputed()
+		agrees(run, audit(history.AuditOptions{P: p, Cache: cache, Salt: []byte("test")}))
+		if n := history.DiffsComputed() - computed; (run == "from the cache") != (n == 0) {
+			t.Errorf("%s: %d diffs computed", run, n)
+		}
 	}
-	var late []string
-	for _, d := range res.Diags {
-		late = append(late, d.String())
-	}
-	if !slices.Equal(out, late) {
-		t.Errorf("with the program given by Load:\n%s\nwith P:\n%s", strings.Join(late, "\n"), strings.Join(out, "\n"))
-	}
-	// Every commit's files parsed on all cores, as an import commit's
-	// are: the same audit.
 	restore := history.ParseOnEveryCore()
-	res, err = r.Audit(history.AuditOptions{P: p, Worktree: dir})
+	agrees("every commit parsed on all cores", audit(history.AuditOptions{P: p}))
 	restore()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var split []string
-	for _, d := range res.Diags {
-		split = append(split, d.String())
-	}
-	if !slices.Equal(out, split) {
-		t.Errorf("with every commit parsed on all cores:\n%s\none worker a commit:\n%s", strings.Join(split, "\n"), strings.Join(out, "\n"))
-	}
 	return out
 }
 

@@ -45,8 +45,9 @@ type link struct {
 
 // walker holds what one walk shares.
 type walker struct {
-	r    *Repo
-	main map[plumbing.Hash]bool // the first-parent chain of the head
+	r     *Repo
+	main  map[plumbing.Hash]bool // the first-parent chain of the head
+	cache *eventCache            // nil: every diff computed
 	*worker
 }
 
@@ -273,7 +274,14 @@ func (w *walker) link(h plumbing.Hash) (*link, error) {
 // removed, in a stable order: every file of the program that differs is
 // read, before and after, and compared key by key.
 func (w *walker) events(wk *worker, a, b plumbing.Hash) ([]event, error) {
-	return w.eventsOf(wk, a, b, nil)
+	if evs, ok := w.cache.get(a, b); ok {
+		return evs, nil // shared: no one writes a walk's events
+	}
+	evs, err := w.eventsOf(wk, a, b, nil)
+	if err == nil {
+		w.cache.put(a, b, evs)
+	}
+	return evs, err
 }
 
 // eventsOf is events of the changed files for which keep is true (all
