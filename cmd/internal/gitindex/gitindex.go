@@ -129,7 +129,8 @@ func Open(root string) (*Index, error) {
 // findGitDir walks up from dir to the top of its worktree: the first
 // folder with a .git folder, or a .git file naming the git directory
 // (a linked worktree's or a submodule's). gitdir is "" when there is
-// none.
+// none, or when the first .git met is anything else (a link is not
+// followed).
 func findGitDir(dir string) (top, gitdir string, err error) {
 	for {
 		p := filepath.Join(dir, ".git")
@@ -150,7 +151,11 @@ func findGitDir(dir string) (top, gitdir string, err error) {
 				s = filepath.Join(dir, s)
 			}
 			return dir, s, nil
-		case err != nil && !errors.Is(err, fs.ErrNotExist):
+		case err == nil:
+			// A link or anything else named .git: not followed, and no
+			// folder above stands for this one.
+			return "", "", nil
+		case !errors.Is(err, fs.ErrNotExist):
 			return "", "", err
 		}
 		up := filepath.Dir(dir)

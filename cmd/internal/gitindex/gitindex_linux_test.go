@@ -173,6 +173,16 @@ func TestOpen(t *testing.T) {
 	if x, err := Open(linked); err != nil || x == nil || len(x.entries) != 3 {
 		t.Fatalf("Open(linked) = %v, %v", x, err)
 	}
+	// A .git that is a link is not followed, nor is the worktree above
+	// taken in its place.
+	linkedGit := filepath.Join(top, "program", "sub")
+	os.MkdirAll(linkedGit, 0o755)
+	if err := os.Symlink(filepath.Join(top, ".git"), filepath.Join(linkedGit, ".git")); err != nil {
+		t.Fatal(err)
+	}
+	if x, err := Open(linkedGit); x != nil || err != nil {
+		t.Fatalf("Open(.git a link) = %v, %v; want no index", x, err)
+	}
 	// Outside any worktree: no index, no error.
 	if x, err := Open(t.TempDir()); x != nil || err != nil {
 		t.Fatalf("Open(outside) = %v, %v", x, err)
