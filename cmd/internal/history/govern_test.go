@@ -83,11 +83,7 @@ func auditAny(t *testing.T, dir string) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out []string
-		for _, d := range res.Diags {
-			out = append(out, d.String())
-		}
-		return out
+		return printed(res.Diags)
 	}
 	out := audit(history.AuditOptions{P: p})
 	agrees := func(how string, got []string) {

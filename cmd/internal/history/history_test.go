@@ -11,6 +11,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/history"
 	"github.com/accredit/accredit/cmd/internal/load"
 )
@@ -185,8 +186,13 @@ func audit(t *testing.T, dir string, since string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return printed(res.Diags)
+}
+
+// printed is each diagnostic as check prints it.
+func printed(ds []diag.Diagnostic) []string {
 	var out []string
-	for _, d := range res.Diags {
+	for _, d := range ds {
 		out = append(out, d.String())
 	}
 	return out

@@ -35,30 +35,7 @@ func TestCacheStat(t *testing.T) {
 	salt := []byte("test")
 	load := func() map[string]string {
 		t.Helper()
-		c := OpenCache(path, salt)
-		p, _, err := LoadWith(root, Options{Cache: c})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := c.Save(); err != nil {
-			t.Fatal(err)
-		}
-		names := map[string]string{}
-		for _, pa := range p.Partners {
-			names[pa.ID] = pa.Name
-			for _, pe := range pa.People {
-				names[pe.ID] = pe.Name
-				if pe.ID == "x" {
-					if pos := pe.Src.At("exams[0].exam"); pos.Line != 4 {
-						t.Errorf("x: exams[0].exam at %+v, want line 4", pos)
-					}
-				}
-			}
-			if pos := pa.Src.At("name"); pos.Line != 2 {
-				t.Errorf("partner: name at %+v, want line 2", pos)
-			}
-		}
-		return names
+		return loadCached(t, root, path)
 	}
 	load() // cold
 	c := OpenCache(path, salt)
@@ -90,6 +67,39 @@ func TestCacheStat(t *testing.T) {
 	if got := load(); got["y"] != "W" {
 		t.Errorf("after an edit of y: %v", got)
 	}
+}
+
+// loadCached loads the program at root (a partner "a" whose partner.md
+// has its name on line 2, and a person "x" whose first exam's exam key is
+// on line 4) with the decode cache at path, and saves the cache. It
+// returns every partner's and person's name; the positions, read or
+// served from the cache, must be right.
+func loadCached(t *testing.T, root, path string) map[string]string {
+	t.Helper()
+	c := OpenCache(path, []byte("test"))
+	p, _, err := LoadWith(root, Options{Cache: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{}
+	for _, pa := range p.Partners {
+		names[pa.ID] = pa.Name
+		for _, pe := range pa.People {
+			names[pe.ID] = pe.Name
+			if pe.ID == "x" {
+				if pos := pe.Src.At("exams[0].exam"); pos.Line != 4 {
+					t.Errorf("x: exams[0].exam at %+v, want line 4", pos)
+				}
+			}
+		}
+		if pos := pa.Src.At("name"); pos.Line != 2 {
+			t.Errorf("partner: name at %+v, want line 2", pos)
+		}
+	}
+	return names
 }
 
 // A file changed between its folder's listing and its read is cached by
