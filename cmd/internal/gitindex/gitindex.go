@@ -23,7 +23,11 @@
 // with an extension git requires to be understood (a split index's
 // "link", a sparse index's "sdir"), a trailing checksum that does not
 // match (including index.skipHash's zero one) or any damage is refused:
-// the files are then read, as without an index.
+// the files are then read, as without an index. So is an index of a
+// repository where git may convert files on their way between the
+// worktree and their blobs (line endings, filters such as git-crypt's
+// or Git LFS's: convert.go), where a blob id does not name the bytes on
+// disk.
 package gitindex
 
 import (
@@ -122,6 +126,9 @@ func Open(root string) (*Index, error) {
 	entries, err := Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if err := convertible(top, gitdir, strings.TrimSuffix(prefix, "/"), entries); err != nil {
+		return nil, err
 	}
 	return &Index{entries: below(entries, prefix), mtime: fi.ModTime()}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -99,10 +100,21 @@ func blobID(b []byte) [20]byte {
 	return sha1.Sum(append([]byte(fmt.Sprintf("blob %d\x00", len(b))), b...))
 }
 
-// TestOpen reads an index go-git wrote for real files, from a program root
-// in a folder of the worktree, and from a linked worktree's .git file.
-func TestOpen(t *testing.T) {
-	top := t.TempDir()
+// noUserGit keeps the user's and the system's git config and attributes
+// out of a test: they may set core.autocrlf, and Open would then rightly
+// refuse every index.
+func noUserGit(t *testing.T) {
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("GIT_CONFIG_PARAMETERS", "")
+	t.Setenv("GIT_CONFIG_COUNT", "")
+}
+
+// worktree writes files (slashed paths from the top) into a new git
+// worktree, an hour old, and adds them to its index with go-git.
+func worktree(t *testing.T, files map[string]string) (top string) {
+	top = t.TempDir()
 	repo, err := git.PlainInit(top, false)
 	if err != nil {
 		t.Fatal(err)
@@ -110,11 +122,6 @@ func TestOpen(t *testing.T) {
 	wt, err := repo.Worktree()
 	if err != nil {
 		t.Fatal(err)
-	}
-	files := map[string]string{
-		"program/partners/acme/people/ada.toml": "name = \"Ada\"\n",
-		"program/partners/acme/partner.md":      "+++\n+++\n",
-		"other/notes.txt":                       "not below the root\n",
 	}
 	old := time.Now().Add(-time.Hour)
 	for rel, text := range files {
@@ -134,6 +141,20 @@ func TestOpen(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return top
+}
+
+// TestOpen reads an index go-git wrote for real files, from a program root
+// in a folder of the worktree, and from a linked worktree's .git file.
+func TestOpen(t *testing.T) {
+	noUserGit(t)
+	files := map[string]string{
+		"program/partners/acme/people/ada.toml": "name = \"Ada\"\n",
+		"program/partners/acme/partner.md":      "+++\n+++\n",
+		"other/notes.txt":                       "not below the root\n",
+	}
+	top := worktree(t, files)
+	old := time.Now().Add(-time.Hour)
 	root := filepath.Join(top, "program")
 	x, err := Open(root)
 	if err != nil || x == nil {
@@ -186,5 +207,101 @@ func TestOpen(t *testing.T) {
 	// Outside any worktree: no index, no error.
 	if x, err := Open(t.TempDir()); x != nil || err != nil {
 		t.Fatalf("Open(outside) = %v, %v", x, err)
+	}
+}
+
+// TestOpenRefusesConversions: where git may convert a file between its
+// blob and the worktree (line endings, filters), the index does not name
+// the bytes on disk, and Open refuses it.
+func TestOpenRefusesConversions(t *testing.T) {
+	files := map[string]string{
+		"program/partners/acme/people/ada.toml": "name = \"Ada\"\n",
+	}
+	write := func(t *testing.T, p, text string) {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		setup func(t *testing.T, top string)
+		want  string // in the error; "" for none
+	}{
+		{"nothing", func(t *testing.T, top string) {}, ""},
+		{"autocrlf false", func(t *testing.T, top string) {
+			write(t, filepath.Join(top, ".git", "config"), "[core]\n\tautocrlf = false\n")
+		}, ""},
+		{"tracked attributes", func(t *testing.T, top string) {
+			// Written and added by worktree() below: see files.
+		}, ".gitattributes: git attributes"},
+		{"attributes above the root", func(t *testing.T, top string) {
+			write(t, filepath.Join(top, ".gitattributes"), "*.toml text eol=crlf\n")
+		}, "git attributes"},
+		{"attributes in the root", func(t *testing.T, top string) {
+			write(t, filepath.Join(top, "program", ".gitattributes"), "*.toml filter=git-crypt\n")
+		}, "git attributes"},
+		{"info/attributes", func(t *testing.T, top string) {
+			write(t, filepath.Join(top, ".git", "info", "attributes"), "* text\n")
+		}, "info/attributes"},
+		{"user attributes", func(t *testing.T, top string) {
+			write(t, filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "git", "attributes"), "* text\n")
+		}, "git attributes"},
+		{"repository autocrlf", func(t *testing.T, top string) {
+			write(t, filepath.Join(top, ".git", "config"), "[core]\n\tautoCRLF = input\n")
+		}, "core.autocrlf"},
+		{"global autocrlf", func(t *testing.T, top string) {
+			write(t, os.Getenv("GIT_CONFIG_GLOBAL"), "[core] autocrlf\n")
+		}, "core.autocrlf"},
+		{"include", func(t *testing.T, top string) {
+			write(t, os.Getenv("GIT_CONFIG_GLOBAL"), "[includeIf \"gitdir:~/work/\"]\n\tpath = work.gitconfig\n")
+		}, "an include"},
+		{"attributes file", func(t *testing.T, top string) {
+			write(t, filepath.Join(top, ".git", "config"), "[core]\nattributesFile = ~/attrs\n")
+		}, "core.attributesFile"},
+		{"config in the environment", func(t *testing.T, top string) {
+			t.Setenv("GIT_CONFIG_COUNT", "1")
+		}, "environment"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			noUserGit(t)
+			fs := files
+			if tc.name == "tracked attributes" {
+				fs = map[string]string{"program/partners/acme/people/ada.toml": files["program/partners/acme/people/ada.toml"], "program/partners/.gitattributes": "*.toml text\n"}
+			}
+			top := worktree(t, fs)
+			tc.setup(t, top)
+			x, err := Open(filepath.Join(top, "program"))
+			if tc.want == "" {
+				if err != nil || x == nil {
+					t.Fatalf("Open = %v, %v; want the index", x, err)
+				}
+				return
+			}
+			if x != nil || err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Open = %v, %v; want an error with %q", x, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestConvertingConfig(t *testing.T) {
+	for _, tc := range []struct{ config, want string }{
+		{"", ""},
+		{"[core]\n\tautocrlf = false\n", ""},
+		{"[core]\n\tautocrlf = \"no\" # comment\n", ""},
+		{"[core]\n\tautocrlf = true\n", "core.autocrlf"},
+		{"[core]\n\tautocrlf\n", "core.autocrlf"},
+		{"[core] AutoCrLf = input\n", "core.autocrlf"},
+		{"# autocrlf = true\n[user]\n\tname = x\n", ""},
+		{"[include]\n\tpath = other\n", "an include"},
+		{"[core]\n\tattributesfile = /x\n", "core.attributesFile"},
+		{"[filter \"lfs\"]\n\tsmudge = git-lfs smudge -- %f\n", ""}, // needs attributes too
+	} {
+		if got := convertingConfig([]byte(tc.config)); got != tc.want {
+			t.Errorf("convertingConfig(%q) = %q, want %q", tc.config, got, tc.want)
+		}
 	}
 }

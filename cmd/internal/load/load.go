@@ -209,6 +209,11 @@ type loader struct {
 	// index reads git's index of the worktree on disk that holds the
 	// program (see Cache); nil for a git tree.
 	index func() *gitindex.Index
+	// attributes is set while planning when a folder of the program
+	// holds a .gitattributes file: git may then convert files between
+	// their blobs and the disk, and the index does not name what a
+	// file holds (gitindex refuses those above the root itself).
+	attributes atomic.Bool
 
 	only    func(partner, person string) bool
 	overlay map[string][]byte
@@ -435,6 +440,9 @@ func (l *loader) entries(rel string) (es []fs.DirEntry, ok bool) {
 	}
 	for _, e := range all {
 		if strings.HasPrefix(e.Name(), ".") {
+			if e.Name() == ".gitattributes" {
+				l.attributes.Store(true)
+			}
 			continue
 		}
 		if t := e.Type(); !t.IsDir() && !t.IsRegular() {
@@ -793,7 +801,7 @@ func frontOf(read func() []byte) func() []byte {
 // worktree returns git's index of the worktree that holds the program,
 // or nil.
 func (l *loader) worktree() *gitindex.Index {
-	if l.index == nil {
+	if l.index == nil || l.attributes.Load() {
 		return nil
 	}
 	return l.index()

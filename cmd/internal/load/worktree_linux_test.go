@@ -14,6 +14,11 @@ import (
 // the blob id the index records for it, unread; a file edited after the
 // index was written, even with its size and time put back, is read.
 func TestCacheGitIndex(t *testing.T) {
+	// The user's git config may set core.autocrlf, and the index would
+	// then rightly be refused.
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	top := t.TempDir()
 	root := filepath.Join(top, "program") // the program in a folder of the worktree
 	files := map[string]string{
@@ -92,4 +97,13 @@ func TestCacheGitIndex(t *testing.T) {
 	}
 	// The times the checkout gave are the cache's now.
 	load("warm after the checkout", counted{unchanged: 4})
+
+	// Attributes in a partner folder, even untracked, may have git
+	// convert its files (line endings, a filter such as git-crypt's):
+	// their blobs do not say what they hold, and they are read.
+	checkout(time.Now().Add(-20 * time.Minute))
+	if err := os.WriteFile(filepath.Join(root, "partners/a/.gitattributes"), []byte("*.toml text eol=crlf\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	load("checkout with attributes", counted{read: 4})
 }
