@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/accredit/accredit/cmd/internal/base"
+	"github.com/accredit/accredit/cmd/internal/checkcache"
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/history"
 	"github.com/accredit/accredit/cmd/internal/load"
@@ -102,6 +103,9 @@ func printStats(w io.Writer) {
 		fmt.Fprintf(w, "accredit: %s\n", s)
 	}
 	if s := load.Stats(); s != "" {
+		fmt.Fprintf(w, "accredit: %s\n", s)
+	}
+	if s := checkcache.Stats(); s != "" {
 		fmt.Fprintf(w, "accredit: %s\n", s)
 	}
 	if checkStats != "" {

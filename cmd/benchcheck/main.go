@@ -62,7 +62,7 @@ func main() {
 	asOf := flag.String("as-of", "2026-11-22", "the as-of date to check at")
 	bins := flag.String("bin", "", "comma-separated accredit binaries to compare (default: build ./cmd/accredit)")
 	command := flag.String("cmd", "check", "the command measured: check or build (build writes its site to a temporary folder, removed after each run)")
-	modes := flag.String("modes", "cold,warm,reuse,edit,nextday", "comma-separated modes: cold (empty decode cache), warm (primed decode cache, no last result), reuse (check's last result kept), edit (as reuse, with one person's file edited before each run), nextday (the first check of the day after a warm full check, no file changed)")
+	modes := flag.String("modes", "cold,warm,reuse,edit,nextday", "comma-separated modes: cold (empty decode cache), warm (primed decode cache, no last result), reuse (check's last result kept), edit (as reuse, with one person's file edited before each run), nextday (the first check of the day after a warm full check, no file changed); and, for a root that is a git worktree with its program committed: checkout (every file written anew by git, the decode cache kept, no last result), restored (the same, the last result kept too, as CI with its cache restored), pr (as restored, with one person's file changed and in git's index, as a pull request's checkout)")
 	withReport := flag.Bool("report", false, "measure report --format json and html against check")
 	rootList := flag.String("roots", "", "comma-separated programs, one per -bin binary, in place of -root")
 	flag.Parse()
@@ -117,7 +117,7 @@ func main() {
 	warm := make([]string, len(binaries))
 	for i, bin := range binaries {
 		warm[i] = filepath.Join(tmp, fmt.Sprintf("warm-%d", i))
-		if strings.Contains(*modes, "warm") || strings.Contains(*modes, "reuse") || strings.Contains(*modes, "edit") || strings.Contains(*modes, "nextday") || strings.Contains(*modes, "checkout") {
+		if strings.Contains(*modes, "warm") || strings.Contains(*modes, "reuse") || strings.Contains(*modes, "edit") || strings.Contains(*modes, "nextday") || strings.Contains(*modes, "checkout") || strings.Contains(*modes, "restored") || strings.Contains(*modes, "pr") {
 			b.root = roots[i]
 			b.run(bin, warm[i]) // prime
 		}
@@ -146,6 +146,17 @@ func main() {
 					if mode == "checkout" {
 						checkout(roots[i])
 					}
+				case "restored":
+					// CI with the whole cache restored (actions/cache):
+					// the decode cache and the last result, every file
+					// written anew.
+					checkout(roots[i])
+				case "pr":
+					// The same, the checkout of a change to one person's
+					// file, as a pull request's.
+					checkout(roots[i])
+					editPerson(roots[i], r)
+					git(roots[i], "add", "--", editedFile)
 				case "edit":
 					// An administrator's edit: one person's file, written
 					// again with a line more than at the last run.
@@ -173,6 +184,9 @@ func main() {
 				fmt.Printf("  %s run %d %-28s wall %6.2f s  cpu %6.2f s  peak RSS %4d MiB\n", mode, r+1, filepath.Base(binaries[i]), sm.wall.Seconds(), sm.cpu.Seconds(), sm.rss>>10)
 				if mode == "cold" {
 					os.RemoveAll(cache)
+				}
+				if mode == "pr" {
+					git(roots[i], "reset", "-q") // the edit out of the index
 				}
 			}
 		}
@@ -203,9 +217,14 @@ func checkout(root string) {
 			fail(err)
 		}
 	}
-	cmd := exec.Command("git", "-C", root, "checkout", "-q", "--", ".")
+	git(root, "checkout", "-q", "--", ".")
+}
+
+// git runs git in root.
+func git(root string, args ...string) {
+	cmd := exec.Command("git", append([]string{"-C", root}, args...)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		fail(fmt.Errorf("-modes checkout needs %s to be a git worktree with its program committed: git checkout: %v\n%s", root, err, out))
+		fail(fmt.Errorf("-modes checkout, restored and pr need %s to be a git worktree with its program committed: git %s: %v\n%s", root, args[0], err, out))
 	}
 }
 
@@ -222,6 +241,9 @@ func nextDay(day string) string {
 // put back when the benchmark ends.
 var edited = map[string][]byte{}
 
+// editedFile is the last file editPerson changed, from its root.
+var editedFile string
+
 // editPerson edits the first person file of root: its content as it
 // was, and a comment line naming the run.
 func editPerson(root string, run int) {
@@ -230,6 +252,7 @@ func editPerson(root string, run int) {
 		fail(fmt.Errorf("%s: no person file to edit", root))
 	}
 	f := files[0]
+	editedFile, _ = filepath.Rel(root, f)
 	orig, ok := edited[f]
 	if !ok {
 		var err error

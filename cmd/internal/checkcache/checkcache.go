@@ -23,6 +23,21 @@
 // change within the same clock tick could leave every time as it was.
 // Where safefs has no stamps (other systems than Linux) nothing is kept.
 //
+// A fresh clone or checkout (CI, with its cache restored) writes every
+// file and folder anew: no stamp is as it was. So the manifest also keeps
+// each file's git blob id where git's index vouched for it (package
+// gitindex: the index's record of the file is the file's, and older than
+// the index), and a file whose stamp changed still counts as unchanged
+// when the index vouches for the same blob now; a folder, when its names
+// and types are as they were and its files unchanged. A check in CI then
+// reuses the last result of main, or checks again only the partner
+// folders a pull request changed. Where git may convert files between
+// their blobs and the disk (attributes, core.autocrlf) the index is not
+// used, and a folder holding a .gitattributes compares the stamps of its
+// files, and of those below it, alone. A file vouched for while it was
+// within the racy window is kept with no stamp (never matched: the index
+// is asked again), not as a reason to keep nothing.
+//
 // The result is only ever a copy of what a full check printed for the
 // same key and the same files; any doubt (an unreadable or damaged
 // file, a folder that cannot be listed) is a miss, and the caller checks
@@ -40,6 +55,7 @@ import (
 	"bufio"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -47,9 +63,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/accredit/accredit/cmd/internal/diag"
+	"github.com/accredit/accredit/cmd/internal/gitindex"
 	"github.com/accredit/accredit/cmd/internal/mapfile"
 	"github.com/accredit/accredit/cmd/internal/safefs"
 )
@@ -127,6 +145,20 @@ type Folder struct {
 	Path    string
 	Listing *safefs.Listing
 	Files   []Stamp // one per regular entry of Listing, in order
+	// Blobs are the files' git blob ids, where git's index vouched for
+	// them (see Refresh); the zero id where it did not. nil for none.
+	Blobs []Blob
+}
+
+// Blob is a git blob id.
+type Blob = [20]byte
+
+// blob returns the blob id of the folder's k-th file, or the zero id.
+func (f *Folder) blob(k int) Blob {
+	if k < len(f.Blobs) {
+		return f.Blobs[k]
+	}
+	return Blob{}
 }
 
 // Stamp describes a regular file.
@@ -149,8 +181,25 @@ func Take(root string, now time.Time, kept func(rel string) *safefs.Listing) (m 
 
 // Refresh walks root's trees as Take does, with the listings of m, and
 // reports besides whether they are still as m describes them.
+//
+// A file whose stamp is not m's still counts as the same when git's
+// index vouches that it holds the blob m recorded for it (gitindex:
+// the index's record of the file is the file's now, and older than the
+// index). A fresh clone or checkout, as in CI, gives every file and
+// folder new stamps: the index, written by that checkout, says which
+// files hold what they held, and a folder with the same names and such
+// files is the same folder. Where git may convert files between their
+// blobs and the disk (any attributes file, core.autocrlf), the index is
+// not used: gitindex refuses it, and a folder that holds a
+// .gitattributes has its files, and those below it, compared by their
+// stamps alone.
 func (m *Manifest) Refresh(root string, now time.Time) (next *Manifest, same, ok bool) {
 	return walk(root, m, now, nil)
+}
+
+// sameNames reports whether two listings have the same names and types.
+func sameNames(a, b *safefs.Listing) bool {
+	return a == b || a != nil && b != nil && slices.Equal(a.Names, b.Names) && slices.Equal(a.Types, b.Types)
 }
 
 // walk takes the manifest of root's trees, comparing each folder and
@@ -188,6 +237,12 @@ func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.
 	// not kept.
 	racy := false
 	var mu sync.Mutex
+	// Folders holding or below a .gitattributes: their files may differ
+	// from their blobs.
+	attributed := map[string]bool{}
+	// The files whose stamps are not enough, what they hold found out
+	// after the walk (resolve).
+	var asks []ask
 	for len(level) > 0 {
 		folders := make([]Folder, len(level))
 		subs := make([][]string, len(level))
@@ -209,8 +264,21 @@ func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.
 			if err != nil || l == nil {
 				return false
 			}
-			recent := l.Stamp == (safefs.Stamp{})
+			// Its parent's entry was set at the level before.
+			mu.Lock()
+			attrs := attributed[path.Dir(level[i])]
+			mu.Unlock()
+			if !attrs {
+				_, attrs = slices.BinarySearch(l.Names, ".gitattributes")
+			}
+			// The same folder: the same names and types, and every file
+			// as it was: its stamp unchanged, or the blob it held known
+			// to be what it holds (resolve).
+			aligned := p != nil && sameNames(l, p.Listing)
+			recent := false
 			f := Folder{Path: level[i], Listing: l, Files: make([]Stamp, 0, len(es))}
+			var blobs []Blob
+			var mine []ask
 			for _, e := range es {
 				switch {
 				case e.IsDir():
@@ -220,23 +288,41 @@ func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.
 					if !ok {
 						return false
 					}
-					recent = recent || st.Mtime >= limit || st.Ctime >= limit
+					k := len(f.Files)
 					f.Files = append(f.Files, st)
+					var blob Blob
+					if aligned && st == p.Files[k] {
+						blob = p.blob(k)
+						recent = recent || st.Mtime >= limit || st.Ctime >= limit
+					} else {
+						a := ask{rel: path.Join(level[i], e.Name()), e: e, st: st, k: k, attrs: attrs}
+						if aligned {
+							a.was = p.blob(k)
+						}
+						mine = append(mine, a)
+					}
+					if blob != (Blob{}) && blobs == nil {
+						blobs = make([]Blob, k, cap(f.Files))
+					}
+					if blobs != nil {
+						blobs = append(blobs, blob)
+					}
 				}
 			}
+			f.Blobs = blobs
 			folders[i] = f
 			mu.Lock()
 			m.listed[level[i]] = walked{es, l}
 			racy = racy || recent
-			mu.Unlock()
-			// The same folder: its listing kept (its names and types
-			// unchanged) and every file's stamp as it was.
-			if p == nil || l != p.Listing || !slices.Equal(f.Files, p.Files) {
-				mu.Lock()
+			if attrs {
+				attributed[level[i]] = true
+			}
+			if !aligned {
 				same = false
 				m.changed = append(m.changed, level[i])
-				mu.Unlock()
 			}
+			asks = append(asks, mine...)
+			mu.Unlock()
 			return true
 		})
 		if bad {
@@ -255,7 +341,124 @@ func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.
 		}
 	}
 	slices.SortFunc(m.Folders, func(a, b Folder) int { return strings.Compare(a.Path, b.Path) })
+	if len(asks) > 0 {
+		resolve(d, root, asks)
+		changed := map[string]bool{}
+		for _, f := range m.changed {
+			changed[f] = true
+		}
+		for i := range asks {
+			a := &asks[i]
+			dir := path.Dir(a.rel)
+			f := m.folder(dir)
+			if a.st.Mtime >= limit || a.st.Ctime >= limit {
+				if a.known {
+					// What it holds is known; its stamp may yet change
+					// within the same clock tick: kept as none, never
+					// matched, and the file is asked about again.
+					f.Files[a.k] = Stamp{}
+				} else {
+					racy = true
+				}
+			}
+			if a.blob != (Blob{}) {
+				if f.Blobs == nil {
+					f.Blobs = make([]Blob, len(f.Files))
+				}
+				f.Blobs[a.k] = a.blob
+			}
+			if !changed[dir] && (!a.known || a.blob != a.was || a.was == (Blob{})) {
+				changed[dir] = true
+				same = false
+				m.changed = append(m.changed, dir)
+			}
+		}
+	}
 	return m, same && !racy, !racy
+}
+
+// ask is a file whose stamp is not the manifest's, or that is new to it:
+// what it holds, found out after the walk.
+type ask struct {
+	rel   string
+	e     fs.DirEntry
+	st    Stamp
+	k     int  // its index among its folder's files
+	attrs bool // below a .gitattributes: its blob may not be its bytes
+	was   Blob // the blob the manifest had for it, if any
+
+	blob  Blob // what it holds, when known
+	known bool
+}
+
+// fewAsks is how many files resolve hashes outright, rather than read
+// git's index first (a few milliseconds against tens, for 100,000
+// files): an edit since the last check.
+var fewAsks = 256
+
+// resolved counts the files resolve found out about, for Stats.
+var resolved struct{ index, hashed, unknown atomic.Int64 }
+
+// Stats says how the walks of this run found out what files with new
+// stamps hold; "" when none had any.
+func Stats() string {
+	x, h, u := resolved.index.Load(), resolved.hashed.Load(), resolved.unknown.Load()
+	if x+h+u == 0 {
+		return ""
+	}
+	return fmt.Sprintf("manifest: %d files with new stamps known by git's index, %d by their bytes hashed, %d not known", x, h, u)
+}
+
+// resolve finds out what the files asked about hold: by git's index,
+// where it vouches for them (a fresh checkout), else by hashing their
+// bytes, where the blob is worth knowing (it was known, or there is an
+// index to keep up with). Files written in the index's own clock tick
+// (the last ones of a checkout) or since are not vouched for: git status
+// hashes those too.
+func resolve(d *safefs.Dir, root string, asks []ask) {
+	var x *gitindex.Index
+	if len(asks) > fewAsks {
+		x, _ = gitindex.Open(root) // refused: hashed, or not known
+	}
+	parallel(len(asks), func(i int) bool {
+		a := &asks[i]
+		if x != nil && !a.attrs {
+			if fi, err := a.e.Info(); err == nil {
+				a.blob, a.known = x.Blob(a.rel, fi)
+			}
+		}
+		if a.known {
+			resolved.index.Add(1)
+			return true
+		}
+		if len(asks) <= fewAsks || x != nil || a.was != (Blob{}) {
+			a.blob, a.known = hashed(d, a.rel, a.e, a.st)
+		}
+		if a.known {
+			resolved.hashed.Add(1)
+		} else {
+			resolved.unknown.Add(1)
+		}
+		return true
+	})
+}
+
+// maxHashed bounds the file the walk reads to hash: a program's files
+// are far smaller, and a larger one is only not known.
+const maxHashed = 64 << 20
+
+// hashed reads the regular file rel, which its listing described as st,
+// and returns its blob id; ok is false when it cannot be read, or no
+// longer is as st describes it.
+func hashed(d *safefs.Dir, rel string, e fs.DirEntry, st Stamp) (id Blob, ok bool) {
+	data, fi, err := safefs.ReadListed(d, rel, e, maxHashed)
+	if err != nil {
+		return id, false
+	}
+	if now, ok := safefs.StampOf(fi); !ok || now != st {
+		return id, false
+	}
+	return gitindex.HashBlob(data)
 }
 
 // parallel runs fn for 0..n-1 on workers goroutines and reports whether
@@ -328,6 +531,11 @@ func Save(path string, key []byte, r Result, m *Manifest) error {
 				e.Int(st.Ctime)
 				e.Uint(st.Ino)
 			}
+			// The blob ids, all or none.
+			e.Uint(uint64(len(f.Blobs)))
+			for _, b := range f.Blobs {
+				e.Str(string(b[:]))
+			}
 		}
 		e.Uint(uint64(len(r.Partners)))
 		for _, p := range r.Partners {
@@ -339,7 +547,7 @@ func Save(path string, key []byte, r Result, m *Manifest) error {
 	})
 }
 
-const magic = "accredit-check-3"
+const magic = "accredit-check-4"
 
 // Load reads what Save wrote under key; ok is false for anything else.
 func Load(path string, key []byte) (Result, *Manifest, bool) {
@@ -396,6 +604,19 @@ func Load(path string, key []byte) (Result, *Manifest, bool) {
 		}
 		for k := d.Count(); k > 0 && !d.Bad; k-- {
 			f.Files = append(f.Files, Stamp{Size: d.Int(), Mtime: d.Int(), Ctime: d.Int(), Ino: d.Uint()})
+		}
+		if k := d.Count(); k > 0 {
+			if k != len(f.Files) {
+				return Result{}, nil, false
+			}
+			f.Blobs = make([]Blob, k)
+			for j := range f.Blobs {
+				if b := d.Str(); len(b) == len(Blob{}) {
+					copy(f.Blobs[j][:], b)
+				} else {
+					d.Bad = true
+				}
+			}
 		}
 		m.Folders = append(m.Folders, f)
 	}

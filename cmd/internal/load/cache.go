@@ -6,17 +6,16 @@ import (
 	"io"
 	"io/fs"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/accredit/accredit/cmd/internal/diag"
 	"github.com/accredit/accredit/cmd/internal/frontmatter"
+	"github.com/accredit/accredit/cmd/internal/gitindex"
 	"github.com/accredit/accredit/cmd/internal/mapfile"
 	"github.com/accredit/accredit/cmd/internal/program"
 	"github.com/accredit/accredit/cmd/internal/safefs"
-	"github.com/pjbgf/sha1cd"
 )
 
 // Cache keeps decoded people and partners between runs, keyed by each
@@ -240,14 +239,9 @@ func (c *Cache) wait() {
 // blobIDOf returns git's name of a blob holding data, hashed with
 // collision detection; ok is false for content crafted to collide with
 // other content, which is then not cached.
-func blobIDOf(data []byte) (id BlobID, ok bool) {
-	d := sha1cd.New()
-	var head [32]byte
-	d.Write(append(strconv.AppendInt(append(head[:0], "blob "...), int64(len(data)), 10), 0))
-	d.Write(data)
-	s, collision := d.(sha1cd.CollisionResistantHash).CollisionResistantSum(id[:0])
-	copy(id[:], s)
-	return id, !collision
+func blobIDOf(data []byte) (BlobID, bool) {
+	id, ok := gitindex.HashBlob(data)
+	return BlobID(id), ok
 }
 
 // known reports whether the cache has an entry for rel: a file it has
