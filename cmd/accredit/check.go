@@ -105,7 +105,8 @@ func runCheck(env *base.Env, args []string) int {
 	tuneGCPercent(300)
 	var r checkcache.Result
 	if *checkGit {
-		res, _, err, auditErr := loadCheckAndAudit(env, checkProgram.root, checkProgram.date(), *checkSince)
+		var err, auditErr error
+		r, err, auditErr = checkOrReuseAndAudit(env, checkProgram.root, checkProgram.date(), *checkSince)
 		if err != nil {
 			env.Errorf(cmdCheck, "%v", err)
 			return base.ExitUsage
@@ -114,10 +115,9 @@ func runCheck(env *base.Env, args []string) int {
 			env.Errorf(cmdCheck, "--git: %v", auditErr)
 			return base.ExitUsage
 		}
-		r = checkcache.Result{Files: res.Program.Files, Diags: res.Diags}
 	} else {
 		var err error
-		if r, err = checkOrReuse(env, checkProgram.root, checkProgram.date()); err != nil {
+		if r, _, err = checkOrReuse(env, checkProgram.root, checkProgram.date()); err != nil {
 			env.Errorf(cmdCheck, "%v", err)
 			return base.ExitUsage
 		}
@@ -144,14 +144,19 @@ func runCheck(env *base.Env, args []string) int {
 // changed while loading never stands for the result. A first check with
 // no caches at all (a fresh clone in CI) takes no manifest: nothing
 // will read it.
-func checkOrReuse(env *base.Env, root string, asOf date.Date) (checkcache.Result, error) {
+//
+// prog returns the whole program, for check --git's audit: the one
+// checked in full, or, where the result was reused or only some partner
+// folders were checked again, the program loaded then (through the
+// decode cache and the walk's listings).
+func checkOrReuse(env *base.Env, root string, asOf date.Date) (r checkcache.Result, prog func() (*program.Program, error), err error) {
 	path, salt := cacheFile(env, root, ".check"), binaryHash()
 	if path == "" || salt == nil {
 		res, err := loadAndCheck(env, root, asOf)
 		if err != nil {
-			return checkcache.Result{}, err
+			return checkcache.Result{}, nil, err
 		}
-		return checkcache.Result{Files: res.Program.Files, Diags: res.Diags}, nil
+		return checkcache.Result{Files: res.Program.Files, Diags: res.Diags}, programOf(res), nil
 	}
 	key, day := salt, asOf.String()
 	now := checkNow()
@@ -169,7 +174,7 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (checkcache.Result
 			if day != last.AsOf {
 				checkStats = "the last result reused: no file changed, and the last check worked out this day's"
 			}
-			return checkcache.Result{Files: last.Files, Diags: ds, AsOf: day}, nil
+			return checkcache.Result{Files: last.Files, Diags: ds, AsOf: day}, loadOnly(env, root, m), nil
 		}
 		if m != nil && ok {
 			// An edit since, on the last check's day or one it worked
@@ -180,14 +185,14 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (checkcache.Result
 					if kept {
 						checkcache.Save(path, key, r, m) // best effort
 					}
-					return r, nil
+					return r, loadOnly(env, root, m), nil
 				}
 			}
 		}
 	}
 	cache := openCache(env, root)
-	_, err := os.Stat(cacheFile(env, root, ".cache"))
-	warm := err == nil
+	_, statErr := os.Stat(cacheFile(env, root, ".cache"))
+	warm := statErr == nil
 	if !found && warm {
 		// The decode cache's listings spare the walk listing every
 		// folder again, as they spare the load.
@@ -208,15 +213,71 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (checkcache.Result
 	}
 	res, err := loadAndCheckWith(env, root, asOf, cache, listed, later)
 	if err != nil {
-		return checkcache.Result{}, err
+		return checkcache.Result{}, nil, err
 	}
-	r := checkcache.Result{Files: res.Program.Files, Diags: res.Diags, AsOf: day, Later: res.Later}
+	r = checkcache.Result{Files: res.Program.Files, Diags: res.Diags, AsOf: day, Later: res.Later}
 	checkStats = "checked in full"
 	if kept {
 		r.Partners = checkcache.Summaries(res.Program)
 		checkcache.Save(path, key, r, m) // best effort: it only saves time
 	}
-	return r, nil
+	return r, programOf(res), nil
+}
+
+// programOf is checkOrReuse's prog for a program checked in full.
+func programOf(res *checked) func() (*program.Program, error) {
+	return func() (*program.Program, error) { return res.Program, nil }
+}
+
+// loadOnly is checkOrReuse's prog where no whole program was loaded: it
+// loads one, through the decode cache and the listings of the walk that
+// took m.
+func loadOnly(env *base.Env, root string, m *checkcache.Manifest) func() (*program.Program, error) {
+	return func() (*program.Program, error) {
+		cache := openCache(env, root)
+		p, _, err := load.LoadWith(root, load.Options{Cache: cache, Listed: m.Listed})
+		if err != nil {
+			return nil, explainRoot(err)
+		}
+		if cache != nil {
+			cache.Save() // best effort: the cache only saves time
+		}
+		return p, nil
+	}
+}
+
+// checkOrReuseAndAudit is check --git: the program checked as check
+// checks it (its last result reused where no file changed, only the
+// partner folders an edit reaches checked again) while the audit walks
+// the history; the audit then needs the whole program (its credentials,
+// where its marks are), which is loaded for it when the check did not.
+// The result is the check's diagnostics and the audit's. err is the
+// check's; auditErr the audit's (not a git repository, a revision that
+// does not resolve).
+func checkOrReuseAndAudit(env *base.Env, root string, asOf date.Date, since string) (r checkcache.Result, err, auditErr error) {
+	loaded := make(chan struct{})
+	var p *program.Program
+	go func() {
+		defer close(loaded)
+		var prog func() (*program.Program, error)
+		if r, prog, err = checkOrReuse(env, root, asOf); err == nil {
+			p, err = prog()
+		}
+	}()
+	walked, auditErr := audit(env, root, since, func() *program.Program {
+		<-loaded
+		return p // nil after an error: the audit reports nothing on it
+	})
+	<-loaded
+	if err != nil {
+		return r, err, nil
+	}
+	c := &checked{Program: p, Diags: r.Diags}
+	if _, auditErr = c.addAudit(walked, auditErr); auditErr != nil {
+		return r, nil, auditErr
+	}
+	r.Diags = c.Diags
+	return r, nil, nil
 }
 
 // laterDays is how many days after its own a full check works out when
@@ -344,10 +405,10 @@ func loadAndCheckWith(env *base.Env, root string, asOf date.Date, cache *load.Ca
 	return res, nil
 }
 
-// loadCheckAndAudit is loadAndCheck and the git rules of check --git
-// (audit): the program is loaded and checked while the audit walks the
-// history, which needs it only once the walk is done. err is
-// loadAndCheck's; auditErr the audit's.
+// loadCheckAndAudit is loadAndCheck and the git rules (audit), for build
+// --git, which needs the program checked in full: the program is loaded
+// and checked while the audit walks the history, which needs it only
+// once the walk is done. err is loadAndCheck's; auditErr the audit's.
 func loadCheckAndAudit(env *base.Env, root string, asOf date.Date, since string) (res *checked, audited *history.AuditResult, err, auditErr error) {
 	loaded := make(chan struct{})
 	go func() {
@@ -361,24 +422,30 @@ func loadCheckAndAudit(env *base.Env, root string, asOf date.Date, since string)
 		}
 		return res.Program
 	}
-	r, auditErr := history.Open(root)
-	var walked *history.AuditResult
-	if auditErr == nil {
-		defer r.Close()
-		// The diffs of the commits an earlier audit here read are kept
-		// (a pull request's check reads its own commits only).
-		opts := history.AuditOptions{Since: since, Load: prog, Worktree: root}
-		if salt := binaryHash(); salt != nil {
-			opts.Cache, opts.Salt = cacheFile(env, root, ".audit"), salt
-		}
-		walked, auditErr = r.Audit(opts)
-	}
+	walked, auditErr := audit(env, root, since, prog)
 	<-loaded
 	if err != nil {
 		return nil, nil, err, nil
 	}
 	audited, auditErr = res.addAudit(walked, auditErr)
 	return res, audited, nil, auditErr
+}
+
+// audit runs the audit of check --git and build --git on the repository
+// that holds root; prog gives the program once the walk needs it.
+func audit(env *base.Env, root, since string, prog func() *program.Program) (*history.AuditResult, error) {
+	r, err := history.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	// The diffs of the commits an earlier audit here read are kept (a
+	// pull request's check reads its own commits only).
+	opts := history.AuditOptions{Since: since, Load: prog, Worktree: root}
+	if salt := binaryHash(); salt != nil {
+		opts.Cache, opts.Salt = cacheFile(env, root, ".audit"), salt
+	}
+	return r.Audit(opts)
 }
 
 // addAudit adds the diagnostics of an audit's result, or of its error

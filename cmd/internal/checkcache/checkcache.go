@@ -243,6 +243,7 @@ func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.
 	// The files whose stamps are not enough, what they hold found out
 	// after the walk (resolve).
 	var asks []ask
+	var asked atomic.Int64
 	for len(level) > 0 {
 		folders := make([]Folder, len(level))
 		subs := make([][]string, len(level))
@@ -291,10 +292,15 @@ func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.
 					k := len(f.Files)
 					f.Files = append(f.Files, st)
 					var blob Blob
-					if aligned && st == p.Files[k] {
+					switch {
+					case aligned && st == p.Files[k]:
 						blob = p.blob(k)
 						recent = recent || st.Mtime >= limit || st.Ctime >= limit
-					} else {
+					case last == nil && asked.Add(1) > int64(fewAsks):
+						// A first walk of many files: none found out
+						// (below), none kept to ask about.
+						recent = recent || st.Mtime >= limit || st.Ctime >= limit
+					default:
 						a := ask{rel: path.Join(level[i], e.Name()), e: e, st: st, k: k, attrs: attrs}
 						if aligned {
 							a.was = p.blob(k)
@@ -341,8 +347,14 @@ func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.
 		}
 	}
 	slices.SortFunc(m.Folders, func(a, b Folder) int { return strings.Compare(a.Path, b.Path) })
+	// A first walk (Take) of many files with no manifest to compare with
+	// finds out nothing: git's index costs a tenth of a second and a
+	// few dozen megabytes there, for the sake of a checkout that may
+	// never come; the next walk that finds new stamps (Refresh) asks it.
 	if len(asks) > 0 {
-		resolve(d, root, asks)
+		if last != nil || asked.Load() <= int64(fewAsks) {
+			resolve(d, root, asks)
+		}
 		changed := map[string]bool{}
 		for _, f := range m.changed {
 			changed[f] = true
