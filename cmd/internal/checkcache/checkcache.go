@@ -25,18 +25,19 @@
 //
 // A fresh clone or checkout (CI, with its cache restored) writes every
 // file and folder anew: no stamp is as it was. So the manifest also keeps
-// each file's git blob id where git's index vouched for it (package
-// gitindex: the index's record of the file is the file's, and older than
-// the index), and a file whose stamp changed still counts as unchanged
-// when the index vouches for the same blob now; a folder, when its names
-// and types are as they were and its files unchanged. A check in CI then
-// reuses the last result of main, or checks again only the partner
-// folders a pull request changed. Where git may convert files between
-// their blobs and the disk (attributes, core.autocrlf) the index is not
-// used, and a folder holding a .gitattributes compares the stamps of its
-// files, and of those below it, alone. A file vouched for while it was
-// within the racy window is kept with no stamp (never matched: the index
-// is asked again), not as a reason to keep nothing.
+// each file's git blob id, and a file whose stamp changed still counts as
+// unchanged when it holds the same blob now; a folder, when its names and
+// types are as they were and its files unchanged. What a file holds is
+// found out, after the walk, from git's index where it vouches for the
+// file (package gitindex: the index's record of the file is the file's,
+// and older than the index), else by hashing its bytes (see resolve). A
+// check in CI then reuses the last result of main, or checks again only
+// the partner folders a pull request changed. Where git may convert
+// files between their blobs and the disk (attributes, core.autocrlf) the
+// index is not asked: gitindex refuses it, and the files of a folder
+// holding a .gitattributes, and those below it, are hashed. A file known
+// while it was within the racy window is kept with no stamp (never
+// matched: it is asked about again), not as a reason to keep nothing.
 //
 // The result is only ever a copy of what a full check printed for the
 // same key and the same files; any doubt (an unreadable or damaged
@@ -145,8 +146,8 @@ type Folder struct {
 	Path    string
 	Listing *safefs.Listing
 	Files   []Stamp // one per regular entry of Listing, in order
-	// Blobs are the files' git blob ids, where git's index vouched for
-	// them (see Refresh); the zero id where it did not. nil for none.
+	// Blobs are the files' git blob ids, where the walk knew them (see
+	// resolve); the zero id where it did not. nil for none.
 	Blobs []Blob
 }
 
@@ -182,17 +183,12 @@ func Take(root string, now time.Time, kept func(rel string) *safefs.Listing) (m 
 // Refresh walks root's trees as Take does, with the listings of m, and
 // reports besides whether they are still as m describes them.
 //
-// A file whose stamp is not m's still counts as the same when git's
-// index vouches that it holds the blob m recorded for it (gitindex:
-// the index's record of the file is the file's now, and older than the
-// index). A fresh clone or checkout, as in CI, gives every file and
-// folder new stamps: the index, written by that checkout, says which
+// A file whose stamp is not m's still counts as the same when it holds
+// the blob m recorded for it, as git's index vouches or its bytes hashed
+// say (resolve). A fresh clone or checkout, as in CI, gives every file
+// and folder new stamps: the index, written by that checkout, says which
 // files hold what they held, and a folder with the same names and such
-// files is the same folder. Where git may convert files between their
-// blobs and the disk (any attributes file, core.autocrlf), the index is
-// not used: gitindex refuses it, and a folder that holds a
-// .gitattributes has its files, and those below it, compared by their
-// stamps alone.
+// files is the same folder.
 func (m *Manifest) Refresh(root string, now time.Time) (next *Manifest, same, ok bool) {
 	return walk(root, m, now, nil)
 }

@@ -21,8 +21,9 @@ import (
 //
 // Conversions need an attributes file or core.autocrlf; convertible
 // refuses an index when either may be in effect. It is deliberately
-// wider than git's rules (any attributes file at all, any config that
-// includes another): a refusal only means the files are read.
+// wider than git's rules (any attributes file at all; every file a
+// config includes, whatever the include's condition; an include path it
+// cannot read as git would): a refusal only means the files are read.
 
 // convertible returns why files of the worktree top, whose git
 // directory is gitdir, may differ from their blobs; nil when nothing
@@ -81,7 +82,19 @@ func convertible(top, gitdir, rel string, entries []Entry) error {
 		}
 	}
 	configs = append(configs, filepath.Join(common, "config"), filepath.Join(gitdir, "config"), filepath.Join(gitdir, "config.worktree"))
-	for _, c := range configs {
+	// Each file and the files it includes, whatever the condition of
+	// the include (read more, never fewer): actions/checkout keeps its
+	// credentials in an included file.
+	seen := map[string]bool{}
+	for len(configs) > 0 {
+		c := configs[0]
+		configs = configs[1:]
+		if seen[c] {
+			continue
+		}
+		if seen[c] = true; len(seen) > maxConfigs {
+			return fmt.Errorf("%s: more than %d git config files included", c, maxConfigs)
+		}
 		data, err := os.ReadFile(c)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
@@ -89,12 +102,29 @@ func convertible(top, gitdir, rel string, entries []Entry) error {
 		if err != nil {
 			return fmt.Errorf("%s: %v", c, err)
 		}
-		if why := convertingConfig(data); why != "" {
+		why, includes := convertingConfig(data)
+		if why != "" {
 			return fmt.Errorf("%s: %s may convert files between their blobs and the worktree", c, why)
+		}
+		for _, inc := range includes {
+			switch {
+			case strings.HasPrefix(inc, "~/"):
+				home, err := os.UserHomeDir()
+				if err != nil {
+					return fmt.Errorf("%s: includes %s, and there is no home folder", c, inc)
+				}
+				inc = filepath.Join(home, inc[2:])
+			case !filepath.IsAbs(inc):
+				inc = filepath.Join(filepath.Dir(c), inc)
+			}
+			configs = append(configs, inc)
 		}
 	}
 	return nil
 }
+
+// maxConfigs bounds the git config files read, includes and all.
+const maxConfigs = 64
 
 // commonDir is the git directory that holds a linked worktree's shared
 // parts (its config, info/), or gitdir itself.
@@ -127,48 +157,61 @@ func userConfig(name string) string {
 }
 
 // convertingConfig says what in a git config file may make a file
-// differ from its blob: core.autocrlf other than false, an attributes
-// file of its own (core.attributesFile), or an include (whose file may
-// set either); "" for none. Any key of those names counts, in whatever
-// section: wider than git, never narrower.
-func convertingConfig(data []byte) string {
+// differ from its blob: core.autocrlf other than false, or an attributes
+// file of its own (core.attributesFile); "" for none. Any key of those
+// names counts, in whatever section: wider than git, never narrower.
+// includes are the paths of the files it includes (include.path and
+// includeIf.<condition>.path), as written.
+func convertingConfig(data []byte) (why string, includes []string) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, 1<<20)
+	include := false // in an [include] or [includeIf ...] section
 	for sc.Scan() {
-		line := strings.ToLower(strings.TrimSpace(sc.Text()))
+		line := strings.TrimSpace(sc.Text())
 		if line == "" || line[0] == '#' || line[0] == ';' {
 			continue
 		}
 		if strings.HasPrefix(line, "[") {
-			if strings.HasPrefix(line, "[include") {
-				return "an include"
-			}
+			header, rest, _ := strings.Cut(line, "]")
+			name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(header, "[")))
+			include = name == "include" || strings.HasPrefix(name, "includeif")
 			// git reads a key on the line of its section's header too.
-			_, rest, _ := strings.Cut(line, "]")
 			if line = strings.TrimSpace(rest); line == "" || line[0] == '#' || line[0] == ';' {
 				continue
 			}
 		}
-		key, value, hasValue := strings.Cut(line, "=")
-		key = strings.TrimSpace(key)
+		key, raw, hasValue := strings.Cut(line, "=")
+		key = strings.ToLower(strings.TrimSpace(key))
+		value, _, _ := strings.Cut(raw, "#")
+		value, _, _ = strings.Cut(value, ";")
+		value = strings.Trim(strings.TrimSpace(value), `"`)
 		switch {
 		case strings.Contains(key, "attributesfile"):
-			return "core.attributesFile"
+			return "core.attributesFile", nil
 		case strings.Contains(key, "autocrlf"):
 			if !hasValue {
-				return "core.autocrlf" // a bare key is true
+				return "core.autocrlf", nil // a bare key is true
 			}
-			value, _, _ = strings.Cut(value, "#")
-			value, _, _ = strings.Cut(value, ";")
-			switch strings.Trim(strings.TrimSpace(value), `"`) {
+			switch strings.ToLower(value) {
 			case "false", "no", "off", "0":
 			default:
-				return "core.autocrlf"
+				return "core.autocrlf", nil
 			}
+		case include && key == "path":
+			// A path with quotes inside, escapes or comment signs is
+			// one git may read otherwise than this: not followed.
+			path := strings.TrimSpace(raw)
+			if len(path) >= 2 && path[0] == '"' && path[len(path)-1] == '"' {
+				path = path[1 : len(path)-1]
+			}
+			if path == "" || strings.ContainsAny(path, "#;\"\\") {
+				return "an include accredit does not follow", nil
+			}
+			includes = append(includes, path)
 		}
 	}
 	if sc.Err() != nil {
-		return "an unreadable line"
+		return "an unreadable line", nil
 	}
-	return ""
+	return "", includes
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -255,9 +256,17 @@ func TestOpenRefusesConversions(t *testing.T) {
 		{"global autocrlf", func(t *testing.T, top string) {
 			write(t, os.Getenv("GIT_CONFIG_GLOBAL"), "[core] autocrlf\n")
 		}, "core.autocrlf"},
-		{"include", func(t *testing.T, top string) {
+		{"include of nothing that converts", func(t *testing.T, top string) {
 			write(t, os.Getenv("GIT_CONFIG_GLOBAL"), "[includeIf \"gitdir:~/work/\"]\n\tpath = work.gitconfig\n")
-		}, "an include"},
+			write(t, filepath.Join(filepath.Dir(os.Getenv("GIT_CONFIG_GLOBAL")), "work.gitconfig"), "[user]\n\tname = W\n")
+		}, ""},
+		{"include of autocrlf", func(t *testing.T, top string) {
+			write(t, os.Getenv("GIT_CONFIG_GLOBAL"), "[includeIf \"gitdir:~/work/\"]\n\tpath = work.gitconfig\n")
+			write(t, filepath.Join(filepath.Dir(os.Getenv("GIT_CONFIG_GLOBAL")), "work.gitconfig"), "[core]\n\tautocrlf = true\n")
+		}, "work.gitconfig: core.autocrlf"},
+		{"include in a loop", func(t *testing.T, top string) {
+			write(t, os.Getenv("GIT_CONFIG_GLOBAL"), "[include]\n\tpath = "+os.Getenv("GIT_CONFIG_GLOBAL")+"\n")
+		}, ""},
 		{"attributes file", func(t *testing.T, top string) {
 			write(t, filepath.Join(top, ".git", "config"), "[core]\nattributesFile = ~/attrs\n")
 		}, "core.attributesFile"},
@@ -296,12 +305,21 @@ func TestConvertingConfig(t *testing.T) {
 		{"[core]\n\tautocrlf\n", "core.autocrlf"},
 		{"[core] AutoCrLf = input\n", "core.autocrlf"},
 		{"# autocrlf = true\n[user]\n\tname = x\n", ""},
-		{"[include]\n\tpath = other\n", "an include"},
+		{"[include]\n\tpath = other\n", ""},
+		{"[include]\n\tpath = \"a\\\"b\"\n", "an include accredit does not follow"},
+		{"[include]\n\tpath = x # y\n", "an include accredit does not follow"},
 		{"[core]\n\tattributesfile = /x\n", "core.attributesFile"},
 		{"[filter \"lfs\"]\n\tsmudge = git-lfs smudge -- %f\n", ""}, // needs attributes too
 	} {
-		if got := convertingConfig([]byte(tc.config)); got != tc.want {
+		if got, _ := convertingConfig([]byte(tc.config)); got != tc.want {
 			t.Errorf("convertingConfig(%q) = %q, want %q", tc.config, got, tc.want)
 		}
+	}
+}
+
+func TestConfigIncludes(t *testing.T) {
+	_, got := convertingConfig([]byte("[include]\n\tpath = a\n[includeIf \"onbranch:main\"]\npath = \"~/b\"\n[user]\n\tpath = not-an-include\n"))
+	if want := []string{"a", "~/b"}; !slices.Equal(got, want) {
+		t.Errorf("includes %q, want %q", got, want)
 	}
 }
