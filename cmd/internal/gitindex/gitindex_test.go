@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,6 +157,25 @@ func FuzzParse(f *testing.F) {
 		theirs, _ := goGit(data)
 		if d := same(ours, theirs); d != "" {
 			t.Fatal(d)
+		}
+	})
+}
+
+// FuzzConvertingConfig: any config file is read without a panic, and
+// whatever it includes is a path to follow.
+func FuzzConvertingConfig(f *testing.F) {
+	f.Add([]byte("[core]\n\tautocrlf = input\n"))
+	f.Add([]byte("[includeIf \"gitdir:~/w/\"]\n\tpath = ~/w.gitconfig\n[core] attributesFile = x\n"))
+	f.Add([]byte("[include]\npath = \"a b\"\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		why, includes := convertingConfig(data)
+		if why != "" && includes != nil {
+			t.Fatalf("a reason (%s) and includes %q", why, includes)
+		}
+		for _, inc := range includes {
+			if inc == "" || strings.ContainsAny(inc, "#;\"\\") {
+				t.Fatalf("include %q followed", inc)
+			}
 		}
 	})
 }
