@@ -176,6 +176,19 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (r checkcache.Resu
 			}
 			return checkcache.Result{Files: last.Files, Diags: ds, AsOf: day}, loadOnly(env, root, m), nil
 		}
+		if same && !ok && last.Undated != nil {
+			later := 0
+			if kept {
+				later = laterDays
+			}
+			if r, p, ok := checkDated(env, root, asOf, &last, m, later); ok {
+				checkStats = "the dated rules run again for this day: no file changed"
+				if kept {
+					checkcache.Save(path, key, r, m) // best effort
+				}
+				return r, func() (*program.Program, error) { return p, nil }, nil
+			}
+		}
 		if m != nil && ok {
 			// An edit since, on the last check's day or one it worked
 			// out: that day's result is the one the edit changes.
@@ -215,13 +228,51 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (r checkcache.Resu
 	if err != nil {
 		return checkcache.Result{}, nil, err
 	}
-	r = checkcache.Result{Files: res.Program.Files, Diags: res.Diags, AsOf: day, Later: res.Later}
+	r = checkcache.Result{Files: res.Program.Files, Diags: res.Diags, AsOf: day, Later: res.Later, Undated: res.Undated}
 	checkStats = "checked in full"
 	if kept {
 		r.Partners = checkcache.Summaries(res.Program)
 		checkcache.Save(path, key, r, m) // best effort: it only saves time
 	}
 	return r, programOf(res), nil
+}
+
+// checkDated works out the day asOf, which the last result does not
+// have, no file having changed since: its undated diagnostics (the
+// load's, and the rules' that do not read the date) hold on every day,
+// and only the dated rules run again (check.RunDated), on the program
+// loaded through the decode cache, for asOf and the later days after it.
+// ok is false when the program cannot be loaded (the full check says
+// why).
+func checkDated(env *base.Env, root string, asOf date.Date, last *checkcache.Result, m *checkcache.Manifest, later int) (r checkcache.Result, p *program.Program, ok bool) {
+	cache := openCache(env, root)
+	p, _, err := load.LoadWith(root, load.Options{Cache: cache, Listed: m.Listed})
+	if err != nil {
+		return r, nil, false
+	}
+	var saved sync.WaitGroup
+	if cache != nil {
+		saved.Go(func() { cache.Save() }) // best effort: the cache only saves time
+	}
+	st := standing.Compute(p)
+	dated := make([][]diag.Diagnostic, 1+later)
+	var wg sync.WaitGroup
+	for k := range dated {
+		wg.Go(func() { dated[k] = check.RunDated(p, st, asOf.AddDays(k)) })
+	}
+	wg.Wait()
+	on := func(k int) []diag.Diagnostic {
+		var l diag.List
+		l.Append(last.Undated)
+		l.Append(dated[k])
+		return l.Sorted()
+	}
+	r = checkcache.Result{Files: p.Files, Diags: on(0), AsOf: asOf.String(), Partners: last.Partners, Undated: last.Undated}
+	for k := 1; k <= later; k++ {
+		r.Later = append(r.Later, checkcache.Day{AsOf: asOf.AddDays(k).String(), Diags: on(k)})
+	}
+	saved.Wait()
+	return r, p, true
 }
 
 // programOf is checkOrReuse's prog for a program checked in full.
@@ -341,6 +392,9 @@ type checked struct {
 	AsOf     date.Date
 	Diags    []diag.Diagnostic
 	Later    []checkcache.Day // the diagnostics of the days after AsOf asked for
+	// Undated is the diagnostics that hold on every day (the load's and
+	// the undated rules'), where the days were worked out apart.
+	Undated []diag.Diagnostic
 }
 
 // loadAndCheck runs the first stages of the pipeline: load, standing, check.
@@ -390,6 +444,11 @@ func loadAndCheckWith(env *base.Env, root string, asOf date.Date, cache *load.Ca
 			wg.Go(func() { dated[k] = check.RunDated(p, st, asOf.AddDays(k)) })
 		}
 		wg.Wait()
+		var every diag.List
+		every.Append(ds)
+		every.Append(undated)
+		// None is not nil: nil is a result that did not keep them apart.
+		res.Undated = append([]diag.Diagnostic{}, every.Sorted()...)
 		all.Append(undated)
 		all.Append(dated[0])
 		for k := 1; k <= later; k++ {

@@ -62,7 +62,7 @@ func main() {
 	asOf := flag.String("as-of", "2026-11-22", "the as-of date to check at")
 	bins := flag.String("bin", "", "comma-separated accredit binaries to compare (default: build ./cmd/accredit)")
 	command := flag.String("cmd", "check", "the command measured: check or build (build writes its site to a temporary folder, removed after each run)")
-	modes := flag.String("modes", "cold,warm,reuse,edit,nextday", "comma-separated modes: cold (empty decode cache), warm (primed decode cache, no last result), reuse (check's last result kept), edit (as reuse, with one person's file edited before each run), nextday (the first check of the day after a warm full check, no file changed); and, for a root that is a git worktree with its program committed: checkout (every file written anew by git, the decode cache kept, no last result), restored (the same, the last result kept too, as CI with its cache restored), pr (as restored, with one person's file changed and in git's index, as a pull request's checkout)")
+	modes := flag.String("modes", "cold,warm,reuse,edit,nextday", "comma-separated modes: cold (empty decode cache), warm (primed decode cache, no last result), reuse (check's last result kept), edit (as reuse, with one person's file edited before each run), nextday (the first check of the day after a warm full check, no file changed), farday (the same, four days on: past the days it worked out); and, for a root that is a git worktree with its program committed: checkout (every file written anew by git, the decode cache kept, no last result), restored (the same, the last result kept too, as CI with its cache restored), pr (as restored, with one person's file changed and in git's index, as a pull request's checkout)")
 	withReport := flag.Bool("report", false, "measure report --format json and html against check")
 	rootList := flag.String("roots", "", "comma-separated programs, one per -bin binary, in place of -root")
 	flag.Parse()
@@ -117,7 +117,7 @@ func main() {
 	warm := make([]string, len(binaries))
 	for i, bin := range binaries {
 		warm[i] = filepath.Join(tmp, fmt.Sprintf("warm-%d", i))
-		if strings.Contains(*modes, "warm") || strings.Contains(*modes, "reuse") || strings.Contains(*modes, "edit") || strings.Contains(*modes, "nextday") || strings.Contains(*modes, "checkout") || strings.Contains(*modes, "restored") || strings.Contains(*modes, "pr") {
+		if strings.Contains(*modes, "warm") || strings.Contains(*modes, "reuse") || strings.Contains(*modes, "edit") || strings.Contains(*modes, "nextday") || strings.Contains(*modes, "farday") || strings.Contains(*modes, "checkout") || strings.Contains(*modes, "restored") || strings.Contains(*modes, "pr") {
 			b.root = roots[i]
 			b.run(bin, warm[i]) // prime
 		}
@@ -161,7 +161,7 @@ func main() {
 					// An administrator's edit: one person's file, written
 					// again with a line more than at the last run.
 					editPerson(roots[i], r)
-				case "nextday":
+				case "nextday", "farday":
 					// A full check with the decode cache warm (the last
 					// result gone), then the one measured: the next day's.
 					old, _ := filepath.Glob(filepath.Join(cache, "accredit", "*.check"))
@@ -173,8 +173,14 @@ func main() {
 				}
 				b.root = roots[i]
 				day := b.asOf
-				if mode == "nextday" {
+				switch mode {
+				case "nextday":
 					b.asOf = nextDay(day)
+				case "farday":
+					// Past the days a full check works out (3).
+					for range 4 {
+						b.asOf = nextDay(b.asOf)
+					}
 				}
 				sm := b.run(binaries[i], cache)
 				b.asOf = day

@@ -89,6 +89,12 @@ type Result struct {
 	// days need not load the program again while nothing changed.
 	AsOf  string
 	Later []Day
+	// Undated is the diagnostics that hold on every day (the load's and
+	// those of the rules that do not read the as-of date: check.RunUndated),
+	// where the check that computed Diags kept them apart; nil where it
+	// did not. With them, a day neither AsOf nor a Later one needs only
+	// the dated rules run (check.RunDated) while no file changed.
+	Undated []diag.Diagnostic
 }
 
 // Day is the diagnostics of a result's files on a later day.
@@ -515,6 +521,12 @@ func Save(path string, key []byte, r Result, m *Manifest) error {
 			e.Str(day.AsOf)
 			encodeDiags(&e, day.Diags)
 		}
+		if r.Undated == nil {
+			e.Uint(0)
+		} else {
+			e.Uint(1)
+			encodeDiags(&e, r.Undated)
+		}
 		e.Uint(uint64(len(m.Absent)))
 		for _, t := range m.Absent {
 			e.Str(t)
@@ -555,7 +567,7 @@ func Save(path string, key []byte, r Result, m *Manifest) error {
 	})
 }
 
-const magic = "accredit-check-4"
+const magic = "accredit-check-5"
 
 // Load reads what Save wrote under key; ok is false for anything else.
 func Load(path string, key []byte) (Result, *Manifest, bool) {
@@ -593,6 +605,13 @@ func Load(path string, key []byte) (Result, *Manifest, bool) {
 	r.Diags = decodeDiags(d)
 	for n := d.Count(); n > 0 && !d.Bad; n-- {
 		r.Later = append(r.Later, Day{AsOf: d.Str(), Diags: decodeDiags(d)})
+	}
+	switch d.Uint() {
+	case 0:
+	case 1:
+		r.Undated = decodeDiags(d)
+	default:
+		return Result{}, nil, false
 	}
 	m := &Manifest{}
 	for n := d.Count(); n > 0 && !d.Bad; n-- {

@@ -21,7 +21,8 @@ func TestSaveLoad(t *testing.T) {
 		Partners: []Partner{{ID: "acme", Files: 2, Held: []string{"A", "B"}, Named: []string{"A"}}, {ID: "empty", Files: 1}},
 		AsOf:     "2026-11-22",
 		Later: []Day{{AsOf: "2026-11-23", Diags: []diag.Diagnostic{{File: "a.toml", Line: 2, Col: 1, Severity: diag.Warning, Rule: "expiring", Msg: "n"}}},
-			{AsOf: "2026-11-24", Diags: []diag.Diagnostic{}}}}
+			{AsOf: "2026-11-24", Diags: []diag.Diagnostic{}}},
+		Undated: []diag.Diagnostic{{File: "b.toml", Line: 1, Col: 1, Severity: diag.Error, Rule: "duplicate-id", Msg: "u"}}}
 	m := &Manifest{Absent: []string{"layouts"}, Folders: []Folder{{Path: "programs", Listing: &safefs.Listing{Stamp: safefs.Stamp{Dev: 1, Ino: 2, Mtime: -3, Ctime: 4}, Names: []string{"a", "b"}, Types: []fs.FileMode{0, fs.ModeDir}}, Files: []Stamp{{Size: 1, Mtime: 2, Ctime: 3, Ino: 4}}, Blobs: []Blob{{1, 2, 19: 3}}}}}
 	if err := Save(path, []byte("key"), r, m); err != nil {
 		t.Fatal(err)
