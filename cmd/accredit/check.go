@@ -209,7 +209,9 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (r checkcache.Resu
 	if !found && warm {
 		// The decode cache's listings spare the walk listing every
 		// folder again, as they spare the load.
-		m, kept = checkcache.Take(root, now, cache.Listing)
+		// In CI the next run is a fresh checkout: what each file holds
+		// is found out now (git's index), for it to know the files by.
+		m, kept = checkcache.Take(root, now, cache.Listing, env.Getenv("CI") == "true")
 	}
 	var listed func(string) ([]fs.DirEntry, *safefs.Listing, bool)
 	if m != nil {

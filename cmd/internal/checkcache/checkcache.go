@@ -181,8 +181,14 @@ const workers = 16
 // when not nil, gives the listing a folder had when last listed (the
 // decode cache keeps them): a folder whose stamp is still its listing's
 // is not listed again, only its files described.
-func Take(root string, now time.Time, kept func(rel string) *safefs.Listing) (m *Manifest, ok bool) {
-	m, _, ok = walk(root, nil, now, kept)
+//
+// blobs asks git's index (or hashing) what each file holds even when
+// there are many: a first walk in CI, where the next run is a fresh
+// checkout whose stamps will all be new (see resolve). Elsewhere a first
+// walk of many files finds out nothing, and the next walk that finds new
+// stamps asks.
+func Take(root string, now time.Time, kept func(rel string) *safefs.Listing, blobs bool) (m *Manifest, ok bool) {
+	m, _, ok = walk(root, nil, now, kept, blobs)
 	return m, ok
 }
 
@@ -196,7 +202,7 @@ func Take(root string, now time.Time, kept func(rel string) *safefs.Listing) (m 
 // files hold what they held, and a folder with the same names and such
 // files is the same folder.
 func (m *Manifest) Refresh(root string, now time.Time) (next *Manifest, same, ok bool) {
-	return walk(root, m, now, nil)
+	return walk(root, m, now, nil, true)
 }
 
 // sameNames reports whether two listings have the same names and types.
@@ -207,7 +213,7 @@ func sameNames(a, b *safefs.Listing) bool {
 // walk takes the manifest of root's trees, comparing each folder and
 // file with last's (when not nil); kept gives other listings to start
 // from.
-func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.Listing) (m *Manifest, same, ok bool) {
+func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.Listing, askAll bool) (m *Manifest, same, ok bool) {
 	d, err := safefs.Open(root)
 	if err != nil {
 		return nil, false, false
@@ -298,7 +304,7 @@ func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.
 					case aligned && st == p.Files[k]:
 						blob = p.blob(k)
 						recent = recent || st.Mtime >= limit || st.Ctime >= limit
-					case last == nil && asked.Add(1) > int64(fewAsks):
+					case !askAll && asked.Add(1) > int64(fewAsks):
 						// A first walk of many files: none found out
 						// (below), none kept to ask about.
 						recent = recent || st.Mtime >= limit || st.Ctime >= limit
@@ -350,11 +356,12 @@ func walk(root string, last *Manifest, now time.Time, kept func(string) *safefs.
 	}
 	slices.SortFunc(m.Folders, func(a, b Folder) int { return strings.Compare(a.Path, b.Path) })
 	// A first walk (Take) of many files with no manifest to compare with
-	// finds out nothing: git's index costs a tenth of a second and a
-	// few dozen megabytes there, for the sake of a checkout that may
-	// never come; the next walk that finds new stamps (Refresh) asks it.
+	// finds out nothing, unless asked to (askAll: in CI): git's index
+	// costs a tenth of a second and a few dozen megabytes there, for the
+	// sake of a checkout that may never come; the next walk that finds
+	// new stamps (Refresh) asks it.
 	if len(asks) > 0 {
-		if last != nil || asked.Load() <= int64(fewAsks) {
+		if askAll || asked.Load() <= int64(fewAsks) {
 			resolve(d, root, asks)
 		}
 		changed := map[string]bool{}

@@ -125,7 +125,7 @@ func TestRefresh(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := tree(t)
-			m, ok := Take(root, later(), nil)
+			m, ok := Take(root, later(), nil, false)
 			if !ok {
 				t.Fatal("Take: not ok")
 			}
@@ -163,7 +163,7 @@ func TestRacy(t *testing.T) {
 		t.Skip("stamps are read on Linux only")
 	}
 	root := tree(t)
-	m, ok := Take(root, time.Now(), nil)
+	m, ok := Take(root, time.Now(), nil, false)
 	if !ok {
 		t.Fatal("Take: not ok, with every file hashed")
 	}
@@ -186,7 +186,7 @@ func TestRacy(t *testing.T) {
 	for i := range fewAsks {
 		write(t, filepath.Join(root, "content", fmt.Sprintf("page-%03d.md", i)), "# Page\n")
 	}
-	if _, ok := Take(root, time.Now(), nil); ok {
+	if _, ok := Take(root, time.Now(), nil, false); ok {
 		t.Errorf("Take vouched for %d files written just now, with no index", fewAsks+6)
 	}
 }
@@ -195,7 +195,7 @@ func TestRacy(t *testing.T) {
 // never a panic.
 func TestDamaged(t *testing.T) {
 	root := tree(t)
-	m, ok := Take(root, later(), nil)
+	m, ok := Take(root, later(), nil, false)
 	if !ok {
 		t.Skip("no stamps here")
 	}

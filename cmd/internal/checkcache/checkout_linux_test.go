@@ -60,7 +60,7 @@ func TestRefreshAfterCheckout(t *testing.T) {
 	}
 	first := checkout(t, nil)
 	// A first walk of a few files hashes them.
-	m, ok := Take(first, later(), nil)
+	m, ok := Take(first, later(), nil, false)
 	if !ok {
 		t.Fatal("Take: not ok")
 	}
@@ -73,8 +73,13 @@ func TestRefreshAfterCheckout(t *testing.T) {
 	// asks git's index first, and hashes the rest.
 	defer func(n int) { fewAsks = n }(fewAsks)
 	fewAsks = 0
-	if m, ok := Take(first, later(), nil); !ok || slices.ContainsFunc(m.Folders, func(f Folder) bool { return f.Blobs != nil }) {
+	if m, ok := Take(first, later(), nil, false); !ok || slices.ContainsFunc(m.Folders, func(f Folder) bool { return f.Blobs != nil }) {
 		t.Fatalf("Take of many files: ok %v, blobs found out", ok)
+	}
+	// In CI (blobs asked for), a first walk asks git's index too.
+	resolved.index.Store(0)
+	if m, ok := Take(first, later(), nil, true); !ok || resolved.index.Load() != 7 || slices.ContainsFunc(m.Folders, func(f Folder) bool { return len(f.Blobs) != len(f.Files) }) {
+		t.Fatalf("Take of many files in CI: ok %v, %d known by the index, want 7", ok, resolved.index.Load())
 	}
 	for _, tc := range []struct {
 		name    string
