@@ -156,7 +156,7 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (r checkcache.Resu
 		if err != nil {
 			return checkcache.Result{}, nil, err
 		}
-		return checkcache.Result{Files: res.Program.Files, Diags: res.Diags}, programOf(res), nil
+		return checkcache.Result{Files: res.Program.Files, Diags: res.Diags}, programOf(res.Program), nil
 	}
 	key, day := salt, asOf.String()
 	now := checkNow()
@@ -186,7 +186,7 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (r checkcache.Resu
 				if kept {
 					checkcache.Save(path, key, r, m) // best effort
 				}
-				return r, func() (*program.Program, error) { return p, nil }, nil
+				return r, programOf(p), nil
 			}
 		}
 		if m != nil && ok {
@@ -236,7 +236,7 @@ func checkOrReuse(env *base.Env, root string, asOf date.Date) (r checkcache.Resu
 		r.Partners = checkcache.Summaries(res.Program)
 		checkcache.Save(path, key, r, m) // best effort: it only saves time
 	}
-	return r, programOf(res), nil
+	return r, programOf(res.Program), nil
 }
 
 // checkDated works out the day asOf, which the last result does not
@@ -277,9 +277,9 @@ func checkDated(env *base.Env, root string, asOf date.Date, last *checkcache.Res
 	return r, p, true
 }
 
-// programOf is checkOrReuse's prog for a program checked in full.
-func programOf(res *checked) func() (*program.Program, error) {
-	return func() (*program.Program, error) { return res.Program, nil }
+// programOf is checkOrReuse's prog for a program it loaded whole.
+func programOf(p *program.Program) func() (*program.Program, error) {
+	return func() (*program.Program, error) { return p, nil }
 }
 
 // loadOnly is checkOrReuse's prog where no whole program was loaded: it
