@@ -19,6 +19,10 @@
 //     The events of each diff of two trees are kept between runs
 //     (eventcache.go, AuditOptions.Cache): a later audit diffs only the
 //     commits it has not seen.
+//     A diff of a thousand files or more (an import) waits until the
+//     baseline is known; at or before it, it is read lean (lean.go): only
+//     the keys that a judged change, the provenance or the report asks
+//     about.
 //   - Provenance, from the same walk: for every credential id the commit
 //     that introduced it (or the baseline, for credentials recorded at
 //     import), and for every revocation and waiver the commit that set it

@@ -34,3 +34,12 @@ func ParseOnEveryCore() func() {
 // DiffsComputed is how many diffs the audits with a cache have computed
 // so far (the rest they took from it).
 func DiffsComputed() int64 { return auditStats.misses.Load() }
+
+// DeferEveryDiff makes a full audit defer every diff (lean.go), so that
+// every commit at or before the baseline is read lean, and returns a
+// function that restores the threshold.
+func DeferEveryDiff() func() {
+	old := deferChanges
+	deferChanges = 1
+	return func() { deferChanges = old }
+}

@@ -166,6 +166,10 @@ func (r *Repo) Audit(opts AuditOptions) (*AuditResult, error) {
 	if opts.Judge && opts.Since != "" {
 		skip = func(l *link) bool { return a.trusted[l.hash] }
 	}
+	// A full audit reads its large diffs once the baseline is known,
+	// those it never judges lean (lean.go); Judge reads its trusted
+	// history for the touched files alone already.
+	w.deferBig = skip == nil
 	chain, all, err := w.walkSkipping(head, skip)
 	if err != nil {
 		return nil, err
@@ -192,6 +196,9 @@ func (r *Repo) Audit(opts AuditOptions) (*AuditResult, error) {
 		res.Baseline = chain[b].who
 	} else if sinceDiag != nil {
 		a.diags = append(a.diags, *sinceDiag)
+	}
+	if err := w.resolveDeferred(chain, all, start); err != nil {
+		return nil, err
 	}
 	if err := a.pass(chain, all, start, nil, res.Baseline != nil); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package history_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -55,6 +56,9 @@ roles = ["grants", "partners"]
 `
 	files["partners/acme/people/ann.toml"] = person("Ann", cert(idA))
 	files["partners/acme/people/bob.toml"] = person("Bob", cert(idB, "revoked = 2025-02-01", `revoked_reason = "Error"`))
+	// A waiver at the baseline that no case changes: its provenance
+	// comes from a diff a full audit may read lean.
+	files["partners/acme/people/wen.toml"] = person("Wen", cert(idE, `waive = ["retake-wait"]`, `waiver_reason = "Recorded before the program moved to git"`))
 	return files
 }
 
@@ -83,7 +87,7 @@ func auditAny(t *testing.T, dir string) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return printed(res.Diags)
+		return append(printed(res.Diags), provenanceLines(res.Prov)...)
 	}
 	out := audit(history.AuditOptions{P: p})
 	agrees := func(how string, got []string) {
@@ -111,7 +115,28 @@ func auditAny(t *testing.T, dir string) []string {
 	restore := history.ParseOnEveryCore()
 	agrees("every commit parsed on all cores", audit(history.AuditOptions{P: p}))
 	restore()
-	return out
+	restore = history.DeferEveryDiff()
+	agrees("every commit up to the baseline read lean", audit(history.AuditOptions{P: p}))
+	restore()
+	return slices.DeleteFunc(out, func(s string) bool { return strings.HasPrefix(s, "provenance: ") })
+}
+
+// provenanceLines prints who granted, revoked and waived each
+// credential, in id order, for the ways of auditAny to agree on too.
+func provenanceLines(p *history.Provenance) []string {
+	var out []string
+	for what, m := range map[string]map[string]*history.Commit{"granted": p.Granted, "revoked": p.Revoked, "waived": p.Waived} {
+		for id, c := range m {
+			out = append(out, fmt.Sprintf("provenance: %s %s by %s (imported %v)", id, what, c.Short(), p.Imported[id]))
+		}
+	}
+	for id := range p.Imported {
+		if p.Granted[id] == nil {
+			out = append(out, "provenance: "+id+" imported, not granted")
+		}
+	}
+	slices.Sort(out)
+	return append(out, fmt.Sprintf("provenance: %d commits, head %s", p.Commits, p.Head))
 }
 
 // judgeAgrees audits the repository since each of its commits, as plan
@@ -256,9 +281,11 @@ func TestGovernance(t *testing.T) {
 			`^partners/acme-corp/partner.md:1:1: .*the file added.* whose roles \(grants\) do not include partners \[unauthorized-change\]$`,
 			`^partners/acme-corp/people/ann.toml:1:1: .*the file added.*\[unauthorized-change\]$`,
 			`^partners/acme-corp/people/bob.toml:1:1: .*the file added.*\[unauthorized-change\]$`,
+			`^partners/acme-corp/people/wen.toml:1:1: .*the file added.*\[unauthorized-change\]$`,
 			`^programs/program.toml:1:1: .*file partners/acme/partner.md: the file removed.*\[unauthorized-change\]$`,
 			`^programs/program.toml:1:1: .*file partners/acme/people/ann.toml: the file removed.*\[unauthorized-change\]$`,
 			`^programs/program.toml:1:1: .*file partners/acme/people/bob.toml: the file removed.*\[unauthorized-change\]$`,
+			`^programs/program.toml:1:1: .*file partners/acme/people/wen.toml: the file removed.*\[unauthorized-change\]$`,
 		}},
 		{"a competitor's credential deleted", func(g *gitRepo) {
 			g.commit(olga, "x", map[string]string{ann: person("Ann")})

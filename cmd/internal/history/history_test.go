@@ -21,6 +21,7 @@ const (
 	idB = "CXZA-886M-3CA4"
 	idC = "P48E-V3RC-XA3F"
 	idD = "6D0C-4C4Z-0KK6"
+	idE = "17J1-N034-WKHD"
 )
 
 // provenance returns "kind id short-hash author" lines, sorted.

@@ -41,6 +41,10 @@ type link struct {
 	tree    plumbing.Hash
 	parents []plumbing.Hash
 	who     *Commit
+	// changes, in a full audit, are the files of a diff too large to
+	// read before the baseline is known (lean.go): only
+	// programs/program.toml's events were read, and the rest wait.
+	changes []change
 }
 
 // walker holds what one walk shares.
@@ -48,6 +52,10 @@ type walker struct {
 	r     *Repo
 	main  map[plumbing.Hash]bool // the first-parent chain of the head
 	cache *eventCache            // nil: every diff computed
+	// deferBig makes the walk leave the keys of its large diffs for
+	// later (lean.go): a full audit, which knows its baseline only once
+	// every commit's programs/program.toml is read.
+	deferBig bool
 	*worker
 }
 
@@ -193,7 +201,7 @@ func (w *walker) walkSkipping(head plumbing.Hash, skip func(*link) bool) ([]*lin
 					if i+1 < len(j.links) {
 						parent = j.links[i+1].tree
 					}
-					evs, err := w.events(wk, parent, j.links[i].tree)
+					evs, err := w.walkEvents(wk, parent, j.links[i])
 					if err != nil {
 						fail(err)
 						break
@@ -298,9 +306,17 @@ func (w *walker) eventsOf(wk *worker, a, b plumbing.Hash, keep func(string) bool
 				kept = append(kept, c)
 			}
 		}
-		if changes = kept; len(changes) == 0 {
-			return nil, nil
-		}
+		changes = kept
+	}
+	return w.changeEvents(wk, changes, nil)
+}
+
+// changeEvents is eventsOf for the changed files listed, keeping only
+// the keys for which keepKey is true (all when it is nil): the events
+// are then those of every key, less the others.
+func (w *walker) changeEvents(wk *worker, changes []change, keepKey func(string) bool) ([]event, error) {
+	if len(changes) == 0 {
+		return nil, nil
 	}
 	defer wk.turn()
 	// Every side's values first: the maps are then made at their size.
@@ -320,6 +336,11 @@ func (w *walker) eventsOf(wk *worker, a, b plumbing.Hash, keep func(string) bool
 			if to[i], err = wk.values(w.r, c.path, c.to, c.toSpecial); err != nil {
 				return nil, err
 			}
+		}
+	}
+	if keepKey != nil {
+		for i := range changes {
+			from[i], to[i] = keptValues(from[i], keepKey), keptValues(to[i], keepKey)
 		}
 	}
 	nb, na := 0, 0

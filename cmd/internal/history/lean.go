@@ -1,0 +1,154 @@
+package history
+
+import "github.com/go-git/go-git/v5/plumbing"
+
+// A program's history often starts with one commit of every record (an
+// import), and a full audit never judges that commit: it is the
+// baseline, or comes before it. Yet each of its keys used to become an
+// event and a mark, held until the report: ten million of them at a
+// million credentials, 94 s and 7 GB of an audit that judged nothing.
+//
+// Of the keys of a commit at or before the baseline, the audit needs
+// only those that something later asks about:
+//
+//   - every file's text key: which files the head holds (committed,
+//     atHead) and which a later change added or removed whole;
+//   - every credential's grant, revocation and waiver ("@", "revoked",
+//     "waive"): the provenance of each credential, and whether a later
+//     grant is new or a move;
+//   - every key of the files a judged commit changes, and every key of
+//     the credentials it changes: whether a judged change set a key or
+//     changed it (mark.absent), whatever file the key was in before.
+//
+// The rosters are read from programs/program.toml's blobs (its text
+// key), and the baseline is found before any diff is read lean.
+//
+// Every other key is the same in the marks whether it was read or not:
+// no judged event names it, and the report reads only the marks of
+// judged events and of text keys. So the walk of a full audit defers a
+// diff of deferChanges files or more that its cache does not hold,
+// reading only programs/program.toml's keys; once the baseline is
+// known, resolveDeferred reads the deferred diffs after it in full and
+// those at or before it lean, for the keys above alone. The keys a diff
+// keeps depend on the key alone (its file, or its credential), so a
+// lean diff's events are exactly the full diff's events for those keys.
+// A lean diff is never cached: a later audit may judge other files.
+
+// deferChanges is how many changed files a diff must have for a full
+// audit to defer it.
+var deferChanges = 1024
+
+// walkEvents is events for the walk: in a full audit (deferBig), a
+// large diff not in the cache is deferred, its programs/program.toml
+// events read and the rest left in l.changes.
+func (w *walker) walkEvents(wk *worker, parent plumbing.Hash, l *link) ([]event, error) {
+	if !w.deferBig {
+		return w.events(wk, parent, l.tree)
+	}
+	if evs, ok := w.cache.get(parent, l.tree); ok {
+		return evs, nil
+	}
+	changes, err := w.r.diffRoots(parent, l.tree, audited, &wk.trees)
+	if err != nil {
+		return nil, err
+	}
+	if len(changes) < deferChanges {
+		evs, err := w.changeEvents(wk, changes, nil)
+		if err == nil {
+			w.cache.put(parent, l.tree, evs)
+		}
+		return evs, err
+	}
+	l.changes = changes
+	var program []change
+	for _, c := range changes {
+		if c.path == programFile {
+			program = append(program, c)
+		}
+	}
+	return w.changeEvents(wk, program, nil)
+}
+
+// resolveDeferred reads the diffs the walk deferred, once start, the
+// baseline, is known: chain and all are oldest first. The diffs after
+// the baseline are read in full first, for the files and credentials
+// they touch; those at or before it, lean.
+func (w *walker) resolveDeferred(chain []*link, all [][]event, start int) error {
+	var lean []int
+	wk := newWorker()
+	for i, l := range chain {
+		if l.changes == nil {
+			continue
+		}
+		if i <= start {
+			lean = append(lean, i)
+			continue
+		}
+		evs, err := w.changeEvents(wk, l.changes, nil)
+		if err != nil {
+			return err
+		}
+		w.cache.put(parentTree(chain, i), l.tree, evs)
+		all[i], l.changes = evs, nil
+	}
+	if len(lean) == 0 {
+		return nil
+	}
+	// A file a judged change touches has a text event: a key moved out
+	// of a file changed it.
+	files := map[string]bool{}
+	creds := map[string]bool{}
+	for _, evs := range all[start+1:] {
+		for _, e := range evs {
+			files[e.file] = true
+			if kind, id, _ := keyParts(e.key); kind == 'c' {
+				creds[id] = true
+			}
+		}
+	}
+	keep := func(key string) bool {
+		kind, name, sub := keyParts(key)
+		switch kind {
+		case 't':
+			return true
+		case 'c':
+			return sub == "@" || sub == "revoked" || sub == "waive" || creds[name]
+		}
+		return files[name]
+	}
+	for _, i := range lean {
+		evs, err := w.changeEvents(wk, chain[i].changes, keep)
+		if err != nil {
+			return err
+		}
+		all[i], chain[i].changes = evs, nil
+	}
+	return nil
+}
+
+// parentTree is the tree of the first parent of chain[i], oldest first:
+// the empty tree (zero) for the root.
+func parentTree(chain []*link, i int) plumbing.Hash {
+	if i == 0 {
+		return plumbing.ZeroHash
+	}
+	return chain[i-1].tree
+}
+
+// keptValues is the values of vs for whose keys keep is true, in a new
+// slice when any is left out (vs may be a worker's cached parse).
+func keptValues(vs []value, keep func(string) bool) []value {
+	for i, v := range vs {
+		if keep(v.key) {
+			continue
+		}
+		out := append(make([]value, 0, len(vs)), vs[:i]...)
+		for _, v := range vs[i+1:] {
+			if keep(v.key) {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	return vs
+}
