@@ -97,32 +97,47 @@ func isPerson(file string) bool {
 
 // valuesOf lists the keys of one version of a file. Text that the scanner
 // cannot read yields fewer keys, never an error: the "t" key still
-// changes with the file, and such a version does not load either.
-func valuesOf(file string, b []byte, special bool, h string) []value {
+// changes with the file, and such a version does not load either. With
+// keep set, it lists only the keys keep keeps (lean.go), and makes no
+// string of the others.
+func valuesOf(file string, b []byte, special bool, h string, keep *leanKeys) []value {
 	fr := fileRole(file)
 	text := value{key: "t" + sep + file, val: h, role: fr, file: file}
+	whole := keep.file(file) // the keys that name the file
 	if special {
 		text.val = "link " + h
+		if !whole {
+			return []value{text}
+		}
 		return []value{text, {key: "f" + sep + file + sep, val: text.val, role: fr, file: file}}
 	}
 	if !strings.HasSuffix(file, ".toml") {
+		if !whole {
+			return []value{text}
+		}
 		return []value{text, {key: "f" + sep + file + sep, val: h, role: fr, file: file}}
 	}
 	person := isPerson(file)
 	out := []value{text}
 	// The values of each certification record, by the record's table
 	// path as written ("certifications[0]", or "CERTIFICATIONS[0]",
-	// which the loader refuses but the audit must still see).
+	// which the loader refuses but the audit must still see), as
+	// written in b until the record's key is known.
+	type raw struct {
+		sub string
+		raw []byte
+	}
 	type rec struct {
 		ids  []string
-		vals []value
+		vals []raw
 	}
 	var recs []*rec
 	byTable := map[string]*rec{}
-	tomlpos.Values(b, func(p string, raw []byte) {
-		v := strings.TrimSpace(string(raw))
+	tomlpos.Values(b, func(p string, v []byte) {
 		if !person {
-			out = append(out, value{key: "f" + sep + file + sep + p, val: v, role: fr, file: file})
+			if whole {
+				out = append(out, value{key: "f" + sep + file + sep + p, val: trimmed(v), role: fr, file: file})
+			}
 			return
 		}
 		table, sub, inRecord := certPath(p)
@@ -131,7 +146,9 @@ func valuesOf(file string, b []byte, special bool, h string) []value {
 			if isCertifications(table) {
 				r = roleGrants // the whole array written inline
 			}
-			out = append(out, value{key: "f" + sep + file + sep + p, val: v, role: r, file: file})
+			if whole {
+				out = append(out, value{key: "f" + sep + file + sep + p, val: trimmed(v), role: r, file: file})
+			}
 			return
 		}
 		rc := byTable[table]
@@ -141,29 +158,36 @@ func valuesOf(file string, b []byte, special bool, h string) []value {
 			recs = append(recs, rc)
 		}
 		if strings.EqualFold(sub, "id") {
-			if id, ok := tomlString(v); ok {
+			if id, ok := tomlString(trimmed(v)); ok {
 				rc.ids = append(rc.ids, id)
 			}
 		}
-		rc.vals = append(rc.vals, value{key: sub, val: v, role: roleGrants, file: file})
+		rc.vals = append(rc.vals, raw{sub, v})
 	})
 	for i, rc := range recs {
 		// A record is its id's only when it has one readable id: two
 		// spellings of the key, or none, leave it to its file and index.
-		prefix := ""
+		var prefix, id string
 		if len(rc.ids) == 1 && rc.ids[0] != "" && !strings.Contains(rc.ids[0], sep) {
-			prefix = "c" + sep + rc.ids[0] + sep
+			id = rc.ids[0]
+			prefix = "c" + sep + id + sep
 			out = append(out, value{key: prefix + "@", val: file, role: roleGrants, file: file})
-		} else {
+		} else if whole {
 			prefix = "f" + sep + file + sep + "record " + strconv.Itoa(i) + "."
+		} else {
+			continue
 		}
 		for _, v := range rc.vals {
-			v.key = prefix + v.key
-			out = append(out, v)
+			if id == "" || keep.credential(id, v.sub) {
+				out = append(out, value{key: prefix + v.sub, val: trimmed(v.raw), role: roleGrants, file: file})
+			}
 		}
 	}
 	return out
 }
+
+// trimmed is a value's text as a key's value holds it.
+func trimmed(raw []byte) string { return strings.TrimSpace(string(raw)) }
 
 // certPath splits a person file's key path into its table and the key
 // within a certification record: "certifications[2].revoked" ->

@@ -33,6 +33,8 @@ import "github.com/go-git/go-git/v5/plumbing"
 // keeps depend on the key alone (its file, or its credential), so a
 // lean diff's events are exactly the full diff's events for those keys.
 // A lean diff is never cached: a later audit may judge other files.
+// valuesOf leaves the other keys out as it reads them, never making
+// their strings.
 
 // deferChanges is how many changed files a diff must have for a full
 // audit to defer it.
@@ -106,16 +108,7 @@ func (w *walker) resolveDeferred(chain []*link, all [][]event, start int) error 
 			}
 		}
 	}
-	keep := func(key string) bool {
-		kind, name, sub := keyParts(key)
-		switch kind {
-		case 't':
-			return true
-		case 'c':
-			return sub == "@" || sub == "revoked" || sub == "waive" || creds[name]
-		}
-		return files[name]
-	}
+	keep := &leanKeys{files: files, creds: creds}
 	for _, i := range lean {
 		evs, err := w.changeEvents(wk, chain[i].changes, keep)
 		if err != nil {
@@ -135,20 +128,20 @@ func parentTree(chain []*link, i int) plumbing.Hash {
 	return chain[i-1].tree
 }
 
-// keptValues is the values of vs for whose keys keep is true, in a new
-// slice when any is left out (vs may be a worker's cached parse).
-func keptValues(vs []value, keep func(string) bool) []value {
-	for i, v := range vs {
-		if keep(v.key) {
-			continue
-		}
-		out := append(make([]value, 0, len(vs)), vs[:i]...)
-		for _, v := range vs[i+1:] {
-			if keep(v.key) {
-				out = append(out, v)
-			}
-		}
-		return out
-	}
-	return vs
+// leanKeys says which keys a lean diff keeps, by what each key names:
+// its file, or its credential (keys.go). A nil *leanKeys keeps every key.
+type leanKeys struct {
+	files map[string]bool // the files whose every key is kept
+	creds map[string]bool // the credentials whose every key is kept
+}
+
+// file reports whether the keys that name a file ("f" keys: a TOML key
+// path, a record without one readable id, a file's whole content) are
+// kept. Text keys always are.
+func (k *leanKeys) file(name string) bool { return k == nil || k.files[name] }
+
+// credential reports whether the key sub of a credential's record is
+// kept: its grant ("@"), revocation and waiver always are.
+func (k *leanKeys) credential(id, sub string) bool {
+	return k == nil || sub == "@" || sub == "revoked" || sub == "waive" || k.creds[id]
 }

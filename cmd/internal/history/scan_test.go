@@ -12,7 +12,7 @@ import (
 // values of the "c" keys as "id sub=value".
 func recordKeys(src string) []string {
 	var out []string
-	for _, v := range valuesOf("partners/p/people/x.toml", []byte(src), false, "h") {
+	for _, v := range valuesOf("partners/p/people/x.toml", []byte(src), false, "h", nil) {
 		kind, name, sub := keyParts(v.key)
 		if kind == 'c' {
 			out = append(out, name+" "+sub+"="+v.val)
@@ -70,7 +70,7 @@ func TestValuesOfRoles(t *testing.T) {
 		"f\x00partners/p/people/x.toml\x00exams[0].score": rolePartners,
 		"f\x00partners/p/people/x.toml\x00record 0.track": roleGrants,
 	}
-	for _, v := range valuesOf("partners/p/people/x.toml", []byte(src), false, "h") {
+	for _, v := range valuesOf("partners/p/people/x.toml", []byte(src), false, "h", nil) {
 		if want[v.key] != v.role {
 			t.Errorf("%q: role %s, want %s", v.key, v.role, want[v.key])
 		}
@@ -188,4 +188,73 @@ func TestCompareEntries(t *testing.T) {
 			}
 		}
 	}
+}
+
+// leanAgrees fails unless valuesOf with keep lists exactly the values
+// it lists without, less those whose keys keep leaves out, judged key
+// by key as lean.go describes.
+func leanAgrees(t *testing.T, file, src string, keep *leanKeys) {
+	t.Helper()
+	var want []value
+	for _, v := range valuesOf(file, []byte(src), false, "h", nil) {
+		kind, name, sub := keyParts(v.key)
+		switch {
+		case kind == 't',
+			kind == 'c' && (sub == "@" || sub == "revoked" || sub == "waive" || keep.creds[name]),
+			kind == 'f' && keep.files[name]:
+			want = append(want, v)
+		}
+	}
+	got := valuesOf(file, []byte(src), false, "h", keep)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%s, keeping %v:\nlean: %v\nwant: %v\nin\n%s", file, keep, got, want, src)
+	}
+}
+
+func TestValuesOfLean(t *testing.T) {
+	person := `name = "Ann"
+email = "ann@example.com"
+
+[[certifications]]
+id = "GPMS-7VMY-E8VW"
+track = "t"
+issued = 2025-01-15
+revoked = 2025-02-01
+revoked_reason = "Error"
+
+[[certifications]]
+id = "CXZA-886M-3CA4"
+track = "t"
+waive = ["retake-wait"]
+waiver_reason = "x"
+
+[[certifications]]
+track = "no id"
+
+[[certifications]]
+id = "A"
+ID = "B"
+`
+	ann, other := "partners/acme/people/ann.toml", "programs/program.toml"
+	for _, keep := range []*leanKeys{
+		{},
+		{files: map[string]bool{ann: true}},
+		{creds: map[string]bool{"CXZA-886M-3CA4": true}},
+		{files: map[string]bool{other: true}, creds: map[string]bool{"GPMS-7VMY-E8VW": true, "A": true}},
+	} {
+		leanAgrees(t, ann, person, keep)
+		leanAgrees(t, other, "name = \"P\"\n[audit]\nsince = \"abc\"\n", keep)
+		leanAgrees(t, "partners/acme/partner.md", "+++\n+++\n", keep)
+	}
+}
+
+func FuzzValuesOfLean(f *testing.F) {
+	f.Add("[[certifications]]\nid = \"A\"\nrevoked = 2024-01-01\nwaive = [\"x\"]\ntrack = \"t\"\n", "A", true)
+	f.Add("name = \"x\"\ncertifications = [{ id = 'B', track = 't' }]\n", "B", false)
+	f.Add("[[certifications]]\ntrack = \"t\"\n[[certifications]]\nid = \"A\"\nid = \"B\"\n", "", true)
+	f.Fuzz(func(t *testing.T, src, cred string, whole bool) {
+		file := "partners/p/people/x.toml"
+		keep := &leanKeys{files: map[string]bool{file: whole}, creds: map[string]bool{cred: true}}
+		leanAgrees(t, file, src, keep)
+	})
 }

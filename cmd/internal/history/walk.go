@@ -312,9 +312,9 @@ func (w *walker) eventsOf(wk *worker, a, b plumbing.Hash, keep func(string) bool
 }
 
 // changeEvents is eventsOf for the changed files listed, keeping only
-// the keys for which keepKey is true (all when it is nil): the events
+// the keys keep keeps (all when it is nil, lean.go): the events
 // are then those of every key, less the others.
-func (w *walker) changeEvents(wk *worker, changes []change, keepKey func(string) bool) ([]event, error) {
+func (w *walker) changeEvents(wk *worker, changes []change, keep *leanKeys) ([]event, error) {
 	if len(changes) == 0 {
 		return nil, nil
 	}
@@ -323,11 +323,22 @@ func (w *walker) changeEvents(wk *worker, changes []change, keepKey func(string)
 	// A commit that adds a whole program (an import) has millions of
 	// keys, and growing the maps to them was a third of its audit.
 	from, to := make([][]value, len(changes)), make([][]value, len(changes))
-	if len(changes) >= parallelChanges {
-		if err := w.valuesOnEveryCore(changes, from, to); err != nil {
+	switch {
+	case len(changes) >= parallelChanges:
+		if err := w.valuesOnEveryCore(changes, from, to, keep); err != nil {
 			return nil, err
 		}
-	} else {
+	case keep != nil: // the worker's parsed blobs are whole
+		for i, c := range changes {
+			var err error
+			if from[i], err = blobValues(w.r, c.path, c.from, c.fromSpecial, keep); err != nil {
+				return nil, err
+			}
+			if to[i], err = blobValues(w.r, c.path, c.to, c.toSpecial, keep); err != nil {
+				return nil, err
+			}
+		}
+	default:
 		for i, c := range changes {
 			var err error
 			if from[i], err = wk.values(w.r, c.path, c.from, c.fromSpecial); err != nil {
@@ -336,11 +347,6 @@ func (w *walker) changeEvents(wk *worker, changes []change, keepKey func(string)
 			if to[i], err = wk.values(w.r, c.path, c.to, c.toSpecial); err != nil {
 				return nil, err
 			}
-		}
-	}
-	if keepKey != nil {
-		for i := range changes {
-			from[i], to[i] = keptValues(from[i], keepKey), keptValues(to[i], keepKey)
 		}
 	}
 	nb, na := 0, 0
@@ -438,7 +444,7 @@ func (wk *worker) values(r *Repo, file string, h plumbing.Hash, special bool) ([
 		wk.parsed[k] = vs
 		return vs, nil
 	}
-	vs, err := blobValues(r, file, h, special)
+	vs, err := blobValues(r, file, h, special, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -447,7 +453,7 @@ func (wk *worker) values(r *Repo, file string, h plumbing.Hash, special bool) ([
 }
 
 // blobValues reads a version of a file and returns its values.
-func blobValues(r *Repo, file string, h plumbing.Hash, special bool) ([]value, error) {
+func blobValues(r *Repo, file string, h plumbing.Hash, special bool, keep *leanKeys) ([]value, error) {
 	if h.IsZero() {
 		return nil, nil
 	}
@@ -458,7 +464,7 @@ func blobValues(r *Repo, file string, h plumbing.Hash, special bool) ([]value, e
 			return nil, err
 		}
 	}
-	return valuesOf(file, b, special, h.String()), nil
+	return valuesOf(file, b, special, h.String(), keep), nil
 }
 
 // parallelChanges is how many changed files a commit must have for its
@@ -470,7 +476,7 @@ var parallelChanges = 1024
 // valuesOnEveryCore fills from and to with the values of each change's
 // two sides, on GOMAXPROCS goroutines. The worker's cache of parsed
 // blobs is left out: the next commit shares few of so many.
-func (w *walker) valuesOnEveryCore(changes []change, from, to [][]value) error {
+func (w *walker) valuesOnEveryCore(changes []change, from, to [][]value, keep *leanKeys) error {
 	var (
 		next atomic.Int64
 		mu   sync.Mutex
@@ -486,8 +492,8 @@ func (w *walker) valuesOnEveryCore(changes []change, from, to [][]value) error {
 				}
 				c := changes[i]
 				var err error
-				if from[i], err = blobValues(w.r, c.path, c.from, c.fromSpecial); err == nil {
-					to[i], err = blobValues(w.r, c.path, c.to, c.toSpecial)
+				if from[i], err = blobValues(w.r, c.path, c.from, c.fromSpecial, keep); err == nil {
+					to[i], err = blobValues(w.r, c.path, c.to, c.toSpecial, keep)
 				}
 				if err != nil {
 					mu.Lock()
