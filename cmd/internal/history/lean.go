@@ -5,8 +5,9 @@ import "github.com/go-git/go-git/v5/plumbing"
 // A program's history often starts with one commit of every record (an
 // import), and a full audit never judges that commit: it is the
 // baseline, or comes before it. Yet each of its keys used to become an
-// event and a mark, held until the report: ten million of them at a
-// million credentials, 94 s and 7 GB of an audit that judged nothing.
+// event and a mark, held until the report: about ten million of them at
+// a million credentials, where check --git took 128 s and 6.9 GB, of
+// which the audit 94 s, to judge nothing.
 //
 // Of the keys of a commit at or before the baseline, the audit needs
 // only those that something later asks about:
@@ -33,8 +34,8 @@ import "github.com/go-git/go-git/v5/plumbing"
 // keeps depend on the key alone (its file, or its credential), so a
 // lean diff's events are exactly the full diff's events for those keys.
 // A lean diff is never cached: a later audit may judge other files.
-// valuesOf leaves the other keys out as it reads them, never making
-// their strings.
+// valuesOf leaves the other keys out as it reads them, and makes no
+// string of them.
 
 // deferChanges is how many changed files a diff must have for a full
 // audit to defer it.
