@@ -124,6 +124,9 @@ type auditor struct {
 	// touched, with Judge, is the files whose trusted history was read:
 	// those the judged changes touch, and programs/program.toml.
 	touched map[string]bool
+	// rosterAt is the roster each commit of the chain was judged by in
+	// the last pass (nil before the baseline).
+	rosterAt []*trust
 }
 
 // Audit walks the first-parent history of the head once and judges every
@@ -197,7 +200,7 @@ func (r *Repo) Audit(opts AuditOptions) (*AuditResult, error) {
 	} else if sinceDiag != nil {
 		a.diags = append(a.diags, *sinceDiag)
 	}
-	if err := w.resolveDeferred(chain, all, start); err != nil {
+	if err := a.resolveDeferred(chain, all, start); err != nil {
 		return nil, err
 	}
 	if err := a.pass(chain, all, start, nil, res.Baseline != nil); err != nil {
@@ -322,7 +325,11 @@ func (a *auditor) pass(chain []*link, all [][]event, start int, only func(event)
 	a.marks = make(map[string]*mark, n)
 	a.prov = &Provenance{Head: chain[len(chain)-1].hash, Granted: map[string]*Commit{}, Revoked: map[string]*Commit{}, Waived: map[string]*Commit{}, Imported: map[string]bool{}}
 	cur := trustOf(nil)
+	a.rosterAt = make([]*trust, len(chain))
 	for i, l := range chain {
+		if i > start {
+			a.rosterAt[i] = cur
+		}
 		evs := all[i]
 		if only != nil {
 			var keep []event

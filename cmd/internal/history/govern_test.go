@@ -216,6 +216,13 @@ func TestGovernance(t *testing.T) {
 			g.commit(dana, "Nina joins", map[string]string{prog: edit(g, prog, "[[administrators]]", "[[administrators]]\nname = \"Nina Newcomer\"\nemail = \"nina@vendor.example\"\n\n[[administrators]]")})
 			g.commit(nina, "Cy", map[string]string{"partners/acme/people/cy.toml": person("Cy", cert(idC))})
 		}, nil},
+		{"an administrator removed, who then grants", func(g *gitRepo) {
+			g.commit(dana, "Max leaves", map[string]string{prog: edit(g, prog, "[[administrators]]\nname = \"Max Admin\"\nemail = \"max@vendor.example\"\n", "")})
+			g.commit("Max Admin <max@vendor.example>", "Cy", map[string]string{"partners/acme/people/cy.toml": person("Cy", cert(idC))})
+		}, []string{
+			`^partners/acme/people/cy.toml:13:1: .*credential ` + idC + `: granted in commit \w+ by Max Admin <max@vendor.example>, who is not among .*\[unauthorized-grant\]$`,
+			`^partners/acme/people/cy.toml:1:1: .*the file added.* by Max Admin .*\[unauthorized-change\]$`,
+		}},
 		{"an outsider adds themself and grants, in one commit", func(g *gitRepo) {
 			g.commit(olga, "Olga", map[string]string{
 				prog:                           g.readAll(prog) + "\n[[administrators]]\nname = \"Olga\"\nemail = \"olga@elsewhere.example\"\n",

@@ -89,6 +89,17 @@ func fileRole(file string) role {
 	return roleProgram // the rest of programs/, and the theme (layouts/)
 }
 
+// fileRoles is every role that valuesOf may give a key of file: a
+// person file's certification records need grants, its other keys
+// partners. A full audit reads a commit lean when its author has them
+// all (lean.go).
+func fileRoles(file string) role {
+	if isPerson(file) {
+		return rolePartners | roleGrants
+	}
+	return fileRole(file)
+}
+
 // isPerson reports whether file is a person file: partners/*/people/*.toml.
 func isPerson(file string) bool {
 	parts := strings.Split(file, "/")

@@ -73,17 +73,30 @@ func (w *walker) walkEvents(wk *worker, parent plumbing.Hash, l *link) ([]event,
 }
 
 // resolveDeferred reads the diffs the walk deferred, once start, the
-// baseline, is known: chain and all are oldest first. The diffs after
-// the baseline are read in full first, for the files and credentials
-// they touch; those at or before it, lean.
-func (w *walker) resolveDeferred(chain []*link, all [][]event, start int) error {
+// baseline, is known: chain and all are oldest first. A deferred diff
+// after the baseline is read lean too when no change it makes can be
+// refused (allAuthorized); the others are read in full first, for the
+// files and credentials they touch, and then the lean ones.
+func (a *auditor) resolveDeferred(chain []*link, all [][]event, start int) error {
+	w := a.w
+	var deferred bool
+	for _, l := range chain[start+1:] {
+		deferred = deferred || l.changes != nil
+	}
+	if deferred {
+		// The rosters each commit is judged by, from programs/program.toml
+		// alone, which every deferred diff has read in full.
+		if err := a.pass(chain, all, start, func(e event) bool { return e.file == programFile }, false); err != nil {
+			return err
+		}
+	}
 	var lean []int
 	wk := newWorker()
 	for i, l := range chain {
 		if l.changes == nil {
 			continue
 		}
-		if i <= start {
+		if i <= start || a.allAuthorized(l, a.rosterAt[i]) {
 			lean = append(lean, i)
 			continue
 		}
@@ -97,8 +110,8 @@ func (w *walker) resolveDeferred(chain []*link, all [][]event, start int) error 
 	if len(lean) == 0 {
 		return nil
 	}
-	// A file a judged change touches has a text event: a key moved out
-	// of a file changed it.
+	// A file a change touches has a text event: a key moved out of a
+	// file changed it.
 	files := map[string]bool{}
 	creds := map[string]bool{}
 	for _, evs := range all[start+1:] {
@@ -118,6 +131,28 @@ func (w *walker) resolveDeferred(chain []*link, all [][]event, start int) error 
 		all[i], chain[i].changes = evs, nil
 	}
 	return nil
+}
+
+// allAuthorized reports whether every change of the deferred commit l
+// is authorized by the roster t: l is trusted ([audit] since, --since),
+// or is no merge (whose changes are judged as the branch commits that
+// made them) and its author is an administrator with every role that
+// any key of the files it changes may need, and its signature is good
+// where signed_grants asks for one. Its marks are then those of an
+// unjudged commit: no verdict.
+func (a *auditor) allAuthorized(l *link, t *trust) bool {
+	if a.trusted[l.hash] {
+		return true
+	}
+	if len(l.parents) != 1 || t == nil {
+		return false
+	}
+	var need role
+	for _, c := range l.changes {
+		need |= fileRoles(c.path)
+	}
+	rule, _ := a.judge(t, l.who, event{key: "f" + sep, role: need})
+	return rule == ""
 }
 
 // parentTree is the tree of the first parent of chain[i], oldest first:

@@ -205,6 +205,11 @@ func leanAgrees(t *testing.T, file, src string, keep *leanKeys) {
 			want = append(want, v)
 		}
 	}
+	for _, v := range want {
+		if v.role&^fileRoles(file) != 0 {
+			t.Errorf("%s: key %q needs %s, beyond fileRoles: %s", file, v.key, v.role, fileRoles(file))
+		}
+	}
 	got := valuesOf(file, []byte(src), false, "h", keep)
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("%s, keeping %v:\nlean: %v\nwant: %v\nin\n%s", file, keep, got, want, src)
@@ -245,6 +250,9 @@ ID = "B"
 		leanAgrees(t, ann, person, keep)
 		leanAgrees(t, other, "name = \"P\"\n[audit]\nsince = \"abc\"\n", keep)
 		leanAgrees(t, "partners/acme/partner.md", "+++\n+++\n", keep)
+		leanAgrees(t, "partners/acme/partner.toml", "name = \"Acme\"\n", keep)
+		leanAgrees(t, "programs/tracks/sales.toml", "name = \"Sales\"\n", keep)
+		leanAgrees(t, "content/faq.md", "# FAQ\n", keep)
 	}
 }
 
