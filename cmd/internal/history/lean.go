@@ -19,7 +19,9 @@ import "github.com/go-git/go-git/v5/plumbing"
 //     grant is new or a move;
 //   - every key of the files a judged commit changes, and every key of
 //     the credentials it changes: whether a judged change set a key or
-//     changed it (mark.absent), whatever file the key was in before.
+//     changed it (mark.absent), whatever file the key was in before,
+//     and which verdict stands (an authorized change supersedes one
+//     that was not).
 //
 // The rosters are read from programs/program.toml's blobs (its text
 // key), and the baseline is found before any diff is read lean.
@@ -29,8 +31,10 @@ import "github.com/go-git/go-git/v5/plumbing"
 // judged events and of text keys. So the walk of a full audit defers a
 // diff of deferChanges files or more that its cache does not hold,
 // reading only programs/program.toml's keys; once the baseline is
-// known, resolveDeferred reads the deferred diffs after it in full and
-// those at or before it lean, for the keys above alone. The keys a diff
+// known, resolveDeferred reads those at or before it lean, for the keys
+// above alone. A deferred diff after it is read lean too when none of
+// its changes can be refused (allAuthorized): its marks are then those
+// of an unjudged commit. The rest are read in full. The keys a diff
 // keeps depend on the key alone (its file, or its credential), so a
 // lean diff's events are exactly the full diff's events for those keys.
 // A lean diff is never cached: a later audit may judge other files.
