@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accredit/accredit/cmd/internal/gitindex/gitindextest"
 	"github.com/accredit/accredit/cmd/internal/safefs"
 	"github.com/go-git/go-git/v5"
 )
@@ -18,11 +19,7 @@ import (
 // the index cannot say (no index; git attributes, under which a blob
 // need not be the file's bytes), the file's bytes are hashed.
 func TestRefreshAfterCheckout(t *testing.T) {
-	// The user's git config may set core.autocrlf; the index would then
-	// rightly be refused.
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	gitindextest.NoUserGit(t)
 	files := map[string]string{
 		"programs/program.toml":         "[program]\n",
 		"partners/acme/partner.md":      "+++\nname = \"Acme\"\n+++\n",

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accredit/accredit/cmd/internal/gitindex/gitindextest"
 	"github.com/go-git/go-git/v5"
 )
 
@@ -101,17 +102,6 @@ func blobID(b []byte) [20]byte {
 	return sha1.Sum(append([]byte(fmt.Sprintf("blob %d\x00", len(b))), b...))
 }
 
-// noUserGit keeps the user's and the system's git config and attributes
-// out of a test: they may set core.autocrlf, and Open would then rightly
-// refuse every index.
-func noUserGit(t *testing.T) {
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	t.Setenv("GIT_CONFIG_PARAMETERS", "")
-	t.Setenv("GIT_CONFIG_COUNT", "")
-}
-
 // worktree writes files (slashed paths from the top) into a new git
 // worktree, an hour old, and adds them to its index with go-git.
 func worktree(t *testing.T, files map[string]string) (top string) {
@@ -148,7 +138,7 @@ func worktree(t *testing.T, files map[string]string) (top string) {
 // TestOpen reads an index go-git wrote for real files, from a program root
 // in a folder of the worktree, and from a linked worktree's .git file.
 func TestOpen(t *testing.T) {
-	noUserGit(t)
+	gitindextest.NoUserGit(t)
 	files := map[string]string{
 		"program/partners/acme/people/ada.toml": "name = \"Ada\"\n",
 		"program/partners/acme/partner.md":      "+++\n+++\n",
@@ -275,7 +265,7 @@ func TestOpenRefusesConversions(t *testing.T) {
 		}, "environment"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			noUserGit(t)
+			gitindextest.NoUserGit(t)
 			fs := files
 			if tc.name == "tracked attributes" {
 				fs = map[string]string{"program/partners/acme/people/ada.toml": files["program/partners/acme/people/ada.toml"], "program/partners/.gitattributes": "*.toml text\n"}

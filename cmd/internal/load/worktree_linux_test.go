@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accredit/accredit/cmd/internal/gitindex/gitindextest"
 	"github.com/go-git/go-git/v5"
 )
 
@@ -14,11 +15,7 @@ import (
 // the blob id the index records for it, unread; a file edited after the
 // index was written, even with its size and time put back, is read.
 func TestCacheGitIndex(t *testing.T) {
-	// The user's git config may set core.autocrlf, and the index would
-	// then rightly be refused.
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	gitindextest.NoUserGit(t)
 	top := t.TempDir()
 	root := filepath.Join(top, "program") // the program in a folder of the worktree
 	files := map[string]string{
