@@ -21,6 +21,14 @@ func sampleCache(path string) *eventCache {
 		{key: "c\x00ACME-1\x00@", val: "x", role: roleGrants, file: "partners/acme/people/bob.toml", from: "partners/acme/people/ann.toml"},
 		{key: "k\x00programs/program.toml\x00program.name", gone: true, role: roleProgram, file: "programs/program.toml"},
 	})
+	c.putLean(plumbing.Hash{2}, plumbing.Hash{3}, &leanDiff{
+		evs: []event{
+			{key: "c\x00ACME-2\x00@", val: "partners/acme/people/cy.toml", role: roleGrants, file: "partners/acme/people/cy.toml"},
+			{key: "c\x00ACME-1\x00revoked", val: "2025-01-02", role: roleGrants, file: "partners/acme/people/bob.toml"},
+			{key: "t\x00partners/acme/people/bob.toml", val: "def", role: roleGrants | rolePartners, file: "partners/acme/people/bob.toml"},
+		},
+		creds: map[string][]string{"ACME-1": {"partners/acme/people/bob.toml"}, "ACME-3": {"partners/acme/people/dee.toml", "partners/acme/people/cy.toml"}},
+	})
 	return c
 }
 
@@ -35,6 +43,9 @@ func TestEventCacheRoundTrip(t *testing.T) {
 	back := openEventCache(path, []byte("test"))
 	if !reflect.DeepEqual(back.old, c.new) {
 		t.Errorf("read back\n%+v\nwant\n%+v", back.old, c.new)
+	}
+	if !reflect.DeepEqual(back.leanOld, c.leanNew) {
+		t.Errorf("lean diffs read back\n%+v\nwant\n%+v", back.leanOld, c.leanNew)
 	}
 	if other := openEventCache(path, []byte("another build")); len(other.old) != 0 {
 		t.Errorf("another build's cache gave %d diffs", len(other.old))
@@ -59,14 +70,27 @@ func FuzzEventCache(f *testing.F) {
 	}
 	f.Add(string(b))
 	f.Fuzz(func(t *testing.T, text string) {
-		old, ok := parseEventCache(text, []byte("test"))
-		if !ok && old != nil {
+		old, lean, ok := parseEventCache(text, []byte("test"))
+		if !ok && (old != nil || lean != nil) {
 			t.Fatal("a refused file gave diffs")
 		}
-		for k, evs := range old {
+		check := func(k treePair, evs []event) {
 			for _, e := range evs {
 				if e.key == "" || e.file == "" {
 					t.Fatalf("diff %v: event %+v", k, e)
+				}
+			}
+		}
+		for k, evs := range old {
+			check(k, evs)
+		}
+		for k, ld := range lean {
+			check(k, ld.evs)
+			for id, in := range ld.creds {
+				for _, f := range in {
+					if f == "" {
+						t.Fatalf("lean diff %v: credential %s in no file", k, id)
+					}
 				}
 			}
 		}

@@ -68,7 +68,9 @@ roles = ["grants", "partners"]
 // the program given once the walk is done (check --git loads it
 // meanwhile); with the cache of diffs, filled, then read (computing
 // none), then damaged (computing them again); every commit's files
-// parsed on all cores, as an import commit's are.
+// parsed on all cores, as an import commit's are; every diff deferred,
+// so that every one the audit does not judge is read lean, without a
+// cache, then with one filled, read and damaged.
 func auditAny(t *testing.T, dir string) []string {
 	t.Helper()
 	p, _, err := load.Load(dir)
@@ -117,6 +119,23 @@ func auditAny(t *testing.T, dir string) []string {
 	restore()
 	restore = history.DeferEveryDiff()
 	agrees("every commit up to the baseline read lean", audit(history.AuditOptions{P: p}))
+	// What is kept of a lean read serves the next audit, which reads
+	// only the files holding the keys its judged commits ask for.
+	leanCache := filepath.Join(t.TempDir(), "audit")
+	for _, run := range []string{"lean, filling the cache", "lean, from the cache", "lean, damaged cache"} {
+		if run == "lean, damaged cache" {
+			b, err := os.ReadFile(leanCache)
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(leanCache, b[:len(b)-3], 0o600)
+		}
+		computed := history.DiffsComputed()
+		agrees(run, audit(history.AuditOptions{P: p, Cache: leanCache, Salt: []byte("test")}))
+		if n := history.DiffsComputed() - computed; (run == "lean, from the cache") != (n == 0) {
+			t.Errorf("%s: %d diffs computed", run, n)
+		}
+	}
 	restore()
 	return slices.DeleteFunc(out, func(s string) bool { return strings.HasPrefix(s, "provenance: ") })
 }

@@ -37,9 +37,18 @@ import "github.com/go-git/go-git/v5/plumbing"
 // of an unjudged commit. The rest are read in full. The keys a diff
 // keeps depend on the key alone (its file, or its credential), so a
 // lean diff's events are exactly the full diff's events for those keys.
-// A lean diff is never cached: a later audit may judge other files.
 // valuesOf leaves the other keys out as it reads them, and makes no
 // string of them.
+//
+// Which keys a lean read keeps beyond those above depends on the later
+// commits, so what is cached of a lean diff (leanDiff) is its base: the
+// events of the keys every lean read keeps, and where each credential
+// the diff's files hold is. A later audit (the next run of check in CI)
+// takes the base from the cache and reads only the files that hold the
+// other keys it keeps: the files judged commits change, and those that
+// hold the credentials they change. The events of those keys are the
+// same as in a read of the whole diff, since every file that holds them
+// is read; the base's are the same as ever.
 
 // deferChanges is how many changed files a diff must have for a full
 // audit to defer it.
@@ -52,14 +61,17 @@ func (w *walker) walkEvents(wk *worker, parent plumbing.Hash, l *link) ([]event,
 	if !w.deferBig {
 		return w.events(wk, parent, l.tree)
 	}
-	if evs, ok := w.cache.get(parent, l.tree); ok {
-		return evs, nil
+	lean := w.cache.hasLean(parent, l.tree)
+	if !lean {
+		if evs, ok := w.cache.get(parent, l.tree); ok {
+			return evs, nil
+		}
 	}
 	changes, err := w.r.diffRoots(parent, l.tree, audited, &wk.trees)
 	if err != nil {
 		return nil, err
 	}
-	if len(changes) < deferChanges {
+	if len(changes) < deferChanges && !lean {
 		evs, err := w.changeEvents(wk, changes, nil)
 		if err == nil {
 			w.cache.put(parent, l.tree, evs)
@@ -128,13 +140,108 @@ func (a *auditor) resolveDeferred(chain []*link, all [][]event, start int) error
 	}
 	keep := &leanKeys{files: files, creds: creds}
 	for _, i := range lean {
-		evs, err := w.changeEvents(wk, chain[i].changes, keep)
+		evs, err := w.leanEvents(wk, parentTree(chain, i), chain[i], keep)
 		if err != nil {
 			return err
 		}
 		all[i], chain[i].changes = evs, nil
 	}
 	return nil
+}
+
+// leanDiff is what every lean read of a diff keeps, whatever the later
+// commits: the events of the base keys (baseKey), and, for each
+// credential of the diff's files, the files that hold it beyond those
+// its "@" event names (the file and the file it came from; most
+// credentials are in those alone).
+type leanDiff struct {
+	evs   []event
+	creds map[string][]string
+}
+
+// baseKey reports whether every lean read keeps key: a file's text, a
+// credential's grant, revocation and waiver (leanKeys.credential).
+func baseKey(key string) bool {
+	kind, _, sub := keyParts(key)
+	return kind == 't' || kind == 'c' && baseSub(sub)
+}
+
+func baseSub(sub string) bool { return sub == "@" || sub == "revoked" || sub == "waive" }
+
+// leanEvents reads the deferred diff l lean for keep: its base from the
+// cache (or read and kept), and the other keys keep keeps from the
+// files that hold them alone.
+func (w *walker) leanEvents(wk *worker, parent plumbing.Hash, l *link, keep *leanKeys) ([]event, error) {
+	ld, ok := w.cache.getLean(parent, l.tree)
+	if !ok {
+		index := &leanKeys{files: map[string]bool{}, creds: map[string]bool{}, index: map[string][]string{}}
+		evs, err := w.changeEvents(wk, l.changes, index)
+		if err != nil {
+			return nil, err
+		}
+		ld = &leanDiff{evs: evs, creds: index.index}
+		w.cache.putLean(parent, l.tree, ld)
+	}
+	need := ld.need(l.changes, keep)
+	var files []change
+	for _, c := range l.changes {
+		if need[c.path] {
+			files = append(files, c)
+		}
+	}
+	more, err := w.changeEvents(wk, files, keep)
+	if err != nil {
+		return nil, err
+	}
+	return ld.with(more), nil
+}
+
+// need is the changed files (of changes) a lean read for keep reads in
+// full: the files keep keeps whole, and every file that holds a
+// credential it keeps, where the diff leaves it and where it took it
+// from (its "@" event) and any other (ld.creds).
+func (ld *leanDiff) need(changes []change, keep *leanKeys) map[string]bool {
+	need := map[string]bool{}
+	for _, c := range changes {
+		need[c.path] = keep.files[c.path]
+	}
+	if len(keep.creds) > 0 {
+		for _, e := range ld.evs {
+			if kind, id, sub := keyParts(e.key); kind == 'c' && sub == "@" && keep.creds[id] {
+				need[e.file] = true
+				if e.from != "" {
+					need[e.from] = true
+				}
+			}
+		}
+		for id := range keep.creds {
+			for _, f := range ld.creds[id] {
+				need[f] = true
+			}
+		}
+	}
+	return need
+}
+
+// with is the lean read: the base's events, and of more, the events of
+// the files in need read for keep, those of the keys beyond the base.
+//
+// The roles of text events are the base's. A text event's role is that
+// of the keys of its file that changed, which more may add to; but no
+// role of a lean commit's events is ever used: one at or before the
+// baseline is not judged, and one after it is read lean only when its
+// author holds every role its files' keys may need (allAuthorized). A
+// lean read has never given text events a full read's roles: it gives
+// them those of the keys it keeps.
+func (ld *leanDiff) with(more []event) []event {
+	evs := make([]event, 0, len(ld.evs)+len(more))
+	evs = append(evs, ld.evs...)
+	for _, e := range more {
+		if !baseKey(e.key) {
+			evs = append(evs, e)
+		}
+	}
+	return evs
 }
 
 // allAuthorized reports whether every change of the deferred commit l
@@ -173,6 +280,9 @@ func parentTree(chain []*link, i int) plumbing.Hash {
 type leanKeys struct {
 	files map[string]bool // the files whose every key is kept
 	creds map[string]bool // the credentials whose every key is kept
+	// index, when set, is filled by changeEvents with the files that
+	// hold each credential beyond those its "@" event names (leanDiff).
+	index map[string][]string
 }
 
 // file reports whether the keys that name a file ("f" keys: a TOML key
@@ -183,5 +293,5 @@ func (k *leanKeys) file(name string) bool { return k == nil || k.files[name] }
 // credential reports whether the key sub of a credential's record is
 // kept: its grant ("@"), revocation and waiver always are.
 func (k *leanKeys) credential(id, sub string) bool {
-	return k == nil || sub == "@" || sub == "revoked" || sub == "waive" || k.creds[id]
+	return k == nil || baseSub(sub) || k.creds[id]
 }

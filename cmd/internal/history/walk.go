@@ -3,6 +3,7 @@ package history
 import (
 	"errors"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -354,10 +355,21 @@ func (w *walker) changeEvents(wk *worker, changes []change, keep *leanKeys) ([]e
 		nb, na = nb+len(from[i]), na+len(to[i])
 	}
 	wk.before, wk.after = reuseFor(wk.before, nb), reuseFor(wk.after, na)
-	before, after := wk.before, wk.after
+	return diffValues(wk.before, wk.after, from, to, keep), nil
+}
+
+// diffValues is the events of the changed files whose keys before and
+// after are from and to (each file's, in the same order), in before and
+// after, empty maps: each key's value on either side. A key in two files
+// (a credential written twice) has the last file's value.
+func diffValues(before, after map[string]value, from, to [][]value, keep *leanKeys) []event {
+	na := 0
+	for _, vs := range to {
+		na += len(vs)
+	}
 	order := make([]string, 0, na)
 	var gone []string
-	for i := range changes {
+	for i := range from {
 		for _, v := range from[i] {
 			if _, dup := before[v.key]; !dup {
 				gone = append(gone, v.key)
@@ -370,6 +382,9 @@ func (w *walker) changeEvents(wk *worker, changes []change, keep *leanKeys) ([]e
 			}
 			after[v.key] = v
 		}
+	}
+	if keep != nil && keep.index != nil {
+		indexCredentials(keep.index, from, to, before, after)
 	}
 	// The walk keeps every commit's events: a small commit's grow as
 	// usual, to what its few changed keys need.
@@ -394,7 +409,34 @@ func (w *walker) changeEvents(wk *worker, changes []change, keep *leanKeys) ([]e
 		}
 	}
 	textRoles(evs, before, after)
-	return evs, nil
+	return evs
+}
+
+// indexCredentials adds to index, for each credential the changed files
+// hold (before or after), each file that holds it other than those its
+// "@" event names: when "@" changed, the file it is in after and the
+// one it was in before (the value of "@" is its file); when it did not,
+// none.
+func indexCredentials(index map[string][]string, from, to [][]value, before, after map[string]value) {
+	for _, side := range [][][]value{from, to} {
+		for _, vs := range side {
+			for _, v := range vs {
+				kind, id, sub := keyParts(v.key)
+				if kind != 'c' || sub != "@" {
+					continue
+				}
+				b, hadB := before[v.key]
+				a, hadA := after[v.key]
+				changed := hadA != hadB || a.val != b.val
+				if changed && (hadA && v.file == a.file || hadB && v.file == b.file) {
+					continue
+				}
+				if in := index[id]; !slices.Contains(in, v.file) {
+					index[id] = append(in, v.file)
+				}
+			}
+		}
+	}
 }
 
 // textRoles gives each file's text event the roles of the keys the
