@@ -36,7 +36,9 @@ import "github.com/go-git/go-git/v5/plumbing"
 // its changes can be refused (allAuthorized): its marks are then those
 // of an unjudged commit. The rest are read in full. The keys a diff
 // keeps depend on the key alone (its file, or its credential), so a
-// lean diff's events are exactly the full diff's events for those keys.
+// lean diff's events are exactly the full diff's events for those keys
+// (but for the roles of text events, which no lean commit's verdict
+// uses: see leanDiff.with).
 // valuesOf leaves the other keys out as it reads them, and makes no
 // string of them.
 //
