@@ -188,17 +188,22 @@ func (c *eventCache) get(a, b plumbing.Hash) ([]event, bool) {
 	if c == nil {
 		return nil, false
 	}
-	k := treePair{a, b}
-	evs, ok := c.old[k]
+	return found(c, c.old, c.new, treePair{a, b})
+}
+
+// found looks k up in what was read (old) and keeps what it finds for
+// the next run (new), counting a hit or a miss.
+func found[V any](c *eventCache, old, new map[treePair]V, k treePair) (V, bool) {
+	v, ok := old[k]
 	if !ok {
 		auditStats.misses.Add(1)
-		return nil, false
+		return v, false
 	}
 	auditStats.hits.Add(1)
 	c.mu.Lock()
-	c.new[k] = evs
+	new[k] = v
 	c.mu.Unlock()
-	return evs, true
+	return v, true
 }
 
 // put keeps the events a diff found, for the next run.
@@ -218,17 +223,7 @@ func (c *eventCache) getLean(a, b plumbing.Hash) (*leanDiff, bool) {
 	if c == nil {
 		return nil, false
 	}
-	k := treePair{a, b}
-	ld, ok := c.leanOld[k]
-	if !ok {
-		auditStats.misses.Add(1)
-		return nil, false
-	}
-	auditStats.hits.Add(1)
-	c.mu.Lock()
-	c.leanNew[k] = ld
-	c.mu.Unlock()
-	return ld, true
+	return found(c, c.leanOld, c.leanNew, treePair{a, b})
 }
 
 // hasLean reports whether a lean read of the diff is kept: the walk

@@ -99,21 +99,26 @@ func auditAny(t *testing.T, dir string) []string {
 		}
 	}
 	agrees("the program given by Load", audit(history.AuditOptions{Load: func() *programpkg.Program { return p }}))
-	cache := filepath.Join(t.TempDir(), "audit")
-	for _, run := range []string{"filling the cache", "from the cache", "damaged cache"} {
-		if run == "damaged cache" {
-			b, err := os.ReadFile(cache)
-			if err != nil {
-				t.Fatal(err)
+	// With a cache of diffs: filled, read (computing none), damaged.
+	cached := func(how string) {
+		t.Helper()
+		cache := filepath.Join(t.TempDir(), "audit")
+		for _, run := range []string{"filling the cache", "from the cache", "damaged cache"} {
+			if run == "damaged cache" {
+				b, err := os.ReadFile(cache)
+				if err != nil {
+					t.Fatal(err)
+				}
+				os.WriteFile(cache, b[:len(b)-3], 0o600)
 			}
-			os.WriteFile(cache, b[:len(b)-3], 0o600)
-		}
-		computed := history.DiffsComputed()
-		agrees(run, audit(history.AuditOptions{P: p, Cache: cache, Salt: []byte("test")}))
-		if n := history.DiffsComputed() - computed; (run == "from the cache") != (n == 0) {
-			t.Errorf("%s: %d diffs computed", run, n)
+			computed := history.DiffsComputed()
+			agrees(how+run, audit(history.AuditOptions{P: p, Cache: cache, Salt: []byte("test")}))
+			if n := history.DiffsComputed() - computed; (run == "from the cache") != (n == 0) {
+				t.Errorf("%s%s: %d diffs computed", how, run, n)
+			}
 		}
 	}
+	cached("")
 	restore := history.ParseOnEveryCore()
 	agrees("every commit parsed on all cores", audit(history.AuditOptions{P: p}))
 	restore()
@@ -121,21 +126,7 @@ func auditAny(t *testing.T, dir string) []string {
 	agrees("every commit up to the baseline read lean", audit(history.AuditOptions{P: p}))
 	// What is kept of a lean read serves the next audit, which reads
 	// only the files holding the keys its judged commits ask for.
-	leanCache := filepath.Join(t.TempDir(), "audit")
-	for _, run := range []string{"lean, filling the cache", "lean, from the cache", "lean, damaged cache"} {
-		if run == "lean, damaged cache" {
-			b, err := os.ReadFile(leanCache)
-			if err != nil {
-				t.Fatal(err)
-			}
-			os.WriteFile(leanCache, b[:len(b)-3], 0o600)
-		}
-		computed := history.DiffsComputed()
-		agrees(run, audit(history.AuditOptions{P: p, Cache: leanCache, Salt: []byte("test")}))
-		if n := history.DiffsComputed() - computed; (run == "lean, from the cache") != (n == 0) {
-			t.Errorf("%s: %d diffs computed", run, n)
-		}
-	}
+	cached("every commit up to the baseline read lean, ")
 	restore()
 	return slices.DeleteFunc(out, func(s string) bool { return strings.HasPrefix(s, "provenance: ") })
 }
