@@ -184,7 +184,7 @@ func (w *walker) leanEvents(wk *worker, parent plumbing.Hash, l *link, keep *lea
 		ld = &leanDiff{evs: evs, creds: index.index}
 		w.cache.putLean(parent, l.tree, ld)
 	}
-	need := ld.need(l.changes, keep)
+	need := ld.need(keep)
 	var files []change
 	for _, c := range l.changes {
 		if need[c.path] {
@@ -198,14 +198,15 @@ func (w *walker) leanEvents(wk *worker, parent plumbing.Hash, l *link, keep *lea
 	return ld.with(more), nil
 }
 
-// need is the changed files (of changes) a lean read for keep reads in
-// full: the files keep keeps whole, and every file that holds a
+// need is the files a lean read for keep reads in full, of those the
+// diff changes: the files keep keeps whole, and every file that holds a
 // credential it keeps, where the diff leaves it and where it took it
-// from (its "@" event) and any other (ld.creds).
-func (ld *leanDiff) need(changes []change, keep *leanKeys) map[string]bool {
-	need := map[string]bool{}
-	for _, c := range changes {
-		need[c.path] = keep.files[c.path]
+// from (its "@" event) and any other (ld.creds). It may name files the
+// diff does not change.
+func (ld *leanDiff) need(keep *leanKeys) map[string]bool {
+	need := make(map[string]bool, len(keep.files))
+	for f, ok := range keep.files {
+		need[f] = ok
 	}
 	if len(keep.creds) > 0 {
 		for _, e := range ld.evs {
