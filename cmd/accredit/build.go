@@ -84,6 +84,10 @@ also everything else. Each job checks the whole program. The M folders
 hold disjoint files (but for the marker, the same in each); copied into
 one, they are byte for byte the site one build writes.
 
+A site past what static hosts take (GitHub Pages: 1 GB; Cloudflare
+Pages: 20,000 files on its Free plan, 100,000 on paid plans) is written
+all the same, with a notice naming each limit it is past.
+
 The default theme is built in; files in the program's layouts/ folder
 replace its files one by one. accredit renders pages on its own template
 executor, about three times faster than html/template; a template that
@@ -302,6 +306,14 @@ func runBuild(env *base.Env, args []string) int {
 		printLine(env.Stderr, "built %s, job %d of %d (%s): %s", out, p.K, p.M, jobWrites(p.K), stats)
 	} else {
 		printLine(env.Stderr, "built %s: %s", out, stats)
+		// Hosts refuse a site past their limits only at deploy time.
+		notices := stats.HostNotices()
+		for _, n := range notices {
+			printLine(env.Stderr, "accredit build: notice: %s", n)
+		}
+		if mode, _ := res.Program.Verification(); len(notices) > 0 && mode == program.VerifyPages {
+			printLine(env.Stderr, "accredit build: notice: a page per credential is most of a large site: [site] verification = \"shards\" in programs/program.toml publishes them in shards")
+		}
 	}
 	if sig != nil {
 		sig.save()
