@@ -176,7 +176,7 @@ func readEvents(d *mapfile.Decoder, files []string) ([]event, bool) {
 		if flags&flagTextKey != 0 && e.file != "" {
 			e.key = "t" + sep + e.file
 		}
-		if e.key == "" || e.file == "" || flags>>(roleShift+8) > 3 {
+		if e.key == "" || e.file == "" || flags>>(roleShift+8) > 3 || e.gone && flags&flagValIsFile != 0 {
 			return nil, false
 		}
 	}
