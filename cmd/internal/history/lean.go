@@ -237,7 +237,16 @@ func (ld *leanDiff) need(keep *leanKeys) map[string]bool {
 // lean read has never given text events a full read's roles: it gives
 // them those of the keys it keeps.
 func (ld *leanDiff) with(more []event) []event {
-	evs := make([]event, 0, len(ld.evs)+len(more))
+	n := 0
+	for _, e := range more {
+		if !baseKey(e.key) {
+			n++
+		}
+	}
+	if n == 0 {
+		return ld.evs // shared with the cache: no one writes a walk's events
+	}
+	evs := make([]event, 0, len(ld.evs)+n)
 	evs = append(evs, ld.evs...)
 	for _, e := range more {
 		if !baseKey(e.key) {
