@@ -42,10 +42,11 @@ import "github.com/go-git/go-git/v5/plumbing"
 // valuesOf leaves the other keys out as it reads them, and makes no
 // string of them.
 //
-// Which keys a lean read keeps beyond those above depends on the later
-// commits, so what is cached of a lean diff (leanDiff) is its base: the
-// events of the keys every lean read keeps, and where each credential
-// the diff's files hold is. A later audit (the next run of check in CI)
+// The first two kinds of keys do not depend on the later commits; the
+// third does. So what is cached of a lean diff (leanDiff) is its base:
+// the events of the first two, and where each credential the diff's
+// files hold is. The walk defers a diff whose base is cached whatever
+// its size. A later audit (the next run of check in CI)
 // takes the base from the cache and reads only the files that hold the
 // other keys it keeps: the files judged commits change, and those that
 // hold the credentials they change. The events of those keys are the
