@@ -172,18 +172,20 @@ func baseKey(key string) bool {
 func baseSub(sub string) bool { return sub == "@" || sub == "revoked" || sub == "waive" }
 
 // leanEvents reads the deferred diff l lean for keep: its base from the
-// cache (or read and kept), and the other keys keep keeps from the
-// files that hold them alone.
+// cache, and the other keys keep keeps from the files that hold them
+// alone; or, the base not cached, the whole diff for keep, in one read
+// that gives the base to keep too.
 func (w *walker) leanEvents(wk *worker, parent plumbing.Hash, l *link, keep *leanKeys) ([]event, error) {
 	ld, ok := w.cache.getLean(parent, l.tree)
 	if !ok {
-		index := &leanKeys{files: map[string]bool{}, creds: map[string]bool{}, index: map[string][]string{}}
-		evs, err := w.changeEvents(wk, l.changes, index)
+		k := *keep
+		k.index = map[string][]string{}
+		evs, err := w.changeEvents(wk, l.changes, &k)
 		if err != nil {
 			return nil, err
 		}
-		ld = &leanDiff{evs: evs, creds: index.index}
-		w.cache.putLean(parent, l.tree, ld)
+		w.cache.putLean(parent, l.tree, leanBase(evs, k.index))
+		return evs, nil
 	}
 	need := ld.need(keep)
 	var files []change
@@ -197,6 +199,28 @@ func (w *walker) leanEvents(wk *worker, parent plumbing.Hash, l *link, keep *lea
 		return nil, err
 	}
 	return ld.with(more), nil
+}
+
+// leanBase is the base of a lean read's events evs, whose credential
+// index is creds: its events of the base keys, evs itself (shared, as
+// the walk's events are) when it has no other.
+func leanBase(evs []event, creds map[string][]string) *leanDiff {
+	n := 0
+	for _, e := range evs {
+		if baseKey(e.key) {
+			n++
+		}
+	}
+	if n == len(evs) {
+		return &leanDiff{evs: evs, creds: creds}
+	}
+	base := make([]event, 0, n)
+	for _, e := range evs {
+		if baseKey(e.key) {
+			base = append(base, e)
+		}
+	}
+	return &leanDiff{evs: base, creds: creds}
 }
 
 // need is the files a lean read for keep reads in full, of those the
@@ -230,8 +254,9 @@ func (ld *leanDiff) need(keep *leanKeys) map[string]bool {
 // with is the lean read: the base's events, and of more, the events of
 // the files in need read for keep, those of the keys beyond the base.
 //
-// The roles of text events are the base's. A text event's role is that
-// of the keys of its file that changed, which more may add to; but no
+// The roles of text events are the base's, those of the read that made
+// it. A text event's role is that of the keys of its file that changed,
+// which the keys a read keeps add to; but no
 // role of a lean commit's events is ever used: one at or before the
 // baseline is not judged, and one after it is read lean only when its
 // author holds every role its files' keys may need (allAuthorized). A

@@ -19,27 +19,15 @@ import (
 // random diffs of people files: credentials added, removed, moved
 // between files and people, written twice, with and without ids, their
 // keys changed with "@" unchanged, and random keeps. The base goes
-// through the cache file first. Text events' roles are the base's
+// through the cache file first, made from a read for another keep, as
+// an earlier audit keeps it. Text events' roles are the base's
 // (leanDiff.with says why); every other event's role must agree.
 func TestLeanDiffAgrees(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	cache := filepath.Join(t.TempDir(), "audit")
 	for n := range 3000 {
 		files, from, to := randomDiff(rng)
-		keep := &leanKeys{files: map[string]bool{}, creds: map[string]bool{}}
-		for _, f := range files {
-			if rng.IntN(4) == 0 {
-				keep.files[f] = true
-			}
-		}
-		for i := range 9 { // C8 is in no file
-			if rng.IntN(4) == 0 {
-				keep.creds[fmt.Sprintf("C%d", i)] = true
-			}
-		}
-		if rng.IntN(4) == 0 { // a file a judged commit changes, this diff not
-			keep.files["partners/c/people/zed.toml"] = true
-		}
+		keep := randomKeep(rng, files)
 		read := func(only map[string]bool, k *leanKeys) []event {
 			var f, t [][]value
 			for i, name := range files {
@@ -52,9 +40,12 @@ func TestLeanDiffAgrees(t *testing.T) {
 		}
 		want := read(nil, keep)
 
-		base := &leanKeys{files: map[string]bool{}, creds: map[string]bool{}, index: map[string][]string{}}
+		// The base as an audit keeps it: from a read of the whole diff
+		// for the keep of another history.
+		other := randomKeep(rng, files)
+		other.index = map[string][]string{}
 		c := openEventCache(cache, []byte("test"))
-		c.putLean(plumbing.ZeroHash, plumbing.Hash{1}, &leanDiff{evs: read(nil, base), creds: base.index})
+		c.putLean(plumbing.ZeroHash, plumbing.Hash{1}, leanBase(read(nil, other), other.index))
 		if err := c.save(); err != nil {
 			t.Fatal(err)
 		}
@@ -82,6 +73,26 @@ func TestLeanDiffAgrees(t *testing.T) {
 			t.Fatalf("diff %d, keep %v, reading %v:\n%s\ngot\n%s\nwant\n%s", n, keep, need, diff.String(), eventLines(got), eventLines(want))
 		}
 	}
+}
+
+// randomKeep keeps some of files whole, and some credentials, among
+// them one in no file and a file the diff does not change.
+func randomKeep(rng *rand.Rand, files []string) *leanKeys {
+	keep := &leanKeys{files: map[string]bool{}, creds: map[string]bool{}}
+	for _, f := range files {
+		if rng.IntN(4) == 0 {
+			keep.files[f] = true
+		}
+	}
+	for i := range 9 { // C8 is in no file
+		if rng.IntN(4) == 0 {
+			keep.creds[fmt.Sprintf("C%d", i)] = true
+		}
+	}
+	if rng.IntN(4) == 0 { // a file a judged commit changes, this diff not
+		keep.files["partners/c/people/zed.toml"] = true
+	}
+	return keep
 }
 
 // blobOf is the keys of one side of a changed file ("" when absent).
