@@ -86,13 +86,17 @@ func (s *Standing) compute(list []*program.Credential) {
 	for _, c := range list {
 		s.creds[c.Seq] = Cred{Credential: c, Cert: p.CertificationOf(c)}
 	}
-	// Link renewals in issue order, so the earliest renewal of a credential wins.
-	order := slices.Clone(list)
+	// Link renewals in issue order, so the earliest renewal of a credential
+	// wins. Only renewals are sorted (most credentials renew nothing): the
+	// order among them is the one a stable sort of the whole list gives.
+	var order []*program.Credential
+	for _, c := range list {
+		if c.Renews != "" {
+			order = append(order, c)
+		}
+	}
 	slices.SortStableFunc(order, func(a, b *program.Credential) int { return a.Issued.Compare(b.Issued) })
 	for _, c := range order {
-		if c.Renews == "" {
-			continue
-		}
 		cs := &s.creds[c.Seq]
 		old := p.Credential(c.Renews)
 		cs.Renews = old
