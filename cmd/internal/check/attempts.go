@@ -109,7 +109,7 @@ func (c *Context) personAttempts(pe *program.Person) {
 		if len(cr.Waive) == 0 || !cr.Issued.Valid() {
 			continue
 		}
-		ce := c.P.CertificationOf(cr)
+		ce := c.S.Of(cr).Cert
 		if ce == nil {
 			continue
 		}

@@ -94,7 +94,7 @@ func reviewStale(c *Context) {
 // expiring warns about active credentials within the largest notice period.
 func expiring(c *Context) {
 	c.credentials(func(cr *program.Credential) {
-		if cr.Issued.Valid() && !cr.Issued.After(c.AsOf) && c.P.CertificationOf(cr) != nil && c.S.Expiring(cr, c.AsOf) {
+		if cr.Issued.Valid() && !cr.Issued.After(c.AsOf) && c.S.Of(cr).Cert != nil && c.S.Expiring(cr, c.AsOf) {
 			exp := c.S.Of(cr).Expires
 			c.report(cr.Pos, "expiring", "%s (%s) of %s expires on %s, in %d days", cr.ID, cr.Key(), cr.Person.Name, exp, exp.Sub(c.AsOf))
 		}

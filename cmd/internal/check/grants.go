@@ -28,7 +28,7 @@ func grants(c *Context) {
 }
 
 func grant(c *Context, ix *results, cr *program.Credential) {
-	ce := c.P.CertificationOf(cr)
+	ce := c.S.Of(cr).Cert // the standing looked it up
 	if ce == nil || !cr.Issued.Valid() {
 		return // unknown-reference, missing-field or invalid-value already
 	}
