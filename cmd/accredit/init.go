@@ -277,7 +277,7 @@ func writeExample(dir string, b build, names *strings.Replacer) (int, error) {
 func adaptWorkflow(data []byte, version string) []byte {
 	s := string(data)
 	s = strings.ReplaceAll(s, "      - uses: actions/setup-go@v5.4.0\n        with:\n          go-version-file: go.mod\n", "")
-	s = strings.ReplaceAll(s, "      - name: Build accredit\n        run: go build -o \"$RUNNER_TEMP/accredit\" ./cmd/accredit\n",
+	s = strings.ReplaceAll(s, buildStep,
 		"      # A pinned release, checked against its SHA-256 checksums; see\n"+
 			"      # \"Upgrading accredit\" in README.md.\n"+
 			"      - name: Install accredit\n"+
@@ -286,6 +286,15 @@ func adaptWorkflow(data []byte, version string) []byte {
 			"          version: "+version+"\n")
 	return []byte(strings.ReplaceAll(s, `"$RUNNER_TEMP/accredit"`, "accredit"))
 }
+
+// buildStep is how the example's workflows build accredit: without the
+// commit stamped in, which would make a new binary, and so new cache keys,
+// at every commit (see "Speed: the decode cache" in format.md).
+const buildStep = "      - name: Build accredit\n" +
+	"        # Built without its commit stamped in (-buildvcs=false), the binary\n" +
+	"        # stays the same until the Go code changes: accredit's cache, restored\n" +
+	"        # above, is keyed by the binary and would miss at every commit.\n" +
+	"        run: go build -buildvcs=false -o \"$RUNNER_TEMP/accredit\" ./cmd/accredit\n"
 
 // setupAction installs a release of accredit (.github/actions/setup-accredit).
 const setupAction = "accredit/accredit/.github/actions/setup-accredit"

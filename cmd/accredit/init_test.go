@@ -60,3 +60,26 @@ func TestPinnedVersion(t *testing.T) {
 		t.Errorf("newprogram/README.md has no %q for the pin note (%v)", pinMarker, err)
 	}
 }
+
+// The example's workflows build accredit from source on every push and
+// pull request. go build stamps the commit into a binary by default, and
+// accredit's caches are keyed by the binary: a stamped build would miss
+// them all at every commit. Every build but the release's is unstamped,
+// written as buildStep, which adaptWorkflow replaces.
+func TestWorkflowBuildsUnstamped(t *testing.T) {
+	files, err := fs.Glob(accredit.Example, ".github/workflows/*.yml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no workflows embedded: %v", err)
+	}
+	for _, f := range files {
+		data, _ := fs.ReadFile(accredit.Example, f)
+		s := string(data)
+		builds := strings.Count(s, "go build")
+		if f == ".github/workflows/release.yml" {
+			continue // releases are stamped: version reports their commit
+		}
+		if n := strings.Count(s, buildStep); n != builds {
+			t.Errorf("%s: %d go build commands, %d of them as buildStep (-buildvcs=false)", f, builds, n)
+		}
+	}
+}
