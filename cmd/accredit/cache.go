@@ -84,9 +84,9 @@ func hashBinary() []byte {
 
 // goBuildID returns the build ID the go command wrote into the ELF
 // binary at path, or "" when it has none of the form go build and go
-// install write for an executable: four parts, action and content IDs
-// of the main package and of the link, the last the hash of the
-// binary's bytes (cmd/go/internal/work/buildid.go).
+// install write for an executable, four hashes:
+// actionID(binary)/actionID(main.a)/contentID(main.a)/contentID(binary),
+// the last that of the binary's own bytes (cmd/go/internal/work/buildid.go).
 func goBuildID(path string) string {
 	f, err := elf.Open(path)
 	if err != nil {
